@@ -1,0 +1,53 @@
+// Coded errors of the daemon. Every error that can reach a client carries a machine-readable reason
+// code (sent as `moltmesh-reason` trailing metadata) and a kind, which `daemon/rpc/status-map.ts` turns
+// into a gRPC status. Subsystems throw these; they never deal with gRPC themselves.
+
+/** What kind of failure an error is; each kind maps to exactly one gRPC status code. */
+export type ErrorKind =
+  | 'invalid_argument'
+  | 'not_found'
+  | 'already_exists'
+  | 'failed_precondition'
+  | 'permission_denied'
+  | 'resource_exhausted'
+  | 'unavailable'
+  | 'deadline_exceeded'
+  | 'unimplemented'
+  | 'aborted'
+  | 'internal'
+
+export class MoltmeshError extends Error {
+  /** Machine-readable reason code, e.g. `INVALID_DID`. */
+  readonly reason: string
+  readonly kind: ErrorKind
+
+  constructor(kind: ErrorKind, reason: string, message: string, options?: { cause?: unknown }) {
+    super(message, options)
+    this.name = 'MoltmeshError'
+    this.kind = kind
+    this.reason = reason
+  }
+}
+
+export const invalidArgument = (reason: string, message: string): MoltmeshError =>
+  new MoltmeshError('invalid_argument', reason, message)
+
+export const notFound = (reason: string, message: string): MoltmeshError =>
+  new MoltmeshError('not_found', reason, message)
+
+export const failedPrecondition = (reason: string, message: string): MoltmeshError =>
+  new MoltmeshError('failed_precondition', reason, message)
+
+export const unavailable = (reason: string, message: string, cause?: unknown): MoltmeshError =>
+  new MoltmeshError('unavailable', reason, message, { cause })
+
+export const notImplemented = (what: string): MoltmeshError =>
+  new MoltmeshError('unimplemented', 'NOT_IMPLEMENTED', `${what} is not implemented yet`)
+
+/** Narrowing helper that also accepts errors from other module instances (matched by shape). */
+export function isMoltmeshError(err: unknown): err is MoltmeshError {
+  return (
+    err instanceof MoltmeshError ||
+    (err instanceof Error && typeof (err as MoltmeshError).reason === 'string' && 'kind' in err)
+  )
+}
