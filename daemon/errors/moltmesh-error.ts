@@ -9,6 +9,7 @@ export type ErrorKind =
   | 'already_exists'
   | 'failed_precondition'
   | 'permission_denied'
+  | 'unauthenticated'
   | 'resource_exhausted'
   | 'unavailable'
   | 'deadline_exceeded'

@@ -1,0 +1,221 @@
+// The daemon as a library: createDaemon(options) -> { start(), stop() }. Components are created and
+// started here in dependency order and stopped in reverse; nothing else starts anything.
+
+import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
+import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
+import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
+import type { DaemonConfig } from './config/options.ts'
+import { createDiagService } from './diag/diag-service.ts'
+import { isMoltmeshError, MoltmeshError, notImplemented } from './errors/moltmesh-error.ts'
+import { createEventBus, type EventBus } from './events/event-bus.ts'
+import { tryDidFromPeerId } from './identity/did.ts'
+import { createIdentity, type Identity } from './identity/identity.ts'
+import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
+import { createLogger, type Logger } from './log/logger.ts'
+import { createMetrics, type Metrics } from './metrics/metrics.ts'
+import { transportOf } from './p2p/connection-info.ts'
+import { createHost, type Host, startHost } from './p2p/create-host.ts'
+import { a2aAdapter } from './rpc/a2a-adapter.ts'
+import { diagAdapter } from './rpc/diag-adapter.ts'
+import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
+import { buildServiceHandlers } from './rpc/service-handlers.ts'
+import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
+import { openStore, type Store } from './store/store.ts'
+
+export interface DaemonOptions {
+  config: DaemonConfig
+  /** The config file the options came from, if any (reported by GetInfo). */
+  configFile?: string
+  logger?: Logger
+}
+
+export interface Daemon {
+  readonly config: DaemonConfig
+  readonly logger: Logger
+  /** Available once started. */
+  readonly identity: Identity
+  readonly host: Host
+  start(): Promise<void>
+  /** Graceful stop; safe to call more than once. */
+  stop(): Promise<void>
+  /** Resolves when the daemon has stopped (by stop() or a Shutdown RPC). */
+  readonly stopped: Promise<void>
+}
+
+const RPC_SHUTDOWN_GRACE_MS = 3_000
+
+export function createDaemon(options: DaemonOptions): Daemon {
+  const { config } = options
+  const logger = options.logger ?? createLogger(config.logLevel)
+  const startedAt = Date.now()
+  const shutdownController = new AbortController()
+  const metrics: Metrics = createMetrics()
+  const events: EventBus = createEventBus()
+
+  let identity: Identity | undefined
+  let host: Host | undefined
+  let store: Store | undefined
+  let rpc: RpcServer | undefined
+  let stopping: Promise<void> | undefined
+  let resolveStopped: () => void = () => {}
+  const stopped = new Promise<void>((resolve) => {
+    resolveStopped = resolve
+  })
+
+  // Until the names subsystem lands, a name cannot be resolved to a DID.
+  const resolveName = async (name: string): Promise<string> => {
+    throw notImplemented(`resolving the name "${name}"`)
+  }
+
+  async function start(): Promise<void> {
+    await ensureDataDir(config.dataDir)
+    try {
+      store = await openStore(config.dataDir)
+    } catch (err) {
+      if (isMoltmeshError(err) && err.reason === 'DATA_DIR_LOCKED') {
+        const pid = await readPidFile(config.dataDir)
+        throw new MoltmeshError(
+          'failed_precondition',
+          'DATA_DIR_LOCKED',
+          `data dir ${config.dataDir} is in use by another moltmesh daemon${pid != null ? ` (pid ${pid})` : ''}; stop it first or choose another --data-dir`,
+        )
+      }
+      throw err
+    }
+    await writePidFile(config.dataDir)
+
+    const key = await loadOrCreateKey(config.dataDir)
+    identity = createIdentity(key.privateKey)
+    if (key.created) logger.info({ did: identity.did, key: key.path }, 'created new identity')
+
+    host = await createHost({ privateKey: key.privateKey, p2p: config.p2p })
+    wireHostEvents(host)
+    registerHostMetrics(host)
+    try {
+      await startHost(host, config.p2p)
+    } catch (err) {
+      throw new MoltmeshError(
+        'unavailable',
+        'P2P_LISTEN_FAILED',
+        `cannot start the P2P host: ${(err as Error).message} (is port ${config.p2p.port} in use? try --port 0)`,
+        { cause: err },
+      )
+    }
+
+    const diag = createDiagService({
+      host,
+      identity,
+      config,
+      configFile: options.configFile,
+      metrics,
+      logger: logger.child({ component: 'diag' }),
+      resolveName,
+      startedAt,
+      requestShutdown: () => void stop(),
+    })
+    const rpcLogger = logger.child({ component: 'rpc' })
+    const handlerOptions = (authToken: string | undefined) => ({
+      logger: rpcLogger,
+      metrics,
+      authToken,
+      shutdownSignal: shutdownController.signal,
+    })
+    const a2a = a2aAdapter({ identity, dataDir: config.dataDir })
+    const diagImpl = diagAdapter(diag)
+    rpc = await startRpcServer({
+      socketPath: config.socket,
+      tcpListen: config.rpc.tcpListen,
+      tcpToken: config.rpc.tcpToken,
+      logger: rpcLogger,
+      services: [
+        {
+          definition: A2ANodeService,
+          handlers: (t) => buildServiceHandlers(A2ANodeService, a2a, handlerOptions(t)),
+        },
+        {
+          definition: DiagService,
+          handlers: (t) => buildServiceHandlers(DiagService, diagImpl, handlerOptions(t)),
+        },
+        { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, {}, handlerOptions(t)) },
+      ],
+    })
+    logger.info(
+      {
+        did: identity.did,
+        peerId: host.peerId.toString(),
+        grpc: `unix:${config.socket}`,
+        tcp: rpc.tcpAddress,
+        listen: host.getMultiaddrs().map((a) => a.toString()),
+        peers: host.getPeers().length,
+      },
+      'daemon started',
+    )
+  }
+
+  function wireHostEvents(node: Host): void {
+    node.addEventListener('peer:connect', (evt) => {
+      const peerId = evt.detail
+      const did = tryDidFromPeerId(peerId)
+      const address = node.getConnections(peerId)[0]?.remoteAddr.toString()
+      logger.debug({ peer: peerId.toString(), address }, 'peer connected')
+      events.emit('peer.connected', { peerId: peerId.toString(), did, address })
+    })
+    node.addEventListener('peer:disconnect', (evt) => {
+      const peerId = evt.detail
+      logger.debug({ peer: peerId.toString() }, 'peer disconnected')
+      events.emit('peer.disconnected', { peerId: peerId.toString(), did: tryDidFromPeerId(peerId) })
+    })
+  }
+
+  function registerHostMetrics(node: Host): void {
+    metrics.gauge('moltmesh_peers', 'Connected peers', () => node.getPeers().length)
+    metrics.gauge('moltmesh_connections', 'Open connections, by transport', () => {
+      const byTransport = new Map<string, number>()
+      for (const conn of node.getConnections()) {
+        const t = transportOf(conn.remoteAddr)
+        byTransport.set(t, (byTransport.get(t) ?? 0) + 1)
+      }
+      return [...byTransport].map(([transport, value]) => ({ labels: { transport }, value }))
+    })
+    metrics.gauge('moltmesh_streams', 'Open libp2p streams', () =>
+      node.getConnections().reduce((n, conn) => n + conn.streams.length, 0),
+    )
+    metrics.gauge(
+      'moltmesh_uptime_seconds',
+      'Seconds since the daemon started',
+      () => (Date.now() - startedAt) / 1000,
+    )
+  }
+
+  function stop(): Promise<void> {
+    stopping ??= (async () => {
+      logger.info('daemon stopping')
+      events.emit('daemon.stopping', {})
+      shutdownController.abort()
+      // Reverse order of start: stop taking calls, leave the network, close the database.
+      await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
+      await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))
+      await store?.close().catch((err) => logger.warn({ err }, 'store close failed'))
+      await removePidFile(config.dataDir)
+      logger.info('daemon stopped')
+      resolveStopped()
+    })()
+    return stopping
+  }
+
+  return {
+    config,
+    logger,
+    get identity() {
+      if (identity == null) throw new Error('daemon not started')
+      return identity
+    },
+    get host() {
+      if (host == null) throw new Error('daemon not started')
+      return host
+    },
+    start,
+    stop,
+    stopped,
+  }
+}

@@ -1,0 +1,47 @@
+// The daemon's one typed event bus. gRPC WatchEvents, SDK streams and webhooks all subscribe here, so
+// every consumer sees the same events in the same order.
+
+import { EventEmitter } from 'node:events'
+
+/** Event payloads by type. Subsystems add their events here as they land. */
+export interface DaemonEvents {
+  'peer.connected': { peerId: string; did: string | undefined; address: string | undefined }
+  'peer.disconnected': { peerId: string; did: string | undefined }
+  'daemon.stopping': Record<string, never>
+}
+
+export type DaemonEventType = keyof DaemonEvents
+
+export interface BusEvent<T extends DaemonEventType = DaemonEventType> {
+  type: T
+  data: DaemonEvents[T]
+  at: number
+}
+
+export interface EventBus {
+  emit<T extends DaemonEventType>(type: T, data: DaemonEvents[T]): void
+  /** Subscribes to every event; returns the unsubscribe function. */
+  subscribe(listener: (event: BusEvent) => void): () => void
+  on<T extends DaemonEventType>(type: T, listener: (data: DaemonEvents[T]) => void): () => void
+}
+
+export function createEventBus(): EventBus {
+  const emitter = new EventEmitter()
+  // Many concurrent gRPC watchers are normal; no leak warning for them.
+  emitter.setMaxListeners(0)
+  return {
+    emit(type, data) {
+      emitter.emit(type, data)
+      emitter.emit('*', { type, data, at: Date.now() } satisfies BusEvent)
+    },
+    subscribe(listener) {
+      emitter.on('*', listener)
+      return () => emitter.off('*', listener)
+    },
+    on(type, listener) {
+      const fn = listener as (data: unknown) => void
+      emitter.on(type, fn)
+      return () => emitter.off(type, fn)
+    },
+  }
+}

@@ -1,0 +1,109 @@
+// Builds the libp2p host: TCP + QUIC transports, Noise, Yamux, identify, ping, kad-dht on a private
+// protocol, GossipSub (strict signing), bootstrap, mDNS, and circuit relay client + AutoNAT + DCUtR for
+// peers behind NAT. Everything comes from the p2p options; nothing here reads files or env.
+
+import { noise } from '@chainsafe/libp2p-noise'
+import { quic } from '@chainsafe/libp2p-quic'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { autoNAT } from '@libp2p/autonat'
+import { bootstrap } from '@libp2p/bootstrap'
+import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { dcutr } from '@libp2p/dcutr'
+import { gossipsub, StrictSign } from '@libp2p/gossipsub'
+import { identify, identifyPush } from '@libp2p/identify'
+import type { Ed25519PrivateKey, PeerDiscovery } from '@libp2p/interface'
+import { type KadDHT, kadDHT, passthroughMapper, type Selectors, type Validators } from '@libp2p/kad-dht'
+import { mdns } from '@libp2p/mdns'
+import { type Ping, ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
+import { createLibp2p, type Libp2p } from 'libp2p'
+import type { P2pOptions } from '../config/options.ts'
+import { AGENT_NAME, VERSION } from '../version.ts'
+import { listenAddresses } from './listen-addresses.ts'
+
+/** The DHT protocol id: a private prefix keeps moltmesh records out of the public IPFS DHT. */
+export const DHT_PROTOCOL = '/moltmesh/kad/1.0.0'
+
+export interface HostInit {
+  privateKey: Ed25519PrivateKey
+  p2p: P2pOptions
+  /** Record validators per DHT key namespace, contributed by subsystems (cards, names, …). */
+  dhtValidators?: Validators
+  dhtSelectors?: Selectors
+}
+
+/** The services every moltmesh host has; subsystems reach libp2p features through these names. */
+export type HostServices = {
+  identify: unknown
+  identifyPush: unknown
+  ping: Ping
+  dht: KadDHT
+  pubsub: ReturnType<ReturnType<typeof gossipsub>>
+  autonat?: unknown
+  dcutr?: unknown
+}
+
+export type Host = Libp2p<HostServices>
+
+export async function createHost(init: HostInit): Promise<Host> {
+  const { p2p } = init
+  const transports = []
+  if (p2p.transports.includes('tcp')) transports.push(tcp())
+  if (p2p.transports.includes('quic')) transports.push(quic())
+  if (p2p.relay) transports.push(circuitRelayTransport())
+
+  const peerDiscovery: Array<(components: never) => PeerDiscovery> = []
+  if (p2p.bootstrap.length > 0) peerDiscovery.push(bootstrap({ list: p2p.bootstrap }) as never)
+  if (p2p.mdns) peerDiscovery.push(mdns({ serviceTag: 'moltmesh.local' }) as never)
+
+  const services: Record<string, unknown> = {
+    identify: identify(),
+    identifyPush: identifyPush(),
+    ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      // 'auto' starts as a client-capable node that switches to server mode once it has a publicly
+      // dialable address; 'server' is forced after start (see startHost).
+      clientMode: p2p.dhtMode === 'client',
+      // moltmesh meshes often live on LANs and loopback: keep private addresses in routing.
+      peerInfoMapper: passthroughMapper,
+      validators: init.dhtValidators ?? {},
+      selectors: init.dhtSelectors ?? {},
+    }),
+    pubsub: gossipsub({
+      globalSignaturePolicy: StrictSign,
+      allowPublishToZeroTopicPeers: true,
+      emitSelf: false,
+    }),
+  }
+  if (p2p.autonat) services.autonat = autoNAT()
+  if (p2p.dcutr) services.dcutr = dcutr()
+
+  const node = await createLibp2p({
+    privateKey: init.privateKey,
+    start: false,
+    nodeInfo: { name: AGENT_NAME, version: VERSION, userAgent: `${AGENT_NAME}/${VERSION}` },
+    addresses: {
+      listen: listenAddresses(p2p),
+      announce: p2p.announce.length > 0 ? [...p2p.announce] : undefined,
+    },
+    transports: transports as never,
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    peerDiscovery: peerDiscovery as never,
+    connectionManager: {
+      maxConnections: p2p.connections.maxConnections,
+      maxParallelDials: p2p.connections.maxParallelDials,
+      dialTimeout: p2p.connections.dialTimeoutMs,
+      maxIncomingPendingConnections: p2p.connections.maxIncomingPendingConnections,
+      inboundConnectionThreshold: p2p.connections.inboundConnectionThreshold,
+    },
+    services: services as never,
+  })
+  return node as unknown as Host
+}
+
+export async function startHost(node: Host, p2p: P2pOptions): Promise<void> {
+  await node.start()
+  if (p2p.dhtMode === 'server') await node.services.dht.setMode('server')
+}

@@ -1,0 +1,85 @@
+// One classic-level database per daemon, with a sublevel per subsystem.
+//
+// Subsystems get typed sublevels from here and write related changes in one atomic `batch()` before
+// acknowledging anything. The schema version key lets a newer daemon refuse (or migrate) an older
+// layout instead of misreading it.
+
+import { join } from 'node:path'
+import { ClassicLevel } from 'classic-level'
+import { MoltmeshError } from '../errors/moltmesh-error.ts'
+
+/** Layout version of the database; bump with a migration when a sublevel's encoding changes. */
+export const SCHEMA_VERSION = 1
+const SCHEMA_KEY = 'schema-version'
+
+/**
+ * Every sublevel the daemon uses. Names are never reused for something else, even after removal,
+ * so old data can never be misread by new code.
+ */
+export const SUBLEVELS = [
+  'meta',
+  'peers',
+  'inbox',
+  'outbox',
+  'tasks',
+  'blobs',
+  'names',
+  'cards',
+  'ledger',
+  'networks',
+  'webhooks',
+] as const
+export type SublevelName = (typeof SUBLEVELS)[number]
+
+export type Db = ClassicLevel<string, string>
+
+/** A sublevel storing JSON values of type V under string keys. */
+export type JsonSublevel<V> = ReturnType<typeof jsonSublevel<V>>
+
+function jsonSublevel<V>(db: Db, name: SublevelName) {
+  return db.sublevel<string, V>(name, { valueEncoding: 'json' })
+}
+
+export interface Store {
+  readonly db: Db
+  readonly path: string
+  sublevel<V>(name: SublevelName): JsonSublevel<V>
+  close(): Promise<void>
+}
+
+export async function openStore(dataDir: string): Promise<Store> {
+  const path = join(dataDir, 'db')
+  const db: Db = new ClassicLevel<string, string>(path, { valueEncoding: 'utf8' })
+  try {
+    await db.open()
+  } catch (err) {
+    const cause = (err as { cause?: { message?: string } }).cause
+    const locked = /lock/i.test(String(cause?.message ?? (err as Error).message))
+    throw new MoltmeshError(
+      'failed_precondition',
+      locked ? 'DATA_DIR_LOCKED' : 'STORE_OPEN_FAILED',
+      locked
+        ? `database ${path} is locked by another process (is another daemon using this data dir?)`
+        : `cannot open database ${path}: ${(err as Error).message}`,
+      { cause: err },
+    )
+  }
+  const meta = db.sublevel<string, string>('meta', { valueEncoding: 'utf8' })
+  const stored = await meta.get(SCHEMA_KEY)
+  if (stored === undefined) {
+    await meta.put(SCHEMA_KEY, String(SCHEMA_VERSION))
+  } else if (Number(stored) !== SCHEMA_VERSION) {
+    await db.close()
+    throw new MoltmeshError(
+      'failed_precondition',
+      'STORE_SCHEMA_MISMATCH',
+      `database ${path} has schema version ${stored}; this daemon supports ${SCHEMA_VERSION}`,
+    )
+  }
+  return {
+    db,
+    path,
+    sublevel: <V>(name: SublevelName) => jsonSublevel<V>(db, name),
+    close: () => db.close(),
+  }
+}
