@@ -8,7 +8,12 @@ import {
   A2ANodeService,
   SubscribeInboxResponse,
 } from '../../../clients/ts/gen/moltmesh/v1/a2a.ts'
-import { DiagClient, DiagService, PingRequest } from '../../../clients/ts/gen/moltmesh/v1/diag.ts'
+import {
+  DiagClient,
+  DiagService,
+  type HealthResponse,
+  PingRequest,
+} from '../../../clients/ts/gen/moltmesh/v1/diag.ts'
 import { invalidArgument } from '../../../daemon/errors/moltmesh-error.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
@@ -97,7 +102,7 @@ describe('service handlers over a real grpc-js server', () => {
     new Promise<{ err: ServiceError | null; res: T }>((resolve) => fn((err, res) => resolve({ err, res })))
 
   it('serves implemented methods', async () => {
-    const { err, res } = await unary((cb) => diag.health({}, cb))
+    const { err, res } = await unary<HealthResponse>((cb) => diag.health({}, cb))
     expect(err).toBeNull()
     expect(res.ok).toBe(true)
   })
@@ -148,7 +153,7 @@ describe('service handlers over a real grpc-js server', () => {
 
     const right = new Metadata()
     right.set('authorization', `Bearer ${TOKEN}`)
-    const ok = await unary((cb) => tcpDiag.health({}, right, cb))
+    const ok = await unary<HealthResponse>((cb) => tcpDiag.health({}, right, cb))
     expect(ok.err).toBeNull()
     expect(ok.res.ok).toBe(true)
   })

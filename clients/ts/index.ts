@@ -1,0 +1,10 @@
+// The moltmesh TypeScript client.
+export { type Client, type ClientOptions, createClient } from './create-client.ts'
+export type { DeepPartial } from './deep-partial.ts'
+export { defaultSocketPath } from './default-socket.ts'
+export * from './errors.ts'
+export * as a2a from './gen/moltmesh/v1/a2a.ts'
+export * as diag from './gen/moltmesh/v1/diag.ts'
+export * as ext from './gen/moltmesh/v1/ext.ts'
+export * as types from './gen/moltmesh/v1/types.ts'
+export type { RpcOptions, ServiceClient } from './service-client.ts'
