@@ -1,5 +1,13 @@
 // Requests may be given partially: missing fields take their proto3 defaults.
-type Builtin = Date | Function | Uint8Array | string | number | boolean | bigint | undefined
+type Builtin =
+  | Date
+  | ((...args: never[]) => unknown)
+  | Uint8Array
+  | string
+  | number
+  | boolean
+  | bigint
+  | undefined
 
 export type DeepPartial<T> = T extends Builtin
   ? T

@@ -88,7 +88,9 @@ export function buildServiceClient<S extends Record<string, MethodDef>>(
       return ms != null && !def.responseStream ? { deadline: Date.now() + ms } : {}
     }
     const fail = (err: unknown) => toMoltmeshError(err, init.socket)
-    const fn = grpc[name]!.bind(grpc)
+    const method = grpc[name]
+    if (method == null) throw new Error(`grpc-js generated no method ${name} for ${serviceName}`)
+    const fn = method.bind(grpc)
 
     if (!def.requestStream && !def.responseStream) {
       methods[name] = (request?: unknown, options?: RpcOptions) =>
@@ -112,25 +114,21 @@ export function buildServiceClient<S extends Record<string, MethodDef>>(
       })
     } else if (def.requestStream && !def.responseStream) {
       methods[name] = async (requests: AsyncIterable<unknown> | Iterable<unknown>, options?: RpcOptions) => {
-        let call:
-          | { write(v: unknown): boolean; end(): void; cancel(): void; once(e: string, f: () => void): void }
-          | undefined
-        const result = new Promise((resolve, reject) => {
-          call = fn(init.metadata(), callOptions(options), (err: ServiceError | null, res: unknown) =>
-            err ? reject(fail(err)) : resolve(res),
-          ) as typeof call
-        })
-        options?.signal?.addEventListener('abort', () => call?.cancel(), { once: true })
+        const result = Promise.withResolvers<unknown>()
+        const call = fn(init.metadata(), callOptions(options), (err: ServiceError | null, res: unknown) =>
+          err ? result.reject(fail(err)) : result.resolve(res),
+        ) as { write(v: unknown): boolean; end(): void; cancel(): void; once(e: string, f: () => void): void }
+        options?.signal?.addEventListener('abort', () => call.cancel(), { once: true })
         try {
           for await (const request of requests) {
-            if (!call!.write(complete(request))) await new Promise<void>((r) => call!.once('drain', r))
+            if (!call.write(complete(request))) await new Promise<void>((r) => call.once('drain', r))
           }
-          call!.end()
+          call.end()
         } catch (err) {
-          call!.cancel()
+          call.cancel()
           throw err
         }
-        return result
+        return result.promise
       }
     }
   }
