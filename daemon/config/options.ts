@@ -1,0 +1,42 @@
+// The daemon's configuration, as the code sees it (camelCase). Keys, defaults and docs live in
+// schema.ts; this file only names the shapes.
+
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
+export type DhtMode = 'auto' | 'server' | 'client'
+export type TransportName = 'tcp' | 'quic'
+
+export interface ConnectionOptions {
+  maxConnections: number
+  maxIncomingPendingConnections: number
+  maxParallelDials: number
+  dialTimeoutMs: number
+  inboundConnectionThreshold: number
+}
+
+export interface P2pOptions {
+  port: number
+  host: string
+  listen: string[]
+  announce: string[]
+  transports: TransportName[]
+  bootstrap: string[]
+  mdns: boolean
+  dhtMode: DhtMode
+  relay: boolean
+  autonat: boolean
+  dcutr: boolean
+  connections: ConnectionOptions
+}
+
+export interface RpcOptions {
+  tcpListen: string
+  tcpToken: string
+}
+
+export interface DaemonConfig {
+  dataDir: string
+  socket: string
+  logLevel: LogLevel
+  p2p: P2pOptions
+  rpc: RpcOptions
+}
