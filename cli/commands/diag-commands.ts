@@ -1,0 +1,157 @@
+// identity, info, health, peers, connect, disconnect, metrics: one SDK call each, plus formatting.
+
+import type { Command } from 'commander'
+import type { types } from '../../clients/ts/index.ts'
+import { action, withClient } from '../context.ts'
+import { formatDuration, formatLatency, printFields, printJson } from '../output/format.ts'
+
+export function registerDiagCommands(program: Command): void {
+  program
+    .command('identity')
+    .description("show this agent's DID, peer id and public key")
+    .action(
+      action(async (_opts: unknown, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const id = await client.a2a.getIdentity({})
+          if (json) return printJson(id)
+          printFields([
+            ['DID', id.did],
+            ['Peer ID', id.peerId],
+            ['Public key', id.publicKey],
+            ['Data dir', id.dataDir],
+            ['Names', id.names.length > 0 ? id.names.join(', ') : undefined],
+          ])
+        }),
+      ),
+    )
+
+  program
+    .command('info')
+    .description('show identity, addresses, peers and paths of the running daemon')
+    .action(
+      action(async (_opts: unknown, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const info = await client.diag.getInfo({})
+          if (json) return printJson(info)
+          printFields([
+            ['DID', `${info.did} (you)`],
+            ['Peer ID', info.peerId],
+            ['Addresses', info.listenAddresses],
+            [
+              'Announced',
+              info.announceAddresses.join('\n') === info.listenAddresses.join('\n')
+                ? undefined
+                : info.announceAddresses,
+            ],
+            ['Peers', `${info.peerCount} connected`],
+            ['DHT mode', info.dhtMode],
+            ['mDNS', info.mdns ? 'on' : 'off'],
+            ['Uptime', formatDuration(info.uptimeMs)],
+            ['Version', info.version],
+            ['Data dir', info.dataDir],
+            ['Socket', info.socket],
+            ['Config', info.configFile === '' ? '(defaults)' : info.configFile],
+            ['PID', info.pid],
+          ])
+        }),
+      ),
+    )
+
+  program
+    .command('health')
+    .description('check that the daemon is up')
+    .action(
+      action(async (_opts: unknown, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const h = await client.diag.health({})
+          if (json) return printJson(h)
+          printFields([
+            ['Status', h.ok ? 'ok' : 'not ok'],
+            ['Version', h.version],
+            ['DID', `${h.did} (you)`],
+            ['Peers', `${h.peerCount} connected`],
+            ['Uptime', formatDuration(h.uptimeMs)],
+          ])
+          if (!h.ok) process.exitCode = 1
+        }),
+      ),
+    )
+
+  program
+    .command('peers')
+    .description('list connected peers')
+    .option('--all', 'also list known peers that are not connected')
+    .action(
+      action(async (opts: { all?: boolean }, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.diag.listPeers({ includeDisconnected: opts.all === true })
+          if (json) return printJson(res)
+          for (const p of res.peers) console.log(peerLine(p))
+          console.log(`${res.peers.length} peer${res.peers.length === 1 ? '' : 's'} total`)
+        }),
+      ),
+    )
+
+  program
+    .command('connect')
+    .description('open a connection to a peer')
+    .argument('<target>', 'multiaddr ending in /p2p/<peer id>, DID, name or peer id')
+    .option('--timeout <ms>', 'dial timeout in milliseconds', '10000')
+    .action(
+      action(async (target: string, opts: { timeout: string }, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.diag.connectPeer({ target, timeoutMs: Number(opts.timeout) })
+          if (json) return printJson(res)
+          const p = res.peer
+          printFields([
+            ['Connected', p?.peerId],
+            ['DID', p?.did || '(not an Ed25519 peer)'],
+            ['Transport', p?.transport],
+            ['Address', p?.addresses[0]],
+          ])
+        }),
+      ),
+    )
+
+  program
+    .command('disconnect')
+    .description('close every connection to a peer')
+    .argument('<target>', 'multiaddr, DID, name or peer id')
+    .action(
+      action(async (target: string, _opts: unknown, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.diag.disconnectPeer({ target })
+          if (json) return printJson(res)
+          console.log(res.wasConnected ? 'Disconnected' : 'Was not connected')
+        }),
+      ),
+    )
+
+  program
+    .command('metrics')
+    .description('show daemon counters and gauges')
+    .option('--prometheus', 'print Prometheus text exposition format')
+    .action(
+      action(async (opts: { prometheus?: boolean }, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.diag.getMetrics({})
+          if (json) return printJson(res)
+          if (opts.prometheus) {
+            process.stdout.write(res.prometheusText)
+            return
+          }
+          for (const m of res.metrics) {
+            const labels = Object.entries(m.labels)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(',')
+            console.log(`${m.name}${labels === '' ? '' : `{${labels}}`}  ${m.value}`)
+          }
+        }),
+      ),
+    )
+}
+
+function peerLine(p: types.PeerInfo): string {
+  const transport = p.transport === '' ? 'disconnected' : p.transport
+  return [p.peerId, transport.padEnd(6), p.addresses[0] ?? '-', formatLatency(p.latencyMs)].join('  ')
+}

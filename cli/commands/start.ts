@@ -1,0 +1,122 @@
+// `moltmesh start`: runs the daemon in this process (the one place the CLI loads daemon code, see
+// docs/decisions/0001-foundation.md), or with --detach in a background process, waiting until healthy.
+
+import { spawn } from 'node:child_process'
+import { mkdirSync, openSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Command } from 'commander'
+import { createClient } from '../../clients/ts/index.ts'
+import type { ConfigFlags } from '../../daemon/config/load-config.ts'
+import { action, EXIT_FAILED, globals, reportError } from '../context.ts'
+import { printFields, printJson } from '../output/format.ts'
+
+interface StartOptions {
+  config?: string
+  dataDir?: string
+  socket?: string
+  port?: string
+  bootstrap?: string[]
+  mdns?: boolean
+  logLevel?: string
+  detach?: boolean
+}
+
+const DETACH_READY_TIMEOUT_MS = 30_000
+
+export function registerStart(program: Command): void {
+  program
+    .command('start')
+    .description('run the daemon (in the foreground unless --detach)')
+    .option('--config <file>', 'config file (default: ./moltbook.toml, then ~/.moltmesh/moltbook.toml)')
+    .option('--data-dir <dir>', 'data directory (default ~/.moltmesh)')
+    .option('--socket <path>', 'gRPC unix socket (default <data-dir>/moltmesh.sock)')
+    .option('--port <n>', 'libp2p port for TCP and QUIC (default 4001; 0 = any free port)')
+    .option(
+      '--bootstrap <multiaddrs>',
+      'peers to connect to at startup, comma-separated (repeatable)',
+      collect,
+    )
+    .option('--no-mdns', 'turn off mDNS discovery on the local network')
+    .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+    .option('--detach', 'run in the background and return once the daemon is healthy')
+    .action(
+      action(async (opts: StartOptions, cmd: Command) => {
+        const flags: ConfigFlags = {
+          config: opts.config,
+          dataDir: opts.dataDir,
+          // A --socket given before `start` (global option) counts too.
+          socket: opts.socket ?? globals(cmd).socket,
+          port: opts.port as unknown as number | undefined,
+          bootstrap: opts.bootstrap,
+          mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
+          logLevel: opts.logLevel,
+        }
+        if (opts.detach) return detach(flags, globals(cmd).json === true)
+        const { runDaemonProcess } = await import('../../daemon/main.ts')
+        try {
+          process.exitCode = await runDaemonProcess(flags)
+        } catch (err) {
+          process.exitCode = reportError(err)
+        }
+      }),
+    )
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '')
+  return [...(previous ?? []), ...items]
+}
+
+async function detach(flags: ConfigFlags, json: boolean): Promise<void> {
+  // Resolve the config exactly as the child will, to know its socket and data dir.
+  const { loadConfig } = await import('../../daemon/config/load-config.ts')
+  const { config } = loadConfig({ flags })
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
+  const logFile = join(config.dataDir, 'daemon.log')
+  const log = openSync(logFile, 'a', 0o600)
+  const args = process.argv.slice(2).filter((a) => a !== '--detach')
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...args], {
+    detached: true,
+    stdio: ['ignore', log, log],
+  })
+  let exited: number | null = null
+  child.on('exit', (code) => {
+    exited = code ?? 1
+  })
+  child.unref()
+
+  const client = createClient({ socket: config.socket })
+  try {
+    const deadline = Date.now() + DETACH_READY_TIMEOUT_MS
+    while (Date.now() < deadline) {
+      if (exited != null) break
+      const health = await client.diag.health({}, { deadlineMs: 1000 }).catch(() => undefined)
+      if (health?.ok) {
+        const result = { did: health.did, socket: config.socket, pid: child.pid, logFile }
+        if (json) printJson(result)
+        else
+          printFields([
+            ['DID', health.did],
+            ['Socket', config.socket],
+            ['PID', String(child.pid)],
+            ['Log', logFile],
+          ])
+        return
+      }
+      await new Promise((r) => setTimeout(r, 100))
+    }
+  } finally {
+    client.close()
+  }
+  const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
+  console.error(
+    exited != null
+      ? `error: the daemon exited during startup (code ${exited}); last log lines from ${logFile}:\n${tail}`
+      : `error: the daemon did not become healthy within ${DETACH_READY_TIMEOUT_MS / 1000}s; see ${logFile}`,
+  )
+  if (exited == null) child.kill('SIGTERM')
+  process.exitCode = EXIT_FAILED
+}

@@ -1,0 +1,26 @@
+// The `moltmesh` CLI. Every command is one SDK call plus formatting; see docs/cli.md.
+
+import { Command } from 'commander'
+import pkg from '../package.json' with { type: 'json' }
+import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerPing } from './commands/ping.ts'
+import { registerStart } from './commands/start.ts'
+import { registerStop } from './commands/stop.ts'
+import { registerVersion } from './commands/version.ts'
+
+export function buildProgram(): Command {
+  const program = new Command('moltmesh')
+    .description('moltmesh: peer-to-peer network daemon for AI agents')
+    .version(pkg.version, '-V, --cli-version', 'print the CLI version')
+    .option('--socket <path>', 'daemon socket (default $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+  registerStart(program)
+  registerStop(program)
+  registerDiagCommands(program)
+  registerPing(program)
+  registerVersion(program)
+  return program
+}
+
+await buildProgram().parseAsync(process.argv)
