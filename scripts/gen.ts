@@ -40,7 +40,15 @@ function generatePython(): void {
       .map((f) => `moltmesh/v1/${f}`)
     execFileSync(
       venvPython,
-      ['-m', 'grpc_tools.protoc', '-Iproto', `--python_out=${tmp}`, `--pyi_out=${tmp}`, `--grpc_python_out=${tmp}`, ...protos],
+      [
+        '-m',
+        'grpc_tools.protoc',
+        '-Iproto',
+        `--python_out=${tmp}`,
+        `--pyi_out=${tmp}`,
+        `--grpc_python_out=${tmp}`,
+        ...protos,
+      ],
       { cwd: REPO_ROOT, stdio: 'inherit' },
     )
     const source = join(tmp, 'moltmesh', 'v1')
@@ -50,10 +58,16 @@ function generatePython(): void {
     for (const file of readdirSync(source).sort()) {
       // grpcio-tools writes absolute imports (`from moltmesh.v1 import types_pb2`) that would collide
       // with the SDK package also named moltmesh: make them relative to moltmesh.gen.
-      const text = readFileSync(join(source, file), 'utf8').replace(/^from moltmesh\.v1 import /gm, 'from . import ')
+      const text = readFileSync(join(source, file), 'utf8').replace(
+        /^from moltmesh\.v1 import /gm,
+        'from . import ',
+      )
       writeFileSync(join(target, file), PY_HEADER + text)
     }
-    writeFileSync(join(target, '__init__.py'), `${PY_HEADER}"""Generated gRPC stubs of the moltmesh API (moltmesh.v1)."""\n`)
+    writeFileSync(
+      join(target, '__init__.py'),
+      `${PY_HEADER}"""Generated gRPC stubs of the moltmesh API (moltmesh.v1)."""\n`,
+    )
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }

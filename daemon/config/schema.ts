@@ -164,5 +164,5 @@ export function envVarName(key: string): string {
 
 /** Top-level tables (sections) of the schema, e.g. "p2p", "rpc". */
 export const SECTIONS = [
-  ...new Set(CONFIG_SCHEMA.filter((s) => s.key.includes('.')).map((s) => s.key.split('.')[0]!)),
+  ...new Set(CONFIG_SCHEMA.filter((s) => s.key.includes('.')).map((s) => s.key.slice(0, s.key.indexOf('.')))),
 ]

@@ -26,7 +26,9 @@ describe('Python stubs against a real daemon', () => {
 
   it('calls Diag and A2ANode and reads the error reason', async () => {
     const d = await mesh.spawn('py')
-    const res = spawnSync(join(REPO_ROOT, '.venv', 'bin', 'python'), ['-c', SCRIPT, d.socket], { encoding: 'utf8' })
+    const res = spawnSync(join(REPO_ROOT, '.venv', 'bin', 'python'), ['-c', SCRIPT, d.socket], {
+      encoding: 'utf8',
+    })
     expect(res.status, res.stderr).toBe(0)
     expect(JSON.parse(res.stdout)).toEqual({
       health: d.did,

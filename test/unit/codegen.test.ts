@@ -29,7 +29,9 @@ describe('generated code', () => {
       const fresh = listFiles(join(out, entry)).map((f) => relative(out, f))
       expect(fresh.length, `${entry} was not generated`).toBeGreaterThan(0)
       for (const file of new Set([...committed, ...fresh])) {
-        const a = existsSync(join(REPO_ROOT, file)) ? readFileSync(join(REPO_ROOT, file), 'utf8') : '<missing>'
+        const a = existsSync(join(REPO_ROOT, file))
+          ? readFileSync(join(REPO_ROOT, file), 'utf8')
+          : '<missing>'
         const b = existsSync(join(out, file)) ? readFileSync(join(out, file), 'utf8') : '<missing>'
         if (a !== b) stale.push(file)
       }
@@ -38,16 +40,23 @@ describe('generated code', () => {
   }, 60_000)
 
   it('every generated file says it is generated', () => {
-    for (const file of [...listFiles(join(REPO_ROOT, 'clients/ts/gen')), ...listFiles(join(REPO_ROOT, 'clients/python/moltmesh/gen'))]) {
+    for (const file of [
+      ...listFiles(join(REPO_ROOT, 'clients/ts/gen')),
+      ...listFiles(join(REPO_ROOT, 'clients/python/moltmesh/gen')),
+    ]) {
       expect(readFileSync(file, 'utf8').slice(0, 200), file).toMatch(/DO NOT EDIT/)
     }
   })
 
   it('the Python stubs import and cover every RPC (pytest)', () => {
-    const res = spawnSync(venvPython, ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'clients/python/tests'], {
-      cwd: REPO_ROOT,
-      encoding: 'utf8',
-    })
+    const res = spawnSync(
+      venvPython,
+      ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'clients/python/tests'],
+      {
+        cwd: REPO_ROOT,
+        encoding: 'utf8',
+      },
+    )
     expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0)
     expect(res.stdout).toMatch(/\d+ passed/)
   }, 60_000)

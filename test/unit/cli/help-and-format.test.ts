@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest'
 import { formatDuration, formatLatency, shorten } from '../../../cli/output/format.ts'
 import { CLI_MAIN } from '../../harness/paths.ts'
 
-const COMMANDS = ['start', 'stop', 'identity', 'info', 'health', 'peers', 'ping', 'connect', 'disconnect', 'metrics', 'version']
+const COMMANDS = [
+  'start',
+  'stop',
+  'identity',
+  'info',
+  'health',
+  'peers',
+  'ping',
+  'connect',
+  'disconnect',
+  'metrics',
+  'version',
+]
 
 const run = (...args: string[]) => spawnSync(process.execPath, [CLI_MAIN, ...args], { encoding: 'utf8' })
 
@@ -24,7 +36,16 @@ describe('moltmesh --help', () => {
 
   it('start --help shows every start flag', () => {
     const out = run('start', '--help').stdout
-    for (const flag of ['--config', '--data-dir', '--socket', '--port', '--bootstrap', '--no-mdns', '--log-level', '--detach']) {
+    for (const flag of [
+      '--config',
+      '--data-dir',
+      '--socket',
+      '--port',
+      '--bootstrap',
+      '--no-mdns',
+      '--log-level',
+      '--detach',
+    ]) {
       expect(out).toContain(flag)
     }
   })
@@ -36,7 +57,9 @@ describe('moltmesh --help', () => {
   })
 
   it('the bin launcher runs the CLI', () => {
-    const res = spawnSync(process.execPath, [CLI_MAIN.replace(/main\.ts$/, 'bin/moltmesh.js'), '--help'], { encoding: 'utf8' })
+    const res = spawnSync(process.execPath, [CLI_MAIN.replace(/main\.ts$/, 'bin/moltmesh.js'), '--help'], {
+      encoding: 'utf8',
+    })
     expect(res.status).toBe(0)
     expect(res.stdout).toContain('Usage: moltmesh')
   })
