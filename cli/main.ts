@@ -3,6 +3,7 @@
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerMessagingCommands } from './commands/messaging-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerStop(program)
   registerDiagCommands(program)
   registerPing(program)
+  registerMessagingCommands(program)
   registerVersion(program)
   return program
 }

@@ -12,12 +12,14 @@ import { tryDidFromPeerId } from './identity/did.ts'
 import { createIdentity, type Identity } from './identity/identity.ts'
 import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLogger, type Logger } from './log/logger.ts'
+import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
 import { diagAdapter } from './rpc/diag-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
+import { messagingAdapter } from './rpc/messaging-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
@@ -56,6 +58,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let host: Host | undefined
   let store: Store | undefined
   let rpc: RpcServer | undefined
+  let messaging: Messaging | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -102,6 +105,21 @@ export function createDaemon(options: DaemonOptions): Daemon {
       )
     }
 
+    messaging = await createMessaging(
+      {
+        host,
+        identity,
+        store,
+        events,
+        logger,
+        metrics,
+        resolveName,
+        dialTimeoutMs: config.p2p.connections.dialTimeoutMs,
+      },
+      config.messaging,
+    )
+    await messaging.start()
+
     const diag = createDiagService({
       host,
       identity,
@@ -120,7 +138,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       authToken,
       shutdownSignal: shutdownController.signal,
     })
-    const a2a = a2aAdapter({ identity, dataDir: config.dataDir })
+    const a2a = {
+      ...a2aAdapter({ identity, dataDir: config.dataDir }),
+      ...messagingAdapter(messaging.service),
+    }
     const diagImpl = diagAdapter(diag)
     rpc = await startRpcServer({
       socketPath: config.socket,
@@ -194,6 +215,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
+      await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))
       await store?.close().catch((err) => logger.warn({ err }, 'store close failed'))
       await removePidFile(config.dataDir)

@@ -1,5 +1,6 @@
 // Regenerates every generated file from proto/ and the config schema:
-//   clients/ts/gen/**            TypeScript stubs (buf + ts-proto)
+//   clients/ts/gen/**            TypeScript stubs of the public API (buf + ts-proto)
+//   daemon/wire/gen/**           daemon-to-daemon wire messages (buf + ts-proto)
 //   clients/python/moltmesh/gen/ Python stubs (grpcio-tools), imports made package-relative
 //   moltbook.toml, docs/config.md  from daemon/config/schema.ts
 // Output is deterministic. `--out <dir>` writes the same relative layout under <dir> instead of the
@@ -18,14 +19,25 @@ const venvPython = join(REPO_ROOT, '.venv', 'bin', 'python')
 
 const PY_HEADER = '# Code generated from proto/moltmesh/v1 by scripts/gen.ts (grpcio-tools). DO NOT EDIT.\n'
 
+/** Public API stubs into clients/ts/gen; daemon-to-daemon wire messages into daemon/wire/gen. */
+const TS_TARGETS = [
+  { template: 'proto/buf.gen.yaml', path: 'proto/moltmesh/v1', out: ['clients', 'ts', 'gen'] },
+  { template: 'proto/buf.gen.wire.yaml', path: 'proto/moltmesh/wire', out: ['daemon', 'wire', 'gen'] },
+]
+
 function generateTypeScript(): void {
-  const target = join(outRoot, 'clients', 'ts', 'gen')
-  rmSync(target, { recursive: true, force: true })
-  execFileSync(bin('buf'), ['generate', 'proto', '--template', 'proto/buf.gen.yaml', '-o', outRoot], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-  })
+  for (const t of TS_TARGETS) {
+    rmSync(join(outRoot, ...t.out), { recursive: true, force: true })
+    execFileSync(
+      bin('buf'),
+      ['generate', 'proto', '--template', t.template, '--path', t.path, '-o', outRoot],
+      {
+        cwd: REPO_ROOT,
+        stdio: 'inherit',
+        env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
+      },
+    )
+  }
 }
 
 function generatePython(): void {

@@ -210,5 +210,13 @@ function build(values: Map<string, Entry>, home: string): DaemonConfig {
       },
     },
     rpc: { tcpListen, tcpToken },
+    messaging: {
+      maxPayloadBytes: get<number>('messaging.max_payload_bytes'),
+      defaultTtlMs: get<number>('messaging.default_ttl_ms'),
+      inboxMaxMessages: get<number>('messaging.inbox_max_messages'),
+      receiveRatePerSecond: get<number>('messaging.receive_rate_per_second'),
+      receiveBurst: get<number>('messaging.receive_burst'),
+      retryMaxDelayMs: get<number>('messaging.retry_max_delay_ms'),
+    },
   }
 }

@@ -33,10 +33,20 @@ export interface RpcOptions {
   tcpToken: string
 }
 
+export interface MessagingOptions {
+  maxPayloadBytes: number
+  defaultTtlMs: number
+  inboxMaxMessages: number
+  receiveRatePerSecond: number
+  receiveBurst: number
+  retryMaxDelayMs: number
+}
+
 export interface DaemonConfig {
   dataDir: string
   socket: string
   logLevel: LogLevel
   p2p: P2pOptions
   rpc: RpcOptions
+  messaging: MessagingOptions
 }

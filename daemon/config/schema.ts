@@ -155,6 +155,42 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: '',
     doc: 'Bearer token that TCP clients must send (`authorization: Bearer <token>`); at least 16 characters.',
   },
+  {
+    key: 'messaging.max_payload_bytes',
+    type: { kind: 'int', min: 1024, max: 16 * 1024 * 1024 },
+    default: 1024 * 1024,
+    doc: 'Largest message body accepted inline (sent or received), in bytes; larger content goes through artifacts.',
+  },
+  {
+    key: 'messaging.default_ttl_ms',
+    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
+    default: 72 * 3600 * 1000,
+    doc: 'How long an undelivered message is retried when SendMessage gives no ttl (default 72 h); then it is EXPIRED.',
+  },
+  {
+    key: 'messaging.inbox_max_messages',
+    type: { kind: 'int', min: 1, max: 100_000_000 },
+    default: 1_000_000,
+    doc: 'Inbox size limit; when full, senders are told to retry later (nothing is dropped).',
+  },
+  {
+    key: 'messaging.receive_rate_per_second',
+    type: { kind: 'int', min: 1, max: 1_000_000 },
+    default: 2000,
+    doc: 'Messages per second accepted from one peer; above it the peer is told to retry later (back-pressure).',
+  },
+  {
+    key: 'messaging.receive_burst',
+    type: { kind: 'int', min: 1, max: 1_000_000 },
+    default: 4000,
+    doc: 'Burst of messages accepted from one peer above the rate.',
+  },
+  {
+    key: 'messaging.retry_max_delay_ms',
+    type: { kind: 'int', min: 100, max: 24 * 3600 * 1000 },
+    default: 5 * 60 * 1000,
+    doc: 'Longest pause between delivery attempts (exponential backoff with jitter up to this, until the TTL).',
+  },
 ]
 
 /** MOLTMESH_P2P_DHT_MODE for "p2p.dht_mode". */

@@ -2,12 +2,20 @@
 // every consumer sees the same events in the same order.
 
 import { EventEmitter } from 'node:events'
+import type { InboxRecord, OutboxRecord } from '../messaging/records.ts'
 
 /** Event payloads by type. Subsystems add their events here as they land. */
 export interface DaemonEvents {
   'peer.connected': { peerId: string; did: string | undefined; address: string | undefined }
   'peer.disconnected': { peerId: string; did: string | undefined }
   'daemon.stopping': Record<string, never>
+  /** A message was persisted in the inbox (once per message, never for duplicates). */
+  'message.received': { message: InboxRecord }
+  /** A sent message reached the recipient's inbox. */
+  'message.delivered': { message: OutboxRecord }
+  /** A sent message ran out of TTL, or the recipient refused it for good. */
+  'message.expired': { message: OutboxRecord }
+  'message.failed': { message: OutboxRecord }
 }
 
 export type DaemonEventType = keyof DaemonEvents

@@ -13,6 +13,13 @@ import { useMesh } from '../harness/mesh.ts'
 const IMPLEMENTED = new Set([
   'A2ANode.getIdentity',
   'A2ANode.convertId',
+  'A2ANode.sendMessage',
+  'A2ANode.getInbox',
+  'A2ANode.getMessage',
+  'A2ANode.ackMessage',
+  'A2ANode.markRead',
+  'A2ANode.getOutbox',
+  'A2ANode.subscribeInbox',
   'Diag.health',
   'Diag.getInfo',
   'Diag.listPeers',

@@ -7,7 +7,13 @@ import { join, relative } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { REPO_ROOT } from '../harness/paths.ts'
 
-const GENERATED = ['clients/ts/gen', 'clients/python/moltmesh/gen', 'moltbook.toml', 'docs/config.md']
+const GENERATED = [
+  'clients/ts/gen',
+  'daemon/wire/gen',
+  'clients/python/moltmesh/gen',
+  'moltbook.toml',
+  'docs/config.md',
+]
 const venvPython = join(REPO_ROOT, '.venv', 'bin', 'python')
 
 function listFiles(path: string): string[] {

@@ -23,6 +23,7 @@ class MessageStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     MESSAGE_STATUS_EXPIRED: _ClassVar[MessageStatus]
     MESSAGE_STATUS_UNREAD: _ClassVar[MessageStatus]
     MESSAGE_STATUS_READ: _ClassVar[MessageStatus]
+    MESSAGE_STATUS_FAILED: _ClassVar[MessageStatus]
 
 class TaskState(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -67,6 +68,7 @@ MESSAGE_STATUS_DELIVERED: MessageStatus
 MESSAGE_STATUS_EXPIRED: MessageStatus
 MESSAGE_STATUS_UNREAD: MessageStatus
 MESSAGE_STATUS_READ: MessageStatus
+MESSAGE_STATUS_FAILED: MessageStatus
 TASK_STATE_UNSPECIFIED: TaskState
 TASK_STATE_SUBMITTED: TaskState
 TASK_STATE_WORKING: TaskState

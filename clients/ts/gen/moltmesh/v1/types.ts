@@ -97,6 +97,8 @@ export const MessageStatus = {
   MESSAGE_STATUS_UNREAD: 4,
   /** MESSAGE_STATUS_READ - Received and marked read by the application. */
   MESSAGE_STATUS_READ: 5,
+  /** MESSAGE_STATUS_FAILED - The recipient refused it for good (`last_error` has the reason, e.g. PAYLOAD_TOO_LARGE). */
+  MESSAGE_STATUS_FAILED: 6,
   UNRECOGNIZED: -1,
 } as const;
 
@@ -109,6 +111,7 @@ export namespace MessageStatus {
   export type MESSAGE_STATUS_EXPIRED = typeof MessageStatus.MESSAGE_STATUS_EXPIRED;
   export type MESSAGE_STATUS_UNREAD = typeof MessageStatus.MESSAGE_STATUS_UNREAD;
   export type MESSAGE_STATUS_READ = typeof MessageStatus.MESSAGE_STATUS_READ;
+  export type MESSAGE_STATUS_FAILED = typeof MessageStatus.MESSAGE_STATUS_FAILED;
   export type UNRECOGNIZED = typeof MessageStatus.UNRECOGNIZED;
 }
 
@@ -132,6 +135,9 @@ export function messageStatusFromJSON(object: any): MessageStatus {
     case 5:
     case "MESSAGE_STATUS_READ":
       return MessageStatus.MESSAGE_STATUS_READ;
+    case 6:
+    case "MESSAGE_STATUS_FAILED":
+      return MessageStatus.MESSAGE_STATUS_FAILED;
     case -1:
     case "UNRECOGNIZED":
     default:
@@ -153,6 +159,8 @@ export function messageStatusToJSON(object: MessageStatus): string {
       return "MESSAGE_STATUS_UNREAD";
     case MessageStatus.MESSAGE_STATUS_READ:
       return "MESSAGE_STATUS_READ";
+    case MessageStatus.MESSAGE_STATUS_FAILED:
+      return "MESSAGE_STATUS_FAILED";
     case MessageStatus.UNRECOGNIZED:
     default:
       return "UNRECOGNIZED";

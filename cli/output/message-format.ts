@@ -1,0 +1,31 @@
+// One-line rendering of messages and their parts, like the product examples:
+//   msg_01ja... from did:key:z6MkAbc... "Sure, send it over"
+import type { types } from '../../clients/ts/index.ts'
+
+export function partText(p: types.Part): string {
+  if (p.text !== undefined) return JSON.stringify(p.text)
+  if (p.dataJson !== undefined) return p.dataJson
+  if (p.raw !== undefined) return `<${p.raw.length} bytes>`
+  if (p.artifact !== undefined)
+    return `<artifact ${p.artifact.cid}${p.artifact.name ? ` ${p.artifact.name}` : ''}>`
+  return '<empty part>'
+}
+
+export function messageLine(m: types.Message, direction: 'in' | 'out'): string {
+  const peer = direction === 'in' ? `from ${m.from}` : `to ${m.to}`
+  return `${m.id} ${peer} ${m.parts.map(partText).join(' ')}`
+}
+
+export const OUTBOX_STATUS_NAMES = ['queued', 'delivered', 'expired', 'failed'] as const
+
+export function statusName(status: number): string {
+  const names: Record<number, string> = {
+    1: 'queued',
+    2: 'delivered',
+    3: 'expired',
+    4: 'unread',
+    5: 'read',
+    6: 'failed',
+  }
+  return names[status] ?? 'unknown'
+}

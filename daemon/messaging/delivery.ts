@@ -1,0 +1,234 @@
+// Outbound delivery: one worker per recipient drains that recipient's queue in order over a reused
+// stream, waiting for each ack (which keeps per-sender order). Failures back off exponentially with
+// jitter, up to the message's TTL — never a fixed number of attempts — and a connection from the
+// peer, a new message or a restart resumes delivery at once.
+
+import type { Stream } from '@libp2p/interface'
+import { type LengthPrefixedStream, lpStream } from '@libp2p/utils'
+import type { EventBus } from '../events/event-bus.ts'
+import { peerIdFromDid } from '../identity/did.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import type { Host } from '../p2p/create-host.ts'
+import {
+  AckStatus,
+  decodeFrame,
+  type Envelope,
+  encodeFrame,
+  MESSAGING_PROTOCOL,
+} from '../wire/messaging-codec.ts'
+import type { OutboxStore } from './outbox-store.ts'
+import type { OutboxRecord } from './records.ts'
+
+export interface DeliveryComponents {
+  host: Host
+  outbox: OutboxStore
+  events: EventBus
+  logger: Logger
+  metrics: Metrics
+  maxPayloadBytes: number
+  retryMaxDelayMs: number
+  dialTimeoutMs: number
+}
+
+const ACK_TIMEOUT_MS = 15_000
+const BASE_DELAY_MS = 500
+
+interface Worker {
+  running: boolean
+  /** Set by kick(); makes a finishing run look again, so no message is left behind. */
+  dirty: boolean
+  timer: NodeJS.Timeout | undefined
+  failures: number
+  stream: Stream | undefined
+  lp: LengthPrefixedStream | undefined
+}
+
+type Outcome =
+  | { kind: 'delivered' }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'retry'; error: string; retryAfterMs?: number }
+
+export function envelopeOf(r: OutboxRecord): Envelope {
+  return {
+    id: r.id,
+    from: r.from,
+    to: r.to,
+    createdAtMs: r.createdAtMs,
+    expiresAtMs: r.expiresAtMs,
+    body: Buffer.from(r.body, 'base64'),
+    signature: Buffer.from(r.signature, 'base64'),
+  }
+}
+
+/** Exponential backoff with "equal jitter": half fixed, half random, capped. */
+export function backoffDelay(failures: number, maxDelayMs: number, random = Math.random): number {
+  const exp = Math.min(maxDelayMs, BASE_DELAY_MS * 2 ** Math.max(0, failures - 1))
+  return Math.round(exp / 2 + (random() * exp) / 2)
+}
+
+export function createDelivery(c: DeliveryComponents) {
+  const workers = new Map<string, Worker>()
+  const sent = c.metrics.counter('moltmesh_messages_sent_total', 'Delivery attempts, by outcome')
+  let stopped = false
+
+  const worker = (did: string): Worker => {
+    let w = workers.get(did)
+    if (w == null) {
+      w = { running: false, dirty: false, timer: undefined, failures: 0, stream: undefined, lp: undefined }
+      workers.set(did, w)
+    }
+    return w
+  }
+
+  function closeStream(w: Worker): void {
+    w.stream?.abort(new Error('closing'))
+    w.stream = undefined
+    w.lp = undefined
+  }
+
+  /** Starts (or restarts, cancelling a pending backoff) delivery to one recipient. */
+  function kick(did: string): void {
+    if (stopped) return
+    const w = worker(did)
+    w.dirty = true
+    if (w.timer != null) {
+      clearTimeout(w.timer)
+      w.timer = undefined
+    }
+    if (!w.running) void run(did, w)
+  }
+
+  async function run(did: string, w: Worker): Promise<void> {
+    w.running = true
+    try {
+      while (!stopped) {
+        w.dirty = false
+        const next = await c.outbox.nextQueued(did)
+        if (next == null) {
+          if (w.dirty) continue
+          w.failures = 0
+          return
+        }
+        if (next.expiresAtMs <= Date.now()) {
+          const expired = await c.outbox.finish(next, 'expired', {
+            lastError: next.lastError || 'TTL expired before delivery',
+          })
+          sent.inc({ result: 'expired' })
+          c.logger.info({ id: next.id, to: did, attempts: next.attempts }, 'message expired undelivered')
+          c.events.emit('message.expired', { message: expired })
+          continue
+        }
+        const outcome = await attempt(did, w, next)
+        if (outcome.kind === 'delivered') {
+          w.failures = 0
+          const done = await c.outbox.finish(next, 'delivered', {
+            attempts: next.attempts + 1,
+            deliveredAtMs: Date.now(),
+            lastError: '',
+          })
+          sent.inc({ result: 'delivered' })
+          c.events.emit('message.delivered', { message: done })
+          continue
+        }
+        if (outcome.kind === 'rejected') {
+          const failed = await c.outbox.finish(next, 'failed', {
+            attempts: next.attempts + 1,
+            lastError: outcome.reason,
+          })
+          sent.inc({ result: 'rejected' })
+          c.logger.warn({ id: next.id, to: did, reason: outcome.reason }, 'recipient refused message')
+          c.events.emit('message.failed', { message: failed })
+          continue
+        }
+        w.failures++
+        sent.inc({ result: 'retry' })
+        const delay = outcome.retryAfterMs ?? backoffDelay(w.failures, c.retryMaxDelayMs)
+        const at = Math.min(Date.now() + delay, next.expiresAtMs)
+        await c.outbox.update(next, {
+          attempts: next.attempts + 1,
+          lastError: outcome.error,
+          nextAttemptAtMs: at,
+        })
+        c.logger.debug(
+          { id: next.id, to: did, error: outcome.error, retryInMs: at - Date.now() },
+          'delivery failed, will retry',
+        )
+        if (w.dirty) continue // something changed while we were trying (new message or peer connected)
+        w.timer = setTimeout(
+          () => {
+            w.timer = undefined
+            kick(did)
+          },
+          Math.max(0, at - Date.now()),
+        )
+        return
+      }
+    } catch (err) {
+      c.logger.error({ err, to: did }, 'delivery worker failed')
+    } finally {
+      w.running = false
+    }
+  }
+
+  async function attempt(did: string, w: Worker, record: OutboxRecord): Promise<Outcome> {
+    // A cached stream may have been closed by the peer while idle: then try once more on a new one.
+    for (let tryNo = 0; tryNo < 2; tryNo++) {
+      const reused = w.lp != null
+      try {
+        if (w.lp == null) {
+          w.stream = await c.host.dialProtocol(peerIdFromDid(did), MESSAGING_PROTOCOL, {
+            signal: AbortSignal.timeout(c.dialTimeoutMs),
+          })
+          w.lp = lpStream(w.stream, { maxDataLength: 64 * 1024 })
+        }
+        await w.lp.write(encodeFrame({ envelope: envelopeOf(record) }), {
+          signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
+        })
+        const ack = decodeFrame(
+          (await w.lp.read({ signal: AbortSignal.timeout(ACK_TIMEOUT_MS) })).subarray(),
+        ).ack
+        if (ack == null || ack.id !== record.id) throw new Error('protocol error: missing or mismatched ack')
+        switch (ack.status) {
+          case AckStatus.ACK_STATUS_STORED:
+          case AckStatus.ACK_STATUS_DUPLICATE:
+            return { kind: 'delivered' }
+          case AckStatus.ACK_STATUS_REJECTED:
+            return { kind: 'rejected', reason: ack.reason || 'REJECTED' }
+          case AckStatus.ACK_STATUS_RETRY_LATER:
+            return {
+              kind: 'retry',
+              error: ack.reason || 'RETRY_LATER',
+              retryAfterMs: Math.max(100, ack.retryAfterMs),
+            }
+          default:
+            throw new Error(`protocol error: unknown ack status ${ack.status}`)
+        }
+      } catch (err) {
+        closeStream(w)
+        if (reused && tryNo === 0) continue
+        return { kind: 'retry', error: (err as Error).message ?? String(err) }
+      }
+    }
+    return { kind: 'retry', error: 'unreachable' }
+  }
+
+  return {
+    kick,
+    /** Resumes every queue persisted before a restart. */
+    async resumeAll(): Promise<number> {
+      const recipients = await c.outbox.queuedRecipients()
+      for (const did of recipients) kick(did)
+      return recipients.length
+    },
+    stop(): void {
+      stopped = true
+      for (const w of workers.values()) {
+        if (w.timer != null) clearTimeout(w.timer)
+        closeStream(w)
+      }
+    },
+  }
+}
+
+export type Delivery = ReturnType<typeof createDelivery>

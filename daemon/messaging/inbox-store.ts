@@ -1,0 +1,107 @@
+// The persistent inbox. Keys (sublevel "inbox"):
+//   m!<seq>        InboxRecord, in arrival order (seq is the resume cursor)
+//   i!<from>!<id>  seq, for exactly-once dedupe per sender
+//   x!<id>         seq, lookup by message id
+//   meta!seq       last assigned seq
+// A received message, its dedupe key and the counter are written in one batch before the ack.
+
+import type { JsonSublevel, Store } from '../store/store.ts'
+import { seqKey } from './ids.ts'
+import type { InboxRecord } from './records.ts'
+
+type Value = InboxRecord | number
+
+export interface InboxFilter {
+  from?: string
+  contextId?: string
+  threadId?: string
+  unreadOnly?: boolean
+  sinceMs?: number
+}
+
+export function matchesInbox(r: InboxRecord, f: InboxFilter): boolean {
+  return (
+    (!f.from || r.from === f.from) &&
+    (!f.contextId || r.contextId === f.contextId) &&
+    (!f.threadId || r.threadId === f.threadId) &&
+    (!f.unreadOnly || !r.read) &&
+    (!f.sinceMs || r.receivedAtMs >= f.sinceMs)
+  )
+}
+
+export async function openInboxStore(store: Store) {
+  const db: JsonSublevel<Value> = store.sublevel<Value>('inbox')
+  let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
+  let count = 0
+  let unread = 0
+  for await (const value of db.values({ gte: 'm!', lt: 'm"' })) {
+    count++
+    if (!(value as InboxRecord).read) unread++
+  }
+
+  return {
+    get size() {
+      return count
+    },
+    get unreadCount() {
+      return unread
+    },
+    get lastSeq() {
+      return lastSeq
+    },
+
+    async isDuplicate(from: string, id: string): Promise<boolean> {
+      return (await db.get(`i!${from}!${id}`)) !== undefined
+    },
+
+    /** Persists a new message (caller checked it is not a duplicate). Returns the stored record. */
+    async add(record: Omit<InboxRecord, 'seq'>): Promise<InboxRecord> {
+      const seq = ++lastSeq
+      const full: InboxRecord = { ...record, seq }
+      await db.batch([
+        { type: 'put', key: `m!${seqKey(seq)}`, value: full },
+        { type: 'put', key: `i!${record.from}!${record.id}`, value: seq },
+        { type: 'put', key: `x!${record.id}`, value: seq },
+        { type: 'put', key: 'meta!seq', value: seq },
+      ])
+      count++
+      if (!full.read) unread++
+      return full
+    },
+
+    async getById(id: string): Promise<InboxRecord | undefined> {
+      const seq = (await db.get(`x!${id}`)) as number | undefined
+      return seq == null ? undefined : ((await db.get(`m!${seqKey(seq)}`)) as InboxRecord | undefined)
+    },
+
+    /** Records after `afterSeq` in arrival order, filtered, at most `limit`. */
+    async list(filter: InboxFilter, afterSeq: number, limit: number): Promise<InboxRecord[]> {
+      const out: InboxRecord[] = []
+      for await (const value of db.values({ gt: `m!${seqKey(afterSeq)}`, lt: 'm"' })) {
+        const r = value as InboxRecord
+        if (matchesInbox(r, filter)) out.push(r)
+        if (out.length >= limit) break
+      }
+      return out
+    },
+
+    /** Sets read/acked flags; returns how many records changed. */
+    async update(ids: string[], change: { read?: boolean; acked?: boolean }): Promise<number> {
+      let changed = 0
+      const ops: Array<{ type: 'put'; key: string; value: Value }> = []
+      for (const id of new Set(ids)) {
+        const r = await this.getById(id)
+        if (r == null) continue
+        const next = { ...r, read: change.read ?? r.read, acked: change.acked ?? r.acked }
+        if (next.read === r.read && next.acked === r.acked) continue
+        if (r.read !== next.read) unread += next.read ? -1 : 1
+        ops.push({ type: 'put', key: `m!${seqKey(r.seq)}`, value: next })
+        changed++
+      }
+      if (ops.length > 0) await db.batch(ops)
+      return changed
+    },
+  }
+}
+
+export type InboxStore = Awaited<ReturnType<typeof openInboxStore>>

@@ -1,0 +1,282 @@
+// Messaging as the API sees it: send (persist, sign, queue, deliver), inbox and outbox queries,
+// acknowledgements, and live inbox streams that resume from a cursor with no gap and no duplicate.
+
+import { EventEmitter } from 'node:events'
+import type { MessagingOptions } from '../config/options.ts'
+import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
+import type { EventBus } from '../events/event-bus.ts'
+import { isDid } from '../identity/did.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import { looksLikeName, type NameResolver } from '../p2p/target.ts'
+import { encodeBody, type Part, signEnvelope } from '../wire/messaging-codec.ts'
+import type { Delivery } from './delivery.ts'
+import { newId } from './ids.ts'
+import { type InboxFilter, type InboxStore, matchesInbox } from './inbox-store.ts'
+import type { OutboxStore } from './outbox-store.ts'
+import type { InboxRecord, OutboxRecord, OutboxStatus } from './records.ts'
+import { validateParts } from './validate-parts.ts'
+
+export interface MessagingComponents {
+  identity: Identity
+  inbox: InboxStore
+  outbox: OutboxStore
+  delivery: Delivery
+  events: EventBus
+  logger: Logger
+  options: MessagingOptions
+  resolveName: NameResolver
+  /** Whether a peer is connected right now (then SendMessage waits briefly for the live delivery). */
+  isConnected: (did: string) => boolean
+}
+
+export interface SendInput {
+  to: string
+  parts: Part[]
+  contextId: string
+  threadId: string
+  replyTo: string
+  idempotencyKey: string
+  ttlMs: number
+}
+
+export const DEFAULT_PAGE_SIZE = 50
+export const MAX_PAGE_SIZE = 1000
+/** How long SendMessage waits for a live delivery to a connected peer before answering "queued". */
+const LIVE_DELIVERY_WAIT_MS = 3_000
+const MAX_TTL_MS = 30 * 24 * 3600 * 1000
+const REPLAY_PAGE = 500
+
+export function pageSize(requested: number): number {
+  if (requested < 0) throw invalidArgument('INVALID_ARGUMENT', 'page_size must not be negative')
+  return requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE)
+}
+
+/** Page tokens and cursors are the decimal sequence number of the last item seen. */
+export function parseCursor(token: string, field: string): number {
+  if (token === '') return 0
+  if (!/^\d{1,16}$/.test(token))
+    throw invalidArgument('INVALID_CURSOR', `${field} "${token}" is not a valid cursor`)
+  return Number(token)
+}
+
+export function createMessagingService(c: MessagingComponents) {
+  // Delivery outcomes by message id, so send() can report "delivered live".
+  const outcomes = new EventEmitter()
+  outcomes.setMaxListeners(0)
+  c.events.on('message.delivered', ({ message }) => outcomes.emit(message.id, 'delivered'))
+  c.events.on('message.failed', ({ message }) => outcomes.emit(message.id, 'failed'))
+
+  async function resolveRecipient(to: string): Promise<string> {
+    const value = to.trim()
+    if (value === '') throw invalidArgument('INVALID_ARGUMENT', 'to is required: a DID or a claimed name')
+    if (value.startsWith('did:')) {
+      if (!isDid(value)) throw invalidArgument('INVALID_DID', `"${value}" is not an Ed25519 did:key`)
+      return value
+    }
+    if (looksLikeName(value)) return c.resolveName(value)
+    throw invalidArgument('INVALID_TARGET', `"${value}" is not a DID or a name`)
+  }
+
+  async function resolveOptionalDid(value: string): Promise<string | undefined> {
+    return value.trim() === '' ? undefined : resolveRecipient(value)
+  }
+
+  async function send(
+    input: SendInput,
+  ): Promise<{ record: OutboxRecord; queued: boolean; existing: boolean }> {
+    if (input.idempotencyKey !== '') {
+      const existing = await c.outbox.byIdempotencyKey(input.idempotencyKey)
+      if (existing != null) return { record: existing, queued: existing.status === 'queued', existing: true }
+    }
+    const to = await resolveRecipient(input.to)
+    if (to === c.identity.did) throw invalidArgument('SELF_TARGET', 'cannot send a message to yourself')
+    validateParts(input.parts)
+    if (input.ttlMs < 0 || input.ttlMs > MAX_TTL_MS) {
+      throw invalidArgument('INVALID_ARGUMENT', `ttl_ms must be between 0 (default) and ${MAX_TTL_MS}`)
+    }
+    const body = encodeBody({
+      parts: input.parts,
+      contextId: input.contextId,
+      threadId: input.threadId,
+      replyTo: input.replyTo,
+    })
+    if (body.length > c.options.maxPayloadBytes) {
+      throw invalidArgument(
+        'PAYLOAD_TOO_LARGE',
+        `message body is ${body.length} bytes; the limit is ${c.options.maxPayloadBytes} (send large content as an artifact)`,
+      )
+    }
+    const now = Date.now()
+    const envelope = await signEnvelope(c.identity, {
+      id: newId('msg', now),
+      to,
+      createdAtMs: now,
+      expiresAtMs: now + (input.ttlMs > 0 ? input.ttlMs : c.options.defaultTtlMs),
+      body: Buffer.from(body),
+    })
+    const record = await c.outbox.add({
+      id: envelope.id,
+      from: envelope.from,
+      to,
+      createdAtMs: envelope.createdAtMs,
+      expiresAtMs: envelope.expiresAtMs,
+      contextId: input.contextId,
+      threadId: input.threadId,
+      replyTo: input.replyTo,
+      body: Buffer.from(body).toString('base64'),
+      signature: Buffer.from(envelope.signature).toString('base64'),
+      status: 'queued',
+      attempts: 0,
+      deliveredAtMs: 0,
+      nextAttemptAtMs: now,
+      lastError: '',
+      idempotencyKey: input.idempotencyKey,
+    })
+    // Persisted: from here on the message survives a crash. Deliver now if the peer is reachable.
+    const outcome = c.isConnected(to) ? waitForOutcome(record.id, LIVE_DELIVERY_WAIT_MS) : undefined
+    c.delivery.kick(to)
+    const result = outcome != null ? await outcome : 'pending'
+    const latest = (await c.outbox.get(record.id)) ?? record
+    return { record: latest, queued: result !== 'delivered', existing: false }
+  }
+
+  function waitForOutcome(id: string, timeoutMs: number): Promise<string> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        outcomes.off(id, done)
+        resolve('pending')
+      }, timeoutMs)
+      const done = (result: string) => {
+        clearTimeout(timer)
+        resolve(result)
+      }
+      outcomes.once(id, done)
+    })
+  }
+
+  async function inboxFilter(f: {
+    from: string
+    contextId: string
+    threadId: string
+    unreadOnly?: boolean
+    sinceMs?: number
+  }): Promise<InboxFilter> {
+    return {
+      from: await resolveOptionalDid(f.from),
+      contextId: f.contextId,
+      threadId: f.threadId,
+      unreadOnly: f.unreadOnly,
+      sinceMs: f.sinceMs,
+    }
+  }
+
+  return {
+    send,
+
+    async getInbox(req: {
+      from: string
+      contextId: string
+      threadId: string
+      unreadOnly: boolean
+      sinceMs: number
+      pageSize: number
+      pageToken: string
+    }): Promise<{ messages: InboxRecord[]; nextPageToken: string; unreadCount: number }> {
+      const limit = pageSize(req.pageSize)
+      const messages = await c.inbox.list(
+        await inboxFilter(req),
+        parseCursor(req.pageToken, 'page_token'),
+        limit,
+      )
+      const last = messages.at(-1)
+      return {
+        messages,
+        nextPageToken: messages.length === limit && last != null ? String(last.seq) : '',
+        unreadCount: c.inbox.unreadCount,
+      }
+    },
+
+    async getMessage(id: string): Promise<{ inbox?: InboxRecord; outbox?: OutboxRecord }> {
+      if (id === '') throw invalidArgument('INVALID_ARGUMENT', 'id is required')
+      const inbox = await c.inbox.getById(id)
+      if (inbox != null) return { inbox }
+      const outbox = await c.outbox.get(id)
+      if (outbox != null) return { outbox }
+      throw notFound('MESSAGE_NOT_FOUND', `no message with id ${id}`)
+    },
+
+    async ack(ids: string[]): Promise<number> {
+      if (ids.length === 0) throw invalidArgument('INVALID_ARGUMENT', 'ids must not be empty')
+      return c.inbox.update(ids, { acked: true, read: true })
+    },
+
+    async markRead(ids: string[], unread: boolean): Promise<number> {
+      if (ids.length === 0) throw invalidArgument('INVALID_ARGUMENT', 'ids must not be empty')
+      return c.inbox.update(ids, { read: !unread })
+    },
+
+    async getOutbox(req: { status?: OutboxStatus; to: string; pageSize: number; pageToken: string }) {
+      const limit = pageSize(req.pageSize)
+      const messages = await c.outbox.list(
+        { status: req.status, to: await resolveOptionalDid(req.to) },
+        parseCursor(req.pageToken, 'page_token'),
+        limit,
+      )
+      const last = messages.at(-1)
+      return { messages, nextPageToken: messages.length === limit && last != null ? String(last.seq) : '' }
+    },
+
+    /**
+     * Received messages matching the filter: first those after `afterCursor` (replay), then live ones.
+     * The bus subscription starts before the replay, and live messages at or below the last replayed
+     * sequence are skipped, so nothing is missed or repeated at the seam.
+     */
+    async *subscribeInbox(
+      req: { from: string; contextId: string; threadId: string; afterCursor: string },
+      signal: AbortSignal,
+    ): AsyncGenerator<InboxRecord> {
+      const filter = await inboxFilter(req)
+      const queue: InboxRecord[] = []
+      let wake: (() => void) | undefined
+      const off = c.events.on('message.received', ({ message }) => {
+        queue.push(message)
+        wake?.()
+      })
+      const onAbort = () => wake?.()
+      signal.addEventListener('abort', onAbort)
+      try {
+        // Without a cursor the stream is live only: start after the newest stored message.
+        let last = req.afterCursor === '' ? c.inbox.lastSeq : parseCursor(req.afterCursor, 'after_cursor')
+        if (req.afterCursor !== '') {
+          while (!signal.aborted) {
+            const page = await c.inbox.list(filter, last, REPLAY_PAGE)
+            for (const r of page) {
+              last = r.seq
+              yield r
+            }
+            if (page.length < REPLAY_PAGE) break
+          }
+        }
+        while (!signal.aborted) {
+          const next = queue.shift()
+          if (next == null) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+            wake = undefined
+            continue
+          }
+          if (next.seq <= last) continue // already replayed
+          last = next.seq
+          if (matchesInbox(next, filter)) yield next
+        }
+      } finally {
+        off()
+        signal.removeEventListener('abort', onAbort)
+      }
+    },
+  }
+}
+
+export type MessagingService = ReturnType<typeof createMessagingService>

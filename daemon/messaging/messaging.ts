@@ -1,0 +1,108 @@
+// The messaging subsystem: durable inbox/outbox, signed envelopes over /moltmesh/msg/1.0.0, delivery
+// with retries until the TTL, and live inbox streams. createMessaging(components, options) returns the
+// service plus its lifecycle.
+
+import type { MessagingOptions } from '../config/options.ts'
+import type { EventBus } from '../events/event-bus.ts'
+import { tryDidFromPeerId } from '../identity/did.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import type { Host } from '../p2p/create-host.ts'
+import type { NameResolver } from '../p2p/target.ts'
+import type { Store } from '../store/store.ts'
+import { MESSAGING_PROTOCOL } from '../wire/messaging-codec.ts'
+import { createDelivery } from './delivery.ts'
+import { openInboxStore } from './inbox-store.ts'
+import { createMessagingService } from './messaging-service.ts'
+import { openOutboxStore } from './outbox-store.ts'
+import { createRateLimiter } from './rate-limiter.ts'
+import { createReceiver } from './receiver.ts'
+
+export interface MessagingSubsystemComponents {
+  host: Host
+  identity: Identity
+  store: Store
+  events: EventBus
+  logger: Logger
+  metrics: Metrics
+  resolveName: NameResolver
+  dialTimeoutMs: number
+}
+
+/** Concurrent inbound messaging streams per connection (a sender uses one at a time). */
+const MAX_INBOUND_STREAMS = 8
+/** Refusals in a row after which a flooding peer is blocked, and for how long. */
+const BLOCK_AFTER_REFUSALS = 200
+const BLOCK_MS = 60_000
+
+export async function createMessaging(c: MessagingSubsystemComponents, options: MessagingOptions) {
+  const logger = c.logger.child({ component: 'messaging' })
+  const inbox = await openInboxStore(c.store)
+  const outbox = await openOutboxStore(c.store)
+  const limiter = createRateLimiter({
+    ratePerSecond: options.receiveRatePerSecond,
+    burst: options.receiveBurst,
+    blockAfterRefusals: BLOCK_AFTER_REFUSALS,
+    blockMs: BLOCK_MS,
+  })
+  const receiver = createReceiver({
+    did: c.identity.did,
+    inbox,
+    events: c.events,
+    logger,
+    metrics: c.metrics,
+    limiter,
+    maxPayloadBytes: options.maxPayloadBytes,
+    inboxMaxMessages: options.inboxMaxMessages,
+  })
+  const delivery = createDelivery({
+    host: c.host,
+    outbox,
+    events: c.events,
+    logger,
+    metrics: c.metrics,
+    maxPayloadBytes: options.maxPayloadBytes,
+    retryMaxDelayMs: options.retryMaxDelayMs,
+    dialTimeoutMs: c.dialTimeoutMs,
+  })
+  const service = createMessagingService({
+    identity: c.identity,
+    inbox,
+    outbox,
+    delivery,
+    events: c.events,
+    logger,
+    options,
+    resolveName: c.resolveName,
+    isConnected: (did) => c.host.getConnections().some((conn) => tryDidFromPeerId(conn.remotePeer) === did),
+  })
+  c.metrics.gauge('moltmesh_inbox_messages', 'Messages in the inbox', () => inbox.size)
+  c.metrics.gauge('moltmesh_inbox_unread', 'Unread messages in the inbox', () => inbox.unreadCount)
+
+  // A peer that (re)connects gets its queued messages at once instead of at the next backoff.
+  const onConnect = (evt: CustomEvent) => {
+    const did = tryDidFromPeerId(evt.detail)
+    if (did != null) delivery.kick(did)
+  }
+
+  return {
+    service,
+    async start(): Promise<void> {
+      await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {
+        maxInboundStreams: MAX_INBOUND_STREAMS,
+        maxOutboundStreams: MAX_INBOUND_STREAMS,
+      })
+      c.host.addEventListener('peer:connect', onConnect)
+      const resumed = await delivery.resumeAll()
+      if (resumed > 0) logger.info({ recipients: resumed }, 'resuming queued deliveries')
+    },
+    async stop(): Promise<void> {
+      c.host.removeEventListener('peer:connect', onConnect)
+      delivery.stop()
+      await c.host.unhandle(MESSAGING_PROTOCOL).catch(() => undefined)
+    },
+  }
+}
+
+export type Messaging = Awaited<ReturnType<typeof createMessaging>>

@@ -1,0 +1,97 @@
+// The persistent outbox. Keys (sublevel "outbox"):
+//   m!<id>            OutboxRecord
+//   o!<seq>           id, in send order (listing)
+//   q!<to>!<seq>      id, only while queued: the delivery queue of one recipient, in order
+//   k!<idempotency>   id
+//   meta!seq          last assigned seq
+// A message is written (with its queue entry) in one batch before SendMessage returns.
+
+import type { JsonSublevel, Store } from '../store/store.ts'
+import { seqKey } from './ids.ts'
+import type { OutboxRecord, OutboxStatus } from './records.ts'
+
+type Value = OutboxRecord | string | number
+
+export async function openOutboxStore(store: Store) {
+  const db: JsonSublevel<Value> = store.sublevel<Value>('outbox')
+  let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
+
+  async function get(id: string): Promise<OutboxRecord | undefined> {
+    return (await db.get(`m!${id}`)) as OutboxRecord | undefined
+  }
+
+  return {
+    get,
+
+    async byIdempotencyKey(key: string): Promise<OutboxRecord | undefined> {
+      const id = (await db.get(`k!${key}`)) as string | undefined
+      return id == null ? undefined : get(id)
+    },
+
+    async add(record: Omit<OutboxRecord, 'seq'>): Promise<OutboxRecord> {
+      const seq = ++lastSeq
+      const full: OutboxRecord = { ...record, seq }
+      const ops: Array<{ type: 'put'; key: string; value: Value }> = [
+        { type: 'put', key: `m!${full.id}`, value: full },
+        { type: 'put', key: `o!${seqKey(seq)}`, value: full.id },
+        { type: 'put', key: `q!${full.to}!${seqKey(seq)}`, value: full.id },
+        { type: 'put', key: 'meta!seq', value: seq },
+      ]
+      if (full.idempotencyKey !== '')
+        ops.push({ type: 'put', key: `k!${full.idempotencyKey}`, value: full.id })
+      await db.batch(ops)
+      return full
+    },
+
+    /** The oldest queued message for a recipient. */
+    async nextQueued(to: string): Promise<OutboxRecord | undefined> {
+      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit: 1 })) return get(id as string)
+      return undefined
+    },
+
+    /** Recipients that have queued messages (to resume delivery after a restart). */
+    async queuedRecipients(): Promise<string[]> {
+      const out = new Set<string>()
+      for await (const key of db.keys({ gt: 'q!', lt: 'q"' })) out.add(key.slice(2, key.lastIndexOf('!')))
+      return [...out]
+    },
+
+    /** Moves a message to a final state and takes it off its queue, atomically. */
+    async finish(
+      record: OutboxRecord,
+      status: Exclude<OutboxStatus, 'queued'>,
+      patch: Partial<OutboxRecord>,
+    ): Promise<OutboxRecord> {
+      const next: OutboxRecord = { ...record, ...patch, status }
+      await db.batch([
+        { type: 'put', key: `m!${record.id}`, value: next },
+        { type: 'del', key: `q!${record.to}!${seqKey(record.seq)}` },
+      ])
+      return next
+    },
+
+    async update(record: OutboxRecord, patch: Partial<OutboxRecord>): Promise<OutboxRecord> {
+      const next = { ...record, ...patch }
+      await db.put(`m!${record.id}`, next)
+      return next
+    },
+
+    async list(
+      filter: { status?: OutboxStatus; to?: string },
+      afterSeq: number,
+      limit: number,
+    ): Promise<OutboxRecord[]> {
+      const out: OutboxRecord[] = []
+      for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
+        const r = await get(id as string)
+        if (r == null) continue
+        if ((filter.status == null || r.status === filter.status) && (!filter.to || r.to === filter.to))
+          out.push(r)
+        if (out.length >= limit) break
+      }
+      return out
+    },
+  }
+}
+
+export type OutboxStore = Awaited<ReturnType<typeof openOutboxStore>>

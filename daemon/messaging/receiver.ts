@@ -1,0 +1,164 @@
+// Inbound side of /moltmesh/msg/1.0.0: every envelope is checked (rate, sender = authenticated peer,
+// recipient, expiry, size, signature, body), de-duplicated, persisted, and only then acknowledged.
+// Hostile input is answered with a reason code or the stream is cut; it is logged and counted.
+
+import type { Connection, Stream } from '@libp2p/interface'
+import { lpStream } from '@libp2p/utils'
+import type { EventBus } from '../events/event-bus.ts'
+import { tryDidFromPeerId } from '../identity/did.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import {
+  AckStatus,
+  type DeliveryAck,
+  decodeBody,
+  decodeFrame,
+  type Envelope,
+  encodeFrame,
+  verifyEnvelope,
+} from '../wire/messaging-codec.ts'
+import type { InboxStore } from './inbox-store.ts'
+import type { RateLimiter } from './rate-limiter.ts'
+
+export interface ReceiverComponents {
+  did: string
+  inbox: InboxStore
+  events: EventBus
+  logger: Logger
+  metrics: Metrics
+  limiter: RateLimiter
+  maxPayloadBytes: number
+  inboxMaxMessages: number
+}
+
+/** Envelope overhead on top of the body: ids, DIDs, signature, framing. */
+const ENVELOPE_OVERHEAD_BYTES = 4096
+const MAX_ID_LENGTH = 128
+const CLOCK_SKEW_MS = 5 * 60 * 1000
+const READ_IDLE_TIMEOUT_MS = 5 * 60 * 1000
+
+export function createReceiver(c: ReceiverComponents) {
+  const received = c.metrics.counter('moltmesh_messages_received_total', 'Inbound envelopes, by outcome')
+  const hostile = c.metrics.counter(
+    'moltmesh_hostile_input_total',
+    'Rejected hostile or malformed peer input, by reason',
+  )
+
+  function reject(id: string, reason: string, from: string, detail?: string): Partial<DeliveryAck> {
+    hostile.inc({ protocol: 'msg', reason })
+    received.inc({ result: 'rejected' })
+    c.logger.warn({ peer: from, id, reason, detail }, 'rejected inbound message')
+    return { id, status: AckStatus.ACK_STATUS_REJECTED, reason }
+  }
+
+  async function accept(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
+    const decision = c.limiter.take(remoteDid)
+    if (!decision.allowed) {
+      received.inc({ result: 'rate_limited' })
+      hostile.inc({ protocol: 'msg', reason: decision.blocked ? 'BLOCKED' : 'RATE_LIMITED' })
+      return {
+        id: e.id,
+        status: AckStatus.ACK_STATUS_RETRY_LATER,
+        reason: 'RATE_LIMITED',
+        retryAfterMs: decision.retryAfterMs,
+      }
+    }
+    if (e.id === '' || e.id.length > MAX_ID_LENGTH)
+      return reject(e.id.slice(0, MAX_ID_LENGTH), 'MALFORMED', remoteDid, 'bad id')
+    if (e.from !== remoteDid) return reject(e.id, 'SENDER_MISMATCH', remoteDid, `envelope claims ${e.from}`)
+    if (e.to !== c.did) return reject(e.id, 'WRONG_RECIPIENT', remoteDid, e.to)
+    const now = Date.now()
+    if (e.expiresAtMs <= now) return reject(e.id, 'EXPIRED', remoteDid)
+    if (e.createdAtMs > now + CLOCK_SKEW_MS)
+      return reject(e.id, 'MALFORMED', remoteDid, 'created in the future')
+    if (e.body.length > c.maxPayloadBytes)
+      return reject(e.id, 'PAYLOAD_TOO_LARGE', remoteDid, `${e.body.length} bytes`)
+    if (!(await verifyEnvelope(e))) return reject(e.id, 'SIGNATURE_INVALID', remoteDid)
+    let body: ReturnType<typeof decodeBody>
+    try {
+      body = decodeBody(e.body)
+    } catch {
+      return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
+    }
+    if (await c.inbox.isDuplicate(e.from, e.id)) {
+      received.inc({ result: 'duplicate' })
+      return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
+    }
+    if (c.inbox.size >= c.inboxMaxMessages) {
+      received.inc({ result: 'inbox_full' })
+      return {
+        id: e.id,
+        status: AckStatus.ACK_STATUS_RETRY_LATER,
+        reason: 'INBOX_FULL',
+        retryAfterMs: 60_000,
+      }
+    }
+    const record = await c.inbox.add({
+      id: e.id,
+      from: e.from,
+      to: e.to,
+      createdAtMs: e.createdAtMs,
+      expiresAtMs: e.expiresAtMs,
+      contextId: body.contextId,
+      threadId: body.threadId,
+      replyTo: body.replyTo,
+      body: Buffer.from(e.body).toString('base64'),
+      receivedAtMs: now,
+      read: false,
+      acked: false,
+    })
+    received.inc({ result: 'stored' })
+    c.events.emit('message.received', { message: record })
+    return { id: e.id, status: AckStatus.ACK_STATUS_STORED }
+  }
+
+  /** The protocol handler: one stream carries any number of envelope/ack exchanges. */
+  async function handle(stream: Stream, connection: Connection): Promise<void> {
+    const remoteDid = tryDidFromPeerId(connection.remotePeer)
+    if (remoteDid == null || c.limiter.isBlocked(remoteDid)) {
+      hostile.inc({ protocol: 'msg', reason: remoteDid == null ? 'NOT_ED25519' : 'BLOCKED' })
+      stream.abort(new Error('refused'))
+      return
+    }
+    const lp = lpStream(stream, { maxDataLength: c.maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES })
+    try {
+      while (true) {
+        let bytes: Uint8Array
+        try {
+          bytes = (await lp.read({ signal: AbortSignal.timeout(READ_IDLE_TIMEOUT_MS) })).subarray()
+        } catch (err) {
+          const name = (err as Error).name
+          if (
+            name === 'InvalidDataLengthError' ||
+            name === 'InvalidMessageLengthError' ||
+            name === 'InvalidDataLengthLengthError'
+          ) {
+            hostile.inc({ protocol: 'msg', reason: 'FRAME_TOO_LARGE' })
+            c.logger.warn({ peer: remoteDid, err: (err as Error).message }, 'oversized frame: closing stream')
+            stream.abort(err as Error)
+          }
+          return // stream closed, reset or idle
+        }
+        let envelope: Envelope | undefined
+        try {
+          envelope = decodeFrame(bytes).envelope
+        } catch {
+          envelope = undefined
+        }
+        if (envelope == null) {
+          hostile.inc({ protocol: 'msg', reason: 'MALFORMED_FRAME' })
+          c.logger.warn({ peer: remoteDid, bytes: bytes.length }, 'malformed frame: closing stream')
+          stream.abort(new Error('malformed frame'))
+          return
+        }
+        const ack = await accept(envelope, remoteDid)
+        await lp.write(encodeFrame({ ack: ack as DeliveryAck }))
+      }
+    } catch (err) {
+      c.logger.debug({ peer: remoteDid, err }, 'messaging stream ended with an error')
+      stream.abort(err as Error)
+    }
+  }
+
+  return { handle, accept }
+}

@@ -1,0 +1,76 @@
+// Encoding, signing and verification of messaging envelopes (/moltmesh/msg/1.0.0). The signature
+// covers every routing-relevant field plus the hash of the body, as JCS-canonical JSON, so the bytes
+// signed do not depend on any protobuf encoder.
+
+import { createHash } from 'node:crypto'
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import canonicalize from 'canonicalize'
+import { publicKeyBytesFromDid } from '../identity/did.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Part } from './gen/moltmesh/v1/types.ts'
+import {
+  AckStatus,
+  type DeliveryAck,
+  type Envelope,
+  MessageBody,
+  MessagingFrame,
+} from './gen/moltmesh/wire/v1/messaging.ts'
+
+export type { DeliveryAck, Envelope, Part }
+export { AckStatus, MessageBody, MessagingFrame }
+
+export const MESSAGING_PROTOCOL = '/moltmesh/msg/1.0.0'
+
+export interface BodyFields {
+  parts: Part[]
+  contextId: string
+  threadId: string
+  replyTo: string
+}
+
+export function encodeBody(body: BodyFields): Uint8Array {
+  return MessageBody.encode(MessageBody.fromPartial(body)).finish()
+}
+
+export function decodeBody(bytes: Uint8Array): BodyFields {
+  return MessageBody.decode(bytes)
+}
+
+function signingBytes(e: Omit<Envelope, 'signature'>): Uint8Array {
+  const text = canonicalize({
+    v: 1,
+    id: e.id,
+    from: e.from,
+    to: e.to,
+    created_at_ms: e.createdAtMs,
+    expires_at_ms: e.expiresAtMs,
+    body_sha256: createHash('sha256').update(e.body).digest('hex'),
+  })
+  return new TextEncoder().encode(text)
+}
+
+export async function signEnvelope(
+  identity: Identity,
+  e: Omit<Envelope, 'signature' | 'from'>,
+): Promise<Envelope> {
+  const unsigned = { ...e, from: identity.did }
+  return { ...unsigned, signature: Buffer.from(await identity.sign(signingBytes(unsigned))) }
+}
+
+/** True when `signature` is the sender DID's Ed25519 signature over the envelope. */
+export async function verifyEnvelope(e: Envelope): Promise<boolean> {
+  try {
+    const key = publicKeyFromRaw(publicKeyBytesFromDid(e.from))
+    return (await key.verify(signingBytes(e), e.signature)) === true
+  } catch {
+    return false
+  }
+}
+
+export function encodeFrame(frame: Partial<MessagingFrame>): Uint8Array {
+  return MessagingFrame.encode(MessagingFrame.fromPartial(frame)).finish()
+}
+
+export function decodeFrame(bytes: Uint8Array): MessagingFrame {
+  return MessagingFrame.decode(bytes)
+}
