@@ -1,0 +1,163 @@
+// Hostile peers on /moltmesh/msg/1.0.0: forged senders, bad signatures, replays, oversized frames and
+// garbage are refused with a reason or a closed stream, counted in metrics, and the daemon keeps serving.
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { afterAll, describe, expect, it } from 'vitest'
+import { types } from '../../clients/ts/index.ts'
+import { createIdentity } from '../../daemon/identity/identity.ts'
+import {
+  AckStatus,
+  decodeFrame,
+  type Envelope,
+  encodeBody,
+  encodeFrame,
+  MESSAGING_PROTOCOL,
+  signEnvelope,
+} from '../../daemon/wire/messaging-codec.ts'
+import { useMesh } from '../harness/mesh.ts'
+import { allInbox } from '../harness/messages.ts'
+import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
+
+const body = (text: string) =>
+  Buffer.from(
+    encodeBody({ parts: [types.Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }),
+  )
+
+describe('hostile peers on the messaging protocol', () => {
+  const mesh = useMesh()
+  const peers: RawPeer[] = []
+  afterAll(async () => {
+    await Promise.all(peers.map((p) => p.stop()))
+  })
+
+  it('refuses forged, invalid, replayed, oversized and garbage input and keeps serving', async () => {
+    const b = await mesh.spawn('victim')
+    const attacker = await createRawPeer()
+    peers.push(attacker)
+    const victimAddr = b.info!.tcpAddress
+    const now = Date.now()
+    const envelope = (id: string, text: string) =>
+      signEnvelope(attacker.identity, {
+        id,
+        to: b.did,
+        createdAtMs: now,
+        expiresAtMs: now + 60_000,
+        body: body(text),
+      })
+    const exchange = async (lp: Awaited<ReturnType<RawPeer['open']>>, e: Envelope) => {
+      await lp.write(encodeFrame({ envelope: e }))
+      return decodeFrame((await lp.read()).subarray()).ack!
+    }
+
+    const lp = await attacker.open(victimAddr, MESSAGING_PROTOCOL)
+    // A legitimate message from the attacker's own identity is fine...
+    const legit = await envelope('msg_legit', 'hi')
+    expect((await exchange(lp, legit)).status).toBe(AckStatus.ACK_STATUS_STORED)
+    // ...and replaying it is acknowledged as a duplicate, never stored twice.
+    expect((await exchange(lp, legit)).status).toBe(AckStatus.ACK_STATUS_DUPLICATE)
+
+    // Forged sender: an envelope correctly signed by someone else's key, sent by the attacker.
+    const victimOfForgery = createIdentity(await generateKeyPair('Ed25519'))
+    const forged = await signEnvelope(victimOfForgery, {
+      id: 'msg_forged',
+      to: b.did,
+      createdAtMs: now,
+      expiresAtMs: now + 60_000,
+      body: body('i am someone else'),
+    })
+    expect(await exchange(lp, forged)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'SENDER_MISMATCH',
+    })
+
+    // Tampered body: the signature no longer matches.
+    const tampered = { ...(await envelope('msg_tampered', 'original')), body: body('changed') }
+    expect(await exchange(lp, tampered)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'SIGNATURE_INVALID',
+    })
+
+    // Wrong recipient and expired envelopes.
+    const elsewhere = await signEnvelope(attacker.identity, {
+      id: 'msg_else',
+      to: victimOfForgery.did,
+      createdAtMs: now,
+      expiresAtMs: now + 60_000,
+      body: body('x'),
+    })
+    expect(await exchange(lp, elsewhere)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'WRONG_RECIPIENT',
+    })
+    const old = await signEnvelope(attacker.identity, {
+      id: 'msg_old',
+      to: b.did,
+      createdAtMs: now - 10_000,
+      expiresAtMs: now - 1,
+      body: body('x'),
+    })
+    expect(await exchange(lp, old)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'EXPIRED',
+    })
+
+    // Garbage bytes that are not a frame: the stream is closed.
+    const garbage = await attacker.open(victimAddr, MESSAGING_PROTOCOL)
+    await garbage.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]))
+    expect(await garbage.closed()).toBe(true)
+
+    // A frame over the size limit: the stream is closed before the body is buffered.
+    const oversized = await attacker.open(victimAddr, MESSAGING_PROTOCOL)
+    await oversized.write(Buffer.alloc(2 * 1024 * 1024, 7))
+    expect(await oversized.closed()).toBe(true)
+
+    // The daemon is fine, stored exactly the one legitimate message, and counted the rest.
+    expect((await b.client.diag.health({})).ok).toBe(true)
+    const inbox = await allInbox(b)
+    expect(inbox.map((m) => m.id)).toEqual(['msg_legit'])
+    const { prometheusText } = await b.client.diag.getMetrics({})
+    for (const reason of [
+      'SENDER_MISMATCH',
+      'SIGNATURE_INVALID',
+      'WRONG_RECIPIENT',
+      'EXPIRED',
+      'MALFORMED_FRAME',
+      'FRAME_TOO_LARGE',
+    ]) {
+      expect(prometheusText).toContain(`moltmesh_hostile_input_total{protocol="msg",reason="${reason}"} 1`)
+    }
+  })
+
+  it('answers a flood with back-pressure (RETRY_LATER) instead of storing without limit', async () => {
+    const b = await mesh.spawn('flooded', {
+      env: { MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '5', MOLTMESH_MESSAGING_RECEIVE_BURST: '5' },
+    })
+    const attacker = await createRawPeer()
+    peers.push(attacker)
+    const lp = await attacker.open(b.info!.tcpAddress, MESSAGING_PROTOCOL)
+    const statuses: number[] = []
+    let retryAfter = 0
+    for (let i = 0; i < 30; i++) {
+      const now = Date.now()
+      const e = await signEnvelope(attacker.identity, {
+        id: `msg_flood_${i}`,
+        to: b.did,
+        createdAtMs: now,
+        expiresAtMs: now + 60_000,
+        body: body(`f${i}`),
+      })
+      await lp.write(encodeFrame({ envelope: e }))
+      const ack = decodeFrame((await lp.read()).subarray()).ack!
+      statuses.push(ack.status)
+      if (ack.status === AckStatus.ACK_STATUS_RETRY_LATER) {
+        expect(ack.reason).toBe('RATE_LIMITED')
+        retryAfter = ack.retryAfterMs
+      }
+    }
+    const stored = statuses.filter((s) => s === AckStatus.ACK_STATUS_STORED).length
+    expect(stored).toBeGreaterThanOrEqual(5)
+    expect(stored).toBeLessThan(30)
+    expect(retryAfter).toBeGreaterThan(0)
+    expect((await allInbox(b)).length).toBe(stored)
+    expect((await b.client.diag.health({})).ok).toBe(true)
+  })
+})
