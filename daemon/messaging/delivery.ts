@@ -32,6 +32,8 @@ export interface DeliveryComponents {
 }
 
 const ACK_TIMEOUT_MS = 15_000
+/** Envelopes in flight per recipient before waiting for acks. */
+const PIPELINE_WINDOW = 64
 const BASE_DELAY_MS = 500
 
 interface Worker {
@@ -59,6 +61,26 @@ export function envelopeOf(r: OutboxRecord): Envelope {
     body: Buffer.from(r.body, 'base64'),
     signature: Buffer.from(r.signature, 'base64'),
   }
+}
+
+function outcomeOf(status: number, reason: string, retryAfterMs: number): Outcome {
+  switch (status) {
+    case AckStatus.ACK_STATUS_STORED:
+    case AckStatus.ACK_STATUS_DUPLICATE:
+      return { kind: 'delivered' }
+    case AckStatus.ACK_STATUS_REJECTED:
+      return { kind: 'rejected', reason: reason || 'REJECTED' }
+    case AckStatus.ACK_STATUS_RETRY_LATER:
+      return { kind: 'retry', error: reason || 'RETRY_LATER', retryAfterMs: Math.max(100, retryAfterMs) }
+    default:
+      throw new Error(`protocol error: unknown ack status ${status}`)
+  }
+}
+
+/** Outcomes for the records that got no ack: retry them. */
+function padWithRetry(outcomes: Outcome[], total: number, error: string): Outcome[] {
+  while (outcomes.length < total) outcomes.push({ kind: 'retry', error })
+  return outcomes
 }
 
 /** Exponential backoff with "equal jitter": half fixed, half random, capped. */
@@ -104,54 +126,68 @@ export function createDelivery(c: DeliveryComponents) {
     try {
       while (!stopped) {
         w.dirty = false
-        const next = await c.outbox.nextQueued(did)
-        if (next == null) {
+        const batch = await c.outbox.queued(did, PIPELINE_WINDOW)
+        if (batch.length === 0) {
           if (w.dirty) continue
           w.failures = 0
           return
         }
-        if (next.expiresAtMs <= Date.now()) {
-          const expired = await c.outbox.finish(next, 'expired', {
-            lastError: next.lastError || 'TTL expired before delivery',
+        const live: OutboxRecord[] = []
+        for (const r of batch) {
+          if (r.expiresAtMs > Date.now()) {
+            live.push(r)
+            continue
+          }
+          const expired = await c.outbox.finish(r, 'expired', {
+            lastError: r.lastError || 'TTL expired before delivery',
           })
           sent.inc({ result: 'expired' })
-          c.logger.info({ id: next.id, to: did, attempts: next.attempts }, 'message expired undelivered')
+          c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
           c.events.emit('message.expired', { message: expired })
-          continue
         }
-        const outcome = await attempt(did, w, next)
-        if (outcome.kind === 'delivered') {
+        if (live.length === 0) continue
+        const outcomes = await attempt(did, w, live)
+        let retry: { record: OutboxRecord; outcome: Extract<Outcome, { kind: 'retry' }> } | undefined
+        for (const [i, record] of live.entries()) {
+          const outcome = outcomes[i] as Outcome
+          if (outcome.kind === 'delivered') {
+            const done = await c.outbox.finish(record, 'delivered', {
+              attempts: record.attempts + 1,
+              deliveredAtMs: Date.now(),
+              lastError: '',
+            })
+            sent.inc({ result: 'delivered' })
+            c.events.emit('message.delivered', { message: done })
+          } else if (outcome.kind === 'rejected') {
+            const failed = await c.outbox.finish(record, 'failed', {
+              attempts: record.attempts + 1,
+              lastError: outcome.reason,
+            })
+            sent.inc({ result: 'rejected' })
+            c.logger.warn({ id: record.id, to: did, reason: outcome.reason }, 'recipient refused message')
+            c.events.emit('message.failed', { message: failed })
+          } else {
+            // Stop at the first message that must wait: the ones after it keep their place in line.
+            retry = { record, outcome }
+            break
+          }
+        }
+        if (retry == null) {
           w.failures = 0
-          const done = await c.outbox.finish(next, 'delivered', {
-            attempts: next.attempts + 1,
-            deliveredAtMs: Date.now(),
-            lastError: '',
-          })
-          sent.inc({ result: 'delivered' })
-          c.events.emit('message.delivered', { message: done })
           continue
         }
-        if (outcome.kind === 'rejected') {
-          const failed = await c.outbox.finish(next, 'failed', {
-            attempts: next.attempts + 1,
-            lastError: outcome.reason,
-          })
-          sent.inc({ result: 'rejected' })
-          c.logger.warn({ id: next.id, to: did, reason: outcome.reason }, 'recipient refused message')
-          c.events.emit('message.failed', { message: failed })
-          continue
-        }
+        const { record, outcome } = retry
         w.failures++
         sent.inc({ result: 'retry' })
         const delay = outcome.retryAfterMs ?? backoffDelay(w.failures, c.retryMaxDelayMs)
-        const at = Math.min(Date.now() + delay, next.expiresAtMs)
-        await c.outbox.update(next, {
-          attempts: next.attempts + 1,
+        const at = Math.min(Date.now() + delay, record.expiresAtMs)
+        await c.outbox.update(record, {
+          attempts: record.attempts + 1,
           lastError: outcome.error,
           nextAttemptAtMs: at,
         })
         c.logger.debug(
-          { id: next.id, to: did, error: outcome.error, retryInMs: at - Date.now() },
+          { id: record.id, to: did, error: outcome.error, retryInMs: at - Date.now() },
           'delivery failed, will retry',
         )
         if (w.dirty) continue // something changed while we were trying (new message or peer connected)
@@ -171,10 +207,16 @@ export function createDelivery(c: DeliveryComponents) {
     }
   }
 
-  async function attempt(did: string, w: Worker, record: OutboxRecord): Promise<Outcome> {
+  /**
+   * Sends a window of envelopes back to back and reads their acks in order (pipelining). The receiver
+   * handles one stream strictly in order and closes it after a RETRY_LATER, so a refused message is
+   * never overtaken by a later one. Returns one outcome per record.
+   */
+  async function attempt(did: string, w: Worker, records: OutboxRecord[]): Promise<Outcome[]> {
     // A cached stream may have been closed by the peer while idle: then try once more on a new one.
     for (let tryNo = 0; tryNo < 2; tryNo++) {
       const reused = w.lp != null
+      const outcomes: Outcome[] = []
       try {
         if (w.lp == null) {
           w.stream = await c.host.dialProtocol(peerIdFromDid(did), MESSAGING_PROTOCOL, {
@@ -182,35 +224,30 @@ export function createDelivery(c: DeliveryComponents) {
           })
           w.lp = lpStream(w.stream, { maxDataLength: 64 * 1024 })
         }
-        await w.lp.write(encodeFrame({ envelope: envelopeOf(record) }), {
-          signal: AbortSignal.timeout(ACK_TIMEOUT_MS),
-        })
-        const ack = decodeFrame(
-          (await w.lp.read({ signal: AbortSignal.timeout(ACK_TIMEOUT_MS) })).subarray(),
-        ).ack
-        if (ack == null || ack.id !== record.id) throw new Error('protocol error: missing or mismatched ack')
-        switch (ack.status) {
-          case AckStatus.ACK_STATUS_STORED:
-          case AckStatus.ACK_STATUS_DUPLICATE:
-            return { kind: 'delivered' }
-          case AckStatus.ACK_STATUS_REJECTED:
-            return { kind: 'rejected', reason: ack.reason || 'REJECTED' }
-          case AckStatus.ACK_STATUS_RETRY_LATER:
-            return {
-              kind: 'retry',
-              error: ack.reason || 'RETRY_LATER',
-              retryAfterMs: Math.max(100, ack.retryAfterMs),
-            }
-          default:
-            throw new Error(`protocol error: unknown ack status ${ack.status}`)
+        const lp = w.lp
+        const signal = AbortSignal.timeout(ACK_TIMEOUT_MS)
+        await lp.writeV(
+          records.map((r) => encodeFrame({ envelope: envelopeOf(r) })),
+          { signal },
+        )
+        for (const record of records) {
+          const ack = decodeFrame((await lp.read({ signal })).subarray()).ack
+          if (ack == null || ack.id !== record.id)
+            throw new Error('protocol error: missing or mismatched ack')
+          outcomes.push(outcomeOf(ack.status, ack.reason, ack.retryAfterMs))
+          if (outcomes.at(-1)?.kind === 'retry') {
+            closeStream(w) // the receiver closes after RETRY_LATER; later frames were not processed
+            break
+          }
         }
+        return padWithRetry(outcomes, records.length, 'not acknowledged')
       } catch (err) {
         closeStream(w)
-        if (reused && tryNo === 0) continue
-        return { kind: 'retry', error: (err as Error).message ?? String(err) }
+        if (reused && tryNo === 0 && outcomes.length === 0) continue
+        return padWithRetry(outcomes, records.length, (err as Error).message ?? String(err))
       }
     }
-    return { kind: 'retry', error: 'unreachable' }
+    return padWithRetry([], records.length, 'unreachable')
   }
 
   return {

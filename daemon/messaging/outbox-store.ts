@@ -45,8 +45,17 @@ export async function openOutboxStore(store: Store) {
 
     /** The oldest queued message for a recipient. */
     async nextQueued(to: string): Promise<OutboxRecord | undefined> {
-      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit: 1 })) return get(id as string)
-      return undefined
+      return (await this.queued(to, 1))[0]
+    },
+
+    /** The oldest `limit` queued messages for a recipient, in send order. */
+    async queued(to: string, limit: number): Promise<OutboxRecord[]> {
+      const out: OutboxRecord[] = []
+      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit })) {
+        const r = await get(id as string)
+        if (r != null) out.push(r)
+      }
+      return out
     },
 
     /** Recipients that have queued messages (to resume delivery after a restart). */

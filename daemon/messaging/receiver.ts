@@ -121,6 +121,17 @@ export function createReceiver(c: ReceiverComponents) {
       return
     }
     const lp = lpStream(stream, { maxDataLength: c.maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES })
+    let pausedAck: Partial<DeliveryAck> | undefined
+    const pause = (e: Envelope, first: Partial<DeliveryAck>): Partial<DeliveryAck> => {
+      c.limiter.take(remoteDid) // still counts toward blocking a peer that keeps pushing
+      received.inc({ result: 'paused' })
+      return {
+        id: e.id,
+        status: AckStatus.ACK_STATUS_RETRY_LATER,
+        reason: first.reason,
+        retryAfterMs: first.retryAfterMs,
+      }
+    }
     try {
       while (true) {
         let bytes: Uint8Array
@@ -151,7 +162,15 @@ export function createReceiver(c: ReceiverComponents) {
           stream.abort(new Error('malformed frame'))
           return
         }
-        const ack = await accept(envelope, remoteDid)
+        // After one RETRY_LATER on a stream, every later frame on it is refused too: frames the
+        // sender pipelined behind a refused one must not overtake it (per-sender order).
+        const ack = pausedAck != null ? pause(envelope, pausedAck) : await accept(envelope, remoteDid)
+        if (ack.status === AckStatus.ACK_STATUS_RETRY_LATER) pausedAck ??= ack
+        if (c.limiter.isBlocked(remoteDid)) {
+          c.logger.warn({ peer: remoteDid }, 'peer ignores back-pressure: blocked for a while')
+          stream.abort(new Error('blocked'))
+          return
+        }
         await lp.write(encodeFrame({ ack: ack as DeliveryAck }))
       }
     } catch (err) {

@@ -156,6 +156,9 @@ describe('hostile peers on the messaging protocol', () => {
     const stored = statuses.filter((s) => s === AckStatus.ACK_STATUS_STORED).length
     expect(stored).toBeGreaterThanOrEqual(5)
     expect(stored).toBeLessThan(30)
+    // Once paused, the stream stays paused: nothing later on it overtakes a refused frame.
+    const firstRefused = statuses.indexOf(AckStatus.ACK_STATUS_RETRY_LATER)
+    expect(statuses.slice(firstRefused).every((s) => s === AckStatus.ACK_STATUS_RETRY_LATER)).toBe(true)
     expect(retryAfter).toBeGreaterThan(0)
     expect((await allInbox(b)).length).toBe(stored)
     expect((await b.client.diag.health({})).ok).toBe(true)
