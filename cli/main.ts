@@ -8,6 +8,7 @@ import { registerPing } from './commands/ping.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerVersion } from './commands/version.ts'
+import { registerWatchEvents } from './commands/watch-events.ts'
 
 export function buildProgram(): Command {
   const program = new Command('moltmesh')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerPing(program)
   registerMessagingCommands(program)
   registerVersion(program)
+  registerWatchEvents(program)
   return program
 }
 

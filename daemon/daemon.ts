@@ -18,6 +18,7 @@ import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
 import { diagAdapter } from './rpc/diag-adapter.ts'
+import { eventsAdapter } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
 import { messagingAdapter } from './rpc/messaging-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
@@ -143,6 +144,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...messagingAdapter(messaging.service),
     }
     const diagImpl = diagAdapter(diag)
+    const ext = eventsAdapter(events)
     rpc = await startRpcServer({
       socketPath: config.socket,
       tcpListen: config.rpc.tcpListen,
@@ -157,7 +159,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
           definition: DiagService,
           handlers: (t) => buildServiceHandlers(DiagService, diagImpl, handlerOptions(t)),
         },
-        { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, {}, handlerOptions(t)) },
+        { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
       ],
     })
     logger.info(

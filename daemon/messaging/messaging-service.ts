@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { MessagingOptions } from '../config/options.ts'
 import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
+import { eventQueue } from '../events/event-queue.ts'
 import { isDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
@@ -237,14 +238,11 @@ export function createMessagingService(c: MessagingComponents) {
       signal: AbortSignal,
     ): AsyncGenerator<InboxRecord> {
       const filter = await inboxFilter(req)
-      const queue: InboxRecord[] = []
-      let wake: (() => void) | undefined
-      const off = c.events.on('message.received', ({ message }) => {
-        queue.push(message)
-        wake?.()
-      })
-      const onAbort = () => wake?.()
-      signal.addEventListener('abort', onAbort)
+      // Listen before replaying, so nothing stored during the replay is missed.
+      const live = eventQueue<InboxRecord>(
+        (push) => c.events.on('message.received', ({ message }) => push(message)),
+        signal,
+      )
       try {
         // Without a cursor the stream is live only: start after the newest stored message.
         let last = req.afterCursor === '' ? c.inbox.lastSeq : parseCursor(req.afterCursor, 'after_cursor')
@@ -258,22 +256,13 @@ export function createMessagingService(c: MessagingComponents) {
             if (page.length < REPLAY_PAGE) break
           }
         }
-        while (!signal.aborted) {
-          const next = queue.shift()
-          if (next == null) {
-            await new Promise<void>((resolve) => {
-              wake = resolve
-            })
-            wake = undefined
-            continue
-          }
+        for await (const next of live) {
           if (next.seq <= last) continue // already replayed
           last = next.seq
           if (matchesInbox(next, filter)) yield next
         }
       } finally {
-        off()
-        signal.removeEventListener('abort', onAbort)
+        live.close()
       }
     },
   }

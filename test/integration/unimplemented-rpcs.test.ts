@@ -28,6 +28,7 @@ const IMPLEMENTED = new Set([
   'Diag.disconnectPeer',
   'Diag.getMetrics',
   'Diag.shutdown',
+  'Ext.watchEvents',
 ])
 
 const services = { A2ANode: A2ANodeService, Diag: DiagService, Ext: ExtService }

@@ -1,0 +1,70 @@
+// Ext.WatchEvents: the daemon event bus as a gRPC stream (the same bus webhooks will subscribe to).
+
+import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
+import type { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { invalidArgument } from '../errors/moltmesh-error.ts'
+import type { BusEvent, EventBus } from '../events/event-bus.ts'
+import { eventQueue } from '../events/event-queue.ts'
+import { newId } from '../messaging/ids.ts'
+import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
+import type { ServiceImpl } from './service-types.ts'
+
+const PATTERN = /^[a-z_]+(\.[a-z_]+)*(\.\*)?$|^\*$/
+
+/** "message.received" matches itself; "message.*" matches every message event; "*" everything. */
+export function eventMatcher(patterns: string[]): (type: string) => boolean {
+  for (const p of patterns) {
+    if (!PATTERN.test(p))
+      throw invalidArgument(
+        'INVALID_EVENT_FILTER',
+        `"${p}" is not an event type or prefix (e.g. "message.*")`,
+      )
+  }
+  if (patterns.length === 0 || patterns.includes('*')) return () => true
+  return (type) => patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : type === p))
+}
+
+export function toDaemonEvent(e: BusEvent): DaemonEvent {
+  const base: DaemonEvent = { id: newId('evt', e.at), type: e.type, createdAtMs: e.at, networkId: '' }
+  switch (e.type) {
+    case 'message.received':
+      return { ...base, message: inboxMessage((e as BusEvent<'message.received'>).data.message) }
+    case 'message.delivered':
+    case 'message.expired':
+    case 'message.failed':
+      return { ...base, message: outboxMessage((e as BusEvent<'message.delivered'>).data.message) }
+    case 'peer.connected':
+    case 'peer.disconnected': {
+      const d = (e as BusEvent<'peer.connected'>).data
+      return {
+        ...base,
+        peer: {
+          peerId: d.peerId,
+          did: d.did ?? '',
+          addresses: d.address != null ? [d.address] : [],
+          latencyMs: 0,
+          transport: '',
+          direction: '',
+          protocols: [],
+          agentVersion: '',
+          connectedAtMs: 0,
+        },
+      }
+    }
+    default:
+      return base
+  }
+}
+
+export function eventsAdapter(events: EventBus): ServiceImpl<typeof ExtService> {
+  return {
+    async *watchEvents(req, ctx) {
+      const matches = eventMatcher(req.types)
+      const queue = eventQueue<BusEvent>(
+        (push) => events.subscribe((e) => matches(e.type) && push(e)),
+        ctx.signal,
+      )
+      for await (const e of queue) yield { event: toDaemonEvent(e) }
+    },
+  }
+}
