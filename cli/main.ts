@@ -4,6 +4,7 @@ import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
+import { registerNameCommands } from './commands/name-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDiagCommands(program)
   registerPing(program)
   registerMessagingCommands(program)
+  registerNameCommands(program)
   registerVersion(program)
   registerWatchEvents(program)
   return program

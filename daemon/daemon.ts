@@ -6,7 +6,7 @@ import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { DaemonConfig } from './config/options.ts'
 import { createDiagService } from './diag/diag-service.ts'
-import { isMoltmeshError, MoltmeshError, notImplemented } from './errors/moltmesh-error.ts'
+import { isMoltmeshError, MoltmeshError } from './errors/moltmesh-error.ts'
 import { createEventBus, type EventBus } from './events/event-bus.ts'
 import { tryDidFromPeerId } from './identity/did.ts'
 import { createIdentity, type Identity } from './identity/identity.ts'
@@ -14,6 +14,9 @@ import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLogger, type Logger } from './log/logger.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
+import { createNameCache } from './names/name-cache.ts'
+import { nameDhtHooks } from './names/name-dht.ts'
+import { createNamesService, type NamesService } from './names/names-service.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
@@ -21,6 +24,7 @@ import { diagAdapter } from './rpc/diag-adapter.ts'
 import { eventsAdapter } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
 import { messagingAdapter } from './rpc/messaging-adapter.ts'
+import { namesAdapter } from './rpc/names-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
@@ -66,9 +70,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
     resolveStopped = resolve
   })
 
-  // Until the names subsystem lands, a name cannot be resolved to a DID.
-  const resolveName = async (name: string): Promise<string> => {
-    throw notImplemented(`resolving the name "${name}"`)
+  let names: NamesService | undefined
+  // Everywhere a DID is accepted, a claimed name is too.
+  const resolveName = async (name: string, options?: { signal?: AbortSignal }): Promise<string> => {
+    if (names == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+    void options
+    return (await names.resolve(name)).did
   }
 
   async function start(): Promise<void> {
@@ -92,7 +99,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
     identity = createIdentity(key.privateKey)
     if (key.created) logger.info({ did: identity.did, key: key.path }, 'created new identity')
 
-    host = await createHost({ privateKey: key.privateKey, p2p: config.p2p })
+    const nameCache = createNameCache()
+    const nameHooks = nameDhtHooks(nameCache)
+    host = await createHost({
+      privateKey: key.privateKey,
+      p2p: config.p2p,
+      dhtValidators: { ...nameHooks.validators },
+      dhtSelectors: { ...nameHooks.selectors },
+    })
     wireHostEvents(host)
     registerHostMetrics(host)
     try {
@@ -106,6 +120,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
       )
     }
 
+    names = createNamesService(
+      { host, identity, store, cache: nameCache, logger: logger.child({ component: 'names' }) },
+      config.names,
+    )
+    await names.start()
     messaging = await createMessaging(
       {
         host,
@@ -139,9 +158,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
       authToken,
       shutdownSignal: shutdownController.signal,
     })
+    const namesImpl = names
     const a2a = {
-      ...a2aAdapter({ identity, dataDir: config.dataDir }),
+      ...a2aAdapter({
+        identity,
+        dataDir: config.dataDir,
+        heldNames: async () => (await namesImpl.list()).map((n) => n.name),
+      }),
       ...messagingAdapter(messaging.service),
+      ...namesAdapter(names),
     }
     const diagImpl = diagAdapter(diag)
     const ext = eventsAdapter(events)
@@ -218,6 +243,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
+      names?.stop()
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))
       await store?.close().catch((err) => logger.warn({ err }, 'store close failed'))
       await removePidFile(config.dataDir)

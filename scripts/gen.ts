@@ -1,23 +1,27 @@
 // Regenerates every generated file from proto/ and the config schema:
-//   clients/ts/gen/**            TypeScript stubs of the public API (buf + ts-proto)
-//   daemon/wire/gen/**           daemon-to-daemon wire messages (buf + ts-proto)
-//   clients/python/moltmesh/gen/ Python stubs (grpcio-tools), imports made package-relative
+//   clients/ts/gen/**            TypeScript stubs of the public API (buf + ts-proto, proto/buf.gen.yaml)
+//   daemon/wire/gen/**           daemon-to-daemon wire messages (buf + ts-proto, proto/buf.gen.wire.yaml)
+//   clients/python/moltmesh/gen/ Python stubs (grpcio-tools from .venv), imports made package-relative
 //   moltbook.toml, docs/config.md  from daemon/config/schema.ts
-// Output is deterministic. `--out <dir>` writes the same relative layout under <dir> instead of the
-// repo (test/unit/codegen.test.ts compares that with the committed files).
+// Output is byte-for-byte deterministic (tool versions are pinned in package-lock.json and
+// clients/python/requirements-dev.txt). `--out <dir>` writes the same relative layout under <dir>
+// instead of the repo (test/unit/codegen.test.ts compares that with the committed files).
+//
+// Usage: node scripts/gen.ts [--out <dir>]     (npm run gen)
 import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { renderConfigDoc, renderExampleToml } from '../daemon/config/render-docs.ts'
-import { REPO_ROOT } from '../test/harness/paths.ts'
 
-const outFlag = process.argv.indexOf('--out')
-const outRoot = outFlag >= 0 ? (process.argv[outFlag + 1] as string) : REPO_ROOT
-const bin = (name: string) => join(REPO_ROOT, 'node_modules', '.bin', name)
-const venvPython = join(REPO_ROOT, '.venv', 'bin', 'python')
+const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+const BIN_DIR = join(REPO_ROOT, 'node_modules', '.bin')
+const VENV_PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python')
 
 const PY_HEADER = '# Code generated from proto/moltmesh/v1 by scripts/gen.ts (grpcio-tools). DO NOT EDIT.\n'
+/** grpcio-tools names the proto package in imports; inside the SDK that is the sibling module. */
+const PY_PROTO_IMPORT = /^from moltmesh\.v1 import /gm
 
 /** Public API stubs into clients/ts/gen; daemon-to-daemon wire messages into daemon/wire/gen. */
 const TS_TARGETS = [
@@ -25,25 +29,57 @@ const TS_TARGETS = [
   { template: 'proto/buf.gen.wire.yaml', path: 'proto/moltmesh/wire', out: ['daemon', 'wire', 'gen'] },
 ]
 
-function generateTypeScript(): void {
-  for (const t of TS_TARGETS) {
-    rmSync(join(outRoot, ...t.out), { recursive: true, force: true })
-    execFileSync(
-      bin('buf'),
-      ['generate', 'proto', '--template', t.template, '--path', t.path, '-o', outRoot],
-      {
-        cwd: REPO_ROOT,
-        stdio: 'inherit',
-        env: { ...process.env, PATH: `${join(REPO_ROOT, 'node_modules', '.bin')}:${process.env.PATH}` },
-      },
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): { outRoot: string } {
+  let outRoot = REPO_ROOT
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--out') {
+      const dir = argv[++i]
+      if (!dir) throw new UsageError('--out needs a directory')
+      outRoot = resolve(dir)
+    } else if (arg?.startsWith('--out=')) {
+      outRoot = resolve(arg.slice('--out='.length))
+    } else {
+      throw new UsageError(`unknown argument ${arg} (usage: node scripts/gen.ts [--out <dir>])`)
+    }
+  }
+  return { outRoot }
+}
+
+function checkTools(): void {
+  if (!existsSync(join(BIN_DIR, 'buf')) || !existsSync(join(BIN_DIR, 'protoc-gen-ts_proto'))) {
+    throw new UsageError('buf or ts-proto is missing from node_modules/.bin: run `npm install`')
+  }
+  if (!existsSync(VENV_PYTHON)) {
+    throw new UsageError(
+      `no Python environment at ${join(REPO_ROOT, '.venv')} (needed for grpcio-tools): run \`npm run setup:python\``,
     )
   }
 }
 
-function generatePython(): void {
-  if (!existsSync(venvPython)) {
-    throw new Error('no Python environment in .venv: run `npm run setup:python` first')
+function generateTypeScript(outRoot: string): void {
+  for (const t of TS_TARGETS) {
+    rmSync(join(outRoot, ...t.out), { recursive: true, force: true })
+    execFileSync(
+      join(BIN_DIR, 'buf'),
+      ['generate', 'proto', '--template', t.template, '--path', t.path, '-o', outRoot],
+      { cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, PATH: `${BIN_DIR}:${process.env.PATH}` } },
+    )
   }
+}
+
+/** Header first, then the protoc output with its `moltmesh.v1` imports made relative to moltmesh.gen. */
+export function rewritePython(file: string, text: string): string {
+  const out = text.replace(PY_PROTO_IMPORT, 'from . import ')
+  if (/^\s*(from|import) moltmesh\.v1\b/m.test(out)) {
+    throw new Error(`${file}: an import of moltmesh.v1 was left unrewritten`)
+  }
+  return PY_HEADER + out
+}
+
+function generatePython(outRoot: string): void {
   const tmp = mkdtempSync(join(tmpdir(), 'mm-gen-py-'))
   try {
     const protos = readdirSync(join(REPO_ROOT, 'proto', 'moltmesh', 'v1'))
@@ -51,7 +87,7 @@ function generatePython(): void {
       .sort()
       .map((f) => `moltmesh/v1/${f}`)
     execFileSync(
-      venvPython,
+      VENV_PYTHON,
       [
         '-m',
         'grpc_tools.protoc',
@@ -67,31 +103,42 @@ function generatePython(): void {
     const target = join(outRoot, 'clients', 'python', 'moltmesh', 'gen')
     rmSync(target, { recursive: true, force: true })
     mkdirSync(target, { recursive: true })
-    for (const file of readdirSync(source).sort()) {
-      // grpcio-tools writes absolute imports (`from moltmesh.v1 import types_pb2`) that would collide
-      // with the SDK package also named moltmesh: make them relative to moltmesh.gen.
-      const text = readFileSync(join(source, file), 'utf8').replace(
-        /^from moltmesh\.v1 import /gm,
-        'from . import ',
-      )
-      writeFileSync(join(target, file), PY_HEADER + text)
+    const files = readdirSync(source).sort()
+    for (const file of files) {
+      writeFileSync(join(target, file), rewritePython(file, readFileSync(join(source, file), 'utf8')))
     }
+    const modules = files.filter((f) => f.endsWith('.py')).map((f) => f.slice(0, -3))
     writeFileSync(
       join(target, '__init__.py'),
-      `${PY_HEADER}"""Generated gRPC stubs of the moltmesh API (moltmesh.v1)."""\n`,
+      `${PY_HEADER}"""Generated gRPC stubs of the moltmesh API (proto package moltmesh.v1)."""\n\n` +
+        `__all__ = [${modules.map((m) => `"${m}"`).join(', ')}]\n`,
     )
   } finally {
     rmSync(tmp, { recursive: true, force: true })
   }
 }
 
-function generateConfigDocs(): void {
+function generateConfigDocs(outRoot: string): void {
   mkdirSync(join(outRoot, 'docs'), { recursive: true })
   writeFileSync(join(outRoot, 'moltbook.toml'), renderExampleToml())
   writeFileSync(join(outRoot, 'docs', 'config.md'), renderConfigDoc())
 }
 
-generateTypeScript()
-generatePython()
-generateConfigDocs()
-console.log(`generated into ${outRoot}`)
+function main(): void {
+  const { outRoot } = parseArgs(process.argv.slice(2))
+  checkTools()
+  generateTypeScript(outRoot)
+  generatePython(outRoot)
+  generateConfigDocs(outRoot)
+  console.log(`generated into ${outRoot}`)
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    main()
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err
+    console.error(`gen: ${err.message}`)
+    process.exitCode = 1
+  }
+}

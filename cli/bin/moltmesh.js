@@ -1,28 +1,57 @@
 #!/usr/bin/env node
-// Launcher for the `moltmesh` bin. The CLI is TypeScript run by Node's type stripping (Node >= 22.18,
-// or 23.6+). On an older Node (e.g. a system Node 20) it re-runs itself with the Node 24 binary that
-// the package installs as a devDependency.
+// Launcher for the `moltmesh` bin (plain JS so any Node can read it). The CLI is TypeScript run by
+// Node's type stripping, on by default from Node 22.18 (and 23.6). On an older Node (e.g. a system
+// Node 20) it re-runs the CLI with the Node 24 binary that the package installs (the `node` package,
+// a devDependency), with the same arguments and stdio, and exits the way that child exits.
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, realpathSync } from 'node:fs'
 import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 
-const here = dirname(fileURLToPath(import.meta.url))
-const main = join(here, '..', 'main.ts')
-const [major, minor] = process.versions.node.split('.').map(Number)
+const cliDir = dirname(dirname(realpathSync(fileURLToPath(import.meta.url))))
+const packageRoot = dirname(cliDir)
+const main = join(cliDir, 'main.ts')
+const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
 const stripsTypes = major >= 24 || (major === 23 && minor >= 6) || (major === 22 && minor >= 18)
 
+/** node_modules/node/bin/node in the package or, when npm hoisted it, in a folder above. */
+function findBundledNode() {
+  for (let dir = packageRoot; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', 'node', 'bin', 'node')
+    if (existsSync(candidate)) return candidate
+    if (dirname(dir) === dir) return undefined
+  }
+}
+
 if (stripsTypes) {
-  await import(main)
+  await import(pathToFileURL(main).href)
 } else {
-  const bundled = join(here, '..', '..', 'node_modules', 'node', 'bin', 'node')
-  if (!existsSync(bundled)) {
+  const bundled = findBundledNode()
+  if (bundled == null) {
     console.error(
-      `moltmesh needs Node.js >= 22.18 (this is ${process.version}); run \`npm install\` in the package to get Node 24`,
+      `moltmesh needs Node.js >= 22.18 (this is ${process.version}). Install a newer Node, or run ` +
+        `\`npm install\` in ${packageRoot} to get the Node 24 it ships with.`,
     )
     process.exit(1)
   }
   const child = spawn(bundled, [main, ...process.argv.slice(2)], { stdio: 'inherit' })
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal))
-  child.on('exit', (code, signal) => process.exit(code ?? (signal === 'SIGINT' ? 130 : 1)))
+  const forward = (signal) => child.kill(signal)
+  // Ctrl-C on a terminal reaches the whole foreground process group, the child included; passing it
+  // on as well would be a second SIGINT, which makes a foreground daemon skip its graceful shutdown.
+  const forwarded = process.stdin.isTTY ? ['SIGTERM', 'SIGHUP'] : ['SIGINT', 'SIGTERM', 'SIGHUP']
+  for (const signal of forwarded) process.on(signal, forward)
+  if (process.stdin.isTTY) process.on('SIGINT', () => {})
+  child.on('error', (err) => {
+    console.error(`moltmesh: cannot run ${bundled}: ${err.message}`)
+    process.exit(1)
+  })
+  child.on('exit', (code, signal) => {
+    if (signal != null) {
+      // Die of the same signal, so callers see what the CLI saw.
+      process.removeAllListeners(signal)
+      process.kill(process.pid, signal)
+      return
+    }
+    process.exit(code ?? 1)
+  })
 }

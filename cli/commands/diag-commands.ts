@@ -1,9 +1,11 @@
 // identity, info, health, peers, connect, disconnect, metrics: one SDK call each, plus formatting.
 
 import type { Command } from 'commander'
-import type { types } from '../../clients/ts/index.ts'
-import { action, withClient } from '../context.ts'
-import { formatDuration, formatLatency, printFields, printJson } from '../output/format.ts'
+import { a2a, diag, type types } from '../../clients/ts/index.ts'
+import { action, EXIT_FAILED, withClient } from '../context.ts'
+import { intOption } from '../int-option.ts'
+import { formatDuration, formatLatency, printFields } from '../output/format.ts'
+import { printMessage } from '../output/proto-json.ts'
 
 export function registerDiagCommands(program: Command): void {
   program
@@ -13,7 +15,7 @@ export function registerDiagCommands(program: Command): void {
       action(async (_opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const id = await client.a2a.getIdentity({})
-          if (json) return printJson(id)
+          if (json) return printMessage(a2a.GetIdentityResponse, id)
           printFields([
             ['DID', id.did],
             ['Peer ID', id.peerId],
@@ -32,7 +34,7 @@ export function registerDiagCommands(program: Command): void {
       action(async (_opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const info = await client.diag.getInfo({})
-          if (json) return printJson(info)
+          if (json) return printMessage(diag.GetInfoResponse, info)
           printFields([
             ['DID', `${info.did} (you)`],
             ['Peer ID', info.peerId],
@@ -64,15 +66,15 @@ export function registerDiagCommands(program: Command): void {
       action(async (_opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const h = await client.diag.health({})
-          if (json) return printJson(h)
+          if (!h.ok) process.exitCode = EXIT_FAILED
+          if (json) return printMessage(diag.HealthResponse, h)
           printFields([
-            ['Status', h.ok ? 'ok' : 'not ok'],
             ['Version', h.version],
             ['DID', `${h.did} (you)`],
             ['Peers', `${h.peerCount} connected`],
             ['Uptime', formatDuration(h.uptimeMs)],
+            ['Status', h.ok ? 'ok' : 'not ok'],
           ])
-          if (!h.ok) process.exitCode = 1
         }),
       ),
     )
@@ -85,7 +87,7 @@ export function registerDiagCommands(program: Command): void {
       action(async (opts: { all?: boolean }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const res = await client.diag.listPeers({ includeDisconnected: opts.all === true })
-          if (json) return printJson(res)
+          if (json) return printMessage(diag.ListPeersResponse, res)
           for (const p of res.peers) console.log(peerLine(p))
           console.log(`${res.peers.length} peer${res.peers.length === 1 ? '' : 's'} total`)
         }),
@@ -96,12 +98,12 @@ export function registerDiagCommands(program: Command): void {
     .command('connect')
     .description('open a connection to a peer')
     .argument('<target>', 'multiaddr ending in /p2p/<peer id>, DID, name or peer id')
-    .option('--timeout <ms>', 'dial timeout in milliseconds', '10000')
+    .option('--timeout <ms>', 'dial timeout in milliseconds', intOption(1), 10_000)
     .action(
-      action(async (target: string, opts: { timeout: string }, cmd: Command) =>
+      action(async (target: string, opts: { timeout: number }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.diag.connectPeer({ target, timeoutMs: Number(opts.timeout) })
-          if (json) return printJson(res)
+          const res = await client.diag.connectPeer({ target, timeoutMs: opts.timeout })
+          if (json) return printMessage(diag.ConnectPeerResponse, res)
           const p = res.peer
           printFields([
             ['Connected', p?.peerId],
@@ -121,7 +123,7 @@ export function registerDiagCommands(program: Command): void {
       action(async (target: string, _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const res = await client.diag.disconnectPeer({ target })
-          if (json) return printJson(res)
+          if (json) return printMessage(diag.DisconnectPeerResponse, res)
           console.log(res.wasConnected ? 'Disconnected' : 'Was not connected')
         }),
       ),
@@ -135,7 +137,7 @@ export function registerDiagCommands(program: Command): void {
       action(async (opts: { prometheus?: boolean }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const res = await client.diag.getMetrics({})
-          if (json) return printJson(res)
+          if (json) return printMessage(diag.GetMetricsResponse, res)
           if (opts.prometheus) {
             process.stdout.write(res.prometheusText)
             return

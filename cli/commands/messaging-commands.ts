@@ -1,10 +1,11 @@
 // send-message, get-inbox, subscribe-inbox, get-message, ack, mark-read, get-outbox.
 
 import type { Command } from 'commander'
-import { types } from '../../clients/ts/index.ts'
+import { a2a, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
-import { printFields, printJson } from '../output/format.ts'
+import { printFields } from '../output/format.ts'
 import { messageLine, OUTBOX_STATUS_NAMES, statusName } from '../output/message-format.ts'
+import { printMessage, printMessageLine } from '../output/proto-json.ts'
 
 const STATUS_BY_NAME: Record<string, types.MessageStatus> = {
   queued: types.MessageStatus.MESSAGE_STATUS_QUEUED,
@@ -41,7 +42,7 @@ export function registerMessagingCommands(program: Command): void {
             ttlMs: Number(opts.ttl),
             idempotencyKey: opts.idempotencyKey,
           })
-          if (json) return printJson(res)
+          if (json) return printMessage(a2a.SendMessageResponse, res)
           printFields([
             ['Message ID', res.id],
             [
@@ -75,7 +76,7 @@ export function registerMessagingCommands(program: Command): void {
             pageSize: Number(opts.limit),
             pageToken: opts.pageToken as string,
           })
-          if (json) return printJson(res)
+          if (json) return printMessage(a2a.GetInboxResponse, res)
           const label = opts.unread === true ? 'unread message' : 'message'
           console.log(`${res.messages.length} ${label}${res.messages.length === 1 ? '' : 's'}`)
           for (const m of res.messages) console.log(messageLine(m, 'in'))
@@ -104,12 +105,7 @@ export function registerMessagingCommands(program: Command): void {
           for await (const { message } of stream) {
             if (message == null) continue
             // One JSON document per line (NDJSON) so the stream can be piped.
-            if (json)
-              console.log(
-                JSON.stringify(message, (_k, v) =>
-                  v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-                ),
-              )
+            if (json) printMessageLine(types.Message, message)
             else
               console.log(
                 `[${new Date(message.deliveredAtMs).toLocaleTimeString()}] ${messageLine(message, 'in')} (cursor ${message.cursor})`,
@@ -126,8 +122,9 @@ export function registerMessagingCommands(program: Command): void {
     .action(
       action(async (id: string, _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const { message } = await client.a2a.getMessage({ id })
-          if (json) return printJson({ message })
+          const res = await client.a2a.getMessage({ id })
+          if (json) return printMessage(a2a.GetMessageResponse, res)
+          const { message } = res
           if (message == null) return
           printFields([
             ['Message ID', message.id],
@@ -154,7 +151,7 @@ export function registerMessagingCommands(program: Command): void {
       action(async (ids: string[], _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const res = await client.a2a.ackMessage({ ids })
-          if (json) return printJson(res)
+          if (json) return printMessage(a2a.AckMessageResponse, res)
           console.log(`Acknowledged ${res.acknowledged}`)
         }),
       ),
@@ -169,7 +166,7 @@ export function registerMessagingCommands(program: Command): void {
       action(async (ids: string[], opts: { unread?: boolean }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const res = await client.a2a.markRead({ ids, unread: opts.unread === true })
-          if (json) return printJson(res)
+          if (json) return printMessage(a2a.MarkReadResponse, res)
           console.log(`Updated ${res.updated}`)
         }),
       ),
@@ -197,7 +194,7 @@ export function registerMessagingCommands(program: Command): void {
             pageSize: Number(opts.limit),
             pageToken: opts.pageToken,
           })
-          if (json) return printJson(res)
+          if (json) return printMessage(a2a.GetOutboxResponse, res)
           console.log(`${res.messages.length} message${res.messages.length === 1 ? '' : 's'}`)
           for (const m of res.messages) {
             const extra = m.lastError !== '' ? ` (${m.lastError})` : ''

@@ -2,19 +2,20 @@
 // docs/decisions/0001-foundation.md), or with --detach in a background process, waiting until healthy.
 
 import { spawn } from 'node:child_process'
-import { mkdirSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { createClient } from '../../clients/ts/index.ts'
+import { type Client, createClient } from '../../clients/ts/index.ts'
 import type { ConfigFlags } from '../../daemon/config/load-config.ts'
 import { action, EXIT_FAILED, globals, reportError } from '../context.ts'
+import { intOption } from '../int-option.ts'
 import { printFields, printJson } from '../output/format.ts'
 
 interface StartOptions {
   config?: string
   dataDir?: string
   socket?: string
-  port?: string
+  port?: number
   bootstrap?: string[]
   mdns?: boolean
   logLevel?: string
@@ -30,7 +31,11 @@ export function registerStart(program: Command): void {
     .option('--config <file>', 'config file (default: ./moltbook.toml, then ~/.moltmesh/moltbook.toml)')
     .option('--data-dir <dir>', 'data directory (default ~/.moltmesh)')
     .option('--socket <path>', 'gRPC unix socket (default <data-dir>/moltmesh.sock)')
-    .option('--port <n>', 'libp2p port for TCP and QUIC (default 4001; 0 = any free port)')
+    .option(
+      '--port <n>',
+      'libp2p port for TCP and QUIC (default 4001; 0 = any free port)',
+      intOption(0, 65_535),
+    )
     .option(
       '--bootstrap <multiaddrs>',
       'peers to connect to at startup, comma-separated (repeatable)',
@@ -46,7 +51,7 @@ export function registerStart(program: Command): void {
           dataDir: opts.dataDir,
           // A --socket given before `start` (global option) counts too.
           socket: opts.socket ?? globals(cmd).socket,
-          port: opts.port as unknown as number | undefined,
+          port: opts.port,
           bootstrap: opts.bootstrap,
           mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
           logLevel: opts.logLevel,
@@ -74,44 +79,63 @@ async function detach(flags: ConfigFlags, json: boolean): Promise<void> {
   // Resolve the config exactly as the child will, to know its socket and data dir.
   const { loadConfig } = await import('../../daemon/config/load-config.ts')
   const { config } = loadConfig({ flags })
+  const client = createClient({ socket: config.socket })
+  try {
+    await detachWith(client, config, json)
+  } finally {
+    client.close()
+  }
+}
+
+async function detachWith(client: Client, config: { dataDir: string; socket: string }, json: boolean) {
+  // Otherwise the running daemon's Health would pass for the new one, which is about to fail.
+  const running = await client.diag.health({}, { deadlineMs: 2000 }).catch(() => undefined)
+  if (running != null) {
+    throw Object.assign(new Error(`a daemon (${running.did}) is already running on ${config.socket}`), {
+      reason: 'SOCKET_IN_USE',
+    })
+  }
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 })
   const logFile = join(config.dataDir, 'daemon.log')
   const log = openSync(logFile, 'a', 0o600)
+  // Only this start's lines matter if it fails; the log keeps earlier runs.
+  const logStart = fstatSync(log).size
   const args = process.argv.slice(2).filter((a) => a !== '--detach')
   const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...args], {
     detached: true,
     stdio: ['ignore', log, log],
   })
+  closeSync(log) // the child has its own copy
   let exited: number | null = null
   child.on('exit', (code) => {
     exited = code ?? 1
   })
   child.unref()
 
-  const client = createClient({ socket: config.socket })
-  try {
-    const deadline = Date.now() + DETACH_READY_TIMEOUT_MS
-    while (Date.now() < deadline) {
-      if (exited != null) break
-      const health = await client.diag.health({}, { deadlineMs: 1000 }).catch(() => undefined)
-      if (health?.ok) {
-        const result = { did: health.did, socket: config.socket, pid: child.pid, logFile }
-        if (json) printJson(result)
-        else
-          printFields([
-            ['DID', health.did],
-            ['Socket', config.socket],
-            ['PID', String(child.pid)],
-            ['Log', logFile],
-          ])
-        return
-      }
-      await new Promise((r) => setTimeout(r, 100))
+  const deadline = Date.now() + DETACH_READY_TIMEOUT_MS
+  while (Date.now() < deadline && exited == null) {
+    const health = await client.diag.health({}, { deadlineMs: 1000 }).catch(() => undefined)
+    if (health?.ok) {
+      const result = { did: health.did, socket: config.socket, pid: child.pid, logFile }
+      if (json) printJson(result)
+      else
+        printFields([
+          ['DID', health.did],
+          ['Socket', config.socket],
+          ['PID', String(child.pid)],
+          ['Log', logFile],
+        ])
+      return
     }
-  } finally {
-    client.close()
+    await new Promise((r) => setTimeout(r, 100))
   }
-  const tail = readFileSync(logFile, 'utf8').split('\n').slice(-15).join('\n')
+  const tail = readFileSync(logFile)
+    .subarray(logStart)
+    .toString('utf8')
+    .trimEnd()
+    .split('\n')
+    .slice(-15)
+    .join('\n')
   console.error(
     exited != null
       ? `error: the daemon exited during startup (code ${exited}); last log lines from ${logFile}:\n${tail}`

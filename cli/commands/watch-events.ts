@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
+import { types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { messageLine } from '../output/message-format.ts'
+import { printMessageLine } from '../output/proto-json.ts'
 
 export function registerWatchEvents(program: Command): void {
   program
@@ -17,12 +19,9 @@ export function registerWatchEvents(program: Command): void {
             { signal: abort.signal },
           )) {
             if (event == null) continue
+            // One JSON document per line (NDJSON) so the stream can be piped.
             if (json) {
-              console.log(
-                JSON.stringify(event, (_k, v) =>
-                  v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v,
-                ),
-              )
+              printMessageLine(types.DaemonEvent, event)
               continue
             }
             const time = new Date(event.createdAtMs).toLocaleTimeString()

@@ -2,20 +2,21 @@
 
 import { type ChannelCredentials, credentials, Metadata } from '@grpc/grpc-js'
 import { defaultSocketPath } from './default-socket.ts'
+import type { Endpoint } from './errors.ts'
 import * as a2aMessages from './gen/moltmesh/v1/a2a.ts'
 import { A2ANodeService } from './gen/moltmesh/v1/a2a.ts'
 import * as diagMessages from './gen/moltmesh/v1/diag.ts'
 import { DiagService } from './gen/moltmesh/v1/diag.ts'
 import * as extMessages from './gen/moltmesh/v1/ext.ts'
 import { ExtService } from './gen/moltmesh/v1/ext.ts'
-import { buildServiceClient, type ServiceClient } from './service-client.ts'
+import { buildServiceClient, type ChannelInit, type ServiceClient } from './service-client.ts'
 
 export interface ClientOptions {
   /** Unix socket of the daemon (default: $MOLTMESH_SOCKET, else ~/.moltmesh/moltmesh.sock). */
   socket?: string
-  /** host:port of the daemon's optional TCP listener, instead of the socket. */
+  /** host:port of the daemon's optional TCP listener, used instead of the socket. */
   address?: string
-  /** Bearer token for the TCP listener. */
+  /** Bearer token for the TCP listener (sent as `authorization: Bearer <token>`). */
   token?: string
   /** Default deadline for unary calls, in milliseconds (none by default). */
   deadlineMs?: number
@@ -25,19 +26,23 @@ export interface Client {
   readonly a2a: ServiceClient<typeof A2ANodeService>
   readonly diag: ServiceClient<typeof DiagService>
   readonly ext: ServiceClient<typeof ExtService>
-  /** The socket (or TCP address) this client talks to. */
+  /** The unix socket this client talks to (undefined when it uses `address`). */
+  readonly socket: string | undefined
+  /** The socket path or TCP address, for messages. */
   readonly target: string
+  /** Closes the channels; calls in flight fail. */
   close(): void
 }
 
+// Blob chunks are at most 1 MiB; this leaves room for large listings without being unbounded.
 const MAX_MESSAGE_BYTES = 16 * 1024 * 1024
 
 export function createClient(options: ClientOptions = {}): Client {
   const socket = options.address == null ? (options.socket ?? defaultSocketPath()) : undefined
-  const target = socket != null ? `unix:${socket}` : (options.address as string)
+  const endpoint: Endpoint = socket != null ? { socket } : { address: options.address as string }
   const token = options.token
-  const init = {
-    target,
+  const init: ChannelInit = {
+    target: socket != null ? `unix:${socket}` : (options.address as string),
     credentials: credentials.createInsecure() as ChannelCredentials,
     channelOptions: {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
@@ -49,7 +54,7 @@ export function createClient(options: ClientOptions = {}): Client {
       return md
     },
     deadlineMs: options.deadlineMs,
-    socket,
+    endpoint,
   }
   const a2a = buildServiceClient('moltmesh.v1.A2ANode', A2ANodeService, a2aMessages, init)
   const diag = buildServiceClient('moltmesh.v1.Diag', DiagService, diagMessages, init)
@@ -58,7 +63,8 @@ export function createClient(options: ClientOptions = {}): Client {
     a2a: a2a.methods,
     diag: diag.methods,
     ext: ext.methods,
-    target: socket ?? target,
+    socket,
+    target: socket ?? (options.address as string),
     close() {
       a2a.close()
       diag.close()

@@ -6,15 +6,22 @@ import { type ServiceError, status } from '@grpc/grpc-js'
 
 export const REASON_METADATA_KEY = 'moltmesh-reason'
 
+export interface MoltmeshErrorInit {
+  reason: string
+  code: number
+  details?: string
+  cause?: unknown
+}
+
 export class MoltmeshError extends Error {
-  /** Machine-readable reason, e.g. `INVALID_DID`, `NOT_IMPLEMENTED`. */
+  /** Machine-readable reason, e.g. `INVALID_DID`, `NOT_IMPLEMENTED` (docs/errors.md). */
   readonly reason: string
-  /** gRPC status code. */
+  /** gRPC status code (`status` of @grpc/grpc-js). */
   readonly code: number
   /** The status details sent by the daemon. */
   readonly details: string
 
-  constructor(message: string, init: { reason: string; code: number; details?: string; cause?: unknown }) {
+  constructor(message: string, init: MoltmeshErrorInit) {
     super(message, { cause: init.cause })
     this.name = new.target.name
     this.reason = init.reason
@@ -37,29 +44,43 @@ export class AbortedError extends MoltmeshError {}
 export class CanceledError extends MoltmeshError {}
 export class InternalError extends MoltmeshError {}
 
-/** No daemon answers on the socket (missing file, or nothing listening). */
+/** No daemon answers: the socket file is missing, or it is stale (nothing listening on it). */
 export class DaemonNotRunningError extends MoltmeshError {
+  /** The unix socket path (or host:port of a TCP listener) that was tried. */
   readonly socket: string
-  constructor(socket: string, cause?: unknown) {
-    super(
-      `moltmesh daemon is not running (no daemon answers on ${socket}) — start it with \`moltmesh start\``,
-      {
-        reason: 'DAEMON_NOT_RUNNING',
-        code: status.UNAVAILABLE,
-        cause,
-      },
-    )
+
+  /** What was found: no socket file, a socket file nobody listens on, or a connect that failed. */
+  readonly state: 'missing' | 'stale' | 'unreachable'
+
+  constructor(
+    socket: string,
+    options: { cause?: unknown; state?: 'missing' | 'stale' | 'unreachable' } = {},
+  ) {
+    const state = options.state ?? 'missing'
+    const where =
+      state === 'missing'
+        ? `no socket at ${socket}`
+        : state === 'stale'
+          ? `stale socket at ${socket}, nothing listening`
+          : `nothing answers on ${socket}`
+    super(`moltmesh daemon is not running (${where}) — start it with \`moltmesh start\``, {
+      reason: 'DAEMON_NOT_RUNNING',
+      code: status.UNAVAILABLE,
+      cause: options.cause,
+    })
     this.socket = socket
+    this.state = state
   }
 }
 
-const CLASS_BY_STATUS: Partial<
-  Record<number, new (m: string, i: ConstructorParameters<typeof MoltmeshError>[1]) => MoltmeshError>
-> = {
+type ErrorClass = new (message: string, init: MoltmeshErrorInit) => MoltmeshError
+
+const CLASS_BY_STATUS: Partial<Record<number, ErrorClass>> = {
   [status.INVALID_ARGUMENT]: InvalidArgumentError,
   [status.NOT_FOUND]: NotFoundError,
   [status.ALREADY_EXISTS]: AlreadyExistsError,
   [status.FAILED_PRECONDITION]: FailedPreconditionError,
+  [status.OUT_OF_RANGE]: InvalidArgumentError,
   [status.PERMISSION_DENIED]: PermissionDeniedError,
   [status.UNAUTHENTICATED]: UnauthenticatedError,
   [status.RESOURCE_EXHAUSTED]: ResourceExhaustedError,
@@ -69,37 +90,56 @@ const CLASS_BY_STATUS: Partial<
   [status.ABORTED]: AbortedError,
   [status.CANCELLED]: CanceledError,
   [status.INTERNAL]: InternalError,
+  [status.DATA_LOSS]: InternalError,
+  [status.UNKNOWN]: InternalError,
 }
 
-// grpc-js wording when nothing listens on the socket (file missing or connection refused).
-const NOT_RUNNING = /ENOENT|ECONNREFUSED|No connection established|connect ENOENT|Failed to connect/i
+/** Where the client connects: a unix socket path, or host:port of a TCP listener. */
+export type Endpoint = { socket: string } | { address: string }
 
-/** Converts a grpc-js error into a typed MoltmeshError (idempotent). */
-export function toMoltmeshError(err: unknown, socket: string | undefined): MoltmeshError {
+/**
+ * Converts a grpc-js error into a typed MoltmeshError (idempotent). `endpoint` lets a connection failure
+ * be recognised as "daemon not running" rather than a bare UNAVAILABLE.
+ */
+export function toMoltmeshError(err: unknown, endpoint?: Endpoint | string): MoltmeshError {
   if (err instanceof MoltmeshError) return err
-  const e = err as Partial<ServiceError>
+  const e = err as Partial<ServiceError> | undefined
   if (typeof e?.code !== 'number') {
-    return new InternalError(String((err as Error)?.message ?? err), {
-      reason: 'INTERNAL',
-      code: status.INTERNAL,
-      cause: err,
-    })
+    const message = err instanceof Error ? err.message : String(err)
+    return new InternalError(message, { reason: 'INTERNAL', code: status.INTERNAL, cause: err })
   }
   const details = e.details ?? e.message ?? ''
-  if (
-    socket != null &&
-    e.code === status.UNAVAILABLE &&
-    (NOT_RUNNING.test(details) || !existsSync(socket)) &&
-    e.metadata?.get(REASON_METADATA_KEY).length === 0
-  ) {
-    return new DaemonNotRunningError(socket, err)
+  const reasons = e.metadata?.get(REASON_METADATA_KEY) ?? []
+  const at: Endpoint | undefined = typeof endpoint === 'string' ? { socket: endpoint } : endpoint
+  // A status with a reason came from a daemon, so one is running whatever the wording says.
+  if (e.code === status.UNAVAILABLE && reasons.length === 0 && at != null) {
+    const notRunning = notRunningError(at, details, err)
+    if (notRunning != null) return notRunning
   }
-  const reason = String(e.metadata?.get(REASON_METADATA_KEY)[0] ?? status[e.code] ?? 'UNKNOWN')
+  const reason = String(reasons[0] ?? status[e.code] ?? 'UNKNOWN')
   const Class = CLASS_BY_STATUS[e.code] ?? MoltmeshError
   return new Class(details, { reason, code: e.code, details, cause: err })
 }
 
-/** True when `err` is a MoltmeshError with the given reason. */
+function notRunningError(at: Endpoint, details: string, cause: unknown): DaemonNotRunningError | undefined {
+  if ('address' in at) {
+    return /ECONNREFUSED/.test(details)
+      ? new DaemonNotRunningError(at.address, { cause, state: 'unreachable' })
+      : undefined
+  }
+  // grpc-js reports a failed connect as UNAVAILABLE "No connection established. Last error: connect
+  // ENOENT|ECONNREFUSED ...". The file check settles races where the wording is less specific.
+  if (!existsSync(at.socket) || /ENOENT/.test(details)) return new DaemonNotRunningError(at.socket, { cause })
+  if (/ECONNREFUSED/.test(details)) return new DaemonNotRunningError(at.socket, { cause, state: 'stale' })
+  // EACCES and the like: a daemon may well be running; the caller needs the real cause.
+  if (/EACCES|EPERM/.test(details)) return undefined
+  if (/No connection established|Failed to connect/i.test(details)) {
+    return new DaemonNotRunningError(at.socket, { cause, state: 'unreachable' })
+  }
+  return undefined
+}
+
+/** True when `err` is a MoltmeshError with the given reason, e.g. `isReason(err, 'TASK_NOT_FOUND')`. */
 export function isReason(err: unknown, reason: string): boolean {
   return err instanceof MoltmeshError && err.reason === reason
 }

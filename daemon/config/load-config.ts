@@ -1,16 +1,26 @@
 // Loads the daemon configuration: defaults < moltbook.toml < MOLTMESH_* environment < flags.
 // Unknown keys, wrong types and a missing explicit config file are startup errors naming the key.
+// Which keys exist, their types and defaults all come from CONFIG_SCHEMA (schema.ts).
 
 import { existsSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import { parse as parseToml } from 'smol-toml'
+import { parse as parseToml, TomlError } from 'smol-toml'
 import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
-import { type ConfigValue, coerceString, coerceTyped } from './coerce.ts'
-import type { DaemonConfig, DhtMode, LogLevel, TransportName } from './options.ts'
-import { CONFIG_SCHEMA, envVarName, type KeySpec, SECTIONS } from './schema.ts'
+import { coerceString, coerceTyped } from './coerce.ts'
+import type { DaemonConfig } from './options.ts'
+import {
+  CONFIG_SCHEMA,
+  type ConfigValue,
+  envVarName,
+  type KeySpec,
+  SECTIONS,
+  TABLES,
+  tsPath,
+} from './schema.ts'
 
 export const CONFIG_FILE_NAME = 'moltbook.toml'
+export const SOCKET_FILE_NAME = 'moltmesh.sock'
 const MIN_TOKEN_LENGTH = 16
 
 /** Command-line flags of `moltmesh start` that override configuration. */
@@ -26,20 +36,27 @@ export interface ConfigFlags {
 
 export interface LoadConfigInput {
   flags?: ConfigFlags
+  /** Default: process.env. */
   env?: Record<string, string | undefined>
+  /** Default: process.cwd(). Relative paths from flags and env resolve against it. */
   cwd?: string
+  /** Default: os.homedir(). "~" expands to it; ~/.moltmesh/moltbook.toml is searched under it. */
   homeDir?: string
 }
 
 export interface LoadedConfig {
   config: DaemonConfig
-  /** The config file used, if any. */
+  /** The config file used, if any (absolute). */
   configFile: string | undefined
 }
 
-/** Env vars that are not config keys but belong to moltmesh tools. */
+/**
+ * MOLTMESH_* variables of moltmesh tools that are not config keys (MOLTMESH_SOCKET is one: the
+ * `socket` key). None starts with a section prefix, so they would be ignored anyway; the list says so.
+ */
 const RESERVED_ENV = new Set(['MOLTMESH_CONFIG', 'MOLTMESH_JSON'])
 
+/** Flags of `moltmesh start` and the key each sets; the flag name is what errors show. */
 const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; flag: string }> = {
   dataDir: { key: 'data_dir', flag: '--data-dir' },
   socket: { key: 'socket', flag: '--socket' },
@@ -50,22 +67,19 @@ const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; fla
 }
 
 const SPEC_BY_KEY = new Map(CONFIG_SCHEMA.map((s) => [s.key, s]))
-/** Every table path that may appear in the TOML ("p2p", "p2p.connections", "rpc"). */
-const TABLES = new Set(
-  CONFIG_SCHEMA.flatMap((s) => {
-    const parts = s.key.split('.')
-    return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('.'))
-  }),
-)
+const SPEC_BY_ENV = new Map(CONFIG_SCHEMA.map((s) => [envVarName(s.key), s]))
 
+/** One key's winning value so far, and what relative paths in it are relative to. */
 interface Entry {
   value: ConfigValue
-  /** Relative paths resolve against this directory. */
   baseDir: string
+  /** Where the value came from, for errors: a file path, an env var or a flag. */
+  source: string
 }
 
+/** The configuration with nothing set: schema defaults, "~" expanded. Reads no file and no env. */
 export function defaultConfig(homeDir: string = homedir()): DaemonConfig {
-  return loadConfig({ env: {}, cwd: homeDir, homeDir, flags: {} }).config
+  return build(defaultEntries(homeDir), homeDir)
 }
 
 export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
@@ -74,37 +88,44 @@ export function loadConfig(input: LoadConfigInput = {}): LoadedConfig {
   const cwd = input.cwd ?? process.cwd()
   const home = input.homeDir ?? homedir()
 
-  const values = new Map<string, Entry>()
-  for (const spec of CONFIG_SCHEMA) values.set(spec.key, { value: spec.default, baseDir: cwd })
+  const values = defaultEntries(cwd)
 
   const configFile = findConfigFile(flags, env, cwd, home)
   if (configFile != null) {
-    for (const [key, value] of readConfigFile(configFile))
-      values.set(key, { value, baseDir: dirname(configFile) })
+    const baseDir = dirname(configFile)
+    for (const [key, value] of readConfigFile(configFile)) {
+      values.set(key, { value, baseDir, source: configFile })
+    }
   }
 
   for (const [name, raw] of Object.entries(env)) {
     if (raw == null || !name.startsWith('MOLTMESH_') || RESERVED_ENV.has(name)) continue
-    const spec = CONFIG_SCHEMA.find((s) => envVarName(s.key) === name)
-    if (spec == null) {
-      if (SECTIONS.some((section) => name.startsWith(`${envVarName(section)}_`))) {
-        throw invalidArgument('CONFIG_INVALID', `unknown environment variable ${name} (no such config key)`)
-      }
-      continue // other MOLTMESH_* variables belong to clients (e.g. MOLTMESH_SOCKET is a key; others are ignored)
+    const spec = SPEC_BY_ENV.get(name)
+    const source = `environment variable ${name}`
+    if (spec != null) {
+      values.set(spec.key, { value: coerceString(spec, raw, source), baseDir: cwd, source })
+    } else if (SECTIONS.some((section) => name.startsWith(`${envVarName(section)}_`))) {
+      // Under a config section, a name that matches no key is a typo, not someone else's variable.
+      throw invalidArgument('CONFIG_INVALID', `unknown ${source}: it matches no config key`)
     }
-    values.set(spec.key, { value: coerceString(spec, raw, `environment variable ${name}`), baseDir: cwd })
+    // Any other MOLTMESH_* variable belongs to a client tool and is none of the daemon's business.
   }
 
   for (const [field, { key, flag }] of Object.entries(FLAG_KEYS)) {
     const raw = flags[field as keyof typeof FLAG_KEYS]
     if (raw === undefined) continue
     const spec = SPEC_BY_KEY.get(key) as KeySpec
-    // commander hands over strings (and booleans for --no-mdns); strings parse like env values.
-    const value = typeof raw === 'string' ? coerceString(spec, raw, flag) : coerceTyped(spec, raw, flag)
-    values.set(key, { value, baseDir: cwd })
+    const source = `flag ${flag}`
+    // Strings (commander's raw option values) parse like env values; typed values are checked as is.
+    const value = typeof raw === 'string' ? coerceString(spec, raw, source) : coerceTyped(spec, raw, source)
+    values.set(key, { value, baseDir: cwd, source })
   }
 
   return { config: build(values, home), configFile }
+}
+
+function defaultEntries(baseDir: string): Map<string, Entry> {
+  return new Map(CONFIG_SCHEMA.map((s) => [s.key, { value: s.default, baseDir, source: 'default' }]))
 }
 
 function findConfigFile(
@@ -113,7 +134,8 @@ function findConfigFile(
   cwd: string,
   home: string,
 ): string | undefined {
-  const explicit = flags.config ?? (env.MOLTMESH_CONFIG !== '' ? env.MOLTMESH_CONFIG : undefined)
+  const fromEnv = env.MOLTMESH_CONFIG !== '' ? env.MOLTMESH_CONFIG : undefined
+  const explicit = flags.config ?? fromEnv
   if (explicit != null) {
     const path = resolve(cwd, expandHome(explicit, home))
     if (!existsSync(path)) {
@@ -127,17 +149,23 @@ function findConfigFile(
     return path
   }
   for (const candidate of [join(cwd, CONFIG_FILE_NAME), join(home, '.moltmesh', CONFIG_FILE_NAME)]) {
-    if (existsSync(candidate)) return candidate
+    if (existsSync(candidate)) return resolve(candidate)
   }
   return undefined
 }
 
+/** Parses the file and checks every key in it, at any depth, against the schema. */
 function readConfigFile(path: string): Map<string, ConfigValue> {
   let doc: Record<string, unknown>
   try {
-    doc = parseToml(readFileSync(path, 'utf8')) as Record<string, unknown>
+    doc = parseToml(readFileSync(path, 'utf8'))
   } catch (err) {
-    throw invalidArgument('CONFIG_INVALID', `cannot parse ${path}: ${(err as Error).message}`)
+    if (err instanceof TomlError) {
+      // smol-toml's message continues with a code frame; the position is enough to find the line.
+      const first = err.message.split('\n')[0]
+      throw invalidArgument('CONFIG_INVALID', `cannot parse ${path}:${err.line}:${err.column}: ${first}`)
+    }
+    throw invalidArgument('CONFIG_INVALID', `cannot read ${path}: ${(err as Error).message}`)
   }
   const out = new Map<string, ConfigValue>()
   const walk = (table: Record<string, unknown>, prefix: string) => {
@@ -145,18 +173,26 @@ function readConfigFile(path: string): Map<string, ConfigValue> {
       const key = prefix === '' ? name : `${prefix}.${name}`
       const spec = SPEC_BY_KEY.get(key)
       if (spec != null) {
-        out.set(key, coerceTyped(spec, value, `config key "${key}" (in ${path})`))
-      } else if (TABLES.has(key) && value != null && typeof value === 'object' && !Array.isArray(value)) {
-        walk(value as Record<string, unknown>, key)
-      } else if (TABLES.has(key)) {
-        throw invalidArgument('CONFIG_INVALID', `config key "${key}" (in ${path}) must be a table ([${key}])`)
-      } else {
+        out.set(key, coerceTyped(spec, value, path))
+      } else if (!TABLES.has(key)) {
         throw invalidArgument('CONFIG_INVALID', `unknown config key "${key}" in ${path}`)
+      } else if (isTable(value)) {
+        walk(value, key)
+      } else {
+        throw invalidArgument(
+          'CONFIG_INVALID',
+          `config key "${key}" must be a table ([${key}]), got ${JSON.stringify(value)} (from ${path})`,
+        )
       }
     }
   }
   walk(doc, '')
   return out
+}
+
+function isTable(value: unknown): value is Record<string, unknown> {
+  // TOML dates are objects too; tables come out of smol-toml as plain (null-prototype) objects.
+  return value != null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
 }
 
 function expandHome(path: string, home: string): string {
@@ -167,56 +203,45 @@ function expandHome(path: string, home: string): string {
 
 function resolvePath(entry: Entry, home: string): string {
   const expanded = expandHome(entry.value as string, home)
-  return isAbsolute(expanded) ? expanded : resolve(entry.baseDir, expanded)
+  return isAbsolute(expanded) ? resolve(expanded) : resolve(entry.baseDir, expanded)
 }
 
+/** Turns the winning values into DaemonConfig: paths made absolute, cross-key rules checked. */
 function build(values: Map<string, Entry>, home: string): DaemonConfig {
-  const get = <T extends ConfigValue>(key: string): T => (values.get(key) as Entry).value as T
-  const dataDir = resolvePath(values.get('data_dir') as Entry, home)
-  const socketEntry = values.get('socket') as Entry
-  const socket = socketEntry.value === '' ? join(dataDir, 'moltmesh.sock') : resolvePath(socketEntry, home)
+  const entry = (key: string) => values.get(key) as Entry
 
-  const tcpListen = get<string>('rpc.tcp_listen')
-  const tcpToken = get<string>('rpc.tcp_token')
+  const dataDir = resolvePath(entry('data_dir'), home)
+  const resolved = new Map<string, ConfigValue>()
+  for (const spec of CONFIG_SCHEMA) {
+    const e = entry(spec.key)
+    resolved.set(spec.key, spec.type.kind === 'path' && e.value !== '' ? resolvePath(e, home) : e.value)
+  }
+  // The one derived default: the socket lives in the data dir, wherever that ended up.
+  if (resolved.get('socket') === '') resolved.set('socket', join(dataDir, SOCKET_FILE_NAME))
+
+  const tcpListen = resolved.get('rpc.tcp_listen') as string
+  const tcpToken = resolved.get('rpc.tcp_token') as string
   if (tcpListen !== '' && tcpToken.length < MIN_TOKEN_LENGTH) {
+    const tokenSource = entry('rpc.tcp_token').source
     throw invalidArgument(
       'CONFIG_INVALID',
-      `config key "rpc.tcp_token" must be at least ${MIN_TOKEN_LENGTH} characters when rpc.tcp_listen is set`,
+      `config key "rpc.tcp_token" must be at least ${MIN_TOKEN_LENGTH} characters when rpc.tcp_listen is set ` +
+        `(rpc.tcp_listen from ${entry('rpc.tcp_listen').source}, rpc.tcp_token from ${tokenSource})`,
     )
   }
 
-  return {
-    dataDir,
-    socket,
-    logLevel: get<LogLevel>('log_level'),
-    p2p: {
-      port: get<number>('p2p.port'),
-      host: get<string>('p2p.host'),
-      listen: get<string[]>('p2p.listen'),
-      announce: get<string[]>('p2p.announce'),
-      transports: get<TransportName[]>('p2p.transports'),
-      bootstrap: get<string[]>('p2p.bootstrap'),
-      mdns: get<boolean>('p2p.mdns'),
-      dhtMode: get<DhtMode>('p2p.dht_mode'),
-      relay: get<boolean>('p2p.relay'),
-      autonat: get<boolean>('p2p.autonat'),
-      dcutr: get<boolean>('p2p.dcutr'),
-      connections: {
-        maxConnections: get<number>('p2p.connections.max_connections'),
-        maxIncomingPendingConnections: get<number>('p2p.connections.max_incoming_pending_connections'),
-        maxParallelDials: get<number>('p2p.connections.max_parallel_dials'),
-        dialTimeoutMs: get<number>('p2p.connections.dial_timeout_ms'),
-        inboundConnectionThreshold: get<number>('p2p.connections.inbound_connection_threshold'),
-      },
-    },
-    rpc: { tcpListen, tcpToken },
-    messaging: {
-      maxPayloadBytes: get<number>('messaging.max_payload_bytes'),
-      defaultTtlMs: get<number>('messaging.default_ttl_ms'),
-      inboxMaxMessages: get<number>('messaging.inbox_max_messages'),
-      receiveRatePerSecond: get<number>('messaging.receive_rate_per_second'),
-      receiveBurst: get<number>('messaging.receive_burst'),
-      retryMaxDelayMs: get<number>('messaging.retry_max_delay_ms'),
-    },
+  const config: Record<string, unknown> = {}
+  for (const [key, value] of resolved) setPath(config, tsPath(key), Array.isArray(value) ? [...value] : value)
+  return config as unknown as DaemonConfig
+}
+
+function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = path.split('.')
+  const last = parts.pop() as string
+  let node = target
+  for (const part of parts) {
+    node[part] ??= {}
+    node = node[part] as Record<string, unknown>
   }
+  node[last] = value
 }

@@ -1,5 +1,6 @@
 // The daemon's configuration, as the code sees it (camelCase). Keys, defaults and docs live in
-// schema.ts; this file only names the shapes.
+// schema.ts; this file only names the shapes. Each field is the camelCase form of a schema key
+// (p2p.dht_mode -> p2p.dhtMode); test/unit/config checks that the two agree.
 
 export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' | 'silent'
 export type DhtMode = 'auto' | 'server' | 'client'
@@ -42,6 +43,11 @@ export interface MessagingOptions {
   retryMaxDelayMs: number
 }
 
+export interface NamesOptions {
+  claimTtlMs: number
+  lookupTimeoutMs: number
+}
+
 export interface DaemonConfig {
   dataDir: string
   socket: string
@@ -49,4 +55,5 @@ export interface DaemonConfig {
   p2p: P2pOptions
   rpc: RpcOptions
   messaging: MessagingOptions
+  names: NamesOptions
 }

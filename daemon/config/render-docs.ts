@@ -1,7 +1,7 @@
 // Renders the example moltbook.toml and docs/config.md from the schema, so the documented keys and
 // defaults can never drift from the code (a unit test compares the committed files with these).
 
-import { CONFIG_SCHEMA, envVarName, type KeySpec } from './schema.ts'
+import { CONFIG_SCHEMA, envVarName, type KeySpec, SECTIONS } from './schema.ts'
 
 function tomlValue(value: KeySpec['default']): string {
   if (Array.isArray(value)) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`
@@ -16,11 +16,16 @@ function typeText(spec: KeySpec): string {
     case 'enum':
       return t.values.map((v) => `"${v}"`).join(' | ')
     case 'list':
-      return t.item === 'transport' ? 'list of "tcp" | "quic"' : 'list of multiaddrs'
+      if (t.item === 'transport') return 'list of "tcp" | "quic"'
+      return t.item === 'peer-multiaddr'
+        ? 'list of multiaddrs ending in /p2p/<peer id>'
+        : 'list of multiaddrs'
     case 'path':
-      return 'path'
-    default:
-      return t.kind
+      return t.emptyMeans == null ? 'path' : `path (empty = ${t.emptyMeans})`
+    case 'string':
+      return t.expected == null ? 'string' : `string: ${t.expected}`
+    case 'bool':
+      return 'boolean'
   }
 }
 
@@ -34,17 +39,24 @@ export function renderExampleToml(): string {
     '# ~/.moltmesh/moltbook.toml. Unknown keys and wrong types stop the daemon with the key named.',
     '# Generated from daemon/config/schema.ts by `npm run gen`; docs/config.md has the same list.',
   ]
-  let table = ''
+  // TOML needs top-level keys before the first [table], and each table's keys together, whatever
+  // order rows were added to the schema in.
+  const bySection = new Map<string, KeySpec[]>([['', []]])
   for (const spec of CONFIG_SCHEMA) {
-    const parts = spec.key.split('.')
-    const name = parts.pop() as string
-    const section = parts.join('.')
-    if (section !== table) {
-      lines.push('', `[${section}]`)
-      table = section
+    const section = spec.key.includes('.') ? spec.key.slice(0, spec.key.lastIndexOf('.')) : ''
+    bySection.set(section, [...(bySection.get(section) ?? []), spec])
+  }
+  for (const [section, specs] of bySection) {
+    if (section !== '') lines.push('', `[${section}]`)
+    for (const spec of specs) {
+      const name = spec.key.slice(spec.key.lastIndexOf('.') + 1)
+      const type = `# Type: ${typeText(spec)}.`
+      const env = `Environment: ${envVarName(spec.key)}.`
+      // The env var name stays whole on one line, so it can be searched for.
+      const meta = `${type} ${env}`.length <= 100 ? [`${type} ${env}`] : [type, `# ${env}`]
+      lines.push('', ...comment(spec.doc), ...meta)
+      lines.push(`${name} = ${tomlValue(spec.default)}`)
     }
-    lines.push('', `# ${spec.doc}`, `# Type: ${typeText(spec)}. Environment: ${envVarName(spec.key)}.`)
-    lines.push(`${name} = ${tomlValue(spec.default)}`)
   }
   return `${lines.join('\n')}\n`
 }
@@ -52,8 +64,9 @@ export function renderExampleToml(): string {
 export function renderConfigDoc(): string {
   const rows = CONFIG_SCHEMA.map(
     (s) =>
-      `| \`${s.key}\` | ${typeText(s).replace(/\|/g, '\\|')} | \`${tomlValue(s.default)}\` | \`${envVarName(s.key)}\` | ${s.doc} |`,
+      `| \`${s.key}\` | ${mdCell(typeText(s))} | \`${tomlValue(s.default)}\` | \`${envVarName(s.key)}\` | ${mdCell(s.doc)} |`,
   )
+  const sectionVars = SECTIONS.map((s) => `\`${envVarName(s)}_*\``).join('/')
   return [
     '# Configuration',
     '',
@@ -66,9 +79,20 @@ export function renderConfigDoc(): string {
     '   `~/.moltmesh/moltbook.toml`;',
     '4. the defaults below.',
     '',
-    'An unknown key (in the file, or a `MOLTMESH_P2P_*`/`MOLTMESH_RPC_*` variable that matches no key), a',
-    'wrong type or a missing explicit config file stops the daemon at startup with an error that names the',
-    'key, variable or flag (reason `CONFIG_INVALID` or `CONFIG_NOT_FOUND`).',
+    'These stop the daemon at startup with an error that names the key, variable or flag (reason',
+    '`CONFIG_INVALID`, or `CONFIG_NOT_FOUND` for the file):',
+    '',
+    '- an unknown key in the file, at any depth;',
+    `- a variable under a config section that matches no key: ${sectionVars};`,
+    '- a wrong type or a value out of range, from any source;',
+    '- a TOML syntax error (the file, line and column are named);',
+    '- a file given by `--config` or `$MOLTMESH_CONFIG` that does not exist.',
+    '',
+    'Other `MOLTMESH_*` variables (such as `MOLTMESH_JSON` of the CLI) are ignored.',
+    '',
+    'Relative paths are relative to the config file they appear in, or to the working directory when they',
+    'come from a flag or variable; `~` is the home directory. Setting `rpc.tcp_listen` requires an',
+    '`rpc.tcp_token` of at least 16 characters.',
     '',
     "The repository's [moltbook.toml](../moltbook.toml) lists every key at its default. Both files are",
     'generated from `daemon/config/schema.ts` (`npm run gen`).',
@@ -78,4 +102,29 @@ export function renderConfigDoc(): string {
     ...rows,
     '',
   ].join('\n')
+}
+
+/** Table-cell text: "|" would end the cell and "<data_dir>" would vanish as an HTML tag. */
+function mdCell(text: string): string {
+  // Odd segments are `code spans`, where markdown shows characters as they are.
+  return text
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/</g, '&lt;').replace(/>/g, '&gt;')))
+    .join('`')
+    .replace(/\|/g, '\\|')
+}
+
+/** `# ` lines wrapped at 100 columns, so the example reads well in a terminal. */
+function comment(text: string): string[] {
+  const out: string[] = []
+  let line = '#'
+  for (const word of text.split(' ')) {
+    if (line.length + 1 + word.length > 100 && line !== '#') {
+      out.push(line)
+      line = '#'
+    }
+    line += ` ${word}`
+  }
+  out.push(line)
+  return out
 }

@@ -1,20 +1,36 @@
 // Every configuration key in one table: TOML name, type, default and documentation. Validation of
-// moltbook.toml, MOLTMESH_* environment variables and flags, the defaults, and docs/config.md all
-// derive from it, so a subsystem adds a key by adding a row.
+// moltbook.toml, MOLTMESH_* environment variables and flags, the defaults, the camelCase shape of
+// DaemonConfig, the example moltbook.toml and docs/config.md all derive from it, so a subsystem adds
+// a key by adding a row here and the field to its options interface in options.ts.
 
+import { isIP } from 'node:net'
+
+/**
+ * How a value is checked. Strings from env vars and flags are parsed into the type first (coerce.ts).
+ * A later `[[agent.skills]]` array of tables becomes one more kind here, e.g.
+ * `{ kind: 'table-list'; fields: readonly KeySpec[] }`: the TOML reader already hands a key's whole
+ * value to its type, so only coerce.ts (check each table against `fields`, naming
+ * `agent.skills[0].name`) and the renderers learn about it; env vars and flags cannot carry it.
+ */
 export type KeyType =
-  | { kind: 'string'; pattern?: RegExp; patternText?: string }
-  | { kind: 'path' }
+  | { kind: 'string'; valid?: (value: string) => boolean; expected?: string }
+  /** "~" expands to the home dir; a relative path resolves against the file (or cwd) it came from. */
+  | { kind: 'path'; emptyMeans?: string }
   | { kind: 'int'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' }
 
+export type ConfigValue = string | number | boolean | string[]
+
 export interface KeySpec {
-  /** Dotted TOML path, e.g. "p2p.dht_mode". */
+  /**
+   * Dotted snake_case TOML path, e.g. "p2p.dht_mode". The TypeScript path is its camelCase form
+   * (p2p.dhtMode, see tsPath) and the env var its upper-snake form (MOLTMESH_P2P_DHT_MODE).
+   */
   key: string
   type: KeyType
-  default: string | number | boolean | string[]
+  default: ConfigValue
   doc: string
 }
 
@@ -25,13 +41,13 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     key: 'data_dir',
     type: { kind: 'path' },
     default: '~/.moltmesh',
-    doc: 'Data directory: identity key, database, socket and logs. "~" is the home directory; a relative path is relative to the config file.',
+    doc: 'Data directory: identity key, database, socket and logs. "~" is the home directory; a relative path is relative to the config file (to the working directory for flags and env).',
   },
   {
     key: 'socket',
-    type: { kind: 'path' },
+    type: { kind: 'path', emptyMeans: '<data_dir>/moltmesh.sock' },
     default: '',
-    doc: 'gRPC unix socket path. Empty = "<data_dir>/moltmesh.sock".',
+    doc: 'gRPC unix socket path (clients read MOLTMESH_SOCKET too). Empty = "<data_dir>/moltmesh.sock".',
   },
   {
     key: 'log_level',
@@ -47,11 +63,7 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
   },
   {
     key: 'p2p.host',
-    type: {
-      kind: 'string',
-      pattern: /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-fA-F:]+)$/,
-      patternText: 'an IPv4 or IPv6 address',
-    },
+    type: { kind: 'string', valid: (v) => isIP(v) !== 0, expected: 'an IPv4 or IPv6 address' },
     default: '0.0.0.0',
     doc: 'Address to listen on (0.0.0.0 = all IPv4 interfaces, 127.0.0.1 = this host only).',
   },
@@ -141,11 +153,7 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
   },
   {
     key: 'rpc.tcp_listen',
-    type: {
-      kind: 'string',
-      pattern: /^$|^[^\s:]+:\d{1,5}$|^\[[0-9a-fA-F:]+\]:\d{1,5}$/,
-      patternText: 'empty or "host:port"',
-    },
+    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
     default: '',
     doc: 'Optional TCP listener for gRPC, "host:port" (e.g. "127.0.0.1:50051"). Empty = unix socket only. Requires rpc.tcp_token.',
   },
@@ -191,6 +199,18 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: 5 * 60 * 1000,
     doc: 'Longest pause between delivery attempts (exponential backoff with jitter up to this, until the TTL).',
   },
+  {
+    key: 'names.claim_ttl_ms',
+    type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
+    default: 24 * 3600 * 1000,
+    doc: 'Lifetime of a name claim record (default 24 h); the daemon renews held names at half of it.',
+  },
+  {
+    key: 'names.lookup_timeout_ms',
+    type: { kind: 'int', min: 100, max: 600_000 },
+    default: 10_000,
+    doc: 'How long a name lookup in the DHT may take.',
+  },
 ]
 
 /** MOLTMESH_P2P_DHT_MODE for "p2p.dht_mode". */
@@ -198,7 +218,26 @@ export function envVarName(key: string): string {
   return `MOLTMESH_${key.replace(/\./g, '_').toUpperCase()}`
 }
 
-/** Top-level tables (sections) of the schema, e.g. "p2p", "rpc". */
-export const SECTIONS = [
-  ...new Set(CONFIG_SCHEMA.filter((s) => s.key.includes('.')).map((s) => s.key.slice(0, s.key.indexOf('.')))),
-]
+/** "p2p.dhtMode" for "p2p.dht_mode": where the value sits in DaemonConfig. */
+export function tsPath(key: string): string {
+  return key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase())
+}
+
+/** Every table that may appear in the TOML: "p2p", "p2p.connections", "rpc", ... */
+export const TABLES: ReadonlySet<string> = new Set(
+  CONFIG_SCHEMA.flatMap((s) => {
+    const parts = s.key.split('.')
+    return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join('.'))
+  }),
+)
+
+/** Top-level tables (sections), e.g. "p2p", "rpc": an env var under one of them must be a key. */
+export const SECTIONS: readonly string[] = [...TABLES].filter((t) => !t.includes('.'))
+
+function isHostPortOrEmpty(value: string): boolean {
+  if (value === '') return true
+  const m = /^(?:\[([^\]]+)\]|([^\s:[\]]+)):(\d{1,5})$/.exec(value)
+  if (m == null || Number(m[3]) > 65_535) return false
+  // A bracketed host must be an IPv6 address; a bare one is a name or an IPv4 address.
+  return m[1] == null || isIP(m[1]) === 6
+}

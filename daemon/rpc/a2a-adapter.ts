@@ -1,5 +1,5 @@
-// A2ANode over gRPC. The foundation implements identity; the other RPCs are filled in by their
-// subsystems and answer UNIMPLEMENTED / NOT_IMPLEMENTED until then (see service-handlers.ts).
+// A2ANode over gRPC: identity here; messaging, names and the rest come from their own adapters. RPCs
+// without an implementation answer UNIMPLEMENTED / NOT_IMPLEMENTED (see service-handlers.ts).
 
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
@@ -16,16 +16,17 @@ import type { ServiceImpl } from './service-types.ts'
 export interface A2AAdapterComponents {
   identity: Identity
   dataDir: string
+  heldNames: () => Promise<string[]>
 }
 
 export function a2aAdapter(c: A2AAdapterComponents): ServiceImpl<typeof A2ANodeService> {
   return {
-    getIdentity: () => ({
+    getIdentity: async () => ({
       did: c.identity.did,
       peerId: c.identity.peerId.toString(),
       publicKey: c.identity.publicKeyHex,
       dataDir: c.dataDir,
-      names: [],
+      names: await c.heldNames(),
     }),
     convertId: (req) => {
       const id = req.id.trim()

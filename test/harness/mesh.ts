@@ -13,6 +13,8 @@ export class Mesh {
   readonly root: string
   readonly daemons: DaemonProcess[] = []
 
+  private spawned = 0
+
   constructor() {
     // Short prefix under /tmp: unix socket paths must stay under 107 bytes.
     this.root = mkdtempSync(join(tmpdir(), 'mm-'))
@@ -31,10 +33,13 @@ export class Mesh {
 
   /** Starts n daemons; every daemon after the first bootstraps to the first one over TCP. */
   async spawnMany(n: number, options: SpawnOptions = {}): Promise<DaemonProcess[]> {
-    const first = await this.spawn('d0', options)
+    // Numbered across calls so a second group in the same file never reuses a data dir or socket.
+    const base = this.spawned
+    this.spawned += n
+    const first = await this.spawn(`d${base}`, options)
     const rest = await Promise.all(
       Array.from({ length: n - 1 }, (_, i) =>
-        this.spawn(`d${i + 1}`, { ...options, bootstrap: [first.info!.tcpAddress] }),
+        this.spawn(`d${base + i + 1}`, { ...options, bootstrap: [first.info!.tcpAddress] }),
       ),
     )
     return [first, ...rest]

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { InvalidArgumentError, types } from '../../clients/ts/index.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
-import { allInbox, sendText, text, textsOf } from '../harness/messages.ts'
+import { sendText, text, textsOf } from '../harness/messages.ts'
 
 const { MessageStatus } = types
 

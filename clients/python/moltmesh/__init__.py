@@ -1,21 +1,50 @@
 """Python client for the moltmesh daemon.
 
 The generated gRPC stubs of the whole API live in ``moltmesh.gen`` (``a2a_pb2``, ``diag_pb2``,
-``ext_pb2``, ``types_pb2`` and their ``*_pb2_grpc`` service stubs).
+``ext_pb2``, ``types_pb2`` and their ``*_pb2_grpc`` service stubs)::
+
+    import moltmesh
+    from moltmesh.gen import diag_pb2
+
+    with moltmesh.connect() as channel:        # $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock
+        print(channel.diag.Health(diag_pb2.HealthRequest()).did)
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from typing import Any
 
 import grpc
 
-from .gen import a2a_pb2_grpc, diag_pb2_grpc, ext_pb2_grpc
+from .gen import (
+    a2a_pb2,
+    a2a_pb2_grpc,
+    diag_pb2,
+    diag_pb2_grpc,
+    ext_pb2,
+    ext_pb2_grpc,
+    types_pb2,
+)
 
 __version__ = "0.1.0"
 
-__all__ = ["Connection", "connect", "default_socket", "__version__"]
+__all__ = [
+    "Connection",
+    "__version__",
+    "a2a_pb2",
+    "a2a_pb2_grpc",
+    "a2a_stub",
+    "connect",
+    "default_socket",
+    "diag_pb2",
+    "diag_pb2_grpc",
+    "diag_stub",
+    "ext_pb2",
+    "ext_pb2_grpc",
+    "ext_stub",
+    "types_pb2",
+]
 
 
 def default_socket() -> str:
@@ -23,19 +52,51 @@ def default_socket() -> str:
     return os.environ.get("MOLTMESH_SOCKET") or os.path.join(os.path.expanduser("~"), ".moltmesh", "moltmesh.sock")
 
 
-@dataclass
-class Connection:
-    """A channel to the daemon with one stub per service."""
+def a2a_stub(channel: grpc.Channel) -> a2a_pb2_grpc.A2ANodeStub:
+    """A stub of the ``A2ANode`` service on ``channel``."""
+    return a2a_pb2_grpc.A2ANodeStub(channel)
 
-    channel: grpc.Channel
-    a2a: a2a_pb2_grpc.A2ANodeStub = field(init=False)
-    diag: diag_pb2_grpc.DiagStub = field(init=False)
-    ext: ext_pb2_grpc.ExtStub = field(init=False)
 
-    def __post_init__(self) -> None:
-        self.a2a = a2a_pb2_grpc.A2ANodeStub(self.channel)
-        self.diag = diag_pb2_grpc.DiagStub(self.channel)
-        self.ext = ext_pb2_grpc.ExtStub(self.channel)
+def diag_stub(channel: grpc.Channel) -> diag_pb2_grpc.DiagStub:
+    """A stub of the ``Diag`` service on ``channel``."""
+    return diag_pb2_grpc.DiagStub(channel)
+
+
+def ext_stub(channel: grpc.Channel) -> ext_pb2_grpc.ExtStub:
+    """A stub of the ``Ext`` service on ``channel``."""
+    return ext_pb2_grpc.ExtStub(channel)
+
+
+class Connection(grpc.Channel):
+    """A ``grpc.Channel`` to the daemon that also carries one stub per service.
+
+    It delegates every channel method to the wrapped channel, so it can be passed wherever grpc
+    expects a channel; ``a2a``, ``diag`` and ``ext`` are the ``A2ANode``, ``Diag`` and ``Ext`` stubs.
+    """
+
+    def __init__(self, channel: grpc.Channel) -> None:
+        self.channel = channel
+        self.a2a = a2a_stub(channel)
+        self.diag = diag_stub(channel)
+        self.ext = ext_stub(channel)
+
+    def subscribe(self, callback: Any, try_to_connect: bool = False) -> None:
+        self.channel.subscribe(callback, try_to_connect=try_to_connect)
+
+    def unsubscribe(self, callback: Any) -> None:
+        self.channel.unsubscribe(callback)
+
+    def unary_unary(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.channel.unary_unary(method, *args, **kwargs)
+
+    def unary_stream(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.channel.unary_stream(method, *args, **kwargs)
+
+    def stream_unary(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.channel.stream_unary(method, *args, **kwargs)
+
+    def stream_stream(self, method: str, *args: Any, **kwargs: Any) -> Any:
+        return self.channel.stream_stream(method, *args, **kwargs)
 
     def close(self) -> None:
         self.channel.close()
@@ -43,10 +104,15 @@ class Connection:
     def __enter__(self) -> Connection:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: object) -> bool:
         self.close()
+        return False
 
 
 def connect(socket: str | None = None) -> Connection:
-    """Opens a channel to the daemon's unix socket."""
+    """Opens an insecure channel to ``unix:<socket>`` (default: :func:`default_socket`).
+
+    The result is a ``grpc.Channel`` with ``a2a``, ``diag`` and ``ext`` stubs attached; use it as a
+    context manager or call ``close()``.
+    """
     return Connection(grpc.insecure_channel(f"unix:{socket or default_socket()}"))

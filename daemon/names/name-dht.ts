@@ -1,0 +1,34 @@
+// kad-dht validator and selector for the /mm-name/ namespace. The validator also feeds the name cache:
+// every record kad-dht verifies (incoming PUT, local read, peer response) is remembered.
+import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
+import type { NameCache } from './name-cache.ts'
+import { compareClaims, decodeClaim, NAME_NAMESPACE, type SignedNameClaim } from './name-record.ts'
+
+function nameOfKey(key: Uint8Array): string {
+  return new TextDecoder().decode(key).slice(NAME_NAMESPACE.length + 2)
+}
+
+export const selectNameRecord: SelectFn = async (key, records) => {
+  const name = nameOfKey(key)
+  let best = -1
+  let bestClaim: SignedNameClaim | undefined
+  for (const [i, bytes] of records.entries()) {
+    const claim = await decodeClaim(bytes, name).catch(() => undefined)
+    if (claim == null) continue
+    if (bestClaim == null || compareClaims(claim, bestClaim) < 0) {
+      best = i
+      bestClaim = claim
+    }
+  }
+  return Math.max(0, best)
+}
+
+export function nameDhtHooks(cache: NameCache): {
+  validators: Record<string, ValidateFn>
+  selectors: Record<string, SelectFn>
+} {
+  const validate: ValidateFn = async (key, value) => {
+    cache.observe(await decodeClaim(value, nameOfKey(key)))
+  }
+  return { validators: { [NAME_NAMESPACE]: validate }, selectors: { [NAME_NAMESPACE]: selectNameRecord } }
+}

@@ -1,0 +1,228 @@
+// Human-readable names: claim (with consent: a live claim by another DID is never overwritten by this
+// daemon), resolve (verified), release (signed tombstone), and renewal at half the TTL while the
+// daemon runs. Held names are persisted so a restarted daemon renews them.
+
+import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Host } from '../p2p/create-host.ts'
+import type { JsonSublevel, Store } from '../store/store.ts'
+import type { NameCache } from './name-cache.ts'
+import { encodeClaim, nameKey, type SignedNameClaim, signClaim } from './name-record.ts'
+import { normalizeName } from './name-rules.ts'
+
+export interface NamesOptions {
+  claimTtlMs: number
+  lookupTimeoutMs: number
+}
+
+export interface NamesComponents {
+  host: Host
+  identity: Identity
+  store: Store
+  cache: NameCache
+  logger: Logger
+}
+
+interface HeldName {
+  name: string
+  seq: number
+  claimedAtMs: number
+  expiresAtMs: number
+  ttlMs: number
+}
+
+export interface NameInfo {
+  name: string
+  did: string
+  expiresAtMs: number
+}
+
+const MIN_TTL_MS = 1_000
+const MAX_TTL_MS = 7 * 24 * 3600 * 1000
+/** How long a lookup keeps collecting replicas after the first valid record arrives. */
+const LOOKUP_GRACE_MS = 1_500
+
+export function createNamesService(c: NamesComponents, options: NamesOptions) {
+  const held: JsonSublevel<HeldName> = c.store.sublevel<HeldName>('names')
+  const timers = new Map<string, NodeJS.Timeout>()
+  const dht = () => c.host.services.dht
+  let stopped = false
+
+  /** The winning valid claim for a name across the DHT (and this node), if any. */
+  async function lookup(name: string, timeoutMs: number): Promise<SignedNameClaim | undefined> {
+    const stop = new AbortController()
+    const deadline = setTimeout(() => stop.abort(), timeoutMs)
+    let grace: NodeJS.Timeout | undefined
+    const settleSoon = () => {
+      grace ??= setTimeout(() => stop.abort(), LOOKUP_GRACE_MS)
+    }
+    if (c.cache.best(name) != null) settleSoon()
+    try {
+      // Records arrive through the validator into the cache while the query runs (see name-cache.ts).
+      for await (const _ of dht().get(nameKey(name), { signal: stop.signal })) {
+        // A query can stall on an unreachable peer (a QUIC dial to a dead port waits for its
+        // timeout); once a valid record is in, give the other replicas a short window and stop.
+        if (c.cache.best(name) != null) settleSoon()
+      }
+    } catch (err) {
+      // Not found anywhere, or the lookup timed out: what was collected so far is the answer.
+      c.logger.debug({ name, err: (err as Error).message }, 'name lookup ended')
+    } finally {
+      clearTimeout(deadline)
+      clearTimeout(grace)
+    }
+    return c.cache.best(name)
+  }
+
+  async function publish(claim: SignedNameClaim): Promise<void> {
+    c.cache.observe(claim)
+    try {
+      for await (const _ of dht().put(nameKey(claim.name), encodeClaim(claim), {
+        signal: AbortSignal.timeout(options.lookupTimeoutMs),
+      })) {
+        // Drain the query; the record is stored locally first, then on the closest peers.
+      }
+    } catch (err) {
+      c.logger.warn(
+        { name: claim.name, err: (err as Error).message },
+        'name record stored locally only (no DHT peers reached)',
+      )
+    }
+  }
+
+  function scheduleRenewal(name: string, ttlMs: number): void {
+    clearTimeout(timers.get(name))
+    if (stopped) return
+    const timer = setTimeout(
+      () => {
+        renew(name).catch((err: Error & { reason?: string }) => {
+          c.logger.warn({ name, reason: err.reason, err: err.message }, 'name renewal failed; name dropped')
+          void held.del(name)
+          timers.delete(name)
+        })
+      },
+      Math.max(MIN_TTL_MS / 2, ttlMs / 2),
+    )
+    timer.unref()
+    timers.set(name, timer)
+  }
+
+  async function claim(input: string, ttlInput: number): Promise<NameInfo> {
+    const name = normalizeName(input)
+    const ttlMs = ttlInput > 0 ? ttlInput : options.claimTtlMs
+    if (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS) {
+      throw invalidArgument('INVALID_ARGUMENT', `ttl_ms must be between ${MIN_TTL_MS} and ${MAX_TTL_MS}`)
+    }
+    const current = await lookup(name, options.lookupTimeoutMs)
+    if (current != null && !current.released && current.did !== c.identity.did) {
+      throw failedPrecondition(
+        'NAME_TAKEN',
+        `name "${name}" is already claimed by ${current.did} (expires ${new Date(current.expires_at_ms).toISOString()})`,
+      )
+    }
+    const own = await held.get(name)
+    const mine = current != null && current.did === c.identity.did ? current : undefined
+    const now = Date.now()
+    const active = mine != null && !mine.released
+    const record = await signClaim(c.identity, {
+      name,
+      seq: Math.max(own?.seq ?? 0, mine?.seq ?? 0) + 1,
+      // Keep the original claim time across renewals: the earliest claim wins conflicts.
+      claimed_at_ms: active ? mine.claimed_at_ms : (own?.claimedAtMs ?? now),
+      expires_at_ms: now + ttlMs,
+      released: false,
+    })
+    return store(record, ttlMs)
+  }
+
+  /** Persists the held name before publishing, so a crash mid-publish still renews it on restart. */
+  async function store(record: SignedNameClaim, ttlMs: number): Promise<NameInfo> {
+    await held.put(record.name, {
+      name: record.name,
+      seq: record.seq,
+      claimedAtMs: record.claimed_at_ms,
+      expiresAtMs: record.expires_at_ms,
+      ttlMs,
+    })
+    // Scheduled before publishing: a put that stalls on an unreachable peer must not delay renewal.
+    scheduleRenewal(record.name, ttlMs)
+    await publish(record)
+    return { name: record.name, did: c.identity.did, expiresAtMs: record.expires_at_ms }
+  }
+
+  /**
+   * Extends a name this daemon holds. No consent lookup: the holder keeps its original claim time,
+   * so its claim keeps winning against later ones, and a slow lookup must not let the claim lapse.
+   */
+  async function renew(name: string): Promise<void> {
+    const own = await held.get(name)
+    if (own == null) return
+    const record = await signClaim(c.identity, {
+      name,
+      seq: own.seq + 1,
+      claimed_at_ms: own.claimedAtMs,
+      expires_at_ms: Date.now() + own.ttlMs,
+      released: false,
+    })
+    await store(record, own.ttlMs)
+  }
+
+  return {
+    claim,
+
+    async resolve(input: string, timeoutMs = 0): Promise<NameInfo> {
+      const name = normalizeName(input)
+      const found = await lookup(name, timeoutMs > 0 ? timeoutMs : options.lookupTimeoutMs)
+      if (found == null || found.released)
+        throw notFound('NAME_NOT_FOUND', `no agent holds the name "${name}"`)
+      return { name, did: found.did, expiresAtMs: found.expires_at_ms }
+    },
+
+    async release(input: string): Promise<void> {
+      const name = normalizeName(input)
+      const own = await held.get(name)
+      if (own == null)
+        throw failedPrecondition('NAME_NOT_HELD', `this agent does not hold the name "${name}"`)
+      clearTimeout(timers.get(name))
+      timers.delete(name)
+      const tombstone = await signClaim(c.identity, {
+        name,
+        seq: own.seq + 1,
+        claimed_at_ms: own.claimedAtMs,
+        expires_at_ms: Date.now() + own.ttlMs,
+        released: true,
+      })
+      await publish(tombstone)
+      await held.del(name)
+    },
+
+    async list(): Promise<NameInfo[]> {
+      const out: NameInfo[] = []
+      for await (const h of held.values())
+        out.push({ name: h.name, did: c.identity.did, expiresAtMs: h.expiresAtMs })
+      return out
+    },
+
+    /** Renews (re-claims) every held name after a restart. */
+    async start(): Promise<void> {
+      for await (const h of held.values()) {
+        claim(h.name, h.ttlMs).catch((err: Error & { reason?: string }) => {
+          c.logger.warn(
+            { name: h.name, reason: err.reason },
+            'could not renew held name after restart; dropped',
+          )
+          void held.del(h.name)
+        })
+      }
+    },
+
+    stop(): void {
+      stopped = true
+      for (const t of timers.values()) clearTimeout(t)
+      timers.clear()
+    },
+  }
+}
+
+export type NamesService = ReturnType<typeof createNamesService>

@@ -1,0 +1,16 @@
+// Name RPCs of A2ANode.
+import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
+import type { NamesService } from '../names/names-service.ts'
+import type { ServiceImpl } from './service-types.ts'
+
+export function namesAdapter(names: NamesService): ServiceImpl<typeof A2ANodeService> {
+  return {
+    claimName: (req) => names.claim(req.name, req.ttlMs),
+    resolveName: (req) => names.resolve(req.name, req.timeoutMs),
+    releaseName: async (req) => {
+      await names.release(req.name)
+      return {}
+    },
+    listNames: async () => ({ names: await names.list() }),
+  }
+}
