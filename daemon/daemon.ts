@@ -4,8 +4,13 @@
 import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
+import { createCardCache } from './cards/card-cache.ts'
+import { cardDhtHooks } from './cards/card-dht.ts'
+import { type CardsService, createCardsService } from './cards/cards-service.ts'
 import type { DaemonConfig } from './config/options.ts'
 import { createDiagService } from './diag/diag-service.ts'
+import { createDemandStore } from './discovery/demand-store.ts'
+import { createFindAgents } from './discovery/find-agents.ts'
 import { isMoltmeshError, MoltmeshError } from './errors/moltmesh-error.ts'
 import { createEventBus, type EventBus } from './events/event-bus.ts'
 import { tryDidFromPeerId } from './identity/did.ts'
@@ -19,7 +24,9 @@ import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService, type NamesService } from './names/names-service.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
+import { resolveAgent } from './p2p/target.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
+import { cardsAdapter } from './rpc/cards-adapter.ts'
 import { diagAdapter } from './rpc/diag-adapter.ts'
 import { eventsAdapter } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
@@ -71,6 +78,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   })
 
   let names: NamesService | undefined
+  let cards: CardsService | undefined
   // Everywhere a DID is accepted, a claimed name is too.
   const resolveName = async (name: string, options?: { signal?: AbortSignal }): Promise<string> => {
     if (names == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
@@ -101,11 +109,20 @@ export function createDaemon(options: DaemonOptions): Daemon {
 
     const nameCache = createNameCache()
     const nameHooks = nameDhtHooks(nameCache)
+    const cardCache = createCardCache()
+    const hostileInput = metrics.counter(
+      'moltmesh_hostile_input_total',
+      'Rejected hostile or malformed peer input, by reason',
+    )
+    const cardHooks = cardDhtHooks(cardCache, (did, reason) => {
+      hostileInput.inc({ protocol: 'dht-card', reason })
+      logger.warn({ did, reason }, 'rejected agent card record')
+    })
     host = await createHost({
       privateKey: key.privateKey,
       p2p: config.p2p,
-      dhtValidators: { ...nameHooks.validators },
-      dhtSelectors: { ...nameHooks.selectors },
+      dhtValidators: { ...nameHooks.validators, ...cardHooks.validators },
+      dhtSelectors: { ...nameHooks.selectors, ...cardHooks.selectors },
     })
     wireHostEvents(host)
     registerHostMetrics(host)
@@ -125,6 +142,31 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.names,
     )
     await names.start()
+    cards = createCardsService(
+      {
+        host,
+        identity,
+        store,
+        cache: cardCache,
+        logger: logger.child({ component: 'cards' }),
+        configured: config.agent,
+      },
+      {
+        ttlMs: config.cards.ttlMs,
+        reprovideIntervalMs: config.discovery.reprovideIntervalMs,
+        lookupTimeoutMs: config.discovery.findTimeoutMs,
+      },
+    )
+    await cards.start()
+    const demand = createDemandStore(store)
+    const findAgents = createFindAgents({
+      host,
+      cards,
+      demand,
+      logger: logger.child({ component: 'discovery' }),
+      selfDid: identity.did,
+      defaultTimeoutMs: config.discovery.findTimeoutMs,
+    })
     messaging = await createMessaging(
       {
         host,
@@ -167,6 +209,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
+      ...cardsAdapter({
+        cards,
+        findAgents,
+        demand,
+        resolveTarget: (value) => resolveAgent(value, resolveName),
+        ownName: async () => (await namesImpl.list())[0]?.name ?? '',
+        selfDid: identity.did,
+      }),
     }
     const diagImpl = diagAdapter(diag)
     const ext = eventsAdapter(events)
@@ -244,6 +294,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       names?.stop()
+      await cards?.stop().catch((err: unknown) => logger.warn({ err }, 'cards stop failed'))
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))
       await store?.close().catch((err) => logger.warn({ err }, 'store close failed'))
       await removePidFile(config.dataDir)

@@ -3,7 +3,15 @@
 // from, so a user can find the line to fix.
 
 import { invalidArgument } from '../errors/moltmesh-error.ts'
-import type { ConfigValue, KeySpec, KeyType } from './schema.ts'
+import { isDid } from '../identity/did.ts'
+import {
+  type ConfigTable,
+  type ConfigValue,
+  isCapabilityName,
+  type KeySpec,
+  type KeyType,
+  tsPath,
+} from './schema.ts'
 
 const TRANSPORTS = ['tcp', 'quic']
 const TRUE = ['true', '1', 'yes', 'on']
@@ -50,6 +58,10 @@ export function coerceTyped(spec: KeySpec, raw: unknown, source: string): Config
         if (items.length === 0 || !distinct || items.some((x) => !TRANSPORTS.includes(x))) {
           return fail(expectedOf(t))
         }
+      } else if (t.item === 'capability') {
+        if (items.some((x) => !isCapabilityName(x))) return fail(expectedOf(t))
+      } else if (t.item === 'did') {
+        if (items.some((x) => !isDid(x))) return fail(expectedOf(t))
       } else if (
         items.some((x) => !x.startsWith('/') || (t.item === 'peer-multiaddr' && !PEER_ID_SUFFIX.test(x)))
       ) {
@@ -57,7 +69,55 @@ export function coerceTyped(spec: KeySpec, raw: unknown, source: string): Config
       }
       return [...items]
     }
+    case 'table-list':
+      if (!Array.isArray(raw) || raw.some((x) => !isPlainTable(x))) return fail(expectedOf(t))
+      return coerceTables(spec.key, t.fields, t.unique, raw as Array<Record<string, unknown>>, source)
   }
+}
+
+function isPlainTable(value: unknown): value is Record<string, unknown> {
+  return value != null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)
+}
+
+/** Checks each table of a `[[key]]` list against its fields; errors name `key[i].field`. */
+function coerceTables(
+  key: string,
+  fields: readonly KeySpec[],
+  unique: string,
+  tables: Array<Record<string, unknown>>,
+  source: string,
+): ConfigTable[] {
+  const seen = new Map<ConfigValue, number>()
+  return tables.map((table, i) => {
+    const at = `${key}[${i}]`
+    for (const name of Object.keys(table)) {
+      if (!fields.some((f) => f.key === name))
+        throw invalidArgument('CONFIG_INVALID', `unknown config key "${at}.${name}" in ${source}`)
+    }
+    const out: ConfigTable = {}
+    for (const field of fields) {
+      const value = table[field.key]
+      if (value === undefined && field.required)
+        throw invalidArgument(
+          'CONFIG_INVALID',
+          `config key "${at}.${field.key}" is required (from ${source})`,
+        )
+      out[tsPath(field.key)] =
+        value === undefined
+          ? structuredClone(field.default)
+          : coerceTyped({ ...field, key: `${at}.${field.key}` }, value, source)
+    }
+    const id = out[tsPath(unique)] as ConfigValue
+    const first = seen.get(id)
+    if (first != null) {
+      throw invalidArgument(
+        'CONFIG_INVALID',
+        `config key "${at}.${unique}" repeats ${JSON.stringify(id)} of ${key}[${first}] (from ${source})`,
+      )
+    }
+    seen.set(id, i)
+    return out
+  })
 }
 
 /** Parses an env var or flag string into the key's type, then checks it like a TOML value. */
@@ -84,6 +144,11 @@ export function coerceString(spec: KeySpec, raw: string, source: string): Config
           .filter((s) => s !== ''),
         source,
       )
+    case 'table-list':
+      throw invalidArgument(
+        'CONFIG_INVALID',
+        `config key "${spec.key}" can only be set in moltbook.toml ([[${spec.key}]] tables), not from ${source}`,
+      )
     default:
       return coerceTyped(spec, raw, source)
   }
@@ -105,7 +170,11 @@ export function expectedOf(t: KeyType): string {
     case 'list':
       if (t.item === 'transport') return 'a non-empty list of distinct transports from "tcp", "quic"'
       if (t.item === 'peer-multiaddr') return 'a list of multiaddrs ending in /p2p/<peer id>'
+      if (t.item === 'capability') return 'a list of capabilities (lowercase words joined by hyphens)'
+      if (t.item === 'did') return 'a list of Ed25519 DIDs (did:key:z6Mk...)'
       return 'a list of multiaddrs (each starting with "/")'
+    case 'table-list':
+      return `a list of tables ([[...]])`
   }
 }
 

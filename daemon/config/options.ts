@@ -56,4 +56,34 @@ export interface DaemonConfig {
   rpc: RpcOptions
   messaging: MessagingOptions
   names: NamesOptions
+  agent: AgentOptions
+  cards: CardsOptions
+  discovery: DiscoveryOptions
+}
+
+export interface AgentSkillConfig {
+  id: string
+  name: string
+  description: string
+  tags: string[]
+  inputSchema: string
+  outputSchema: string
+  price: string
+  visibility: 'public' | 'whitelist' | 'private'
+  allowedDids: string[]
+}
+
+export interface AgentOptions {
+  name: string
+  description: string
+  skills: AgentSkillConfig[]
+}
+
+export interface CardsOptions {
+  ttlMs: number
+}
+
+export interface DiscoveryOptions {
+  findTimeoutMs: number
+  reprovideIntervalMs: number
 }

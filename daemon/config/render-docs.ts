@@ -4,7 +4,7 @@
 import { CONFIG_SCHEMA, envVarName, type KeySpec, SECTIONS } from './schema.ts'
 
 function tomlValue(value: KeySpec['default']): string {
-  if (Array.isArray(value)) return `[${value.map((v) => JSON.stringify(v)).join(', ')}]`
+  if (Array.isArray(value)) return `[${(value as unknown[]).map((v) => JSON.stringify(v)).join(', ')}]`
   return typeof value === 'string' ? JSON.stringify(value) : String(value)
 }
 
@@ -17,6 +17,8 @@ function typeText(spec: KeySpec): string {
       return t.values.map((v) => `"${v}"`).join(' | ')
     case 'list':
       if (t.item === 'transport') return 'list of "tcp" | "quic"'
+      if (t.item === 'capability') return 'list of capabilities'
+      if (t.item === 'did') return 'list of DIDs'
       return t.item === 'peer-multiaddr'
         ? 'list of multiaddrs ending in /p2p/<peer id>'
         : 'list of multiaddrs'
@@ -26,7 +28,21 @@ function typeText(spec: KeySpec): string {
       return t.expected == null ? 'string' : `string: ${t.expected}`
     case 'bool':
       return 'boolean'
+    case 'table-list':
+      return `list of [[tables]] with ${t.fields.map((f) => f.key).join(', ')}`
   }
+}
+
+/** Commented-out example of one table of a table-list, every field with its doc and default. */
+function exampleTable(spec: KeySpec): string[] {
+  if (spec.type.kind !== 'table-list') return []
+  const lines = ['#', `# Example (uncomment and repeat [[${spec.key}]] for each):`, `# [[${spec.key}]]`]
+  for (const f of spec.type.fields) {
+    const value = f.key === 'id' ? '"text-generation"' : tomlValue(f.default)
+    const setting = `# ${f.key} = ${value}`.padEnd(40)
+    lines.push(`${setting} # ${f.required ? 'required. ' : ''}${f.doc}`)
+  }
+  return lines
 }
 
 export function renderExampleToml(): string {
@@ -51,21 +67,29 @@ export function renderExampleToml(): string {
     for (const spec of specs) {
       const name = spec.key.slice(spec.key.lastIndexOf('.') + 1)
       const type = `# Type: ${typeText(spec)}.`
-      const env = `Environment: ${envVarName(spec.key)}.`
+      const env =
+        spec.type.kind === 'table-list'
+          ? 'File only (no environment variable).'
+          : `Environment: ${envVarName(spec.key)}.`
       // The env var name stays whole on one line, so it can be searched for.
       const meta = `${type} ${env}`.length <= 100 ? [`${type} ${env}`] : [type, `# ${env}`]
       lines.push('', ...comment(spec.doc), ...meta)
-      lines.push(`${name} = ${tomlValue(spec.default)}`)
+      lines.push(`${name} = ${tomlValue(spec.default)}`, ...exampleTable(spec))
     }
   }
   return `${lines.join('\n')}\n`
 }
 
 export function renderConfigDoc(): string {
-  const rows = CONFIG_SCHEMA.map(
-    (s) =>
-      `| \`${s.key}\` | ${mdCell(typeText(s))} | \`${tomlValue(s.default)}\` | \`${envVarName(s.key)}\` | ${mdCell(s.doc)} |`,
-  )
+  const rows = CONFIG_SCHEMA.flatMap((s) => [
+    `| \`${s.key}\` | ${mdCell(typeText(s))} | \`${tomlValue(s.default)}\` | ${s.type.kind === 'table-list' ? 'file only' : `\`${envVarName(s.key)}\``} | ${mdCell(s.doc)} |`,
+    ...(s.type.kind === 'table-list'
+      ? s.type.fields.map(
+          (f) =>
+            `| \`${s.key}[].${f.key}\` | ${mdCell(typeText(f))}${f.required ? ' (required)' : ''} | \`${tomlValue(f.default)}\` | | ${mdCell(f.doc)} |`,
+        )
+      : []),
+  ])
   const sectionVars = SECTIONS.map((s) => `\`${envVarName(s)}_*\``).join('/')
   return [
     '# Configuration',

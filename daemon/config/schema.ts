@@ -7,10 +7,8 @@ import { isIP } from 'node:net'
 
 /**
  * How a value is checked. Strings from env vars and flags are parsed into the type first (coerce.ts).
- * A later `[[agent.skills]]` array of tables becomes one more kind here, e.g.
- * `{ kind: 'table-list'; fields: readonly KeySpec[] }`: the TOML reader already hands a key's whole
- * value to its type, so only coerce.ts (check each table against `fields`, naming
- * `agent.skills[0].name`) and the renderers learn about it; env vars and flags cannot carry it.
+ * A `table-list` is an array of tables (`[[agent.skills]]`): each table is checked against `fields`
+ * (errors name `agent.skills[0].id`); env vars and flags cannot carry it.
  */
 export type KeyType =
   | { kind: 'string'; valid?: (value: string) => boolean; expected?: string }
@@ -19,20 +17,108 @@ export type KeyType =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' }
+  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' }
+  | { kind: 'table-list'; fields: readonly KeySpec[]; unique: string }
 
-export type ConfigValue = string | number | boolean | string[]
+export type ConfigValue = string | number | boolean | string[] | ConfigTable[]
+/** One table of a table-list, with camelCase field names (as DaemonConfig has them). */
+export interface ConfigTable {
+  [field: string]: ConfigValue
+}
 
 export interface KeySpec {
   /**
    * Dotted snake_case TOML path, e.g. "p2p.dht_mode". The TypeScript path is its camelCase form
-   * (p2p.dhtMode, see tsPath) and the env var its upper-snake form (MOLTMESH_P2P_DHT_MODE).
+   * (p2p.dhtMode, see tsPath) and the env var its upper-snake form (MOLTMESH_P2P_DHT_MODE). For a
+   * field of a table-list, just the field name.
    */
   key: string
   type: KeyType
   default: ConfigValue
   doc: string
+  /** Only for table-list fields: the field must be present. */
+  required?: boolean
 }
+
+/** A capability: lowercase words joined by hyphens (2-63 chars), optionally "a2a:v1:cap:"-prefixed. */
+export function isCapabilityName(value: string): boolean {
+  const short = value.startsWith('a2a:v1:cap:') ? value.slice('a2a:v1:cap:'.length) : value
+  return short.length >= 2 && short.length <= 63 && /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(short)
+}
+
+function isJsonObjectOrEmpty(value: string): boolean {
+  if (value === '') return true
+  try {
+    const parsed: unknown = JSON.parse(value)
+    return parsed != null && typeof parsed === 'object' && !Array.isArray(parsed)
+  } catch {
+    return false
+  }
+}
+
+const SKILL_FIELDS: readonly KeySpec[] = [
+  {
+    key: 'id',
+    type: {
+      kind: 'string',
+      valid: isCapabilityName,
+      expected: 'a capability: lowercase words joined by hyphens, optionally prefixed "a2a:v1:cap:"',
+    },
+    default: '',
+    required: true,
+    doc: 'Skill id, announced as a capability (e.g. "text-generation").',
+  },
+  { key: 'name', type: { kind: 'string' }, default: '', doc: 'Display name.' },
+  { key: 'description', type: { kind: 'string' }, default: '', doc: 'What the skill does.' },
+  {
+    key: 'tags',
+    type: { kind: 'list', item: 'capability' },
+    default: [],
+    doc: 'Extra discovery keywords; each is announced as a capability too.',
+  },
+  {
+    key: 'input_schema',
+    type: {
+      kind: 'string',
+      valid: isJsonObjectOrEmpty,
+      expected: 'empty or a JSON Schema object as JSON text',
+    },
+    default: '',
+    doc: 'JSON Schema (JSON text) that task input must satisfy; empty = anything.',
+  },
+  {
+    key: 'output_schema',
+    type: {
+      kind: 'string',
+      valid: isJsonObjectOrEmpty,
+      expected: 'empty or a JSON Schema object as JSON text',
+    },
+    default: '',
+    doc: 'JSON Schema (JSON text) of the output; informative.',
+  },
+  {
+    key: 'price',
+    type: {
+      kind: 'string',
+      valid: (v) => /^\d{1,18}(\.\d{1,6})?$/.test(v),
+      expected: 'a non-negative decimal amount of credits with at most 6 decimals, e.g. "0.5"',
+    },
+    default: '0',
+    doc: 'Price per task in credits (decimal string); "0" = free.',
+  },
+  {
+    key: 'visibility',
+    type: { kind: 'enum', values: ['public', 'whitelist', 'private'] },
+    default: 'public',
+    doc: 'public: announced, anyone may call; whitelist: announced, only allowed_dids may call; private: never announced.',
+  },
+  {
+    key: 'allowed_dids',
+    type: { kind: 'list', item: 'did' },
+    default: [],
+    doc: 'For whitelist and private skills: the DIDs allowed to call (never published).',
+  },
+]
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
@@ -198,6 +284,42 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 100, max: 24 * 3600 * 1000 },
     default: 5 * 60 * 1000,
     doc: 'Longest pause between delivery attempts (exponential backoff with jitter up to this, until the TTL).',
+  },
+  {
+    key: 'agent.name',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Display name in the signed agent card. Empty = "agent-" and the end of the DID.',
+  },
+  {
+    key: 'agent.description',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'What the agent is and does, in the agent card.',
+  },
+  {
+    key: 'agent.skills',
+    type: { kind: 'table-list', fields: SKILL_FIELDS, unique: 'id' },
+    default: [],
+    doc: 'Skills the agent offers, as [[agent.skills]] tables (only in this file). PublishAgentCard replaces them at runtime.',
+  },
+  {
+    key: 'cards.ttl_ms',
+    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
+    default: 24 * 3600 * 1000,
+    doc: 'Lifetime of the published agent card (default 24 h); it is republished at half of it and on every change.',
+  },
+  {
+    key: 'discovery.find_timeout_ms',
+    type: { kind: 'int', min: 100, max: 600_000 },
+    default: 10_000,
+    doc: 'Default search time of FindAgents and of card lookups in the DHT.',
+  },
+  {
+    key: 'discovery.reprovide_interval_ms',
+    type: { kind: 'int', min: 1000, max: 48 * 3600 * 1000 },
+    default: 12 * 3600 * 1000,
+    doc: 'How often the capability provider records of the local skills are announced again in the DHT.',
   },
   {
     key: 'names.claim_ttl_ms',

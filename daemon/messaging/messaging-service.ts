@@ -6,10 +6,9 @@ import type { MessagingOptions } from '../config/options.ts'
 import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { eventQueue } from '../events/event-queue.ts'
-import { isDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
-import { looksLikeName, type NameResolver } from '../p2p/target.ts'
+import { type NameResolver, resolveAgent } from '../p2p/target.ts'
 import { encodeBody, type Part, signEnvelope } from '../wire/messaging-codec.ts'
 import type { Delivery } from './delivery.ts'
 import { newId } from './ids.ts'
@@ -69,14 +68,8 @@ export function createMessagingService(c: MessagingComponents) {
   c.events.on('message.failed', ({ message }) => outcomes.emit(message.id, 'failed'))
 
   async function resolveRecipient(to: string): Promise<string> {
-    const value = to.trim()
-    if (value === '') throw invalidArgument('INVALID_ARGUMENT', 'to is required: a DID or a claimed name')
-    if (value.startsWith('did:')) {
-      if (!isDid(value)) throw invalidArgument('INVALID_DID', `"${value}" is not an Ed25519 did:key`)
-      return value
-    }
-    if (looksLikeName(value)) return c.resolveName(value)
-    throw invalidArgument('INVALID_TARGET', `"${value}" is not a DID or a name`)
+    if (to.trim() === '') throw invalidArgument('INVALID_ARGUMENT', 'to is required: a DID or a claimed name')
+    return resolveAgent(to, c.resolveName)
   }
 
   async function resolveOptionalDid(value: string): Promise<string | undefined> {

@@ -10,6 +10,8 @@ export interface NameCache {
   observe(claim: SignedNameClaim): void
   /** The winning unexpired claim seen for `name`, if any. */
   best(name: string, now?: number): SignedNameClaim | undefined
+  /** The highest sequence seen from `did` for `name` (0 if none). */
+  highestSeq(name: string, did: string): number
 }
 
 export function createNameCache(maxNames = MAX_NAMES): NameCache {
@@ -29,6 +31,7 @@ export function createNameCache(maxNames = MAX_NAMES): NameCache {
       const prev = holders.get(claim.did)
       if (prev == null || claim.seq > prev.seq) holders.set(claim.did, claim)
     },
+    highestSeq: (name, did) => byName.get(name)?.get(did)?.seq ?? 0,
     best(name, now = Date.now()) {
       const holders = byName.get(name)
       if (holders == null) return undefined

@@ -28,7 +28,11 @@ export function nameDhtHooks(cache: NameCache): {
   selectors: Record<string, SelectFn>
 } {
   const validate: ValidateFn = async (key, value) => {
-    cache.observe(await decodeClaim(value, nameOfKey(key)))
+    const claim = await decodeClaim(value, nameOfKey(key))
+    // kad-dht stores an incoming PUT without asking the selector: refuse an older record of a holder
+    // this node has seen newer, so a replay cannot undo a release or a renewal here.
+    if (claim.seq < cache.highestSeq(claim.name, claim.did)) throw new Error('RECORD_REPLAYED')
+    cache.observe(claim)
   }
   return { validators: { [NAME_NAMESPACE]: validate }, selectors: { [NAME_NAMESPACE]: selectNameRecord } }
 }

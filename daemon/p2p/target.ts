@@ -4,7 +4,7 @@
 import type { PeerId } from '@libp2p/interface'
 import { type Multiaddr, multiaddr } from '@multiformats/multiaddr'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
-import { parsePeerId, peerIdFromDid } from '../identity/did.ts'
+import { isDid, parsePeerId, peerIdFromDid } from '../identity/did.ts'
 
 export type PeerTarget =
   | { kind: 'peer'; peerId: PeerId; via: 'did' | 'peer-id' | 'name'; input: string }
@@ -54,4 +54,20 @@ export async function resolvePeerTarget(
     return { kind: 'peer', peerId: peerIdFromDid(did), via: 'name', input: value }
   }
   throw invalidArgument('INVALID_TARGET', `"${value}" is not a DID, name, peer id or multiaddr`)
+}
+
+/** A DID, or the DID holding a claimed name: how agents are named wherever a DID is accepted. */
+export async function resolveAgent(
+  input: string,
+  resolveName: NameResolver,
+  options?: { signal?: AbortSignal },
+): Promise<string> {
+  const value = (input ?? '').trim()
+  if (value === '') throw invalidArgument('INVALID_ARGUMENT', 'an agent is required: a DID or a claimed name')
+  if (value.startsWith('did:')) {
+    if (!isDid(value)) throw invalidArgument('INVALID_DID', `"${value}" is not an Ed25519 did:key`)
+    return value
+  }
+  if (looksLikeName(value)) return resolveName(value, options)
+  throw invalidArgument('INVALID_TARGET', `"${value}" is not a DID or a name`)
 }

@@ -28,6 +28,7 @@ export const SUBLEVELS = [
   'ledger',
   'networks',
   'webhooks',
+  'demand',
 ] as const
 export type SublevelName = (typeof SUBLEVELS)[number]
 

@@ -81,13 +81,13 @@ export async function waitFor<T>(
   check: () => Promise<T> | T,
   timeoutMs = 20_000,
   what = 'condition',
-): Promise<T> {
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs
   let last: unknown
   while (Date.now() < deadline) {
     try {
       const value = await check()
-      if (value) return value
+      if (value) return value as NonNullable<T>
     } catch (err) {
       last = err
     }

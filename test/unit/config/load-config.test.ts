@@ -74,6 +74,9 @@ describe('defaults', () => {
         retryMaxDelayMs: 5 * 60 * 1000,
       },
       names: { claimTtlMs: 24 * 3600 * 1000, lookupTimeoutMs: 10_000 },
+      agent: { name: '', description: '', skills: [] },
+      cards: { ttlMs: 24 * 3600 * 1000 },
+      discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)
@@ -400,5 +403,77 @@ describe('rpc.tcp_token', () => {
     // The error says where each value came from.
     const file = writeLocal('[rpc]\ntcp_listen = "127.0.0.1:50051"\n')
     expect(errorOf(() => load()).message).toContain(file)
+  })
+})
+
+describe('[agent] and [[agent.skills]]', () => {
+  const DID = 'did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK'
+
+  it('loads skill tables with every unset field at its default', () => {
+    const { load, writeLocal } = setup()
+    writeLocal(
+      [
+        '[agent]',
+        'name = "writer"',
+        '[[agent.skills]]',
+        'id = "text-generation"',
+        'tags = ["writing", "a2a:v1:cap:english"]',
+        'price = "0.5"',
+        'input_schema = \'{"type":"object"}\'',
+        '[[agent.skills]]',
+        'id = "a2a:v1:cap:members-only"',
+        'visibility = "whitelist"',
+        `allowed_dids = ["${DID}"]`,
+      ].join('\n'),
+    )
+    const { agent } = load().config
+    expect(agent.name).toBe('writer')
+    expect(agent.skills).toEqual([
+      {
+        id: 'text-generation',
+        name: '',
+        description: '',
+        tags: ['writing', 'a2a:v1:cap:english'],
+        inputSchema: '{"type":"object"}',
+        outputSchema: '',
+        price: '0.5',
+        visibility: 'public',
+        allowedDids: [],
+      },
+      expect.objectContaining({ id: 'a2a:v1:cap:members-only', visibility: 'whitelist', allowedDids: [DID] }),
+    ])
+  })
+
+  it.each([
+    ['id = "Bad Id"', 'agent.skills[0].id'],
+    ['id = "ok-id"\ntags = ["fine", "NOT fine"]', 'agent.skills[0].tags'],
+    ['id = "ok-id"\nprice = "-1"', 'agent.skills[0].price'],
+    ['id = "ok-id"\nprice = "1.1234567"', 'agent.skills[0].price'],
+    ['id = "ok-id"\nprice = 3', 'agent.skills[0].price'],
+    ['id = "ok-id"\ninput_schema = "{not json"', 'agent.skills[0].input_schema'],
+    ['id = "ok-id"\noutput_schema = "[1, 2]"', 'agent.skills[0].output_schema'],
+    ['id = "ok-id"\nallowed_dids = ["did:key:nope"]', 'agent.skills[0].allowed_dids'],
+    ['id = "ok-id"\nvisibility = "secret"', 'agent.skills[0].visibility'],
+    ['id = "ok-id"\ncolour = "blue"', 'agent.skills[0].colour'],
+    ['name = "no id"', 'agent.skills[0].id'],
+    ['id = "same"\n[[agent.skills]]\nid = "same"', 'agent.skills[1].id'],
+  ])('refuses %j naming %s', (body, key) => {
+    const { load, writeLocal } = setup()
+    writeLocal(`[[agent.skills]]\n${body}\n`)
+    const err = errorOf(() => load())
+    expect(err.reason).toBe('CONFIG_INVALID')
+    expect(err.message).toContain(`"${key}"`)
+  })
+
+  it('refuses skills that are not tables, and skills from the environment', () => {
+    const { load, writeLocal } = setup()
+    writeLocal('[agent]\nskills = "text-generation"\n')
+    expect(errorOf(() => load()).message).toContain('"agent.skills" must be a list of tables')
+    writeLocal('[agent]\nskills = [1, 2]\n')
+    expect(errorOf(() => load()).message).toContain('"agent.skills" must be a list of tables')
+    writeLocal('')
+    const env = errorOf(() => load({ env: { MOLTMESH_AGENT_SKILLS: 'x' } }))
+    expect(env.message).toContain('can only be set in moltbook.toml')
+    expect(load({ env: { MOLTMESH_AGENT_NAME: 'from-env' } }).config.agent.name).toBe('from-env')
   })
 })

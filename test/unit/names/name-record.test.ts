@@ -58,6 +58,9 @@ describe('name records', async () => {
       'RECORD_MALFORMED',
     )
     await expect(decodeClaim(encodeClaim(good), 'swift-falcon')).resolves.toMatchObject({ did: alice.did })
+    // A replay of an older record from a holder already seen with a newer one.
+    await validateNameRecord(key, encodeClaim(await claim(alice, { seq: 5, released: true })))
+    await expect(validateNameRecord(key, encodeClaim(good))).rejects.toThrow('RECORD_REPLAYED')
   })
 
   it('selects the same winner everywhere: newest of one holder, earliest claim across holders, active over released', async () => {
@@ -87,6 +90,7 @@ describe('name records', async () => {
     expect(seen.best('swift-falcon')?.did).toBe(bob.did)
     seen.observe(a1) // a replayed older record does not undo the release
     expect(seen.best('swift-falcon')?.did).toBe(bob.did)
+    expect(seen.highestSeq('swift-falcon', alice.did)).toBe(2)
     expect(seen.best('swift-falcon', b1.expires_at_ms)).toBeUndefined()
     // Bounded: the oldest name is forgotten first.
     seen.observe(await claim(alice, { name: 'second-name' }))

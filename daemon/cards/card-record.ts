@@ -1,0 +1,186 @@
+// Signed agent cards, stored in the DHT under /mm-card/<did>. JCS-canonical JSON signed with the
+// agent's Ed25519 key; every field is covered by the signature. Whitelist skills are published without
+// their allow-list (who may call is the provider's business); private skills are never published.
+
+import { publicKeyFromRaw } from '@libp2p/crypto/keys'
+import canonicalize from 'canonicalize'
+import { isDid, publicKeyBytesFromDid } from '../identity/did.ts'
+import type { Identity } from '../identity/identity.ts'
+import { isCapability, normalizeCapability } from './capability.ts'
+
+export const CARD_NAMESPACE = 'mm-card'
+export const MAX_CARD_BYTES = 16 * 1024
+const MAX_SKILLS = 64
+const MAX_LIST = 32
+const MAX_TEXT = 2048
+
+export type PublishedVisibility = 'public' | 'whitelist'
+
+export interface CardSkill {
+  id: string
+  name: string
+  description: string
+  tags: string[]
+  input_schema: string
+  output_schema: string
+  /** Decimal string in credits; "0" = free. */
+  price: string
+  visibility: PublishedVisibility
+}
+
+export interface CardContent {
+  name: string
+  description: string
+  skills: CardSkill[]
+  addresses: string[]
+  protocols: string[]
+}
+
+export interface AgentCardRecord extends CardContent {
+  v: 1
+  type: 'moltmesh.card'
+  did: string
+  sequence: number
+  published_at_ms: number
+  expires_at_ms: number
+}
+
+export interface SignedCard extends AgentCardRecord {
+  /** base64url Ed25519 signature over the JCS form of the other fields. */
+  sig: string
+}
+
+export function cardKey(did: string): Uint8Array {
+  return new TextEncoder().encode(`/${CARD_NAMESPACE}/${did}`)
+}
+
+export function didOfCardKey(key: Uint8Array): string {
+  return new TextDecoder().decode(key).slice(CARD_NAMESPACE.length + 2)
+}
+
+function signingBytes(card: AgentCardRecord): Uint8Array {
+  const { v, type, did, name, description, skills, addresses, protocols } = card
+  const { sequence, published_at_ms, expires_at_ms } = card
+  return new TextEncoder().encode(
+    canonicalize({
+      v,
+      type,
+      did,
+      name,
+      description,
+      skills,
+      addresses,
+      protocols,
+      sequence,
+      published_at_ms,
+      expires_at_ms,
+    }),
+  )
+}
+
+export async function signCard(
+  identity: Identity,
+  content: CardContent,
+  meta: { sequence: number; published_at_ms: number; expires_at_ms: number },
+): Promise<SignedCard> {
+  const card: AgentCardRecord = { v: 1, type: 'moltmesh.card', did: identity.did, ...content, ...meta }
+  const sig = Buffer.from(await identity.sign(signingBytes(card))).toString('base64url')
+  return { ...card, sig }
+}
+
+export function encodeCard(card: SignedCard): Uint8Array {
+  return new TextEncoder().encode(canonicalize(card))
+}
+
+/** Why a card was refused; the message of the thrown Error. */
+export type CardRejection =
+  | 'CARD_TOO_LARGE'
+  | 'CARD_MALFORMED'
+  | 'CARD_KEY_MISMATCH'
+  | 'CARD_EXPIRED'
+  | 'CARD_SIGNATURE_INVALID'
+  /** Validly signed, but older than a version already seen (see card-dht.ts). */
+  | 'CARD_REPLAYED'
+
+const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max
+const isStrList = (v: unknown, max = MAX_LIST): v is string[] =>
+  Array.isArray(v) && v.length <= max && v.every((s) => isStr(s, 512))
+
+/** Published cards carry capabilities in normalised short form only. */
+const isNormalized = (s: string) => isCapability(s) && normalizeCapability(s) === s
+
+function wellFormedSkill(s: unknown): s is CardSkill {
+  const k = s as CardSkill
+  return (
+    k != null &&
+    typeof k === 'object' &&
+    isStr(k.id, 80) &&
+    isNormalized(k.id) &&
+    isStr(k.name, 256) &&
+    isStr(k.description) &&
+    isStrList(k.tags) &&
+    k.tags.every(isNormalized) &&
+    isStr(k.input_schema, 8192) &&
+    isStr(k.output_schema, 8192) &&
+    isStr(k.price, 40) &&
+    /^\d{1,18}(\.\d{1,6})?$/.test(k.price) &&
+    (k.visibility === 'public' || k.visibility === 'whitelist')
+  )
+}
+
+function wellFormed(c: SignedCard): boolean {
+  return (
+    c != null &&
+    typeof c === 'object' &&
+    c.v === 1 &&
+    c.type === 'moltmesh.card' &&
+    isStr(c.did, 128) &&
+    isDid(c.did) &&
+    isStr(c.sig, 128) &&
+    isStr(c.name, 256) &&
+    isStr(c.description) &&
+    Array.isArray(c.skills) &&
+    c.skills.length <= MAX_SKILLS &&
+    c.skills.every(wellFormedSkill) &&
+    isStrList(c.addresses) &&
+    isStrList(c.protocols) &&
+    Number.isSafeInteger(c.sequence) &&
+    c.sequence > 0 &&
+    Number.isSafeInteger(c.published_at_ms) &&
+    Number.isSafeInteger(c.expires_at_ms)
+  )
+}
+
+/**
+ * Parses and fully verifies a card; `did` (when given) is the DID it must belong to (the DHT key or
+ * the authenticated peer). Throws an Error whose message is a CardRejection.
+ */
+export async function decodeCard(bytes: Uint8Array, did?: string, now = Date.now()): Promise<SignedCard> {
+  if (bytes.length > MAX_CARD_BYTES) throw new Error('CARD_TOO_LARGE')
+  let c: SignedCard
+  try {
+    c = JSON.parse(new TextDecoder().decode(bytes)) as SignedCard
+  } catch {
+    throw new Error('CARD_MALFORMED')
+  }
+  if (!wellFormed(c)) throw new Error('CARD_MALFORMED')
+  if (did != null && c.did !== did) throw new Error('CARD_KEY_MISMATCH')
+  if (c.expires_at_ms <= now) throw new Error('CARD_EXPIRED')
+  let ok = false
+  try {
+    ok = await publicKeyFromRaw(publicKeyBytesFromDid(c.did)).verify(
+      signingBytes(c),
+      Buffer.from(c.sig, 'base64url'),
+    )
+  } catch {
+    ok = false
+  }
+  if (!ok) throw new Error('CARD_SIGNATURE_INVALID')
+  return c
+}
+
+/** Newer first: the highest sequence wins, then the later publication. */
+export function compareCards(a: SignedCard, b: SignedCard): number {
+  if (a.sequence !== b.sequence) return b.sequence - a.sequence
+  return b.published_at_ms - a.published_at_ms
+}

@@ -1,0 +1,274 @@
+// The local agent card: signed, stored in the DHT under the DID, republished at half its TTL and
+// whenever it changes; its public skill ids and tags announced as DHT provider records. Also resolves
+// other agents' cards (directly from a connected peer, else from the DHT), verified every time.
+
+import type { PeerId } from '@libp2p/interface'
+import { notFound } from '../errors/moltmesh-error.ts'
+import { peerIdFromDid } from '../identity/did.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Host } from '../p2p/create-host.ts'
+import type { Store } from '../store/store.ts'
+import { capabilityCid } from './capability.ts'
+import type { CardCache } from './card-cache.ts'
+import { CARD_PROTOCOL, cardHandler, fetchCard } from './card-protocol.ts'
+import { cardKey, decodeCard, encodeCard, type SignedCard, signCard } from './card-record.ts'
+import {
+  capabilitiesOf,
+  checkCardContent,
+  type LocalCardContent,
+  type LocalSkill,
+  publishedSkills,
+} from './local-card.ts'
+
+export interface CardsOptions {
+  /** Card lifetime; republished at half of it. */
+  ttlMs: number
+  reprovideIntervalMs: number
+  lookupTimeoutMs: number
+}
+
+export interface CardsComponents {
+  host: Host
+  identity: Identity
+  store: Store
+  cache: CardCache
+  logger: Logger
+  /** Card content from moltbook.toml. */
+  configured: LocalCardContent
+}
+
+interface CardState {
+  /** Content published at runtime; replaces the configured content until an empty publish. */
+  runtime?: LocalCardContent
+  sequence: number
+  card?: SignedCard
+  ttlMs: number
+}
+
+/** Once a record is in, how long a lookup waits for other replicas to report a newer one. */
+const LOOKUP_GRACE_MS = 1_000
+const DIRECT_FETCH_TIMEOUT_MS = 3_000
+/** A node with fewer DHT peers than this re-announces when new peers connect (bootstrap). */
+const WELL_CONNECTED = 20
+const STATE_KEY = 'local'
+
+export function createCardsService(c: CardsComponents, options: CardsOptions) {
+  const db = c.store.sublevel<CardState>('cards')
+  const dht = () => c.host.services.dht
+  let state: CardState = { sequence: 0, ttlMs: options.ttlMs }
+  let provided: string[] = []
+  let republishTimer: NodeJS.Timeout | undefined
+  let reprovideTimer: NodeJS.Timeout | undefined
+  let reannounceTimer: NodeJS.Timeout | undefined
+  let announcedWithPeers = 0
+  let stopped = false
+
+  // Normalised like runtime content (full capability keys to short ones, tags de-duplicated).
+  const configured = checkCardContent(c.configured)
+  const content = (): LocalCardContent => state.runtime ?? configured
+  const defaultName = () => `agent-${c.identity.did.slice(-6).toLowerCase()}`
+
+  async function putCard(card: SignedCard): Promise<void> {
+    try {
+      for await (const _ of dht().put(cardKey(card.did), encodeCard(card), {
+        signal: AbortSignal.timeout(options.lookupTimeoutMs),
+      })) {
+        // drain: stored locally first, then on the closest peers
+      }
+    } catch (err) {
+      c.logger.debug({ err: (err as Error).message }, 'card put ended early')
+    }
+  }
+
+  async function provide(capabilities: string[]): Promise<void> {
+    await Promise.all(
+      capabilities.map(async (cap) => {
+        try {
+          const cid = await capabilityCid(cap)
+          for await (const _ of dht().provide(cid, {
+            signal: AbortSignal.timeout(options.lookupTimeoutMs),
+          })) {
+            // drain
+          }
+        } catch (err) {
+          c.logger.debug({ capability: cap, err: (err as Error).message }, 'provide ended early')
+        }
+      }),
+    )
+  }
+
+  /** Stores the card in the DHT and announces its capabilities; withdraws dropped ones. */
+  async function announce(): Promise<void> {
+    const card = state.card
+    if (card == null || stopped) return
+    announcedWithPeers = c.host.getPeers().length
+    const caps = capabilitiesOf(card.skills)
+    const dropped = provided.filter((p) => !caps.includes(p))
+    provided = caps
+    for (const cap of dropped)
+      await dht()
+        .cancelReprovide(await capabilityCid(cap))
+        .catch(() => undefined)
+    await Promise.all([putCard(card), provide(caps)])
+  }
+
+  function scheduleRepublish(): void {
+    clearTimeout(republishTimer)
+    if (stopped) return
+    republishTimer = setTimeout(() => {
+      publish(undefined, 0, false).catch((err: Error) =>
+        c.logger.warn({ err: err.message }, 'card republish failed'),
+      )
+    }, state.ttlMs / 2)
+    republishTimer.unref()
+  }
+
+  /**
+   * Signs and publishes a new version of the card. `next`: new runtime content, `null` to go back to
+   * the configured content, `undefined` to keep the current content (republish). With `wait`, returns
+   * once the card and provider records reached the DHT (as far as they could), else right after signing.
+   */
+  async function publish(
+    next: LocalCardContent | null | undefined,
+    ttlMs = 0,
+    wait = true,
+  ): Promise<SignedCard> {
+    if (next === null) state = { ...state, runtime: undefined }
+    else if (next !== undefined) state = { ...state, runtime: checkCardContent(next) }
+    if (ttlMs > 0) state = { ...state, ttlMs }
+    const now = Date.now()
+    const local = content()
+    const card = await signCard(
+      c.identity,
+      {
+        name: local.name !== '' ? local.name : defaultName(),
+        description: local.description,
+        skills: publishedSkills(local.skills),
+        addresses: c.host.getMultiaddrs().map((a) => a.toString()),
+        protocols: c.host
+          .getProtocols()
+          .filter((p) => p.startsWith('/moltmesh/'))
+          .sort(),
+      },
+      // The clock as a floor keeps the sequence ahead of versions other nodes remember even if this
+      // data dir was lost and only the key restored.
+      { sequence: Math.max(state.sequence + 1, now), published_at_ms: now, expires_at_ms: now + state.ttlMs },
+    )
+    state = { ...state, sequence: card.sequence, card }
+    await db.put(STATE_KEY, state)
+    c.cache.observe(card)
+    scheduleRepublish()
+    const announced = announce().catch((err: Error) =>
+      c.logger.warn({ err: err.message }, 'card announcement failed'),
+    )
+    if (wait) await announced
+    c.logger.info({ sequence: card.sequence, skills: card.skills.length }, 'agent card published')
+    return card
+  }
+
+  function onPeerConnect(): void {
+    // At startup the routing table is empty: the first announcement reached nobody. Announce again
+    // (debounced) as peers arrive, until the node is well connected.
+    if (announcedWithPeers >= WELL_CONNECTED || reannounceTimer != null || stopped) return
+    reannounceTimer = setTimeout(() => {
+      reannounceTimer = undefined
+      if (c.host.getPeers().length > announcedWithPeers) void announce()
+    }, 1_000)
+    reannounceTimer.unref()
+  }
+
+  async function fetchDirect(peer: PeerId): Promise<SignedCard | undefined> {
+    try {
+      const card = await fetchCard(c.host, peer, DIRECT_FETCH_TIMEOUT_MS)
+      c.cache.observe(card)
+      return card
+    } catch (err) {
+      c.logger.debug({ peer: peer.toString(), err: (err as Error).message }, 'direct card fetch failed')
+      return undefined
+    }
+  }
+
+  /** Runs a DHT lookup for a card; returns the newest valid card any validator call saw. */
+  async function lookup(did: string, timeoutMs: number): Promise<SignedCard | undefined> {
+    const stop = new AbortController()
+    const deadline = setTimeout(() => stop.abort(), timeoutMs)
+    let grace: NodeJS.Timeout | undefined
+    const settleSoon = () => {
+      grace ??= setTimeout(() => stop.abort(), LOOKUP_GRACE_MS)
+    }
+    if (c.cache.get(did) != null) settleSoon()
+    try {
+      for await (const _ of dht().get(cardKey(did), { signal: stop.signal })) {
+        if (c.cache.get(did) != null) settleSoon()
+      }
+    } catch (err) {
+      c.logger.debug({ did, err: (err as Error).message }, 'card lookup ended')
+    } finally {
+      clearTimeout(deadline)
+      clearTimeout(grace)
+    }
+    return c.cache.get(did)
+  }
+
+  return {
+    publish,
+
+    /** The local signed card (as published). */
+    current: (): SignedCard | undefined => state.card,
+    /** Every local skill, private ones and allow-lists included. */
+    localSkills: (): LocalSkill[] => content().skills,
+
+    /** A verified card: direct from the agent when connected, else the newest valid one in the DHT. */
+    async resolve(did: string, timeoutMs = 0): Promise<SignedCard> {
+      if (did === c.identity.did && state.card != null) return state.card
+      const peer = peerIdFromDid(did)
+      let card: SignedCard | undefined
+      if (c.host.getConnections(peer).length > 0) card = await fetchDirect(peer)
+      card ??= await lookup(did, timeoutMs > 0 ? timeoutMs : options.lookupTimeoutMs)
+      // Verified again on every resolve: the cache may hold a card that has expired since.
+      const verified =
+        card == null ? undefined : await decodeCard(encodeCard(card), did).catch(() => undefined)
+      if (verified == null) {
+        const rejection = c.cache.lastRejection(did)
+        if (rejection != null)
+          throw notFound('CARD_INVALID', `no valid card for ${did} (the one found was refused: ${rejection})`)
+        throw notFound('CARD_NOT_FOUND', `no card found for ${did}`)
+      }
+      return verified
+    },
+
+    fetchDirect,
+
+    async start(): Promise<void> {
+      const saved = await db.get(STATE_KEY)
+      if (saved != null) state = { ...saved, ttlMs: saved.ttlMs > 0 ? saved.ttlMs : options.ttlMs }
+      await c.host.handle(
+        CARD_PROTOCOL,
+        cardHandler(() => state.card),
+        {
+          maxInboundStreams: 32,
+          maxOutboundStreams: 64,
+        },
+      )
+      c.host.addEventListener('peer:connect', onPeerConnect)
+      reprovideTimer = setInterval(() => {
+        void provide(provided)
+      }, options.reprovideIntervalMs)
+      reprovideTimer.unref()
+      // A new version at every start: addresses may have changed, and the DHT may have lost it.
+      await publish(undefined, 0, false)
+    },
+
+    async stop(): Promise<void> {
+      stopped = true
+      clearTimeout(republishTimer)
+      clearInterval(reprovideTimer)
+      clearTimeout(reannounceTimer)
+      c.host.removeEventListener('peer:connect', onPeerConnect)
+      await c.host.unhandle(CARD_PROTOCOL).catch(() => undefined)
+    },
+  }
+}
+
+export type CardsService = ReturnType<typeof createCardsService>

@@ -1,0 +1,159 @@
+// FindAgents: connected peers first (their cards fetched directly, which also covers LAN peers found
+// by mDNS with no DHT), then providers of the capability from the DHT. Every card is verified; an
+// agent appears once; results stream as they are found. A search that finds nobody is recorded as
+// unmet demand.
+
+import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import { capabilityCid, normalizeCapability } from '../cards/capability.ts'
+import type { CardSkill, SignedCard } from '../cards/card-record.ts'
+import type { CardsService } from '../cards/cards-service.ts'
+import { invalidArgument } from '../errors/moltmesh-error.ts'
+import { eventQueue } from '../events/event-queue.ts'
+import { tryDidFromPeerId } from '../identity/did.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Host } from '../p2p/create-host.ts'
+import type { DemandStore } from './demand-store.ts'
+
+export interface FindQuery {
+  capability: string
+  tags: string[]
+  limit: number
+  timeoutMs: number
+}
+
+export interface FoundAgent {
+  card: SignedCard
+  skill: CardSkill
+  score: number
+  connected: boolean
+}
+
+export interface FindComponents {
+  host: Host
+  cards: CardsService
+  demand: DemandStore
+  logger: Logger
+  selfDid: string
+  defaultTimeoutMs: number
+}
+
+const DEFAULT_LIMIT = 20
+const MAX_LIMIT = 200
+/** Card fetches in flight at once for one search. */
+const FETCH_CONCURRENCY = 8
+
+/** The skill of `card` that offers `capability` with every one of `tags`, if any. */
+export function matchingSkill(card: SignedCard, capability: string, tags: string[]): CardSkill | undefined {
+  return card.skills.find((s) => {
+    const names = new Set([s.id, ...s.tags])
+    return names.has(capability) && tags.every((t) => names.has(t))
+  })
+}
+
+/** Higher is better: reachable now, then fresher cards. (Ledger history joins when it exists.) */
+export function scoreOf(card: SignedCard, connected: boolean, now = Date.now()): number {
+  const lifetime = Math.max(1, card.expires_at_ms - card.published_at_ms)
+  const freshness = Math.min(1, Math.max(0, 1 - (now - card.published_at_ms) / lifetime))
+  return Math.round(((connected ? 0.6 : 0) + 0.4 * freshness) * 1000) / 1000
+}
+
+export function createFindAgents(c: FindComponents) {
+  return async function* findAgents(query: FindQuery, signal: AbortSignal): AsyncGenerator<FoundAgent> {
+    const capability = normalizeCapability(query.capability)
+    const tags = query.tags.map(normalizeCapability)
+    if (query.limit < 0 || query.timeoutMs < 0)
+      throw invalidArgument('INVALID_ARGUMENT', 'limit and timeout_ms must not be negative')
+    const limit = Math.min(query.limit > 0 ? query.limit : DEFAULT_LIMIT, MAX_LIMIT)
+    const stop = new AbortController()
+    const timeout = setTimeout(() => stop.abort(), query.timeoutMs > 0 ? query.timeoutMs : c.defaultTimeoutMs)
+    const onAbort = () => stop.abort()
+    signal.addEventListener('abort', onAbort)
+
+    const seen = new Set<string>([c.selfDid])
+    let pending = 0
+    let searching = true
+    let push: (item: FoundAgent | null) => void = () => undefined
+    const out = eventQueue<FoundAgent | null>((p) => {
+      push = p
+      return () => undefined
+    }, stop.signal)
+    const finishIfIdle = () => {
+      if (!searching && pending === 0) push(null)
+    }
+
+    // Bounded parallel card fetches; a slow or dead provider never holds up the others.
+    const waiting: Array<() => void> = []
+    const slot = async () => {
+      while (pending >= FETCH_CONCURRENCY) await new Promise<void>((r) => waiting.push(r))
+      pending++
+    }
+    const release = () => {
+      pending--
+      waiting.shift()?.()
+      finishIfIdle()
+    }
+
+    const consider = async (peer: PeerId, did: string): Promise<void> => {
+      await slot()
+      try {
+        if (stop.signal.aborted) return
+        const connected = c.host.getConnections(peer).length > 0
+        const card = connected
+          ? await c.cards.fetchDirect(peer)
+          : ((await c.cards.fetchDirect(peer)) ?? (await c.cards.resolve(did, 3_000).catch(() => undefined)))
+        const skill = card == null ? undefined : matchingSkill(card, capability, tags)
+        if (card == null || skill == null) return
+        push({ card, skill, connected, score: scoreOf(card, connected) })
+      } finally {
+        release()
+      }
+    }
+    const offer = (peer: PeerId, addrs: Multiaddr[] = []) => {
+      const did = tryDidFromPeerId(peer)
+      if (did == null || seen.has(did)) return
+      seen.add(did)
+      // Provider records carry addresses: keep them so the card fetch can dial.
+      const known =
+        addrs.length > 0
+          ? c.host.peerStore.merge(peer, { multiaddrs: addrs }).then(() => undefined)
+          : Promise.resolve()
+      void known.catch(() => undefined).then(() => consider(peer, did))
+    }
+
+    // Producers: connected peers, then the DHT provider query. Neither is awaited here, so results
+    // stream out as soon as each card is verified.
+    void (async () => {
+      try {
+        for (const peer of c.host.getPeers()) offer(peer)
+        const cid = await capabilityCid(capability)
+        for await (const event of c.host.services.dht.findProviders(cid, { signal: stop.signal })) {
+          if (event.name === 'PROVIDER') for (const p of event.providers) offer(p.id, p.multiaddrs)
+        }
+      } catch (err) {
+        if (!stop.signal.aborted)
+          c.logger.debug({ capability, err: (err as Error).message }, 'provider query ended')
+      } finally {
+        searching = false
+        finishIfIdle()
+      }
+    })()
+
+    let found = 0
+    try {
+      for await (const item of out) {
+        if (item == null) break
+        found++
+        yield item
+        if (found >= limit) break
+      }
+    } finally {
+      stop.abort()
+      clearTimeout(timeout)
+      signal.removeEventListener('abort', onAbort)
+      if (found === 0 && !signal.aborted) await c.demand.record(capability).catch(() => undefined)
+    }
+  }
+}
+
+export type FindAgents = ReturnType<typeof createFindAgents>
