@@ -2,7 +2,9 @@
 
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
+import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
 import { registerNameCommands } from './commands/name-commands.ts'
 import { registerPing } from './commands/ping.ts'
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerPing(program)
   registerMessagingCommands(program)
   registerNameCommands(program)
+  registerCardCommands(program)
+  registerDiscoveryCommands(program)
   registerVersion(program)
   registerWatchEvents(program)
   return program

@@ -233,4 +233,81 @@ describe('agent cards and discovery', () => {
       'CARD_NOT_FOUND',
     )
   })
+
+  it('the CLI publishes from a file, shows cards by name, finds agents and lists demand', async () => {
+    const [a, b] = await mesh.spawnMany(2)
+    await waitFor(async () => (await a!.client.diag.health({})).peerCount === 1, 20_000, 'mesh')
+    const file = join(b!.home, 'card.json')
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'Swift Falcon',
+        description: 'writes short texts',
+        skills: [
+          {
+            id: 'text-generation',
+            tags: ['english'],
+            price: '0.5',
+            input_schema: { type: 'object', required: ['prompt'] },
+          },
+          { id: 'embedding', visibility: 'whitelist', allowed_dids: [a!.did] },
+          { id: 'hidden-trick', visibility: 'private' },
+        ],
+      }),
+    )
+    const published = await b!.cli('card', 'publish', '--file', file)
+    expect(published.code, published.stderr).toBe(0)
+    expect(published.stdout).toContain('text-generation  0.5 credits  public  [english]')
+    expect(published.stdout).toContain('embedding  free  whitelist')
+    expect(published.stdout).not.toContain('hidden-trick')
+    expect((await b!.cli('name', 'claim', 'swift', 'falcon')).code).toBe(0)
+
+    const shown = await a!.cli('card', 'show', 'swift-falcon', '--json')
+    expect(shown.code, shown.stderr).toBe(0)
+    const card = shown.json<{
+      card: { did: string; skills: Array<{ id: string; inputSchemaJson: string }> }
+    }>().card
+    expect(card.did).toBe(b!.did)
+    expect(JSON.parse(card.skills[0]!.inputSchemaJson)).toEqual({ type: 'object', required: ['prompt'] })
+
+    const found = await waitFor(
+      async () => {
+        const r = await a!.cli('find-agents', '--capability', 'text-generation', '--tag', 'english')
+        return r.stdout.includes('# 1 agent found') ? r : null
+      },
+      20_000,
+      'find-agents via CLI',
+    )
+    expect(found.stdout).toContain('# searching for a2a:v1:cap:text-generation...')
+    expect(found.stdout).toMatch(new RegExp(`${b!.did}  Swift Falcon  text-generation, embedding`))
+    const asJson = await a!.cli('find-agents', 'embedding', '--json', '--limit', '1')
+    const line = JSON.parse(asJson.stdout.trim().split('\n')[0]!) as {
+      card: { did: string }
+      skill: { id: string }
+    }
+    expect(line.card.did).toBe(b!.did)
+    expect(line.skill.id).toBe('embedding')
+
+    const none = await a!.cli('find-agents', 'hidden-trick', '--timeout', '1500')
+    expect(none.code).toBe(0)
+    expect(none.stdout).toContain('# no agents offer hidden-trick (recorded as unmet demand)')
+    const demand = await a!.cli('demand')
+    expect(demand.stdout).toMatch(/hidden-trick\s+1\s+20\d\d-/)
+    const demandJson = await a!.cli('demand', '--json')
+    expect(
+      demandJson.json<{ entries: Array<{ capability: string; count: string | number }> }>().entries,
+    ).toEqual([expect.objectContaining({ capability: 'hidden-trick' })])
+
+    const missing = await b!.cli('card', 'publish', '--file', join(b!.home, 'nope.json'))
+    expect(missing.code).toBe(1)
+    expect(missing.stderr).toContain('cannot read card file')
+    writeFileSync(file, '{ not json')
+    const broken = await b!.cli('card', 'publish', '--file', file)
+    expect(broken.code).toBe(1)
+    expect(broken.stderr).toContain('is not valid JSON')
+    expect(broken.stderr).not.toContain('    at ')
+    const badCap = await a!.cli('find-agents', '--capability', 'Not Valid!')
+    expect(badCap.code).toBe(1)
+    expect(badCap.stderr).toContain('[INVALID_CAPABILITY]')
+  })
 })
