@@ -24,6 +24,7 @@ import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService, type NamesService } from './names/names-service.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
+import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
 import { cardsAdapter } from './rpc/cards-adapter.ts'
@@ -126,6 +127,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     })
     wireHostEvents(host)
     registerHostMetrics(host)
+    dialDiscoveredPeers(host, logger.child({ component: 'p2p' }), config.p2p.connections.maxConnections)
     try {
       await startHost(host, config.p2p)
     } catch (err) {

@@ -17,6 +17,8 @@ export interface DaemonSpawnOptions {
   args?: string[]
   /** Extra environment (MOLTMESH_* config). */
   env?: Record<string, string>
+  /** Leave mDNS on (tests are DHT-only unless they are about mDNS). */
+  mdns?: boolean
   /** Time to wait for Health to answer ok. */
   readyTimeoutMs?: number
 }
@@ -75,7 +77,8 @@ export class DaemonProcess {
   }
 
   startArgs(): string[] {
-    const args = ['start', '--data-dir', this.dataDir, '--socket', this.socket, '--port', '0', '--no-mdns']
+    const args = ['start', '--data-dir', this.dataDir, '--socket', this.socket, '--port', '0']
+    if (this.options.mdns !== true) args.push('--no-mdns')
     if (this.options.bootstrap != null && this.options.bootstrap.length > 0) {
       args.push('--bootstrap', this.options.bootstrap.join(','))
     }

@@ -310,4 +310,22 @@ describe('agent cards and discovery', () => {
     expect(badCap.code).toBe(1)
     expect(badCap.stderr).toContain('[INVALID_CAPABILITY]')
   })
+
+  it('mDNS finds an agent on the LAN without the DHT', async () => {
+    // DHT client mode and no bootstrap: the two daemons can only meet through mDNS.
+    const env = { MOLTMESH_P2P_DHT_MODE: 'client' }
+    const a = await mesh.spawn('lan-a', { mdns: true, env })
+    const b = await mesh.spawn('lan-b', { mdns: true, env })
+    await publishCard(b, 'lan-agent', [{ id: 'lan-only' }])
+    const hits = await waitFor(
+      async () => {
+        const r = await find(a, 'lan-only', 1, 2_000)
+        return r.length === 1 ? r : null
+      },
+      30_000,
+      'the LAN agent, found through mDNS',
+    )
+    expect(hits[0]!.card!.did).toBe(b.did)
+    expect(hits[0]!.connected).toBe(true)
+  })
 })

@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { useMesh } from '../harness/mesh.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
 import { REPO_ROOT } from '../harness/paths.ts'
 
 const SCRIPT = `
@@ -21,6 +21,27 @@ with moltmesh.connect(sys.argv[1]) as conn:
 print(json.dumps(out))
 `
 
+// Publishes a card and claims a name on one daemon, then discovers it from another, all from Python.
+const DISCOVERY_SCRIPT = `
+import json, sys, moltmesh
+from moltmesh.gen import a2a_pb2, types_pb2
+provider, seeker = sys.argv[1], sys.argv[2]
+out = {}
+with moltmesh.connect(provider) as conn:
+    skill = types_pb2.Skill(id="py-summarise", tags=["python"], price="1.5",
+                            visibility=types_pb2.VISIBILITY_PUBLIC)
+    card = conn.a2a.PublishAgentCard(a2a_pb2.PublishAgentCardRequest(
+        card=types_pb2.AgentCard(name="py-agent", skills=[skill]))).card
+    out["published"] = card.sequence > 0
+    conn.a2a.ClaimName(a2a_pb2.ClaimNameRequest(name="python-pal"))
+with moltmesh.connect(seeker) as conn:
+    found = list(conn.a2a.FindAgents(a2a_pb2.FindAgentsRequest(
+        capability="py-summarise", tags=["python"], limit=5, timeout_ms=3000)))
+    out["found"] = [(r.card.did, r.skill.id, r.skill.price) for r in found]
+    out["byName"] = conn.a2a.GetAgentCard(a2a_pb2.GetAgentCardRequest(did="python-pal")).card.name
+print(json.dumps(out))
+`
+
 describe('Python stubs against a real daemon', () => {
   const mesh = useMesh()
 
@@ -35,6 +56,24 @@ describe('Python stubs against a real daemon', () => {
       identity: d.info!.peerId,
       code: 'INVALID_ARGUMENT',
       reason: 'INVALID_DID',
+    })
+  })
+
+  it('publishes a card, claims a name and discovers the agent from Python', async () => {
+    const [a, b] = await mesh.spawnMany(2)
+    await waitFor(async () => (await a!.client.diag.health({})).peerCount === 1, 20_000, 'mesh')
+    const res = spawnSync(
+      join(REPO_ROOT, '.venv', 'bin', 'python'),
+      ['-c', DISCOVERY_SCRIPT, b!.socket, a!.socket],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(res.status, res.stderr).toBe(0)
+    expect(JSON.parse(res.stdout)).toEqual({
+      published: true,
+      found: [[b!.did, 'py-summarise', '1.5']],
+      byName: 'py-agent',
     })
   })
 })
