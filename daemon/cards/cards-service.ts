@@ -178,10 +178,16 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     reannounceTimer.unref()
   }
 
+  /** When each peer's card was last fetched directly (bounded like the cache). */
+  const fetchedAt = new Map<string, number>()
+
   async function fetchDirect(peer: PeerId): Promise<SignedCard | undefined> {
     try {
       const card = await fetchCard(c.host, peer, DIRECT_FETCH_TIMEOUT_MS)
       c.cache.observe(card)
+      fetchedAt.delete(card.did)
+      if (fetchedAt.size >= 10_000) fetchedAt.delete(fetchedAt.keys().next().value as string)
+      fetchedAt.set(card.did, Date.now())
       return card
     } catch (err) {
       c.logger.debug({ peer: peer.toString(), err: (err as Error).message }, 'direct card fetch failed')
@@ -239,6 +245,12 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     },
 
     fetchDirect,
+
+    /** The card of `did` if it was fetched directly from the agent within `maxAgeMs`. */
+    recentDirect(did: string, maxAgeMs: number): SignedCard | undefined {
+      const at = fetchedAt.get(did)
+      return at != null && Date.now() - at <= maxAgeMs ? c.cache.get(did) : undefined
+    },
 
     async start(): Promise<void> {
       const saved = await db.get(STATE_KEY)

@@ -42,6 +42,8 @@ const DEFAULT_LIMIT = 20
 const MAX_LIMIT = 200
 /** Card fetches in flight at once for one search. */
 const FETCH_CONCURRENCY = 8
+/** How long a directly fetched card of a connected peer counts as current for skipping it. */
+const RECENT_CARD_MS = 60_000
 
 /** The skill of `card` that offers `capability` with every one of `tags`, if any. */
 export function matchingSkill(card: SignedCard, capability: string, tags: string[]): CardSkill | undefined {
@@ -82,20 +84,21 @@ export function createFindAgents(c: FindComponents) {
       if (!searching && pending === 0) push(null)
     }
 
-    // Bounded parallel card fetches; a slow or dead provider never holds up the others.
-    const waiting: Array<() => void> = []
-    const slot = async () => {
-      while (pending >= FETCH_CONCURRENCY) await new Promise<void>((r) => waiting.push(r))
+    // Bounded parallel card fetches; a slow or dead provider never holds up the others. Providers of
+    // the capability (from the DHT) go before connected peers, which may offer anything.
+    const waiting = { provider: [] as Array<() => void>, connected: [] as Array<() => void> }
+    const slot = async (kind: keyof typeof waiting) => {
+      while (pending >= FETCH_CONCURRENCY) await new Promise<void>((r) => waiting[kind].push(r))
       pending++
     }
     const release = () => {
       pending--
-      waiting.shift()?.()
+      ;(waiting.provider.shift() ?? waiting.connected.shift())?.()
       finishIfIdle()
     }
 
-    const consider = async (peer: PeerId, did: string): Promise<void> => {
-      await slot()
+    const consider = async (peer: PeerId, did: string, kind: keyof typeof waiting): Promise<void> => {
+      await slot(kind)
       try {
         if (stop.signal.aborted) return
         const connected = c.host.getConnections(peer).length > 0
@@ -109,26 +112,31 @@ export function createFindAgents(c: FindComponents) {
         release()
       }
     }
-    const offer = (peer: PeerId, addrs: Multiaddr[] = []) => {
+    const offer = (peer: PeerId, kind: keyof typeof waiting, addrs: Multiaddr[] = []) => {
       const did = tryDidFromPeerId(peer)
       if (did == null || seen.has(did)) return
+      // A connected peer whose card (fetched moments ago) lacks the capability is skipped: had it
+      // added the skill since, it would have announced it, and the DHT query would bring it back.
+      const recent = kind === 'connected' ? c.cards.recentDirect(did, RECENT_CARD_MS) : undefined
+      if (recent != null && matchingSkill(recent, capability, tags) == null) return
       seen.add(did)
       // Provider records carry addresses: keep them so the card fetch can dial.
       const known =
         addrs.length > 0
           ? c.host.peerStore.merge(peer, { multiaddrs: addrs }).then(() => undefined)
           : Promise.resolve()
-      void known.catch(() => undefined).then(() => consider(peer, did))
+      void known.catch(() => undefined).then(() => consider(peer, did, kind))
     }
 
     // Producers: connected peers, then the DHT provider query. Neither is awaited here, so results
     // stream out as soon as each card is verified.
     void (async () => {
       try {
-        for (const peer of c.host.getPeers()) offer(peer)
+        for (const peer of c.host.getPeers()) offer(peer, 'connected')
         const cid = await capabilityCid(capability)
         for await (const event of c.host.services.dht.findProviders(cid, { signal: stop.signal })) {
-          if (event.name === 'PROVIDER') for (const p of event.providers) offer(p.id, p.multiaddrs)
+          if (event.name === 'PROVIDER')
+            for (const p of event.providers) offer(p.id, 'provider', p.multiaddrs)
         }
       } catch (err) {
         if (!stop.signal.aborted)
