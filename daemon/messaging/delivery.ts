@@ -148,28 +148,37 @@ export function createDelivery(c: DeliveryComponents) {
         if (live.length === 0) continue
         const outcomes = await attempt(did, w, live)
         let retry: { record: OutboxRecord; outcome: Extract<Outcome, { kind: 'retry' }> } | undefined
+        // Settled messages of the window are recorded in one write, then announced in order.
+        const settled: Parameters<typeof c.outbox.finishMany>[0] = []
+        const now = Date.now()
         for (const [i, record] of live.entries()) {
           const outcome = outcomes[i] as Outcome
           if (outcome.kind === 'delivered') {
-            const done = await c.outbox.finish(record, 'delivered', {
-              attempts: record.attempts + 1,
-              deliveredAtMs: Date.now(),
-              lastError: '',
+            settled.push({
+              record,
+              status: 'delivered',
+              patch: { attempts: record.attempts + 1, deliveredAtMs: now, lastError: '' },
             })
-            sent.inc({ result: 'delivered' })
-            c.events.emit('message.delivered', { message: done })
           } else if (outcome.kind === 'rejected') {
-            const failed = await c.outbox.finish(record, 'failed', {
-              attempts: record.attempts + 1,
-              lastError: outcome.reason,
+            settled.push({
+              record,
+              status: 'failed',
+              patch: { attempts: record.attempts + 1, lastError: outcome.reason },
             })
-            sent.inc({ result: 'rejected' })
-            c.logger.warn({ id: record.id, to: did, reason: outcome.reason }, 'recipient refused message')
-            c.events.emit('message.failed', { message: failed })
           } else {
             // Stop at the first message that must wait: the ones after it keep their place in line.
             retry = { record, outcome }
             break
+          }
+        }
+        for (const done of settled.length > 0 ? await c.outbox.finishMany(settled) : []) {
+          if (done.status === 'delivered') {
+            sent.inc({ result: 'delivered' })
+            c.events.emit('message.delivered', { message: done })
+          } else {
+            sent.inc({ result: 'rejected' })
+            c.logger.warn({ id: done.id, to: did, reason: done.lastError }, 'recipient refused message')
+            c.events.emit('message.failed', { message: done })
           }
         }
         if (retry == null) {

@@ -64,8 +64,8 @@ export function createMessagingService(c: MessagingComponents) {
   // Delivery outcomes by message id, so send() can report "delivered live".
   const outcomes = new EventEmitter()
   outcomes.setMaxListeners(0)
-  c.events.on('message.delivered', ({ message }) => outcomes.emit(message.id, 'delivered'))
-  c.events.on('message.failed', ({ message }) => outcomes.emit(message.id, 'failed'))
+  c.events.on('message.delivered', ({ message }) => outcomes.emit(message.id, message))
+  c.events.on('message.failed', ({ message }) => outcomes.emit(message.id, message))
 
   async function resolveRecipient(to: string): Promise<string> {
     if (to.trim() === '') throw invalidArgument('INVALID_ARGUMENT', 'to is required: a DID or a claimed name')
@@ -130,20 +130,22 @@ export function createMessagingService(c: MessagingComponents) {
     // Persisted: from here on the message survives a crash. Deliver now if the peer is reachable.
     const outcome = c.isConnected(to) ? waitForOutcome(record.id, LIVE_DELIVERY_WAIT_MS) : undefined
     c.delivery.kick(to)
-    const result = outcome != null ? await outcome : 'pending'
-    const latest = (await c.outbox.get(record.id)) ?? record
-    return { record: latest, queued: result !== 'delivered', existing: false }
+    // The settled record comes with the event; otherwise read what is stored now.
+    const settled = outcome != null ? await outcome : undefined
+    const latest = settled ?? (await c.outbox.get(record.id)) ?? record
+    return { record: latest, queued: latest.status !== 'delivered', existing: false }
   }
 
-  function waitForOutcome(id: string, timeoutMs: number): Promise<string> {
+  /** The record once delivered or refused, or undefined when the wait runs out (still queued). */
+  function waitForOutcome(id: string, timeoutMs: number): Promise<OutboxRecord | undefined> {
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         outcomes.off(id, done)
-        resolve('pending')
+        resolve(undefined)
       }, timeoutMs)
-      const done = (result: string) => {
+      const done = (settled: OutboxRecord) => {
         clearTimeout(timer)
-        resolve(result)
+        resolve(settled)
       }
       outcomes.once(id, done)
     })

@@ -50,12 +50,11 @@ export async function openOutboxStore(store: Store) {
 
     /** The oldest `limit` queued messages for a recipient, in send order. */
     async queued(to: string, limit: number): Promise<OutboxRecord[]> {
-      const out: OutboxRecord[] = []
-      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit })) {
-        const r = await get(id as string)
-        if (r != null) out.push(r)
-      }
-      return out
+      const ids: string[] = []
+      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit })) ids.push(id as string)
+      // One read for the whole window instead of one per message.
+      const records = await db.getMany(ids.map((id) => `m!${id}`))
+      return records.filter((r): r is OutboxRecord => r != null && typeof r === 'object')
     },
 
     /** Recipients that have queued messages (to resume delivery after a restart). */
@@ -76,6 +75,24 @@ export async function openOutboxStore(store: Store) {
         { type: 'put', key: `m!${record.id}`, value: next },
         { type: 'del', key: `q!${record.to}!${seqKey(record.seq)}` },
       ])
+      return next
+    },
+
+    /** finish() for many messages in one atomic write (a delivered window). */
+    async finishMany(
+      items: Array<{
+        record: OutboxRecord
+        status: Exclude<OutboxStatus, 'queued'>
+        patch: Partial<OutboxRecord>
+      }>,
+    ): Promise<OutboxRecord[]> {
+      const next = items.map(({ record, status, patch }) => ({ ...record, ...patch, status }))
+      await db.batch(
+        next.flatMap((r) => [
+          { type: 'put' as const, key: `m!${r.id}`, value: r },
+          { type: 'del' as const, key: `q!${r.to}!${seqKey(r.seq)}` },
+        ]),
+      )
       return next
     },
 
