@@ -2,9 +2,8 @@
 // agent's Ed25519 key; every field is covered by the signature. Whitelist skills are published without
 // their allow-list (who may call is the provider's business); private skills are never published.
 
-import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import canonicalize from 'canonicalize'
-import { isDid, publicKeyBytesFromDid } from '../identity/did.ts'
+import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import { isCapability, normalizeCapability } from './capability.ts'
 
@@ -166,16 +165,8 @@ export async function decodeCard(bytes: Uint8Array, did?: string, now = Date.now
   if (!wellFormed(c)) throw new Error('CARD_MALFORMED')
   if (did != null && c.did !== did) throw new Error('CARD_KEY_MISMATCH')
   if (c.expires_at_ms <= now) throw new Error('CARD_EXPIRED')
-  let ok = false
-  try {
-    ok = await publicKeyFromRaw(publicKeyBytesFromDid(c.did)).verify(
-      signingBytes(c),
-      Buffer.from(c.sig, 'base64url'),
-    )
-  } catch {
-    ok = false
-  }
-  if (!ok) throw new Error('CARD_SIGNATURE_INVALID')
+  if (!(await verifyDidSignature(c.did, signingBytes(c), Buffer.from(c.sig, 'base64url'))))
+    throw new Error('CARD_SIGNATURE_INVALID')
   return c
 }
 

@@ -2,30 +2,15 @@
 // runtime with PublishAgentCard. Local skills keep what is never published (private skills, the
 // allow-lists), for the checks the daemon makes when tasks arrive.
 
+import type { AgentOptions, AgentSkillConfig } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { isDid } from '../identity/did.ts'
 import { normalizeCapability } from './capability.ts'
 import type { CardSkill } from './card-record.ts'
 
-export type Visibility = 'public' | 'whitelist' | 'private'
-
-export interface LocalSkill {
-  id: string
-  name: string
-  description: string
-  tags: string[]
-  inputSchema: string
-  outputSchema: string
-  price: string
-  visibility: Visibility
-  allowedDids: string[]
-}
-
-export interface LocalCardContent {
-  name: string
-  description: string
-  skills: LocalSkill[]
-}
+/** A skill as the daemon keeps it: the config shape, whether it came from moltbook.toml or an RPC. */
+export type LocalSkill = AgentSkillConfig
+export type LocalCardContent = AgentOptions
 
 const PRICE = /^\d{1,18}(\.\d{1,6})?$/
 const MAX_SKILLS = 64

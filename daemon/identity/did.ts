@@ -113,3 +113,16 @@ function truncate(value: unknown): string {
   const s = String(value)
   return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
+
+/** True when `signature` is the Ed25519 signature of `did`'s key over `data`; false on any malformed input. */
+export async function verifyDidSignature(
+  did: string,
+  data: Uint8Array,
+  signature: Uint8Array,
+): Promise<boolean> {
+  try {
+    return (await publicKeyFromRaw(publicKeyBytesFromDid(did)).verify(data, signature)) === true
+  } catch {
+    return false
+  }
+}

@@ -1,9 +1,8 @@
 // Signed name claims, stored in the DHT under /mm-name/<name>. The record is JCS-canonical JSON signed
 // with the holder's Ed25519 key; every field is covered by the signature.
 
-import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import canonicalize from 'canonicalize'
-import { publicKeyBytesFromDid } from '../identity/did.ts'
+import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 
 export const NAME_NAMESPACE = 'mm-name'
@@ -80,16 +79,8 @@ export async function decodeClaim(
   }
   if (c.name !== name) throw new Error('RECORD_KEY_MISMATCH')
   if (c.expires_at_ms <= now) throw new Error('RECORD_EXPIRED')
-  let ok = false
-  try {
-    ok = await publicKeyFromRaw(publicKeyBytesFromDid(c.did)).verify(
-      signingBytes(c),
-      Buffer.from(c.sig, 'base64url'),
-    )
-  } catch {
-    ok = false
-  }
-  if (!ok) throw new Error('RECORD_SIGNATURE_INVALID')
+  if (!(await verifyDidSignature(c.did, signingBytes(c), Buffer.from(c.sig, 'base64url'))))
+    throw new Error('RECORD_SIGNATURE_INVALID')
   return c
 }
 

@@ -3,9 +3,8 @@
 // signed do not depend on any protobuf encoder.
 
 import { createHash } from 'node:crypto'
-import { publicKeyFromRaw } from '@libp2p/crypto/keys'
 import canonicalize from 'canonicalize'
-import { publicKeyBytesFromDid } from '../identity/did.ts'
+import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Part } from './gen/moltmesh/v1/types.ts'
 import {
@@ -59,12 +58,7 @@ export async function signEnvelope(
 
 /** True when `signature` is the sender DID's Ed25519 signature over the envelope. */
 export async function verifyEnvelope(e: Envelope): Promise<boolean> {
-  try {
-    const key = publicKeyFromRaw(publicKeyBytesFromDid(e.from))
-    return (await key.verify(signingBytes(e), e.signature)) === true
-  } catch {
-    return false
-  }
+  return verifyDidSignature(e.from, signingBytes(e), e.signature)
 }
 
 export function encodeFrame(frame: Partial<MessagingFrame>): Uint8Array {
