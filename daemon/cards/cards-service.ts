@@ -8,6 +8,7 @@ import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
 import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
 import type { CardCache } from './card-cache.ts'
@@ -69,17 +70,8 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   const content = (): LocalCardContent => state.runtime ?? configured
   const defaultName = () => `agent-${c.identity.did.slice(-6).toLowerCase()}`
 
-  async function putCard(card: SignedCard): Promise<void> {
-    try {
-      for await (const _ of dht().put(cardKey(card.did), encodeCard(card), {
-        signal: AbortSignal.timeout(options.lookupTimeoutMs),
-      })) {
-        // drain: stored locally first, then on the closest peers
-      }
-    } catch (err) {
-      c.logger.debug({ err: (err as Error).message }, 'card put ended early')
-    }
-  }
+  const putCard = (card: SignedCard) =>
+    putDhtRecord(dht(), cardKey(card.did), encodeCard(card), options.lookupTimeoutMs, c.logger)
 
   async function provide(capabilities: string[]): Promise<void> {
     await Promise.all(
@@ -197,23 +189,8 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
 
   /** Runs a DHT lookup for a card; returns the newest valid card any validator call saw. */
   async function lookup(did: string, timeoutMs: number): Promise<SignedCard | undefined> {
-    const stop = new AbortController()
-    const deadline = setTimeout(() => stop.abort(), timeoutMs)
-    let grace: NodeJS.Timeout | undefined
-    const settleSoon = () => {
-      grace ??= setTimeout(() => stop.abort(), LOOKUP_GRACE_MS)
-    }
-    if (c.cache.get(did) != null) settleSoon()
-    try {
-      for await (const _ of dht().get(cardKey(did), { signal: stop.signal })) {
-        if (c.cache.get(did) != null) settleSoon()
-      }
-    } catch (err) {
-      c.logger.debug({ did, err: (err as Error).message }, 'card lookup ended')
-    } finally {
-      clearTimeout(deadline)
-      clearTimeout(grace)
-    }
+    const found = () => c.cache.get(did) != null
+    await runDhtLookup(dht(), cardKey(did), { timeoutMs, graceMs: LOOKUP_GRACE_MS, found }, c.logger)
     return c.cache.get(did)
   }
 

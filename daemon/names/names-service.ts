@@ -6,6 +6,7 @@ import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmes
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
 import type { JsonSublevel, Store } from '../store/store.ts'
 import type { NameCache } from './name-cache.ts'
 import { encodeClaim, nameKey, type SignedNameClaim, signClaim } from './name-record.ts'
@@ -51,44 +52,14 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
 
   /** The winning valid claim for a name across the DHT (and this node), if any. */
   async function lookup(name: string, timeoutMs: number): Promise<SignedNameClaim | undefined> {
-    const stop = new AbortController()
-    const deadline = setTimeout(() => stop.abort(), timeoutMs)
-    let grace: NodeJS.Timeout | undefined
-    const settleSoon = () => {
-      grace ??= setTimeout(() => stop.abort(), LOOKUP_GRACE_MS)
-    }
-    if (c.cache.best(name) != null) settleSoon()
-    try {
-      // Records arrive through the validator into the cache while the query runs (see name-cache.ts).
-      for await (const _ of dht().get(nameKey(name), { signal: stop.signal })) {
-        // A query can stall on an unreachable peer (a QUIC dial to a dead port waits for its
-        // timeout); once a valid record is in, give the other replicas a short window and stop.
-        if (c.cache.best(name) != null) settleSoon()
-      }
-    } catch (err) {
-      // Not found anywhere, or the lookup timed out: what was collected so far is the answer.
-      c.logger.debug({ name, err: (err as Error).message }, 'name lookup ended')
-    } finally {
-      clearTimeout(deadline)
-      clearTimeout(grace)
-    }
+    const found = () => c.cache.best(name) != null
+    await runDhtLookup(dht(), nameKey(name), { timeoutMs, graceMs: LOOKUP_GRACE_MS, found }, c.logger)
     return c.cache.best(name)
   }
 
   async function publish(claim: SignedNameClaim): Promise<void> {
     c.cache.observe(claim)
-    try {
-      for await (const _ of dht().put(nameKey(claim.name), encodeClaim(claim), {
-        signal: AbortSignal.timeout(options.lookupTimeoutMs),
-      })) {
-        // Drain the query; the record is stored locally first, then on the closest peers.
-      }
-    } catch (err) {
-      c.logger.warn(
-        { name: claim.name, err: (err as Error).message },
-        'name record stored locally only (no DHT peers reached)',
-      )
-    }
+    await putDhtRecord(dht(), nameKey(claim.name), encodeClaim(claim), options.lookupTimeoutMs, c.logger)
   }
 
   function scheduleRenewal(name: string, ttlMs: number): void {
