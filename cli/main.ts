@@ -10,8 +10,10 @@ import { registerNameCommands } from './commands/name-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
+import { registerTaskCommands } from './commands/task-commands.ts'
 import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
+import { registerWorkerCommand } from './commands/worker-command.ts'
 
 export function buildProgram(): Command {
   const program = new Command('moltmesh')
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerNameCommands(program)
   registerCardCommands(program)
   registerDiscoveryCommands(program)
+  registerTaskCommands(program)
+  registerWorkerCommand(program)
   registerVersion(program)
   registerWatchEvents(program)
   return program

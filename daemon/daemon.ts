@@ -34,8 +34,10 @@ import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
 import { messagingAdapter } from './rpc/messaging-adapter.ts'
 import { namesAdapter } from './rpc/names-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
+import { tasksAdapter } from './rpc/tasks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
+import { createTasks, type Tasks } from './tasks/tasks.ts'
 
 export interface DaemonOptions {
   config: DaemonConfig
@@ -72,6 +74,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let store: Store | undefined
   let rpc: RpcServer | undefined
   let messaging: Messaging | undefined
+  let tasks: Tasks | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -183,6 +186,39 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.messaging,
     )
     await messaging.start()
+    const cardsImpl = cards
+    tasks = await createTasks(
+      {
+        identity,
+        store,
+        messaging,
+        events,
+        logger,
+        metrics,
+        resolveTarget: (value) => resolveAgent(value, resolveName),
+        findAssignee: async (capability, timeoutMs) => {
+          const search = new AbortController()
+          try {
+            for await (const found of findAgents(
+              { capability, tags: [], limit: 1, timeoutMs },
+              search.signal,
+            ))
+              return found.card.did
+          } finally {
+            search.abort()
+          }
+          throw new MoltmeshError(
+            'not_found',
+            'NO_AGENT_FOUND',
+            `no agent offering "${capability}" was found`,
+          )
+        },
+        localSkills: () => cardsImpl.localSkills(),
+        maxFrameBytes: config.messaging.maxPayloadBytes,
+      },
+      config.tasks,
+    )
+    await tasks.start()
 
     const diag = createDiagService({
       host,
@@ -211,6 +247,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
+      ...tasksAdapter(tasks.service),
       ...cardsAdapter({
         cards,
         findAgents,
@@ -294,6 +331,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
+      tasks?.stop()
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       names?.stop()
       await cards?.stop().catch((err: unknown) => logger.warn({ err }, 'cards stop failed'))

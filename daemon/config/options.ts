@@ -59,6 +59,13 @@ export interface DaemonConfig {
   agent: AgentOptions
   cards: CardsOptions
   discovery: DiscoveryOptions
+  tasks: TasksOptions
+}
+
+export interface TasksOptions {
+  defaultTimeoutMs: number
+  defaultLeaseMs: number
+  maxAttempts: number
 }
 
 export interface AgentSkillConfig {

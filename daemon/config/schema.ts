@@ -333,6 +333,24 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: 10_000,
     doc: 'How long a name lookup in the DHT may take.',
   },
+  {
+    key: 'tasks.default_timeout_ms',
+    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
+    default: 3600 * 1000,
+    doc: 'Deadline of a task created without timeout_ms (default 1 h); both daemons fail it with TIMEOUT after it.',
+  },
+  {
+    key: 'tasks.default_lease_ms',
+    type: { kind: 'int', min: 1000, max: 3600 * 1000 },
+    default: 60_000,
+    doc: 'Lease a worker gets from ClaimTask without lease_ms; a lease not renewed in time puts the task back in line.',
+  },
+  {
+    key: 'tasks.max_attempts',
+    type: { kind: 'int', min: 1, max: 100 },
+    default: 3,
+    doc: 'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
+  },
 ]
 
 /** MOLTMESH_P2P_DHT_MODE for "p2p.dht_mode". */

@@ -3,6 +3,7 @@
 
 import { EventEmitter } from 'node:events'
 import type { InboxRecord, OutboxRecord } from '../messaging/records.ts'
+import type { TaskRecord } from '../tasks/records.ts'
 
 /** Event payloads by type. Subsystems add their events here as they land. */
 export interface DaemonEvents {
@@ -16,6 +17,14 @@ export interface DaemonEvents {
   /** A sent message ran out of TTL, or the recipient refused it for good. */
   'message.expired': { message: OutboxRecord }
   'message.failed': { message: OutboxRecord }
+  /** A task was created on this daemon (either role). */
+  'task.created': { task: TaskRecord }
+  /** A task changed state (also emitted before each terminal event below). */
+  'task.updated': { task: TaskRecord }
+  'task.completed': { task: TaskRecord }
+  'task.failed': { task: TaskRecord }
+  'task.canceled': { task: TaskRecord }
+  'task.rejected': { task: TaskRecord }
 }
 
 export type DaemonEventType = keyof DaemonEvents

@@ -143,7 +143,7 @@ export function createDelivery(c: DeliveryComponents) {
           })
           sent.inc({ result: 'expired' })
           c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
-          c.events.emit('message.expired', { message: expired })
+          if (expired.channel !== 'task') c.events.emit('message.expired', { message: expired })
         }
         if (live.length === 0) continue
         const outcomes = await attempt(did, w, live)
@@ -172,13 +172,15 @@ export function createDelivery(c: DeliveryComponents) {
           }
         }
         for (const done of settled.length > 0 ? await c.outbox.finishMany(settled) : []) {
+          // Task frames are settled silently: the task subsystem reports task events instead.
+          const isMessage = done.channel !== 'task'
           if (done.status === 'delivered') {
             sent.inc({ result: 'delivered' })
-            c.events.emit('message.delivered', { message: done })
+            if (isMessage) c.events.emit('message.delivered', { message: done })
           } else {
             sent.inc({ result: 'rejected' })
             c.logger.warn({ id: done.id, to: did, reason: done.lastError }, 'recipient refused message')
-            c.events.emit('message.failed', { message: done })
+            if (isMessage) c.events.emit('message.failed', { message: done })
           }
         }
         if (retry == null) {

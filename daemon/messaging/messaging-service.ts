@@ -9,10 +9,10 @@ import { eventQueue } from '../events/event-queue.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import { type NameResolver, resolveAgent } from '../p2p/target.ts'
-import { encodeBody, type Part, signEnvelope } from '../wire/messaging-codec.ts'
+import { encodeBody, type Part } from '../wire/messaging-codec.ts'
 import type { Delivery } from './delivery.ts'
-import { newId } from './ids.ts'
 import { type InboxFilter, type InboxStore, matchesInbox } from './inbox-store.ts'
+import { signOutbound } from './outbound.ts'
 import type { OutboxStore } from './outbox-store.ts'
 import type { InboxRecord, OutboxRecord, OutboxStatus } from './records.ts'
 import { validateParts } from './validate-parts.ts'
@@ -101,32 +101,17 @@ export function createMessagingService(c: MessagingComponents) {
         `message body is ${body.length} bytes; the limit is ${c.options.maxPayloadBytes} (send large content as an artifact)`,
       )
     }
-    const now = Date.now()
-    const envelope = await signEnvelope(c.identity, {
-      id: newId('msg', now),
-      to,
-      createdAtMs: now,
-      expiresAtMs: now + (input.ttlMs > 0 ? input.ttlMs : c.options.defaultTtlMs),
-      body: Buffer.from(body),
-    })
-    const record = await c.outbox.add({
-      id: envelope.id,
-      from: envelope.from,
-      to,
-      createdAtMs: envelope.createdAtMs,
-      expiresAtMs: envelope.expiresAtMs,
-      contextId: input.contextId,
-      threadId: input.threadId,
-      replyTo: input.replyTo,
-      body: Buffer.from(body).toString('base64'),
-      signature: Buffer.from(envelope.signature).toString('base64'),
-      status: 'queued',
-      attempts: 0,
-      deliveredAtMs: 0,
-      nextAttemptAtMs: now,
-      lastError: '',
-      idempotencyKey: input.idempotencyKey,
-    })
+    const record = await c.outbox.add(
+      await signOutbound(c.identity, {
+        to,
+        body,
+        ttlMs: input.ttlMs > 0 ? input.ttlMs : c.options.defaultTtlMs,
+        contextId: input.contextId,
+        threadId: input.threadId,
+        replyTo: input.replyTo,
+        idempotencyKey: input.idempotencyKey,
+      }),
+    )
     // Persisted: from here on the message survives a crash. Deliver now if the peer is reachable.
     const outcome = c.isConnected(to) ? waitForOutcome(record.id, LIVE_DELIVERY_WAIT_MS) : undefined
     c.delivery.kick(to)

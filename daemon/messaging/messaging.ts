@@ -17,7 +17,7 @@ import { openInboxStore } from './inbox-store.ts'
 import { createMessagingService } from './messaging-service.ts'
 import { openOutboxStore } from './outbox-store.ts'
 import { createRateLimiter } from './rate-limiter.ts'
-import { createReceiver } from './receiver.ts'
+import { createReceiver, type TaskFrameSink } from './receiver.ts'
 
 export interface MessagingSubsystemComponents {
   host: Host
@@ -46,7 +46,9 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockAfterRefusals: BLOCK_AFTER_REFUSALS,
     blockMs: BLOCK_MS,
   })
+  let taskSink: TaskFrameSink | undefined
   const receiver = createReceiver({
+    taskSink: () => taskSink,
     did: c.identity.did,
     inbox,
     events: c.events,
@@ -88,6 +90,12 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
 
   return {
     service,
+    outbox,
+    delivery,
+    /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
+    setTaskSink(sink: TaskFrameSink): void {
+      taskSink = sink
+    },
     async start(): Promise<void> {
       await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {
         maxInboundStreams: MAX_INBOUND_STREAMS,

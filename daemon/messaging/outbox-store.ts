@@ -1,12 +1,12 @@
 // The persistent outbox. Keys (sublevel "outbox"):
 //   m!<id>            OutboxRecord
-//   o!<seq>           id, in send order (listing)
+//   o!<seq>           id, in send order (listing; messages only, not task frames)
 //   q!<to>!<seq>      id, only while queued: the delivery queue of one recipient, in order
 //   k!<idempotency>   id
 //   meta!seq          last assigned seq
 // A message is written (with its queue entry) in one batch before SendMessage returns.
 
-import type { JsonSublevel, Store } from '../store/store.ts'
+import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import { seqKey } from './ids.ts'
 import type { OutboxRecord, OutboxStatus } from './records.ts'
 
@@ -29,18 +29,30 @@ export async function openOutboxStore(store: Store) {
     },
 
     async add(record: Omit<OutboxRecord, 'seq'>): Promise<OutboxRecord> {
+      const { full, ops } = this.prepare(record)
+      await store.commit(ops)
+      return full
+    },
+
+    /**
+     * The writes that queue a record, for a caller that commits them together with its own changes
+     * (a task transition and its frame to the peer). A failed commit only leaves a gap in `seq`.
+     */
+    prepare(record: Omit<OutboxRecord, 'seq'>): { full: OutboxRecord; ops: StoreOp[] } {
       const seq = ++lastSeq
       const full: OutboxRecord = { ...record, seq }
-      const ops: Array<{ type: 'put'; key: string; value: Value }> = [
-        { type: 'put', key: `m!${full.id}`, value: full },
-        { type: 'put', key: `o!${seqKey(seq)}`, value: full.id },
-        { type: 'put', key: `q!${full.to}!${seqKey(seq)}`, value: full.id },
-        { type: 'put', key: 'meta!seq', value: seq },
+      const sublevel = db as unknown as JsonSublevel<never>
+      const ops: StoreOp[] = [
+        { type: 'put', key: `m!${full.id}`, value: full, sublevel },
+        { type: 'put', key: `q!${full.to}!${seqKey(seq)}`, value: full.id, sublevel },
+        { type: 'put', key: 'meta!seq', value: seq, sublevel },
       ]
+      // Task frames are not messages: they stay out of the GetOutbox listing.
+      if (full.channel !== 'task')
+        ops.push({ type: 'put', key: `o!${seqKey(seq)}`, value: full.id, sublevel })
       if (full.idempotencyKey !== '')
-        ops.push({ type: 'put', key: `k!${full.idempotencyKey}`, value: full.id })
-      await db.batch(ops)
-      return full
+        ops.push({ type: 'put', key: `k!${full.idempotencyKey}`, value: full.id, sublevel })
+      return { full, ops }
     },
 
     /** The oldest queued message for a recipient. */
@@ -110,7 +122,7 @@ export async function openOutboxStore(store: Store) {
       const out: OutboxRecord[] = []
       for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
         const r = await get(id as string)
-        if (r == null) continue
+        if (r == null || r.channel === 'task') continue
         if ((filter.status == null || r.status === filter.status) && (!filter.to || r.to === filter.to))
           out.push(r)
         if (out.length >= limit) break

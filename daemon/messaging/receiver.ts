@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import {
   AckStatus,
   type DeliveryAck,
@@ -20,6 +21,15 @@ import {
 import type { InboxStore } from './inbox-store.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
+/**
+ * Where task frames go (the task subsystem). It persists the frame's effect before answering, like
+ * the inbox does for messages; a frame it cannot accept is refused with a reason code.
+ */
+export type TaskFrameSink = (
+  from: string,
+  frame: TaskFrame,
+) => Promise<{ status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string; detail?: string }>
+
 export interface ReceiverComponents {
   did: string
   inbox: InboxStore
@@ -29,6 +39,8 @@ export interface ReceiverComponents {
   limiter: RateLimiter
   maxPayloadBytes: number
   inboxMaxMessages: number
+  /** Task frames are handed here; until it is set they are answered RETRY_LATER. */
+  taskSink: () => TaskFrameSink | undefined
 }
 
 /** Envelope overhead on top of the body: ids, DIDs, signature, framing. */
@@ -80,6 +92,7 @@ export function createReceiver(c: ReceiverComponents) {
     } catch {
       return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
     }
+    if (body.task != null) return acceptTaskFrame(e, body.task, remoteDid)
     if (await c.inbox.isDuplicate(e.from, e.id)) {
       received.inc({ result: 'duplicate' })
       return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
@@ -110,6 +123,23 @@ export function createReceiver(c: ReceiverComponents) {
     received.inc({ result: 'stored' })
     c.events.emit('message.received', { message: record })
     return { id: e.id, status: AckStatus.ACK_STATUS_STORED }
+  }
+
+  async function acceptTaskFrame(
+    e: Envelope,
+    frame: TaskFrame,
+    remoteDid: string,
+  ): Promise<Partial<DeliveryAck>> {
+    const sink = c.taskSink()
+    if (sink == null)
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
+    const outcome = await sink(remoteDid, frame)
+    if (outcome.status === 'rejected') return reject(e.id, outcome.reason, remoteDid, outcome.detail)
+    received.inc({ result: outcome.status === 'stored' ? 'task_frame' : 'duplicate' })
+    return {
+      id: e.id,
+      status: outcome.status === 'stored' ? AckStatus.ACK_STATUS_STORED : AckStatus.ACK_STATUS_DUPLICATE,
+    }
   }
 
   /** The protocol handler: one stream carries any number of envelope/ack exchanges. */

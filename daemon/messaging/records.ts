@@ -26,6 +26,8 @@ export interface OutboxRecord extends CommonFields {
   nextAttemptAtMs: number
   lastError: string
   idempotencyKey: string
+  /** 'task' for task frames (not shown as messages); absent for messages. */
+  channel?: 'task'
 }
 
 export interface InboxRecord extends CommonFields {

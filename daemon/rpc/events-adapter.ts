@@ -8,6 +8,7 @@ import { eventQueue } from '../events/event-queue.ts'
 import { newId } from '../messaging/ids.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import type { ServiceImpl } from './service-types.ts'
+import { taskProto } from './tasks-adapter.ts'
 
 const PATTERN = /^[a-z_]+(\.[a-z_]+)*(\.\*)?$|^\*$/
 
@@ -33,6 +34,13 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
     case 'message.expired':
     case 'message.failed':
       return { ...base, message: outboxMessage((e as BusEvent<'message.delivered'>).data.message) }
+    case 'task.created':
+    case 'task.updated':
+    case 'task.completed':
+    case 'task.failed':
+    case 'task.canceled':
+    case 'task.rejected':
+      return { ...base, task: taskProto((e as BusEvent<'task.created'>).data.task) }
     case 'peer.connected':
     case 'peer.disconnected': {
       const d = (e as BusEvent<'peer.connected'>).data

@@ -5,6 +5,7 @@
 // layout instead of misreading it.
 
 import { join } from 'node:path'
+import type { AbstractBatchOperation } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 
@@ -41,10 +42,20 @@ function jsonSublevel<V>(db: Db, name: SublevelName) {
   return db.sublevel<string, V>(name, { valueEncoding: 'json' })
 }
 
+/**
+ * One write of a cross-sublevel batch. Subsystems that must change two sublevels together (a task
+ * transition and the frame that tells the peer) collect these and commit them with `store.commit`.
+ */
+export type StoreOp =
+  | { type: 'put'; key: string; value: unknown; sublevel: JsonSublevel<never> }
+  | { type: 'del'; key: string; sublevel: JsonSublevel<never> }
+
 export interface Store {
   readonly db: Db
   readonly path: string
   sublevel<V>(name: SublevelName): JsonSublevel<V>
+  /** Writes ops from any sublevels in one atomic batch. */
+  commit(ops: StoreOp[]): Promise<void>
   close(): Promise<void>
 }
 
@@ -81,6 +92,8 @@ export async function openStore(dataDir: string): Promise<Store> {
     db,
     path,
     sublevel: <V>(name: SublevelName) => jsonSublevel<V>(db, name),
+    // The sublevel on each op encodes its key and value; the root database only makes it atomic.
+    commit: (ops) => db.batch(ops as unknown as Array<AbstractBatchOperation<Db, string, string>>),
     close: () => db.close(),
   }
 }

@@ -31,7 +31,7 @@ export function encodeBody(body: BodyFields): Uint8Array {
   return MessageBody.encode(MessageBody.fromPartial(body)).finish()
 }
 
-export function decodeBody(bytes: Uint8Array): BodyFields {
+export function decodeBody(bytes: Uint8Array): MessageBody {
   return MessageBody.decode(bytes)
 }
 

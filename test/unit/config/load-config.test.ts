@@ -77,6 +77,7 @@ describe('defaults', () => {
       agent: { name: '', description: '', skills: [] },
       cards: { ttlMs: 24 * 3600 * 1000 },
       discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
+      tasks: { defaultTimeoutMs: 3600 * 1000, defaultLeaseMs: 60_000, maxAttempts: 3 },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)

@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Part } from "../../v1/types.ts";
+import { TaskFrame } from "./tasks.ts";
 
 /**
  * Daemon-to-daemon messaging on /moltmesh/msg/1.0.0 (never exposed to clients).
@@ -93,6 +94,8 @@ export interface MessageBody {
   threadId: string;
   /** Id of the message answered. */
   replyTo: string;
+  /** Set for task traffic: the frame goes to the task subsystem, never to the inbox. */
+  task?: TaskFrame | undefined;
 }
 
 /** A signed message envelope. */
@@ -139,7 +142,7 @@ export interface MessagingFrame {
 }
 
 function createBaseMessageBody(): MessageBody {
-  return { parts: [], contextId: "", threadId: "", replyTo: "" };
+  return { parts: [], contextId: "", threadId: "", replyTo: "", task: undefined };
 }
 
 export const MessageBody: MessageFns<MessageBody> = {
@@ -155,6 +158,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     }
     if (message.replyTo !== "") {
       writer.uint32(34).string(message.replyTo);
+    }
+    if (message.task !== undefined) {
+      TaskFrame.encode(message.task, writer.uint32(42).fork()).join();
     }
     return writer;
   },
@@ -204,6 +210,14 @@ export const MessageBody: MessageFns<MessageBody> = {
             message.replyTo = reader.string();
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.task = TaskFrame.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -234,6 +248,7 @@ export const MessageBody: MessageFns<MessageBody> = {
         : isSet(object.reply_to)
         ? globalThis.String(object.reply_to)
         : "",
+      task: isSet(object.task) ? TaskFrame.fromJSON(object.task) : undefined,
     };
   },
 
@@ -251,6 +266,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     if (message.replyTo !== "") {
       obj.replyTo = message.replyTo;
     }
+    if (message.task !== undefined) {
+      obj.task = TaskFrame.toJSON(message.task);
+    }
     return obj;
   },
 
@@ -263,6 +281,7 @@ export const MessageBody: MessageFns<MessageBody> = {
     message.contextId = object.contextId ?? "";
     message.threadId = object.threadId ?? "";
     message.replyTo = object.replyTo ?? "";
+    message.task = (object.task !== undefined && object.task !== null) ? TaskFrame.fromPartial(object.task) : undefined;
     return message;
   },
 };

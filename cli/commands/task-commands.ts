@@ -1,0 +1,260 @@
+// create-task, wait-task and `task get|list|cancel|events|input` (requester side); see worker-command.ts
+// for the worker side.
+
+import type { Command } from 'commander'
+import type { DeepPartial } from '../../clients/ts/deep-partial.ts'
+import { a2a, types } from '../../clients/ts/index.ts'
+import { action, withClient } from '../context.ts'
+import { parseDuration } from '../duration-option.ts'
+import { intOption } from '../int-option.ts'
+import { printFields } from '../output/format.ts'
+import { partText } from '../output/message-format.ts'
+import { printMessage, printMessageLine } from '../output/proto-json.ts'
+import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
+
+type Opts = Record<string, string | boolean | number | undefined>
+
+function inputParts(opts: Opts): Array<DeepPartial<types.Part>> {
+  const parts: Array<DeepPartial<types.Part>> = []
+  if (typeof opts.input === 'string') parts.push({ text: opts.input })
+  if (typeof opts.data === 'string') parts.push({ dataJson: opts.data })
+  // As in the product examples, `--meta '{"prompt": ...}'` alone is also the task's input.
+  if (parts.length === 0 && typeof opts.meta === 'string') parts.push({ dataJson: opts.meta })
+  if (parts.length === 0) throw new Error('give --input <text>, --data <json> or --meta <json>')
+  return parts
+}
+
+function metadataOf(meta: unknown): Record<string, string> {
+  if (typeof meta !== 'string') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(meta)
+  } catch {
+    throw new Error('--meta must be a JSON object')
+  }
+  if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error('--meta must be a JSON object')
+  return Object.fromEntries(
+    Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
+  )
+}
+
+/** Streams a task's events to stdout until it ends (or until `timeoutMs`); returns the last task. */
+async function follow(
+  client: Parameters<Parameters<typeof withClient>[1]>[0],
+  id: string,
+  json: boolean,
+  timeoutMs: number,
+): Promise<types.Task | undefined> {
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupted()])
+  let last: types.Task | undefined
+  for await (const { event } of client.a2a.subscribeTaskEvents({ id }, { signal })) {
+    if (event == null) continue
+    if (event.task != null) last = event.task
+    if (json) printMessageLine(types.TaskEvent, event)
+    else if (event.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK)
+      process.stdout.write(event.parts.map((p) => p.text ?? partText(p)).join(''))
+    else if (event.sequence > 0) console.log(eventLine(event))
+  }
+  return last
+}
+
+function interrupted(): AbortSignal {
+  const abort = new AbortController()
+  process.once('SIGINT', () => abort.abort())
+  return abort.signal
+}
+
+function printOutcome(t: types.Task): void {
+  printFields([
+    ['Status', taskStateName(t.state)],
+    ['Question', t.statusMessage.length > 0 ? t.statusMessage.map(partText).join(' ') : undefined],
+    ['Output', t.output.length > 0 ? t.output.map(partText).join(' ') : undefined],
+    ['Error', t.error != null && t.error.reason !== '' ? `${t.error.reason}: ${t.error.message}` : undefined],
+  ])
+  if (t.state === types.TaskState.TASK_STATE_FAILED || t.state === types.TaskState.TASK_STATE_REJECTED)
+    process.exitCode = 1
+}
+
+export function registerTaskCommands(program: Command): void {
+  program
+    .command('create-task')
+    .description('delegate a task to an agent (by DID, name or capability)')
+    .option('--to <did|name>', 'assignee DID or claimed name')
+    .option('--capability <name>', 'pick the best-ranked agent offering this capability instead')
+    .option('--skill <id>', 'skill to invoke (default: the capability)')
+    .option('-i, --input <text>', 'text input')
+    .option('--data <json>', 'JSON input')
+    .option('--meta <json>', 'metadata (JSON object); alone, also the input')
+    .option('--timeout <duration>', 'task deadline, e.g. 30s, 10m (default 1 h)', parseDuration)
+    .option('--max-price <credits>', 'highest price accepted')
+    .option('--context <id>', 'conversation context id', '')
+    .option('--idempotency-key <key>', 'same key = same task, never created twice', '')
+    .option('--wait', 'stream the task until it ends and print the result')
+    .action(
+      action(async (opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          if (opts.to == null && opts.capability == null)
+            throw new Error('give --to <did|name> or --capability <name>')
+          const res = await client.a2a.createTask({
+            to: (opts.to as string | undefined) ?? '',
+            capability: (opts.capability as string | undefined) ?? '',
+            skill: (opts.skill as string | undefined) ?? '',
+            input: inputParts(opts),
+            metadata: metadataOf(opts.meta),
+            timeoutMs: (opts.timeout as number | undefined) ?? 0,
+            maxPrice: (opts.maxPrice as string | undefined) ?? '',
+            contextId: opts.context as string,
+            idempotencyKey: opts.idempotencyKey as string,
+          })
+          const task = res.task as types.Task
+          if (json && opts.wait !== true) return printMessage(a2a.CreateTaskResponse, res)
+          if (!json)
+            printFields([
+              ['Task ID', task.id],
+              ['Status', taskStateName(task.state)],
+            ])
+          if (opts.wait !== true) return
+          const last = await follow(
+            client,
+            task.id,
+            json === true,
+            (opts.timeout as number | undefined) ?? 3_600_000,
+          )
+          if (!json && last != null) {
+            if (process.stdout.isTTY !== false) console.log()
+            printOutcome(last)
+          }
+        }),
+      ),
+    )
+
+  program
+    .command('wait-task')
+    .description('wait until a task ends (or needs input) and print its result')
+    .requiredOption('--id <task>', 'task id')
+    .option('--timeout <duration>', 'how long to wait, e.g. 30s (default 30s)', parseDuration, 30_000)
+    .action(
+      action(async (opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.a2a.waitTask({ id: opts.id as string, timeoutMs: opts.timeout as number })
+          if (json) return printMessage(a2a.WaitTaskResponse, res)
+          printOutcome(res.task as types.Task)
+          if (res.timedOut) {
+            console.log('(timed out: the task is still running)')
+            process.exitCode = 1
+          }
+        }),
+      ),
+    )
+
+  const task = program.command('task').description('inspect and steer tasks')
+
+  task
+    .command('get <id>')
+    .description('show a task')
+    .action(
+      action(async (id: string, _opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.a2a.getTask({ id })
+          if (json) return printMessage(a2a.GetTaskResponse, res)
+          printTask(res.task as types.Task)
+        }),
+      ),
+    )
+
+  task
+    .command('list')
+    .description('list tasks, newest first')
+    .option('--role <role>', 'requester or assignee')
+    .option('--state <state...>', `only these states (${Object.keys(TASK_STATE_BY_NAME).join(', ')})`)
+    .option('--peer <did|name>', 'only with this counterparty', '')
+    .option('--skill <id>', 'only this skill', '')
+    .option('--limit <n>', 'page size (max 1000)', intOption(1, 1000), 50)
+    .option('--page-token <token>', 'continue after a previous page', '')
+    .action(
+      action(async (opts: Record<string, unknown>, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const roles: Record<string, types.TaskRole> = {
+            requester: types.TaskRole.TASK_ROLE_REQUESTER,
+            assignee: types.TaskRole.TASK_ROLE_ASSIGNEE,
+          }
+          const role = opts.role == null ? types.TaskRole.TASK_ROLE_UNSPECIFIED : roles[opts.role as string]
+          if (role == null) throw new Error('--role is requester or assignee')
+          const states = ((opts.state as string[] | undefined) ?? []).map((s) => {
+            const v = TASK_STATE_BY_NAME[s.toLowerCase()]
+            if (v == null) throw new Error(`unknown state "${s}"`)
+            return v
+          })
+          const res = await client.a2a.listTasks({
+            role,
+            states,
+            peer: opts.peer as string,
+            skill: opts.skill as string,
+            pageSize: opts.limit as number,
+            pageToken: opts.pageToken as string,
+          })
+          if (json) return printMessage(a2a.ListTasksResponse, res)
+          console.log(`${res.tasks.length} task${res.tasks.length === 1 ? '' : 's'}`)
+          for (const t of res.tasks) console.log(taskLine(t))
+          if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
+        }),
+      ),
+    )
+
+  task
+    .command('cancel <id>')
+    .description('cancel a task you created (the worker is told)')
+    .option('--reason <text>', 'why', '')
+    .action(
+      action(async (id: string, opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.a2a.cancelTask({ id, reason: opts.reason as string })
+          if (json) return printMessage(a2a.CancelTaskResponse, res)
+          printFields([
+            ['Task ID', id],
+            ['Status', taskStateName((res.task as types.Task).state)],
+          ])
+        }),
+      ),
+    )
+
+  task
+    .command('events <id>')
+    .description('stream a task: replay its events (after --after), then live until it ends')
+    .option('--after <sequence>', 'replay only events after this sequence', intOption(0), 0)
+    .action(
+      action(async (id: string, opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const signal = interrupted()
+          for await (const { event } of client.a2a.subscribeTaskEvents(
+            { id, afterSequence: opts.after as number },
+            { signal },
+          )) {
+            if (event == null) continue
+            if (json) printMessageLine(types.TaskEvent, event)
+            else if (event.sequence === 0 && event.task != null) console.log(taskLine(event.task))
+            else console.log(eventLine(event))
+          }
+        }),
+      ),
+    )
+
+  task
+    .command('input <id>')
+    .description('answer a task that is INPUT_REQUIRED')
+    .option('-i, --input <text>', 'text answer')
+    .option('--data <json>', 'JSON answer')
+    .action(
+      action(async (id: string, opts: Opts, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.a2a.sendTaskInput({ id, input: inputParts(opts) })
+          if (json) return printMessage(a2a.SendTaskInputResponse, res)
+          printFields([
+            ['Task ID', id],
+            ['Status', taskStateName((res.task as types.Task).state)],
+          ])
+        }),
+      ),
+    )
+}

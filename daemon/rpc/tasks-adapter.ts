@@ -1,0 +1,165 @@
+// Task RPCs of A2ANode (requester and worker sides): proto <-> task records, nothing else.
+
+import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
+import { type Task, type TaskEvent, TaskEventKind, TaskRole } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { invalidArgument, notImplemented } from '../errors/moltmesh-error.ts'
+import { decodeParts } from '../tasks/parts-codec.ts'
+import type { TaskEventRecord, TaskRecord } from '../tasks/records.ts'
+import type { StreamItem } from '../tasks/streams.ts'
+import type { TasksService } from '../tasks/tasks.ts'
+import type { ServiceImpl } from './service-types.ts'
+
+export function taskProto(t: TaskRecord): Task {
+  return {
+    id: t.id,
+    requester: t.requester,
+    assignee: t.assignee,
+    skill: t.skill,
+    input: decodeParts(t.input),
+    output: decodeParts(t.output),
+    state: t.state,
+    role: t.role === 'requester' ? TaskRole.TASK_ROLE_REQUESTER : TaskRole.TASK_ROLE_ASSIGNEE,
+    idempotencyKey: t.idempotencyKey,
+    metadata: t.metadata,
+    maxPrice: t.maxPrice,
+    price: t.price,
+    statusMessage: decodeParts(t.statusMessage),
+    error: t.error != null ? { reason: t.error.reason, message: t.error.message } : undefined,
+    createdAtMs: t.createdAtMs,
+    updatedAtMs: t.updatedAtMs,
+    deadlineMs: t.deadlineMs,
+    lastSequence: t.lastSequence,
+    contextId: t.contextId,
+    attempts: t.attempts,
+  }
+}
+
+/** A STATUS event carries the task as it was after that change (state, error, question). */
+function eventProto(task: TaskRecord, e: TaskEventRecord): TaskEvent {
+  const status = e.kind === TaskEventKind.TASK_EVENT_KIND_STATUS
+  return {
+    taskId: e.taskId,
+    sequence: e.sequence,
+    kind: e.kind,
+    task: status
+      ? {
+          ...taskProto(task),
+          state: e.state ?? task.state,
+          error: e.error != null ? { reason: e.error.reason, message: e.error.message } : undefined,
+          statusMessage: decodeParts(e.parts),
+        }
+      : undefined,
+    parts: status ? [] : decodeParts(e.parts),
+    progress: e.progress,
+    note: e.note,
+    createdAtMs: e.createdAtMs,
+  }
+}
+
+/** The stream's first item is the current task as a STATUS event with sequence 0. */
+function streamItemProto(item: StreamItem): TaskEvent {
+  if (item.event != null) return eventProto(item.task, item.event)
+  return {
+    taskId: item.task.id,
+    sequence: 0,
+    kind: TaskEventKind.TASK_EVENT_KIND_STATUS,
+    task: taskProto(item.task),
+    parts: [],
+    progress: 0,
+    note: 'current',
+    createdAtMs: item.task.updatedAtMs,
+  }
+}
+
+function roleOf(role: TaskRole): TaskRecord['role'] | undefined {
+  if (role === TaskRole.TASK_ROLE_REQUESTER) return 'requester'
+  if (role === TaskRole.TASK_ROLE_ASSIGNEE) return 'assignee'
+  if (role === TaskRole.TASK_ROLE_UNSPECIFIED) return undefined
+  throw invalidArgument('INVALID_ARGUMENT', `unknown task role ${role}`)
+}
+
+export function tasksAdapter(tasks: TasksService): ServiceImpl<typeof A2ANodeService> {
+  return {
+    async createTask(req) {
+      if (req.payment != null)
+        throw notImplemented('payment authorisations (they arrive with the credit ledger)')
+      const { task, existing } = await tasks.create({
+        to: req.to,
+        capability: req.capability,
+        skill: req.skill,
+        input: req.input,
+        idempotencyKey: req.idempotencyKey,
+        timeoutMs: req.timeoutMs,
+        maxPrice: req.maxPrice,
+        metadata: req.metadata,
+        contextId: req.contextId,
+      })
+      return { task: taskProto(task), existing }
+    },
+    async getTask(req) {
+      return { task: taskProto(await tasks.get(req.id)) }
+    },
+    async listTasks(req) {
+      const page = await tasks.list({
+        role: roleOf(req.role),
+        states: req.states,
+        peer: req.peer,
+        skill: req.skill,
+        pageSize: req.pageSize,
+        pageToken: req.pageToken,
+      })
+      return { tasks: page.tasks.map(taskProto), nextPageToken: page.nextPageToken }
+    },
+    async cancelTask(req) {
+      return { task: taskProto(await tasks.cancel(req.id, req.reason)) }
+    },
+    async waitTask(req, ctx) {
+      const { task, timedOut } = await tasks.wait(req.id, req.timeoutMs, ctx.signal)
+      return { task: taskProto(task), timedOut }
+    },
+    async sendTaskInput(req) {
+      return { task: taskProto(await tasks.sendInput(req.id, req.input)) }
+    },
+    async *subscribeTaskEvents(req, ctx) {
+      for await (const item of tasks.events(req.id, req.afterSequence, ctx.signal))
+        yield { event: streamItemProto(item) }
+    },
+    async *subscribeTasks(req, ctx) {
+      for await (const task of tasks.waiting(req.skills, ctx.signal)) yield { task: taskProto(task) }
+    },
+    async claimTask(req) {
+      const task = await tasks.claim(req.id, req.leaseMs)
+      return {
+        task: taskProto(task),
+        leaseToken: task.lease?.token ?? '',
+        leaseExpiresAtMs: task.lease?.expiresAtMs ?? 0,
+      }
+    },
+    async renewLease(req) {
+      const task = await tasks.renew(req.id, req.leaseToken, req.leaseMs)
+      return { leaseExpiresAtMs: task.lease?.expiresAtMs ?? 0 }
+    },
+    async updateTask(req) {
+      return { task: taskProto(await tasks.update(req.id, req.leaseToken, req.state, req.message)) }
+    },
+    async publishTaskEvent(req) {
+      const sequence = await tasks.publish(req.id, req.leaseToken, {
+        kind: req.kind,
+        parts: req.parts,
+        progress: req.progress,
+        note: req.note,
+      })
+      return { sequence }
+    },
+    async completeTask(req) {
+      return { task: taskProto(await tasks.complete(req.id, req.leaseToken, req.output)) }
+    },
+    async failTask(req) {
+      const error = { reason: req.error?.reason ?? '', message: req.error?.message ?? '' }
+      return { task: taskProto(await tasks.fail(req.id, req.leaseToken, error)) }
+    },
+    async rejectTask(req) {
+      return { task: taskProto(await tasks.reject(req.id, req.leaseToken, req.reason)) }
+    },
+  }
+}

@@ -1,0 +1,185 @@
+// Task frames from peers (they arrive in verified envelopes whose sender is the authenticated peer).
+// Offers become assignee tasks after the skill checks; updates are applied to requester tasks in the
+// assignee's order, repeats dropped; cancels and answers are applied to assignee tasks. Every frame
+// is checked against the task's parties, so a peer can only touch tasks it is part of.
+
+import type { LocalSkill } from '../cards/local-card.ts'
+import type { Logger } from '../log/logger.ts'
+import type { TaskFrameSink } from '../messaging/receiver.ts'
+import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { encodeParts } from './parts-codec.ts'
+import type { TaskRecord } from './records.ts'
+import { checkOffer } from './skill-check.ts'
+import { canTransition, isTerminal } from './state-machine.ts'
+import { statusEvent } from './task-changes.ts'
+import type { NewEvent, TaskEngine } from './task-engine.ts'
+import type { TaskStore } from './task-store.ts'
+
+export interface InboundComponents {
+  selfDid: string
+  engine: TaskEngine
+  tasks: TaskStore
+  localSkill: (id: string) => LocalSkill | undefined
+  logger: Logger
+}
+
+type Outcome = Awaited<ReturnType<TaskFrameSink>>
+
+const TASK_ID = /^task_[0-9a-z]{26}$/
+const STORED: Outcome = { status: 'stored' }
+const DUPLICATE: Outcome = { status: 'duplicate' }
+const MAX_METADATA_ENTRIES = 64
+
+export function createInbound(c: InboundComponents) {
+  async function offer(from: string, o: TaskOffer): Promise<Outcome> {
+    if (Object.keys(o.metadata).length > MAX_METADATA_ENTRIES || o.skill.length > 256 || o.input.length === 0)
+      return { status: 'rejected', reason: 'MALFORMED', detail: 'bad task offer' }
+    const existing = await c.tasks.get(o.taskId)
+    if (existing != null) {
+      // The requester's retry of an offer we already stored; anything else is an id collision.
+      if (existing.role === 'assignee' && existing.requester === from) return DUPLICATE
+      return { status: 'rejected', reason: 'TASK_ID_CONFLICT', detail: o.taskId }
+    }
+    const refusal = checkOffer(c.localSkill(o.skill), o.skill, from, o.input, o.maxPrice)
+    const now = Date.now()
+    const skill = c.localSkill(o.skill)
+    let state: TaskState = TaskState.TASK_STATE_SUBMITTED
+    let error = refusal
+    if (refusal != null) state = TaskState.TASK_STATE_REJECTED
+    else if (o.deadlineMs <= now) {
+      state = TaskState.TASK_STATE_FAILED
+      error = { reason: 'TIMEOUT', message: 'the task arrived after its deadline' }
+    }
+    const task: TaskRecord = {
+      id: o.taskId,
+      role: 'assignee',
+      requester: from,
+      assignee: c.selfDid,
+      skill: o.skill,
+      input: encodeParts(o.input),
+      output: [],
+      statusMessage: [],
+      state,
+      idempotencyKey: '',
+      metadata: o.metadata,
+      maxPrice: o.maxPrice,
+      price: skill?.price ?? '',
+      ...(error != null ? { error } : {}),
+      createdAtMs: o.createdAtMs,
+      updatedAtMs: now,
+      deadlineMs: o.deadlineMs,
+      lastSequence: 0,
+      contextId: o.contextId,
+      attempts: 0,
+      order: c.tasks.nextOrder(),
+      remoteSequence: 0,
+    }
+    if (refusal != null) c.logger.info({ task: task.id, from, reason: refusal.reason }, 'refused task')
+    await c.engine.commit({ task, isNew: true, events: [statusEvent(state, { error })] })
+    return STORED
+  }
+
+  async function update(from: string, u: TaskUpdate): Promise<Outcome> {
+    const task = await c.tasks.get(u.taskId)
+    if (task == null || task.role !== 'requester' || task.assignee !== from)
+      return { status: 'rejected', reason: 'TASK_NOT_FOUND', detail: u.taskId }
+    if (u.sequence <= task.remoteSequence) return DUPLICATE
+    const base: TaskRecord = {
+      ...task,
+      remoteSequence: u.sequence,
+      price: u.price,
+      attempts: Math.max(task.attempts, u.attempts),
+    }
+    // Terminal here is final: later news from the assignee is only counted (e.g. it finished the
+    // work after we canceled or timed out).
+    if (isTerminal(task.state)) {
+      await c.engine.commit({ task: base, events: [] })
+      return STORED
+    }
+    const parts = encodeParts(u.parts)
+    if (u.kind !== TaskEventKind.TASK_EVENT_KIND_STATUS) {
+      const event: NewEvent = { kind: u.kind, parts, progress: u.progress, note: u.note }
+      await c.engine.commit({ task: base, events: [event] })
+      return STORED
+    }
+    if (u.state !== task.state && !canTransition(task.state, u.state)) {
+      c.logger.warn(
+        { task: task.id, from, state: u.state, current: task.state },
+        'ignored illegal task update',
+      )
+      await c.engine.commit({ task: base, events: [] })
+      return STORED
+    }
+    const error =
+      u.error != null && u.error.reason !== ''
+        ? { reason: u.error.reason, message: u.error.message }
+        : undefined
+    const next: TaskRecord = {
+      ...base,
+      state: u.state,
+      ...(error != null ? { error } : {}),
+      ...(u.state === TaskState.TASK_STATE_COMPLETED ? { output: encodeParts(u.output) } : {}),
+      statusMessage:
+        u.state === TaskState.TASK_STATE_INPUT_REQUIRED || u.state === TaskState.TASK_STATE_AUTH_REQUIRED
+          ? parts
+          : [],
+    }
+    // The assignee's first SUBMITTED repeats what we already know: no event for it.
+    const repeat = u.state === task.state && parts.length === 0 && u.note === ''
+    await c.engine.commit({
+      task: next,
+      events: repeat ? [] : [statusEvent(u.state, { parts, error, note: u.note })],
+    })
+    return STORED
+  }
+
+  /** Loads an assignee task that `from` requested. */
+  async function ownTask(from: string, id: string): Promise<TaskRecord | Outcome> {
+    const task = await c.tasks.get(id)
+    if (task == null || task.role !== 'assignee' || task.requester !== from)
+      return { status: 'rejected', reason: 'TASK_NOT_FOUND', detail: id }
+    return task
+  }
+
+  async function cancel(from: string, m: TaskCancel): Promise<Outcome> {
+    const task = await ownTask(from, m.taskId)
+    if ('status' in task) return task
+    if (isTerminal(task.state)) return DUPLICATE
+    const error = { reason: 'CANCELED', message: m.reason || 'canceled by the requester' }
+    const next: TaskRecord = { ...task, state: TaskState.TASK_STATE_CANCELED, error, lease: undefined }
+    await c.engine.commit({ task: next, events: [statusEvent(TaskState.TASK_STATE_CANCELED, { error })] })
+    return STORED
+  }
+
+  async function input(from: string, m: TaskInput): Promise<Outcome> {
+    const task = await ownTask(from, m.taskId)
+    if ('status' in task) return task
+    // An answer that comes late (the task moved on) is kept out of the log.
+    if (task.state !== TaskState.TASK_STATE_INPUT_REQUIRED) return DUPLICATE
+    const parts = encodeParts(m.input)
+    const events: NewEvent[] = [
+      { kind: TaskEventKind.TASK_EVENT_KIND_INPUT, parts, progress: 0, note: '' },
+      statusEvent(TaskState.TASK_STATE_WORKING),
+    ]
+    await c.engine.commit({
+      task: { ...task, state: TaskState.TASK_STATE_WORKING, statusMessage: [] },
+      events,
+    })
+    return STORED
+  }
+
+  const sink: TaskFrameSink = async (from, frame) => {
+    const id = frame.offer?.taskId ?? frame.update?.taskId ?? frame.cancel?.taskId ?? frame.input?.taskId
+    if (id == null || !TASK_ID.test(id))
+      return { status: 'rejected', reason: 'MALFORMED', detail: 'bad task frame' }
+    // Frames for one task are applied one at a time, in arrival order, with local calls interleaved.
+    return c.engine.lock(id, async () => {
+      if (frame.offer != null) return offer(from, frame.offer)
+      if (frame.update != null) return update(from, frame.update)
+      if (frame.cancel != null) return cancel(from, frame.cancel)
+      return input(from, frame.input as TaskInput)
+    })
+  }
+  return { sink }
+}

@@ -1,0 +1,13 @@
+// Parts are stored as base64 of their protobuf encoding: JSON alone would lose raw bytes.
+
+import { Part } from '../wire/gen/moltmesh/v1/types.ts'
+
+export type { Part }
+
+export function encodeParts(parts: Part[]): string[] {
+  return parts.map((p) => Buffer.from(Part.encode(p).finish()).toString('base64'))
+}
+
+export function decodeParts(stored: string[]): Part[] {
+  return stored.map((s) => Part.decode(Buffer.from(s, 'base64')))
+}

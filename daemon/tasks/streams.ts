@@ -1,0 +1,140 @@
+// Live views of tasks: a task's event stream (snapshot, replay from a cursor, then live, closed at a
+// terminal state), the queue of tasks waiting for workers, and waiting for a task to settle. Each one
+// starts listening before it reads the store, so nothing committed in between is missed.
+
+import { invalidArgument } from '../errors/moltmesh-error.ts'
+import { eventQueue } from '../events/event-queue.ts'
+import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { TaskEventRecord, TaskRecord } from './records.ts'
+import { isTerminal } from './state-machine.ts'
+import { mustGet } from './task-changes.ts'
+import type { TaskEngine } from './task-engine.ts'
+import type { TaskStore } from './task-store.ts'
+
+export interface StreamComponents {
+  engine: TaskEngine
+  tasks: TaskStore
+  /** Skills of the local card, for a worker that subscribes to "every skill". */
+  localSkillIds: () => string[]
+}
+
+export type StreamItem = { task: TaskRecord; event?: TaskEventRecord }
+
+const REPLAY_PAGE = 500
+const DEFAULT_WAIT_MS = 30_000
+const MAX_WAIT_MS = 3600_000
+
+/** States in which a requester has to act or stop waiting. */
+function settled(task: TaskRecord): boolean {
+  return (
+    isTerminal(task.state) ||
+    task.state === TaskState.TASK_STATE_INPUT_REQUIRED ||
+    task.state === TaskState.TASK_STATE_AUTH_REQUIRED
+  )
+}
+
+function waitingForWorker(task: TaskRecord): boolean {
+  return task.role === 'assignee' && task.state === TaskState.TASK_STATE_SUBMITTED && task.lease == null
+}
+
+export function createTaskStreams(c: StreamComponents) {
+  /**
+   * First the current task (no event: sequence 0), then the events after `after`, then live ones;
+   * ends once the task is terminal and its last event was sent.
+   */
+  async function* events(id: string, after: number, signal: AbortSignal): AsyncGenerator<StreamItem> {
+    if (after < 0) throw invalidArgument('INVALID_CURSOR', 'after_sequence must not be negative')
+    const live = eventQueue<StreamItem[]>((push) => {
+      const fn = (task: TaskRecord, evs: TaskEventRecord[]) => push(evs.map((event) => ({ task, event })))
+      c.engine.changes.on(`task:${id}`, fn)
+      return () => c.engine.changes.off(`task:${id}`, fn)
+    }, signal)
+    try {
+      let task = await mustGet(c.tasks, id)
+      yield { task }
+      let last = after
+      while (!signal.aborted) {
+        const page = await c.tasks.events(id, last, REPLAY_PAGE)
+        for (const event of page) {
+          last = event.sequence
+          yield { task, event }
+        }
+        if (page.length < REPLAY_PAGE) break
+      }
+      task = (await c.tasks.get(id)) ?? task
+      if (isTerminal(task.state) && last >= task.lastSequence) return
+      for await (const batch of live) {
+        for (const item of batch) {
+          if (item.event == null || item.event.sequence <= last) continue
+          last = item.event.sequence
+          yield item
+          if (isTerminal(item.task.state) && last >= item.task.lastSequence) return
+        }
+      }
+    } finally {
+      live.close()
+    }
+  }
+
+  /** Tasks waiting for a worker with one of `skills` (empty = every local skill): queued ones first. */
+  async function* waiting(skills: string[], signal: AbortSignal): AsyncGenerator<TaskRecord> {
+    const wanted = () => new Set(skills.length > 0 ? skills : c.localSkillIds())
+    const live = eventQueue<TaskRecord>((push) => {
+      const fn = (task: TaskRecord) => {
+        if (waitingForWorker(task)) push(task)
+      }
+      c.engine.changes.on('task', fn)
+      return () => c.engine.changes.off('task', fn)
+    }, signal)
+    try {
+      const queued = (await c.tasks.open()).filter(waitingForWorker).sort((a, b) => a.order - b.order)
+      const seen = new Map<string, number>()
+      for (const task of queued) {
+        if (!wanted().has(task.skill)) continue
+        seen.set(task.id, task.lastSequence)
+        yield task
+      }
+      for await (const task of live) {
+        // The same change can be both in the replay and live: send each version once.
+        if ((seen.get(task.id) ?? -1) >= task.lastSequence || !wanted().has(task.skill)) continue
+        seen.set(task.id, task.lastSequence)
+        yield task
+      }
+    } finally {
+      live.close()
+    }
+  }
+
+  /** The task once terminal or waiting for the requester, or as it is when `timeoutMs` runs out. */
+  async function wait(
+    id: string,
+    timeoutMs: number,
+    signal: AbortSignal,
+  ): Promise<{ task: TaskRecord; timedOut: boolean }> {
+    if (timeoutMs < 0 || timeoutMs > MAX_WAIT_MS)
+      throw invalidArgument(
+        'INVALID_ARGUMENT',
+        `timeout_ms must be between 0 (default ${DEFAULT_WAIT_MS}) and ${MAX_WAIT_MS}`,
+      )
+    const timeout = AbortSignal.timeout(timeoutMs === 0 ? DEFAULT_WAIT_MS : timeoutMs)
+    const both = AbortSignal.any([signal, timeout])
+    const live = eventQueue<TaskRecord>((push) => {
+      const fn = (task: TaskRecord) => push(task)
+      c.engine.changes.on(`task:${id}`, fn)
+      return () => c.engine.changes.off(`task:${id}`, fn)
+    }, both)
+    try {
+      let task = await mustGet(c.tasks, id)
+      if (settled(task)) return { task, timedOut: false }
+      for await (const next of live) {
+        task = next
+        if (settled(task)) return { task, timedOut: false }
+      }
+      return { task: (await c.tasks.get(id)) ?? task, timedOut: timeout.aborted }
+    } finally {
+      live.close()
+    }
+  }
+
+  return { events, waiting, wait }
+}

@@ -1,0 +1,156 @@
+// Applies task changes: one lock per task, sequence numbers for new events, and one atomic batch
+// with the task, its events and the frames for the counterparty (queued in the messaging outbox,
+// delivered with its retries). Then it tells local listeners (streams, waiters, workers, timers) and
+// the daemon event bus.
+//
+// Who numbers what: each daemon numbers the events of its own copy of a task. The assignee's copy is
+// the source of truth for the work; every assignee event except INPUT (which the requester wrote
+// first) is forwarded to the requester as a TaskUpdate carrying the assignee's sequence, which the
+// requester uses to drop repeats.
+
+import { EventEmitter } from 'node:events'
+import type { EventBus } from '../events/event-bus.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import { signOutbound } from '../messaging/outbound.ts'
+import type { OutboxStore } from '../messaging/outbox-store.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
+import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { decodeParts } from './parts-codec.ts'
+import type { TaskEventRecord, TaskRecord } from './records.ts'
+import { isTerminal, stateName } from './state-machine.ts'
+import type { TaskStore } from './task-store.ts'
+
+export interface EngineComponents {
+  identity: Identity
+  store: Store
+  tasks: TaskStore
+  outbox: OutboxStore
+  /** Starts delivery of queued frames to a peer. */
+  kick: (did: string) => void
+  events: EventBus
+  logger: Logger
+}
+
+export type NewEvent = Omit<TaskEventRecord, 'taskId' | 'sequence' | 'createdAtMs'>
+
+export interface Change {
+  task: TaskRecord
+  isNew?: boolean
+  events: NewEvent[]
+  /** Frames for the counterparty besides the forwarded assignee events. */
+  frames?: TaskFrame[]
+}
+
+/** How long a frame may wait in the outbox after the task's deadline has passed. */
+const FRAME_GRACE_MS = 3600_000
+
+export function createTaskEngine(c: EngineComponents) {
+  const locks = new Map<string, Promise<unknown>>()
+  /** `task:<id>` -> (task, events) after each commit; `task` -> task for any change. */
+  const changes = new EventEmitter()
+  changes.setMaxListeners(0)
+
+  /** Runs `fn` after every earlier call for the same key has finished (per-task serialisation). */
+  function lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    const previous = locks.get(key) ?? Promise.resolve()
+    const next = previous.then(fn, fn)
+    const tail = next.catch(() => undefined)
+    locks.set(key, tail)
+    void tail.then(() => {
+      if (locks.get(key) === tail) locks.delete(key)
+    })
+    return next
+  }
+
+  function counterparty(task: TaskRecord): string {
+    return task.role === 'requester' ? task.assignee : task.requester
+  }
+
+  function updateFrame(task: TaskRecord, e: TaskEventRecord): TaskFrame {
+    const status = e.kind === TaskEventKind.TASK_EVENT_KIND_STATUS
+    return {
+      update: {
+        taskId: task.id,
+        sequence: e.sequence,
+        kind: e.kind,
+        state: e.state ?? 0,
+        parts: decodeParts(e.parts),
+        progress: e.progress,
+        note: e.note,
+        error: e.error != null ? { reason: e.error.reason, message: e.error.message } : undefined,
+        output: status && e.state === TaskState.TASK_STATE_COMPLETED ? decodeParts(task.output) : [],
+        price: task.price,
+        attempts: task.attempts,
+        createdAtMs: e.createdAtMs,
+      },
+    }
+  }
+
+  async function commit(change: Change): Promise<{ task: TaskRecord; events: TaskEventRecord[] }> {
+    const now = Date.now()
+    let sequence = change.task.lastSequence
+    const events: TaskEventRecord[] = change.events.map((e) => ({
+      ...e,
+      taskId: change.task.id,
+      sequence: ++sequence,
+      createdAtMs: now,
+    }))
+    const task: TaskRecord = { ...change.task, lastSequence: sequence, updatedAtMs: now }
+    const ops: StoreOp[] = c.tasks.ops(task, events, change.isNew === true)
+    const frames = [...(change.frames ?? [])]
+    if (task.role === 'assignee')
+      for (const e of events)
+        if (e.kind !== TaskEventKind.TASK_EVENT_KIND_INPUT) frames.push(updateFrame(task, e))
+    const to = counterparty(task)
+    for (const frame of frames) {
+      const body = MessageBody.encode(
+        MessageBody.fromPartial({ task: frame, contextId: task.contextId }),
+      ).finish()
+      const record = await signOutbound(c.identity, {
+        to,
+        body,
+        ttlMs: Math.max(0, task.deadlineMs - now) + FRAME_GRACE_MS,
+        contextId: task.contextId,
+        threadId: '',
+        replyTo: '',
+        idempotencyKey: '',
+        channel: 'task',
+      })
+      ops.push(...c.outbox.prepare(record).ops)
+    }
+    await c.store.commit(ops)
+    if (frames.length > 0) c.kick(to)
+    changes.emit(`task:${task.id}`, task, events)
+    changes.emit('task', task)
+    announce(change, task)
+    return { task, events }
+  }
+
+  function announce(change: Change, task: TaskRecord): void {
+    if (change.isNew) c.events.emit('task.created', { task })
+    const stateChanged =
+      change.isNew || change.events.some((e) => e.kind === TaskEventKind.TASK_EVENT_KIND_STATUS)
+    if (!stateChanged) return
+    if (!change.isNew) c.events.emit('task.updated', { task })
+    if (isTerminal(task.state)) {
+      const type = `task.${stateName(task.state).toLowerCase()}` as
+        | 'task.completed'
+        | 'task.failed'
+        | 'task.canceled'
+        | 'task.rejected'
+      c.events.emit(type, { task })
+      c.logger.debug({ task: task.id, role: task.role, state: stateName(task.state) }, 'task finished')
+    }
+  }
+
+  return {
+    lock,
+    commit,
+    changes,
+  }
+}
+
+export type TaskEngine = ReturnType<typeof createTaskEngine>

@@ -1,0 +1,127 @@
+// The task subsystem: requester and worker sides of the A2A task lifecycle between two daemons. Task
+// frames travel in the messaging layer's signed, durable envelopes; both daemons keep the task and
+// its event log. createTasks(components, options) returns the service plus its lifecycle.
+
+import type { LocalSkill } from '../cards/local-card.ts'
+import type { TasksOptions } from '../config/options.ts'
+import { invalidArgument } from '../errors/moltmesh-error.ts'
+import type { EventBus } from '../events/event-bus.ts'
+import type { Identity } from '../identity/identity.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Messaging } from '../messaging/messaging.ts'
+import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import type { Store } from '../store/store.ts'
+import { createInbound } from './inbound.ts'
+import type { TaskRecord, TaskRole } from './records.ts'
+import { createRequester } from './requester.ts'
+import { createTaskStreams } from './streams.ts'
+import { mustGet } from './task-changes.ts'
+import { createTaskEngine } from './task-engine.ts'
+import { openTaskStore } from './task-store.ts'
+import { createTaskTimers } from './timers.ts'
+import { createWorker } from './worker.ts'
+
+export interface TasksComponents {
+  identity: Identity
+  store: Store
+  messaging: Messaging
+  events: EventBus
+  logger: Logger
+  metrics: Metrics
+  resolveTarget: (value: string) => Promise<string>
+  findAssignee: (capability: string, timeoutMs: number) => Promise<string>
+  localSkills: () => LocalSkill[]
+  /** Largest serialized frame body (the messaging payload limit). */
+  maxFrameBytes: number
+}
+
+export interface ListInput {
+  role?: TaskRole
+  states: number[]
+  peer: string
+  skill: string
+  pageSize: number
+  pageToken: string
+}
+
+export async function createTasks(c: TasksComponents, options: TasksOptions) {
+  const logger = c.logger.child({ component: 'tasks' })
+  const tasks = await openTaskStore(c.store)
+  const engine = createTaskEngine({
+    identity: c.identity,
+    store: c.store,
+    tasks,
+    outbox: c.messaging.outbox,
+    kick: (did) => c.messaging.delivery.kick(did),
+    events: c.events,
+    logger,
+  })
+  const timers = createTaskTimers({ engine, tasks, maxAttempts: options.maxAttempts, logger })
+  engine.changes.on('task', timers.schedule)
+  const requester = createRequester({
+    identity: c.identity,
+    engine,
+    tasks,
+    resolveTarget: c.resolveTarget,
+    findAssignee: c.findAssignee,
+    maxFrameBytes: c.maxFrameBytes,
+    defaultTimeoutMs: options.defaultTimeoutMs,
+  })
+  const worker = createWorker({
+    engine,
+    tasks,
+    defaultLeaseMs: options.defaultLeaseMs,
+    maxAttempts: options.maxAttempts,
+  })
+  const streams = createTaskStreams({ engine, tasks, localSkillIds: () => c.localSkills().map((s) => s.id) })
+  const inbound = createInbound({
+    selfDid: c.identity.did,
+    engine,
+    tasks,
+    localSkill: (id) => c.localSkills().find((s) => s.id === id),
+    logger,
+  })
+  // Every open task has timers (its deadline), so their count is the number of open tasks.
+  c.metrics.gauge('moltmesh_tasks_open', 'Tasks not yet in a terminal state', () => timers.size())
+
+  const service = {
+    ...requester,
+    ...worker,
+    ...streams,
+    get: (id: string): Promise<TaskRecord> => mustGet(tasks, id),
+
+    async list(req: ListInput): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
+      const limit = pageSize(req.pageSize)
+      const peer = req.peer.trim() === '' ? undefined : await c.resolveTarget(req.peer)
+      if (req.skill.length > 256) throw invalidArgument('INVALID_ARGUMENT', 'skill is at most 256 characters')
+      const page = await tasks.list(
+        {
+          role: req.role,
+          states: new Set(req.states),
+          peer,
+          skill: req.skill === '' ? undefined : req.skill,
+        },
+        parseCursor(req.pageToken, 'page_token'),
+        limit,
+      )
+      const last = page.at(-1)
+      return { tasks: page, nextPageToken: page.length === limit && last != null ? String(last.order) : '' }
+    },
+  }
+
+  return {
+    service,
+    async start(): Promise<void> {
+      c.messaging.setTaskSink(inbound.sink)
+      const open = await timers.start()
+      if (open > 0) logger.info({ open }, 'resumed open tasks')
+    },
+    stop(): void {
+      timers.stop()
+    },
+  }
+}
+
+export type Tasks = Awaited<ReturnType<typeof createTasks>>
+export type TasksService = Tasks['service']
