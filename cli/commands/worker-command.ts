@@ -46,6 +46,8 @@ async function runOne(
   const started = Date.now()
   const child: ChildProcess = spawn('sh', ['-c', opts.exec], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    // Its own process group, so a stop reaches the command's children too (e.g. `sleep` under sh).
+    detached: true,
     env: {
       ...process.env,
       MOLTMESH_TASK_ID: task.id,
@@ -56,7 +58,11 @@ async function runOne(
   let stopReason: string | undefined
   const stop = (why: string) => {
     stopReason ??= why
-    child.kill('SIGTERM')
+    try {
+      if (child.pid != null) process.kill(-child.pid, 'SIGTERM')
+    } catch {
+      child.kill('SIGTERM') // already gone, or no group
+    }
   }
   // Renew the lease while the command runs; losing it means someone else may take the task.
   const renew = setInterval(
