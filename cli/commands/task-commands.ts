@@ -16,12 +16,25 @@ type Opts = Record<string, string | boolean | number | undefined>
 
 function inputParts(opts: Opts): Array<DeepPartial<types.Part>> {
   const parts: Array<DeepPartial<types.Part>> = []
-  if (typeof opts.input === 'string') parts.push({ text: opts.input })
+  // `--input '{"prompt": ...}'` is JSON input; anything else is text.
+  if (typeof opts.input === 'string')
+    parts.push(isJson(opts.input) ? { dataJson: opts.input } : { text: opts.input })
   if (typeof opts.data === 'string') parts.push({ dataJson: opts.data })
   // As in the product examples, `--meta '{"prompt": ...}'` alone is also the task's input.
   if (parts.length === 0 && typeof opts.meta === 'string') parts.push({ dataJson: opts.meta })
   if (parts.length === 0) throw new Error('give --input <text>, --data <json> or --meta <json>')
   return parts
+}
+
+function isJson(text: string): boolean {
+  const t = text.trim()
+  if (!t.startsWith('{') && !t.startsWith('[')) return false
+  try {
+    JSON.parse(t)
+    return true
+  } catch {
+    return false
+  }
 }
 
 function metadataOf(meta: unknown): Record<string, string> {
@@ -83,7 +96,7 @@ export function registerTaskCommands(program: Command): void {
     .option('--to <did|name>', 'assignee DID or claimed name')
     .option('--capability <name>', 'pick the best-ranked agent offering this capability instead')
     .option('--skill <id>', 'skill to invoke (default: the capability)')
-    .option('-i, --input <text>', 'text input')
+    .option('-i, --input <json|text>', 'input: JSON (an object or array) or text')
     .option('--data <json>', 'JSON input')
     .option('--meta <json>', 'metadata (JSON object); alone, also the input')
     .option('--timeout <duration>', 'task deadline, e.g. 30s, 10m (default 1 h)', parseDuration)

@@ -89,6 +89,15 @@ export function createTaskEngine(c: EngineComponents) {
     }
   }
 
+  /**
+   * Assignee events the requester needs: not INPUT (the requester wrote it first), and not the
+   * SUBMITTED that accepts an offer (the requester's copy starts there; one frame less per task).
+   */
+  function forwarded(e: TaskEventRecord, isNew: boolean): boolean {
+    if (e.kind === TaskEventKind.TASK_EVENT_KIND_INPUT) return false
+    return !(isNew && e.state === TaskState.TASK_STATE_SUBMITTED)
+  }
+
   async function commit(change: Change): Promise<{ task: TaskRecord; events: TaskEventRecord[] }> {
     const now = Date.now()
     let sequence = change.task.lastSequence
@@ -102,8 +111,7 @@ export function createTaskEngine(c: EngineComponents) {
     const ops: StoreOp[] = c.tasks.ops(task, events, change.isNew === true)
     const frames = [...(change.frames ?? [])]
     if (task.role === 'assignee')
-      for (const e of events)
-        if (e.kind !== TaskEventKind.TASK_EVENT_KIND_INPUT) frames.push(updateFrame(task, e))
+      for (const e of events) if (forwarded(e, change.isNew === true)) frames.push(updateFrame(task, e))
     const to = counterparty(task)
     for (const frame of frames) {
       const body = MessageBody.encode(
