@@ -42,6 +42,34 @@ with moltmesh.connect(seeker) as conn:
 print(json.dumps(out))
 `
 
+// Delegates a task from one daemon and serves it on the other as a Python worker would.
+const TASK_SCRIPT = `
+import json, sys, moltmesh
+from moltmesh.gen import a2a_pb2, types_pb2
+requester, worker, worker_did = sys.argv[1], sys.argv[2], sys.argv[3]
+out = {}
+with moltmesh.connect(worker) as w, moltmesh.connect(requester) as r:
+    w.a2a.PublishAgentCard(a2a_pb2.PublishAgentCardRequest(
+        card=types_pb2.AgentCard(name="py-worker", skills=[types_pb2.Skill(id="py-double")])))
+    task = r.a2a.CreateTask(a2a_pb2.CreateTaskRequest(
+        to=worker_did, skill="py-double", input=[types_pb2.Part(data_json='{"n": 21}')])).task
+    stream = w.a2a.SubscribeTasks(a2a_pb2.SubscribeTasksRequest(skills=["py-double"]), timeout=15)
+    incoming = next(iter(stream)).task
+    stream.cancel()
+    claim = w.a2a.ClaimTask(a2a_pb2.ClaimTaskRequest(id=incoming.id))
+    n = json.loads(incoming.input[0].data_json)["n"]
+    w.a2a.PublishTaskEvent(a2a_pb2.PublishTaskEventRequest(
+        id=incoming.id, lease_token=claim.lease_token, kind=types_pb2.TASK_EVENT_KIND_CHUNK,
+        parts=[types_pb2.Part(text="thinking")]))
+    w.a2a.CompleteTask(a2a_pb2.CompleteTaskRequest(
+        id=incoming.id, lease_token=claim.lease_token, output=[types_pb2.Part(data_json=json.dumps({"n": n * 2}))]))
+    done = r.a2a.WaitTask(a2a_pb2.WaitTaskRequest(id=task.id, timeout_ms=15000)).task
+    out["same"] = incoming.id == task.id
+    out["state"] = types_pb2.TaskState.Name(done.state)
+    out["output"] = json.loads(done.output[0].data_json)
+print(json.dumps(out))
+`
+
 describe('Python stubs against a real daemon', () => {
   const mesh = useMesh()
 
@@ -76,4 +104,15 @@ describe('Python stubs against a real daemon', () => {
       byName: 'py-agent',
     })
   })
+
+  it('delegates a task and serves it as a worker from Python', async () => {
+    const [a, b] = await mesh.spawnMany(2)
+    const res = spawnSync(
+      join(REPO_ROOT, '.venv', 'bin', 'python'),
+      ['-c', TASK_SCRIPT, a!.socket, b!.socket, b!.did],
+      { encoding: 'utf8', timeout: 60_000 },
+    )
+    expect(res.status, res.stderr).toBe(0)
+    expect(JSON.parse(res.stdout)).toEqual({ same: true, state: 'TASK_STATE_COMPLETED', output: { n: 42 } })
+  }, 60_000)
 })
