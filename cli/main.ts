@@ -2,6 +2,7 @@
 
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
+import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
@@ -13,6 +14,7 @@ import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
 import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
+import { registerWebhookCommands } from './commands/webhook-commands.ts'
 import { registerWorkerCommand } from './commands/worker-command.ts'
 
 export function buildProgram(): Command {
@@ -30,10 +32,12 @@ export function buildProgram(): Command {
   registerNameCommands(program)
   registerCardCommands(program)
   registerDiscoveryCommands(program)
+  registerBlobCommands(program)
   registerTaskCommands(program)
   registerWorkerCommand(program)
   registerVersion(program)
   registerWatchEvents(program)
+  registerWebhookCommands(program)
   return program
 }
 

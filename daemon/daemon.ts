@@ -4,6 +4,8 @@
 import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
+import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
+import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
 import { type CardsService, createCardsService } from './cards/cards-service.ts'
@@ -27,17 +29,21 @@ import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
+import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
 import { cardsAdapter } from './rpc/cards-adapter.ts'
 import { diagAdapter } from './rpc/diag-adapter.ts'
-import { eventsAdapter } from './rpc/events-adapter.ts'
+import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
 import { messagingAdapter } from './rpc/messaging-adapter.ts'
 import { namesAdapter } from './rpc/names-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { tasksAdapter } from './rpc/tasks-adapter.ts'
+import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
 import { createTasks, type Tasks } from './tasks/tasks.ts'
+import { VERSION } from './version.ts'
+import { createWebhooks, type Webhooks } from './webhooks/webhooks.ts'
 
 export interface DaemonOptions {
   config: DaemonConfig
@@ -74,7 +80,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let store: Store | undefined
   let rpc: RpcServer | undefined
   let messaging: Messaging | undefined
+  let artifacts: Artifacts | undefined
   let tasks: Tasks | undefined
+  let webhooks: Webhooks | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -172,6 +180,20 @@ export function createDaemon(options: DaemonOptions): Daemon {
       selfDid: identity.did,
       defaultTimeoutMs: config.discovery.findTimeoutMs,
     })
+    artifacts = await createArtifacts(
+      {
+        host,
+        store,
+        logger,
+        metrics,
+        selfDid: identity.did,
+        dataDir: config.dataDir,
+        resolveName,
+        dialTimeoutMs: config.p2p.connections.dialTimeoutMs,
+      },
+      config.artifacts,
+    )
+    await artifacts.start()
     messaging = await createMessaging(
       {
         host,
@@ -219,6 +241,20 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.tasks,
     )
     await tasks.start()
+    const signer = identity
+    webhooks = await createWebhooks(
+      {
+        store,
+        events,
+        logger,
+        metrics,
+        sign: (data) => signer.sign(data),
+        serialize: (e) => DaemonEvent.toJSON(toDaemonEvent(e)),
+        userAgent: `moltmesh/${VERSION}`,
+      },
+      config.webhooks,
+    )
+    await webhooks.start(config.webhooks.endpoints)
 
     const diag = createDiagService({
       host,
@@ -247,6 +283,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
+      ...artifactsAdapter(artifacts.service, identity.did),
       ...tasksAdapter(tasks.service),
       ...cardsAdapter({
         cards,
@@ -258,7 +295,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
     }
     const diagImpl = diagAdapter(diag)
-    const ext = eventsAdapter(events)
+    const ext = { ...eventsAdapter(events), ...webhooksAdapter(webhooks.service) }
     rpc = await startRpcServer({
       socketPath: config.socket,
       tcpListen: config.rpc.tcpListen,
@@ -317,6 +354,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
     metrics.gauge('moltmesh_streams', 'Open libp2p streams', () =>
       node.getConnections().reduce((n, conn) => n + conn.streams.length, 0),
     )
+    metrics.gauge('process_resident_memory_bytes', 'Resident set size of the daemon process', () =>
+      process.memoryUsage.rss(),
+    )
     metrics.gauge(
       'moltmesh_uptime_seconds',
       'Seconds since the daemon started',
@@ -331,8 +371,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
+      await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))
       tasks?.stop()
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
+      await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))
       names?.stop()
       await cards?.stop().catch((err: unknown) => logger.warn({ err }, 'cards stop failed'))
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))

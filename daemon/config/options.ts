@@ -60,6 +60,29 @@ export interface DaemonConfig {
   cards: CardsOptions
   discovery: DiscoveryOptions
   tasks: TasksOptions
+  artifacts: ArtifactsOptions
+  webhooks: WebhooksOptions
+}
+
+export interface ArtifactsOptions {
+  maxBlobBytes: number
+  gcGraceMs: number
+  maxStreamsPerPeer: number
+}
+
+export interface WebhookEndpointConfig {
+  url: string
+  events: string
+  description: string
+  secret: string
+}
+
+export interface WebhooksOptions {
+  timeoutMs: number
+  retryScheduleMs: string
+  maxInFlightPerWebhook: number
+  allowedHosts: string
+  endpoints: WebhookEndpointConfig[]
 }
 
 export interface TasksOptions {

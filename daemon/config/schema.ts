@@ -120,6 +120,24 @@ const SKILL_FIELDS: readonly KeySpec[] = [
   },
 ]
 
+const WEBHOOK_FIELDS: readonly KeySpec[] = [
+  { key: 'url', type: { kind: 'string' }, default: '', required: true, doc: 'Target URL (http or https).' },
+  {
+    key: 'events',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Comma-separated event types or prefixes ("task.*,message.received"); empty = all but peer.* and daemon.*.',
+  },
+  { key: 'description', type: { kind: 'string' }, default: '', doc: 'Free text.' },
+  {
+    key: 'secret',
+    type: { kind: 'string', valid: (v) => v.startsWith('whsec_'), expected: '"whsec_" followed by base64' },
+    default: '',
+    required: true,
+    doc: 'Signing secret ("whsec_" + base64 of 16-64 random bytes), shared with the receiver.',
+  },
+]
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
 export const CONFIG_SCHEMA: readonly KeySpec[] = [
@@ -350,6 +368,58 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 1, max: 100 },
     default: 3,
     doc: 'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
+  },
+  {
+    key: 'webhooks.timeout_ms',
+    type: { kind: 'int', min: 100, max: 120_000 },
+    default: 15_000,
+    doc: 'Time limit of one webhook POST (connect, headers and body).',
+  },
+  {
+    key: 'webhooks.retry_schedule_ms',
+    type: {
+      kind: 'string',
+      valid: (v) => /^\d+(,\d+)*$/.test(v),
+      expected: 'comma-separated delays in milliseconds, e.g. "0,5000,300000"',
+    },
+    default: '0,5000,300000,1800000,7200000,18000000,36000000,36000000',
+    doc: 'Delay before each attempt of a delivery (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), each with ±10% jitter; a longer Retry-After wins. After the last attempt the delivery is dead-lettered.',
+  },
+  {
+    key: 'webhooks.max_in_flight_per_webhook',
+    type: { kind: 'int', min: 1, max: 256 },
+    default: 16,
+    doc: 'Concurrent POSTs (and keep-alive connections) per endpoint.',
+  },
+  {
+    key: 'webhooks.allowed_hosts',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Comma-separated hosts webhooks may target ("example.com", "*.example.com", "127.0.0.1"); empty = any, local backends included.',
+  },
+  {
+    key: 'webhooks.endpoints',
+    type: { kind: 'table-list', fields: WEBHOOK_FIELDS, unique: 'url' },
+    default: [],
+    doc: 'Webhooks declared in the file ([[webhooks.endpoints]]), created at every start.',
+  },
+  {
+    key: 'artifacts.max_blob_bytes',
+    type: { kind: 'int', min: 1, max: 2 ** 50 },
+    default: 1024 ** 3,
+    doc: 'Largest blob stored (uploaded with PutBlob or fetched from a peer), in bytes (default 1 GiB).',
+  },
+  {
+    key: 'artifacts.gc_grace_ms',
+    type: { kind: 'int', min: 0, max: 365 * 24 * 3600 * 1000 },
+    default: 24 * 3600 * 1000,
+    doc: 'How long an uploaded or fetched blob is pinned (default 24 h): CollectBlobs removes a blob only when no task or message references it and this time has passed since it was stored.',
+  },
+  {
+    key: 'artifacts.max_streams_per_peer',
+    type: { kind: 'int', min: 1, max: 64 },
+    default: 4,
+    doc: 'Blob transfers served to one peer at a time; more are answered "busy".',
   },
 ]
 

@@ -2,28 +2,13 @@
 
 import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
-import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
+import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import { newId } from '../messaging/ids.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import type { ServiceImpl } from './service-types.ts'
 import { taskProto } from './tasks-adapter.ts'
-
-const PATTERN = /^[a-z_]+(\.[a-z_]+)*(\.\*)?$|^\*$/
-
-/** "message.received" matches itself; "message.*" matches every message event; "*" everything. */
-export function eventMatcher(patterns: string[]): (type: string) => boolean {
-  for (const p of patterns) {
-    if (!PATTERN.test(p))
-      throw invalidArgument(
-        'INVALID_EVENT_FILTER',
-        `"${p}" is not an event type or prefix (e.g. "message.*")`,
-      )
-  }
-  if (patterns.length === 0 || patterns.includes('*')) return () => true
-  return (type) => patterns.some((p) => (p.endsWith('.*') ? type.startsWith(p.slice(0, -1)) : type === p))
-}
 
 export function toDaemonEvent(e: BusEvent): DaemonEvent {
   const base: DaemonEvent = { id: newId('evt', e.at), type: e.type, createdAtMs: e.at, networkId: '' }

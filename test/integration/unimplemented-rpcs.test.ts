@@ -43,6 +43,10 @@ const IMPLEMENTED = new Set([
   'A2ANode.completeTask',
   'A2ANode.failTask',
   'A2ANode.rejectTask',
+  'A2ANode.putBlob',
+  'A2ANode.getBlob',
+  'A2ANode.statBlob',
+  'A2ANode.collectBlobs',
   'Diag.health',
   'Diag.getInfo',
   'Diag.listPeers',
@@ -52,6 +56,12 @@ const IMPLEMENTED = new Set([
   'Diag.getMetrics',
   'Diag.shutdown',
   'Ext.watchEvents',
+  'Ext.createWebhook',
+  'Ext.listWebhooks',
+  'Ext.deleteWebhook',
+  'Ext.listWebhookDeliveries',
+  'Ext.redeliverWebhook',
+  'Ext.testWebhook',
 ])
 
 const services = { A2ANode: A2ANodeService, Diag: DiagService, Ext: ExtService }

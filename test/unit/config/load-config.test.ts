@@ -78,6 +78,14 @@ describe('defaults', () => {
       cards: { ttlMs: 24 * 3600 * 1000 },
       discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
       tasks: { defaultTimeoutMs: 3600 * 1000, defaultLeaseMs: 60_000, maxAttempts: 3 },
+      artifacts: { maxBlobBytes: 1024 ** 3, gcGraceMs: 24 * 3600 * 1000, maxStreamsPerPeer: 4 },
+      webhooks: {
+        timeoutMs: 15_000,
+        retryScheduleMs: '0,5000,300000,1800000,7200000,18000000,36000000,36000000',
+        maxInFlightPerWebhook: 16,
+        allowedHosts: '',
+        endpoints: [],
+      },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)

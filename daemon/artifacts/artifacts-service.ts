@@ -1,0 +1,229 @@
+// What clients and other subsystems can do with artifacts: store an upload, read a blob (fetching it
+// from a peer first when it is not held here), describe it, collect garbage, and keep blobs alive with
+// references. Blobs fetched from peers are always verified against their CID before anyone reads
+// them, so GetBlob never streams unverified bytes.
+
+import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
+import { isDid } from '../identity/did.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Counter } from '../metrics/metrics.ts'
+import { type NameResolver, resolveAgent } from '../p2p/target.ts'
+import type { Part } from '../wire/gen/moltmesh/v1/types.ts'
+import { artifactPart } from './artifact-part.ts'
+import type { BlobFetcher } from './blob-fetcher.ts'
+import type { BlobFiles } from './blob-files.ts'
+import type { BlobIndex } from './blob-index.ts'
+import type { BlobStore } from './blob-store.ts'
+import { parseBlobCid } from './cid.ts'
+import type { KeyedLock } from './keyed-lock.ts'
+import type { BlobRecord, CollectResult, PutMetadata } from './records.ts'
+
+export interface ArtifactsServiceComponents {
+  store: BlobStore
+  index: BlobIndex
+  files: BlobFiles
+  fetcher: BlobFetcher
+  lock: KeyedLock
+  logger: Logger
+  selfDid: string
+  resolveName: NameResolver
+  collect: (options: { dryRun: boolean }) => Promise<CollectResult>
+  /** Bytes received from clients. */
+  uploaded: Counter
+}
+
+const MAX_NAME_LENGTH = 1024
+const MAX_MEDIA_TYPE_LENGTH = 256
+const MAX_REF_LENGTH = 512
+
+interface Fetch {
+  promise: Promise<BlobRecord>
+  controller: AbortController
+  waiters: number
+}
+
+const notFound = (cid: string, why: string) =>
+  new MoltmeshError('not_found', 'BLOB_NOT_FOUND', `blob ${cid} ${why}`)
+
+export function createArtifactsService(c: ArtifactsServiceComponents) {
+  const fetches = new Map<string, Fetch>()
+
+  /**
+   * Fetches `cid` from the first candidate that has it. One download per CID runs at a time: callers
+   * asking for the same blob share it, and it is cancelled only when all of them have gone.
+   */
+  async function fetchShared(cid: string, candidates: string[], signal?: AbortSignal): Promise<BlobRecord> {
+    let f = fetches.get(cid)
+    while (f?.controller.signal.aborted) {
+      // Everyone left that download and it is winding down: let it flush, then start afresh.
+      await f.promise.catch(() => undefined)
+      f = fetches.get(cid)
+    }
+    if (f == null) {
+      const controller = new AbortController()
+      const promise = tryHolders(cid, candidates, controller.signal).finally(() => fetches.delete(cid))
+      promise.catch(() => undefined)
+      f = { promise, controller, waiters: 0 }
+      fetches.set(cid, f)
+    }
+    const shared = f
+    shared.waiters++
+    let left = false
+    const leave = () => {
+      if (left) return
+      left = true
+      if (--shared.waiters === 0) shared.controller.abort(signal?.reason)
+    }
+    if (signal == null) return shared.promise.finally(leave)
+    signal.throwIfAborted()
+    const aborted = new Promise<never>((_, reject) => {
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
+    })
+    aborted.catch(() => undefined)
+    try {
+      return await Promise.race([shared.promise, aborted])
+    } finally {
+      leave()
+    }
+  }
+
+  async function tryHolders(cid: string, candidates: string[], signal: AbortSignal): Promise<BlobRecord> {
+    const errors: unknown[] = []
+    for (const did of candidates) {
+      signal.throwIfAborted()
+      try {
+        const record = await c.fetcher.fetch(cid, did, signal)
+        await c.index.noteHolder(cid, did)
+        return record
+      } catch (err) {
+        if (signal.aborted) throw err
+        c.logger.debug({ cid, from: did, err: (err as Error).message }, 'fetch from holder failed')
+        errors.push(err)
+      }
+    }
+    // Every holder said "not found": not found. Otherwise the most telling failure (unreachable,
+    // corrupt content, too large) is what the caller needs to hear.
+    throw errors.find((e) => (e as MoltmeshError).reason !== 'BLOB_NOT_FOUND') ?? errors[0]
+  }
+
+  function checkRef(ref: string): void {
+    if (ref === '' || ref.length > MAX_REF_LENGTH)
+      throw invalidArgument('INVALID_ARGUMENT', `a blob reference is 1-${MAX_REF_LENGTH} characters`)
+  }
+
+  /** The local record of `cid`, fetched from `from` or from a known holder when not held here. */
+  async function obtain(cid: string, from: string, signal?: AbortSignal): Promise<BlobRecord> {
+    const local = await c.store.get(cid)
+    if (local != null) return local
+    let candidates: string[]
+    if (from.trim() !== '') {
+      const did = await resolveAgent(from, c.resolveName, { signal })
+      if (did === c.selfDid) throw notFound(cid, 'is not in the local store')
+      candidates = [did]
+    } else {
+      candidates = (await c.index.holders(cid)).filter((d) => d !== c.selfDid)
+      if (candidates.length === 0)
+        throw notFound(cid, 'is not in the local store and no holder is known (give `from`)')
+    }
+    return fetchShared(cid, candidates, signal)
+  }
+
+  return {
+    /** Stores an upload. Chunks are consumed as they come; nothing is buffered beyond one chunk. */
+    async put(
+      meta: PutMetadata,
+      chunks: AsyncIterable<Uint8Array>,
+      signal?: AbortSignal,
+    ): Promise<BlobRecord> {
+      if (meta.name.length > MAX_NAME_LENGTH)
+        throw invalidArgument('INVALID_ARGUMENT', `name is longer than ${MAX_NAME_LENGTH} characters`)
+      if (meta.mediaType.length > MAX_MEDIA_TYPE_LENGTH)
+        throw invalidArgument(
+          'INVALID_ARGUMENT',
+          `media_type is longer than ${MAX_MEDIA_TYPE_LENGTH} characters`,
+        )
+      if (meta.size < 0) throw invalidArgument('INVALID_ARGUMENT', 'size must not be negative')
+      const counted = async function* () {
+        for await (const chunk of chunks) {
+          c.uploaded.inc({}, chunk.length)
+          yield chunk
+        }
+      }
+      return c.store.put(meta, counted(), signal)
+    },
+
+    /**
+     * A blob's record and its content from `offset`. A blob not held here is fetched first (from
+     * `from`, a DID or claimed name, else from known holders) and verified.
+     */
+    async get(
+      cidInput: string,
+      options: { offset: number; from: string },
+      signal?: AbortSignal,
+    ): Promise<{ record: BlobRecord; chunks: AsyncIterable<Uint8Array> }> {
+      const cid = parseBlobCid(cidInput)
+      if (!Number.isSafeInteger(options.offset) || options.offset < 0)
+        throw invalidArgument('INVALID_ARGUMENT', 'offset must be a non-negative integer')
+      const record = await obtain(cid, options.from, signal)
+      if (options.offset > record.size)
+        throw invalidArgument(
+          'INVALID_ARGUMENT',
+          `offset ${options.offset} is past the end (${record.size} bytes)`,
+        )
+      return { record, chunks: c.store.read(cid, options.offset, { signal }) }
+    },
+
+    async stat(cidInput: string): Promise<{ record: BlobRecord; references: string[] }> {
+      const cid = parseBlobCid(cidInput)
+      const record = await c.store.get(cid)
+      if (record == null) throw notFound(cid, 'is not in the local store')
+      return { record, references: await c.index.references(cid) }
+    },
+
+    collect: (options: { dryRun: boolean }) => c.collect(options),
+
+    /** Keeps `cid` from garbage collection until removeReference; the blob need not be held yet. */
+    async addReference(cidInput: string, ref: string): Promise<void> {
+      const cid = parseBlobCid(cidInput)
+      checkRef(ref)
+      await c.lock(cid, () => c.index.addReference(cid, ref))
+    },
+
+    /** Drops a reference; returns whether it existed. */
+    async removeReference(cidInput: string, ref: string): Promise<boolean> {
+      const cid = parseBlobCid(cidInput)
+      checkRef(ref)
+      return c.lock(cid, () => c.index.removeReference(cid, ref))
+    },
+
+    /** Remembers that `did` holds `cid` (e.g. from an artifact reference), for fetches without `from`. */
+    async noteHolder(cidInput: string, did: string): Promise<void> {
+      const cid = parseBlobCid(cidInput)
+      if (!isDid(did)) throw invalidArgument('INVALID_DID', `"${did}" is not an Ed25519 did:key`)
+      if (did !== c.selfDid) await c.index.noteHolder(cid, did)
+    },
+
+    /** Makes `cid` local, fetching it from `did` if needed (verified); returns its record. */
+    async fetchFrom(cidInput: string, did: string, signal?: AbortSignal): Promise<BlobRecord> {
+      const cid = parseBlobCid(cidInput)
+      if (!isDid(did)) throw invalidArgument('INVALID_DID', `"${did}" is not an Ed25519 did:key`)
+      return obtain(cid, did, signal)
+    },
+
+    /** A content part for a stored blob: inline when <= 64 KiB, else a reference naming this daemon. */
+    async artifactPart(cidInput: string): Promise<Part> {
+      const { record } = await this.stat(cidInput)
+      return artifactPart(record, c.selfDid, (cid) => c.files.readAll(cid))
+    },
+
+    /** CIDs being downloaded right now. */
+    fetching: (): ReadonlySet<string> => new Set(fetches.keys()),
+
+    /** Cancels every download (the daemon is stopping); partial files stay for the next start. */
+    abortFetches(): void {
+      for (const f of fetches.values()) f.controller.abort(new Error('the daemon is stopping'))
+    },
+  }
+}
+
+export type ArtifactsService = ReturnType<typeof createArtifactsService>
