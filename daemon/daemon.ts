@@ -41,6 +41,7 @@ import { tasksAdapter } from './rpc/tasks-adapter.ts'
 import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
+import { createTaskArtifacts } from './tasks/task-artifacts.ts'
 import { createTasks, type Tasks } from './tasks/tasks.ts'
 import { VERSION } from './version.ts'
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.ts'
@@ -237,6 +238,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         },
         localSkills: () => cardsImpl.localSkills(),
         maxFrameBytes: config.messaging.maxPayloadBytes,
+        artifacts: createTaskArtifacts(artifacts.service, logger.child({ component: 'tasks' })),
       },
       config.tasks,
     )

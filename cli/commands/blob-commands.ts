@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs'
 import { type FileHandle, open, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { Command } from 'commander'
-import { a2a, types } from '../../clients/ts/index.ts'
+import { a2a, type Client, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { printFields } from '../output/format.ts'
@@ -62,6 +62,25 @@ async function* putRequests(
   for await (const data of source) {
     for (let at = 0; at < data.length; at += CHUNK_BYTES) yield { chunk: data.subarray(at, at + CHUNK_BYTES) }
   }
+}
+
+/** Streams a file (or standard input for "-") into the daemon's blob store. */
+export async function uploadFile(
+  client: Client,
+  file: string,
+  opts: { name?: string; mediaType?: string } = {},
+): Promise<a2a.PutBlobResponse> {
+  const stdin = file === '-'
+  // A regular file's size is declared, so a file that changes during the upload is refused.
+  const size = stdin ? 0 : (await stat(file)).size
+  const source = stdin ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
+  return client.a2a.putBlob(
+    putRequests(source as AsyncIterable<Buffer>, {
+      name: opts.name ?? (stdin ? '' : basename(file)),
+      mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
+      size,
+    }),
+  )
 }
 
 /** Label/value rows of an artifact; the daemon answering always holds the blob it describes. */
@@ -125,17 +144,7 @@ export function registerBlobCommands(program: Command): void {
     .action(
       action(async (file: string, opts: { name?: string; mediaType?: string }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const stdin = file === '-'
-          // A regular file's size is declared, so a file that changes during the upload is refused.
-          const size = stdin ? 0 : (await stat(file)).size
-          const source = stdin ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
-          const res = await client.a2a.putBlob(
-            putRequests(source as AsyncIterable<Buffer>, {
-              name: opts.name ?? (stdin ? '' : basename(file)),
-              mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
-              size,
-            }),
-          )
+          const res = await uploadFile(client, file, opts)
           if (json) return printMessage(a2a.PutBlobResponse, res)
           printFields(artifactRows(res.artifact))
         }),

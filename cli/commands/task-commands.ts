@@ -11,6 +11,7 @@ import { printFields } from '../output/format.ts'
 import { partText } from '../output/message-format.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
+import { uploadFile } from './blob-commands.ts'
 
 type Opts = Record<string, string | boolean | number | undefined>
 
@@ -24,6 +25,10 @@ function inputParts(opts: Opts): Array<DeepPartial<types.Part>> {
   if (parts.length === 0 && typeof opts.meta === 'string') parts.push({ dataJson: opts.meta })
   if (parts.length === 0) throw new Error('give --input <text>, --data <json> or --meta <json>')
   return parts
+}
+
+function hasInput(opts: Opts): boolean {
+  return typeof opts.input === 'string' || typeof opts.data === 'string' || typeof opts.meta === 'string'
 }
 
 function isJson(text: string): boolean {
@@ -99,6 +104,7 @@ export function registerTaskCommands(program: Command): void {
     .option('-i, --input <json|text>', 'input: JSON (an object or array) or text')
     .option('--data <json>', 'JSON input')
     .option('--meta <json>', 'metadata (JSON object); alone, also the input')
+    .option('--file <path...>', 'attach files as artifacts (uploaded first; "@path" works too)')
     .option('--timeout <duration>', 'task deadline, e.g. 30s, 10m (default 1 h)', parseDuration)
     .option('--max-price <credits>', 'highest price accepted')
     .option('--context <id>', 'conversation context id', '')
@@ -109,11 +115,19 @@ export function registerTaskCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           if (opts.to == null && opts.capability == null)
             throw new Error('give --to <did|name> or --capability <name>')
+          const files = (opts.file as unknown as string[] | undefined) ?? []
+          const attachments: Array<DeepPartial<types.Part>> = []
+          for (const file of files) {
+            const { artifact } = await uploadFile(client, file.replace(/^@/, ''))
+            attachments.push({ artifact: { cid: artifact?.cid ?? '' } })
+          }
+          const parts =
+            files.length > 0 && !hasInput(opts) ? attachments : [...inputParts(opts), ...attachments]
           const res = await client.a2a.createTask({
             to: (opts.to as string | undefined) ?? '',
             capability: (opts.capability as string | undefined) ?? '',
             skill: (opts.skill as string | undefined) ?? '',
-            input: inputParts(opts),
+            input: parts,
             metadata: metadataOf(opts.meta),
             timeoutMs: (opts.timeout as number | undefined) ?? 0,
             maxPrice: (opts.maxPrice as string | undefined) ?? '',

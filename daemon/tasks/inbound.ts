@@ -12,6 +12,7 @@ import { encodeParts } from './parts-codec.ts'
 import type { TaskRecord } from './records.ts'
 import { checkOffer } from './skill-check.ts'
 import { canTransition, isTerminal } from './state-machine.ts'
+import type { TaskArtifacts } from './task-artifacts.ts'
 import { statusEvent } from './task-changes.ts'
 import type { NewEvent, TaskEngine } from './task-engine.ts'
 import type { TaskStore } from './task-store.ts'
@@ -22,6 +23,7 @@ export interface InboundComponents {
   tasks: TaskStore
   localSkill: (id: string) => LocalSkill | undefined
   logger: Logger
+  artifacts: TaskArtifacts
 }
 
 type Outcome = Awaited<ReturnType<TaskFrameSink>>
@@ -76,6 +78,7 @@ export function createInbound(c: InboundComponents) {
       remoteSequence: 0,
     }
     if (refusal != null) c.logger.info({ task: task.id, from, reason: refusal.reason }, 'refused task')
+    else await c.artifacts.incoming(o.input, from, `task:${o.taskId}`)
     await c.engine.commit({ task, isNew: true, events: [statusEvent(state, { error })] })
     return STORED
   }
@@ -97,6 +100,7 @@ export function createInbound(c: InboundComponents) {
       await c.engine.commit({ task: base, events: [] })
       return STORED
     }
+    await c.artifacts.incoming([...u.parts, ...u.output], from, `task:${u.taskId}`)
     const parts = encodeParts(u.parts)
     if (u.kind !== TaskEventKind.TASK_EVENT_KIND_STATUS) {
       const event: NewEvent = { kind: u.kind, parts, progress: u.progress, note: u.note }
@@ -157,6 +161,7 @@ export function createInbound(c: InboundComponents) {
     if ('status' in task) return task
     // An answer that comes late (the task moved on) is kept out of the log.
     if (task.state !== TaskState.TASK_STATE_INPUT_REQUIRED) return DUPLICATE
+    await c.artifacts.incoming(m.input, from, `task:${m.taskId}`)
     const parts = encodeParts(m.input)
     const events: NewEvent[] = [
       { kind: TaskEventKind.TASK_EVENT_KIND_INPUT, parts, progress: 0, note: '' },

@@ -10,6 +10,7 @@ import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import { encodeParts, type Part } from './parts-codec.ts'
 import type { TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
+import type { TaskArtifacts } from './task-artifacts.ts'
 import { mustGet, statusEvent, transition } from './task-changes.ts'
 import type { TaskEngine } from './task-engine.ts'
 import type { TaskStore } from './task-store.ts'
@@ -24,6 +25,7 @@ export interface RequesterComponents {
   findAssignee: (capability: string, timeoutMs: number) => Promise<string>
   maxFrameBytes: number
   defaultTimeoutMs: number
+  artifacts: TaskArtifacts
 }
 
 export interface CreateInput {
@@ -85,13 +87,15 @@ export function createRequester(c: RequesterComponents) {
       if (skill === '') throw invalidArgument('INVALID_ARGUMENT', 'skill is required')
       const now = Date.now()
       const deadlineMs = now + (input.timeoutMs > 0 ? input.timeoutMs : c.defaultTimeoutMs)
+      const id = newId('task', now)
+      const parts = await c.artifacts.outgoing(input.input, `task:${id}`)
       const task: TaskRecord = {
-        id: newId('task', now),
+        id,
         role: 'requester',
         requester: c.identity.did,
         assignee,
         skill,
-        input: encodeParts(input.input),
+        input: encodeParts(parts),
         output: [],
         statusMessage: [],
         state: TaskState.TASK_STATE_SUBMITTED,
@@ -111,7 +115,7 @@ export function createRequester(c: RequesterComponents) {
       const offer = {
         taskId: task.id,
         skill,
-        input: input.input,
+        input: parts,
         deadlineMs,
         maxPrice: input.maxPrice,
         metadata: input.metadata,
@@ -157,14 +161,15 @@ export function createRequester(c: RequesterComponents) {
             isTerminal(task.state) ? 'TASK_TERMINAL' : 'INPUT_NOT_REQUIRED',
             `task ${id} is not waiting for input`,
           )
+        const answer = await c.artifacts.outgoing(parts, `task:${id}`)
         const event = {
           kind: TaskEventKind.TASK_EVENT_KIND_INPUT,
-          parts: encodeParts(parts),
+          parts: encodeParts(answer),
           progress: 0,
           note: '',
         }
         return (
-          await c.engine.commit({ task, events: [event], frames: [{ input: { taskId: id, input: parts } }] })
+          await c.engine.commit({ task, events: [event], frames: [{ input: { taskId: id, input: answer } }] })
         ).task
       })
     },

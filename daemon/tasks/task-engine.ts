@@ -9,6 +9,7 @@
 // requester uses to drop repeats.
 
 import { EventEmitter } from 'node:events'
+import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
@@ -32,6 +33,8 @@ export interface EngineComponents {
   kick: (did: string) => void
   events: EventBus
   logger: Logger
+  /** Largest frame body the peer accepts (the messaging payload limit). */
+  maxFrameBytes: number
 }
 
 export type NewEvent = Omit<TaskEventRecord, 'taskId' | 'sequence' | 'createdAtMs'>
@@ -117,6 +120,11 @@ export function createTaskEngine(c: EngineComponents) {
       const body = MessageBody.encode(
         MessageBody.fromPartial({ task: frame, contextId: task.contextId }),
       ).finish()
+      if (body.length > c.maxFrameBytes)
+        throw invalidArgument(
+          'PAYLOAD_TOO_LARGE',
+          `this task update is ${body.length} bytes; the limit is ${c.maxFrameBytes} (send large content as artifacts)`,
+        )
       const record = await signOutbound(c.identity, {
         to,
         body,

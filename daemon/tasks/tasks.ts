@@ -16,6 +16,7 @@ import { createInbound } from './inbound.ts'
 import type { TaskRecord, TaskRole } from './records.ts'
 import { createRequester } from './requester.ts'
 import { createTaskStreams } from './streams.ts'
+import type { TaskArtifacts } from './task-artifacts.ts'
 import { mustGet } from './task-changes.ts'
 import { createTaskEngine } from './task-engine.ts'
 import { openTaskStore } from './task-store.ts'
@@ -34,6 +35,8 @@ export interface TasksComponents {
   localSkills: () => LocalSkill[]
   /** Largest serialized frame body (the messaging payload limit). */
   maxFrameBytes: number
+  /** Artifacts in task content (inline or by reference). */
+  artifacts: TaskArtifacts
 }
 
 export interface ListInput {
@@ -56,6 +59,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     kick: (did) => c.messaging.delivery.kick(did),
     events: c.events,
     logger,
+    maxFrameBytes: c.maxFrameBytes,
   })
   const timers = createTaskTimers({ engine, tasks, maxAttempts: options.maxAttempts, logger })
   engine.changes.on('task', timers.schedule)
@@ -67,12 +71,14 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     findAssignee: c.findAssignee,
     maxFrameBytes: c.maxFrameBytes,
     defaultTimeoutMs: options.defaultTimeoutMs,
+    artifacts: c.artifacts,
   })
   const worker = createWorker({
     engine,
     tasks,
     defaultLeaseMs: options.defaultLeaseMs,
     maxAttempts: options.maxAttempts,
+    artifacts: c.artifacts,
   })
   const streams = createTaskStreams({ engine, tasks, localSkillIds: () => c.localSkills().map((s) => s.id) })
   const inbound = createInbound({
@@ -81,6 +87,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     tasks,
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
+    artifacts: c.artifacts,
   })
   // Every open task has timers (its deadline), so their count is the number of open tasks.
   c.metrics.gauge('moltmesh_tasks_open', 'Tasks not yet in a terminal state', () => timers.size())

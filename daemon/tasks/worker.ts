@@ -9,6 +9,7 @@ import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { encodeParts, type Part } from './parts-codec.ts'
 import type { StoredError, TaskRecord } from './records.ts'
 import { isTerminal, stateName } from './state-machine.ts'
+import type { TaskArtifacts } from './task-artifacts.ts'
 import { mustGet, statusEvent, transition } from './task-changes.ts'
 import type { TaskEngine } from './task-engine.ts'
 import type { TaskStore } from './task-store.ts'
@@ -18,6 +19,7 @@ export interface WorkerComponents {
   tasks: TaskStore
   defaultLeaseMs: number
   maxAttempts: number
+  artifacts: TaskArtifacts
 }
 
 const MAX_LEASE_MS = 3600_000
@@ -98,7 +100,7 @@ export function createWorker(c: WorkerComponents) {
         )
       if (message.length > 0) validateParts(message)
       return leased(id, token, async (task) => {
-        const parts = encodeParts(message)
+        const parts = encodeParts(await c.artifacts.outgoing(message, `task:${id}`))
         if (state === task.state) {
           // A status note without a state change: a STATUS event repeating the state, with the message.
           const next = { ...task, statusMessage: parts }
@@ -137,9 +139,10 @@ export function createWorker(c: WorkerComponents) {
 
     complete(id: string, token: string, output: Part[]): Promise<TaskRecord> {
       if (output.length > 0) validateParts(output)
-      return leased(id, token, (task) =>
-        finish(task, TaskState.TASK_STATE_COMPLETED, { output: encodeParts(output), statusMessage: [] }),
-      )
+      return leased(id, token, async (task) => {
+        const parts = await c.artifacts.outgoing(output, `task:${id}`)
+        return finish(task, TaskState.TASK_STATE_COMPLETED, { output: encodeParts(parts), statusMessage: [] })
+      })
     },
 
     fail(id: string, token: string, error: StoredError): Promise<TaskRecord> {

@@ -2,6 +2,8 @@
 // shell command; `create-task --wait` streams and prints the result; task get/list/events/cancel and
 // wait-task show the same task; a failing command fails the task with its exit code.
 import { spawn } from 'node:child_process'
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -120,6 +122,36 @@ describe('task CLI', () => {
       await sum.stop()
       await broken.stop()
     }
+  }, 60_000)
+
+  it('create-task --file uploads the file and attaches it as an artifact', async () => {
+    const file = join(mesh.root, 'notes.txt')
+    writeFileSync(file, 'attached notes')
+    const res = await a.cli(
+      '--json',
+      'create-task',
+      '--to',
+      b.info!.did,
+      '--skill',
+      'upper',
+      '--input',
+      'see file',
+      '--file',
+      `@${file}`,
+    )
+    expect(res.code, res.stderr).toBe(0)
+    const id = res.json<{ task: { id: string } }>().task.id
+    const onB = await waitFor(async () => {
+      const got = await b.cli('--json', 'task', 'get', id)
+      return got.code === 0
+        ? got.json<{
+            task: { input: Array<{ text?: string; artifact?: { name: string; inlineData: string } }> }
+          }>().task
+        : undefined
+    }, 15_000)
+    expect(onB.input[0]?.text).toBe('see file')
+    expect(onB.input[1]?.artifact?.name).toBe('notes.txt')
+    expect(Buffer.from(onB.input[1]!.artifact!.inlineData, 'base64').toString()).toBe('attached notes')
   }, 60_000)
 
   it('task cancel stops the running command; wait-task reports the end; bad input is a clear error', async () => {

@@ -1,6 +1,7 @@
 // Task delegation between two real daemons, driven through the SDK: streaming, results on both sides,
 // cancel, input round trip, timeout, lease expiry and a second worker, crash of the requester,
 // idempotency, skill checks and reason codes.
+import { randomBytes } from 'node:crypto'
 import { status } from '@grpc/grpc-js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DeepPartial } from '../../clients/ts/deep-partial.ts'
@@ -220,6 +221,64 @@ describe('tasks', () => {
       expect(second.handled).toContain(id)
     } finally {
       await second.stop()
+    }
+  }, 60_000)
+
+  it('result artifacts: small ones inline, large ones by reference and fetched on demand', async () => {
+    const small = randomBytes(10 * 1024)
+    const large = randomBytes(300 * 1024)
+    const put = async (d: DaemonProcess, data: Buffer, name: string) =>
+      (
+        await d.client.a2a.putBlob([
+          { metadata: { name, mediaType: 'application/octet-stream', size: data.length } },
+          { chunk: data },
+        ])
+      ).artifact!
+    const worker = startWorker(b, 'echo', async () => {
+      const s = await put(b, small, 'small.bin')
+      const l = await put(b, large, 'large.bin')
+      return [{ artifact: { cid: s.cid } }, { artifact: { cid: l.cid } }]
+    })
+    try {
+      const input = await put(a, Buffer.from('input document'), 'in.txt')
+      const { task } = await a.client.a2a.createTask({
+        to: b.info!.did,
+        skill: 'echo',
+        input: [{ text: 'see attachment' }, { artifact: { cid: input.cid } }],
+      })
+      const done = await settledOn(a, task!.id)
+      expect(done.state).toBe(TaskState.TASK_STATE_COMPLETED)
+      const [first, second] = done.output.map((p) => p.artifact!)
+      expect(Buffer.from(first!.inlineData)).toEqual(small)
+      expect(second!.inlineData.length).toBe(0)
+      expect([second!.holderDid, second!.size, second!.name]).toEqual([
+        b.info!.did,
+        large.length,
+        'large.bin',
+      ])
+      // The inline one is stored locally; the large one is fetched from the holder on demand.
+      expect((await a.client.a2a.statBlob({ cid: first!.cid })).artifact!.size).toBe(small.length)
+      const chunks: Buffer[] = []
+      for await (const res of a.client.a2a.getBlob({ cid: second!.cid })) chunks.push(Buffer.from(res.chunk))
+      expect(Buffer.concat(chunks)).toEqual(large)
+      // The assignee got the requester's input artifact inline, and both sides keep it referenced.
+      const onB = (await b.client.a2a.getTask({ id: task!.id })).task!
+      expect(Buffer.from(onB.input[1]!.artifact!.inlineData).toString()).toBe('input document')
+      expect((await b.client.a2a.statBlob({ cid: input.cid })).references).toBeGreaterThan(0)
+      expect((await a.client.a2a.statBlob({ cid: second!.cid })).references).toBeGreaterThan(0)
+      // An artifact this daemon does not hold cannot be sent.
+      const elsewhere = await put(b, randomBytes(100), 'only-on-b.bin')
+      expect(
+        await reasonOf(
+          a.client.a2a.createTask({
+            to: b.info!.did,
+            skill: 'echo',
+            input: [{ artifact: { cid: elsewhere.cid } }],
+          }),
+        ),
+      ).toBe('NOT_FOUND:BLOB_NOT_FOUND')
+    } finally {
+      await worker.stop()
     }
   }, 60_000)
 
