@@ -282,6 +282,25 @@ describe('tasks', () => {
     }
   }, 60_000)
 
+  it('delegates by capability (found through discovery) and by claimed name', async () => {
+    const worker = startWorker(b, 'echo', async (ctx) => [{ text: `echo: ${ctx.task.input[0]?.text}` }])
+    try {
+      const byCapability = await a.client.a2a.createTask({ capability: 'echo', input: [{ text: 'cap' }] })
+      expect([byCapability.task!.assignee, byCapability.task!.skill]).toEqual([b.info!.did, 'echo'])
+      expect((await settledOn(a, byCapability.task!.id)).output[0]?.text).toBe('echo: cap')
+      await b.client.a2a.claimName({ name: 'echo-bee' })
+      const byName = await a.client.a2a.createTask({
+        to: 'echo-bee',
+        skill: 'echo',
+        input: [{ text: 'name' }],
+      })
+      expect(byName.task!.assignee).toBe(b.info!.did)
+      expect((await settledOn(a, byName.task!.id)).output[0]?.text).toBe('echo: name')
+    } finally {
+      await worker.stop()
+    }
+  }, 60_000)
+
   it('the same idempotency key gives the same task, even for concurrent calls', async () => {
     const req = {
       to: b.info!.did,
