@@ -29,6 +29,8 @@ export interface DeliveryComponents {
   maxPayloadBytes: number
   retryMaxDelayMs: number
   dialTimeoutMs: number
+  /** Told about task frames the peer refused for good (or that expired undelivered). */
+  taskFrameFailed: (record: OutboxRecord) => void
 }
 
 const ACK_TIMEOUT_MS = 15_000
@@ -144,6 +146,7 @@ export function createDelivery(c: DeliveryComponents) {
           sent.inc({ result: 'expired' })
           c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
           if (expired.channel !== 'task') c.events.emit('message.expired', { message: expired })
+          else c.taskFrameFailed(expired)
         }
         if (live.length === 0) continue
         const outcomes = await attempt(did, w, live)
@@ -181,6 +184,7 @@ export function createDelivery(c: DeliveryComponents) {
             sent.inc({ result: 'rejected' })
             c.logger.warn({ id: done.id, to: did, reason: done.lastError }, 'recipient refused message')
             if (isMessage) c.events.emit('message.failed', { message: done })
+            else c.taskFrameFailed(done)
           }
         }
         if (retry == null) {

@@ -18,6 +18,7 @@ import { createMessagingService } from './messaging-service.ts'
 import { openOutboxStore } from './outbox-store.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { createReceiver, type TaskFrameSink } from './receiver.ts'
+import type { OutboxRecord } from './records.ts'
 
 export interface MessagingSubsystemComponents {
   host: Host
@@ -47,6 +48,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockMs: BLOCK_MS,
   })
   let taskSink: TaskFrameSink | undefined
+  let onTaskFrameFailed: (record: OutboxRecord) => void = () => {}
   const receiver = createReceiver({
     taskSink: () => taskSink,
     did: c.identity.did,
@@ -67,6 +69,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     maxPayloadBytes: options.maxPayloadBytes,
     retryMaxDelayMs: options.retryMaxDelayMs,
     dialTimeoutMs: c.dialTimeoutMs,
+    taskFrameFailed: (record) => onTaskFrameFailed(record),
   })
   const service = createMessagingService({
     identity: c.identity,
@@ -95,6 +98,10 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
     setTaskSink(sink: TaskFrameSink): void {
       taskSink = sink
+    },
+    /** Connects the task subsystem to task frames that could not be delivered. */
+    onTaskFrameFailed(listener: (record: OutboxRecord) => void): void {
+      onTaskFrameFailed = listener
     },
     async start(): Promise<void> {
       await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {

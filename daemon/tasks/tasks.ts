@@ -10,14 +10,19 @@ import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Messaging } from '../messaging/messaging.ts'
 import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
+import type { OutboxRecord } from '../messaging/records.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Store } from '../store/store.ts'
+import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
+import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { createInbound } from './inbound.ts'
 import type { TaskRecord, TaskRole } from './records.ts'
 import { createRequester } from './requester.ts'
+import { isTerminal } from './state-machine.ts'
 import { createTaskStreams } from './streams.ts'
 import type { TaskArtifacts } from './task-artifacts.ts'
-import { mustGet } from './task-changes.ts'
+import { mustGet, transition } from './task-changes.ts'
 import { createTaskEngine } from './task-engine.ts'
 import { openTaskStore } from './task-store.ts'
 import { createTaskTimers } from './timers.ts'
@@ -117,9 +122,43 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     },
   }
 
+  /**
+   * A task frame the peer refused for good (e.g. PAYLOAD_TOO_LARGE under its limits) or that expired:
+   * a refused offer fails the requester's task at once instead of at its deadline; others are logged.
+   */
+  async function undeliverable(record: OutboxRecord): Promise<void> {
+    let frame: TaskFrame | undefined
+    try {
+      frame = MessageBody.decode(Buffer.from(record.body, 'base64')).task
+    } catch {
+      return
+    }
+    const id = frame?.offer?.taskId
+    if (id == null) {
+      logger.warn({ to: record.to, error: record.lastError }, 'task frame could not be delivered')
+      return
+    }
+    await engine
+      .lock(id, async () => {
+        const task = await tasks.get(id)
+        if (task == null || task.role !== 'requester' || isTerminal(task.state)) return
+        const error = {
+          reason: 'UNDELIVERABLE',
+          message: `the assignee did not accept the task: ${record.lastError}`,
+        }
+        logger.warn(
+          { task: id, to: record.to, error: record.lastError },
+          'task offer refused by the assignee',
+        )
+        await engine.commit(transition(task, TaskState.TASK_STATE_FAILED, { error }))
+      })
+      .catch((err: unknown) => logger.error({ err, task: id }, 'cannot fail an undeliverable task'))
+  }
+
   return {
     service,
     async start(): Promise<void> {
+      c.messaging.onTaskFrameFailed((record) => void undeliverable(record))
       c.messaging.setTaskSink(inbound.sink)
       const open = await timers.start()
       if (open > 0) logger.info({ open }, 'resumed open tasks')

@@ -301,6 +301,23 @@ describe('tasks', () => {
     }
   }, 60_000)
 
+  it('an offer the assignee refuses for good fails the task at once (UNDELIVERABLE), not at its deadline', async () => {
+    const small = await mesh.spawn('small-limits', {
+      env: { MOLTMESH_MESSAGING_MAX_PAYLOAD_BYTES: '4096' },
+      bootstrap: [a.info!.tcpAddress],
+    })
+    await a.client.diag.connectPeer({ target: small.info!.tcpAddress })
+    const { task } = await a.client.a2a.createTask({
+      to: small.info!.did,
+      skill: 'echo',
+      input: [{ text: 'x'.repeat(6000) }],
+    })
+    const done = await settledOn(a, task!.id, 15_000)
+    expect([done.state, done.error?.reason]).toEqual([TaskState.TASK_STATE_FAILED, 'UNDELIVERABLE'])
+    expect(done.error?.message).toContain('PAYLOAD_TOO_LARGE')
+    expect(done.updatedAtMs - done.createdAtMs).toBeLessThan(10_000)
+  }, 60_000)
+
   it('the same idempotency key gives the same task, even for concurrent calls', async () => {
     const req = {
       to: b.info!.did,
