@@ -6,9 +6,12 @@ import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerLedgerCommands } from './commands/ledger-commands.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
 import { registerNameCommands } from './commands/name-commands.ts'
+import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
+import { registerPubsubCommands } from './commands/pubsub-commands.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -34,10 +37,13 @@ export function buildProgram(): Command {
   registerDiscoveryCommands(program)
   registerBlobCommands(program)
   registerTaskCommands(program)
+  registerLedgerCommands(program)
   registerWorkerCommand(program)
   registerVersion(program)
   registerWatchEvents(program)
   registerWebhookCommands(program)
+  registerPubsubCommands(program)
+  registerNetworkCommands(program)
   return program
 }
 

@@ -18,24 +18,30 @@ import { createEventBus, type EventBus } from './events/event-bus.ts'
 import { tryDidFromPeerId } from './identity/did.ts'
 import { createIdentity, type Identity } from './identity/identity.ts'
 import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
+import { createLedger, type Ledger } from './ledger/ledger.ts'
 import { createLogger, type Logger } from './log/logger.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
 import { createNameCache } from './names/name-cache.ts'
 import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService, type NamesService } from './names/names-service.ts'
+import { createNetworks, type Networks } from './networks/networks.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
 import { resolveAgent } from './p2p/target.ts'
+import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
 import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
 import { cardsAdapter } from './rpc/cards-adapter.ts'
 import { diagAdapter } from './rpc/diag-adapter.ts'
 import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
+import { ledgerAdapter } from './rpc/ledger-adapter.ts'
 import { messagingAdapter } from './rpc/messaging-adapter.ts'
 import { namesAdapter } from './rpc/names-adapter.ts'
+import { networksAdapter } from './rpc/networks-adapter.ts'
+import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { tasksAdapter } from './rpc/tasks-adapter.ts'
 import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
@@ -83,7 +89,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let messaging: Messaging | undefined
   let artifacts: Artifacts | undefined
   let tasks: Tasks | undefined
+  let ledgerRef: Ledger | undefined
   let webhooks: Webhooks | undefined
+  let pubsub: Pubsub | undefined
+  let networks: Networks | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -210,6 +219,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
     )
     await messaging.start()
     const cardsImpl = cards
+    const ledger = await createLedger(
+      { identity, store, events, logger: logger.child({ component: 'ledger' }) },
+      config.ledger,
+    )
+    ledgerRef = ledger
+    // Cached balances must equal the sum of their entries; a mismatch is reported, not hidden.
+    const ledgerCheck = await ledger.verify()
+    if (!ledgerCheck.ok)
+      logger.error({ problems: ledgerCheck.problems }, 'ledger verification failed at start')
     tasks = await createTasks(
       {
         identity,
@@ -239,6 +257,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         localSkills: () => cardsImpl.localSkills(),
         maxFrameBytes: config.messaging.maxPayloadBytes,
         artifacts: createTaskArtifacts(artifacts.service, logger.child({ component: 'tasks' })),
+        ledger,
       },
       config.tasks,
     )
@@ -257,6 +276,26 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.webhooks,
     )
     await webhooks.start(config.webhooks.endpoints)
+
+    pubsub = createPubsub({ host, events, logger, metrics, selfDid: identity.did }, config.pubsub)
+    networks = await createNetworks(
+      {
+        host,
+        identity,
+        store,
+        messaging,
+        router: pubsub.router,
+        events,
+        logger,
+        metrics,
+        resolveTarget: (value) => resolveAgent(value, resolveName),
+        dialTimeoutMs: config.p2p.connections.dialTimeoutMs,
+        maxPayloadBytes: config.pubsub.maxPayloadBytes,
+        maxEnvelopeBytes: config.messaging.maxPayloadBytes,
+      },
+      config.networks,
+    )
+    await networks.start()
 
     const diag = createDiagService({
       host,
@@ -287,6 +326,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...namesAdapter(names),
       ...artifactsAdapter(artifacts.service, identity.did),
       ...tasksAdapter(tasks.service),
+      ...ledgerAdapter({
+        ledger: ledgerRef as Ledger,
+        tasks: tasks.service,
+        resolveTarget: (value) => resolveAgent(value, resolveName),
+      }),
       ...cardsAdapter({
         cards,
         findAgents,
@@ -297,7 +341,12 @@ export function createDaemon(options: DaemonOptions): Daemon {
       }),
     }
     const diagImpl = diagAdapter(diag)
-    const ext = { ...eventsAdapter(events), ...webhooksAdapter(webhooks.service) }
+    const ext = {
+      ...eventsAdapter(events),
+      ...webhooksAdapter(webhooks.service),
+      ...pubsubAdapter(pubsub.service),
+      ...networksAdapter(networks.service, identity.did),
+    }
     rpc = await startRpcServer({
       socketPath: config.socket,
       tcpListen: config.rpc.tcpListen,
@@ -374,6 +423,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))
+      await networks?.stop().catch((err: unknown) => logger.warn({ err }, 'networks stop failed'))
+      pubsub?.stop()
       tasks?.stop()
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))

@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import { types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { messageLine } from '../output/message-format.ts'
+import { payloadText } from '../output/payload-format.ts'
 import { printMessageLine } from '../output/proto-json.ts'
 
 export function registerWatchEvents(program: Command): void {
@@ -30,7 +31,11 @@ export function registerWatchEvents(program: Command): void {
                 ? messageLine(event.message, event.type === 'message.received' ? 'in' : 'out')
                 : event.peer != null
                   ? `${event.peer.peerId} ${event.peer.did}`
-                  : ''
+                  : event.broadcast != null
+                    ? `${event.broadcast.topic} ${event.broadcast.from} ${payloadText(event.broadcast.payload)}`
+                    : event.member != null
+                      ? `${event.networkId} ${event.member.did}`
+                      : ''
             console.log(`[${time}] ${event.type} ${subject}`.trimEnd())
           }
         }),

@@ -60,8 +60,22 @@ export interface DaemonConfig {
   cards: CardsOptions
   discovery: DiscoveryOptions
   tasks: TasksOptions
+  ledger: LedgerOptions
   artifacts: ArtifactsOptions
   webhooks: WebhooksOptions
+  pubsub: PubsubOptions
+  networks: NetworksOptions
+}
+
+export interface PubsubOptions {
+  maxPayloadBytes: number
+  maxTopics: number
+}
+
+export interface NetworksOptions {
+  historyMaxMessages: number
+  historyMaxAgeMs: number
+  syncIntervalMs: number
 }
 
 export interface ArtifactsOptions {
@@ -83,6 +97,11 @@ export interface WebhooksOptions {
   maxInFlightPerWebhook: number
   allowedHosts: string
   endpoints: WebhookEndpointConfig[]
+}
+
+export interface LedgerOptions {
+  defaultCreditLimit: string
+  quoteTtlMs: number
 }
 
 export interface TasksOptions {

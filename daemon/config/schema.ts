@@ -370,6 +370,22 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
   },
   {
+    key: 'ledger.default_credit_limit',
+    type: {
+      kind: 'string',
+      valid: (v) => /^\d{1,18}(\.\d{1,6})?$/.test(v),
+      expected: 'a non-negative decimal amount of credits, e.g. "100"',
+    },
+    default: '100',
+    doc: 'How far a requester may owe this agent (balance + reserved + price) before priced tasks need a payment authorisation; per-peer overrides with SetCreditLimit.',
+  },
+  {
+    key: 'ledger.quote_ttl_ms',
+    type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
+    default: 600_000,
+    doc: 'How long a payment-required quote can be accepted.',
+  },
+  {
     key: 'webhooks.timeout_ms',
     type: { kind: 'int', min: 100, max: 120_000 },
     default: 15_000,
@@ -420,6 +436,36 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 1, max: 64 },
     default: 4,
     doc: 'Blob transfers served to one peer at a time; more are answered "busy".',
+  },
+  {
+    key: 'pubsub.max_payload_bytes',
+    type: { kind: 'int', min: 1, max: 3 * 1024 * 1024 },
+    default: 1024 * 1024,
+    doc: 'Largest payload of a topic message (Publish) or network broadcast (BroadcastNetwork), sent or received, in bytes.',
+  },
+  {
+    key: 'pubsub.max_topics',
+    type: { kind: 'int', min: 1, max: 1000 },
+    default: 100,
+    doc: 'Public topics the daemon subscribes to at once (topics with at least one SubscribeTopic stream).',
+  },
+  {
+    key: 'networks.history_max_messages',
+    type: { kind: 'int', min: 1, max: 100_000 },
+    default: 1000,
+    doc: 'Broadcasts kept per network for SubscribeNetwork replay and for members that were offline; older ones are dropped.',
+  },
+  {
+    key: 'networks.history_max_age_ms',
+    type: { kind: 'int', min: 60_000, max: 30 * 24 * 3600 * 1000 },
+    default: 24 * 3600 * 1000,
+    doc: 'Broadcasts older than this (default 24 h) leave the history and are not fetched from other members.',
+  },
+  {
+    key: 'networks.sync_interval_ms',
+    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
+    default: 60_000,
+    doc: 'How often the daemon compares membership and history with a connected member of each joined network (besides on every connect and start).',
   },
 ]
 

@@ -3,7 +3,10 @@
 
 import { EventEmitter } from 'node:events'
 import type { InboxRecord, OutboxRecord } from '../messaging/records.ts'
+import type { BroadcastRecord, MemberInfo } from '../networks/records.ts'
+import type { TopicMessageRecord } from '../pubsub/records.ts'
 import type { TaskRecord } from '../tasks/records.ts'
+import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
 
 /** Event payloads by type. Subsystems add their events here as they land. */
 export interface DaemonEvents {
@@ -25,6 +28,18 @@ export interface DaemonEvents {
   'task.failed': { task: TaskRecord }
   'task.canceled': { task: TaskRecord }
   'task.rejected': { task: TaskRecord }
+  /** A message on a topic this daemon is subscribed to (from a peer, or published here). */
+  'topic.message': { message: TopicMessageRecord }
+  /** A broadcast was stored in a network's history (received live, fetched, or sent here). */
+  'network.broadcast': { networkId: string; message: BroadcastRecord }
+  /** The replicated member set of a network gained a member. */
+  'network.member_joined': { networkId: string; member: MemberInfo }
+  /** A member left or was removed. */
+  'network.member_left': { networkId: string; member: MemberInfo }
+  /** A receipt was countersigned (balances moved on both sides). */
+  'ledger.receipt': { receipt: Receipt }
+  /** A settlement was proposed to us, or one of ours / to us was accepted. */
+  'ledger.settlement': { settlement: Settlement }
 }
 
 export type DaemonEventType = keyof DaemonEvents

@@ -145,8 +145,8 @@ export function createDelivery(c: DeliveryComponents) {
           })
           sent.inc({ result: 'expired' })
           c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
-          if (expired.channel !== 'task') c.events.emit('message.expired', { message: expired })
-          else c.taskFrameFailed(expired)
+          if (expired.channel == null) c.events.emit('message.expired', { message: expired })
+          else if (expired.channel === 'task') c.taskFrameFailed(expired)
         }
         if (live.length === 0) continue
         const outcomes = await attempt(did, w, live)
@@ -175,8 +175,8 @@ export function createDelivery(c: DeliveryComponents) {
           }
         }
         for (const done of settled.length > 0 ? await c.outbox.finishMany(settled) : []) {
-          // Task frames are settled silently: the task subsystem reports task events instead.
-          const isMessage = done.channel !== 'task'
+          // Task and network frames are settled silently: their subsystems report events instead.
+          const isMessage = done.channel == null
           if (done.status === 'delivered') {
             sent.inc({ result: 'delivered' })
             if (isMessage) c.events.emit('message.delivered', { message: done })
@@ -184,7 +184,7 @@ export function createDelivery(c: DeliveryComponents) {
             sent.inc({ result: 'rejected' })
             c.logger.warn({ id: done.id, to: did, reason: done.lastError }, 'recipient refused message')
             if (isMessage) c.events.emit('message.failed', { message: done })
-            else c.taskFrameFailed(done)
+            else if (done.channel === 'task') c.taskFrameFailed(done)
           }
         }
         if (retry == null) {

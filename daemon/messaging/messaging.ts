@@ -17,7 +17,7 @@ import { openInboxStore } from './inbox-store.ts'
 import { createMessagingService } from './messaging-service.ts'
 import { openOutboxStore } from './outbox-store.ts'
 import { createRateLimiter } from './rate-limiter.ts'
-import { createReceiver, type TaskFrameSink } from './receiver.ts'
+import { createReceiver, type NetworkFrameSink, type TaskFrameSink } from './receiver.ts'
 import type { OutboxRecord } from './records.ts'
 
 export interface MessagingSubsystemComponents {
@@ -48,9 +48,11 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockMs: BLOCK_MS,
   })
   let taskSink: TaskFrameSink | undefined
+  let networkSink: NetworkFrameSink | undefined
   let onTaskFrameFailed: (record: OutboxRecord) => void = () => {}
   const receiver = createReceiver({
     taskSink: () => taskSink,
+    networkSink: () => networkSink,
     did: c.identity.did,
     inbox,
     events: c.events,
@@ -98,6 +100,10 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
     setTaskSink(sink: TaskFrameSink): void {
       taskSink = sink
+    },
+    /** Connects the network subsystem: invitations arriving in envelopes are handed to `sink`. */
+    setNetworkSink(sink: NetworkFrameSink): void {
+      networkSink = sink
     },
     /** Connects the task subsystem to task frames that could not be delivered. */
     onTaskFrameFailed(listener: (record: OutboxRecord) => void): void {

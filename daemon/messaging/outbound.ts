@@ -15,7 +15,7 @@ export interface OutboundInput {
   threadId: string
   replyTo: string
   idempotencyKey: string
-  channel?: 'task'
+  channel?: 'task' | 'network'
 }
 
 export async function signOutbound(
@@ -24,7 +24,7 @@ export async function signOutbound(
 ): Promise<Omit<OutboxRecord, 'seq'>> {
   const now = Date.now()
   const envelope = await signEnvelope(identity, {
-    id: newId(input.channel === 'task' ? 'tfr' : 'msg', now),
+    id: newId(input.channel === 'task' ? 'tfr' : input.channel === 'network' ? 'nfr' : 'msg', now),
     to: input.to,
     createdAtMs: now,
     expiresAtMs: now + input.ttlMs,

@@ -47,9 +47,8 @@ export async function openOutboxStore(store: Store) {
         { type: 'put', key: `q!${full.to}!${seqKey(seq)}`, value: full.id, sublevel },
         { type: 'put', key: 'meta!seq', value: seq, sublevel },
       ]
-      // Task frames are not messages: they stay out of the GetOutbox listing.
-      if (full.channel !== 'task')
-        ops.push({ type: 'put', key: `o!${seqKey(seq)}`, value: full.id, sublevel })
+      // Task and network frames are not messages: they stay out of the GetOutbox listing.
+      if (full.channel == null) ops.push({ type: 'put', key: `o!${seqKey(seq)}`, value: full.id, sublevel })
       if (full.idempotencyKey !== '')
         ops.push({ type: 'put', key: `k!${full.idempotencyKey}`, value: full.id, sublevel })
       return { full, ops }
@@ -122,7 +121,7 @@ export async function openOutboxStore(store: Store) {
       const out: OutboxRecord[] = []
       for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
         const r = await get(id as string)
-        if (r == null || r.channel === 'task') continue
+        if (r == null || r.channel != null) continue
         if ((filter.status == null || r.status === filter.status) && (!filter.to || r.to === filter.to))
           out.push(r)
         if (out.length >= limit) break

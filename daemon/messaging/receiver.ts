@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import type { NetworkDirect } from '../wire/gen/moltmesh/wire/v1/networks.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import {
   AckStatus,
@@ -30,6 +31,12 @@ export type TaskFrameSink = (
   frame: TaskFrame,
 ) => Promise<{ status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string; detail?: string }>
 
+/** Where network frames (invitations) go: the network subsystem, with the same contract as tasks. */
+export type NetworkFrameSink = (
+  from: string,
+  frame: NetworkDirect,
+) => Promise<{ status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string; detail?: string }>
+
 export interface ReceiverComponents {
   did: string
   inbox: InboxStore
@@ -41,6 +48,8 @@ export interface ReceiverComponents {
   inboxMaxMessages: number
   /** Task frames are handed here; until it is set they are answered RETRY_LATER. */
   taskSink: () => TaskFrameSink | undefined
+  /** Network frames are handed here; until it is set they are answered RETRY_LATER. */
+  networkSink: () => NetworkFrameSink | undefined
 }
 
 /** Envelope overhead on top of the body: ids, DIDs, signature, framing. */
@@ -93,6 +102,7 @@ export function createReceiver(c: ReceiverComponents) {
       return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
     }
     if (body.task != null) return acceptTaskFrame(e, body.task, remoteDid)
+    if (body.network != null) return acceptNetworkFrame(e, body.network, remoteDid)
     if (await c.inbox.isDuplicate(e.from, e.id)) {
       received.inc({ result: 'duplicate' })
       return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
@@ -136,6 +146,23 @@ export function createReceiver(c: ReceiverComponents) {
     const outcome = await sink(remoteDid, frame)
     if (outcome.status === 'rejected') return reject(e.id, outcome.reason, remoteDid, outcome.detail)
     received.inc({ result: outcome.status === 'stored' ? 'task_frame' : 'duplicate' })
+    return {
+      id: e.id,
+      status: outcome.status === 'stored' ? AckStatus.ACK_STATUS_STORED : AckStatus.ACK_STATUS_DUPLICATE,
+    }
+  }
+
+  async function acceptNetworkFrame(
+    e: Envelope,
+    frame: NetworkDirect,
+    remoteDid: string,
+  ): Promise<Partial<DeliveryAck>> {
+    const sink = c.networkSink()
+    if (sink == null)
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
+    const outcome = await sink(remoteDid, frame)
+    if (outcome.status === 'rejected') return reject(e.id, outcome.reason, remoteDid, outcome.detail)
+    received.inc({ result: outcome.status === 'stored' ? 'network_frame' : 'duplicate' })
     return {
       id: e.id,
       status: outcome.status === 'stored' ? AckStatus.ACK_STATUS_STORED : AckStatus.ACK_STATUS_DUPLICATE,

@@ -26,8 +26,8 @@ export interface OutboxRecord extends CommonFields {
   nextAttemptAtMs: number
   lastError: string
   idempotencyKey: string
-  /** 'task' for task frames (not shown as messages); absent for messages. */
-  channel?: 'task'
+  /** 'task' for task frames, 'network' for network invitations (not shown as messages); absent for messages. */
+  channel?: 'task' | 'network'
 }
 
 export interface InboxRecord extends CommonFields {

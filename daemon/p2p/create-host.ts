@@ -74,6 +74,16 @@ export async function createHost(init: HostInit): Promise<Host> {
       globalSignaturePolicy: StrictSign,
       allowPublishToZeroTopicPeers: true,
       emitSelf: false,
+      // Messages from one peer are validated and delivered in the order they were sent, so a
+      // network member's join is applied before the broadcast it sends right after joining.
+      awaitRpcHandler: true,
+      awaitRpcMessageHandler: true,
+      // Copies of a message from other peers are recognised by author and sequence number before its
+      // signature is verified again (only messages that verified are remembered).
+      fastMsgIdFn: (msg) =>
+        msg.from != null && msg.seqno != null
+          ? `${Buffer.from(msg.from).toString('base64')}/${Buffer.from(msg.seqno).toString('base64')}`
+          : '',
     }),
   }
   if (p2p.autonat) services.autonat = autoNAT()

@@ -7,6 +7,8 @@ import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import { newId } from '../messaging/ids.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
+import { broadcastProto, memberProto } from './networks-adapter.ts'
+import { topicMessageProto } from './pubsub-adapter.ts'
 import type { ServiceImpl } from './service-types.ts'
 import { taskProto } from './tasks-adapter.ts'
 
@@ -26,6 +28,21 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
     case 'task.canceled':
     case 'task.rejected':
       return { ...base, task: taskProto((e as BusEvent<'task.created'>).data.task) }
+    case 'ledger.receipt':
+      return { ...base, receipt: (e as BusEvent<'ledger.receipt'>).data.receipt }
+    case 'ledger.settlement':
+      return { ...base, settlement: (e as BusEvent<'ledger.settlement'>).data.settlement }
+    case 'topic.message':
+      return { ...base, broadcast: topicMessageProto((e as BusEvent<'topic.message'>).data.message) }
+    case 'network.broadcast': {
+      const d = (e as BusEvent<'network.broadcast'>).data
+      return { ...base, broadcast: broadcastProto(d.message), networkId: d.networkId }
+    }
+    case 'network.member_joined':
+    case 'network.member_left': {
+      const d = (e as BusEvent<'network.member_joined'>).data
+      return { ...base, member: memberProto(d.member), networkId: d.networkId }
+    }
     case 'peer.connected':
     case 'peer.disconnected': {
       const d = (e as BusEvent<'peer.connected'>).data

@@ -2,7 +2,7 @@
 
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type Task, type TaskEvent, TaskEventKind, TaskRole } from '../../clients/ts/gen/moltmesh/v1/types.ts'
-import { invalidArgument, notImplemented } from '../errors/moltmesh-error.ts'
+import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { decodeParts } from '../tasks/parts-codec.ts'
 import type { TaskEventRecord, TaskRecord } from '../tasks/records.ts'
 import type { StreamItem } from '../tasks/streams.ts'
@@ -24,7 +24,10 @@ export function taskProto(t: TaskRecord): Task {
     maxPrice: t.maxPrice,
     price: t.price,
     statusMessage: decodeParts(t.statusMessage),
-    error: t.error != null ? { reason: t.error.reason, message: t.error.message } : undefined,
+    error:
+      t.error != null
+        ? { reason: t.error.reason, message: t.error.message, quote: t.error.quote }
+        : undefined,
     createdAtMs: t.createdAtMs,
     updatedAtMs: t.updatedAtMs,
     deadlineMs: t.deadlineMs,
@@ -81,8 +84,8 @@ function roleOf(role: TaskRole): TaskRecord['role'] | undefined {
 export function tasksAdapter(tasks: TasksService): ServiceImpl<typeof A2ANodeService> {
   return {
     async createTask(req) {
-      if (req.payment != null)
-        throw notImplemented('payment authorisations (they arrive with the credit ledger)')
+      if (req.payment != null && req.payment.quote == null)
+        throw invalidArgument('PAYMENT_INVALID', 'payment needs the quote from the refusal (error.quote)')
       const { task, existing } = await tasks.create({
         to: req.to,
         capability: req.capability,
@@ -93,6 +96,7 @@ export function tasksAdapter(tasks: TasksService): ServiceImpl<typeof A2ANodeSer
         maxPrice: req.maxPrice,
         metadata: req.metadata,
         contextId: req.contextId,
+        payment: req.payment?.quote,
       })
       return { task: taskProto(task), existing }
     },

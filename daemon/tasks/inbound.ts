@@ -4,12 +4,15 @@
 // is checked against the task's parties, so a peer can only touch tasks it is part of.
 
 import type { LocalSkill } from '../cards/local-card.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { TaskFrameSink } from '../messaging/receiver.ts'
+import type { StoreOp } from '../store/store.ts'
+import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
 import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { encodeParts } from './parts-codec.ts'
-import type { TaskRecord } from './records.ts'
+import type { StoredError, TaskRecord } from './records.ts'
 import { checkOffer } from './skill-check.ts'
 import { canTransition, isTerminal } from './state-machine.ts'
 import type { TaskArtifacts } from './task-artifacts.ts'
@@ -24,6 +27,7 @@ export interface InboundComponents {
   localSkill: (id: string) => LocalSkill | undefined
   logger: Logger
   artifacts: TaskArtifacts
+  ledger: Pick<Ledger, 'parsePrice' | 'admit' | 'countersign' | 'receiptAnswer' | 'settlementFrame'>
 }
 
 type Outcome = Awaited<ReturnType<TaskFrameSink>>
@@ -47,11 +51,22 @@ export function createInbound(c: InboundComponents) {
     const now = Date.now()
     const skill = c.localSkill(o.skill)
     let state: TaskState = TaskState.TASK_STATE_SUBMITTED
-    let error = refusal
+    let error: StoredError | undefined = refusal
+    let ledgerOps: StoreOp[] = []
     if (refusal != null) state = TaskState.TASK_STATE_REJECTED
     else if (o.deadlineMs <= now) {
       state = TaskState.TASK_STATE_FAILED
       error = { reason: 'TIMEOUT', message: 'the task arrived after its deadline' }
+    } else {
+      // A priced skill: reserve the price within the requester's credit limit (atomic with admission).
+      const price = c.ledger.parsePrice(skill?.price ?? '')
+      if (price > 0n) {
+        const admitted = await c.ledger.admit(from, price, o.taskId, o.payment)
+        if ('refusal' in admitted) {
+          state = TaskState.TASK_STATE_REJECTED
+          error = admitted.refusal
+        } else ledgerOps = admitted.ops
+      }
     }
     const task: TaskRecord = {
       id: o.taskId,
@@ -77,9 +92,9 @@ export function createInbound(c: InboundComponents) {
       order: c.tasks.nextOrder(),
       remoteSequence: 0,
     }
-    if (refusal != null) c.logger.info({ task: task.id, from, reason: refusal.reason }, 'refused task')
+    if (error != null) c.logger.info({ task: task.id, from, reason: error.reason }, 'refused task')
     else await c.artifacts.incoming(o.input, from, `task:${o.taskId}`)
-    await c.engine.commit({ task, isNew: true, events: [statusEvent(state, { error })] })
+    await c.engine.commit({ task, isNew: true, events: [statusEvent(state, { error })], extraOps: ledgerOps })
     return STORED
   }
 
@@ -115,9 +130,13 @@ export function createInbound(c: InboundComponents) {
       await c.engine.commit({ task: base, events: [] })
       return STORED
     }
-    const error =
+    const error: StoredError | undefined =
       u.error != null && u.error.reason !== ''
-        ? { reason: u.error.reason, message: u.error.message }
+        ? {
+            reason: u.error.reason,
+            message: u.error.message,
+            ...(u.error.quote != null ? { quote: u.error.quote } : {}),
+          }
         : undefined
     const next: TaskRecord = {
       ...base,
@@ -131,10 +150,19 @@ export function createInbound(c: InboundComponents) {
     }
     // The assignee's first SUBMITTED repeats what we already know: no event for it.
     const repeat = u.state === task.state && parts.length === 0 && u.note === ''
-    await c.engine.commit({
-      task: next,
-      events: repeat ? [] : [statusEvent(u.state, { parts, error, note: u.note })],
-    })
+    const events = repeat ? [] : [statusEvent(u.state, { parts, error, note: u.note })]
+    // A priced result: check the provider's receipt, countersign (or dispute) and answer it.
+    if (u.state === TaskState.TASK_STATE_COMPLETED && u.receipt != null) {
+      const signed = await c.ledger.countersign(task, u.receipt, next.output)
+      await c.engine.commit({
+        task: next,
+        events,
+        extraOps: signed.ops,
+        frames: [{ receipt: signed.receipt }],
+      })
+      return STORED
+    }
+    await c.engine.commit({ task: next, events })
     return STORED
   }
 
@@ -174,8 +202,31 @@ export function createInbound(c: InboundComponents) {
     return STORED
   }
 
+  /** Ledger documents riding on task frames: a receipt answer, a settlement proposal or answer. */
+  async function ledgerFrame(from: string, receipt?: Receipt, settlement?: Settlement): Promise<Outcome> {
+    const result =
+      receipt != null
+        ? await c.ledger.receiptAnswer(from, receipt)
+        : await c.ledger.settlementFrame(from, settlement as Settlement)
+    if (!Array.isArray(result)) return { status: 'rejected', reason: result.reason }
+    if (result.length === 0) return DUPLICATE
+    await c.engine.commitOps(result)
+    return STORED
+  }
+
   const sink: TaskFrameSink = async (from, frame) => {
-    const id = frame.offer?.taskId ?? frame.update?.taskId ?? frame.cancel?.taskId ?? frame.input?.taskId
+    if (frame.settlement != null) {
+      const s = frame.settlement
+      if (!/^stl_[0-9a-z]{26}$/.test(s.id))
+        return { status: 'rejected', reason: 'MALFORMED', detail: 'bad settlement' }
+      return c.engine.lock(s.id, () => ledgerFrame(from, undefined, s))
+    }
+    const id =
+      frame.offer?.taskId ??
+      frame.update?.taskId ??
+      frame.cancel?.taskId ??
+      frame.input?.taskId ??
+      frame.receipt?.taskId
     if (id == null || !TASK_ID.test(id))
       return { status: 'rejected', reason: 'MALFORMED', detail: 'bad task frame' }
     // Frames for one task are applied one at a time, in arrival order, with local calls interleaved.
@@ -183,6 +234,7 @@ export function createInbound(c: InboundComponents) {
       if (frame.offer != null) return offer(from, frame.offer)
       if (frame.update != null) return update(from, frame.update)
       if (frame.cancel != null) return cancel(from, frame.cancel)
+      if (frame.receipt != null) return ledgerFrame(from, frame.receipt)
       return input(from, frame.input as TaskInput)
     })
   }

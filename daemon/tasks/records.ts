@@ -1,7 +1,7 @@
 // What the task subsystem stores. Parts are kept as base64 of their protobuf encoding, so bytes and
 // artifact references survive JSON storage exactly.
 
-import type { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { PaymentQuote, TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 
 export type { TaskEventKind, TaskState }
 
@@ -10,6 +10,8 @@ export type TaskRole = 'requester' | 'assignee'
 export interface StoredError {
   reason: string
   message: string
+  /** With CREDIT_LIMIT_EXCEEDED: the provider's signed payment-required quote. */
+  quote?: PaymentQuote
 }
 
 export interface Lease {

@@ -3,8 +3,10 @@
 
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
 import type { Identity } from '../identity/identity.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 import { newId } from '../messaging/ids.ts'
 import { validateParts } from '../messaging/validate-parts.ts'
+import type { PaymentQuote } from '../wire/gen/moltmesh/v1/types.ts'
 import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import { encodeParts, type Part } from './parts-codec.ts'
@@ -26,6 +28,7 @@ export interface RequesterComponents {
   maxFrameBytes: number
   defaultTimeoutMs: number
   artifacts: TaskArtifacts
+  ledger: Pick<Ledger, 'authorize'>
 }
 
 export interface CreateInput {
@@ -38,6 +41,8 @@ export interface CreateInput {
   maxPrice: string
   metadata: Record<string, string>
   contextId: string
+  /** Accepts this payment-required quote from an earlier refusal (signed here as the requester). */
+  payment?: PaymentQuote
 }
 
 const MAX_TIMEOUT_MS = 30 * 24 * 3600 * 1000
@@ -112,7 +117,9 @@ export function createRequester(c: RequesterComponents) {
         order: c.tasks.nextOrder(),
         remoteSequence: 0,
       }
+      const payment = input.payment != null ? await c.ledger.authorize(input.payment) : undefined
       const offer = {
+        payment,
         taskId: task.id,
         skill,
         input: parts,

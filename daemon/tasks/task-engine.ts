@@ -16,7 +16,7 @@ import type { Logger } from '../log/logger.ts'
 import { signOutbound } from '../messaging/outbound.ts'
 import type { OutboxStore } from '../messaging/outbox-store.ts'
 import type { Store, StoreOp } from '../store/store.ts'
-import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { type Receipt, TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { decodeParts } from './parts-codec.ts'
@@ -35,6 +35,8 @@ export interface EngineComponents {
   logger: Logger
   /** Largest frame body the peer accepts (the messaging payload limit). */
   maxFrameBytes: number
+  /** Ledger writes that follow from a task change (e.g. a released reservation). */
+  ledgerOps: (task: TaskRecord) => StoreOp[]
 }
 
 export type NewEvent = Omit<TaskEventRecord, 'taskId' | 'sequence' | 'createdAtMs'>
@@ -45,8 +47,14 @@ export interface Change {
   events: NewEvent[]
   /** Frames for the counterparty besides the forwarded assignee events. */
   frames?: TaskFrame[]
+  /** Writes of other subsystems (the ledger) that belong to this change. */
+  extraOps?: StoreOp[]
+  /** For a priced COMPLETED: the provider-signed receipt, sent with the COMPLETED update. */
+  receipt?: Receipt
 }
 
+/** Settlement documents wait for the peer as long as messages do by default. */
+const LEDGER_FRAME_TTL_MS = 72 * 3600_000
 /** How long a frame may wait in the outbox after the task's deadline has passed. */
 const FRAME_GRACE_MS = 3600_000
 
@@ -72,7 +80,7 @@ export function createTaskEngine(c: EngineComponents) {
     return task.role === 'requester' ? task.assignee : task.requester
   }
 
-  function updateFrame(task: TaskRecord, e: TaskEventRecord): TaskFrame {
+  function updateFrame(task: TaskRecord, e: TaskEventRecord, receipt?: Receipt): TaskFrame {
     const status = e.kind === TaskEventKind.TASK_EVENT_KIND_STATUS
     return {
       update: {
@@ -83,11 +91,15 @@ export function createTaskEngine(c: EngineComponents) {
         parts: decodeParts(e.parts),
         progress: e.progress,
         note: e.note,
-        error: e.error != null ? { reason: e.error.reason, message: e.error.message } : undefined,
+        error:
+          e.error != null
+            ? { reason: e.error.reason, message: e.error.message, quote: e.error.quote }
+            : undefined,
         output: status && e.state === TaskState.TASK_STATE_COMPLETED ? decodeParts(task.output) : [],
         price: task.price,
         attempts: task.attempts,
         createdAtMs: e.createdAtMs,
+        receipt: status && e.state === TaskState.TASK_STATE_COMPLETED ? receipt : undefined,
       },
     }
   }
@@ -111,10 +123,15 @@ export function createTaskEngine(c: EngineComponents) {
       createdAtMs: now,
     }))
     const task: TaskRecord = { ...change.task, lastSequence: sequence, updatedAtMs: now }
-    const ops: StoreOp[] = c.tasks.ops(task, events, change.isNew === true)
+    const ops: StoreOp[] = [
+      ...c.tasks.ops(task, events, change.isNew === true),
+      ...(change.extraOps ?? []),
+      ...c.ledgerOps(task),
+    ]
     const frames = [...(change.frames ?? [])]
     if (task.role === 'assignee')
-      for (const e of events) if (forwarded(e, change.isNew === true)) frames.push(updateFrame(task, e))
+      for (const e of events)
+        if (forwarded(e, change.isNew === true)) frames.push(updateFrame(task, e, change.receipt))
     const to = counterparty(task)
     for (const frame of frames) {
       const body = MessageBody.encode(
@@ -165,6 +182,24 @@ export function createTaskEngine(c: EngineComponents) {
   return {
     lock,
     commit,
+    /** Writes that belong to no task change (ledger answers), in one batch. */
+    commitOps: (ops: StoreOp[]) => c.store.commit(ops),
+    /** Queues a frame to a peer outside any task (e.g. a settlement), persisted with `ops`. */
+    async send(to: string, frame: TaskFrame, ops: StoreOp[] = []): Promise<void> {
+      const body = MessageBody.encode(MessageBody.fromPartial({ task: frame })).finish()
+      const record = await signOutbound(c.identity, {
+        to,
+        body,
+        ttlMs: LEDGER_FRAME_TTL_MS,
+        contextId: '',
+        threadId: '',
+        replyTo: '',
+        idempotencyKey: '',
+        channel: 'task',
+      })
+      await c.store.commit([...ops, ...c.outbox.prepare(record).ops])
+      c.kick(to)
+    },
     changes,
   }
 }

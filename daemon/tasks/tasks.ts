@@ -7,6 +7,7 @@ import type { TasksOptions } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Identity } from '../identity/identity.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Messaging } from '../messaging/messaging.ts'
 import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
@@ -42,6 +43,8 @@ export interface TasksComponents {
   maxFrameBytes: number
   /** Artifacts in task content (inline or by reference). */
   artifacts: TaskArtifacts
+  /** Credit ledger: admission of priced tasks, receipts, settlements. */
+  ledger: Ledger
 }
 
 export interface ListInput {
@@ -65,6 +68,11 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     events: c.events,
     logger,
     maxFrameBytes: c.maxFrameBytes,
+    // A provider's task that ends other than COMPLETED gives its reservation back.
+    ledgerOps: (task) =>
+      task.role === 'assignee' && isTerminal(task.state) && task.state !== TaskState.TASK_STATE_COMPLETED
+        ? c.ledger.release(task.id, task.state === TaskState.TASK_STATE_FAILED)
+        : [],
   })
   const timers = createTaskTimers({ engine, tasks, maxAttempts: options.maxAttempts, logger })
   engine.changes.on('task', timers.schedule)
@@ -77,6 +85,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     maxFrameBytes: c.maxFrameBytes,
     defaultTimeoutMs: options.defaultTimeoutMs,
     artifacts: c.artifacts,
+    ledger: c.ledger,
   })
   const worker = createWorker({
     engine,
@@ -84,6 +93,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     defaultLeaseMs: options.defaultLeaseMs,
     maxAttempts: options.maxAttempts,
     artifacts: c.artifacts,
+    ledger: c.ledger,
   })
   const streams = createTaskStreams({ engine, tasks, localSkillIds: () => c.localSkills().map((s) => s.id) })
   const inbound = createInbound({
@@ -93,6 +103,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
     artifacts: c.artifacts,
+    ledger: c.ledger,
   })
   // Every open task has timers (its deadline), so their count is the number of open tasks.
   c.metrics.gauge('moltmesh_tasks_open', 'Tasks not yet in a terminal state', () => timers.size())
@@ -102,6 +113,22 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     ...worker,
     ...streams,
     get: (id: string): Promise<TaskRecord> => mustGet(tasks, id),
+
+    /** Proposes a settlement (we paid `peer`); stored and sent in one write. */
+    async proposeSettlement(peer: string, amount: string, reference: string) {
+      const { settlement, ops } = await c.ledger.propose(peer, amount, reference)
+      await engine.send(peer, { settlement }, ops)
+      return settlement
+    },
+
+    /** Countersigns or rejects a settlement proposed to us; the answer goes back to the proposer. */
+    respondSettlement(id: string, accept: boolean) {
+      return engine.lock(id, async () => {
+        const { settlement, ops } = await c.ledger.respond(id, accept)
+        await engine.send(settlement.proposer, { settlement }, ops)
+        return settlement
+      })
+    },
 
     async list(req: ListInput): Promise<{ tasks: TaskRecord[]; nextPageToken: string }> {
       const limit = pageSize(req.pageSize)

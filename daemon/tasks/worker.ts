@@ -4,6 +4,7 @@
 
 import { randomBytes } from 'node:crypto'
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
+import type { Ledger } from '../ledger/ledger.ts'
 import { validateParts } from '../messaging/validate-parts.ts'
 import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { encodeParts, type Part } from './parts-codec.ts'
@@ -20,6 +21,7 @@ export interface WorkerComponents {
   defaultLeaseMs: number
   maxAttempts: number
   artifacts: TaskArtifacts
+  ledger: Pick<Ledger, 'hasReservation' | 'issueReceipt' | 'parsePrice'>
 }
 
 const MAX_LEASE_MS = 3600_000
@@ -140,8 +142,16 @@ export function createWorker(c: WorkerComponents) {
     complete(id: string, token: string, output: Part[]): Promise<TaskRecord> {
       if (output.length > 0) validateParts(output)
       return leased(id, token, async (task) => {
-        const parts = await c.artifacts.outgoing(output, `task:${id}`)
-        return finish(task, TaskState.TASK_STATE_COMPLETED, { output: encodeParts(parts), statusMessage: [] })
+        const parts = encodeParts(await c.artifacts.outgoing(output, `task:${id}`))
+        const change = transition(task, TaskState.TASK_STATE_COMPLETED, {
+          output: parts,
+          statusMessage: [],
+          lease: undefined,
+        })
+        // A priced task: the provider signs a receipt that travels with the COMPLETED update.
+        if (!c.ledger.hasReservation(id)) return (await c.engine.commit(change)).task
+        const { receipt, ops } = await c.ledger.issueReceipt(change.task, c.ledger.parsePrice(task.price))
+        return (await c.engine.commit({ ...change, extraOps: ops, receipt })).task
       })
     },
 

@@ -57,7 +57,8 @@ describe('moltmesh --help', () => {
       }),
     )
     expect(checked).toEqual(expect.arrayContaining(CORE_COMMANDS))
-  })
+    // One CLI process per command and subcommand (about 80): seconds of CPU on a 2-core machine.
+  }, 120_000)
 
   it('start --help shows every start flag', () => {
     const out = run('start', '--help').stdout

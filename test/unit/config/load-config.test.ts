@@ -78,6 +78,7 @@ describe('defaults', () => {
       cards: { ttlMs: 24 * 3600 * 1000 },
       discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
       tasks: { defaultTimeoutMs: 3600 * 1000, defaultLeaseMs: 60_000, maxAttempts: 3 },
+      ledger: { defaultCreditLimit: '100', quoteTtlMs: 600_000 },
       artifacts: { maxBlobBytes: 1024 ** 3, gcGraceMs: 24 * 3600 * 1000, maxStreamsPerPeer: 4 },
       webhooks: {
         timeoutMs: 15_000,
@@ -86,6 +87,8 @@ describe('defaults', () => {
         allowedHosts: '',
         endpoints: [],
       },
+      pubsub: { maxPayloadBytes: 1024 * 1024, maxTopics: 100 },
+      networks: { historyMaxMessages: 1000, historyMaxAgeMs: 24 * 3600 * 1000, syncIntervalMs: 60_000 },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)

@@ -452,20 +452,22 @@ class NetworkMember(_message.Message):
     def __init__(self, did: _Optional[str] = ..., role: _Optional[str] = ..., joined_at_ms: _Optional[int] = ..., name: _Optional[str] = ...) -> None: ...
 
 class NetworkInvitation(_message.Message):
-    __slots__ = ("network_id", "network_name", "invitee", "inviter", "expires_at_ms", "signature")
+    __slots__ = ("network_id", "network_name", "invitee", "inviter", "expires_at_ms", "signature", "issued_at_ms")
     NETWORK_ID_FIELD_NUMBER: _ClassVar[int]
     NETWORK_NAME_FIELD_NUMBER: _ClassVar[int]
     INVITEE_FIELD_NUMBER: _ClassVar[int]
     INVITER_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
     SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    ISSUED_AT_MS_FIELD_NUMBER: _ClassVar[int]
     network_id: str
     network_name: str
     invitee: str
     inviter: str
     expires_at_ms: int
     signature: str
-    def __init__(self, network_id: _Optional[str] = ..., network_name: _Optional[str] = ..., invitee: _Optional[str] = ..., inviter: _Optional[str] = ..., expires_at_ms: _Optional[int] = ..., signature: _Optional[str] = ...) -> None: ...
+    issued_at_ms: int
+    def __init__(self, network_id: _Optional[str] = ..., network_name: _Optional[str] = ..., invitee: _Optional[str] = ..., inviter: _Optional[str] = ..., expires_at_ms: _Optional[int] = ..., signature: _Optional[str] = ..., issued_at_ms: _Optional[int] = ...) -> None: ...
 
 class BroadcastMessage(_message.Message):
     __slots__ = ("id", "topic", "payload", "sent_at_ms", "cursor")

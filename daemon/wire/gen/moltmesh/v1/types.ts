@@ -840,8 +840,10 @@ export interface NetworkInvitation {
   inviter: string;
   /** When the invitation stops being valid. */
   expiresAtMs: number;
-  /** Inviter's signature. */
+  /** Inviter's signature (base64url Ed25519 over the JCS form of the other fields). */
   signature: string;
+  /** When the invitation was issued; a member removed after this time cannot use it to rejoin. */
+  issuedAtMs: number;
 }
 
 /** A broadcast to a network or a message on a pub/sub topic. */
@@ -4615,7 +4617,7 @@ export const NetworkMember: MessageFns<NetworkMember> = {
 };
 
 function createBaseNetworkInvitation(): NetworkInvitation {
-  return { networkId: "", networkName: "", invitee: "", inviter: "", expiresAtMs: 0, signature: "" };
+  return { networkId: "", networkName: "", invitee: "", inviter: "", expiresAtMs: 0, signature: "", issuedAtMs: 0 };
 }
 
 export const NetworkInvitation: MessageFns<NetworkInvitation> = {
@@ -4637,6 +4639,9 @@ export const NetworkInvitation: MessageFns<NetworkInvitation> = {
     }
     if (message.signature !== "") {
       writer.uint32(50).string(message.signature);
+    }
+    if (message.issuedAtMs !== 0) {
+      writer.uint32(56).int64(message.issuedAtMs);
     }
     return writer;
   },
@@ -4702,6 +4707,14 @@ export const NetworkInvitation: MessageFns<NetworkInvitation> = {
             message.signature = reader.string();
             continue;
           }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.issuedAtMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -4734,6 +4747,11 @@ export const NetworkInvitation: MessageFns<NetworkInvitation> = {
         ? globalThis.Number(object.expires_at_ms)
         : 0,
       signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+      issuedAtMs: isSet(object.issuedAtMs)
+        ? globalThis.Number(object.issuedAtMs)
+        : isSet(object.issued_at_ms)
+        ? globalThis.Number(object.issued_at_ms)
+        : 0,
     };
   },
 
@@ -4757,6 +4775,9 @@ export const NetworkInvitation: MessageFns<NetworkInvitation> = {
     if (message.signature !== "") {
       obj.signature = message.signature;
     }
+    if (message.issuedAtMs !== 0) {
+      obj.issuedAtMs = Math.round(message.issuedAtMs);
+    }
     return obj;
   },
 
@@ -4771,6 +4792,7 @@ export const NetworkInvitation: MessageFns<NetworkInvitation> = {
     message.inviter = object.inviter ?? "";
     message.expiresAtMs = object.expiresAtMs ?? 0;
     message.signature = object.signature ?? "";
+    message.issuedAtMs = object.issuedAtMs ?? 0;
     return message;
   },
 };

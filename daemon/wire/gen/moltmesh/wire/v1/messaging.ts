@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { Part } from "../../v1/types.ts";
+import { NetworkDirect } from "./networks.ts";
 import { TaskFrame } from "./tasks.ts";
 
 /**
@@ -95,7 +96,11 @@ export interface MessageBody {
   /** Id of the message answered. */
   replyTo: string;
   /** Set for task traffic: the frame goes to the task subsystem, never to the inbox. */
-  task?: TaskFrame | undefined;
+  task?:
+    | TaskFrame
+    | undefined;
+  /** Set for network traffic (invitations): goes to the network subsystem, never to the inbox. */
+  network?: NetworkDirect | undefined;
 }
 
 /** A signed message envelope. */
@@ -142,7 +147,7 @@ export interface MessagingFrame {
 }
 
 function createBaseMessageBody(): MessageBody {
-  return { parts: [], contextId: "", threadId: "", replyTo: "", task: undefined };
+  return { parts: [], contextId: "", threadId: "", replyTo: "", task: undefined, network: undefined };
 }
 
 export const MessageBody: MessageFns<MessageBody> = {
@@ -161,6 +166,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     }
     if (message.task !== undefined) {
       TaskFrame.encode(message.task, writer.uint32(42).fork()).join();
+    }
+    if (message.network !== undefined) {
+      NetworkDirect.encode(message.network, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -218,6 +226,14 @@ export const MessageBody: MessageFns<MessageBody> = {
             message.task = TaskFrame.decode(reader, reader.uint32());
             continue;
           }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.network = NetworkDirect.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -249,6 +265,7 @@ export const MessageBody: MessageFns<MessageBody> = {
         ? globalThis.String(object.reply_to)
         : "",
       task: isSet(object.task) ? TaskFrame.fromJSON(object.task) : undefined,
+      network: isSet(object.network) ? NetworkDirect.fromJSON(object.network) : undefined,
     };
   },
 
@@ -269,6 +286,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     if (message.task !== undefined) {
       obj.task = TaskFrame.toJSON(message.task);
     }
+    if (message.network !== undefined) {
+      obj.network = NetworkDirect.toJSON(message.network);
+    }
     return obj;
   },
 
@@ -282,6 +302,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     message.threadId = object.threadId ?? "";
     message.replyTo = object.replyTo ?? "";
     message.task = (object.task !== undefined && object.task !== null) ? TaskFrame.fromPartial(object.task) : undefined;
+    message.network = (object.network !== undefined && object.network !== null)
+      ? NetworkDirect.fromPartial(object.network)
+      : undefined;
     return message;
   },
 };

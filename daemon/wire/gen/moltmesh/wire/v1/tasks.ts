@@ -8,6 +8,9 @@
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import {
   Part,
+  PaymentAuthorization,
+  Receipt,
+  Settlement,
   TaskError,
   TaskEventKind,
   taskEventKindFromJSON,
@@ -18,7 +21,7 @@ import {
 } from "../../v1/types.ts";
 
 /**
- * Daemon-to-daemon task frames. They travel inside signed messaging envelopes (MessageBody.task) on
+ * Daemon-to-daemon task and ledger frames. They travel inside signed messaging envelopes (MessageBody.task) on
  * /moltmesh/msg/1.0.0, so they share its durable outbox, retries, per-peer order, back-pressure and
  * sender authentication, and are persisted on both sides before they are acknowledged. They never
  * reach the application inbox.
@@ -42,6 +45,8 @@ export interface TaskOffer {
   contextId: string;
   /** Creation time at the requester (Unix ms). */
   createdAtMs: number;
+  /** Accepts a payment-required quote the assignee gave for an earlier offer (signed by the requester). */
+  payment?: PaymentAuthorization | undefined;
 }
 
 export interface TaskOffer_MetadataEntry {
@@ -77,6 +82,8 @@ export interface TaskUpdate {
   attempts: number;
   /** When it happened at the assignee (Unix ms). */
   createdAtMs: number;
+  /** For COMPLETED events of priced tasks: the provider-signed receipt to countersign. */
+  receipt?: Receipt | undefined;
 }
 
 /** Cancel a task, requester -> assignee. */
@@ -110,11 +117,29 @@ export interface TaskFrame {
     | TaskCancel
     | undefined;
   /** An answer to a question. */
-  input?: TaskInput | undefined;
+  input?:
+    | TaskInput
+    | undefined;
+  /** Requester -> provider: the receipt countersigned (status "settled") or refused ("disputed"). */
+  receipt?:
+    | Receipt
+    | undefined;
+  /** A settlement proposal or its answer (either direction). */
+  settlement?: Settlement | undefined;
 }
 
 function createBaseTaskOffer(): TaskOffer {
-  return { taskId: "", skill: "", input: [], deadlineMs: 0, maxPrice: "", metadata: {}, contextId: "", createdAtMs: 0 };
+  return {
+    taskId: "",
+    skill: "",
+    input: [],
+    deadlineMs: 0,
+    maxPrice: "",
+    metadata: {},
+    contextId: "",
+    createdAtMs: 0,
+    payment: undefined,
+  };
 }
 
 export const TaskOffer: MessageFns<TaskOffer> = {
@@ -142,6 +167,9 @@ export const TaskOffer: MessageFns<TaskOffer> = {
     }
     if (message.createdAtMs !== 0) {
       writer.uint32(64).int64(message.createdAtMs);
+    }
+    if (message.payment !== undefined) {
+      PaymentAuthorization.encode(message.payment, writer.uint32(74).fork()).join();
     }
     return writer;
   },
@@ -226,6 +254,14 @@ export const TaskOffer: MessageFns<TaskOffer> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.payment = PaymentAuthorization.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -281,6 +317,7 @@ export const TaskOffer: MessageFns<TaskOffer> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      payment: isSet(object.payment) ? PaymentAuthorization.fromJSON(object.payment) : undefined,
     };
   },
 
@@ -316,6 +353,9 @@ export const TaskOffer: MessageFns<TaskOffer> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.payment !== undefined) {
+      obj.payment = PaymentAuthorization.toJSON(message.payment);
+    }
     return obj;
   },
 
@@ -340,6 +380,9 @@ export const TaskOffer: MessageFns<TaskOffer> = {
     );
     message.contextId = object.contextId ?? "";
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.payment = (object.payment !== undefined && object.payment !== null)
+      ? PaymentAuthorization.fromPartial(object.payment)
+      : undefined;
     return message;
   },
 };
@@ -443,6 +486,7 @@ function createBaseTaskUpdate(): TaskUpdate {
     price: "",
     attempts: 0,
     createdAtMs: 0,
+    receipt: undefined,
   };
 }
 
@@ -483,6 +527,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     }
     if (message.createdAtMs !== 0) {
       writer.uint32(96).int64(message.createdAtMs);
+    }
+    if (message.receipt !== undefined) {
+      Receipt.encode(message.receipt, writer.uint32(106).fork()).join();
     }
     return writer;
   },
@@ -596,6 +643,14 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
             message.createdAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 13: {
+            if (tag !== 106) {
+              break;
+            }
+
+            message.receipt = Receipt.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -630,6 +685,7 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
         : isSet(object.created_at_ms)
         ? globalThis.Number(object.created_at_ms)
         : 0,
+      receipt: isSet(object.receipt) ? Receipt.fromJSON(object.receipt) : undefined,
     };
   },
 
@@ -671,6 +727,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     if (message.createdAtMs !== 0) {
       obj.createdAtMs = Math.round(message.createdAtMs);
     }
+    if (message.receipt !== undefined) {
+      obj.receipt = Receipt.toJSON(message.receipt);
+    }
     return obj;
   },
 
@@ -693,6 +752,9 @@ export const TaskUpdate: MessageFns<TaskUpdate> = {
     message.price = object.price ?? "";
     message.attempts = object.attempts ?? 0;
     message.createdAtMs = object.createdAtMs ?? 0;
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? Receipt.fromPartial(object.receipt)
+      : undefined;
     return message;
   },
 };
@@ -876,7 +938,14 @@ export const TaskInput: MessageFns<TaskInput> = {
 };
 
 function createBaseTaskFrame(): TaskFrame {
-  return { offer: undefined, update: undefined, cancel: undefined, input: undefined };
+  return {
+    offer: undefined,
+    update: undefined,
+    cancel: undefined,
+    input: undefined,
+    receipt: undefined,
+    settlement: undefined,
+  };
 }
 
 export const TaskFrame: MessageFns<TaskFrame> = {
@@ -892,6 +961,12 @@ export const TaskFrame: MessageFns<TaskFrame> = {
     }
     if (message.input !== undefined) {
       TaskInput.encode(message.input, writer.uint32(34).fork()).join();
+    }
+    if (message.receipt !== undefined) {
+      Receipt.encode(message.receipt, writer.uint32(42).fork()).join();
+    }
+    if (message.settlement !== undefined) {
+      Settlement.encode(message.settlement, writer.uint32(50).fork()).join();
     }
     return writer;
   },
@@ -941,6 +1016,22 @@ export const TaskFrame: MessageFns<TaskFrame> = {
             message.input = TaskInput.decode(reader, reader.uint32());
             continue;
           }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.receipt = Receipt.decode(reader, reader.uint32());
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.settlement = Settlement.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -959,6 +1050,8 @@ export const TaskFrame: MessageFns<TaskFrame> = {
       update: isSet(object.update) ? TaskUpdate.fromJSON(object.update) : undefined,
       cancel: isSet(object.cancel) ? TaskCancel.fromJSON(object.cancel) : undefined,
       input: isSet(object.input) ? TaskInput.fromJSON(object.input) : undefined,
+      receipt: isSet(object.receipt) ? Receipt.fromJSON(object.receipt) : undefined,
+      settlement: isSet(object.settlement) ? Settlement.fromJSON(object.settlement) : undefined,
     };
   },
 
@@ -975,6 +1068,12 @@ export const TaskFrame: MessageFns<TaskFrame> = {
     }
     if (message.input !== undefined) {
       obj.input = TaskInput.toJSON(message.input);
+    }
+    if (message.receipt !== undefined) {
+      obj.receipt = Receipt.toJSON(message.receipt);
+    }
+    if (message.settlement !== undefined) {
+      obj.settlement = Settlement.toJSON(message.settlement);
     }
     return obj;
   },
@@ -995,6 +1094,12 @@ export const TaskFrame: MessageFns<TaskFrame> = {
       : undefined;
     message.input = (object.input !== undefined && object.input !== null)
       ? TaskInput.fromPartial(object.input)
+      : undefined;
+    message.receipt = (object.receipt !== undefined && object.receipt !== null)
+      ? Receipt.fromPartial(object.receipt)
+      : undefined;
+    message.settlement = (object.settlement !== undefined && object.settlement !== null)
+      ? Settlement.fromPartial(object.settlement)
       : undefined;
     return message;
   },
