@@ -9,6 +9,19 @@ import * as diagMessages from './gen/moltmesh/v1/diag.ts'
 import { DiagService } from './gen/moltmesh/v1/diag.ts'
 import * as extMessages from './gen/moltmesh/v1/ext.ts'
 import { ExtService } from './gen/moltmesh/v1/ext.ts'
+import type { Task } from './gen/moltmesh/v1/types.ts'
+import { buildGroups, type Groups } from './groups.ts'
+import {
+  type DownloadOptions,
+  downloadFile,
+  downloadStream,
+  type UploadOptions,
+  uploadFile,
+  uploadStream,
+} from './helpers/blob-files.ts'
+import { type RunWorkerOptions, runWorker, type WorkerHandler } from './helpers/run-worker.ts'
+import { checkVersion } from './helpers/version-check.ts'
+import { runTask, type WaitOptions, waitTask } from './helpers/wait-task.ts'
 import { buildServiceClient, type ChannelInit, type ServiceClient } from './service-client.ts'
 
 export interface ClientOptions {
@@ -22,7 +35,11 @@ export interface ClientOptions {
   deadlineMs?: number
 }
 
-export interface Client {
+/**
+ * The daemon's API in method groups (`client.tasks.create`, `client.inbox.subscribe`, … — see
+ * surface.ts), the raw services (`client.a2a.createTask`, …) and helpers.
+ */
+export interface Client extends Groups {
   readonly a2a: ServiceClient<typeof A2ANodeService>
   readonly diag: ServiceClient<typeof DiagService>
   readonly ext: ServiceClient<typeof ExtService>
@@ -32,6 +49,21 @@ export interface Client {
   readonly target: string
   /** Closes the channels; calls in flight fail. */
   close(): void
+  /** Checks that the daemon speaks this SDK's API version (rejects with VersionMismatchError if not). */
+  checkVersion(): Promise<{ daemonVersion: string; apiVersion: string }>
+  /** Waits until the task is final (rejects with WaitTimeoutError after `timeoutMs`). */
+  waitTask(id: string, options?: WaitOptions): Promise<Task>
+  /** Creates a task and waits until it is final. */
+  runTask(request: Parameters<Groups['tasks']['create']>[0], options?: WaitOptions): Promise<Task>
+  /** Serves a skill with `handler` until `options.signal` aborts (see runWorker). */
+  runWorker(skill: string | string[], handler: WorkerHandler, options?: RunWorkerOptions): Promise<void>
+  uploadFile(path: string, options?: UploadOptions): ReturnType<typeof uploadFile>
+  uploadStream(
+    source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+    options?: UploadOptions,
+  ): ReturnType<typeof uploadStream>
+  downloadFile(cid: string, path: string, options?: DownloadOptions): ReturnType<typeof downloadFile>
+  downloadStream(cid: string, options?: DownloadOptions): AsyncGenerator<Buffer>
 }
 
 // Blob chunks are at most 1 MiB; this leaves room for large listings without being unbounded.
@@ -59,7 +91,9 @@ export function createClient(options: ClientOptions = {}): Client {
   const a2a = buildServiceClient('moltmesh.v1.A2ANode', A2ANodeService, a2aMessages, init)
   const diag = buildServiceClient('moltmesh.v1.Diag', DiagService, diagMessages, init)
   const ext = buildServiceClient('moltmesh.v1.Ext', ExtService, extMessages, init)
-  return {
+  const groups = buildGroups({ A2ANode: a2a.methods, Diag: diag.methods, Ext: ext.methods })
+  const client: Client = {
+    ...groups,
     a2a: a2a.methods,
     diag: diag.methods,
     ext: ext.methods,
@@ -70,5 +104,14 @@ export function createClient(options: ClientOptions = {}): Client {
       diag.close()
       ext.close()
     },
+    checkVersion: () => checkVersion(groups),
+    waitTask: (id, opts) => waitTask(groups, id, opts),
+    runTask: (request, opts) => runTask(groups, request ?? {}, opts),
+    runWorker: (skill, handler, opts) => runWorker(groups, skill, handler, opts),
+    uploadFile: (path, opts) => uploadFile(groups, path, opts),
+    uploadStream: (source, opts) => uploadStream(groups, source, opts),
+    downloadFile: (cid, path, opts) => downloadFile(groups, cid, path, opts),
+    downloadStream: (cid, opts) => downloadStream(groups, cid, opts),
   }
+  return client
 }

@@ -8,6 +8,13 @@ export * as a2a from './gen/moltmesh/v1/a2a.ts'
 export * as diag from './gen/moltmesh/v1/diag.ts'
 export * as ext from './gen/moltmesh/v1/ext.ts'
 export * as types from './gen/moltmesh/v1/types.ts'
+export type { Groups, RawServices } from './groups.ts'
+export * from './helpers/blob-files.ts'
+export * from './helpers/parts.ts'
+export * from './helpers/run-worker.ts'
+export { isTerminalState } from './helpers/task-states.ts'
+export * from './helpers/version-check.ts'
+export * from './helpers/wait-task.ts'
 export type {
   ClientStreamMethod,
   RpcOptions,
@@ -15,4 +22,5 @@ export type {
   ServiceClient,
   UnaryMethod,
 } from './service-client.ts'
+export { type GroupName, SURFACE, type Surface } from './surface.ts'
 export * as v1 from './v1.ts'

@@ -1,0 +1,153 @@
+// runWorker(client, skill, handler): a worker in ten lines. It subscribes to tasks offered for a
+// skill, claims each (a lease), renews the lease while the handler runs, lets the handler stream
+// chunks and progress, and completes with what the handler returns or fails with what it throws.
+// A task canceled elsewhere, or a lost lease, aborts the handler's signal.
+
+import type { DeepPartial } from '../deep-partial.ts'
+import { type Task, TaskEventKind, type TaskState } from '../gen/moltmesh/v1/types.ts'
+import type { Groups } from '../groups.ts'
+import { type Content, dataOf, textOf, toParts } from './parts.ts'
+import { isTerminalState } from './task-states.ts'
+
+export interface WorkerContext {
+  /** The claimed task (input, requester, skill, …). */
+  readonly task: Task
+  /** The task's text input, joined. */
+  readonly text: string
+  /** The task's first JSON input part, parsed. */
+  readonly data: unknown
+  readonly leaseToken: string
+  /** Aborted when the task ends elsewhere (canceled, timed out), the lease is lost, or the worker stops. */
+  readonly signal: AbortSignal
+  /** Streams a CHUNK event (partial output) to the requester. */
+  chunk(content: Content): Promise<void>
+  /** Streams a PROGRESS event (fraction 0..1, optional note). */
+  progress(fraction: number, note?: string): Promise<void>
+}
+
+export type WorkerHandler = (ctx: WorkerContext) => Promise<Content | undefined> | Content | undefined
+
+/** Thrown by a handler to fail the task with a chosen reason code (other errors fail it as HANDLER_ERROR). */
+export class TaskFailure extends Error {
+  readonly reason: string
+  constructor(reason: string, message: string) {
+    super(message)
+    this.name = 'TaskFailure'
+    this.reason = reason
+  }
+}
+
+export interface RunWorkerOptions {
+  /** Lease per claim in ms, renewed every third of it while the handler runs (default 60000). */
+  leaseMs?: number
+  /** Tasks handled at the same time (default 1). */
+  concurrency?: number
+  /** Stops the worker: no new claims; running handlers see their signal abort. */
+  signal?: AbortSignal
+  /** Called after each task with how it ended (for logging). */
+  onTaskDone?: (task: Task, outcome: 'completed' | 'failed' | 'aborted', error?: unknown) => void
+}
+
+type WorkerClient = Pick<Groups, 'worker' | 'tasks'>
+
+/** Serves `skill` until `options.signal` aborts. Resolves when the worker has stopped and drained. */
+export async function runWorker(
+  client: WorkerClient,
+  skill: string | string[],
+  handler: WorkerHandler,
+  options: RunWorkerOptions = {},
+): Promise<void> {
+  const leaseMs = options.leaseMs ?? 60_000
+  const concurrency = Math.max(1, options.concurrency ?? 1)
+  const running = new Set<Promise<void>>()
+  const stop = options.signal ?? new AbortController().signal
+  try {
+    for await (const { task } of client.worker.subscribe(
+      { skills: Array.isArray(skill) ? skill : [skill] },
+      { signal: stop },
+    )) {
+      if (task == null) continue
+      while (running.size >= concurrency) await Promise.race(running)
+      let claim: Awaited<ReturnType<WorkerClient['worker']['claim']>>
+      try {
+        claim = await client.worker.claim({ id: task.id, leaseMs })
+      } catch {
+        continue // another worker claimed it first, or it ended meanwhile
+      }
+      const run = handleOne(client, claim.task ?? task, claim.leaseToken, handler, leaseMs, stop, options)
+      const tracked = run.finally(() => running.delete(tracked))
+      running.add(tracked)
+    }
+  } finally {
+    await Promise.allSettled(running)
+  }
+}
+
+async function handleOne(
+  client: WorkerClient,
+  task: Task,
+  leaseToken: string,
+  handler: WorkerHandler,
+  leaseMs: number,
+  stop: AbortSignal,
+  options: RunWorkerOptions,
+): Promise<void> {
+  const abort = new AbortController()
+  const end = () => abort.abort()
+  stop.addEventListener('abort', end, { once: true })
+  const renew = setInterval(
+    () => void client.worker.renewLease({ id: task.id, leaseToken, leaseMs }).catch(end),
+    Math.max(200, Math.floor(leaseMs / 3)),
+  )
+  // A cancel (or deadline) decided elsewhere ends the work here too.
+  const watch = new AbortController()
+  void (async () => {
+    try {
+      for await (const { event } of client.tasks.events({ id: task.id }, { signal: watch.signal }))
+        if (event?.task != null && isTerminalState(event.task.state as TaskState)) end()
+    } catch {
+      // the watch ends with the task or the worker
+    }
+  })()
+  const event = (
+    e: DeepPartial<{ kind: TaskEventKind; progress: number; note: string }>,
+    content?: Content,
+  ) =>
+    client.worker
+      .publishEvent({ id: task.id, leaseToken, ...e, parts: toParts(content) })
+      .then(() => undefined)
+  const ctx: WorkerContext = {
+    task,
+    text: textOf(task.input),
+    data: safeData(task),
+    leaseToken,
+    signal: abort.signal,
+    chunk: (content) => event({ kind: TaskEventKind.TASK_EVENT_KIND_CHUNK }, content),
+    progress: (fraction, note = '') =>
+      event({ kind: TaskEventKind.TASK_EVENT_KIND_PROGRESS, progress: fraction, note }),
+  }
+  try {
+    const result = await handler(ctx)
+    if (abort.signal.aborted) return options.onTaskDone?.(task, 'aborted')
+    await client.worker.complete({ id: task.id, leaseToken, output: toParts(result) })
+    options.onTaskDone?.(task, 'completed')
+  } catch (err) {
+    if (abort.signal.aborted) return options.onTaskDone?.(task, 'aborted', err)
+    const reason = err instanceof TaskFailure ? err.reason : 'HANDLER_ERROR'
+    const message = err instanceof Error ? err.message : String(err)
+    await client.worker.fail({ id: task.id, leaseToken, error: { reason, message } }).catch(() => undefined)
+    options.onTaskDone?.(task, 'failed', err)
+  } finally {
+    clearInterval(renew)
+    watch.abort()
+    stop.removeEventListener('abort', end)
+  }
+}
+
+function safeData(task: Task): unknown {
+  try {
+    return dataOf(task.input)
+  } catch {
+    return undefined
+  }
+}
