@@ -6,7 +6,10 @@ import { randomBytes } from 'node:crypto'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { generateText, isStepCount } from 'ai'
+import { MockLanguageModelV4 } from 'ai/test'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createMoltmeshTools } from '../../clients/ts/ai-tools.ts'
 import {
   type Client,
   createClient,
@@ -207,5 +210,74 @@ describe('SDK scenarios (TypeScript)', () => {
     nowhere.close()
     expect(down).toBeInstanceOf(DaemonNotRunningError)
     expect((down as Error).message).toContain('moltmesh start')
+  })
+  it('gives a model tools (Vercel AI SDK) that find agents and delegate a task end to end', async () => {
+    const usage = {
+      inputTokens: { total: 1, noCache: 1, cacheRead: undefined, cacheWrite: undefined },
+      outputTokens: { total: 1, text: 1, reasoning: undefined },
+    }
+    // A scripted model: first it calls two tools, then it answers with text.
+    const model = new MockLanguageModelV4({
+      doGenerate: [
+        {
+          content: [
+            {
+              type: 'tool-call',
+              toolCallId: 'c1',
+              toolName: 'findAgents',
+              input: JSON.stringify({ capability: 'sdk-echo' }),
+            },
+            {
+              type: 'tool-call',
+              toolCallId: 'c2',
+              toolName: 'createTaskAndWait',
+              input: JSON.stringify({ to: b.did, skill: 'sdk-echo', data: { n: 7 } }),
+            },
+            {
+              type: 'tool-call',
+              toolCallId: 'c3',
+              toolName: 'resolveName',
+              input: JSON.stringify({ name: 'nobody-has-this-name' }),
+            },
+          ],
+          finishReason: { unified: 'tool-calls', raw: undefined },
+          usage,
+          warnings: [],
+        },
+        {
+          content: [{ type: 'text', text: 'done' }],
+          finishReason: { unified: 'stop', raw: undefined },
+          usage,
+          warnings: [],
+        },
+      ],
+    })
+    const result = await generateText({
+      model,
+      tools: createMoltmeshTools(requester, { taskTimeoutMs: 10_000 }),
+      prompt: 'echo 7 through an agent',
+      stopWhen: isStepCount(3),
+    })
+    expect(result.text).toBe('done')
+    const outputs = Object.fromEntries(result.steps[0]!.toolResults.map((r) => [r.toolName, r.output]))
+    expect((outputs.findAgents as { agents: Array<{ did: string }> }).agents.map((x) => x.did)).toContain(
+      b.did,
+    )
+    expect(outputs.createTaskAndWait).toMatchObject({
+      state: 'COMPLETED',
+      outputData: { echo: { n: 7 }, from: a.did },
+    })
+    // A daemon error reaches the model as a readable result with its reason, not as a crash.
+    expect(outputs.resolveName).toMatchObject({ reason: expect.stringMatching(/NAME_NOT_FOUND|NOT_FOUND/) })
+    // The tools' schemas were offered to the model.
+    const offered = (model.doGenerateCalls[0]!.tools ?? []).map((t) => t.name).sort()
+    expect(offered).toEqual([
+      'createTaskAndWait',
+      'findAgents',
+      'publish',
+      'readInbox',
+      'resolveName',
+      'sendMessage',
+    ])
   })
 })
