@@ -1,0 +1,88 @@
+// The TypeScript examples run as documented against a real daemon pair: the worker serves
+// word-count on B, the requester on A discovers it and prints the result; the webhook backend on A
+// verifies the daemon's signed POSTs and answers a message sent from B.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { textOf } from '../../clients/ts/index.ts'
+import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+import { REPO_ROOT } from '../harness/paths.ts'
+
+interface Running {
+  child: ChildProcess
+  out: () => string
+}
+
+const running: Running[] = []
+
+function runExample(file: string, socket: string, args: string[] = []): Running {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'examples', 'ts', file), ...args], {
+    env: { ...process.env, MOLTMESH_SOCKET: socket },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let out = ''
+  child.stdout?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  child.stderr?.on('data', (d: Buffer) => {
+    out += d.toString()
+  })
+  const r = { child, out: () => out }
+  running.push(r)
+  return r
+}
+
+const exited = (r: Running) =>
+  new Promise<number | null>((resolve) => {
+    if (r.child.exitCode != null) resolve(r.child.exitCode)
+    else r.child.once('exit', (code) => resolve(code))
+  })
+
+describe('examples (TypeScript)', () => {
+  const mesh = useMesh()
+  let a: DaemonProcess
+  let b: DaemonProcess
+
+  beforeAll(async () => {
+    ;[a, b] = (await mesh.spawnMany(2)) as [DaemonProcess, DaemonProcess]
+  })
+
+  afterAll(async () => {
+    for (const r of running) if (r.child.exitCode == null) r.child.kill('SIGKILL')
+  })
+
+  it('worker.ts serves word-count; requester.ts discovers it, streams events and prints the result', async () => {
+    const worker = runExample('worker.ts', b.socket)
+    await waitFor(() => worker.out().includes('serving word-count'), 20_000, 'worker ready')
+    const requester = runExample('requester.ts', a.socket, ['one two three four'])
+    expect(await exited(requester)).toBe(0)
+    const out = requester.out()
+    expect(out).toContain(`delegating to ${b.did}`)
+    expect(out).toContain('progress 0.5 counting')
+    expect(out).toContain('chunk: 4 words so far')
+    expect(out).toContain('result {"words":4}')
+    await waitFor(() => worker.out().includes(': completed'), 10_000, 'worker log')
+    worker.child.kill('SIGTERM')
+    expect(await exited(worker)).toBe(0)
+  })
+
+  it('webhook-backend.ts verifies signed webhook POSTs and replies to each message', async () => {
+    const backend = runExample('webhook-backend.ts', a.socket)
+    await waitFor(() => backend.out().includes('listening on'), 20_000, 'backend ready')
+    const sent = await b.client.messages.send({ to: a.did, parts: [{ text: 'ping the backend' }] })
+    await waitFor(() => backend.out().includes(`message from ${b.did}: ping the backend`), 20_000, 'webhook')
+    const reply = await waitFor(async () => {
+      const inbox = await b.client.inbox.list({ from: a.did })
+      return inbox.messages.find((m) => m.replyTo === sent.id)
+    })
+    expect(textOf(reply.parts)).toBe('got it: ping the backend')
+    expect(backend.out()).not.toContain('bad signature')
+    backend.child.kill('SIGTERM')
+    expect(await exited(backend)).toBe(0)
+    // It removed its webhook on the way out.
+    expect(
+      (await a.client.webhooks.list({})).webhooks.filter((w) => w.description === 'example backend'),
+    ).toEqual([])
+  })
+})
