@@ -15,6 +15,7 @@ import { registerPubsubCommands } from './commands/pubsub-commands.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
+import { registerThreadCommands } from './commands/thread-commands.ts'
 import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
 import { registerWebhookCommands } from './commands/webhook-commands.ts'
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerDiagCommands(program)
   registerPing(program)
   registerMessagingCommands(program)
+  registerThreadCommands(program)
   registerNameCommands(program)
   registerCardCommands(program)
   registerDiscoveryCommands(program)

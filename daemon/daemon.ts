@@ -19,6 +19,7 @@ import { tryDidFromPeerId } from './identity/did.ts'
 import { createIdentity, type Identity } from './identity/identity.ts'
 import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLedger, type Ledger } from './ledger/ledger.ts'
+import { createTrackRecords, type TrackRecords } from './ledger/track-record.ts'
 import { createLogger, type Logger } from './log/logger.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
@@ -51,6 +52,10 @@ import { createTaskArtifacts } from './tasks/task-artifacts.ts'
 import { createTasks, type Tasks } from './tasks/tasks.ts'
 import { VERSION } from './version.ts'
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.ts'
+
+/** Delegation by capability: how many candidates to compare, and how long to wait for more. */
+const ASSIGNEE_CANDIDATES = 5
+const ASSIGNEE_CHOICE_WINDOW_MS = 250
 
 export interface DaemonOptions {
   config: DaemonConfig
@@ -90,6 +95,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let artifacts: Artifacts | undefined
   let tasks: Tasks | undefined
   let ledgerRef: Ledger | undefined
+  let trackRecords: TrackRecords | undefined
   let webhooks: Webhooks | undefined
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
@@ -189,6 +195,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
       logger: logger.child({ component: 'discovery' }),
       selfDid: identity.did,
       defaultTimeoutMs: config.discovery.findTimeoutMs,
+      standing: (did) => {
+        if (ledgerRef == null || trackRecords == null) return undefined
+        const record = trackRecords.get(did)
+        return {
+          completed: record?.completed ?? 0,
+          failed: record?.failed ?? 0,
+          latencyMs: record?.latencyMs ?? 0,
+          balance: Number(ledgerRef.balance(did).balance),
+        }
+      },
     })
     artifacts = await createArtifacts(
       {
@@ -224,6 +240,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.ledger,
     )
     ledgerRef = ledger
+    trackRecords = await createTrackRecords({ store, events, logger: logger.child({ component: 'ledger' }) })
     // Cached balances must equal the sum of their entries; a mismatch is reported, not hidden.
     const ledgerCheck = await ledger.verify()
     if (!ledgerCheck.ok)
@@ -237,17 +254,26 @@ export function createDaemon(options: DaemonOptions): Daemon {
         logger,
         metrics,
         resolveTarget: (value) => resolveAgent(value, resolveName),
+        // Delegation by capability takes the best-ranked of the first few agents found: those that
+        // answer within a short window after the first, so ranking (track record, balance) counts
+        // without waiting for the whole search.
         findAssignee: async (capability, timeoutMs) => {
           const search = new AbortController()
+          let best: { did: string; score: number } | undefined
+          let window: NodeJS.Timeout | undefined
           try {
             for await (const found of findAgents(
-              { capability, tags: [], limit: 1, timeoutMs },
+              { capability, tags: [], limit: ASSIGNEE_CANDIDATES, timeoutMs },
               search.signal,
-            ))
-              return found.card.did
+            )) {
+              if (best == null || found.score > best.score) best = { did: found.card.did, score: found.score }
+              window ??= setTimeout(() => search.abort(), ASSIGNEE_CHOICE_WINDOW_MS)
+            }
           } finally {
+            clearTimeout(window)
             search.abort()
           }
+          if (best != null) return best.did
           throw new MoltmeshError(
             'not_found',
             'NO_AGENT_FOUND',
@@ -426,6 +452,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await networks?.stop().catch((err: unknown) => logger.warn({ err }, 'networks stop failed'))
       pubsub?.stop()
       tasks?.stop()
+      await trackRecords?.close()
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))
       names?.stop()

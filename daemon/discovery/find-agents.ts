@@ -29,6 +29,17 @@ export interface FoundAgent {
   connected: boolean
 }
 
+/** What this agent's ledger knows about a provider (absent: no history with it). */
+export interface Standing {
+  /** Tasks it completed / failed for us. */
+  completed: number
+  failed: number
+  /** Mean time from creation to COMPLETED of our tasks there, in ms. */
+  latencyMs: number
+  /** Our balance with it in credits: positive = it owes us, negative = we owe it. */
+  balance: number
+}
+
 export interface FindComponents {
   host: Host
   cards: CardsService
@@ -36,6 +47,8 @@ export interface FindComponents {
   logger: Logger
   selfDid: string
   defaultTimeoutMs: number
+  /** The ledger's view of an agent, for ranking (late-bound: the ledger opens after discovery). */
+  standing?: (did: string) => Standing | undefined
 }
 
 const DEFAULT_LIMIT = 20
@@ -53,11 +66,24 @@ export function matchingSkill(card: SignedCard, capability: string, tags: string
   })
 }
 
-/** Higher is better: reachable now, then fresher cards. (Ledger history joins when it exists.) */
-export function scoreOf(card: SignedCard, connected: boolean, now = Date.now()): number {
+/**
+ * Higher is better, 0..1: reachable now (0.4), a fresh card (0.15), a good track record with us
+ * (0.35: success rate with a prior of one success and one failure, so a newcomer starts in the
+ * middle, weighted a little by speed), and not being owed credits by us (0.1: a provider we owe may
+ * refuse us at its credit limit).
+ */
+export function scoreOf(card: SignedCard, connected: boolean, now = Date.now(), standing?: Standing): number {
   const lifetime = Math.max(1, card.expires_at_ms - card.published_at_ms)
   const freshness = Math.min(1, Math.max(0, 1 - (now - card.published_at_ms) / lifetime))
-  return Math.round(((connected ? 0.6 : 0) + 0.4 * freshness) * 1000) / 1000
+  const completed = standing?.completed ?? 0
+  const failed = standing?.failed ?? 0
+  const successRate = (completed + 1) / (completed + failed + 2)
+  // 10 s to complete halves the speed factor; without completions it is neutral.
+  const speed = completed > 0 ? 1 / (1 + (standing?.latencyMs ?? 0) / 10_000) : 0.5
+  const reliability = successRate * (0.75 + 0.25 * speed)
+  const goodStanding = (standing?.balance ?? 0) >= 0 ? 1 : 0
+  const score = (connected ? 0.4 : 0) + 0.15 * freshness + 0.35 * reliability + 0.1 * goodStanding
+  return Math.round(score * 1000) / 1000
 }
 
 export function createFindAgents(c: FindComponents) {
@@ -107,7 +133,7 @@ export function createFindAgents(c: FindComponents) {
           : ((await c.cards.fetchDirect(peer)) ?? (await c.cards.resolve(did, 3_000).catch(() => undefined)))
         const skill = card == null ? undefined : matchingSkill(card, capability, tags)
         if (card == null || skill == null) return
-        push({ card, skill, connected, score: scoreOf(card, connected) })
+        push({ card, skill, connected, score: scoreOf(card, connected, Date.now(), c.standing?.(card.did)) })
       } finally {
         release()
       }

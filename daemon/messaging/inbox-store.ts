@@ -3,11 +3,13 @@
 //   i!<from>!<id>  seq, for exactly-once dedupe per sender
 //   x!<id>         seq, lookup by message id
 //   meta!seq       last assigned seq
-// A received message, its dedupe key and the counter are written in one batch before the ack.
+// A received message, its dedupe key, the counter and its thread index entries (thread-index.ts) are
+// written in one batch before the ack.
 
-import type { JsonSublevel, Store } from '../store/store.ts'
+import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import { seqKey } from './ids.ts'
 import type { InboxRecord } from './records.ts'
+import { inboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
 
 type Value = InboxRecord | number
 
@@ -29,7 +31,7 @@ export function matchesInbox(r: InboxRecord, f: InboxFilter): boolean {
   )
 }
 
-export async function openInboxStore(store: Store) {
+export async function openInboxStore(store: Store, threads: ThreadIndex) {
   const db: JsonSublevel<Value> = store.sublevel<Value>('inbox')
   let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
   let count = 0
@@ -58,12 +60,14 @@ export async function openInboxStore(store: Store) {
     async add(record: Omit<InboxRecord, 'seq'>): Promise<InboxRecord> {
       const seq = ++lastSeq
       const full: InboxRecord = { ...record, seq }
-      await db.batch([
-        { type: 'put', key: `m!${seqKey(seq)}`, value: full },
-        { type: 'put', key: `i!${record.from}!${record.id}`, value: seq },
-        { type: 'put', key: `x!${record.id}`, value: seq },
-        { type: 'put', key: 'meta!seq', value: seq },
-      ])
+      const sublevel = db as unknown as JsonSublevel<never>
+      const ops: StoreOp[] = [
+        { type: 'put', key: `m!${seqKey(seq)}`, value: full, sublevel },
+        { type: 'put', key: `i!${record.from}!${record.id}`, value: seq, sublevel },
+        { type: 'put', key: `x!${record.id}`, value: seq, sublevel },
+        { type: 'put', key: 'meta!seq', value: seq, sublevel },
+      ]
+      await threads.commit(inboxRef(full), ops)
       count++
       if (!full.read) unread++
       return full
@@ -72,6 +76,17 @@ export async function openInboxStore(store: Store) {
     async getById(id: string): Promise<InboxRecord | undefined> {
       const seq = (await db.get(`x!${id}`)) as number | undefined
       return seq == null ? undefined : ((await db.get(`m!${seqKey(seq)}`)) as InboxRecord | undefined)
+    },
+
+    /** Records by seq (undefined where there is none). */
+    async getManyBySeq(seqs: number[]): Promise<Array<InboxRecord | undefined>> {
+      return (await db.getMany(seqs.map((seq) => `m!${seqKey(seq)}`))) as Array<InboxRecord | undefined>
+    },
+
+    /** Every record after `afterSeq`, in arrival order, as the thread index sees it (its catch-up). */
+    async *threadRefsAfter(afterSeq: number): AsyncGenerator<ThreadMessageRef> {
+      for await (const value of db.values({ gt: `m!${seqKey(afterSeq)}`, lt: 'm"' }))
+        yield inboxRef(value as InboxRecord)
     },
 
     /** Records after `afterSeq` in arrival order, filtered, at most `limit`. */

@@ -1,5 +1,6 @@
 // Messaging as the API sees it: send (persist, sign, queue, deliver), inbox and outbox queries,
-// acknowledgements, and live inbox streams that resume from a cursor with no gap and no duplicate.
+// acknowledgements, threads (ListThreads / GetThread over thread-index.ts), and live inbox streams that
+// resume from a cursor with no gap and no duplicate.
 
 import { EventEmitter } from 'node:events'
 import type { MessagingOptions } from '../config/options.ts'
@@ -15,12 +16,14 @@ import { type InboxFilter, type InboxStore, matchesInbox } from './inbox-store.t
 import { signOutbound } from './outbound.ts'
 import type { OutboxStore } from './outbox-store.ts'
 import type { InboxRecord, OutboxRecord, OutboxStatus } from './records.ts'
+import type { ThreadIndex } from './thread-index.ts'
 import { validateParts } from './validate-parts.ts'
 
 export interface MessagingComponents {
   identity: Identity
   inbox: InboxStore
   outbox: OutboxStore
+  threads: ThreadIndex
   delivery: Delivery
   events: EventBus
   logger: Logger
@@ -38,6 +41,20 @@ export interface SendInput {
   replyTo: string
   idempotencyKey: string
   ttlMs: number
+}
+
+/** A thread as ListThreads shows it; participants start with the local agent. */
+export interface ThreadSummaryView {
+  threadId: string
+  participants: string[]
+  messageCount: number
+  lastMessageAtMs: number
+}
+
+/** One message of a thread: exactly one of inbox (received) and outbox (sent). */
+export interface ThreadMessage {
+  inbox?: InboxRecord
+  outbox?: OutboxRecord
 }
 
 export const DEFAULT_PAGE_SIZE = 50
@@ -206,6 +223,62 @@ export function createMessagingService(c: MessagingComponents) {
       )
       const last = messages.at(-1)
       return { messages, nextPageToken: messages.length === limit && last != null ? String(last.seq) : '' }
+    },
+
+    /**
+     * Threads this agent takes part in, most recent first. The page token is the index seq of the last
+     * thread's latest message (with a peer: its latest message with that peer), the same decimal
+     * cursor scheme as GetInbox. A thread that gets a new message while a client pages moves to the
+     * front: the following pages do not show it again (and may not show it at all).
+     */
+    async listThreads(req: {
+      peer: string
+      pageSize: number
+      pageToken: string
+    }): Promise<{ threads: ThreadSummaryView[]; nextPageToken: string }> {
+      const limit = pageSize(req.pageSize)
+      const before = parseCursor(req.pageToken, 'page_token')
+      const peer = await resolveOptionalDid(req.peer)
+      const rows = await c.threads.list({ peer }, before, limit)
+      const last = rows.at(-1)
+      return {
+        threads: rows.map(({ thread }) => ({
+          threadId: thread.threadId,
+          participants: [c.identity.did, ...thread.peers.map((p) => p.did)],
+          messageCount: thread.count,
+          lastMessageAtMs: thread.lastMessageAtMs,
+        })),
+        nextPageToken: rows.length === limit && last != null ? String(last.cursor) : '',
+      }
+    },
+
+    /** The messages of one thread, sent and received, in the order this daemon stored them. */
+    async getThread(req: {
+      threadId: string
+      pageSize: number
+      pageToken: string
+    }): Promise<{ messages: ThreadMessage[]; nextPageToken: string }> {
+      if (req.threadId === '') throw invalidArgument('INVALID_ARGUMENT', 'thread_id is required')
+      const limit = pageSize(req.pageSize)
+      const after = parseCursor(req.pageToken, 'page_token')
+      if ((await c.threads.get(req.threadId)) == null)
+        throw notFound('THREAD_NOT_FOUND', `no message in thread "${req.threadId}" was sent or received here`)
+      const entries = await c.threads.entries(req.threadId, after, limit)
+      const inSeqs = entries.flatMap(({ entry }) => ('in' in entry ? [entry.in] : []))
+      const outIds = entries.flatMap(({ entry }) => ('out' in entry ? [entry.out] : []))
+      const [received, sent] = await Promise.all([c.inbox.getManyBySeq(inSeqs), c.outbox.getMany(outIds)])
+      const bySeq = new Map(received.flatMap((r) => (r != null ? [[r.seq, r] as const] : [])))
+      const byId = new Map(sent.flatMap((r) => (r != null ? [[r.id, r] as const] : [])))
+      const messages = entries.flatMap(({ entry }): ThreadMessage[] => {
+        const inbox = 'in' in entry ? bySeq.get(entry.in) : undefined
+        const outbox = 'out' in entry ? byId.get(entry.out) : undefined
+        return inbox != null ? [{ inbox }] : outbox != null ? [{ outbox }] : []
+      })
+      const last = entries.at(-1)
+      return {
+        messages,
+        nextPageToken: entries.length === limit && last != null ? String(last.seq) : '',
+      }
     },
 
     /**

@@ -19,6 +19,7 @@ import { openOutboxStore } from './outbox-store.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { createReceiver, type NetworkFrameSink, type TaskFrameSink } from './receiver.ts'
 import type { OutboxRecord } from './records.ts'
+import { openThreadIndex } from './thread-index.ts'
 
 export interface MessagingSubsystemComponents {
   host: Host
@@ -39,8 +40,12 @@ const BLOCK_MS = 60_000
 
 export async function createMessaging(c: MessagingSubsystemComponents, options: MessagingOptions) {
   const logger = c.logger.child({ component: 'messaging' })
-  const inbox = await openInboxStore(c.store)
-  const outbox = await openOutboxStore(c.store)
+  const threads = await openThreadIndex(c.store)
+  const inbox = await openInboxStore(c.store, threads)
+  const outbox = await openOutboxStore(c.store, threads)
+  // Messages stored without the thread index (by an older daemon) join it now, before any new one.
+  const indexed = await threads.catchUp(inbox.threadRefsAfter, outbox.threadRefsAfter)
+  if (indexed > 0) logger.info({ messages: indexed }, 'indexed stored messages by thread')
   const limiter = createRateLimiter({
     ratePerSecond: options.receiveRatePerSecond,
     burst: options.receiveBurst,
@@ -77,6 +82,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     identity: c.identity,
     inbox,
     outbox,
+    threads,
     delivery,
     events: c.events,
     logger,

@@ -4,15 +4,17 @@
 //   q!<to>!<seq>      id, only while queued: the delivery queue of one recipient, in order
 //   k!<idempotency>   id
 //   meta!seq          last assigned seq
-// A message is written (with its queue entry) in one batch before SendMessage returns.
+// A message is written (with its queue entry and its thread index entries, see thread-index.ts) in one
+// batch before SendMessage returns.
 
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import { seqKey } from './ids.ts'
 import type { OutboxRecord, OutboxStatus } from './records.ts'
+import { outboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
 
 type Value = OutboxRecord | string | number
 
-export async function openOutboxStore(store: Store) {
+export async function openOutboxStore(store: Store, threads: ThreadIndex) {
   const db: JsonSublevel<Value> = store.sublevel<Value>('outbox')
   let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
 
@@ -30,8 +32,23 @@ export async function openOutboxStore(store: Store) {
 
     async add(record: Omit<OutboxRecord, 'seq'>): Promise<OutboxRecord> {
       const { full, ops } = this.prepare(record)
-      await store.commit(ops)
+      // Messages are indexed by thread; task and network frames are not messages.
+      if (full.channel == null) await threads.commit(outboxRef(full), ops)
+      else await store.commit(ops)
       return full
+    },
+
+    /** Records by id (undefined where there is none). */
+    async getMany(ids: string[]): Promise<Array<OutboxRecord | undefined>> {
+      return (await db.getMany(ids.map((id) => `m!${id}`))) as Array<OutboxRecord | undefined>
+    },
+
+    /** Every message (not frame) after `afterSeq`, in send order, as the thread index sees it. */
+    async *threadRefsAfter(afterSeq: number): AsyncGenerator<ThreadMessageRef> {
+      for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
+        const r = await get(id as string)
+        if (r != null && r.channel == null) yield outboxRef(r)
+      }
     },
 
     /**

@@ -108,6 +108,16 @@ export function messagingAdapter(m: MessagingService): ServiceImpl<typeof A2ANod
       })
       return { messages: page.messages.map(outboxMessage), nextPageToken: page.nextPageToken }
     },
+    listThreads: async (req) => m.listThreads(req),
+    getThread: async (req) => {
+      const page = await m.getThread(req)
+      return {
+        messages: page.messages.map((t) =>
+          t.inbox != null ? inboxMessage(t.inbox) : outboxMessage(t.outbox as OutboxRecord),
+        ),
+        nextPageToken: page.nextPageToken,
+      }
+    },
     async *subscribeInbox(req, ctx) {
       for await (const r of m.subscribeInbox(req, ctx.signal)) yield { message: inboxMessage(r) }
     },

@@ -30,6 +30,7 @@ export const SUBLEVELS = [
   'networks',
   'webhooks',
   'demand',
+  'threads',
 ] as const
 export type SublevelName = (typeof SUBLEVELS)[number]
 

@@ -16,6 +16,8 @@ export interface StreamComponents {
   tasks: TaskStore
   /** Skills of the local card, for a worker that subscribes to "every skill". */
   localSkillIds: () => string[]
+  /** Queue tier of a waiting task: lower tiers go to workers first (e.g. requesters deep in debt last). */
+  tierOf?: (task: TaskRecord) => number
 }
 
 export type StreamItem = { task: TaskRecord; event?: TaskEventRecord }
@@ -76,7 +78,10 @@ export function createTaskStreams(c: StreamComponents) {
     }
   }
 
-  /** Tasks waiting for a worker with one of `skills` (empty = every local skill): queued ones first. */
+  /**
+   * Tasks waiting for a worker with one of `skills` (empty = every local skill): queued ones first, by
+   * tier then arrival, then new ones as they come.
+   */
   async function* waiting(skills: string[], signal: AbortSignal): AsyncGenerator<TaskRecord> {
     const wanted = () => new Set(skills.length > 0 ? skills : c.localSkillIds())
     const live = eventQueue<TaskRecord>((push) => {
@@ -87,7 +92,12 @@ export function createTaskStreams(c: StreamComponents) {
       return () => c.engine.changes.off('task', fn)
     }, signal)
     try {
-      const queued = (await c.tasks.open()).filter(waitingForWorker).sort((a, b) => a.order - b.order)
+      const tier = c.tierOf ?? (() => 0)
+      const queued = (await c.tasks.open())
+        .filter(waitingForWorker)
+        .map((task) => ({ task, tier: tier(task) }))
+        .sort((a, b) => a.tier - b.tier || a.task.order - b.task.order)
+        .map(({ task }) => task)
       const seen = new Map<string, number>()
       for (const task of queued) {
         if (!wanted().has(task.skill)) continue

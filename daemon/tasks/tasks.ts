@@ -7,6 +7,7 @@ import type { TasksOptions } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Identity } from '../identity/identity.ts'
+import { debtTier } from '../ledger/debt-tier.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Messaging } from '../messaging/messaging.ts'
@@ -95,7 +96,12 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     artifacts: c.artifacts,
     ledger: c.ledger,
   })
-  const streams = createTaskStreams({ engine, tasks, localSkillIds: () => c.localSkills().map((s) => s.id) })
+  const streams = createTaskStreams({
+    engine,
+    tasks,
+    localSkillIds: () => c.localSkills().map((s) => s.id),
+    tierOf: (task) => (task.role === 'assignee' ? debtTier(c.ledger.balance(task.requester)) : 0),
+  })
   const inbound = createInbound({
     selfDid: c.identity.did,
     engine,

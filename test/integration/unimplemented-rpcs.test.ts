@@ -20,6 +20,8 @@ const IMPLEMENTED = new Set([
   'A2ANode.markRead',
   'A2ANode.getOutbox',
   'A2ANode.subscribeInbox',
+  'A2ANode.listThreads',
+  'A2ANode.getThread',
   'A2ANode.publishAgentCard',
   'A2ANode.getAgentCard',
   'A2ANode.findAgents',

@@ -9,6 +9,7 @@ import { openInboxStore } from '../../../daemon/messaging/inbox-store.ts'
 import { openOutboxStore } from '../../../daemon/messaging/outbox-store.ts'
 import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
 import type { OutboxRecord } from '../../../daemon/messaging/records.ts'
+import { openThreadIndex } from '../../../daemon/messaging/thread-index.ts'
 import { validateParts } from '../../../daemon/messaging/validate-parts.ts'
 import { openStore } from '../../../daemon/store/store.ts'
 import { encodeBody, type Part, signEnvelope, verifyEnvelope } from '../../../daemon/wire/messaging-codec.ts'
@@ -93,7 +94,8 @@ describe('inbox and outbox stores', () => {
   it('keep order, dedupe, and survive reopening', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mm-msg-'))
     let store = await openStore(dir)
-    let inbox = await openInboxStore(store)
+    let threads = await openThreadIndex(store)
+    let inbox = await openInboxStore(store, threads)
     const base = {
       to: 'did:me',
       createdAtMs: 1,
@@ -112,7 +114,7 @@ describe('inbox and outbox stores', () => {
     expect(await inbox.isDuplicate('did:b', 'm1')).toBe(false)
     expect(await inbox.update(['m1', 'm1', 'nope'], { read: true })).toBe(1)
 
-    const outbox = await openOutboxStore(store)
+    const outbox = await openOutboxStore(store, threads)
     const rec = (id: string, to: string): Omit<OutboxRecord, 'seq'> => ({
       id,
       from: 'did:me',
@@ -142,13 +144,14 @@ describe('inbox and outbox stores', () => {
     await store.close()
 
     store = await openStore(dir)
-    inbox = await openInboxStore(store)
+    threads = await openThreadIndex(store)
+    inbox = await openInboxStore(store, threads)
     expect(inbox.size).toBe(2)
     expect(inbox.unreadCount).toBe(1)
     expect((await inbox.list({}, 0, 10)).map((r) => r.id)).toEqual(['m1', 'm2'])
     expect((await inbox.list({ from: 'did:b' }, 0, 10)).map((r) => r.id)).toEqual(['m2'])
     expect((await inbox.list({ unreadOnly: true }, 0, 10)).map((r) => r.id)).toEqual(['m2'])
-    const reopened = await openOutboxStore(store)
+    const reopened = await openOutboxStore(store, threads)
     expect((await reopened.list({ status: 'queued' }, 0, 10)).map((r) => r.id)).toEqual(['o2', 'o3'])
     await store.close()
   })

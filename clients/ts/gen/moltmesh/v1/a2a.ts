@@ -705,13 +705,18 @@ export interface CollectBlobsResponse {
   bytesFreed: number;
 }
 
-/** Thread filters. */
+/**
+ * Thread filters. A thread is every message, sent or received by this agent, that carries the same
+ * thread_id (chosen by whoever sends a message; messages without one belong to no thread). Threads are
+ * local to this daemon: several counterparties using the same thread_id share one thread. Task and
+ * network frames are not messages and never appear.
+ */
 export interface ListThreadsRequest {
-  /** Only threads with this counterparty. */
+  /** Only threads with this counterparty (DID or name), ordered by the latest message exchanged with it. */
   peer: string;
-  /** Page size. */
+  /** Page size (default 50, at most 1000). */
   pageSize: number;
-  /** Page token. */
+  /** Page token from a previous response. */
   pageToken: string;
 }
 
@@ -719,37 +724,43 @@ export interface ListThreadsRequest {
 export interface ThreadSummary {
   /** Thread id. */
   threadId: string;
-  /** Participants (DIDs). */
+  /** Participants (DIDs): the local agent first, then every counterparty in the order it first appeared. */
   participants: string[];
-  /** Number of messages. */
+  /** Number of messages (sent and received) this daemon holds in the thread. */
   messageCount: number;
-  /** Time of the last message. */
+  /** Time of the last message, by this daemon's clock: when it was sent or received here. */
   lastMessageAtMs: number;
 }
 
-/** Threads, most recent first. */
+/**
+ * Threads, most recent first. A thread that gets a new message while a client pages moves to the
+ * front: later pages do not repeat it.
+ */
 export interface ListThreadsResponse {
   /** Threads. */
   threads: ThreadSummary[];
-  /** Token for the next page. */
+  /** Token for the next page (empty on the last page). */
   nextPageToken: string;
 }
 
 /** A thread to read. */
 export interface GetThreadRequest {
-  /** Thread id. */
+  /** Thread id (required; NOT_FOUND / THREAD_NOT_FOUND when no message here carries it). */
   threadId: string;
-  /** Page size. */
+  /** Page size (default 50, at most 1000). */
   pageSize: number;
-  /** Page token. */
+  /** Page token from a previous response. */
   pageToken: string;
 }
 
-/** The thread's messages, sent and received, in order. */
+/**
+ * The thread's messages, sent and received, in order: the order this daemon stored them (a sent message
+ * when it was sent, a received one when it arrived). Each message looks as GetMessage shows it.
+ */
 export interface GetThreadResponse {
   /** Messages. */
   messages: Message[];
-  /** Token for the next page. */
+  /** Token for the next page (empty on the last page). */
   nextPageToken: string;
 }
 
