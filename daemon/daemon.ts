@@ -322,6 +322,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.networks,
     )
     await networks.start()
+    // Network default credit limits apply to the members of networks this agent is in too.
+    const networkService = networks.service
+    const selfDid = identity.did
+    ledger.useNetworks((did) =>
+      networkService
+        .list()
+        .filter((n) => n.view.members.has(did) && n.view.members.has(selfDid))
+        .map((n) => n.id),
+    )
 
     const diag = createDiagService({
       host,
@@ -356,6 +365,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         ledger: ledgerRef as Ledger,
         tasks: tasks.service,
         resolveTarget: (value) => resolveAgent(value, resolveName),
+        knowsNetwork: (id) => networks?.service.list().some((n) => n.id === id) === true,
       }),
       ...cardsAdapter({
         cards,

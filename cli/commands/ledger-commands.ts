@@ -71,22 +71,36 @@ export function registerLedgerCommands(program: Command): void {
 
   ledger
     .command('limit <amount>')
-    .description('set the credit limit granted to one agent (--peer) or the default (--default)')
+    .description(
+      'set the credit limit granted to one agent (--peer), to members of a network (--network; "" removes it) or the default (--default)',
+    )
     .option('--peer <did|name>', 'the agent')
+    .option('--network <id>', 'the default for members of this network')
     .option('--default', 'the default for agents without their own limit')
     .action(
-      action(async (amount: string, opts: { peer?: string; default?: boolean }, cmd: Command) =>
-        withClient(cmd, async (client, { json }) => {
-          if ((opts.peer == null) === (opts.default !== true))
-            throw new Error('give --peer <did|name> or --default')
-          const res = await client.a2a.setCreditLimit({
-            peer: opts.peer ?? '',
-            defaultLimit: opts.default === true,
-            amount,
-          })
-          if (json) return printMessage(a2a.SetCreditLimitResponse, res)
-          console.log(res.balance != null ? balanceLine(res.balance) : `default credit limit ${amount}`)
-        }),
+      action(
+        async (amount: string, opts: { peer?: string; network?: string; default?: boolean }, cmd: Command) =>
+          withClient(cmd, async (client, { json }) => {
+            const given = [opts.peer != null, opts.network != null, opts.default === true].filter(
+              Boolean,
+            ).length
+            if (given !== 1) throw new Error('give one of --peer <did|name>, --network <id> and --default')
+            const res = await client.a2a.setCreditLimit({
+              peer: opts.peer ?? '',
+              network: opts.network ?? '',
+              defaultLimit: opts.default === true,
+              amount,
+            })
+            if (json) return printMessage(a2a.SetCreditLimitResponse, res)
+            if (res.balance != null) console.log(balanceLine(res.balance))
+            else if (opts.network != null)
+              console.log(
+                amount === ''
+                  ? `network ${opts.network}: default credit limit removed`
+                  : `network ${opts.network}: default credit limit ${amount}`,
+              )
+            else console.log(`default credit limit ${amount}`)
+          }),
       ),
     )
 

@@ -6,6 +6,8 @@
 //   r!<task id>        Receipt
 //   q!<nonce>          Quote issued {requester, price, expiresAtMs, used}
 //   s!<id>             Settlement
+//   n!<network id>     default credit limit for members of that network
+//   t!<did>            TrackRecord of a provider (track-record.ts)
 //   meta!seq           last entry seq;  meta!default_limit  the default credit limit, if set at runtime
 // Writes are returned as ops so callers commit them together with the task change they belong to.
 
@@ -70,6 +72,13 @@ export async function openLedgerStore(store: Store) {
       return out
     },
     defaultLimit: async () => (await db.get('meta!default_limit')) as string | undefined,
+    async networkLimits(): Promise<Array<[string, string]>> {
+      const out: Array<[string, string]> = []
+      for await (const [k, v] of db.iterator({ gt: 'n!', lt: 'n"' })) out.push([k.slice(2), v as string])
+      return out
+    },
+    networkLimitOp: (networkId: string, amount: string | undefined): StoreOp =>
+      amount == null ? del(`n!${networkId}`) : put(`n!${networkId}`, amount),
 
     accountOp: (a: Account) => put(`a!${a.peer}`, a),
 

@@ -60,6 +60,10 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
   const accounts = new Map<string, LiveAccount>()
   const reservations = new Map<string, { did: string; amount: bigint }>()
   let defaultLimit = parseCredits((await db.defaultLimit()) ?? options.defaultCreditLimit) ?? 0n
+  const networkLimits = new Map<string, bigint>()
+  for (const [id, amount] of await db.networkLimits()) networkLimits.set(id, parseCredits(amount) ?? 0n)
+  // The networks this agent shares with a peer; set once the networks subsystem runs (it starts later).
+  let sharedNetworks: (did: string) => string[] = () => []
 
   for (const a of await db.accounts())
     accounts.set(a.peer, {
@@ -109,8 +113,20 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     return [...ops, accountOp(did)]
   }
 
+  /**
+   * The credit limit granted to `did`: its own override, else the highest default of the networks
+   * we share with it that have one, else the global default.
+   */
   function limitOf(did: string): bigint {
-    return accounts.get(did)?.limit ?? defaultLimit
+    const own = accounts.get(did)?.limit
+    if (own != null) return own
+    let best: bigint | undefined
+    if (networkLimits.size > 0)
+      for (const id of sharedNetworks(did)) {
+        const limit = networkLimits.get(id)
+        if (limit != null && (best == null || limit > best)) best = limit
+      }
+    return best ?? defaultLimit
   }
 
   async function quoteFor(requester: string, price: bigint): Promise<PaymentQuote> {
@@ -415,6 +431,27 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     },
     peers: (): string[] => [...accounts.keys()].sort(),
     defaultLimit: (): string => formatCredits(defaultLimit),
+
+    /** Lets network membership decide limits (called once the networks subsystem is up). */
+    useNetworks(shared: (did: string) => string[]): void {
+      sharedNetworks = shared
+    },
+
+    /** Sets (or with `amount` null, removes) the default limit for members of a network. */
+    async setNetworkLimit(networkId: string, amount: string | null): Promise<void> {
+      if (amount == null) {
+        networkLimits.delete(networkId)
+        await db.commit([db.networkLimitOp(networkId, undefined)])
+        return
+      }
+      const value = parseCredits(amount)
+      if (value == null)
+        throw invalidArgument('INVALID_AMOUNT', 'amount must be a non-negative decimal of credits')
+      networkLimits.set(networkId, value)
+      await db.commit([db.networkLimitOp(networkId, formatCredits(value))])
+    },
+    networkLimits: (): Array<{ network: string; amount: string }> =>
+      [...networkLimits].map(([network, v]) => ({ network, amount: formatCredits(v) })),
 
     async setLimit(did: string | undefined, amount: string): Promise<void> {
       const value = parseCredits(amount)

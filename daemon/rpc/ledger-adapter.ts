@@ -13,6 +13,8 @@ export interface LedgerAdapterDeps {
   ledger: Ledger
   tasks: TasksService
   resolveTarget: (value: string) => Promise<string>
+  /** Whether this agent knows a network (for network default limits). */
+  knowsNetwork: (networkId: string) => boolean
 }
 
 const SETTLEMENT_STATUSES = ['proposed', 'accepted', 'rejected']
@@ -68,9 +70,16 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
       return { receipts: page, nextPageToken: start + limit < all.length ? (page.at(-1)?.taskId ?? '') : '' }
     },
     async setCreditLimit(req) {
+      const targets = [req.peer !== '', req.defaultLimit, req.network !== ''].filter(Boolean).length
+      if (targets > 1)
+        throw invalidArgument('INVALID_ARGUMENT', 'give one of peer, default_limit and network')
+      if (req.network !== '') {
+        if (!d.knowsNetwork(req.network))
+          throw notFound('NETWORK_NOT_FOUND', `this agent knows no network ${req.network}`)
+        await d.ledger.setNetworkLimit(req.network, req.amount === '' ? null : req.amount)
+        return {}
+      }
       if (req.defaultLimit) {
-        if (req.peer !== '')
-          throw invalidArgument('INVALID_ARGUMENT', 'give either peer or default_limit, not both')
         await d.ledger.setLimit(undefined, req.amount)
         return {}
       }

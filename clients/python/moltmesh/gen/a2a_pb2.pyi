@@ -759,14 +759,16 @@ class ListReceiptsResponse(_message.Message):
     def __init__(self, receipts: _Optional[_Iterable[_Union[_types_pb2.Receipt, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
 class SetCreditLimitRequest(_message.Message):
-    __slots__ = ("peer", "default_limit", "amount")
+    __slots__ = ("peer", "default_limit", "amount", "network")
     PEER_FIELD_NUMBER: _ClassVar[int]
     DEFAULT_LIMIT_FIELD_NUMBER: _ClassVar[int]
     AMOUNT_FIELD_NUMBER: _ClassVar[int]
+    NETWORK_FIELD_NUMBER: _ClassVar[int]
     peer: str
     default_limit: bool
     amount: str
-    def __init__(self, peer: _Optional[str] = ..., default_limit: _Optional[bool] = ..., amount: _Optional[str] = ...) -> None: ...
+    network: str
+    def __init__(self, peer: _Optional[str] = ..., default_limit: _Optional[bool] = ..., amount: _Optional[str] = ..., network: _Optional[str] = ...) -> None: ...
 
 class SetCreditLimitResponse(_message.Message):
     __slots__ = ("balance",)

@@ -605,7 +605,7 @@ class A2ANodeServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SetCreditLimit(self, request, context):
-        """Sets the credit limit granted to a peer, or the default limit.
+        """Sets the credit limit granted to a peer, the default for members of a network, or the default.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -842,13 +842,22 @@ export interface SetCreditLimitRequest {
   peer: string;
   /** Set the default limit for peers without an override. */
   defaultLimit: boolean;
-  /** The limit: how far below zero the peer's balance may go (credits, >= 0). */
+  /**
+   * The limit: how far below zero the peer's balance may go (credits, >= 0). With `network`, empty
+   * removes that network's default.
+   */
   amount: string;
+  /**
+   * Set the default limit for members of this network (a network id this agent knows). A peer's
+   * own limit wins over network defaults; of several shared networks with a default, the highest
+   * applies; peers in none get the global default.
+   */
+  network: string;
 }
 
 /** Set. */
 export interface SetCreditLimitResponse {
-  /** The balance with the new limit (empty for the default). */
+  /** The balance with the new limit (empty for the default and network defaults). */
   balance?: Balance | undefined;
 }
 
@@ -9161,7 +9170,7 @@ export const ListReceiptsResponse: MessageFns<ListReceiptsResponse> = {
 };
 
 function createBaseSetCreditLimitRequest(): SetCreditLimitRequest {
-  return { peer: "", defaultLimit: false, amount: "" };
+  return { peer: "", defaultLimit: false, amount: "", network: "" };
 }
 
 export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
@@ -9174,6 +9183,9 @@ export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
     }
     if (message.amount !== "") {
       writer.uint32(26).string(message.amount);
+    }
+    if (message.network !== "") {
+      writer.uint32(34).string(message.network);
     }
     return writer;
   },
@@ -9215,6 +9227,14 @@ export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
             message.amount = reader.string();
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.network = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -9236,6 +9256,7 @@ export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
         ? globalThis.Boolean(object.default_limit)
         : false,
       amount: isSet(object.amount) ? globalThis.String(object.amount) : "",
+      network: isSet(object.network) ? globalThis.String(object.network) : "",
     };
   },
 
@@ -9250,6 +9271,9 @@ export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
     if (message.amount !== "") {
       obj.amount = message.amount;
     }
+    if (message.network !== "") {
+      obj.network = message.network;
+    }
     return obj;
   },
 
@@ -9261,6 +9285,7 @@ export const SetCreditLimitRequest: MessageFns<SetCreditLimitRequest> = {
     message.peer = object.peer ?? "";
     message.defaultLimit = object.defaultLimit ?? false;
     message.amount = object.amount ?? "";
+    message.network = object.network ?? "";
     return message;
   },
 };
@@ -10451,7 +10476,7 @@ export const A2ANodeService = {
       Buffer.from(ListReceiptsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ListReceiptsResponse => ListReceiptsResponse.decode(value),
   },
-  /** Sets the credit limit granted to a peer, or the default limit. */
+  /** Sets the credit limit granted to a peer, the default for members of a network, or the default. */
   setCreditLimit: {
     path: "/moltmesh.v1.A2ANode/SetCreditLimit" as const,
     requestStream: false as const,
@@ -10607,7 +10632,7 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
   getReceipt: handleUnaryCall<GetReceiptRequest, GetReceiptResponse>;
   /** Lists receipts. */
   listReceipts: handleUnaryCall<ListReceiptsRequest, ListReceiptsResponse>;
-  /** Sets the credit limit granted to a peer, or the default limit. */
+  /** Sets the credit limit granted to a peer, the default for members of a network, or the default. */
   setCreditLimit: handleUnaryCall<SetCreditLimitRequest, SetCreditLimitResponse>;
   /** Proposes a settlement to a counterparty; balances move once it countersigns. */
   settleBalance: handleUnaryCall<SettleBalanceRequest, SettleBalanceResponse>;
@@ -11282,7 +11307,7 @@ export interface A2ANodeClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ListReceiptsResponse) => void,
   ): ClientUnaryCall;
-  /** Sets the credit limit granted to a peer, or the default limit. */
+  /** Sets the credit limit granted to a peer, the default for members of a network, or the default. */
   setCreditLimit(
     request: SetCreditLimitRequest,
     callback: (error: ServiceError | null, response: SetCreditLimitResponse) => void,

@@ -1,15 +1,16 @@
-// The ledger feeds ranking between real daemons: after a provider serves reliably and another fails,
+// Ledger policies between real daemons: after a provider serves reliably and another fails,
 // FindAgents scores the reliable one higher and delegation by capability picks it; at a provider,
-// queued tasks of a requester deep in debt go to workers after everyone else's.
+// queued tasks of a requester deep in debt go to workers after everyone else's; a network's default
+// credit limit applies to its members (below a peer's own limit, above the global default).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, createClient, TaskFailure, types } from '../../clients/ts/index.ts'
+import { type Client, createClient, type MoltmeshError, TaskFailure, types } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { offerSkills } from '../harness/tasks.ts'
 
 const { TaskState } = types
 
-describe('ranking from the ledger', () => {
+describe('ledger policies', () => {
   const mesh = useMesh()
   let a: DaemonProcess // requester
   let b: DaemonProcess // reliable provider
@@ -105,5 +106,43 @@ describe('ranking from the ledger', () => {
       if (order.length === 2) break
     }
     expect(order).toEqual([fromC.id, fromA.id])
+  })
+  it('applies a network default credit limit to members, until they leave', async () => {
+    const limitOf = async (of: DaemonProcess) =>
+      (await b.client.ledger.balance({ peer: of.did })).balance?.creditLimit
+    await b.client.ledger.setCreditLimit({ defaultLimit: true, amount: '100' })
+    expect(await limitOf(c)).toBe('100')
+    const net = (
+      await b.client.networks.create({ name: 'thrifty', policy: types.NetworkPolicy.NETWORK_POLICY_OPEN })
+    ).network!
+    await b.client.ledger.setCreditLimit({ network: net.id, amount: '2' })
+    await c.client.networks.join({ networkId: net.id })
+    await waitFor(async () => (await limitOf(c)) === '2', 10_000, 'C gets the network limit at B')
+    // Admission uses it: a 6-credit task is over C's limit of 2.
+    const refused = await c.client.runTask({
+      to: b.did,
+      skill: 'priced',
+      input: [{ text: 'x' }],
+      maxPrice: '6',
+    })
+    expect(refused.state).toBe(TaskState.TASK_STATE_REJECTED)
+    expect(refused.error?.reason).toBe('CREDIT_LIMIT_EXCEEDED')
+    // A peer's own limit wins over the network's (A has 10 from the previous test).
+    await a.client.networks.join({ networkId: net.id })
+    await waitFor(async () => (await b.client.networks.members({ networkId: net.id })).members.length === 3)
+    expect(await limitOf(a)).toBe('10')
+    // Leaving the network drops its default.
+    await c.client.networks.leave({ networkId: net.id })
+    await waitFor(async () => (await limitOf(c)) === '100', 10_000, 'C is back on the default')
+    // Removing the network default; unknown networks and two targets at once are refused.
+    await b.client.ledger.setCreditLimit({ network: net.id, amount: '' })
+    const err = (await b.client.ledger
+      .setCreditLimit({ network: 'net_unknown', amount: '1' })
+      .catch((e: unknown) => e)) as MoltmeshError
+    expect(err.reason).toBe('NETWORK_NOT_FOUND')
+    const both = (await b.client.ledger
+      .setCreditLimit({ network: net.id, peer: a.did, amount: '1' })
+      .catch((e: unknown) => e)) as MoltmeshError
+    expect(both.reason).toBe('INVALID_ARGUMENT')
   })
 })
