@@ -175,8 +175,14 @@ export function createRequester(c: RequesterComponents) {
           progress: 0,
           note: '',
         }
+        // WORKING here at once (the assignee's own WORKING follows): a WaitTask right after the
+        // answer must wait for the work, not return at once with the question already answered.
         return (
-          await c.engine.commit({ task, events: [event], frames: [{ input: { taskId: id, input: answer } }] })
+          await c.engine.commit({
+            task: { ...task, state: TaskState.TASK_STATE_WORKING, statusMessage: [] },
+            events: [event],
+            frames: [{ input: { taskId: id, input: answer } }],
+          })
         ).task
       })
     },

@@ -50,6 +50,7 @@ describe('SDK scenarios (TypeScript)', () => {
           { id: 'sdk-echo', name: 'echo', description: 'echoes its JSON input', tags: ['sdk', 'scenario'] },
           { id: 'sdk-slow', name: 'slow', description: 'works until canceled' },
           { id: 'sdk-broken', name: 'broken', description: 'always fails' },
+          { id: 'sdk-ask', name: 'ask', description: 'asks a question first' },
         ],
       },
     })
@@ -69,6 +70,11 @@ describe('SDK scenarios (TypeScript)', () => {
       provider.runWorker(
         'sdk-slow',
         (ctx) => new Promise((resolve) => ctx.signal.addEventListener('abort', () => resolve('too late'))),
+        opts,
+      ),
+      provider.runWorker(
+        'sdk-ask',
+        async (ctx) => `painted ${textOf(await ctx.askInput('which colour?'))}`,
         opts,
       ),
       provider.runWorker(
@@ -156,6 +162,17 @@ describe('SDK scenarios (TypeScript)', () => {
     expect(failed.state).toBe(TaskState.TASK_STATE_FAILED)
     expect(failed.error).toMatchObject({ reason: 'OUT_OF_INK', message: 'the printer is empty' })
     expect(outcomes).toContainEqual({ id: failed.id, outcome: 'failed' })
+  })
+
+  it('a worker asks for input: runTask settles at INPUT_REQUIRED, the answer lets the task finish', async () => {
+    const asked = await requester.runTask({ to: b.did, skill: 'sdk-ask', input: [{ text: 'paint' }] })
+    expect(asked.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED)
+    expect(textOf(asked.statusMessage)).toBe('which colour?')
+    const answered = await requester.tasks.sendInput({ id: asked.id, input: [{ text: 'blue' }] })
+    expect(answered.task?.state).toBe(TaskState.TASK_STATE_WORKING)
+    const done = await requester.waitTask(asked.id, { timeoutMs: 10_000 })
+    expect(done.state).toBe(TaskState.TASK_STATE_COMPLETED)
+    expect(textOf(done.output)).toBe('painted blue')
   })
 
   it('cancels a running task: the worker handler is aborted, both sides end CANCELED', async () => {

@@ -176,7 +176,11 @@ describe('tasks', () => {
       expect(waited.timedOut).toBe(false)
       expect(waited.task!.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED)
       expect(waited.task!.statusMessage[0]?.text).toBe('which colour?')
-      await a.client.a2a.sendTaskInput({ id: task!.id, input: [{ text: 'blue' }] })
+      const answered = await a.client.a2a.sendTaskInput({ id: task!.id, input: [{ text: 'blue' }] })
+      expect(answered.task?.state).toBe(TaskState.TASK_STATE_WORKING)
+      // Waiting right after answering waits for the work, not for the (answered) question.
+      const after = await a.client.a2a.waitTask({ id: task!.id, timeoutMs: 15_000 })
+      expect(after.task?.state).toBe(TaskState.TASK_STATE_COMPLETED)
       const done = await settledOn(a, task!.id)
       expect(done.state).toBe(TaskState.TASK_STATE_COMPLETED)
       expect(done.output[0]?.text).toBe('painted blue')

@@ -4,7 +4,7 @@
 // A task canceled elsewhere, or a lost lease, aborts the handler's signal.
 
 import type { DeepPartial } from '../deep-partial.ts'
-import { type Task, TaskEventKind, type TaskState } from '../gen/moltmesh/v1/types.ts'
+import { type Part, type Task, TaskEventKind, TaskState } from '../gen/moltmesh/v1/types.ts'
 import type { Groups } from '../groups.ts'
 import { type Content, dataOf, textOf, toParts } from './parts.ts'
 import { isTerminalState } from './task-states.ts'
@@ -23,6 +23,11 @@ export interface WorkerContext {
   chunk(content: Content): Promise<void>
   /** Streams a PROGRESS event (fraction 0..1, optional note). */
   progress(fraction: number, note?: string): Promise<void>
+  /**
+   * Asks the requester a question (the task goes INPUT_REQUIRED) and resolves with the answer's
+   * parts once it arrives (rejects if the task ends first). The lease keeps being renewed meanwhile.
+   */
+  askInput(question: Content): Promise<Part[]>
 }
 
 export type WorkerHandler = (ctx: WorkerContext) => Promise<Content | undefined> | Content | undefined
@@ -104,7 +109,7 @@ async function handleOne(
   void (async () => {
     try {
       for await (const { event } of client.tasks.events({ id: task.id }, { signal: watch.signal }))
-        if (event?.task != null && isTerminalState(event.task.state as TaskState)) end()
+        if (event?.task != null && isTerminalState(event.task.state)) end()
     } catch {
       // the watch ends with the task or the worker
     }
@@ -125,6 +130,7 @@ async function handleOne(
     chunk: (content) => event({ kind: TaskEventKind.TASK_EVENT_KIND_CHUNK }, content),
     progress: (fraction, note = '') =>
       event({ kind: TaskEventKind.TASK_EVENT_KIND_PROGRESS, progress: fraction, note }),
+    askInput: (question) => askInput(client, task.id, leaseToken, question, abort.signal),
   }
   try {
     const result = await handler(ctx)
@@ -150,4 +156,33 @@ function safeData(task: Task): unknown {
   } catch {
     return undefined
   }
+}
+
+async function askInput(
+  client: WorkerClient,
+  id: string,
+  leaseToken: string,
+  question: Content,
+  signal: AbortSignal,
+): Promise<Part[]> {
+  // Listen from the current sequence on before asking, so a fast answer cannot be missed.
+  const current = (await client.tasks.get({ id })).task
+  const after = Number(current?.lastSequence ?? 0)
+  const answers = client.tasks.events({ id, afterSequence: after }, { signal })[Symbol.asyncIterator]()
+  const first = answers.next() // starts the call
+  await client.worker.update({
+    id,
+    leaseToken,
+    state: TaskState.TASK_STATE_INPUT_REQUIRED,
+    message: toParts(question),
+  })
+  for (let next = await first; !next.done; next = await answers.next()) {
+    const e = next.value.event
+    if (e?.kind === TaskEventKind.TASK_EVENT_KIND_INPUT) {
+      await answers.return?.(undefined)
+      return e.parts
+    }
+    if (e?.task != null && isTerminalState(e.task.state)) break
+  }
+  throw new TaskFailure('NO_ANSWER', `task ${id} ended before the requester answered`)
 }

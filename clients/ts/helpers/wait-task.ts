@@ -1,13 +1,14 @@
-// waitTask: waits until a task is final (COMPLETED, FAILED, CANCELED or REJECTED), however long that
-// takes, in WaitTask calls of bounded length so a dead connection is noticed.
+// waitTask: waits until a task is final (COMPLETED, FAILED, CANCELED or REJECTED) or waits for the
+// requester (INPUT_REQUIRED, AUTH_REQUIRED), however long that takes, in WaitTask calls of bounded
+// length so a dead connection is noticed.
 
 import type { DeepPartial } from '../deep-partial.ts'
 import type { CreateTaskRequest } from '../gen/moltmesh/v1/a2a.ts'
-import type { Task, TaskState } from '../gen/moltmesh/v1/types.ts'
+import { type Task, type TaskState, TaskState as TaskStateValues } from '../gen/moltmesh/v1/types.ts'
 import type { Groups } from '../groups.ts'
 import { isTerminalState } from './task-states.ts'
 
-/** The wait ran out before the task was final; `task` is how it stood then. */
+/** The wait ran out before the task settled; `task` is how it stood then. */
 export class WaitTimeoutError extends Error {
   readonly task: Task
   constructor(task: Task) {
@@ -28,7 +29,15 @@ const SLICE_MS = 30_000
 
 type TaskClient = Pick<Groups, 'tasks'>
 
-/** Resolves with the final task; rejects with WaitTimeoutError when `timeoutMs` passes first. */
+const NEEDS_REQUESTER: ReadonlySet<TaskState> = new Set([
+  TaskStateValues.TASK_STATE_INPUT_REQUIRED,
+  TaskStateValues.TASK_STATE_AUTH_REQUIRED,
+])
+
+/**
+ * Resolves with the task once final, or once it waits for the requester (INPUT_REQUIRED: answer with
+ * `tasks.sendInput`, then wait again); rejects with WaitTimeoutError when `timeoutMs` passes first.
+ */
 export async function waitTask(client: TaskClient, id: string, options: WaitOptions = {}): Promise<Task> {
   const deadline = options.timeoutMs != null ? Date.now() + options.timeoutMs : Number.POSITIVE_INFINITY
   for (;;) {
@@ -38,12 +47,12 @@ export async function waitTask(client: TaskClient, id: string, options: WaitOpti
       { signal: options.signal },
     )
     if (task == null) throw new Error(`WaitTask returned no task for ${id}`)
-    if (isTerminalState(task.state as TaskState)) return task
+    if (isTerminalState(task.state as TaskState) || NEEDS_REQUESTER.has(task.state as TaskState)) return task
     if (Date.now() >= deadline) throw new WaitTimeoutError(task)
   }
 }
 
-/** CreateTask then waitTask: the final task (check its `state`, `output` and `error`). */
+/** CreateTask then waitTask: the settled task (check its `state`, `output` and `error`). */
 export async function runTask(
   client: TaskClient,
   request: DeepPartial<CreateTaskRequest>,

@@ -1,0 +1,53 @@
+// The `moltmesh` command tree (commander). Every command is one SDK call plus formatting; see
+// docs/cli.md. cli/main.ts runs it; tests walk it in-process.
+
+import { Command } from 'commander'
+import pkg from '../package.json' with { type: 'json' }
+import { registerBlobCommands } from './commands/blob-commands.ts'
+import { registerCardCommands } from './commands/card-commands.ts'
+import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerLedgerCommands } from './commands/ledger-commands.ts'
+import { registerMcpCommand } from './commands/mcp-command.ts'
+import { registerMessagingCommands } from './commands/messaging-commands.ts'
+import { registerNameCommands } from './commands/name-commands.ts'
+import { registerNetworkCommands } from './commands/network-commands.ts'
+import { registerPing } from './commands/ping.ts'
+import { registerPubsubCommands } from './commands/pubsub-commands.ts'
+import { registerStart } from './commands/start.ts'
+import { registerStop } from './commands/stop.ts'
+import { registerTaskCommands } from './commands/task-commands.ts'
+import { registerThreadCommands } from './commands/thread-commands.ts'
+import { registerVersion } from './commands/version.ts'
+import { registerWatchEvents } from './commands/watch-events.ts'
+import { registerWebhookCommands } from './commands/webhook-commands.ts'
+import { registerWorkerCommand } from './commands/worker-command.ts'
+
+export function buildProgram(): Command {
+  const program = new Command('moltmesh')
+    .description('moltmesh: peer-to-peer network daemon for AI agents')
+    .version(pkg.version, '-V, --cli-version', 'print the CLI version')
+    .option('--socket <path>', 'daemon socket (default $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock)')
+    .option('--json', 'machine-readable output')
+    .showHelpAfterError()
+  registerStart(program)
+  registerStop(program)
+  registerDiagCommands(program)
+  registerPing(program)
+  registerMessagingCommands(program)
+  registerThreadCommands(program)
+  registerNameCommands(program)
+  registerCardCommands(program)
+  registerDiscoveryCommands(program)
+  registerBlobCommands(program)
+  registerTaskCommands(program)
+  registerLedgerCommands(program)
+  registerWorkerCommand(program)
+  registerVersion(program)
+  registerWatchEvents(program)
+  registerWebhookCommands(program)
+  registerPubsubCommands(program)
+  registerNetworkCommands(program)
+  registerMcpCommand(program)
+  return program
+}
