@@ -271,14 +271,16 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
 
     /**
      * Requester side: checks the provider's receipt against the task (parties, price, result hash,
-     * signature) and countersigns it — or records a dispute. Moves the balance only when settled.
+     * signature) and countersigns it — or records a dispute (always, with `refuseBecause`). Moves the
+     * balance only when settled.
      */
     async countersign(
       task: { id: string; assignee: string; skill: string; maxPrice: string },
       receipt: Receipt,
       storedOutput: string[],
+      refuseBecause?: string,
     ): Promise<{ receipt: Receipt; ops: StoreOp[] }> {
-      const problems: string[] = []
+      const problems: string[] = refuseBecause != null ? [refuseBecause] : []
       if (receipt.taskId !== task.id || receipt.requester !== self || receipt.provider !== task.assignee)
         problems.push('parties')
       if (receipt.skill !== task.skill) problems.push('skill')

@@ -9,7 +9,7 @@ import type { Logger } from '../log/logger.ts'
 import type { TaskFrameSink } from '../messaging/receiver.ts'
 import type { StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
-import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/v1/types.ts'
 import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { encodeParts } from './parts-codec.ts'
 import type { StoredError, TaskRecord } from './records.ts'
@@ -110,8 +110,24 @@ export function createInbound(c: InboundComponents) {
       attempts: Math.max(task.attempts, u.attempts),
     }
     // Terminal here is final: later news from the assignee is only counted (e.g. it finished the
-    // work after we canceled or timed out).
+    // work after we canceled or timed out). A receipt for such late work is answered with a dispute,
+    // so neither book keeps it pending and the provider releases its reservation.
     if (isTerminal(task.state)) {
+      if (u.state === TaskState.TASK_STATE_COMPLETED && u.receipt != null) {
+        const refused = await c.ledger.countersign(
+          task,
+          u.receipt,
+          encodeParts(u.output),
+          `completed after the task ended here (${taskStateToJSON(task.state)})`,
+        )
+        await c.engine.commit({
+          task: base,
+          events: [],
+          extraOps: refused.ops,
+          frames: [{ receipt: refused.receipt }],
+        })
+        return STORED
+      }
       await c.engine.commit({ task: base, events: [] })
       return STORED
     }

@@ -259,4 +259,46 @@ describe('credit ledger', () => {
     }
     expect((await b.cli('ledger', 'balance')).stdout).toContain(a.info!.did)
   }, 90_000)
+  it('work completed after the requester canceled is not paid: the receipt is disputed on both sides', async () => {
+    let claimed: { id: string; token: string } | undefined
+    const worker = startWorker(b, 'summarise', async (ctx) => {
+      claimed = { id: ctx.task.id, token: ctx.leaseToken }
+      return undefined
+    })
+    const { task } = await a.client.a2a.createTask({
+      to: b.info!.did,
+      skill: 'summarise',
+      input: [{ text: 'x' }],
+      maxPrice: '2.5',
+    })
+    await waitFor(() => claimed?.id === task!.id, 15_000)
+    await worker.stop()
+    const before = { atB: (await balance(b, a)).balance, atA: (await balance(a, b)).balance }
+    // The requester is down while the provider finishes: the COMPLETED update (with the receipt)
+    // waits in B's outbox. Back up, A cancels before B reaches it, so the two cross.
+    await a.kill()
+    await b.client.a2a.completeTask({ id: task!.id, leaseToken: claimed!.token, output: [{ text: 'late' }] })
+    await a.restart()
+    await a.client.a2a.cancelTask({ id: task!.id, reason: 'gave up' })
+    // A came back on a new port and was B's only way in, so A dials B; B then retries its pending
+    // update at once. (A dial already waiting on a DHT lookup for B holds later dials back, so the
+    // first ConnectPeer may time out: retried.)
+    await waitFor(
+      () => a.client.diag.connectPeer({ target: b.info!.tcpAddress }).then(() => true),
+      45_000,
+      'A reconnected to B',
+    )
+    const disputed = async (d: DaemonProcess) =>
+      (await d.client.a2a.getReceipt({ taskId: task!.id }).catch(() => undefined))?.receipt?.status ===
+      'disputed'
+    await waitFor(() => disputed(a), 20_000, 'A disputed the late receipt')
+    await waitFor(() => disputed(b), 20_000, 'B recorded the dispute')
+    // A keeps its CANCELED, B its COMPLETED; nothing moved and B's reservation is released.
+    expect((await a.client.a2a.getTask({ id: task!.id })).task!.state).toBe(TaskState.TASK_STATE_CANCELED)
+    expect((await b.client.a2a.getTask({ id: task!.id })).task!.state).toBe(TaskState.TASK_STATE_COMPLETED)
+    expect((await balance(b, a)).balance).toBe(before.atB)
+    expect((await balance(a, b)).balance).toBe(before.atA)
+    expect((await balance(b, a)).reserved).toBe('0')
+    for (const d of [a, b]) expect((await d.client.a2a.verifyLedger({})).ok).toBe(true)
+  }, 90_000)
 })
