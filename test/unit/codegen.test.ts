@@ -1,6 +1,6 @@
 // Generated files are committed; regenerating them (scripts/gen.ts --out <tmp>) must change nothing.
-// Also lints the protos (buf lint) and runs the Python stub tests (pytest) in the repo's .venv, which
-// `npm run setup:python` creates (part of `npm test`).
+// Also lints the protos (buf lint) and runs the Python SDK's tests that need no daemon (pytest) in the
+// repo's .venv, which `npm run setup:python` creates (part of `npm test`).
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -103,11 +103,12 @@ describe('generated code', () => {
   }, 30_000)
 
   it.skipIf(!hasVenv)(
-    `the Python stubs import and cover every service and RPC (pytest)${hasVenv ? '' : ` — ${NO_VENV}`}`,
+    `the Python stubs and SDK import and cover every service, RPC and surface method (pytest)${hasVenv ? '' : ` — ${NO_VENV}`}`,
     () => {
       const res = spawnSync(
         venvPython,
-        ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', 'clients/python/tests'],
+        // Without the scenario suite (marker `daemon`), which test/integration/python-sdk.test.ts runs.
+        ['-m', 'pytest', '-q', '-p', 'no:cacheprovider', '-m', 'not daemon', 'clients/python/tests'],
         { cwd: REPO_ROOT, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' } },
       )
       expect(res.status, `${res.stdout}\n${res.stderr}`).toBe(0)

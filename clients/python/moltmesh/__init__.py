@@ -1,22 +1,52 @@
-"""Python client for the moltmesh daemon.
+"""Python SDK of the moltmesh daemon.
 
-The generated gRPC stubs of the whole API live in ``moltmesh.gen`` (``a2a_pb2``, ``diag_pb2``,
-``ext_pb2``, ``types_pb2`` and their ``*_pb2_grpc`` service stubs)::
+``Client`` (and ``AsyncClient`` for asyncio) talk to the local daemon over its unix socket; their
+method groups follow ``surface.json`` (``client.tasks.create(...)``, ``client.inbox.subscribe()``,
+``client.node.health()``), failures raise typed errors (``moltmesh.NotFoundError``, ...)::
 
     import moltmesh
-    from moltmesh.gen import diag_pb2
 
-    with moltmesh.connect() as channel:        # $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock
-        print(channel.diag.Health(diag_pb2.HealthRequest()).did)
+    with moltmesh.Client() as client:          # $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock
+        print(client.node.health().did)
+
+The generated gRPC stubs of the whole API live in ``moltmesh.gen`` (``a2a_pb2``, ``diag_pb2``,
+``ext_pb2``, ``types_pb2`` and their ``*_pb2_grpc`` service stubs); ``connect()`` returns a raw channel
+carrying them.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 import grpc
 
+from . import (
+    errors,
+    parts,
+    tools,
+)
+from .aio import AsyncClient, AsyncStream, AsyncTaskContext, AsyncWorker
+from .client import Client, Stream, default_socket, is_terminal
+from .errors import (
+    AbortedError,
+    AlreadyExistsError,
+    CanceledError,
+    DaemonNotRunningError,
+    DeadlineExceededError,
+    FailedPreconditionError,
+    InternalError,
+    InvalidArgumentError,
+    MoltmeshError,
+    NotFoundError,
+    NotImplementedError,
+    PermissionDeniedError,
+    ResourceExhaustedError,
+    UnauthenticatedError,
+    UnavailableError,
+    VersionMismatchError,
+    WaitTimeoutError,
+    is_reason,
+)
 from .gen import (
     a2a_pb2,
     a2a_pb2_grpc,
@@ -26,30 +56,79 @@ from .gen import (
     ext_pb2_grpc,
     types_pb2,
 )
+from .gen.types_pb2 import Artifact, Part, Task, TaskEvent, TaskEventKind, TaskState
+from .parts import artifact, data, part_value, parts_data, parts_text, raw, sender, text, to_part, to_parts
+from .surface import API_VERSION
+from .worker import TaskCanceled, TaskContext, TaskFailure, TaskRejected, Worker
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "API_VERSION",
+    "AbortedError",
+    "AlreadyExistsError",
+    "Artifact",
+    "AsyncClient",
+    "AsyncStream",
+    "AsyncTaskContext",
+    "AsyncWorker",
+    "CanceledError",
+    "Client",
     "Connection",
+    "DaemonNotRunningError",
+    "DeadlineExceededError",
+    "FailedPreconditionError",
+    "InternalError",
+    "InvalidArgumentError",
+    "MoltmeshError",
+    "NotFoundError",
+    "NotImplementedError",
+    "Part",
+    "PermissionDeniedError",
+    "ResourceExhaustedError",
+    "Stream",
+    "Task",
+    "TaskCanceled",
+    "TaskContext",
+    "TaskEvent",
+    "TaskEventKind",
+    "TaskFailure",
+    "TaskRejected",
+    "TaskState",
+    "UnauthenticatedError",
+    "UnavailableError",
+    "VersionMismatchError",
+    "WaitTimeoutError",
+    "Worker",
     "__version__",
     "a2a_pb2",
     "a2a_pb2_grpc",
     "a2a_stub",
+    "artifact",
     "connect",
+    "data",
     "default_socket",
     "diag_pb2",
     "diag_pb2_grpc",
     "diag_stub",
+    "errors",
     "ext_pb2",
     "ext_pb2_grpc",
     "ext_stub",
+    "is_reason",
+    "is_terminal",
+    "part_value",
+    "parts",
+    "parts_data",
+    "parts_text",
+    "raw",
+    "sender",
+    "text",
+    "to_part",
+    "to_parts",
+    "tools",
     "types_pb2",
 ]
-
-
-def default_socket() -> str:
-    """The daemon socket: ``$MOLTMESH_SOCKET``, else ``~/.moltmesh/moltmesh.sock``."""
-    return os.environ.get("MOLTMESH_SOCKET") or os.path.join(os.path.expanduser("~"), ".moltmesh", "moltmesh.sock")
 
 
 def a2a_stub(channel: grpc.Channel) -> a2a_pb2_grpc.A2ANodeStub:

@@ -25,10 +25,10 @@ const isPartList = (v: unknown): v is DeepPartial<Part>[] =>
 
 /**
  * A string becomes one text part, bytes one raw part, a list of parts stays as it is, and anything
- * else becomes one JSON part. `undefined` is no parts.
+ * else becomes one JSON part. `undefined` and an empty list are no parts (as in the Python SDK).
  */
 export function toParts(content: Content | undefined): DeepPartial<Part>[] {
-  if (content === undefined) return []
+  if (content === undefined || (Array.isArray(content) && content.length === 0)) return []
   if (typeof content === 'string') return [{ text: content }]
   if (content instanceof Uint8Array) return [{ raw: Buffer.from(content) }]
   if (isPartList(content)) return content
