@@ -1,6 +1,7 @@
-// The TypeScript examples run as documented against a real daemon pair: the worker serves
-// word-count on B, the requester on A discovers it and prints the result; the webhook backend on A
-// verifies the daemon's signed POSTs and answers a message sent from B.
+// The examples run as documented against a real daemon pair: the TypeScript worker serves word-count
+// on B, the requester on A discovers it and prints the result; the webhook backends (TypeScript and
+// Python) on A verify the daemon's signed POSTs and answer a message sent from B; the Python worker
+// serves the TypeScript requester.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -16,9 +17,14 @@ interface Running {
 
 const running: Running[] = []
 
+const PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python')
+
+/** Runs examples/ts/<file> with Node, or examples/python/<file> with the repo's venv. */
 function runExample(file: string, socket: string, args: string[] = []): Running {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'examples', 'ts', file), ...args], {
-    env: { ...process.env, MOLTMESH_SOCKET: socket },
+  const py = file.endsWith('.py')
+  const script = join(REPO_ROOT, 'examples', py ? 'python' : 'ts', file)
+  const child = spawn(py ? PYTHON : process.execPath, [script, ...args], {
+    env: { ...process.env, MOLTMESH_SOCKET: socket, PYTHONUNBUFFERED: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
@@ -39,7 +45,7 @@ const exited = (r: Running) =>
     else r.child.once('exit', (code) => resolve(code))
   })
 
-describe('examples (TypeScript)', () => {
+describe('examples', () => {
   const mesh = useMesh()
   let a: DaemonProcess
   let b: DaemonProcess
@@ -67,22 +73,36 @@ describe('examples (TypeScript)', () => {
     expect(await exited(worker)).toBe(0)
   })
 
-  it('webhook-backend.ts verifies signed webhook POSTs and replies to each message', async () => {
-    const backend = runExample('webhook-backend.ts', a.socket)
+  it.each([
+    ['webhook-backend.ts', 'example backend'],
+    ['webhook_backend.py', 'example backend (python)'],
+  ])('%s verifies signed webhook POSTs and replies to each message', async (file, description) => {
+    const backend = runExample(file, a.socket)
     await waitFor(() => backend.out().includes('listening on'), 20_000, 'backend ready')
-    const sent = await b.client.messages.send({ to: a.did, parts: [{ text: 'ping the backend' }] })
-    await waitFor(() => backend.out().includes(`message from ${b.did}: ping the backend`), 20_000, 'webhook')
+    const text = `ping ${file}`
+    const sent = await b.client.messages.send({ to: a.did, parts: [{ text }] })
+    await waitFor(() => backend.out().includes(`message from ${b.did}: ${text}`), 20_000, 'webhook')
     const reply = await waitFor(async () => {
       const inbox = await b.client.inbox.list({ from: a.did })
       return inbox.messages.find((m) => m.replyTo === sent.id)
     })
-    expect(textOf(reply.parts)).toBe('got it: ping the backend')
+    expect(textOf(reply.parts)).toBe(`got it: ${text}`)
     expect(backend.out()).not.toContain('bad signature')
     backend.child.kill('SIGTERM')
     expect(await exited(backend)).toBe(0)
     // It removed its webhook on the way out.
-    expect(
-      (await a.client.webhooks.list({})).webhooks.filter((w) => w.description === 'example backend'),
-    ).toEqual([])
+    expect((await a.client.webhooks.list({})).webhooks.filter((w) => w.description === description)).toEqual(
+      [],
+    )
+  })
+
+  it('the Python worker serves the TypeScript requester (the SDKs interoperate)', async () => {
+    const worker = runExample('worker.py', b.socket)
+    await waitFor(() => worker.out().includes('serving word-count'), 30_000, 'python worker ready')
+    const requester = runExample('requester.ts', a.socket, ['five words in this text'])
+    expect(await exited(requester)).toBe(0)
+    expect(requester.out()).toContain('result {"words":5}')
+    worker.child.kill('SIGINT')
+    expect(await exited(worker)).toBe(0)
   })
 })
