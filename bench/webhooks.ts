@@ -52,6 +52,7 @@ const webhooks = await createWebhooks(
     timeoutMs: 15_000,
     retryScheduleMs: '0,1000',
     maxInFlightPerWebhook: 16,
+    deliveryRetentionMs: 7 * 86_400_000,
     allowedHosts: '',
     endpoints: [],
   },

@@ -95,6 +95,7 @@ export interface WebhooksOptions {
   timeoutMs: number
   retryScheduleMs: string
   maxInFlightPerWebhook: number
+  deliveryRetentionMs: number
   allowedHosts: string
   endpoints: WebhookEndpointConfig[]
 }

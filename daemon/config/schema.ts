@@ -408,6 +408,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Concurrent POSTs (and keep-alive connections) per endpoint.',
   },
   {
+    key: 'webhooks.delivery_retention_ms',
+    type: { kind: 'int', min: 60_000, max: 3650 * 86_400_000 },
+    default: 7 * 86_400_000,
+    doc: 'How long finished deliveries (succeeded or dead-lettered) stay listable and redeliverable before they are pruned; pending ones are never pruned.',
+  },
+  {
     key: 'webhooks.allowed_hosts',
     type: { kind: 'string' },
     default: '',

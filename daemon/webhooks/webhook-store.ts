@@ -8,6 +8,8 @@ import type { DeliveryRecord, DeliveryStatus, WebhookRecord } from './records.ts
 
 type Value = WebhookRecord | DeliveryRecord | string
 
+const PRUNE_BATCH = 500
+
 export async function openWebhookStore(store: Store) {
   const db: JsonSublevel<Value> = store.sublevel<Value>('webhooks')
 
@@ -71,6 +73,28 @@ export async function openWebhookStore(store: Store) {
       for await (const key of db.keys({ gt: 'p!', lt: 'p"' })) ids.push(key.slice(2))
       const records = await db.getMany(ids.map((id) => `d!${id}`))
       return records.filter((r): r is DeliveryRecord => r != null && typeof r === 'object')
+    },
+
+    /**
+     * Deletes finished deliveries created before `cutoffMs`, oldest first, in batches; pending ones
+     * stay. Delivery ids are time-ordered, so the scan stops at the first one that is new enough.
+     */
+    async prune(cutoffMs: number): Promise<number> {
+      let removed = 0
+      let batch: Array<{ type: 'del'; key: string }> = []
+      for await (const v of db.values({ gt: 'd!', lt: 'd"' })) {
+        const d = v as DeliveryRecord
+        if (d.createdAtMs >= cutoffMs) break
+        if (d.status === 'pending') continue
+        batch.push({ type: 'del', key: `d!${d.id}` })
+        if (batch.length >= PRUNE_BATCH) {
+          await db.batch(batch)
+          removed += batch.length
+          batch = []
+        }
+      }
+      if (batch.length > 0) await db.batch(batch)
+      return removed + batch.length
     },
 
     /** Deliveries newest first, below `before` (a delivery id; "" = newest). */

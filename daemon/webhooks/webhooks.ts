@@ -19,6 +19,8 @@ import { parseSchedule } from './retry-schedule.ts'
 import { isSecret, newSecret, signatureHeaders } from './signing.ts'
 import { openWebhookStore } from './webhook-store.ts'
 
+const PRUNE_INTERVAL_MS = 3600_000
+
 export interface WebhooksComponents {
   store: Store
   events: EventBus
@@ -47,6 +49,8 @@ export function hostAllowed(host: string, allowed: string[]): boolean {
 export async function createWebhooks(c: WebhooksComponents, options: WebhooksOptions) {
   const logger = c.logger.child({ component: 'webhooks' })
   const store = await openWebhookStore(c.store)
+  let pruneTimer: NodeJS.Timeout | undefined
+  let pruning: Promise<void> = Promise.resolve()
   const allowedHosts = options.allowedHosts
     .split(',')
     .map((s) => s.trim())
@@ -294,8 +298,22 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
       })
       const resumed = await queue.resume()
       if (resumed > 0) logger.info({ pending: resumed }, 'resuming webhook deliveries')
+      // Finished deliveries are kept for listing and redelivery, then pruned: now and hourly.
+      const prune = () => {
+        pruning = store
+          .prune(Date.now() - options.deliveryRetentionMs)
+          .then((removed) => {
+            if (removed > 0) logger.info({ removed }, 'pruned old webhook deliveries')
+          })
+          .catch((err: unknown) => logger.warn({ err }, 'cannot prune webhook deliveries'))
+      }
+      prune()
+      pruneTimer = setInterval(prune, PRUNE_INTERVAL_MS)
+      pruneTimer.unref()
     },
     async stop(): Promise<void> {
+      clearInterval(pruneTimer)
+      await pruning
       unsubscribe?.()
       queue.stop()
       await sender.close().catch(() => undefined)

@@ -84,6 +84,7 @@ describe('defaults', () => {
         timeoutMs: 15_000,
         retryScheduleMs: '0,5000,300000,1800000,7200000,18000000,36000000,36000000',
         maxInFlightPerWebhook: 16,
+        deliveryRetentionMs: 7 * 86_400_000,
         allowedHosts: '',
         endpoints: [],
       },
