@@ -15,6 +15,9 @@ import { pingOverConnection } from '../p2p/ping-connection.ts'
 import { type NameResolver, type PeerTarget, resolvePeerTarget } from '../p2p/target.ts'
 import { API_VERSION, VERSION } from '../version.ts'
 
+/** Multicodec of the /p2p/<peer id> address component. */
+const P2P_CODE = 0x01a5
+
 export interface DiagComponents {
   host: Host
   identity: Identity
@@ -92,6 +95,24 @@ export function createDiagService(c: DiagComponents) {
       agentVersion,
       connectedAtMs: conn?.timeline.open ?? 0,
     }
+  }
+
+  /**
+   * Dials exactly `addr` and checks that `expected` answered. libp2p joins a dial by peer id to any
+   * dial already queued for that peer, and such a dial may be waiting on a DHT lookup of the peer
+   * (e.g. a delivery to a peer whose address we lost) for its whole timeout; dialing the address
+   * without its /p2p part is a separate dial, and the Noise handshake still proves who answered.
+   */
+  async function dialAddress(addr: Multiaddr, expected: PeerId, signal: AbortSignal): Promise<Connection> {
+    const bare = addr.decapsulateCode(P2P_CODE)
+    const conn = await host.dial(bare, { signal })
+    if (!conn.remotePeer.equals(expected)) {
+      await conn.close().catch(() => undefined)
+      throw new Error(
+        `the peer at ${bare.toString()} is ${conn.remotePeer.toString()}, not ${expected.toString()}`,
+      )
+    }
+    return conn
   }
 
   /** An open connection for the target: over the target's own address when it is a multiaddr. */
@@ -229,9 +250,10 @@ export function createDiagService(c: DiagComponents) {
       const timeout = timeoutMs > 0 ? timeoutMs : DEFAULT_CONNECT_TIMEOUT_MS
       const target = await resolve(targetInput, AbortSignal.timeout(timeout))
       try {
-        await host.dial(target.kind === 'multiaddr' ? target.addr : target.peerId, {
-          signal: AbortSignal.timeout(timeout),
-        })
+        const signal = AbortSignal.timeout(timeout)
+        if (target.kind === 'multiaddr' && host.getConnections(target.peerId).length === 0)
+          await dialAddress(target.addr, target.peerId, signal)
+        else await host.dial(target.kind === 'multiaddr' ? target.addr : target.peerId, { signal })
       } catch (err) {
         throw unavailable(
           'PEER_UNREACHABLE',
