@@ -5,11 +5,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process'
 import type { Command } from 'commander'
-import { type Client, types } from '../../clients/ts/index.ts'
+import { type Client, isTerminalState, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
 import { intOption } from '../int-option.ts'
-import { isTerminal, taskStateName } from '../output/task-format.ts'
+import { taskStateName } from '../output/task-format.ts'
 
 const STDERR_TAIL = 2000
 
@@ -78,7 +78,7 @@ async function runOne(
   void (async () => {
     try {
       for await (const { event } of client.a2a.subscribeTaskEvents({ id: task.id }, { signal: watch.signal }))
-        if (event?.task != null && isTerminal(event.task.state))
+        if (event?.task != null && isTerminalState(event.task.state))
           stop(taskStateName(event.task.state).toLowerCase())
     } catch {
       // the watch ends with the task or the worker

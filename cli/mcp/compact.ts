@@ -1,7 +1,8 @@
 // Compact JSON views of daemon objects for a model: snake_case, ISO times, enum names in lower case,
 // content parts folded into text / data / attachments, signatures and other plumbing left out.
 
-import { types } from '../../clients/ts/index.ts'
+import { isTerminalState, types } from '../../clients/ts/index.ts'
+import { statusName } from '../output/message-format.ts'
 
 export interface Content {
   /** The text parts, joined by newlines. */
@@ -56,21 +57,12 @@ export function stateName(state: types.TaskState): string {
   return entry == null ? String(state) : entry[0].replace('TASK_STATE_', '').toLowerCase()
 }
 
-export function isTerminal(state: types.TaskState): boolean {
-  return (
-    state === types.TaskState.TASK_STATE_COMPLETED ||
-    state === types.TaskState.TASK_STATE_FAILED ||
-    state === types.TaskState.TASK_STATE_CANCELED ||
-    state === types.TaskState.TASK_STATE_REJECTED
-  )
-}
-
 export function compactTask(t: types.Task, opts: { input?: boolean } = {}): Record<string, unknown> {
   const requester = t.role === types.TaskRole.TASK_ROLE_REQUESTER
   return omitEmpty({
     id: t.id,
     state: stateName(t.state),
-    terminal: isTerminal(t.state),
+    terminal: isTerminalState(t.state),
     skill: t.skill,
     role: requester ? 'requester' : t.role === types.TaskRole.TASK_ROLE_ASSIGNEE ? 'assignee' : undefined,
     // The counterparty only: this agent's own DID is in node_info.
@@ -91,21 +83,12 @@ export function compactTask(t: types.Task, opts: { input?: boolean } = {}): Reco
   })
 }
 
-const MESSAGE_STATUS: Record<number, string> = {
-  1: 'queued',
-  2: 'delivered',
-  3: 'expired',
-  4: 'unread',
-  5: 'read',
-  6: 'failed',
-}
-
 export function compactMessage(m: types.Message): Record<string, unknown> {
   return omitEmpty({
     id: m.id,
     from: m.from,
     at: iso(m.deliveredAtMs) ?? iso(m.createdAtMs),
-    status: MESSAGE_STATUS[m.status],
+    status: statusName(m.status),
     thread_id: m.threadId,
     context_id: m.contextId,
     reply_to: m.replyTo,

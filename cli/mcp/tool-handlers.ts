@@ -7,6 +7,7 @@ import {
   createClient,
   DaemonNotRunningError,
   defaultSocketPath,
+  isTerminalState,
   types,
 } from '../../clients/ts/index.ts'
 import {
@@ -15,7 +16,6 @@ import {
   compactMessage,
   compactSkill,
   compactTask,
-  isTerminal,
   omitEmpty,
   stateName,
 } from './compact.ts'
@@ -180,7 +180,7 @@ const HANDLERS: Record<string, Handler> = {
       { signal: ctx.signal },
     )
     const task = res.task as types.Task
-    if (args.wait !== true || isTerminal(task.state))
+    if (args.wait !== true || isTerminalState(task.state))
       return { ...compactTask(task), existing: res.existing || undefined }
     return waitFor(client, task.id, ms(args.timeout_seconds), ctx)
   },
@@ -237,61 +237,22 @@ async function waitFor(
   timeoutMs: number,
   ctx: ToolContext,
 ): Promise<Record<string, unknown>> {
-  const deadline = Date.now() + timeoutMs
   const stopWatching = watchProgress(client, id, ctx)
   try {
-    for (;;) {
-      const remaining = Math.max(1, deadline - Date.now())
-      const res = await client.a2a.waitTask({ id, timeoutMs: remaining }, { signal: ctx.signal })
-      let task = res.task as types.Task
-      let timedOut = res.timedOut
-      // The requester's copy stays INPUT_REQUIRED after answer_task until the worker's next update
-      // arrives, and WaitTask returns at once for it: a question already answered is waited past.
-      if (!timedOut && !isTerminal(task.state) && (await answered(client, task, ctx.signal))) {
-        if (await nextEvent(client, task, deadline, ctx.signal)) continue
-        task = ((await client.a2a.getTask({ id }, { signal: ctx.signal })).task as types.Task) ?? task
-        timedOut = true
-      }
-      return omitEmpty({
-        ...compactTask(task),
-        timed_out: timedOut || undefined,
-        note: timedOut
-          ? `still ${stateName(task.state)} after ${timeoutMs / 1000} s; call wait_task or get_task with id ${id} later`
-          : undefined,
-      })
-    }
+    // An answered question does not end the wait: the daemon moves the task back to WORKING when the
+    // answer is sent.
+    const res = await client.a2a.waitTask({ id, timeoutMs: Math.max(1, timeoutMs) }, { signal: ctx.signal })
+    const task = res.task as types.Task
+    return omitEmpty({
+      ...compactTask(task),
+      timed_out: res.timedOut || undefined,
+      note: res.timedOut
+        ? `still ${stateName(task.state)} after ${timeoutMs / 1000} s; call wait_task or get_task with id ${id} later`
+        : undefined,
+    })
   } finally {
     stopWatching()
   }
-}
-
-/** True when the task's latest event is the requester's answer (INPUT), not yet taken up. */
-async function answered(client: Client, task: types.Task, signal: AbortSignal): Promise<boolean> {
-  if (task.lastSequence === 0) return false
-  const stop = AbortSignal.any([signal, AbortSignal.timeout(10_000)])
-  for await (const { event } of client.a2a.subscribeTaskEvents(
-    { id: task.id, afterSequence: task.lastSequence - 1 },
-    { signal: stop },
-  )) {
-    if (event == null || event.sequence === 0) continue
-    return event.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT
-  }
-  return false
-}
-
-/** Waits until the task has an event after the ones `task` shows; false at the deadline. */
-async function nextEvent(client: Client, task: types.Task, deadline: number, signal: AbortSignal) {
-  // Aborting (the deadline, or the client cancelling) ends the stream quietly.
-  const stop = AbortSignal.any([signal, AbortSignal.timeout(Math.max(1, deadline - Date.now()))])
-  for await (const { event } of client.a2a.subscribeTaskEvents(
-    { id: task.id, afterSequence: task.lastSequence },
-    { signal: stop },
-  )) {
-    // The first item is the current task: it may already be further along.
-    if (event?.sequence === 0 && (event.task?.lastSequence ?? 0) <= task.lastSequence) continue
-    return true
-  }
-  return false
 }
 
 /** While waiting, a client that resets its timeout on progress hears from us at least this often. */

@@ -16,15 +16,6 @@ export const TASK_STATE_BY_NAME: Record<string, types.TaskState> = Object.fromEn
     .map(([k, v]) => [k.replace('TASK_STATE_', '').toLowerCase(), v as types.TaskState]),
 )
 
-export function isTerminal(state: types.TaskState): boolean {
-  return (
-    state === types.TaskState.TASK_STATE_COMPLETED ||
-    state === types.TaskState.TASK_STATE_FAILED ||
-    state === types.TaskState.TASK_STATE_CANCELED ||
-    state === types.TaskState.TASK_STATE_REJECTED
-  )
-}
-
 export function printTask(t: types.Task): void {
   printFields([
     ['Task ID', t.id],
