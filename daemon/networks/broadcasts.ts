@@ -127,6 +127,9 @@ export function createBroadcasts(c: BroadcastsComponents) {
         )
       )
         .filter((r) => r.sentAtMs >= cutoff)
+        // Served in the order they were sent (this daemon's arrival order of broadcasts from different
+        // senders is arbitrary), so a member catching up stores them in send order.
+        .sort((a, b) => a.sentAtMs - b.sentAtMs)
         .map((r) => ({
           id: r.id,
           networkId: r.networkId,

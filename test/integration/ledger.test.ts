@@ -1,10 +1,5 @@
-// The bilateral credit ledger between real daemons: priced tasks produce identical countersigned
-// receipts and mirrored balances; concurrent offers never overshoot a credit limit; quotes admit a
-// task once; settlements move balances only when countersigned; forged documents change nothing;
-// a SIGKILL keeps reservations and balances consistent.
-import { status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MoltmeshError, types } from '../../clients/ts/index.ts'
+import { types } from '../../clients/ts/index.ts'
 import { MessageBody } from '../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
 import {
   AckStatus,
@@ -14,21 +9,12 @@ import {
   signEnvelope,
 } from '../../daemon/wire/messaging-codec.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
 import { isTerminalState, offerSkills, startWorker } from '../harness/tasks.ts'
 
 const { TaskState } = types
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof MoltmeshError) return `${status[err.code]}:${err.reason}`
-    throw err
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('credit ledger', () => {
   const mesh = useMesh()
@@ -42,6 +28,23 @@ describe('credit ledger', () => {
     }, 20_000)
   const balance = async (d: DaemonProcess, peer: DaemonProcess) =>
     (await d.client.a2a.getBalance({ peer: peer.info!.did })).balance!
+  /** A priced task from A that a worker on B has claimed and holds (WORKING, never finished). */
+  const claimedPricedTask = async () => {
+    let claimed: { id: string; token: string } | undefined
+    const worker = startWorker(b, 'summarise', async (ctx) => {
+      claimed = { id: ctx.task.id, token: ctx.leaseToken }
+      return undefined
+    })
+    const { task } = await a.client.a2a.createTask({
+      to: b.info!.did,
+      skill: 'summarise',
+      input: [{ text: 'x' }],
+      maxPrice: '2.5',
+    })
+    await waitFor(() => claimed?.id === task!.id, 15_000)
+    await worker.stop()
+    return { task: task!, claimed: claimed! }
+  }
 
   beforeAll(async () => {
     const daemons = await mesh.spawnMany(2)
@@ -227,19 +230,7 @@ describe('credit ledger', () => {
   }, 60_000)
 
   it('a provider SIGKILLed mid-task keeps its reservation; the result settles after restart; verify passes', async () => {
-    let claimed: { id: string; token: string } | undefined
-    const worker = startWorker(b, 'summarise', async (ctx) => {
-      claimed = { id: ctx.task.id, token: ctx.leaseToken }
-      return undefined
-    })
-    const { task } = await a.client.a2a.createTask({
-      to: b.info!.did,
-      skill: 'summarise',
-      input: [{ text: 'x' }],
-      maxPrice: '2.5',
-    })
-    await waitFor(() => claimed?.id === task!.id, 15_000)
-    await worker.stop()
+    const { task, claimed } = await claimedPricedTask()
     expect((await balance(b, a)).reserved).toBe('2.5')
     await b.kill()
     await b.restart()
@@ -247,7 +238,7 @@ describe('credit ledger', () => {
     expect((await balance(b, a)).reserved).toBe('2.5')
     await b.client.a2a.completeTask({
       id: task!.id,
-      leaseToken: claimed!.token,
+      leaseToken: claimed.token,
       output: [{ text: 'after restart' }],
     })
     await waitFor(async () => (await balance(b, a)).balance === '2.5', 15_000)
@@ -260,24 +251,12 @@ describe('credit ledger', () => {
     expect((await b.cli('ledger', 'balance')).stdout).toContain(a.info!.did)
   }, 90_000)
   it('work completed after the requester canceled is not paid: the receipt is disputed on both sides', async () => {
-    let claimed: { id: string; token: string } | undefined
-    const worker = startWorker(b, 'summarise', async (ctx) => {
-      claimed = { id: ctx.task.id, token: ctx.leaseToken }
-      return undefined
-    })
-    const { task } = await a.client.a2a.createTask({
-      to: b.info!.did,
-      skill: 'summarise',
-      input: [{ text: 'x' }],
-      maxPrice: '2.5',
-    })
-    await waitFor(() => claimed?.id === task!.id, 15_000)
-    await worker.stop()
+    const { task, claimed } = await claimedPricedTask()
     const before = { atB: (await balance(b, a)).balance, atA: (await balance(a, b)).balance }
     // The requester is down while the provider finishes: the COMPLETED update (with the receipt)
     // waits in B's outbox. Back up, A cancels before B reaches it, so the two cross.
     await a.kill()
-    await b.client.a2a.completeTask({ id: task!.id, leaseToken: claimed!.token, output: [{ text: 'late' }] })
+    await b.client.a2a.completeTask({ id: task!.id, leaseToken: claimed.token, output: [{ text: 'late' }] })
     await a.restart()
     await a.client.a2a.cancelTask({ id: task!.id, reason: 'gave up' })
     // A came back on a new port and was B's only way in: A dials B (ConnectPeer to B's address

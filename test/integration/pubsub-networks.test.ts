@@ -1,13 +1,9 @@
-// Pub/sub topics and named networks across four real daemons, driven through the SDK and the CLI:
-// topic fan-out and leaving, network create/invite/join/broadcast, a member offline during a join and
-// during broadcasts that converges after its restart, removal, injection by non-members, open
-// networks, and reason codes for bad input.
-import { status } from '@grpc/grpc-js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { MoltmeshError, types } from '../../clients/ts/index.ts'
+import { types } from '../../clients/ts/index.ts'
 import { canonical, signBroadcast } from '../../daemon/networks/records.ts'
 import { NetworkGossip } from '../../daemon/wire/gen/moltmesh/wire/v1/networks.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { createRawGossipPeer } from '../harness/raw-gossip-peer.ts'
 
@@ -15,16 +11,6 @@ const MAX_PAYLOAD = 64 * 1024
 const env = {
   MOLTMESH_PUBSUB_MAX_PAYLOAD_BYTES: String(MAX_PAYLOAD),
   MOLTMESH_NETWORKS_SYNC_INTERVAL_MS: '5000',
-}
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof MoltmeshError) return `${status[err.code]}:${err.reason}`
-    throw err
-  }
-  return 'no error'
 }
 
 /** Collects a server stream into an array until stopped. */

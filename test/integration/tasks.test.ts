@@ -2,25 +2,15 @@
 // cancel, input round trip, timeout, lease expiry and a second worker, crash of the requester,
 // idempotency, skill checks and reason codes.
 import { randomBytes } from 'node:crypto'
-import { status } from '@grpc/grpc-js'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { DeepPartial } from '../../clients/ts/deep-partial.ts'
-import { MoltmeshError, types } from '../../clients/ts/index.ts'
+import { types } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { isTerminalState, offerSkills, sharedView, startWorker } from '../harness/tasks.ts'
 
 const { TaskState, TaskEventKind } = types
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof MoltmeshError) return `${status[err.code]}:${err.reason}`
-    throw err
-  }
-  throw new Error('expected the call to fail')
-}
 
 async function settledOn(d: DaemonProcess, id: string, timeoutMs = 20_000): Promise<types.Task> {
   return waitFor(async () => {

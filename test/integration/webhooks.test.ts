@@ -4,23 +4,12 @@
 // configured endpoints.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { status } from '@grpc/grpc-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { MoltmeshError } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { text } from '../harness/messages.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof MoltmeshError) return `${status[err.code]}:${err.reason}`
-    throw err
-  }
-  throw new Error('expected the call to fail')
-}
 
 describe('webhooks', () => {
   const mesh = useMesh()
