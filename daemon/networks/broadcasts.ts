@@ -121,23 +121,25 @@ export function createBroadcasts(c: BroadcastsComponents) {
         .slice(-Math.max(0, max))
       const cutoff = Date.now() - c.maxAgeMs
       return (
-        await c.store.historyAt(
-          networkId,
-          index.map((e) => e.seq),
+        (
+          await c.store.historyAt(
+            networkId,
+            index.map((e) => e.seq),
+          )
         )
+          .filter((r) => r.sentAtMs >= cutoff)
+          // Served in the order they were sent (this daemon's arrival order of broadcasts from different
+          // senders is arbitrary), so a member catching up stores them in send order.
+          .sort((a, b) => a.sentAtMs - b.sentAtMs)
+          .map((r) => ({
+            id: r.id,
+            networkId: r.networkId,
+            from: r.from,
+            sentAtMs: r.sentAtMs,
+            payload: Buffer.from(r.payload, 'base64'),
+            signature: Buffer.from(r.signature, 'base64'),
+          }))
       )
-        .filter((r) => r.sentAtMs >= cutoff)
-        // Served in the order they were sent (this daemon's arrival order of broadcasts from different
-        // senders is arbitrary), so a member catching up stores them in send order.
-        .sort((a, b) => a.sentAtMs - b.sentAtMs)
-        .map((r) => ({
-          id: r.id,
-          networkId: r.networkId,
-          from: r.from,
-          sentAtMs: r.sentAtMs,
-          payload: Buffer.from(r.payload, 'base64'),
-          signature: Buffer.from(r.signature, 'base64'),
-        }))
     },
 
     /**
