@@ -109,6 +109,7 @@ export interface TasksOptions {
   defaultTimeoutMs: number
   defaultLeaseMs: number
   maxAttempts: number
+  maxOpenPerRequester: number
 }
 
 export interface AgentSkillConfig {

@@ -370,6 +370,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
   },
   {
+    key: 'tasks.max_open_per_requester',
+    type: { kind: 'int', min: 1, max: 1_000_000 },
+    default: 1000,
+    doc: 'Open (not yet finished) tasks one requester may have at this daemon; further offers are REJECTED with TOO_MANY_OPEN_TASKS.',
+  },
+  {
     key: 'ledger.default_credit_limit',
     type: {
       kind: 'string',

@@ -11,6 +11,7 @@ import type { StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
 import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/v1/types.ts'
 import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type { OpenTaskQuota } from './open-task-quota.ts'
 import { encodeParts } from './parts-codec.ts'
 import type { StoredError, TaskRecord } from './records.ts'
 import { checkOffer } from './skill-check.ts'
@@ -28,6 +29,8 @@ export interface InboundComponents {
   logger: Logger
   artifacts: TaskArtifacts
   ledger: Pick<Ledger, 'parsePrice' | 'admit' | 'countersign' | 'receiptAnswer' | 'settlementFrame'>
+  quota: Pick<OpenTaskQuota, 'tryTake' | 'release'>
+  maxOpenPerRequester: number
 }
 
 type Outcome = Awaited<ReturnType<TaskFrameSink>>
@@ -47,7 +50,23 @@ export function createInbound(c: InboundComponents) {
       if (existing.role === 'assignee' && existing.requester === from) return DUPLICATE
       return { status: 'rejected', reason: 'TASK_ID_CONFLICT', detail: o.taskId }
     }
-    const refusal = checkOffer(c.localSkill(o.skill), o.skill, from, o.input, o.maxPrice)
+    // Taken before any await, so concurrent offers of one requester cannot all pass it.
+    const placed = c.quota.tryTake(from, o.taskId)
+    const refusal: StoredError | undefined = placed
+      ? checkOffer(c.localSkill(o.skill), o.skill, from, o.input, o.maxPrice)
+      : {
+          reason: 'TOO_MANY_OPEN_TASKS',
+          message: `this agent already has ${c.maxOpenPerRequester} open tasks here; wait for some to finish`,
+        }
+    try {
+      return await admitOffer(from, o, refusal)
+    } catch (err) {
+      if (placed) c.quota.release(from, o.taskId)
+      throw err
+    }
+  }
+
+  async function admitOffer(from: string, o: TaskOffer, refusal: StoredError | undefined): Promise<Outcome> {
     const now = Date.now()
     const skill = c.localSkill(o.skill)
     let state: TaskState = TaskState.TASK_STATE_SUBMITTED

@@ -19,6 +19,7 @@ import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { createInbound } from './inbound.ts'
+import { createOpenTaskQuota } from './open-task-quota.ts'
 import type { TaskRecord, TaskRole } from './records.ts'
 import { createRequester } from './requester.ts'
 import { isTerminal } from './state-machine.ts'
@@ -102,10 +103,13 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     localSkillIds: () => c.localSkills().map((s) => s.id),
     tierOf: (task) => (task.role === 'assignee' ? debtTier(c.ledger.balance(task.requester)) : 0),
   })
+  const quota = createOpenTaskQuota(options.maxOpenPerRequester, engine.changes)
   const inbound = createInbound({
     selfDid: c.identity.did,
     engine,
     tasks,
+    quota,
+    maxOpenPerRequester: options.maxOpenPerRequester,
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
     artifacts: c.artifacts,
@@ -192,6 +196,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     service,
     async start(): Promise<void> {
       c.messaging.onTaskFrameFailed((record) => void undeliverable(record))
+      quota.load(await tasks.open())
       c.messaging.setTaskSink(inbound.sink)
       const open = await timers.start()
       if (open > 0) logger.info({ open }, 'resumed open tasks')
