@@ -77,7 +77,12 @@ describe('defaults', () => {
       agent: { name: '', description: '', skills: [] },
       cards: { ttlMs: 24 * 3600 * 1000 },
       discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
-      tasks: { defaultTimeoutMs: 3600 * 1000, defaultLeaseMs: 60_000, maxAttempts: 3, maxOpenPerRequester: 1000 },
+      tasks: {
+        defaultTimeoutMs: 3600 * 1000,
+        defaultLeaseMs: 60_000,
+        maxAttempts: 3,
+        maxOpenPerRequester: 1000,
+      },
       ledger: { defaultCreditLimit: '100', quoteTtlMs: 600_000 },
       artifacts: { maxBlobBytes: 1024 ** 3, gcGraceMs: 24 * 3600 * 1000, maxStreamsPerPeer: 4 },
       webhooks: {
