@@ -21,11 +21,13 @@ import {
   metricValue,
   type Node,
   pseudoRandomChunks,
+  removeDataDirs,
 } from './fixtures.ts'
 
 const stops: Array<() => Promise<void>> = []
 afterAll(async () => {
   await Promise.all(stops.map((s) => s().catch(() => undefined)))
+  removeDataDirs()
 })
 async function node(options: Parameters<typeof createNode>[0] = {}): Promise<Node> {
   const n = await createNode(options)

@@ -12,11 +12,13 @@ import {
   metricValue,
   type Node,
   pseudoRandomChunks,
+  removeDataDirs,
 } from './fixtures.ts'
 
 const nodes: Node[] = []
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)))
+  removeDataDirs()
 })
 async function node(...args: Parameters<typeof createNode>): Promise<Node> {
   const n = await createNode(...args)

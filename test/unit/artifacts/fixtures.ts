@@ -1,7 +1,7 @@
 // Real artifacts subsystems for unit tests: a classic-level store in a temp dir and, where peers are
 // involved, a bare libp2p host (TCP, Noise, Yamux on 127.0.0.1) per daemon.
 import { createHash } from 'node:crypto'
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -44,9 +44,19 @@ export async function createBareHost(): Promise<Libp2p> {
   return host
 }
 
+// Data dirs made by createNode; they outlive a node's stop() (tests restart nodes on the same dir).
+const createdDirs = new Set<string>()
+
+/** Removes every data dir createNode made (after the nodes have stopped). */
+export function removeDataDirs(): void {
+  for (const dir of createdDirs) rmSync(dir, { recursive: true, force: true })
+  createdDirs.clear()
+}
+
 /** One artifacts subsystem with its own data dir, store and libp2p host. */
 export async function createNode(options: Partial<ArtifactsOptions> = {}, dataDir?: string): Promise<Node> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'mm-art-'))
+  createdDirs.add(dir)
   const host = await createBareHost()
   const store = await openStore(dir)
   const metrics = createMetrics()

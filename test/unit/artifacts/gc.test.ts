@@ -3,11 +3,12 @@
 import { existsSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { asAsync, cidOf, createNode, metricValue, type Node } from './fixtures.ts'
+import { asAsync, cidOf, createNode, metricValue, type Node, removeDataDirs } from './fixtures.ts'
 
 const nodes: Node[] = []
 afterAll(async () => {
   await Promise.all(nodes.map((n) => n.stop().catch(() => undefined)))
+  removeDataDirs()
 })
 const meta = { name: '', mediaType: '', size: 0 }
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
