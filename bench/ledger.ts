@@ -2,102 +2,86 @@
 // COMPLETED) for an unpriced and a priced skill (reservation, signed receipt, countersignature, both
 // balances moved); then admission decisions/s for priced offers from 16 concurrent requesters.
 // Prints one JSON line.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { types } from '../clients/ts/index.ts'
-import { DaemonProcess } from '../test/harness/daemon-process.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
+import { withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 150)
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 500)
-const env = {
-  MOLTMESH_LOG_LEVEL: 'warn',
-  MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '1000000',
-  MOLTMESH_MESSAGING_RECEIVE_BURST: '1000000',
-}
 
-const root = mkdtempSync(join(tmpdir(), 'mm-bench-'))
-const b = new DaemonProcess({ name: 'b', root, env })
-let a: DaemonProcess | undefined
 const abort = new AbortController()
-try {
-  await b.start()
-  a = new DaemonProcess({ name: 'a', root, env, bootstrap: [b.info!.tcpAddress] })
-  await a.start()
-  await a.client.diag.connectPeer({ target: b.info!.tcpAddress })
-  await offerSkills(b, [{ id: 'free' }, { id: 'priced', price: '0.001' }, { id: 'queue', price: '1' }])
-  await b.client.a2a.setCreditLimit({ peer: a.did, amount: '1000000' })
-  const worker = (async () => {
-    for await (const { task } of b.client.a2a.subscribeTasks(
-      { skills: ['free', 'priced'] },
-      { signal: abort.signal },
-    )) {
-      if (task == null) continue
-      void b.client.a2a
-        .claimTask({ id: task.id })
-        .then((claim) =>
-          b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-        )
-        .catch(() => undefined)
-    }
-  })().catch(() => undefined)
-  await new Promise((r) => setTimeout(r, 300))
-  const input = [types.Part.fromPartial({ text: 'benchmark task' })]
-  const roundTrip = async (skill: string) => {
-    const { task } = await a!.client.a2a.createTask({ to: b.did, skill, input, maxPrice: '1' })
-    const done = await a!.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
-    if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
-      throw new Error(`task ended ${done.task?.state}`)
-  }
-  const measure = async (skill: string) => {
-    for (let i = 0; i < 20; i++) await roundTrip(skill)
-    const samples: number[] = []
-    for (let i = 0; i < SAMPLES; i++) {
-      const t0 = performance.now()
-      await roundTrip(skill)
-      samples.push(performance.now() - t0)
-    }
-    return summarize(samples)
-  }
-  const free = await measure('free')
-  const priced = await measure('priced')
-  // Admission: priced offers with no worker; every one is admitted or refused at B.
-  await b.client.a2a.setCreditLimit({ peer: a.did, amount: '100' })
-  let next = 0
-  const start = performance.now()
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < OFFERS) {
-        next++
-        await a!.client.a2a.createTask({ to: b.did, skill: 'queue', input, maxPrice: '1' })
+await withDaemonPair(async (a, b) => {
+  try {
+    await offerSkills(b, [{ id: 'free' }, { id: 'priced', price: '0.001' }, { id: 'queue', price: '1' }])
+    await b.client.a2a.setCreditLimit({ peer: a.did, amount: '1000000' })
+    const worker = (async () => {
+      for await (const { task } of b.client.a2a.subscribeTasks(
+        { skills: ['free', 'priced'] },
+        { signal: abort.signal },
+      )) {
+        if (task == null) continue
+        void b.client.a2a
+          .claimTask({ id: task.id })
+          .then((claim) =>
+            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
+          )
+          .catch(() => undefined)
       }
-    }),
-  )
-  for (;;) {
-    const seen = await b.client.a2a.listTasks({ skill: 'queue', pageSize: 1000 })
-    if (seen.tasks.length >= OFFERS) break
-    await new Promise((r) => setTimeout(r, 20))
+    })().catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 300))
+    const input = [types.Part.fromPartial({ text: 'benchmark task' })]
+    const roundTrip = async (skill: string) => {
+      const { task } = await a.client.a2a.createTask({ to: b.did, skill, input, maxPrice: '1' })
+      const done = await a.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
+      if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
+        throw new Error(`task ended ${done.task?.state}`)
+    }
+    const measure = async (skill: string) => {
+      for (let i = 0; i < 20; i++) await roundTrip(skill)
+      const samples: number[] = []
+      for (let i = 0; i < SAMPLES; i++) {
+        const t0 = performance.now()
+        await roundTrip(skill)
+        samples.push(performance.now() - t0)
+      }
+      return summarize(samples)
+    }
+    const free = await measure('free')
+    const priced = await measure('priced')
+    // Admission: priced offers with no worker; every one is admitted or refused at B.
+    await b.client.a2a.setCreditLimit({ peer: a.did, amount: '100' })
+    let next = 0
+    const start = performance.now()
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < OFFERS) {
+          next++
+          await a.client.a2a.createTask({ to: b.did, skill: 'queue', input, maxPrice: '1' })
+        }
+      }),
+    )
+    for (;;) {
+      const seen = await b.client.a2a.listTasks({ skill: 'queue', pageSize: 1000 })
+      if (seen.tasks.length >= OFFERS) break
+      await new Promise((r) => setTimeout(r, 20))
+    }
+    const decisions = round(OFFERS / ((performance.now() - start) / 1000), 0)
+    const verify = await b.client.a2a.verifyLedger({})
+    console.log(
+      JSON.stringify({
+        bench: 'ledger',
+        unpricedMs: free,
+        pricedMs: priced,
+        overheadRatioP50: round(priced.p50 / free.p50, 2),
+        admissionDecisionsPerSecond16: decisions,
+        verifyOk: verify.ok,
+        aim: 'priced/unpriced < 1.2x',
+      }),
+    )
+    abort.abort()
+    await worker
+  } finally {
+    abort.abort()
   }
-  const decisions = round(OFFERS / ((performance.now() - start) / 1000), 0)
-  const verify = await b.client.a2a.verifyLedger({})
-  console.log(
-    JSON.stringify({
-      bench: 'ledger',
-      unpricedMs: free,
-      pricedMs: priced,
-      overheadRatioP50: round(priced.p50 / free.p50, 2),
-      admissionDecisionsPerSecond16: decisions,
-      verifyOk: verify.ok,
-      aim: 'priced/unpriced < 1.2x',
-    }),
-  )
-  abort.abort()
-  await worker
-} finally {
-  abort.abort()
-  await a?.stop()
-  await b.stop()
-  rmSync(root, { recursive: true, force: true })
-}
+})

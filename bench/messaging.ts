@@ -1,30 +1,14 @@
 // A -> B over loopback with persistence on both sides. Latency: SendMessage until the message comes out
 // of B's SubscribeInbox. Throughput: messages/s until all arrived, with 1 and 16 concurrent senders.
 // Prints one JSON line.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { types } from '../clients/ts/index.ts'
-import { DaemonProcess } from '../test/harness/daemon-process.ts'
+import { withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300)
 const THROUGHPUT_MESSAGES = Number(process.env.BENCH_MESSAGES ?? 3000)
-const env = {
-  MOLTMESH_LOG_LEVEL: 'warn',
-  MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '1000000',
-  MOLTMESH_MESSAGING_RECEIVE_BURST: '1000000',
-}
 
-const root = mkdtempSync(join(tmpdir(), 'mm-bench-'))
-const b = new DaemonProcess({ name: 'b', root, env })
-let a: DaemonProcess | undefined
-try {
-  await b.start()
-  a = new DaemonProcess({ name: 'a', root, env, bootstrap: [b.info!.tcpAddress] })
-  await a.start()
-  await a.client.diag.connectPeer({ target: b.info!.tcpAddress })
-
+await withDaemonPair(async (a, b) => {
   // One subscription on B; arrivals resolve waiters by message id.
   const waiters = new Map<string, () => void>()
   const early = new Set<string>()
@@ -87,8 +71,4 @@ try {
       aim: 'p50 < 3 ms, > 3000 msg/s',
     }),
   )
-} finally {
-  await a?.stop()
-  await b.stop()
-  rmSync(root, { recursive: true, force: true })
-}
+})

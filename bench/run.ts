@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const HELPERS = new Set(['run.ts', 'stats.ts', 'bare-health-server.ts'])
+const HELPERS = new Set(['run.ts', 'stats.ts', 'bare-health-server.ts', 'daemon-pair.ts'])
 const all = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !HELPERS.has(f))
   .map((f) => f.replace(/\.ts$/, ''))

@@ -1,90 +1,74 @@
 // Task round trip over loopback between two daemons: CreateTask at A -> offer to B -> an SDK worker on
 // B claims and completes -> A sees COMPLETED (WaitTask). Latency p50/p99 one at a time, then tasks/s
 // with 16 concurrent requesters. Prints one JSON line. (Artifact transfer: bench/artifacts.ts.)
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { types } from '../clients/ts/index.ts'
-import { DaemonProcess } from '../test/harness/daemon-process.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
+import { withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
 const THROUGHPUT_TASKS = Number(process.env.BENCH_TASKS ?? 1000)
-const env = {
-  MOLTMESH_LOG_LEVEL: 'warn',
-  MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '1000000',
-  MOLTMESH_MESSAGING_RECEIVE_BURST: '1000000',
-}
 
-const root = mkdtempSync(join(tmpdir(), 'mm-bench-'))
-const b = new DaemonProcess({ name: 'b', root, env })
-let a: DaemonProcess | undefined
 const abort = new AbortController()
-try {
-  await b.start()
-  a = new DaemonProcess({ name: 'a', root, env, bootstrap: [b.info!.tcpAddress] })
-  await a.start()
-  await a.client.diag.connectPeer({ target: b.info!.tcpAddress })
-  await offerSkills(b, [{ id: 'echo' }])
+await withDaemonPair(async (a, b) => {
+  try {
+    await offerSkills(b, [{ id: 'echo' }])
 
-  // The worker: claims every task as it arrives and completes it at once (no await between tasks).
-  const worker = (async () => {
-    for await (const { task } of b.client.a2a.subscribeTasks(
-      { skills: ['echo'] },
-      { signal: abort.signal },
-    )) {
-      if (task == null) continue
-      void b.client.a2a
-        .claimTask({ id: task.id })
-        .then((claim) =>
-          b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-        )
-        .catch(() => undefined)
-    }
-  })().catch(() => undefined)
-  await new Promise((r) => setTimeout(r, 300))
-
-  const input = [types.Part.fromPartial({ text: 'benchmark task' })]
-  const roundTrip = async () => {
-    const { task } = await a!.client.a2a.createTask({ to: b.did, skill: 'echo', input })
-    const done = await a!.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
-    if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
-      throw new Error(`task ended ${done.task?.state}`)
-  }
-  for (let i = 0; i < 30; i++) await roundTrip()
-  const latencies: number[] = []
-  for (let i = 0; i < LATENCY_SAMPLES; i++) {
-    const t0 = performance.now()
-    await roundTrip()
-    latencies.push(performance.now() - t0)
-  }
-  let next = 0
-  const start = performance.now()
-  await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < THROUGHPUT_TASKS) {
-        next++
-        await roundTrip()
+    // The worker: claims every task as it arrives and completes it at once (no await between tasks).
+    const worker = (async () => {
+      for await (const { task } of b.client.a2a.subscribeTasks(
+        { skills: ['echo'] },
+        { signal: abort.signal },
+      )) {
+        if (task == null) continue
+        void b.client.a2a
+          .claimTask({ id: task.id })
+          .then((claim) =>
+            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
+          )
+          .catch(() => undefined)
       }
-    }),
-  )
-  const perSecond = round(THROUGHPUT_TASKS / ((performance.now() - start) / 1000), 0)
-  abort.abort()
-  await worker
-  console.log(
-    JSON.stringify({
-      bench: 'tasks',
-      path: 'CreateTask(A) -> B -> SDK worker claims + completes (B) -> A COMPLETED (WaitTask)',
-      latencyMs: summarize(latencies),
-      tasksPerSecond16: perSecond,
-      tasks: THROUGHPUT_TASKS,
-      aim: 'p50 < 5 ms, > 1000 tasks/s',
-    }),
-  )
-} finally {
-  abort.abort()
-  await a?.stop()
-  await b.stop()
-  rmSync(root, { recursive: true, force: true })
-}
+    })().catch(() => undefined)
+    await new Promise((r) => setTimeout(r, 300))
+
+    const input = [types.Part.fromPartial({ text: 'benchmark task' })]
+    const roundTrip = async () => {
+      const { task } = await a.client.a2a.createTask({ to: b.did, skill: 'echo', input })
+      const done = await a.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
+      if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
+        throw new Error(`task ended ${done.task?.state}`)
+    }
+    for (let i = 0; i < 30; i++) await roundTrip()
+    const latencies: number[] = []
+    for (let i = 0; i < LATENCY_SAMPLES; i++) {
+      const t0 = performance.now()
+      await roundTrip()
+      latencies.push(performance.now() - t0)
+    }
+    let next = 0
+    const start = performance.now()
+    await Promise.all(
+      Array.from({ length: 16 }, async () => {
+        while (next < THROUGHPUT_TASKS) {
+          next++
+          await roundTrip()
+        }
+      }),
+    )
+    const perSecond = round(THROUGHPUT_TASKS / ((performance.now() - start) / 1000), 0)
+    abort.abort()
+    await worker
+    console.log(
+      JSON.stringify({
+        bench: 'tasks',
+        path: 'CreateTask(A) -> B -> SDK worker claims + completes (B) -> A COMPLETED (WaitTask)',
+        latencyMs: summarize(latencies),
+        tasksPerSecond16: perSecond,
+        tasks: THROUGHPUT_TASKS,
+        aim: 'p50 < 5 ms, > 1000 tasks/s',
+      }),
+    )
+  } finally {
+    abort.abort()
+  }
+})

@@ -3,6 +3,7 @@
 
 import { isTerminalState, types } from '../../clients/ts/index.ts'
 import { statusName } from '../output/message-format.ts'
+import { taskStateName } from '../output/task-format.ts'
 
 export interface Content {
   /** The text parts, joined by newlines. */
@@ -53,8 +54,7 @@ export function iso(ms: number): string | undefined {
 
 /** TASK_STATE_COMPLETED -> "completed". */
 export function stateName(state: types.TaskState): string {
-  const entry = Object.entries(types.TaskState).find(([, v]) => v === state)
-  return entry == null ? String(state) : entry[0].replace('TASK_STATE_', '').toLowerCase()
+  return taskStateName(state).toLowerCase()
 }
 
 export function compactTask(t: types.Task, opts: { input?: boolean } = {}): Record<string, unknown> {

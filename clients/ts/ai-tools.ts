@@ -10,7 +10,7 @@ import { tool } from 'ai'
 import { z } from 'zod'
 import type { Client } from './create-client.ts'
 import { MoltmeshError } from './errors.ts'
-import { TaskState } from './gen/moltmesh/v1/types.ts'
+import { type TaskState, taskStateToJSON } from './gen/moltmesh/v1/types.ts'
 import { dataOf, textOf } from './helpers/parts.ts'
 import { WaitTimeoutError } from './helpers/wait-task.ts'
 
@@ -27,8 +27,7 @@ export interface MoltmeshToolsOptions {
   inboxLimit?: number
 }
 
-const stateName = (state: number) =>
-  (Object.entries(TaskState).find(([, v]) => v === state)?.[0] ?? 'UNKNOWN').replace('TASK_STATE_', '')
+const stateName = (state: TaskState) => taskStateToJSON(state).replace('TASK_STATE_', '')
 
 /** A daemon error becomes a result the model can read and act on, instead of a thrown exception. */
 async function reported<T>(fn: () => Promise<T>): Promise<T | { error: string; reason: string }> {

@@ -1,0 +1,32 @@
+// Two daemons for the A -> B benchmarks: B started first, A bootstrapped to it and connected directly,
+// logs quiet and the receive rate limits out of the way (they would throttle the load, not measure it).
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { DaemonProcess } from '../test/harness/daemon-process.ts'
+
+const ENV = {
+  MOLTMESH_LOG_LEVEL: 'warn',
+  MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '1000000',
+  MOLTMESH_MESSAGING_RECEIVE_BURST: '1000000',
+}
+
+/** Runs `body` with a started pair; both daemons are stopped and their data removed however it ends. */
+export async function withDaemonPair<T>(
+  body: (a: DaemonProcess, b: DaemonProcess) => Promise<T>,
+): Promise<T> {
+  const root = mkdtempSync(join(tmpdir(), 'mm-bench-'))
+  const b = new DaemonProcess({ name: 'b', root, env: ENV })
+  let a: DaemonProcess | undefined
+  try {
+    await b.start()
+    a = new DaemonProcess({ name: 'a', root, env: ENV, bootstrap: [b.info!.tcpAddress] })
+    await a.start()
+    await a.client.diag.connectPeer({ target: b.info!.tcpAddress })
+    return await body(a, b)
+  } finally {
+    await a?.stop()
+    await b.stop()
+    rmSync(root, { recursive: true, force: true })
+  }
+}
