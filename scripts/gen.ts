@@ -2,6 +2,8 @@
 //   clients/ts/gen/**            TypeScript stubs of the public API (buf + ts-proto, proto/buf.gen.yaml)
 //   daemon/wire/gen/**           daemon-to-daemon wire messages (buf + ts-proto, proto/buf.gen.wire.yaml)
 //   clients/python/moltmesh/gen/ Python stubs (grpcio-tools from .venv), imports made package-relative
+//   clients/go/gen/**            Go stubs (buf + protoc-gen-go[-grpc], proto/buf.gen.go.yaml; the plugins
+//                                come from scripts/setup-go-tools.sh; skipped, saying so, without Go)
 //   moltbook.toml, docs/config.md  from daemon/config/schema.ts
 // Output is byte-for-byte deterministic (tool versions are pinned in package-lock.json and
 // clients/python/requirements-dev.txt). `--out <dir>` writes the same relative layout under <dir>
@@ -28,6 +30,9 @@ const TS_TARGETS = [
   { template: 'proto/buf.gen.yaml', path: 'proto/moltmesh/v1', out: ['clients', 'ts', 'gen'] },
   { template: 'proto/buf.gen.wire.yaml', path: 'proto/moltmesh/wire', out: ['daemon', 'wire', 'gen'] },
 ]
+
+/** The Go module's generated package (proto/buf.gen.go.yaml writes it). */
+export const GO_GEN_DIR = ['clients', 'go', 'gen']
 
 class UsageError extends Error {}
 
@@ -118,6 +123,37 @@ function generatePython(outRoot: string): void {
   }
 }
 
+/**
+ * The directory holding the pinned Go plugins (installed on first use by scripts/setup-go-tools.sh),
+ * or undefined when Go is not installed.
+ */
+export function goToolsDir(): string | undefined {
+  try {
+    return execFileSync('bash', [join(REPO_ROOT, 'scripts', 'setup-go-tools.sh')], {
+      cwd: REPO_ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }).trim()
+  } catch (err) {
+    if ((err as { status?: number }).status === 3) return undefined
+    throw new Error(`scripts/setup-go-tools.sh failed:\n${(err as { stderr?: string }).stderr ?? err}`)
+  }
+}
+
+function generateGo(outRoot: string): void {
+  const tools = goToolsDir()
+  if (tools === undefined) {
+    console.warn('gen: go is not on PATH: clients/go/gen left as it is (install Go to regenerate it)')
+    return
+  }
+  rmSync(join(outRoot, ...GO_GEN_DIR), { recursive: true, force: true })
+  execFileSync(join(BIN_DIR, 'buf'), ['generate', '--template', 'proto/buf.gen.go.yaml', '-o', outRoot], {
+    cwd: REPO_ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, PATH: `${tools}:${process.env.PATH}` },
+  })
+}
+
 function generateConfigDocs(outRoot: string): void {
   mkdirSync(join(outRoot, 'docs'), { recursive: true })
   writeFileSync(join(outRoot, 'moltbook.toml'), renderExampleToml())
@@ -129,6 +165,7 @@ function main(): void {
   checkTools()
   generateTypeScript(outRoot)
   generatePython(outRoot)
+  generateGo(outRoot)
   generateConfigDocs(outRoot)
   console.log(`generated into ${outRoot}`)
 }
