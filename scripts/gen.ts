@@ -2,6 +2,8 @@
 //   clients/ts/gen/**            TypeScript stubs of the public API (buf + ts-proto, proto/buf.gen.yaml)
 //   daemon/wire/gen/**           daemon-to-daemon wire messages (buf + ts-proto, proto/buf.gen.wire.yaml)
 //   clients/python/moltmesh/gen/ Python stubs (grpcio-tools from .venv), imports made package-relative
+//   daemon/rpc/gen/api-descriptor.ts  FileDescriptorSet of the public API with comments (buf build), for
+//                                gRPC server reflection
 //   clients/go/gen/**            Go stubs (buf + protoc-gen-go[-grpc], proto/buf.gen.go.yaml; the plugins
 //                                come from scripts/setup-go-tools.sh; skipped, saying so, without Go)
 //   moltbook.toml, docs/config.md  from daemon/config/schema.ts
@@ -123,6 +125,29 @@ function generatePython(outRoot: string): void {
   }
 }
 
+/** The public API's descriptors (with comments) as a base64 TS constant, for server reflection. */
+function generateDescriptorSet(outRoot: string): void {
+  const tmp = mkdtempSync(join(tmpdir(), 'mm-gen-desc-'))
+  try {
+    const file = join(tmp, 'api.binpb')
+    execFileSync(join(BIN_DIR, 'buf'), ['build', 'proto', '--path', 'proto/moltmesh/v1', '-o', file], {
+      cwd: REPO_ROOT,
+      stdio: 'inherit',
+    })
+    const target = join(outRoot, 'daemon', 'rpc', 'gen')
+    rmSync(target, { recursive: true, force: true })
+    mkdirSync(target, { recursive: true })
+    writeFileSync(
+      join(target, 'api-descriptor.ts'),
+      '// Code generated from proto/moltmesh/v1 by scripts/gen.ts (buf build). DO NOT EDIT.\n' +
+        '/** google.protobuf.FileDescriptorSet of the public API, comments included, base64. */\n' +
+        `export const API_DESCRIPTOR_SET_BASE64 =\n  '${readFileSync(file).toString('base64')}'\n`,
+    )
+  } finally {
+    rmSync(tmp, { recursive: true, force: true })
+  }
+}
+
 /**
  * The directory holding the pinned Go plugins (installed on first use by scripts/setup-go-tools.sh),
  * or undefined when Go is not installed.
@@ -165,6 +190,7 @@ function main(): void {
   checkTools()
   generateTypeScript(outRoot)
   generatePython(outRoot)
+  generateDescriptorSet(outRoot)
   generateGo(outRoot)
   generateConfigDocs(outRoot)
   console.log(`generated into ${outRoot}`)

@@ -14,6 +14,7 @@ const hasGo = spawnSync('go', ['version']).status === 0
 const GENERATED = [
   'clients/ts/gen',
   'daemon/wire/gen',
+  'daemon/rpc/gen',
   'clients/python/moltmesh/gen',
   ...(hasGo ? ['clients/go/gen'] : []),
   'moltbook.toml',
