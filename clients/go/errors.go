@@ -14,16 +14,16 @@ type Reason string
 
 // Some reasons a program typically branches on; any other code from docs/errors.md works the same way.
 const (
-	ReasonNone                Reason = ""
-	ReasonInvalidArgument     Reason = "INVALID_ARGUMENT"
-	ReasonInvalidDID          Reason = "INVALID_DID"
-	ReasonNotImplemented      Reason = "NOT_IMPLEMENTED"
-	ReasonNotReady            Reason = "NOT_READY"
-	ReasonTaskNotFound        Reason = "TASK_NOT_FOUND"
-	ReasonTaskTerminal        Reason = "TASK_TERMINAL"
-	ReasonMessageNotFound     Reason = "MESSAGE_NOT_FOUND"
-	ReasonUnauthenticated     Reason = "UNAUTHENTICATED"
-	ReasonInternal            Reason = "INTERNAL"
+	ReasonNone            Reason = ""
+	ReasonInvalidArgument Reason = "INVALID_ARGUMENT"
+	ReasonInvalidDID      Reason = "INVALID_DID"
+	ReasonNotImplemented  Reason = "NOT_IMPLEMENTED"
+	ReasonNotReady        Reason = "NOT_READY"
+	ReasonTaskNotFound    Reason = "TASK_NOT_FOUND"
+	ReasonTaskTerminal    Reason = "TASK_TERMINAL"
+	ReasonMessageNotFound Reason = "MESSAGE_NOT_FOUND"
+	ReasonUnauthenticated Reason = "UNAUTHENTICATED"
+	ReasonInternal        Reason = "INTERNAL"
 )
 
 // ErrorInfo returns the google.rpc.ErrorInfo the daemon attached to err (in the standard

@@ -1,0 +1,164 @@
+// Any language with a proto compiler, tried with Go's own tools against real daemons:
+// - the Go module clients/go (`go test`: a message and a task round trip between two daemons, the
+//   reason in the standard error details, grpc.health.v1 Check and Watch) and its example program;
+// - grpcurl through server reflection (list, describe with comments, a call, ErrorInfo in an error);
+// - grpc-health-probe, and Health.Watch turning NOT_SERVING when the daemon shuts down.
+// The Go tools come from scripts/setup-go-tools.sh (pinned, cached in .cache/go-tools). Without Go on
+// PATH the file is skipped, saying so.
+import { spawn, spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js'
+import { service as healthService } from 'grpc-health-check'
+import { beforeAll, describe, expect, it } from 'vitest'
+import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+import { REPO_ROOT } from '../harness/paths.ts'
+
+const GO_MODULE = join(REPO_ROOT, 'clients', 'go')
+const hasGo = spawnSync('go', ['version']).status === 0
+const NO_GO = 'skipped: no `go` on PATH (install Go >= 1.26 to run the Go client tests)'
+if (!hasGo) console.warn(`go-client.test.ts: ${NO_GO}`)
+
+interface Run {
+  code: number | null
+  out: string
+}
+
+function run(cmd: string, args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
+  return new Promise<Run>((resolve, reject) => {
+    const child = spawn(cmd, args, {
+      cwd: options.cwd ?? REPO_ROOT,
+      env: { ...process.env, ...options.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    child.stderr.on('data', (d: Buffer) => {
+      out += d.toString()
+    })
+    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000)
+    child.on('error', reject)
+    child.on('close', (code) => {
+      clearTimeout(timer)
+      resolve({ code, out })
+    })
+  })
+}
+
+describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : ` — ${NO_GO}`}`, () => {
+  const mesh = useMesh()
+  let a: DaemonProcess
+  let b: DaemonProcess
+  let tools: string
+  let bin: string
+
+  beforeAll(async () => {
+    bin = join(mesh.root, 'go-bin')
+    // Tools and test binaries build while the daemons start (minutes only on a machine without a cache).
+    const [installed, testBuild, exampleBuild, daemons] = await Promise.all([
+      run('bash', [join(REPO_ROOT, 'scripts', 'setup-go-tools.sh')]),
+      run('go', ['test', '-c', '-o', join(bin, 'moltmesh.test'), '.'], { cwd: GO_MODULE }),
+      run('go', ['build', '-o', join(bin, 'example'), './example'], { cwd: GO_MODULE }),
+      mesh.spawnMany(2),
+    ])
+    expect(installed.code, installed.out).toBe(0)
+    expect(testBuild.code, testBuild.out).toBe(0)
+    expect(exampleBuild.code, exampleBuild.out).toBe(0)
+    tools = installed.out.trim()
+    ;[a, b] = daemons as [DaemonProcess, DaemonProcess]
+    await mesh.connectAll()
+  }, 300_000)
+
+  it('go test: message and task round trips, ErrorInfo reasons, standard health', async () => {
+    const res = await run(join(bin, 'moltmesh.test'), ['-test.v', '-test.count=1'], {
+      cwd: GO_MODULE,
+      env: { MOLTMESH_GO_TEST_SOCKET_A: a.socket, MOLTMESH_GO_TEST_SOCKET_B: b.socket },
+    })
+    expect(res.code, res.out).toBe(0)
+    for (const name of [
+      'TestMessageRoundTrip',
+      'TestTaskRoundTrip',
+      'TestErrorDetailsCarryTheReason',
+      'TestStandardHealth',
+    ]) {
+      expect(res.out).toContain(`--- PASS: ${name}`)
+    }
+    expect(res.out).not.toContain('--- SKIP')
+  })
+
+  it('the example program dials the default socket ($MOLTMESH_SOCKET) and sends a message', async () => {
+    const res = await run(join(bin, 'example'), ['-to', b.did, '-text', 'hi from the Go example'], {
+      env: { MOLTMESH_SOCKET: a.socket },
+    })
+    expect(res.code, res.out).toBe(0)
+    expect(res.out).toContain(`did: ${a.did}`)
+    const id = /sent: (\S+)/.exec(res.out)?.[1]
+    expect(id).toBeTruthy()
+    await waitFor(
+      async () => (await b.client.a2a.getInbox({ from: a.did })).messages.some((m) => m.id === id),
+      20_000,
+      'the example message in B inbox',
+    )
+    const missing = await run(join(bin, 'example'), ['-socket', join(mesh.root, 'nope.sock')])
+    expect(missing.code).toBe(1)
+    expect(missing.out).toMatch(/no daemon on unix:\/\/.*nope\.sock: start it with `moltmesh start`/)
+  })
+
+  it('grpcurl: list, describe (with the proto comments), a call, and an error with its ErrorInfo', async () => {
+    const grpcurl = (...args: string[]) => run(join(tools, 'grpcurl'), ['-plaintext', '-unix', ...args])
+    const list = await grpcurl(a.socket, 'list')
+    expect(list.code, list.out).toBe(0)
+    expect(list.out.trim().split('\n').sort()).toEqual([
+      'grpc.health.v1.Health',
+      'moltmesh.v1.A2ANode',
+      'moltmesh.v1.Diag',
+      'moltmesh.v1.Ext',
+    ])
+    const describe = await grpcurl(a.socket, 'describe', 'moltmesh.v1.A2ANode.SendMessage')
+    expect(describe.code, describe.out).toBe(0)
+    expect(describe.out).toContain('rpc SendMessage ( .moltmesh.v1.SendMessageRequest )')
+    expect(describe.out).toMatch(/^\/\/ /m) // the comment above the RPC in a2a.proto
+    const call = await grpcurl(a.socket, 'moltmesh.v1.A2ANode/GetIdentity')
+    expect(call.code, call.out).toBe(0)
+    expect(JSON.parse(call.out).did).toBe(a.did)
+    const failed = await grpcurl('-d', '{"id": ""}', a.socket, 'moltmesh.v1.A2ANode/ConvertId')
+    expect(failed.code).not.toBe(0)
+    expect(failed.out).toContain('Code: InvalidArgument')
+    expect(failed.out).toContain('type.googleapis.com/google.rpc.ErrorInfo')
+  })
+
+  it('grpc-health-probe: SERVING for the daemon and each service, an error for an unknown one', async () => {
+    const probe = (...args: string[]) =>
+      run(join(tools, 'grpc-health-probe'), ['-addr', `unix://${a.socket}`, ...args])
+    for (const service of [[], ['-service', 'moltmesh.v1.A2ANode'], ['-service', 'moltmesh.v1.Ext']]) {
+      const res = await probe(...service)
+      expect(res.code, res.out).toBe(0)
+      expect(res.out).toContain('status: SERVING')
+    }
+    const unknown = await probe('-service', 'no.such.Service')
+    expect(unknown.code, unknown.out).not.toBe(0)
+  })
+
+  it('Health.Watch streams SERVING, then NOT_SERVING when the daemon shuts down', async () => {
+    const HealthClient = makeGenericClientConstructor(healthService, 'Health')
+    const client = new HealthClient(`unix:${b.socket}`, credentials.createInsecure()) as unknown as {
+      watch(req: { service: string }): NodeJS.EventEmitter & { cancel(): void }
+      close(): void
+    }
+    const seen: string[] = []
+    const stream = client.watch({ service: '' })
+    stream.on('data', (r: { status: string }) => seen.push(r.status))
+    stream.on('error', () => undefined) // the daemon going away ends the stream
+    try {
+      await waitFor(() => seen.includes('SERVING'), 10_000, 'SERVING')
+      await b.client.diag.shutdown({})
+      await waitFor(() => seen.includes('NOT_SERVING'), 10_000, `NOT_SERVING (saw ${seen.join(', ')})`)
+      expect(seen.slice(0, 2)).toEqual(['SERVING', 'NOT_SERVING'])
+    } finally {
+      stream.cancel()
+      client.close()
+    }
+  })
+})
