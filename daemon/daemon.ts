@@ -385,7 +385,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...pubsubAdapter(pubsub.service),
       ...networksAdapter(networks.service, identity.did),
     }
-    const standard = createStandardServices([A2ANodeService, DiagService, ExtService])
+    const standard = createStandardServices([A2ANodeService, DiagService, ExtService], {
+      reflection: config.rpc.reflection,
+    })
     standardServices = standard
     rpc = await startRpcServer({
       socketPath: config.socket,

@@ -37,9 +37,13 @@ export function serviceNameOf(definition: Record<string, { path: string }>): str
   return first.path.split('/')[1] ?? ''
 }
 
-/** `apiServices`: the generated definitions of the moltmesh services (for per-service health). */
+/**
+ * `apiServices`: the generated definitions of the moltmesh services (for per-service health);
+ * `reflection`: serve server reflection too (config rpc.reflection).
+ */
 export function createStandardServices(
   apiServices: Array<Record<string, { path: string }>>,
+  options: { reflection: boolean },
 ): StandardServices {
   const names = ['', ...apiServices.map(serviceNameOf)]
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])))
@@ -54,7 +58,7 @@ export function createStandardServices(
   return {
     register(server) {
       health.addToServer(server)
-      reflection.addToServer(server)
+      if (options.reflection) reflection.addToServer(server)
     },
     setServing(serving) {
       for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING')

@@ -141,6 +141,15 @@ describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : 
     expect(unknown.code, unknown.out).not.toBe(0)
   })
 
+  it('rpc.reflection = false turns reflection off; health stays', async () => {
+    const quiet = await mesh.spawn('noreflect', { env: { MOLTMESH_RPC_REFLECTION: 'false' } })
+    const list = await run(join(tools, 'grpcurl'), ['-plaintext', '-unix', quiet.socket, 'list'])
+    expect(list.code).not.toBe(0)
+    expect(list.out).toContain('server does not support the reflection API')
+    const probe = await run(join(tools, 'grpc-health-probe'), ['-addr', `unix://${quiet.socket}`])
+    expect(probe.code, probe.out).toBe(0)
+  })
+
   it('Health.Watch streams SERVING, then NOT_SERVING when the daemon shuts down', async () => {
     const HealthClient = makeGenericClientConstructor(healthService, 'Health')
     const client = new HealthClient(`unix:${b.socket}`, credentials.createInsecure()) as unknown as {
