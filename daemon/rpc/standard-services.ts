@@ -3,13 +3,14 @@
 //   checks: SERVING while the P2P host is up, NOT_SERVING once it stops or the daemon shuts down.
 //   Service names: "" (the daemon) and each moltmesh service ("moltmesh.v1.A2ANode", ...).
 // - gRPC server reflection (v1 and v1alpha), for grpcurl, Postman, evans: the public API with its
-//   comments, and the health service. The daemon-to-daemon wire protos are never listed.
+//   comments, the health service, and google.rpc.ErrorInfo (so tools can print an error's details).
+//   The daemon-to-daemon wire protos are never served.
 
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire'
 import type { Server } from '@grpc/grpc-js'
 import { ReflectionService } from '@grpc/reflection'
 import { HealthImplementation, service as healthService } from 'grpc-health-check'
-import { API_DESCRIPTOR_SET_BASE64 } from './gen/api-descriptor.ts'
+import { API_DESCRIPTOR_SET_BASE64, ERROR_DETAILS_DESCRIPTOR_SET_BASE64 } from './gen/descriptor-sets.ts'
 
 export interface StandardServices {
   /** Adds Health and reflection to a server (the unix socket's; the TCP listener stays token-only). */
@@ -48,11 +49,19 @@ export function createStandardServices(
   const names = ['', ...apiServices.map(serviceNameOf)]
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])))
   // The reflection service reads only `fileDescriptorProtos` of each entry of a package definition:
-  // the API's come from the committed descriptor set (comments kept), Health's from its own package.
-  const api = descriptorFiles(Buffer.from(API_DESCRIPTOR_SET_BASE64, 'base64')).map((b) => Buffer.from(b))
+  // the API's and ErrorInfo's come from committed descriptor sets, Health's from its own package.
+  const filesOf = (base64: string) =>
+    descriptorFiles(Buffer.from(base64, 'base64')).map((b) => Buffer.from(b))
+  const api = filesOf(API_DESCRIPTOR_SET_BASE64)
+  const errorDetails = filesOf(ERROR_DETAILS_DESCRIPTOR_SET_BASE64)
   const healthRequestType = healthService.Check?.requestType
   const reflection = new ReflectionService({
     'moltmesh.v1': { format: 'Protocol Buffer 3 DescriptorProto', type: {}, fileDescriptorProtos: api },
+    'google.rpc': {
+      format: 'Protocol Buffer 3 DescriptorProto',
+      type: {},
+      fileDescriptorProtos: errorDetails,
+    },
     ...(healthRequestType ? { 'grpc.health.v1.HealthCheckRequest': healthRequestType } : {}),
   })
   return {

@@ -126,7 +126,11 @@ describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : 
     const failed = await grpcurl('-d', '{"id": ""}', a.socket, 'moltmesh.v1.A2ANode/ConvertId')
     expect(failed.code).not.toBe(0)
     expect(failed.out).toContain('Code: InvalidArgument')
-    expect(failed.out).toContain('type.googleapis.com/google.rpc.ErrorInfo')
+    // Reflection serves google.rpc.ErrorInfo too, so grpcurl decodes the details instead of raw bytes.
+    expect(failed.out).toContain('"@type": "type.googleapis.com/google.rpc.ErrorInfo"')
+    expect(failed.out).toContain('"reason": "INVALID_ARGUMENT"')
+    expect(failed.out).toContain('"domain": "moltmesh"')
+    expect(failed.out).toMatch(/"field": "id"/)
   })
 
   it('grpc-health-probe: SERVING for the daemon and each service, an error for an unknown one', async () => {
