@@ -20,6 +20,9 @@ if ! command -v go >/dev/null; then
   exit 3
 fi
 mkdir -p "$dir"
+# Test files and codegen may call this at the same time: one installer at a time.
+exec 9>"$dir/.lock"
+flock 9
 for entry in "${tools[@]}"; do
   read -r name pkg <<<"$entry"
   version="${pkg##*@}"
