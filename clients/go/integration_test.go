@@ -63,7 +63,7 @@ func TestMessageRoundTrip(t *testing.T) {
 		}
 		m := got.GetMessage()
 		if m.GetId() != sent.GetId() {
-			continue // an older message from A (the stream replays the inbox first)
+			continue // another message from A, sent by a test before this one
 		}
 		if m.GetFrom() != idA.GetDid() || m.GetParts()[0].GetText() != "hello from Go" {
 			t.Fatalf("received %v", m)

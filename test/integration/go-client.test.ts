@@ -2,10 +2,13 @@
 // - the Go module clients/go (`go test`: a message and a task round trip between two daemons, the
 //   reason in the standard error details, grpc.health.v1 Check and Watch) and its example program;
 // - grpcurl through server reflection (list, describe with comments, a call, ErrorInfo in an error);
-// - grpc-health-probe, and Health.Watch turning NOT_SERVING when the daemon shuts down.
+// - grpc-health-probe, and Health.Watch turning NOT_SERVING when the daemon shuts down;
+// - the Go program in docs/other-languages.md, in a module of its own that uses clients/go through a
+//   `replace` directive, as the page tells a Go developer to.
 // The Go tools come from scripts/setup-go-tools.sh (pinned, cached in .cache/go-tools). Without Go on
 // PATH the file is skipped, saying so.
 import { spawn, spawnSync } from 'node:child_process'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { credentials, makeGenericClientConstructor } from '@grpc/grpc-js'
 import { service as healthService } from 'grpc-health-check'
@@ -47,6 +50,38 @@ function run(cmd: string, args: string[], options: { cwd?: string; env?: Record<
   })
 }
 
+/** The ```go block of docs/other-languages.md. */
+function docsGoProgram(): string {
+  const doc = readFileSync(join(REPO_ROOT, 'docs', 'other-languages.md'), 'utf8')
+  const block = /```go\n([\s\S]*?)```/.exec(doc)?.[1]
+  if (block == null) throw new Error('docs/other-languages.md has no ```go block')
+  return block
+}
+
+/** Builds the docs' Go program the way the docs say: go mod init, require + replace, tidy, build. */
+async function buildDocsProgram(dir: string, out: string): Promise<Run> {
+  mkdirSync(dir, { recursive: true })
+  writeFileSync(join(dir, 'main.go'), docsGoProgram())
+  const steps: string[][] = [
+    ['mod', 'init', 'example.com/first'],
+    [
+      'mod',
+      'edit',
+      '-require=github.com/moltmesh/moltmesh/clients/go@v0.0.0',
+      `-replace=github.com/moltmesh/moltmesh/clients/go=${GO_MODULE}`,
+    ],
+    ['mod', 'tidy'],
+    ['build', '-o', out, '.'],
+  ]
+  let log = ''
+  for (const args of steps) {
+    const res = await run('go', args, { cwd: dir })
+    log += `$ go ${args.join(' ')}\n${res.out}`
+    if (res.code !== 0) return { code: res.code, out: log }
+  }
+  return { code: 0, out: log }
+}
+
 describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : ` — ${NO_GO}`}`, () => {
   const mesh = useMesh()
   let a: DaemonProcess
@@ -57,15 +92,17 @@ describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : 
   beforeAll(async () => {
     bin = join(mesh.root, 'go-bin')
     // Tools and test binaries build while the daemons start (minutes only on a machine without a cache).
-    const [installed, testBuild, exampleBuild, daemons] = await Promise.all([
+    const [installed, testBuild, exampleBuild, docsBuild, daemons] = await Promise.all([
       run('bash', [join(REPO_ROOT, 'scripts', 'setup-go-tools.sh')]),
       run('go', ['test', '-c', '-o', join(bin, 'moltmesh.test'), '.'], { cwd: GO_MODULE }),
       run('go', ['build', '-o', join(bin, 'example'), './example'], { cwd: GO_MODULE }),
+      buildDocsProgram(join(mesh.root, 'docs-program'), join(bin, 'docs-program')),
       mesh.spawnMany(2),
     ])
     expect(installed.code, installed.out).toBe(0)
     expect(testBuild.code, testBuild.out).toBe(0)
     expect(exampleBuild.code, exampleBuild.out).toBe(0)
+    expect(docsBuild.code, docsBuild.out).toBe(0)
     tools = installed.out.trim()
     ;[a, b] = daemons as [DaemonProcess, DaemonProcess]
     await mesh.connectAll()
@@ -104,6 +141,12 @@ describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : 
     const missing = await run(join(bin, 'example'), ['-socket', join(mesh.root, 'nope.sock')])
     expect(missing.code).toBe(1)
     expect(missing.out).toMatch(/no daemon on unix:\/\/.*nope\.sock: start it with `moltmesh start`/)
+  })
+
+  it('the Go program in docs/other-languages.md prints the DID, then the reason and field of an error', async () => {
+    const res = await run(join(bin, 'docs-program'), [], { env: { MOLTMESH_SOCKET: a.socket } })
+    expect(res.code, res.out).toBe(0)
+    expect(res.out.trim().split('\n')).toEqual([`did: ${a.did}`, 'reason: INVALID_ARGUMENT field: id'])
   })
 
   it('grpcurl: list, describe (with the proto comments), a call, and an error with its ErrorInfo', async () => {
