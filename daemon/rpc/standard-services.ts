@@ -48,29 +48,31 @@ export function createStandardServices(
 ): StandardServices {
   const names = ['', ...apiServices.map(serviceNameOf)]
   const health = new HealthImplementation(Object.fromEntries(names.map((n) => [n, 'NOT_SERVING' as const])))
-  // The reflection service reads only `fileDescriptorProtos` of each entry of a package definition:
-  // the API's and ErrorInfo's come from committed descriptor sets, Health's from its own package.
-  const filesOf = (base64: string) =>
-    descriptorFiles(Buffer.from(base64, 'base64')).map((b) => Buffer.from(b))
-  const api = filesOf(API_DESCRIPTOR_SET_BASE64)
-  const errorDetails = filesOf(ERROR_DETAILS_DESCRIPTOR_SET_BASE64)
-  const healthRequestType = healthService.Check?.requestType
-  const reflection = new ReflectionService({
-    'moltmesh.v1': { format: 'Protocol Buffer 3 DescriptorProto', type: {}, fileDescriptorProtos: api },
-    'google.rpc': {
-      format: 'Protocol Buffer 3 DescriptorProto',
-      type: {},
-      fileDescriptorProtos: errorDetails,
-    },
-    ...(healthRequestType ? { 'grpc.health.v1.HealthCheckRequest': healthRequestType } : {}),
-  })
   return {
     register(server) {
       health.addToServer(server)
-      if (options.reflection) reflection.addToServer(server)
+      if (options.reflection) createReflection().addToServer(server)
     },
     setServing(serving) {
       for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING')
     },
   }
+}
+
+function createReflection(): ReflectionService {
+  // The reflection service reads only `fileDescriptorProtos` of each entry of a package definition:
+  // the API's and ErrorInfo's come from committed descriptor sets, Health's from its own package.
+  const filesOf = (base64: string) =>
+    descriptorFiles(Buffer.from(base64, 'base64')).map((b) => Buffer.from(b))
+  const entry = (files: Buffer[]) => ({
+    format: 'Protocol Buffer 3 DescriptorProto' as const,
+    type: {},
+    fileDescriptorProtos: files,
+  })
+  const healthRequestType = healthService.Check?.requestType
+  return new ReflectionService({
+    'moltmesh.v1': entry(filesOf(API_DESCRIPTOR_SET_BASE64)),
+    'google.rpc': entry(filesOf(ERROR_DETAILS_DESCRIPTOR_SET_BASE64)),
+    ...(healthRequestType ? { 'grpc.health.v1.HealthCheckRequest': healthRequestType } : {}),
+  })
 }
