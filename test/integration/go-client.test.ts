@@ -125,6 +125,15 @@ describe.skipIf(!hasGo)(`Go client, grpcurl and grpc-health-probe${hasGo ? '' : 
     expect(res.out).not.toContain('--- SKIP')
   })
 
+  it('the Go module is gofmt-clean and passes go vet', async () => {
+    const goroot = spawnSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).stdout.trim()
+    const fmt = await run(join(goroot, 'bin', 'gofmt'), ['-l', '.'], { cwd: GO_MODULE })
+    expect(fmt.code, fmt.out).toBe(0)
+    expect(fmt.out.trim(), 'files gofmt would change').toBe('')
+    const vet = await run('go', ['vet', './...'], { cwd: GO_MODULE })
+    expect(vet.code, vet.out).toBe(0)
+  })
+
   it('the example program dials the default socket ($MOLTMESH_SOCKET) and sends a message', async () => {
     const res = await run(join(bin, 'example'), ['-to', b.did, '-text', 'hi from the Go example'], {
       env: { MOLTMESH_SOCKET: a.socket },
