@@ -2,7 +2,9 @@ package moltmesh
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"google.golang.org/genproto/googleapis/rpc/errdetails"
@@ -60,5 +62,19 @@ func TestNoReasonWithoutMoltmeshErrorInfo(t *testing.T) {
 	}
 	if !IsDaemonNotRunning(status.Error(codes.Unavailable, "connect: no such file")) {
 		t.Fatal("UNAVAILABLE without a reason is a daemon that does not answer")
+	}
+}
+
+// The named reasons are real: each is listed in the repository's docs/errors.md.
+func TestReasonConstantsAreDocumented(t *testing.T) {
+	doc, err := os.ReadFile(filepath.Join("..", "..", "docs", "errors.md"))
+	if err != nil {
+		t.Skipf("docs/errors.md not found (module used outside the repository): %v", err)
+	}
+	for _, r := range []Reason{ReasonInvalidArgument, ReasonInvalidDID, ReasonNotImplemented, ReasonNotReady,
+		ReasonTaskNotFound, ReasonTaskTerminal, ReasonMessageNotFound, ReasonUnauthenticated, ReasonInternal} {
+		if !strings.Contains(string(doc), "`"+string(r)+"`") {
+			t.Errorf("reason %s is not in docs/errors.md", r)
+		}
 	}
 }
