@@ -18,6 +18,7 @@ import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
 import { registerThreadCommands } from './commands/thread-commands.ts'
+import { registerUiCommand } from './commands/ui-command.ts'
 import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
 import { registerWebhookCommands } from './commands/webhook-commands.ts'
@@ -49,5 +50,6 @@ export function buildProgram(): Command {
   registerPubsubCommands(program)
   registerNetworkCommands(program)
   registerMcpCommand(program)
+  registerUiCommand(program)
   return program
 }

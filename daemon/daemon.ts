@@ -1,8 +1,11 @@
 // The daemon as a library: createDaemon(options) -> { start(), stop() }. Components are created and
 // started here in dependency order and stopped in reverse; nothing else starts anything.
 
+import * as a2aMessages from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
+import * as diagMessages from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
+import * as extMessages from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
@@ -51,6 +54,7 @@ import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
 import { createTaskArtifacts } from './tasks/task-artifacts.ts'
 import { createTasks, type Tasks } from './tasks/tasks.ts'
+import { createUi, type Ui } from './ui/ui.ts'
 import { VERSION } from './version.ts'
 import { createWebhooks, type Webhooks } from './webhooks/webhooks.ts'
 
@@ -101,6 +105,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let webhooks: Webhooks | undefined
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
+  let ui: Ui | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -378,7 +383,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
         selfDid: identity.did,
       }),
     }
-    const diagImpl = diagAdapter(diag)
+    const diagImpl = {
+      ...diagAdapter(diag),
+      openUi: (request: diagMessages.OpenUiRequest) => (ui as Ui).open(request),
+    }
     const ext = {
       ...eventsAdapter(events),
       ...webhooksAdapter(webhooks.service),
@@ -389,6 +397,18 @@ export function createDaemon(options: DaemonOptions): Daemon {
       reflection: config.rpc.reflection,
     })
     standardServices = standard
+    // The web workspace calls the same handler objects as gRPC (daemon/ui/rpc-bridge.ts).
+    ui = createUi(
+      {
+        services: [
+          { name: 'A2ANode', definition: A2ANodeService, messages: a2aMessages, impl: a2a },
+          { name: 'Diag', definition: DiagService, messages: diagMessages, impl: diagImpl },
+          { name: 'Ext', definition: ExtService, messages: extMessages, impl: ext },
+        ],
+        logger: logger.child({ component: 'ui' }),
+      },
+      config.ui,
+    )
     rpc = await startRpcServer({
       socketPath: config.socket,
       tcpListen: config.rpc.tcpListen,
@@ -409,6 +429,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     })
     // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
     standard.setServing(host.status === 'started')
+    await ui.start()
     host.addEventListener('stop', () => standard.setServing(false))
     logger.info(
       {
@@ -468,6 +489,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       standardServices?.setServing(false)
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
+      await ui?.stop().catch((err: unknown) => logger.warn({ err }, 'ui stop failed'))
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))
       await networks?.stop().catch((err: unknown) => logger.warn({ err }, 'networks stop failed'))

@@ -20,6 +20,7 @@ interface StartOptions {
   mdns?: boolean
   logLevel?: string
   detach?: boolean
+  uiListen?: string
 }
 
 const DETACH_READY_TIMEOUT_MS = 30_000
@@ -43,6 +44,7 @@ export function registerStart(program: Command): void {
     )
     .option('--no-mdns', 'turn off mDNS discovery on the local network')
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+    .option('--ui-listen <host:port>', 'serve the web workspace there (ui.listen; see docs/ui.md)')
     .option('--detach', 'run in the background and return once the daemon is healthy')
     .action(
       action(async (opts: StartOptions, cmd: Command) => {
@@ -55,6 +57,7 @@ export function registerStart(program: Command): void {
           bootstrap: opts.bootstrap,
           mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
           logLevel: opts.logLevel,
+          uiListen: opts.uiListen,
         }
         if (opts.detach) return detach(flags, globals(cmd).json === true)
         const { runDaemonProcess } = await import('../../daemon/main.ts')

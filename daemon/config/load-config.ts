@@ -32,6 +32,7 @@ export interface ConfigFlags {
   bootstrap?: string[]
   mdns?: boolean
   logLevel?: string
+  uiListen?: string
 }
 
 export interface LoadConfigInput {
@@ -64,6 +65,7 @@ const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; fla
   bootstrap: { key: 'p2p.bootstrap', flag: '--bootstrap' },
   mdns: { key: 'p2p.mdns', flag: '--mdns/--no-mdns' },
   logLevel: { key: 'log_level', flag: '--log-level' },
+  uiListen: { key: 'ui.listen', flag: '--ui-listen' },
 }
 
 const SPEC_BY_KEY = new Map(CONFIG_SCHEMA.map((s) => [s.key, s]))
@@ -230,6 +232,19 @@ function build(values: Map<string, Entry>, home: string): DaemonConfig {
     )
   }
 
+  const uiListen = resolved.get('ui.listen') as string
+  if (
+    uiListen !== '' &&
+    !isLoopbackHostPort(uiListen) &&
+    (resolved.get('ui.tokens') as string[]).length === 0
+  ) {
+    throw invalidArgument(
+      'CONFIG_INVALID',
+      `config key "ui.listen" (${uiListen}, from ${entry('ui.listen').source}) is not a loopback address: ` +
+        'set ui.tokens to serve the web workspace beyond this host',
+    )
+  }
+
   const config: Record<string, unknown> = {}
   for (const [key, value] of resolved) setPath(config, tsPath(key), Array.isArray(value) ? [...value] : value)
   return config as unknown as DaemonConfig
@@ -244,4 +259,10 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
     node = node[part] as Record<string, unknown>
   }
   node[last] = value
+}
+
+/** "127.0.0.1:7421", "[::1]:7421", "localhost:7421": reachable from this host only. */
+export function isLoopbackHostPort(hostPort: string): boolean {
+  const host = hostPort.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }

@@ -35,6 +35,12 @@ export interface RpcOptions {
   reflection: boolean
 }
 
+/** The web workspace (daemon/ui). */
+export interface UiOptions {
+  listen: string
+  tokens: string[]
+}
+
 export interface MessagingOptions {
   maxPayloadBytes: number
   defaultTtlMs: number
@@ -55,6 +61,7 @@ export interface DaemonConfig {
   logLevel: LogLevel
   p2p: P2pOptions
   rpc: RpcOptions
+  ui: UiOptions
   messaging: MessagingOptions
   names: NamesOptions
   agent: AgentOptions

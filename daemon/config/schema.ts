@@ -17,7 +17,7 @@ export type KeyType =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' }
+  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' | 'token' }
   | { kind: 'table-list'; fields: readonly KeySpec[]; unique: string }
 
 export type ConfigValue = string | number | boolean | string[] | ConfigTable[]
@@ -272,6 +272,18 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'bool' },
     default: true,
     doc: 'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
+  },
+  {
+    key: 'ui.listen',
+    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    default: '',
+    doc: 'Serve the web workspace (docs/ui.md) on this "host:port", e.g. "127.0.0.1:7421". Empty = off (`moltmesh ui` turns it on). A non-loopback host requires ui.tokens.',
+  },
+  {
+    key: 'ui.tokens',
+    type: { kind: 'list', item: 'token' },
+    default: [],
+    doc: 'Access tokens (each at least 16 characters) accepted by the web workspace besides the one-time login tokens of `moltmesh ui`; needed to listen beyond loopback.',
   },
   {
     key: 'messaging.max_payload_bytes',

@@ -65,6 +65,7 @@ describe('defaults', () => {
         },
       },
       rpc: { tcpListen: '', tcpToken: '', reflection: true },
+      ui: { listen: '', tokens: [] },
       messaging: {
         maxPayloadBytes: 1024 * 1024,
         defaultTtlMs: 72 * 3600 * 1000,

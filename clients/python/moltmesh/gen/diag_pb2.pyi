@@ -184,3 +184,19 @@ class ShutdownRequest(_message.Message):
 class ShutdownResponse(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
+
+class OpenUiRequest(_message.Message):
+    __slots__ = ("listen",)
+    LISTEN_FIELD_NUMBER: _ClassVar[int]
+    listen: str
+    def __init__(self, listen: _Optional[str] = ...) -> None: ...
+
+class OpenUiResponse(_message.Message):
+    __slots__ = ("url", "login_token", "login_url")
+    URL_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    LOGIN_URL_FIELD_NUMBER: _ClassVar[int]
+    url: str
+    login_token: str
+    login_url: str
+    def __init__(self, url: _Optional[str] = ..., login_token: _Optional[str] = ..., login_url: _Optional[str] = ...) -> None: ...

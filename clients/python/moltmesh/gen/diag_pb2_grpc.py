@@ -76,6 +76,11 @@ class DiagStub:
                 request_serializer=moltmesh_dot_v1_dot_diag__pb2.ShutdownRequest.SerializeToString,
                 response_deserializer=moltmesh_dot_v1_dot_diag__pb2.ShutdownResponse.FromString,
                 _registered_method=True)
+        self.OpenUi = channel.unary_unary(
+                '/moltmesh.v1.Diag/OpenUi',
+                request_serializer=moltmesh_dot_v1_dot_diag__pb2.OpenUiRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_diag__pb2.OpenUiResponse.FromString,
+                _registered_method=True)
 
 
 class DiagServicer:
@@ -139,6 +144,14 @@ class DiagServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def OpenUi(self, request, context):
+        """Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+        Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_DiagServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -181,6 +194,11 @@ def add_DiagServicer_to_server(servicer, server):
                     servicer.Shutdown,
                     request_deserializer=moltmesh_dot_v1_dot_diag__pb2.ShutdownRequest.FromString,
                     response_serializer=moltmesh_dot_v1_dot_diag__pb2.ShutdownResponse.SerializeToString,
+            ),
+            'OpenUi': grpc.unary_unary_rpc_method_handler(
+                    servicer.OpenUi,
+                    request_deserializer=moltmesh_dot_v1_dot_diag__pb2.OpenUiRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_diag__pb2.OpenUiResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -400,6 +418,33 @@ class Diag:
             '/moltmesh.v1.Diag/Shutdown',
             moltmesh_dot_v1_dot_diag__pb2.ShutdownRequest.SerializeToString,
             moltmesh_dot_v1_dot_diag__pb2.ShutdownResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def OpenUi(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Diag/OpenUi',
+            moltmesh_dot_v1_dot_diag__pb2.OpenUiRequest.SerializeToString,
+            moltmesh_dot_v1_dot_diag__pb2.OpenUiResponse.FromString,
             options,
             channel_credentials,
             insecure,

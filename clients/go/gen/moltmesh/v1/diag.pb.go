@@ -1130,6 +1130,117 @@ func (*ShutdownResponse) Descriptor() ([]byte, []int) {
 	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{17}
 }
 
+// Where to serve the web workspace when it is not running yet.
+type OpenUiRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "host:port" to listen on when the workspace is off (default: ui.listen, else "127.0.0.1:7421").
+	// Ignored when it already runs. A non-loopback host needs ui.tokens in the config.
+	Listen        string `protobuf:"bytes,1,opt,name=listen,proto3" json:"listen,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenUiRequest) Reset() {
+	*x = OpenUiRequest{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenUiRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenUiRequest) ProtoMessage() {}
+
+func (x *OpenUiRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenUiRequest.ProtoReflect.Descriptor instead.
+func (*OpenUiRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *OpenUiRequest) GetListen() string {
+	if x != nil {
+		return x.Listen
+	}
+	return ""
+}
+
+// How to reach the web workspace.
+type OpenUiResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Base URL, e.g. "http://127.0.0.1:7421/".
+	Url string `protobuf:"bytes,1,opt,name=url,proto3" json:"url,omitempty"`
+	// One-time login token (valid for a few minutes, consumed by the first login).
+	LoginToken string `protobuf:"bytes,2,opt,name=login_token,json=loginToken,proto3" json:"login_token,omitempty"`
+	// The URL with the login token in its fragment: opening it logs the browser in.
+	LoginUrl      string `protobuf:"bytes,3,opt,name=login_url,json=loginUrl,proto3" json:"login_url,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OpenUiResponse) Reset() {
+	*x = OpenUiResponse{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OpenUiResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OpenUiResponse) ProtoMessage() {}
+
+func (x *OpenUiResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OpenUiResponse.ProtoReflect.Descriptor instead.
+func (*OpenUiResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *OpenUiResponse) GetUrl() string {
+	if x != nil {
+		return x.Url
+	}
+	return ""
+}
+
+func (x *OpenUiResponse) GetLoginToken() string {
+	if x != nil {
+		return x.LoginToken
+	}
+	return ""
+}
+
+func (x *OpenUiResponse) GetLoginUrl() string {
+	if x != nil {
+		return x.LoginUrl
+	}
+	return ""
+}
+
 var File_moltmesh_v1_diag_proto protoreflect.FileDescriptor
 
 const file_moltmesh_v1_diag_proto_rawDesc = "" +
@@ -1214,7 +1325,14 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\ametrics\x18\x01 \x03(\v2\x13.moltmesh.v1.MetricR\ametrics\x12'\n" +
 	"\x0fprometheus_text\x18\x02 \x01(\tR\x0eprometheusText\"\x11\n" +
 	"\x0fShutdownRequest\"\x12\n" +
-	"\x10ShutdownResponse2\xdd\x04\n" +
+	"\x10ShutdownResponse\"'\n" +
+	"\rOpenUiRequest\x12\x16\n" +
+	"\x06listen\x18\x01 \x01(\tR\x06listen\"`\n" +
+	"\x0eOpenUiResponse\x12\x10\n" +
+	"\x03url\x18\x01 \x01(\tR\x03url\x12\x1f\n" +
+	"\vlogin_token\x18\x02 \x01(\tR\n" +
+	"loginToken\x12\x1b\n" +
+	"\tlogin_url\x18\x03 \x01(\tR\bloginUrl2\xa0\x05\n" +
 	"\x04Diag\x12A\n" +
 	"\x06Health\x12\x1a.moltmesh.v1.HealthRequest\x1a\x1b.moltmesh.v1.HealthResponse\x12D\n" +
 	"\aGetInfo\x12\x1b.moltmesh.v1.GetInfoRequest\x1a\x1c.moltmesh.v1.GetInfoResponse\x12J\n" +
@@ -1224,7 +1342,8 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\x0eDisconnectPeer\x12\".moltmesh.v1.DisconnectPeerRequest\x1a#.moltmesh.v1.DisconnectPeerResponse\x12M\n" +
 	"\n" +
 	"GetMetrics\x12\x1e.moltmesh.v1.GetMetricsRequest\x1a\x1f.moltmesh.v1.GetMetricsResponse\x12G\n" +
-	"\bShutdown\x12\x1c.moltmesh.v1.ShutdownRequest\x1a\x1d.moltmesh.v1.ShutdownResponseB\x93\x01\n" +
+	"\bShutdown\x12\x1c.moltmesh.v1.ShutdownRequest\x1a\x1d.moltmesh.v1.ShutdownResponse\x12A\n" +
+	"\x06OpenUi\x12\x1a.moltmesh.v1.OpenUiRequest\x1a\x1b.moltmesh.v1.OpenUiResponseB\x93\x01\n" +
 	"\x0fdev.moltmesh.v1B\tDiagProtoP\x01ZBgithub.com/moltmesh/moltmesh/clients/go/gen/moltmesh/v1;moltmeshv1\xa2\x02\x03MMX\xaa\x02\vMoltmesh.V1\xca\x02\vMoltmesh\\V1\xea\x02\fMoltmesh::V1b\x06proto3"
 
 var (
@@ -1239,7 +1358,7 @@ func file_moltmesh_v1_diag_proto_rawDescGZIP() []byte {
 	return file_moltmesh_v1_diag_proto_rawDescData
 }
 
-var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 19)
+var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
 var file_moltmesh_v1_diag_proto_goTypes = []any{
 	(*HealthRequest)(nil),          // 0: moltmesh.v1.HealthRequest
 	(*HealthResponse)(nil),         // 1: moltmesh.v1.HealthResponse
@@ -1259,14 +1378,16 @@ var file_moltmesh_v1_diag_proto_goTypes = []any{
 	(*GetMetricsResponse)(nil),     // 15: moltmesh.v1.GetMetricsResponse
 	(*ShutdownRequest)(nil),        // 16: moltmesh.v1.ShutdownRequest
 	(*ShutdownResponse)(nil),       // 17: moltmesh.v1.ShutdownResponse
-	nil,                            // 18: moltmesh.v1.Metric.LabelsEntry
-	(*PeerInfo)(nil),               // 19: moltmesh.v1.PeerInfo
+	(*OpenUiRequest)(nil),          // 18: moltmesh.v1.OpenUiRequest
+	(*OpenUiResponse)(nil),         // 19: moltmesh.v1.OpenUiResponse
+	nil,                            // 20: moltmesh.v1.Metric.LabelsEntry
+	(*PeerInfo)(nil),               // 21: moltmesh.v1.PeerInfo
 }
 var file_moltmesh_v1_diag_proto_depIdxs = []int32{
-	19, // 0: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
+	21, // 0: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
 	7,  // 1: moltmesh.v1.PingResponse.attempts:type_name -> moltmesh.v1.PingAttempt
-	19, // 2: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
-	18, // 3: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
+	21, // 2: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
+	20, // 3: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
 	14, // 4: moltmesh.v1.GetMetricsResponse.metrics:type_name -> moltmesh.v1.Metric
 	0,  // 5: moltmesh.v1.Diag.Health:input_type -> moltmesh.v1.HealthRequest
 	2,  // 6: moltmesh.v1.Diag.GetInfo:input_type -> moltmesh.v1.GetInfoRequest
@@ -1276,16 +1397,18 @@ var file_moltmesh_v1_diag_proto_depIdxs = []int32{
 	11, // 10: moltmesh.v1.Diag.DisconnectPeer:input_type -> moltmesh.v1.DisconnectPeerRequest
 	13, // 11: moltmesh.v1.Diag.GetMetrics:input_type -> moltmesh.v1.GetMetricsRequest
 	16, // 12: moltmesh.v1.Diag.Shutdown:input_type -> moltmesh.v1.ShutdownRequest
-	1,  // 13: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
-	3,  // 14: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
-	5,  // 15: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
-	8,  // 16: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
-	10, // 17: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
-	12, // 18: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
-	15, // 19: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
-	17, // 20: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
-	13, // [13:21] is the sub-list for method output_type
-	5,  // [5:13] is the sub-list for method input_type
+	18, // 13: moltmesh.v1.Diag.OpenUi:input_type -> moltmesh.v1.OpenUiRequest
+	1,  // 14: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
+	3,  // 15: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
+	5,  // 16: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
+	8,  // 17: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
+	10, // 18: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
+	12, // 19: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
+	15, // 20: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
+	17, // 21: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
+	19, // 22: moltmesh.v1.Diag.OpenUi:output_type -> moltmesh.v1.OpenUiResponse
+	14, // [14:23] is the sub-list for method output_type
+	5,  // [5:14] is the sub-list for method input_type
 	5,  // [5:5] is the sub-list for extension type_name
 	5,  // [5:5] is the sub-list for extension extendee
 	0,  // [0:5] is the sub-list for field type_name
@@ -1303,7 +1426,7 @@ func file_moltmesh_v1_diag_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_diag_proto_rawDesc), len(file_moltmesh_v1_diag_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   19,
+			NumMessages:   21,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -29,6 +29,7 @@ const (
 	Diag_DisconnectPeer_FullMethodName = "/moltmesh.v1.Diag/DisconnectPeer"
 	Diag_GetMetrics_FullMethodName     = "/moltmesh.v1.Diag/GetMetrics"
 	Diag_Shutdown_FullMethodName       = "/moltmesh.v1.Diag/Shutdown"
+	Diag_OpenUi_FullMethodName         = "/moltmesh.v1.Diag/OpenUi"
 )
 
 // DiagClient is the client API for Diag service.
@@ -54,6 +55,9 @@ type DiagClient interface {
 	GetMetrics(ctx context.Context, in *GetMetricsRequest, opts ...grpc.CallOption) (*GetMetricsResponse, error)
 	// Asks the daemon to shut down gracefully. Returns before the shutdown completes.
 	Shutdown(ctx context.Context, in *ShutdownRequest, opts ...grpc.CallOption) (*ShutdownResponse, error)
+	// Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+	// Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+	OpenUi(ctx context.Context, in *OpenUiRequest, opts ...grpc.CallOption) (*OpenUiResponse, error)
 }
 
 type diagClient struct {
@@ -144,6 +148,16 @@ func (c *diagClient) Shutdown(ctx context.Context, in *ShutdownRequest, opts ...
 	return out, nil
 }
 
+func (c *diagClient) OpenUi(ctx context.Context, in *OpenUiRequest, opts ...grpc.CallOption) (*OpenUiResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(OpenUiResponse)
+	err := c.cc.Invoke(ctx, Diag_OpenUi_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // DiagServer is the server API for Diag service.
 // All implementations must embed UnimplementedDiagServer
 // for forward compatibility.
@@ -167,6 +181,9 @@ type DiagServer interface {
 	GetMetrics(context.Context, *GetMetricsRequest) (*GetMetricsResponse, error)
 	// Asks the daemon to shut down gracefully. Returns before the shutdown completes.
 	Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error)
+	// Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+	// Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+	OpenUi(context.Context, *OpenUiRequest) (*OpenUiResponse, error)
 	mustEmbedUnimplementedDiagServer()
 }
 
@@ -200,6 +217,9 @@ func (UnimplementedDiagServer) GetMetrics(context.Context, *GetMetricsRequest) (
 }
 func (UnimplementedDiagServer) Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Shutdown not implemented")
+}
+func (UnimplementedDiagServer) OpenUi(context.Context, *OpenUiRequest) (*OpenUiResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method OpenUi not implemented")
 }
 func (UnimplementedDiagServer) mustEmbedUnimplementedDiagServer() {}
 func (UnimplementedDiagServer) testEmbeddedByValue()              {}
@@ -366,6 +386,24 @@ func _Diag_Shutdown_Handler(srv interface{}, ctx context.Context, dec func(inter
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Diag_OpenUi_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(OpenUiRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DiagServer).OpenUi(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Diag_OpenUi_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DiagServer).OpenUi(ctx, req.(*OpenUiRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 // Diag_ServiceDesc is the grpc.ServiceDesc for Diag service.
 // It's only intended for direct use with grpc.RegisterService,
 // and not to be introspected or modified (even as a copy)
@@ -404,6 +442,10 @@ var Diag_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "Shutdown",
 			Handler:    _Diag_Shutdown_Handler,
+		},
+		{
+			MethodName: "OpenUi",
+			Handler:    _Diag_OpenUi_Handler,
 		},
 	},
 	Streams:  []grpc.StreamDesc{},

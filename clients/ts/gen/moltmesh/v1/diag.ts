@@ -197,6 +197,25 @@ export interface ShutdownRequest {
 export interface ShutdownResponse {
 }
 
+/** Where to serve the web workspace when it is not running yet. */
+export interface OpenUiRequest {
+  /**
+   * "host:port" to listen on when the workspace is off (default: ui.listen, else "127.0.0.1:7421").
+   * Ignored when it already runs. A non-loopback host needs ui.tokens in the config.
+   */
+  listen: string;
+}
+
+/** How to reach the web workspace. */
+export interface OpenUiResponse {
+  /** Base URL, e.g. "http://127.0.0.1:7421/". */
+  url: string;
+  /** One-time login token (valid for a few minutes, consumed by the first login). */
+  loginToken: string;
+  /** The URL with the login token in its fragment: opening it logs the browser in. */
+  loginUrl: string;
+}
+
 function createBaseHealthRequest(): HealthRequest {
   return {};
 }
@@ -2149,6 +2168,182 @@ export const ShutdownResponse: MessageFns<ShutdownResponse> = {
   },
 };
 
+function createBaseOpenUiRequest(): OpenUiRequest {
+  return { listen: "" };
+}
+
+export const OpenUiRequest: MessageFns<OpenUiRequest> = {
+  encode(message: OpenUiRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.listen !== "") {
+      writer.uint32(10).string(message.listen);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpenUiRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpenUiRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.listen = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpenUiRequest {
+    return { listen: isSet(object.listen) ? globalThis.String(object.listen) : "" };
+  },
+
+  toJSON(message: OpenUiRequest): unknown {
+    const obj: any = {};
+    if (message.listen !== "") {
+      obj.listen = message.listen;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpenUiRequest>, I>>(base?: I): OpenUiRequest {
+    return OpenUiRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpenUiRequest>, I>>(object: I): OpenUiRequest {
+    const message = createBaseOpenUiRequest();
+    message.listen = object.listen ?? "";
+    return message;
+  },
+};
+
+function createBaseOpenUiResponse(): OpenUiResponse {
+  return { url: "", loginToken: "", loginUrl: "" };
+}
+
+export const OpenUiResponse: MessageFns<OpenUiResponse> = {
+  encode(message: OpenUiResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.url !== "") {
+      writer.uint32(10).string(message.url);
+    }
+    if (message.loginToken !== "") {
+      writer.uint32(18).string(message.loginToken);
+    }
+    if (message.loginUrl !== "") {
+      writer.uint32(26).string(message.loginUrl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OpenUiResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOpenUiResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.url = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.loginToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.loginUrl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OpenUiResponse {
+    return {
+      url: isSet(object.url) ? globalThis.String(object.url) : "",
+      loginToken: isSet(object.loginToken)
+        ? globalThis.String(object.loginToken)
+        : isSet(object.login_token)
+        ? globalThis.String(object.login_token)
+        : "",
+      loginUrl: isSet(object.loginUrl)
+        ? globalThis.String(object.loginUrl)
+        : isSet(object.login_url)
+        ? globalThis.String(object.login_url)
+        : "",
+    };
+  },
+
+  toJSON(message: OpenUiResponse): unknown {
+    const obj: any = {};
+    if (message.url !== "") {
+      obj.url = message.url;
+    }
+    if (message.loginToken !== "") {
+      obj.loginToken = message.loginToken;
+    }
+    if (message.loginUrl !== "") {
+      obj.loginUrl = message.loginUrl;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OpenUiResponse>, I>>(base?: I): OpenUiResponse {
+    return OpenUiResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OpenUiResponse>, I>>(object: I): OpenUiResponse {
+    const message = createBaseOpenUiResponse();
+    message.url = object.url ?? "";
+    message.loginToken = object.loginToken ?? "";
+    message.loginUrl = object.loginUrl ?? "";
+    return message;
+  },
+};
+
 /** Diagnostics and control of the local daemon. */
 export type DiagService = typeof DiagService;
 export const DiagService = {
@@ -2237,6 +2432,19 @@ export const DiagService = {
     responseSerialize: (value: ShutdownResponse): Buffer => Buffer.from(ShutdownResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): ShutdownResponse => ShutdownResponse.decode(value),
   },
+  /**
+   * Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+   * Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+   */
+  openUi: {
+    path: "/moltmesh.v1.Diag/OpenUi" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: OpenUiRequest): Buffer => Buffer.from(OpenUiRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): OpenUiRequest => OpenUiRequest.decode(value),
+    responseSerialize: (value: OpenUiResponse): Buffer => Buffer.from(OpenUiResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): OpenUiResponse => OpenUiResponse.decode(value),
+  },
 } as const;
 
 export interface DiagServer extends UntypedServiceImplementation {
@@ -2259,6 +2467,11 @@ export interface DiagServer extends UntypedServiceImplementation {
   getMetrics: handleUnaryCall<GetMetricsRequest, GetMetricsResponse>;
   /** Asks the daemon to shut down gracefully. Returns before the shutdown completes. */
   shutdown: handleUnaryCall<ShutdownRequest, ShutdownResponse>;
+  /**
+   * Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+   * Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+   */
+  openUi: handleUnaryCall<OpenUiRequest, OpenUiResponse>;
 }
 
 export interface DiagClient extends Client {
@@ -2389,6 +2602,25 @@ export interface DiagClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: ShutdownResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
+   * Answers FAILED_PRECONDITION / UI_LISTEN_FAILED when its address cannot be bound.
+   */
+  openUi(
+    request: OpenUiRequest,
+    callback: (error: ServiceError | null, response: OpenUiResponse) => void,
+  ): ClientUnaryCall;
+  openUi(
+    request: OpenUiRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: OpenUiResponse) => void,
+  ): ClientUnaryCall;
+  openUi(
+    request: OpenUiRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: OpenUiResponse) => void,
   ): ClientUnaryCall;
 }
 

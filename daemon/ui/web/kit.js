@@ -1,0 +1,123 @@
+// Small shared pieces: the html tag, a data hook that reloads on daemon events, and display helpers.
+
+import htm from 'htm'
+import { h } from 'preact'
+import { useCallback, useEffect, useState } from 'preact/hooks'
+import { useEvents } from './live.js'
+
+export const html = htm.bind(h)
+
+/**
+ * Loads with `load()` now, whenever `deps` change, and whenever a daemon event matching `live`
+ * arrives (or every `pollMs` for state the event bus does not report).
+ */
+export function useQuery(load, deps, { live = [], pollMs = 0 } = {}) {
+  const [state, setState] = useState({ data: undefined, error: undefined, loading: true })
+  const reload = useCallback(() => {
+    let current = true
+    load().then(
+      (data) => current && setState({ data, error: undefined, loading: false }),
+      (error) => current && setState((s) => ({ data: s.data, error, loading: false })),
+    )
+    return () => {
+      current = false
+    }
+  }, deps)
+  useEffect(() => reload(), [reload])
+  useEffect(() => {
+    if (pollMs <= 0) return
+    const t = setInterval(reload, pollMs)
+    return () => clearInterval(t)
+  }, [reload, pollMs])
+  useEvents(live, () => reload())
+  return { ...state, reload }
+}
+
+export function ErrorBox({ error }) {
+  if (error == null) return null
+  return html`<div class="error" role="alert"><strong>${error.reason ?? 'Error'}</strong> ${error.message}</div>`
+}
+
+export function Empty({ children }) {
+  return html`<p class="empty">${children}</p>`
+}
+
+export function Loading({ when }) {
+  return when ? html`<p class="muted" aria-live="polite">Loading…</p>` : null
+}
+
+export const shortDid = (did) =>
+  did && did.length > 24 ? `${did.slice(0, 14)}…${did.slice(-6)}` : did || '—'
+
+export function Did({ did }) {
+  return html`<code class="did" title=${did}>${shortDid(did)}</code>`
+}
+
+export function Time({ ms }) {
+  const n = Number(ms ?? 0)
+  if (!n) return html`<span class="muted">—</span>`
+  const d = new Date(n)
+  return html`<time datetime=${d.toISOString()} title=${d.toISOString()}>${d.toLocaleTimeString()}</time>`
+}
+
+/** "TASK_STATE_COMPLETED" -> "COMPLETED". */
+export const enumName = (value) => String(value ?? '').replace(/^[A-Z]+_(STATE|ROLE|STATUS|KIND)_/, '')
+
+export function Badge({ value }) {
+  const name = enumName(value)
+  return html`<span class="badge badge-${name.toLowerCase()}" data-state=${name}>${name}</span>`
+}
+
+/** A part of a message or task: text, JSON data, raw bytes or an artifact. */
+export function PartView({ part }) {
+  if (part.text != null) return html`<pre class="part">${part.text}</pre>`
+  if (part.dataJson != null) return html`<pre class="part">${prettyJson(part.dataJson)}</pre>`
+  if (part.artifact != null) return html`<${ArtifactView} artifact=${part.artifact} />`
+  if (part.raw != null)
+    return html`<span class="muted">${part.mediaType || 'bytes'} (${part.raw.length} base64 chars)</span>`
+  return null
+}
+
+function prettyJson(text) {
+  try {
+    return JSON.stringify(JSON.parse(text), null, 2)
+  } catch {
+    return text
+  }
+}
+
+export function ArtifactView({ artifact }) {
+  const url = `/api/blob/${encodeURIComponent(artifact.cid)}?name=${encodeURIComponent(artifact.name || artifact.cid)}`
+  const type = artifact.mediaType ?? ''
+  const [preview, setPreview] = useState(undefined)
+  const small = Number(artifact.size ?? 0) <= 64 * 1024
+  return html`<div class="artifact">
+    <span>📎 ${artifact.name || artifact.cid}</span>
+    <span class="muted">${type || 'application/octet-stream'}, ${artifact.size ?? 0} bytes</span>
+    <a href=${url} download=${artifact.name || artifact.cid} class="button">Download</a>
+    ${
+      type.startsWith('text/') && small && preview == null
+        ? html`<button type="button" onClick=${() =>
+            fetch(url)
+              .then((r) => r.text())
+              .then(setPreview)}>Preview</button>`
+        : null
+    }
+    ${preview != null ? html`<pre class="part preview">${preview}</pre>` : null}
+    ${type.startsWith('image/') ? html`<img class="preview" src=${url} alt=${artifact.name || 'artifact image'} />` : null}
+  </div>`
+}
+
+/** A tiny inline SVG line of counts. */
+export function Sparkline({ values, label }) {
+  const max = Math.max(1, ...values)
+  const w = 120
+  const hgt = 28
+  const step = values.length > 1 ? w / (values.length - 1) : w
+  const points = values.map(
+    (v, i) => `${(i * step).toFixed(1)},${(hgt - (v / max) * (hgt - 2) - 1).toFixed(1)}`,
+  )
+  return html`<svg class="spark" width=${w} height=${hgt} role="img" aria-label=${label}>
+    <polyline fill="none" stroke="currentColor" stroke-width="1.5" points=${points.join(' ')} />
+  </svg>`
+}
