@@ -95,7 +95,9 @@ async function boot() {
     await login(token)
     history.replaceState(null, '', `${location.pathname}#/overview`)
   }
-  render(html`<${App} />`, document.getElementById('app'))
+  const root = document.getElementById('app')
+  root.textContent = ''
+  render(html`<${App} />`, root)
 }
 
 boot()

@@ -92,7 +92,7 @@ export function ArtifactView({ artifact }) {
   const [preview, setPreview] = useState(undefined)
   const small = Number(artifact.size ?? 0) <= 64 * 1024
   return html`<div class="artifact">
-    <span>📎 ${artifact.name || artifact.cid}</span>
+    <span>${artifact.name || artifact.cid}</span>
     <span class="muted">${type || 'application/octet-stream'}, ${artifact.size ?? 0} bytes</span>
     <a href=${url} download=${artifact.name || artifact.cid} class="button">Download</a>
     ${

@@ -83,7 +83,7 @@ function CardView({ did }) {
       <p>${c.description}</p>
       <dl class="fields">
         <dt>DID</dt><dd><code class="did-full">${c.did}</code></dd>
-        <dt>Signature</dt><dd data-testid="card-verified">✔ verified by your daemon (sequence ${c.sequence})</dd>
+        <dt>Signature</dt><dd data-testid="card-verified">Verified by your daemon (sequence ${c.sequence})</dd>
       </dl>
       <h3>Skills</h3>
       ${(c.skills ?? []).length === 0 ? html`<${Empty}>This agent offers no skills.</${Empty}>` : null}

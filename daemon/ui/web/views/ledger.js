@@ -28,7 +28,7 @@ export function Ledger() {
     <${ErrorBox} error=${data.error ?? error} />
     ${
       d &&
-      html`<p data-testid="ledger-check">${d.check.ok ? '✔' : '⚠'} Ledger ${d.check.ok ? 'verified' : 'has problems'}: ${d.check.entriesChecked} entries across ${d.check.peersChecked} peers
+      html`<p data-testid="ledger-check">Ledger ${d.check.ok ? 'verified' : 'has problems'}: ${d.check.entriesChecked} entries across ${d.check.peersChecked} peers
       ${(d.check.problems ?? []).map((p) => html`<br /><span class="error">${p}</span>`)}</p>
       <h2>Balances <span class="muted">(default credit limit ${d.balances.defaultCreditLimit})</span></h2>
       ${
@@ -59,7 +59,7 @@ export function Ledger() {
         (
           r,
         ) => html`<li><code>${r.taskId.slice(0, 12)}</code> ${r.skill} · ${r.price} credits · <${Did} did=${r.requester} /> → <${Did} did=${r.provider} />
-          · provider ${r.providerSignature ? '✔ signed' : '✘ unsigned'} · requester ${r.requesterSignature ? '✔ signed' : '✘ unsigned'} · ${r.status}</li>`,
+          · provider ${r.providerSignature ? 'signed' : 'UNSIGNED'} · requester ${r.requesterSignature ? 'signed' : 'UNSIGNED'} · ${r.status}</li>`,
       )}</ul>`
     }
   </section>`

@@ -52,7 +52,7 @@ export function Overview() {
       html`<dl class="fields">
         <dt>DID</dt><dd><code class="did-full">${d.identity.did}</code></dd>
         <dt>Names</dt><dd>${(d.identity.names ?? []).join(', ') || html`<span class="muted">none claimed</span>`}</dd>
-        <dt>Health</dt><dd data-testid="health">${d.health.ok ? '✅ ok' : '⚠️ degraded'} · v${d.health.version}</dd>
+        <dt>Health</dt><dd data-testid="health">${d.health.ok ? 'ok' : 'degraded'} · v${d.health.version}</dd>
         <dt>Reachable at</dt><dd>${(d.details.announceAddresses ?? []).map((a) => html`<code class="addr">${a}</code> `)}</dd>
         <dt>DHT mode</dt><dd>${d.details.dhtMode}</dd>
       </dl>`

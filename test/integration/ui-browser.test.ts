@@ -1,0 +1,285 @@
+// The web workspace (MoltBook) in a real Chromium against two real daemons: A's operator finds B's
+// agent and its verified card, creates a task from the form generated from the skill's input schema,
+// watches it go WORKING -> COMPLETED live while a worker on B does it, downloads its artifact, and
+// sends a message that appears in B's workspace inbox without a reload; B's operator accepts a
+// settlement and redelivers a webhook dead letter. Every API answer both pages received is checked
+// for secrets. Screenshots of each view land in test-output/ui/ (gitignored).
+// Skipped, saying so, where Chromium cannot be installed (scripts/setup-chromium.sh).
+
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
+import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+import { offerSkills, startWorker } from '../harness/tasks.ts'
+import { WebhookReceiver } from '../harness/webhook-receiver.ts'
+
+const chromiumPath = findChromium()
+const SCREENSHOTS = outputDir('ui')
+const ARTIFACT_TEXT = 'summary: the mesh is alive\n'
+
+interface Workspace {
+  page: Page
+  context: BrowserContext
+  url: string
+  /** Bodies of every /api/ answer this page got (text; SSE included). */
+  bodies: string[]
+}
+
+describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () => {
+  const mesh = useMesh()
+  let a: DaemonProcess
+  let b: DaemonProcess
+  let browser: Browser
+  let wa: Workspace
+  let wb: Workspace
+  const receiver = new WebhookReceiver()
+  let webhookSecret = ''
+  let release: () => void = () => {}
+  const released = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let worker: ReturnType<typeof startWorker> | undefined
+
+  async function open(url: string): Promise<Workspace> {
+    const context = await browser.newContext({ acceptDownloads: true })
+    const page = await context.newPage()
+    const bodies: string[] = []
+    page.on('response', (res) => {
+      if (!new URL(res.url()).pathname.startsWith('/api/')) return
+      if ((res.headers()['content-type'] ?? '').startsWith('text/event-stream')) return // read below
+      res.text().then(
+        (t) => bodies.push(t),
+        () => undefined,
+      )
+    })
+    // Server-Sent Events are not visible as finished responses: record what the page's EventSources get.
+    await page.exposeFunction('__recordSse', (data: string) => bodies.push(data))
+    await page.addInitScript({
+      content: `{
+        const Native = window.EventSource
+        window.EventSource = class extends Native {
+          constructor(u, init) {
+            super(u, init)
+            const record = (e) => window.__recordSse(e.data)
+            this.addEventListener('message', record)
+            this.addEventListener('rpc-error', record)
+          }
+        }
+      }`,
+    })
+    await page.goto(url)
+    await page.getByTestId('health').waitFor({ timeout: 15_000 })
+    return { page, context, url: url.replace(/#.*$/, ''), bodies }
+  }
+
+  const go = async (w: Workspace, view: string) => {
+    await w.page.goto(`${w.url}#/${view}`)
+    await w.page.locator('main h1').first().waitFor()
+  }
+  const shot = (w: Workspace, name: string) =>
+    w.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+
+  beforeAll(async () => {
+    await receiver.start()
+    a = await mesh.spawn('ui-a', { args: ['--ui-listen', '127.0.0.1:0'] })
+    b = await mesh.spawn('ui-b', {
+      bootstrap: [a.info!.tcpAddress],
+      env: { MOLTMESH_WEBHOOKS_RETRY_SCHEDULE_MS: '0,200,200' },
+    })
+    await mesh.connectAll([a, b])
+    await offerSkills(b, [
+      {
+        id: 'summarize',
+        inputSchema: {
+          type: 'object',
+          properties: { text: { type: 'string', title: 'Text' }, words: { type: 'integer' } },
+          required: ['text'],
+        },
+      },
+    ])
+    worker = startWorker(b, 'summarize', async (ctx) => {
+      await released
+      await ctx.chunk('half way')
+      const { artifact } = await b.client.a2a.putBlob([
+        { metadata: { name: 'summary.txt', mediaType: 'text/plain', size: ARTIFACT_TEXT.length } },
+        { chunk: Buffer.from(ARTIFACT_TEXT) },
+      ])
+      return [{ text: 'done' }, { artifact: { cid: artifact!.cid } }]
+    })
+
+    // A serves the workspace from its config (--ui-listen); `moltmesh ui --json` just logs in.
+    const uiA = (await a.cli('ui', '--json', '--no-open')).json<{ url: string; token: string }>()
+    expect(uiA.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/#login=/)
+    expect(uiA.url.endsWith(uiA.token)).toBe(true)
+    // B has no ui.listen: `moltmesh ui` turns the workspace on in the running daemon.
+    const uiB = (await b.cli('ui', '--json', '--no-open', '--listen', '127.0.0.1:0')).json<{ url: string }>()
+
+    browser = await launchChromium(chromiumPath as string)
+    wa = await open(uiA.url)
+    wb = await open(uiB.url)
+  }, 90_000)
+
+  afterAll(async () => {
+    await worker?.stop()
+    await browser?.close()
+    await receiver.stop()
+  })
+
+  it('overview shows identity, health and the connected peer', async () => {
+    await expect.poll(() => wa.page.locator('main').textContent(), { timeout: 15_000 }).toContain(a.info!.did)
+    await wa.page.locator('main table tbody tr').first().waitFor({ timeout: 15_000 })
+    await shot(wa, 'overview')
+  })
+
+  it("finds B's agent, shows its verified card, creates a task from the form and watches it live", async () => {
+    const { page } = wa
+    await go(wa, 'agents')
+    await page.getByLabel('Capability').fill('summarize')
+    await page.getByRole('button', { name: 'Find agents' }).click()
+    await page.getByRole('link', { name: 'ui-b' }).click({ timeout: 20_000 })
+    await expect
+      .poll(() => page.getByTestId('card-verified').textContent(), { timeout: 15_000 })
+      .toContain('Verified')
+    expect(await page.locator('.card').textContent()).toContain(b.info!.did)
+    await shot(wa, 'agents')
+
+    await page.getByLabel('Text *').fill('the mesh is alive')
+    await page.getByLabel('words').fill('5')
+    await page.getByRole('button', { name: 'Create task' }).click()
+    const state = page.getByTestId('task-state')
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('WORKING')
+    const id = decodeURIComponent(new URL(page.url()).hash.replace('#/tasks/', ''))
+    const onB = await b.client.a2a.getTask({ id })
+    expect(JSON.parse(onB.task!.input[0]!.dataJson!)).toEqual({ text: 'the mesh is alive', words: 5 })
+
+    release()
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('COMPLETED')
+    await expect.poll(() => page.locator('.timeline').textContent(), { timeout: 5_000 }).toContain('half way')
+    await shot(wa, 'tasks')
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('link', { name: 'Download' }).click(),
+    ])
+    expect(download.suggestedFilename()).toBe('summary.txt')
+    expect(await readFile(await download.path(), 'utf8')).toBe(ARTIFACT_TEXT)
+  })
+
+  it("a message sent from A's workspace appears in B's inbox without a reload", async () => {
+    await go(wb, 'inbox')
+    await go(wa, `agents/${encodeURIComponent(b.info!.did)}`)
+    await wa.page.getByLabel('Message').fill('hello from the A workspace')
+    await wa.page.getByRole('button', { name: 'Send message' }).click()
+    await wa.page.getByRole('status').waitFor()
+    // B's page was not reloaded: the message arrives through its event stream.
+    await expect
+      .poll(() => wb.page.locator('main').textContent(), { timeout: 20_000 })
+      .toContain('hello from the A workspace')
+    expect(await wb.page.getByTestId('unread-count').textContent()).toBe('1 unread')
+    await shot(wb, 'inbox')
+    await wb.page.getByRole('button', { name: 'Acknowledge' }).click()
+    await expect.poll(() => wb.page.getByTestId('unread-count').textContent()).toBe('0 unread')
+  })
+
+  it('B accepts a settlement that A proposed', async () => {
+    await go(wb, 'ledger')
+    const { settlement } = await a.client.a2a.settleBalance({
+      peer: b.info!.did,
+      amount: '1.5',
+      reference: 'invoice 7',
+    })
+    const row = wb.page.locator(`[data-settlement-id="${settlement!.id}"]`)
+    await row.getByRole('button', { name: 'Accept' }).click({ timeout: 20_000 })
+    await expect.poll(() => row.locator('.badge').textContent(), { timeout: 10_000 }).toBe('accepted')
+    await shot(wb, 'ledger')
+    await waitFor(
+      async () =>
+        (await a.client.a2a.listSettlements({ peer: b.info!.did })).settlements[0]?.status === 'accepted',
+      15_000,
+      'A to see the settlement accepted',
+    )
+  })
+
+  it('B redelivers a webhook dead letter from the workspace', async () => {
+    receiver.reply = () => ({ status: 500 })
+    const created = await b.client.ext.createWebhook({
+      url: receiver.url,
+      events: ['message.received'],
+      description: 'ci',
+    })
+    webhookSecret = created.secret
+    expect(webhookSecret).not.toBe('')
+    receiver.secret = webhookSecret
+    receiver.senderDid = b.info!.did
+    await a.client.a2a.sendMessage({ to: b.info!.did, parts: [{ text: 'doomed webhook' }] })
+    const dead = await waitFor(
+      async () =>
+        (await b.client.ext.listWebhookDeliveries({ webhookId: created.webhook!.id, status: 'failed' }))
+          .deliveries[0],
+      20_000,
+      'a dead letter',
+    )
+    receiver.reply = () => ({ status: 200 })
+    await go(wb, 'webhooks')
+    const item = wb.page.locator(`li[data-delivery-id="${dead.id}"]`)
+    await item.getByRole('button', { name: 'Redeliver' }).click({ timeout: 10_000 })
+    const delivered = await waitFor(
+      () => receiver.received.find((r) => r.id === dead.id),
+      15_000,
+      'the redelivery',
+    )
+    expect(delivered.hmacValid).toBe(true)
+    await expect
+      .poll(() => wb.page.locator(`tr[data-delivery-id="${dead.id}"] .badge`).textContent(), {
+        timeout: 10_000,
+      })
+      .toBe('succeeded')
+    await shot(wb, 'webhooks')
+    // "Send test event" reaches the endpoint too.
+    await wb.page.getByRole('button', { name: 'Send test event' }).click()
+    await waitFor(
+      () => receiver.received.find((r) => r.json.type === 'webhook.test'),
+      10_000,
+      'the test event',
+    )
+  })
+
+  it('the remaining views render, in light and dark, and on a narrow screen', async () => {
+    await go(wa, 'networks')
+    await shot(wa, 'networks')
+    await wa.page.emulateMedia({ colorScheme: 'dark' })
+    await go(wa, 'tasks')
+    await shot(wa, 'tasks-dark')
+    await wa.page.setViewportSize({ width: 390, height: 800 })
+    await go(wa, 'overview')
+    await shot(wa, 'overview-narrow')
+    await wa.page.emulateMedia({ colorScheme: 'light' })
+    await wa.page.setViewportSize({ width: 1280, height: 800 })
+  })
+
+  it('no secret ever reached either page', async () => {
+    expect(webhookSecret).not.toBe('')
+    const keys = await Promise.all(
+      [a, b].map(async (d) => {
+        const key = privateKeyFromProtobuf(await readFile(join(d.dataDir, 'identity.key')))
+        const raw = Buffer.from(key.raw)
+        return [
+          raw.toString('base64'),
+          raw.toString('base64url'),
+          raw.toString('hex'),
+          raw.subarray(0, 32).toString('base64'),
+        ]
+      }),
+    )
+    const all = [...wa.bodies, ...wb.bodies].join('\n')
+    expect(wa.bodies.length).toBeGreaterThan(10)
+    expect(all).toContain(b.info!.did) // the recording works: public data is there
+    expect(all).not.toContain(webhookSecret)
+    expect(all).not.toContain('whsec_')
+    for (const forms of keys) for (const form of forms) expect(all).not.toContain(form)
+  })
+})
