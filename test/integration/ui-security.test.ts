@@ -26,17 +26,21 @@ function http(
   options: { method?: string; headers?: Record<string, string>; body?: string } = {},
 ) {
   return new Promise<Answer>((resolve, reject) => {
-    const req = request(url, { method: options.method ?? 'GET', headers: options.headers }, (res) => {
-      let body = ''
-      res.on('data', (c: Buffer) => {
-        body += c.toString()
-        // An event stream never ends by itself: its first bytes are enough here.
-        if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) res.destroy()
-      })
-      const done = () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers })
-      res.on('end', done)
-      res.on('close', done)
-    })
+    const req = request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, agent: false },
+      (res) => {
+        let body = ''
+        res.on('data', (c: Buffer) => {
+          body += c.toString()
+          // An event stream never ends by itself: its first bytes are enough here.
+          if ((res.headers['content-type'] ?? '').startsWith('text/event-stream')) res.destroy()
+        })
+        const done = () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers })
+        res.on('end', done)
+        res.on('close', done)
+      },
+    )
     req.on('error', reject)
     req.end(options.body)
   })

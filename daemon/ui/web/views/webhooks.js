@@ -26,7 +26,7 @@ export function Webhooks() {
     }, setError)
   return html`<section>
     <h1>Webhooks</h1>
-    <p class="muted">Create webhooks with <code>moltmesh webhook create</code>: their signing secret is shown there once and never sent to this page.</p>
+    <p class="muted">Create webhooks with <code>moltmesh webhook add</code>: their signing secret is shown there once and never sent to this page.</p>
     <${ErrorBox} error=${data.error ?? error} />
     ${notice ? html`<p role="status" class="notice">${notice}</p>` : null}
     ${data.data != null && data.data.length === 0 ? html`<${Empty}>No webhooks registered.</${Empty}>` : null}
