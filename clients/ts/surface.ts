@@ -82,6 +82,7 @@ export const SURFACE = {
     disconnect: 'Diag.DisconnectPeer',
     metrics: 'Diag.GetMetrics',
     shutdown: 'Diag.Shutdown',
+    openUi: 'Diag.OpenUi',
   },
   topics: {
     publish: 'Ext.Publish',

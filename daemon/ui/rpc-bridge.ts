@@ -57,21 +57,37 @@ export function createRpcBridge(services: readonly BridgedService[]): RpcBridge 
         stream: def.responseStream,
         call(request, signal) {
           const ctx: CallContext = { signal, metadata: new Metadata(), method: def.path }
-          let decoded: unknown
-          try {
-            decoded = req.fromJSON(request ?? {})
-          } catch (err) {
-            throw new MoltmeshError(
-              'invalid_argument',
-              'INVALID_REQUEST',
-              `bad ${rpc} request: ${(err as Error).message}`,
-            )
-          }
-          return fn.call(service.impl, decoded, ctx)
+          return fn.call(service.impl, decode(rpc, req, request), ctx)
         },
         toJSON: (response) => redactSecrets(res.toJSON(response)),
       })
     }
   }
   return { method: (key) => methods.get(key), keys: [...methods.keys()].sort() }
+}
+
+/**
+ * Proto JSON -> message. The generated fromJSON is lenient (a string where a number belongs becomes
+ * NaN), which a gRPC client can never send: such requests are refused here, naming the field.
+ */
+function decode(rpc: string, type: MessageType, request: unknown): unknown {
+  const bad = (why: string) =>
+    new MoltmeshError('invalid_argument', 'INVALID_REQUEST', `bad ${rpc} request: ${why}`)
+  if (request == null || typeof request !== 'object' || Array.isArray(request)) {
+    throw bad('the body must be a JSON object')
+  }
+  let decoded: unknown
+  try {
+    decoded = type.fromJSON(request)
+  } catch (err) {
+    throw bad((err as Error).message)
+  }
+  const walk = (value: unknown, path: string): void => {
+    if (typeof value === 'number' && Number.isNaN(value)) throw bad(`${path} is not a number`)
+    if (value != null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+      for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k}`)
+    }
+  }
+  walk(decoded, '')
+  return decoded
 }

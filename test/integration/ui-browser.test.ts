@@ -133,6 +133,11 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await expect.poll(() => wa.page.locator('main').textContent(), { timeout: 15_000 }).toContain(a.info!.did)
     await wa.page.locator('main table tbody tr').first().waitFor({ timeout: 15_000 })
     await shot(wa, 'overview')
+    // Speed is printed, not asserted (bench/ has the numbers that matter).
+    const paint = await wa.page.evaluate(
+      `performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1`,
+    )
+    console.log(`ui-browser: first contentful paint ${Math.round(Number(paint))} ms (loopback, after login)`)
   })
 
   it("finds B's agent, shows its verified card, creates a task from the form and watches it live", async () => {

@@ -537,6 +537,15 @@ class NodeGroup:
         **fields: Any,
     ) -> diag_pb2.ShutdownResponse:
         """Diag.Shutdown"""
+    def open_ui(
+        self,
+        request: diag_pb2.OpenUiRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.OpenUiResponse:
+        """Diag.OpenUi"""
 
 class TopicsGroup:
     def publish(
@@ -1255,6 +1264,15 @@ class AsyncNodeGroup:
         **fields: Any,
     ) -> diag_pb2.ShutdownResponse:
         """Diag.Shutdown"""
+    async def open_ui(
+        self,
+        request: diag_pb2.OpenUiRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.OpenUiResponse:
+        """Diag.OpenUi"""
 
 class AsyncTopicsGroup:
     async def publish(

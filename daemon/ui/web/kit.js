@@ -61,7 +61,8 @@ export function Time({ ms }) {
 }
 
 /** "TASK_STATE_COMPLETED" -> "COMPLETED". */
-export const enumName = (value) => String(value ?? '').replace(/^[A-Z]+_(STATE|ROLE|STATUS|KIND)_/, '')
+export const enumName = (value) =>
+  String(value ?? '').replace(/^(?:TASK_EVENT_KIND|TASK_STATE|TASK_ROLE|MESSAGE_STATUS|VISIBILITY)_/, '')
 
 export function Badge({ value }) {
   const name = enumName(value)
