@@ -266,6 +266,24 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await wa.page.setViewportSize({ width: 1280, height: 800 })
   })
 
+  it('every form control has an accessible name', async () => {
+    const views = [
+      [wa, ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'inbox', 'networks']],
+      [wb, ['ledger', 'webhooks']],
+    ] as const
+    for (const [w, names] of views) {
+      for (const view of names) {
+        await go(w, view)
+        await w.page.waitForTimeout(300)
+        const unlabeled =
+          await w.page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
+          .filter((el) => !(el.labels?.length > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
+          .map((el) => el.outerHTML)`)
+        expect([view, unlabeled]).toEqual([view, []])
+      }
+    }
+  })
+
   it('no secret ever reached either page', async () => {
     expect(webhookSecret).not.toBe('')
     const keys = await Promise.all(
@@ -286,5 +304,12 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     expect(all).not.toContain(webhookSecret)
     expect(all).not.toContain('whsec_')
     for (const forms of keys) for (const form of forms) expect(all).not.toContain(form)
+  })
+
+  it('tells the operator when the daemon stops, without a reload', async () => {
+    await go(wb, 'overview')
+    await b.stop()
+    await wb.page.getByRole('alert').filter({ hasText: 'does not answer' }).waitFor({ timeout: 15_000 })
+    await shot(wb, 'daemon-stopped')
   })
 })

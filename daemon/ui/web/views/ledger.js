@@ -28,7 +28,7 @@ export function Ledger() {
     <${ErrorBox} error=${data.error ?? error} />
     ${
       d &&
-      html`<p data-testid="ledger-check">Ledger ${d.check.ok ? 'verified' : 'has problems'}: ${d.check.entriesChecked} entries across ${d.check.peersChecked} peers
+      html`<p data-testid="ledger-check">Ledger ${d.check.ok ? 'verified' : 'has problems'}: ${d.check.entriesChecked} entries across ${d.check.peersChecked} peers (both signatures of every settled receipt checked)
       ${(d.check.problems ?? []).map((p) => html`<br /><span class="error">${p}</span>`)}</p>
       <h2>Balances <span class="muted">(default credit limit ${d.balances.defaultCreditLimit})</span></h2>
       ${

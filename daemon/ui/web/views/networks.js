@@ -1,5 +1,5 @@
-// Networks and topics: the networks this agent knows (members, leave, invite), topics it is
-// subscribed to, and broadcasts as they arrive.
+// Networks and topics: the networks this agent knows (members, leave, invite), invitations to join,
+// topics it is subscribed to, and broadcasts as they arrive. Invitations are not bus events: polled.
 
 import { useState } from 'preact/hooks'
 import { rpc } from '../api.js'
@@ -19,19 +19,24 @@ export function Networks() {
   const [broadcasts, setBroadcasts] = useState([])
   const data = useQuery(
     async () => {
-      const [{ networks = [] }, { topics = [] }] = await Promise.all([
+      const [{ networks = [] }, { topics = [] }, { invitations = [] }] = await Promise.all([
         rpc('Ext/ListNetworks'),
         rpc('Ext/ListTopics'),
+        rpc('Ext/ListInvitations'),
       ])
       const members = await Promise.all(
         networks.map((n) =>
           rpc('Ext/ListNetworkMembers', { networkId: n.id }).catch(() => ({ members: [] })),
         ),
       )
-      return { networks: networks.map((n, i) => ({ ...n, members: members[i].members ?? [] })), topics }
+      return {
+        networks: networks.map((n, i) => ({ ...n, members: members[i].members ?? [] })),
+        topics,
+        invitations,
+      }
     },
     [],
-    { live: ['network.member'] },
+    { live: ['network.member'], pollMs: 10_000 },
   )
   useEvents(['network.broadcast', 'topic.message'], (e) =>
     setBroadcasts((list) => [{ ...e }, ...list].slice(0, 50)),
@@ -54,6 +59,14 @@ export function Networks() {
         ${n.admin ? html`<form class="inline" onSubmit=${invite(n.id)}><label>Invite DID <input name="did" required /></label><button type="submit">Invite</button></form>` : null}
       </article>`,
     )}
+    <h2>Invitations</h2>
+    ${(data.data?.invitations ?? []).length === 0 ? html`<${Empty}>No pending invitations.</${Empty}>` : null}
+    <ul>${(data.data?.invitations ?? []).map(
+      (
+        inv,
+      ) => html`<li>${inv.networkName} <code class="muted">${inv.networkId}</code> from <${Did} did=${inv.inviter} />
+        <button type="button" onClick=${() => rpc('Ext/JoinNetwork', { networkId: inv.networkId, invitation: inv }).then(data.reload, setError)}>Join</button></li>`,
+    )}</ul>
     <h2>Topics</h2>
     ${(data.data?.topics ?? []).length === 0 ? html`<${Empty}>No topic subscriptions.</${Empty}>` : null}
     <ul>${(data.data?.topics ?? []).map((t) => html`<li><code>${t.topic}</code> · ${t.peerCount} peers</li>`)}</ul>
