@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { types } from '../../clients/ts/index.ts'
 import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -43,6 +44,7 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     release = resolve
   })
   let worker: ReturnType<typeof startWorker> | undefined
+  let asker: ReturnType<typeof startWorker> | undefined
 
   async function open(url: string): Promise<Workspace> {
     const context = await browser.newContext({ acceptDownloads: true })
@@ -100,7 +102,23 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
           required: ['text'],
         },
       },
+      { id: 'ask' },
     ])
+    asker = startWorker(b, 'ask', async (ctx) => {
+      const id = ctx.task.id
+      await b.client.a2a.updateTask({
+        id,
+        leaseToken: ctx.leaseToken,
+        state: types.TaskState.TASK_STATE_INPUT_REQUIRED,
+        message: [{ text: 'which colour?' }],
+      })
+      let answer = ''
+      for await (const { event } of b.client.a2a.subscribeTaskEvents({ id })) {
+        if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT) answer = event.parts[0]?.text ?? ''
+        if (event?.task?.state === types.TaskState.TASK_STATE_WORKING && answer !== '') break
+      }
+      return [{ text: `painted ${answer}` }]
+    })
     worker = startWorker(b, 'summarize', async (ctx) => {
       await released
       await ctx.chunk('half way')
@@ -125,6 +143,7 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
 
   afterAll(async () => {
     await worker?.stop()
+    await asker?.stop()
     await browser?.close()
     await receiver.stop()
   })
@@ -152,9 +171,10 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     expect(await page.locator('.card').textContent()).toContain(b.info!.did)
     await shot(wa, 'agents')
 
-    await page.getByLabel('Text *').fill('the mesh is alive')
-    await page.getByLabel('words').fill('5')
-    await page.getByRole('button', { name: 'Create task' }).click()
+    const form = page.getByRole('form', { name: 'Create a summarize task' })
+    await form.getByLabel('Text *').fill('the mesh is alive')
+    await form.getByLabel('words').fill('5')
+    await form.getByRole('button', { name: 'Create task' }).click()
     const state = page.getByTestId('task-state')
     await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('WORKING')
     const id = decodeURIComponent(new URL(page.url()).hash.replace('#/tasks/', ''))
@@ -172,6 +192,20 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     ])
     expect(download.suggestedFilename()).toBe('summary.txt')
     expect(await readFile(await download.path(), 'utf8')).toBe(ARTIFACT_TEXT)
+  })
+
+  it('answers a task that asks for input', async () => {
+    const { page } = wa
+    await go(wa, `agents/${encodeURIComponent(b.info!.did)}`)
+    const form = page.getByRole('form', { name: 'Create a ask task' })
+    await form.getByRole('button', { name: 'Create task' }).click({ timeout: 15_000 })
+    const state = page.getByTestId('task-state')
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('INPUT_REQUIRED')
+    expect(await page.locator('.status-message').textContent()).toContain('which colour?')
+    await page.getByLabel('The agent asks for input').fill('blue')
+    await page.getByRole('button', { name: 'Answer' }).click()
+    await expect.poll(() => state.textContent(), { timeout: 20_000 }).toBe('COMPLETED')
+    expect(await page.locator('.task-detail').textContent()).toContain('painted blue')
   })
 
   it("a message sent from A's workspace appears in B's inbox without a reload", async () => {

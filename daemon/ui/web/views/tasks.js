@@ -104,6 +104,11 @@ function TaskDetail({ id }) {
       · requester <${Did} did=${task.requester} /> · assignee <${Did} did=${task.assignee} />
       ${task.price ? html` · price ${task.price}` : null}</p>
     <${ErrorBox} error=${error} />
+    ${
+      (task.statusMessage ?? []).length > 0 && !TERMINAL.has(state)
+        ? html`<div class="status-message" aria-live="polite"><strong>The agent says:</strong> ${task.statusMessage.map((p) => html`<${PartView} part=${p} />`)}</div>`
+        : null
+    }
     ${task.error?.message ? html`<div class="error">${task.error.code}: ${task.error.message}</div>` : null}
     ${TERMINAL.has(state) ? null : html`<button type="button" class="danger" onClick=${() => rpc('A2ANode/CancelTask', { id, reason: 'canceled in MoltBook' }).catch(setError)}>Cancel task</button>`}
     ${state === 'INPUT_REQUIRED' ? html`<${InputForm} id=${id} onError=${setError} />` : null}
