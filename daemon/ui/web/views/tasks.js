@@ -1,5 +1,5 @@
-// Tasks: both roles, filtered by role, state, peer and skill, a page at a time (the daemon pages, so
-// 10,000 tasks cost one page). A task's view follows its event stream live: timeline, output,
+// Tasks: both roles, filtered by role, state, peer and skill, a page of 50 at a time (the daemon
+// pages, so the page never holds more). A task's view follows its event stream live: timeline, output,
 // artifacts (download, preview), cancel, and an answer form when it asks for input.
 
 import { useEffect, useState } from 'preact/hooks'
