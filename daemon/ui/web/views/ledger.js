@@ -58,7 +58,7 @@ export function Ledger() {
       <ul>${(d.receipts.receipts ?? []).map(
         (
           r,
-        ) => html`<li><code>${r.taskId.slice(0, 12)}</code> ${r.skill} · ${r.price} credits · <${Did} did=${r.requester} /> → <${Did} did=${r.provider} />
+        ) => html`<li><code title=${r.taskId}>…${r.taskId.slice(-10)}</code> ${r.skill} · ${r.price} credits · <${Did} did=${r.requester} /> → <${Did} did=${r.provider} />
           · provider ${r.providerSignature ? 'signed' : 'UNSIGNED'} · requester ${r.requesterSignature ? 'signed' : 'UNSIGNED'} · ${r.status}</li>`,
       )}</ul>`
     }

@@ -63,7 +63,7 @@ function TaskList({ selected }) {
         <thead><tr><th scope="col">Task</th><th scope="col">Skill</th><th scope="col">State</th><th scope="col">Role</th><th scope="col">Peer</th><th scope="col">Updated</th></tr></thead>
         <tbody>${tasks.map(
           (t) => html`<tr aria-selected=${t.id === selected}>
-            <td><a href=${`#/tasks/${encodeURIComponent(t.id)}`}><code>${t.id.slice(0, 12)}</code></a></td>
+            <td><a href=${`#/tasks/${encodeURIComponent(t.id)}`}><code title=${t.id}>…${t.id.slice(-10)}</code></a></td>
             <td>${t.skill}</td><td><${Badge} value=${t.state} /></td><td>${enumName(t.role).toLowerCase()}</td>
             <td><${Did} did=${enumName(t.role) === 'REQUESTER' ? t.assignee : t.requester} /></td>
             <td><${Time} ms=${t.updatedAtMs} /></td>
