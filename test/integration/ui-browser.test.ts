@@ -343,7 +343,11 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
   it('tells the operator when the daemon stops, without a reload', async () => {
     await go(wb, 'overview')
     await b.stop()
-    await wb.page.getByRole('alert').filter({ hasText: 'does not answer' }).waitFor({ timeout: 15_000 })
+    // The banner comes from the dropped event stream or a failed call, whichever is first.
+    await wb.page
+      .locator('.banner[role="alert"]')
+      .filter({ hasText: 'does not answer' })
+      .waitFor({ timeout: 15_000 })
     await shot(wb, 'daemon-stopped')
   })
 })
