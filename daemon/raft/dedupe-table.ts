@@ -1,9 +1,12 @@
-// Which (proposer, client, seq) triples are in the log, so that a client retrying an append (after a
-// timeout, a leader change, or through another member) gets the index of its first attempt instead of
-// a second copy. The leader checks it before appending; followers refuse an entry that repeats one.
+// Which (client, seq) pairs are in the log, so that a client retrying an append (after a timeout, a
+// leader change, or through another member) gets the index of its first attempt instead of a second
+// copy. The leader checks it before appending; followers refuse an entry that repeats one.
 //
-// Memory is bounded per (proposer, client): only the newest `window` sequence numbers are kept, and a
-// proposal older than all of them is refused as stale rather than risk committing it twice.
+// The key is (client, seq) whoever proposed it: a client may retry through a different member, whose
+// signature then differs. Client ids are therefore chosen by the shell so that members cannot collide
+// (the daemon prefixes them with the requesting agent's DID). Memory is bounded per client: only the
+// newest `window` sequence numbers are kept, and a proposal older than all of them is refused as stale
+// rather than risk committing it twice.
 
 import type { DedupeRecord, Entry } from './types.ts'
 
@@ -30,8 +33,8 @@ export class DedupeTable {
     return e.kind !== 'noop' && e.client !== ''
   }
 
-  lookup(proposer: string, client: string, seq: number): DedupeLookup {
-    const w = this.clients.get(key(proposer, client))
+  lookup(client: string, seq: number): DedupeLookup {
+    const w = this.clients.get(client)
     if (w == null) return { state: 'new' }
     const index = w.seqs.get(seq)
     if (index !== undefined) return { state: 'present', index }
@@ -39,11 +42,10 @@ export class DedupeTable {
   }
 
   add(r: DedupeRecord): void {
-    const k = key(r.proposer, r.client)
-    let w = this.clients.get(k)
+    let w = this.clients.get(r.client)
     if (w == null) {
       w = { seqs: new Map(), evictedUpTo: 0 }
-      this.clients.set(k, w)
+      this.clients.set(r.client, w)
     }
     w.seqs.set(r.seq, r.index)
     if (w.seqs.size > this.window) {
@@ -55,24 +57,15 @@ export class DedupeTable {
   }
 
   addEntry(e: Entry): void {
-    if (DedupeTable.applies(e))
-      this.add({ proposer: e.proposer, client: e.client, seq: e.seq, index: e.index })
+    if (DedupeTable.applies(e)) this.add({ client: e.client, seq: e.seq, index: e.index })
   }
 
   /** Records whose entries are at or below `index` (what a snapshot at `index` must carry). */
   recordsUpTo(index: number): DedupeRecord[] {
     const out: DedupeRecord[] = []
-    for (const [k, w] of this.clients) {
-      const [proposer, client] = splitKey(k)
-      for (const [seq, at] of w.seqs) if (at <= index) out.push({ proposer, client, seq, index: at })
+    for (const [client, w] of this.clients) {
+      for (const [seq, at] of w.seqs) if (at <= index) out.push({ client, seq, index: at })
     }
     return out.sort((a, b) => a.index - b.index)
   }
-}
-
-const key = (proposer: string, client: string): string => `${proposer}\u0000${client}`
-
-function splitKey(k: string): [string, string] {
-  const at = k.indexOf('\u0000')
-  return [k.slice(0, at), k.slice(at + 1)]
 }

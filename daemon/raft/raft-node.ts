@@ -672,7 +672,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       const next = applyChange(config, change)
       if (typeof next === 'string') return next
     }
-    if (DedupeTable.applies(p) && this.dedupe.lookup(p.proposer, p.client, p.seq).state === 'present') {
+    if (DedupeTable.applies(p) && this.dedupe.lookup(p.client, p.seq).state === 'present') {
       return `duplicate of (${p.client}, ${p.seq})`
     }
     return undefined
@@ -883,7 +883,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     if (p.payload.length > this.maxEntryBytes)
       return reject('ENTRY_TOO_LARGE', `payload over ${this.maxEntryBytes} bytes`)
     if (!isMember(this.config, p.proposer)) return reject('NOT_A_MEMBER', `${p.proposer} is not a member`)
-    const seen = this.dedupe.lookup(p.proposer, p.client, p.seq)
+    const seen = this.dedupe.lookup(p.client, p.seq)
     if (seen.state === 'present') {
       return { ok: true, index: seen.index, term: this.log.term(seen.index) ?? 0, duplicate: true }
     }

@@ -67,7 +67,6 @@ export interface HardState {
 
 /** A (client, seq) pair already in the log, kept so a retried proposal is not appended twice. */
 export interface DedupeRecord {
-  proposer: string
   client: string
   seq: number
   index: number
