@@ -29,6 +29,7 @@ import {
   signingBytes,
   sortedMembership,
 } from './entry-codec.ts'
+import { proposalProblem } from './entry-rules.ts'
 import { applyChange, isMember, isVoter, quorumSize, toConfigChange } from './membership.ts'
 import { RaftLog } from './raft-log.ts'
 import { EMPTY_HARD_STATE, type RaftPersist } from './storage.ts'
@@ -653,29 +654,14 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     return this.checkProposal(e, this.config)
   }
 
-  /** Checks shared by the leader (before appending) and followers (before accepting). */
   private checkProposal(p: SignedProposal, config: Membership): string | undefined {
-    if (p.payload.length > this.maxEntryBytes) return `payload over ${this.maxEntryBytes} bytes`
-    if (!isMember(config, p.proposer)) return `proposer ${p.proposer} is not a member`
-    if (p.kind === 'noop') {
-      if (p.client !== '' || p.payload.length > 0) return 'malformed noop'
-    } else if (p.kind === 'data' || p.kind === 'config') {
-      if (p.client === '' || !Number.isSafeInteger(p.seq) || p.seq < 1)
-        return 'needs a client id and seq >= 1'
-    } else {
-      return `unknown kind ${String(p.kind)}`
-    }
-    if (!this.verifier.verify(p.proposer, signingBytes(this.groupId, p), p.signature)) return 'bad signature'
-    if (p.kind === 'config') {
-      const change = decodeConfigChange(p.payload)
-      if (change == null) return 'malformed config change'
-      const next = applyChange(config, change)
-      if (typeof next === 'string') return next
-    }
-    if (DedupeTable.applies(p) && this.dedupe.lookup(p.client, p.seq).state === 'present') {
-      return `duplicate of (${p.client}, ${p.seq})`
-    }
-    return undefined
+    return proposalProblem(p, {
+      groupId: this.groupId,
+      membership: config,
+      verifier: this.verifier,
+      maxEntryBytes: this.maxEntryBytes,
+      dedupe: this.dedupe,
+    })
   }
 
   private onSnapshot(m: SnapshotMessage): void {
