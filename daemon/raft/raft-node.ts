@@ -791,6 +791,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     // Only entries of the current term commit by counting replicas (Raft paper, figure 8).
     if (candidate <= this.commit || this.log.term(candidate) !== this.term) return false
     this.commit = candidate
+    this.syncProgress()
     if (this.readsAwaitingCommit.length > 0) {
       const waiting = this.readsAwaitingCommit
       this.readsAwaitingCommit = []
@@ -896,10 +897,9 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     const last = this.log.lastIndex()
     const prevHash = this.log.hash(last) as Uint8Array
     const e = chainEntry(this.groupId, p, last + 1, this.term, prevHash)
-    this.appendEntry(e)
     if (e.kind === 'config') this.pendingConfigIndex = e.index
-    if (!this.maybeCommit()) this.broadcastAppend(false)
-    else this.broadcastAppend(true)
+    this.appendEntry(e)
+    this.broadcastAppend(this.maybeCommit())
     return e
   }
 
@@ -917,10 +917,14 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   }
 
   /** Leader: tracks exactly the current members (a config entry added or removed one). */
+  /** Leader: tracks the current members. A removed member keeps receiving the log until its removal
+   *  commits, so it learns that it is out instead of campaigning in vain. */
   private syncProgress(): void {
     const members = new Set([...this.config.voters, ...this.config.learners])
-    for (const m of members)
+    for (const m of members) {
       if (m !== this.id && !this.progress.has(m)) this.progress.set(m, this.newProgress())
+    }
+    if (this.pendingConfigIndex > this.commit) return
     for (const m of this.progress.keys()) if (!members.has(m)) this.progress.delete(m)
   }
 
