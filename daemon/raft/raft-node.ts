@@ -139,6 +139,8 @@ const emptyOutput = (): PendingOutput => ({
 
 interface Derived {
   config: Membership
+  /** Memberships set by config entries after the snapshot, oldest first. */
+  configs: { index: number; membership: Membership }[]
   memberChanges: Map<string, Entry>
   dedupe: DedupeTable
 }
@@ -153,6 +155,7 @@ function noteEntry(d: Derived, e: Entry): void {
   if (typeof next === 'string') return
   // A configuration takes effect as soon as it is in the log, committed or not (thesis 4.1).
   d.config = next
+  d.configs.push({ index: e.index, membership: next })
   if (change.type !== 'promote') d.memberChanges.set(change.member, e)
 }
 
@@ -181,6 +184,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private snapshot: Snapshot | undefined
   // Derived from the snapshot and the log (see derive()); noteEntry keeps them current.
   protected config: Membership
+  private configs: Derived['configs'] = []
   private memberChanges = new Map<string, Entry>()
   private dedupe: DedupeTable
   private pendingConfigIndex = 0
@@ -511,17 +515,34 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     }
   }
 
+  /**
+   * Membership as of the commit index. An uncommitted change in this member's log may be overwritten
+   * by the leader, so a peer it removes is still heard until the removal commits; otherwise a member
+   * holding a stale removal of the real leader would refuse the very messages that would repair it.
+   */
+  private committedConfig(): Membership {
+    for (let i = this.configs.length - 1; i >= 0; i--) {
+      const c = this.configs[i] as Derived['configs'][number]
+      if (c.index <= this.commit) return c.membership
+    }
+    return this.log.snapshot.membership
+  }
+
   /** Only voters vote or ask for votes; only members (or proven new members) lead. */
   private admits(m: RaftMessage): boolean {
     switch (m.type) {
       case 'vote':
       case 'vote-response':
-        return isVoter(this.config, m.from)
+        return isVoter(this.config, m.from) || isVoter(this.committedConfig(), m.from)
       case 'append-response':
         return this.progress.has(m.from) || isMember(this.config, m.from)
       case 'append':
       case 'snapshot':
-        return isMember(this.config, m.from) || this.provenMember(m.from, m.proof)
+        return (
+          isMember(this.config, m.from) ||
+          isMember(this.committedConfig(), m.from) ||
+          this.provenMember(m.from, m.proof)
+        )
       default:
         return true
     }
@@ -907,7 +928,12 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
 
   private appendEntry(e: Entry): void {
     this.log.append(e)
-    const d: Derived = { config: this.config, memberChanges: this.memberChanges, dedupe: this.dedupe }
+    const d: Derived = {
+      config: this.config,
+      configs: this.configs,
+      memberChanges: this.memberChanges,
+      dedupe: this.dedupe,
+    }
     noteEntry(d, e)
     this.out.entries.push(e)
     if (d.config !== this.config) {
@@ -937,6 +963,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private rebuildDerived(): void {
     const d = this.derive(this.log.lastIndex())
     this.config = d.config
+    this.configs = d.configs
     this.memberChanges = d.memberChanges
     this.dedupe = d.dedupe
   }
@@ -946,6 +973,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     const meta = this.log.snapshot
     const d: Derived = {
       config: sortedMembership(meta.membership),
+      configs: [],
       memberChanges: new Map(),
       dedupe: new DedupeTable(this.dedupeWindow),
     }

@@ -25,6 +25,7 @@ for (const seed of seeds) {
   if (result.violations.length > 0 || result.liveness.length > 0) {
     failed++
     console.log(describeFailure(shape, result))
+    if (single != null) for (const line of result.statuses) console.log(`  ${line}`)
   } else if (verbose) {
     console.log(`seed ${seed} (${shape}) ok: ${JSON.stringify(result.stats)}`)
   }

@@ -39,8 +39,13 @@ export function scenario(shape: RunShape, seed: number, engine?: EngineFactory):
   }
 }
 
-export function runSeed(shape: RunShape, seed: number, engine?: EngineFactory): SimResult {
-  return runSimulation(scenario(shape, seed, engine))
+export function runSeed(
+  shape: RunShape,
+  seed: number,
+  engine?: EngineFactory,
+  overrides: Partial<SimConfig> = {},
+): SimResult {
+  return runSimulation({ ...scenario(shape, seed, engine), ...overrides })
 }
 
 export function replayCommand(shape: RunShape, seed: number): string {

@@ -61,6 +61,8 @@ export interface SimResult {
   stats: SimStats
   history: Op[]
   logs: MemberLog[]
+  /** Each member's engine status at the end (for diagnosing a failed seed). */
+  statuses: string[]
 }
 
 const TICK_MS = 10
@@ -79,8 +81,8 @@ interface Member {
   app: LogEntry[]
   keyIndex: Map<string, number>
   snapshotAt: number
-  disk: RaftOutput[]
-  diskBusy: boolean
+  /** When the last queued write completes. */
+  diskDoneAt: number
   skew: number
   stalledUntil: number
   random: Prng
@@ -118,6 +120,8 @@ class Simulation {
   private attemptSeq = 0
   private adminSeq = 0
   private readonly genesisVoters: string[]
+  /** Slowest write of this run: a wider window between deciding and persisting exposes more bugs. */
+  private readonly diskMaxMs: number
   private readonly stats: SimStats = {
     events: 0,
     elections: 0,
@@ -137,6 +141,7 @@ class Simulation {
     this.rng = new Prng(cfg.seed)
     const ids = Array.from({ length: cfg.voters + cfg.spares }, (_, i) => `n${i + 1}`)
     this.genesisVoters = ids.slice(0, cfg.voters)
+    this.diskMaxMs = this.rng.int(1, 10)
     for (const id of ids) {
       this.members.set(id, {
         id,
@@ -146,8 +151,7 @@ class Simulation {
         app: [],
         keyIndex: new Map(),
         snapshotAt: 0,
-        disk: [],
-        diskBusy: false,
+        diskDoneAt: 0,
         skew: cfg.faults ? 0.7 + this.rng.next() * 0.6 : 1,
         stalledUntil: 0,
         random: this.rng.fork(),
@@ -200,6 +204,9 @@ class Simulation {
       stats: this.stats,
       history: this.history,
       logs,
+      statuses: [...this.members.values()].map(
+        (m) => `${m.id}: ${JSON.stringify(m.engine?.status() ?? 'down')}`,
+      ),
     }
   }
 
@@ -227,16 +234,14 @@ class Simulation {
     m.app = []
     m.keyIndex = new Map()
     m.snapshotAt = 0
-    m.disk = []
-    m.diskBusy = false
+    m.diskDoneAt = 0
     this.scheduleTick(m, m.epoch)
   }
 
   private crash(m: Member): void {
     m.engine = undefined
     m.epoch++
-    m.disk = []
-    m.diskBusy = false
+    m.diskDoneAt = 0
     m.app = []
     m.keyIndex = new Map()
     this.stats.crashes++
@@ -250,28 +255,22 @@ class Simulation {
     })
   }
 
-  /** The shell: persist (after a disk delay, in order), then send, apply and answer. */
+  /**
+   * The shell: persist, then send, apply and answer. Writes overlap but complete in order (as a
+   * LevelDB write queue does); an output with nothing to persist still waits for earlier writes.
+   */
   private handle(m: Member, out: RaftOutput): void {
-    if (!m.diskBusy && out.persist == null) {
+    if (out.persist == null && m.diskDoneAt <= this.now) {
       this.finish(m, out)
       return
     }
-    m.disk.push(out)
-    if (!m.diskBusy) {
-      m.diskBusy = true
-      this.scheduleDisk(m, m.epoch)
-    }
-  }
-
-  private scheduleDisk(m: Member, epoch: number): void {
-    this.at(this.rng.int(0, 2), () => {
+    const delay = out.persist == null ? 0 : this.rng.int(0, this.diskMaxMs)
+    m.diskDoneAt = Math.max(m.diskDoneAt, this.now + delay)
+    const epoch = m.epoch
+    this.at(m.diskDoneAt - this.now, () => {
       if (m.epoch !== epoch) return
-      const out = m.disk.shift() as RaftOutput
       if (out.persist != null) m.storage.saveSync(out.persist)
       this.finish(m, out)
-      if (m.epoch !== epoch) return
-      if (m.disk.length > 0) this.scheduleDisk(m, epoch)
-      else m.diskBusy = false
     })
   }
 
@@ -329,7 +328,8 @@ class Simulation {
     if (this.now < this.cfg.chaosMs) return false
     if (this.clients.some((c) => c.op != null || c.opsLeft > 0)) return false
     const current = this.currentMembers()
-    if (current.some((m) => m.engine == null)) return false
+    // Applied everything it knows to be committed (a restarted member replays on its first step).
+    if (current.some((m) => m.engine == null || m.engine.status().commit !== m.app.length)) return false
     return new Set(current.map((m) => m.app.length)).size === 1
   }
 
@@ -388,9 +388,12 @@ class Simulation {
       this.block(pairs, this.rng.int(100, 600))
       this.stats.partitions++
     } else if (roll < 0.65) {
+      // Usually one member crashes; sometimes several at once (a power cut): every write still
+      // in flight on those members is lost at once.
       const up = [...this.members.values()].filter((m) => m.engine != null)
-      if (up.length > 0) {
-        const m = this.rng.pick(up)
+      const count = this.rng.chance(0.3) ? Math.min(up.length, this.rng.int(2, 3)) : Math.min(up.length, 1)
+      for (let i = 0; i < count; i++) {
+        const m = up.splice(Math.floor(this.rng.next() * up.length), 1)[0] as Member
         this.crash(m)
         this.at(this.rng.int(20, 400), () => {
           if (m.engine == null) this.start(m)

@@ -1,0 +1,29 @@
+// The simulation must be able to fail: an engine that commits without a majority has to be caught,
+// with a replay command for the failing seed.
+
+import { describe, expect, it } from 'vitest'
+import type { RaftOptions, RaftRestart } from '../../daemon/raft/raft-node.ts'
+import { CommitWithoutMajority } from './broken/commit-without-majority.ts'
+import { runMany } from './sim/run-many.ts'
+import { runSeed } from './sim/scenarios.ts'
+
+const brokenEngine = (o: RaftOptions, r?: RaftRestart) => new CommitWithoutMajority(o, r)
+
+describe('the simulation catches a broken engine', () => {
+  const { failures } = runMany('short', 1, 200, brokenEngine)
+
+  it('commit without a majority loses or forks acknowledged appends', () => {
+    expect(failures.length).toBeGreaterThan(0)
+    expect(failures[0]).toMatch(/^seed \d+ \(short\) failed: (agreement|durability|append-order|read-prefix)/)
+    expect(failures[0]).toMatch(/replay: npm run sim -- --short --seed \d+/)
+  })
+
+  it('the same seeds pass with the real engine, and a failing seed fails again on replay', () => {
+    const seed = Number(/seed (\d+)/.exec(failures[0] ?? '')?.[1])
+    const broken = runSeed('short', seed, brokenEngine)
+    expect(broken.violations.length).toBeGreaterThan(0)
+    const correct = runSeed('short', seed)
+    expect(correct.violations).toEqual([])
+    expect(correct.liveness).toEqual([])
+  })
+})
