@@ -92,6 +92,9 @@ export const defaultRaftOptions = {
   maxEntryBytes: 64 * 1024,
 }
 
+/** Most config entries a membership proof may carry (bounds the signature checks it costs). */
+const MAX_PROOF_ENTRIES = 256
+
 /** Client id of the promotions a leader proposes itself. */
 export const PROMOTE_CLIENT = 'raft/promote'
 
@@ -554,7 +557,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
    * member already knows; forged or unsigned entries prove nothing.
    */
   private provenMember(from: string, proof: Entry[] | undefined): boolean {
-    if (proof == null || proof.length === 0) return false
+    if (proof == null || proof.length === 0 || proof.length > MAX_PROOF_ENTRIES) return false
     const trusted = new Set([...this.config.voters, ...this.config.learners])
     for (const e of proof) {
       if (e.kind !== 'config' || !trusted.has(e.proposer)) continue
@@ -718,7 +721,8 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       this.checkReads()
     }
     if (m.success) {
-      if (m.index > pr.match) pr.match = m.index
+      // Never believe a match beyond our own log (a confused or hostile peer).
+      if (m.index > pr.match) pr.match = Math.min(m.index, this.log.lastIndex())
       pr.next = Math.max(pr.next, m.index + 1)
       pr.state = 'replicate'
       pr.probeSent = false
