@@ -674,6 +674,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     const prevHash = this.log.hash(e.index - 1)
     if (prevHash == null || !bytesEqual(e.prevHash, prevHash)) return 'does not chain to the previous entry'
     if (e.term < this.log.lastTerm() || e.term > this.term) return `term ${e.term} out of order`
+    if (e.kind === 'noop' && e.seq !== e.term) return 'noop signed for another term'
     if (!bytesEqual(e.hash, entryHash(this.groupId, e, e.index, e.term, prevHash))) return 'hash mismatch'
     return this.checkProposal(e, this.config)
   }

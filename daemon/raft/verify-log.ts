@@ -33,6 +33,7 @@ export function verifyLog(
     if (!bytesEqual(e.hash, entryHash(genesis.groupId, e, e.index, e.term, prevHash)))
       return fail('hash mismatch')
     if (e.term < lastTerm) return fail(`term ${e.term} after term ${lastTerm}`)
+    if (e.kind === 'noop' && e.seq !== e.term) return fail('noop signed for another term')
     const problem = proposalProblem(e, {
       groupId: genesis.groupId,
       membership,
