@@ -73,6 +73,8 @@ export interface RaftOptions extends Partial<RaftTiming> {
   random: () => number
   /** Most entries in one append message. */
   maxBatch?: number
+  /** Payload bytes per append message; one entry is always sent even if larger. */
+  maxAppendBytes?: number
   /** Largest payload a proposal may carry, in bytes. */
   maxEntryBytes?: number
   dedupeWindow?: number
@@ -89,6 +91,7 @@ export const defaultRaftOptions = {
   electionTicks: 10,
   heartbeatTicks: 2,
   maxBatch: 64,
+  maxAppendBytes: 1024 * 1024,
   maxEntryBytes: 64 * 1024,
 }
 
@@ -174,6 +177,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private readonly electionTicks: number
   private readonly heartbeatTicks: number
   private readonly maxBatch: number
+  private readonly maxAppendBytes: number
   private readonly maxEntryBytes: number
   private readonly dedupeWindow: number | undefined
 
@@ -212,6 +216,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     this.electionTicks = options.electionTicks ?? defaultRaftOptions.electionTicks
     this.heartbeatTicks = options.heartbeatTicks ?? defaultRaftOptions.heartbeatTicks
     this.maxBatch = options.maxBatch ?? defaultRaftOptions.maxBatch
+    this.maxAppendBytes = options.maxAppendBytes ?? defaultRaftOptions.maxAppendBytes
     this.maxEntryBytes = options.maxEntryBytes ?? defaultRaftOptions.maxEntryBytes
     this.dedupeWindow = options.dedupeWindow
     if (this.heartbeatTicks >= this.electionTicks)
@@ -758,7 +763,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       this.sendSnapshot(member, pr)
       return
     }
-    const entries = this.log.slice(pr.next, pr.next + this.maxBatch - 1)
+    const entries = this.limitBytes(this.log.slice(pr.next, pr.next + this.maxBatch - 1))
     if (entries.length === 0 && !force) return
     const prevIndex = pr.next - 1
     const msg: AppendMessage = {
@@ -778,6 +783,15 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     const last = entries.at(-1)
     if (pr.state === 'replicate' && last != null) pr.next = last.index + 1
     if (pr.state === 'probe') pr.probeSent = true
+  }
+
+  private limitBytes(entries: Entry[]): Entry[] {
+    let bytes = 0
+    for (let i = 0; i < entries.length; i++) {
+      bytes += (entries[i] as Entry).payload.length
+      if (bytes > this.maxAppendBytes && i > 0) return entries.slice(0, i)
+    }
+    return entries
   }
 
   private sendSnapshot(member: string, pr: Progress): void {
