@@ -6,10 +6,11 @@
 //
 // Beyond the paper: pre-vote and check-quorum (a partitioned or removed member cannot disrupt a healthy
 // leader), read-index reads, single-server membership changes with learners, forwarding of proposals
-// and reads to the leader, entries signed by their proposer and chained by hash, and (proposer,
-// client, seq) deduplication so a retried append is committed once.
+// and reads to the leader, entries signed by their proposer and chained by hash, and (client, seq)
+// deduplication so a retried append is committed once.
 
 import { DedupeTable } from './dedupe-table.ts'
+import { type DerivedState, deriveState, noteEntry } from './derived-state.ts'
 import type {
   ConsensusEngine,
   EngineEvent,
@@ -27,11 +28,12 @@ import {
   entryHash,
   genesisHash,
   signingBytes,
-  sortedMembership,
 } from './entry-codec.ts'
 import { proposalProblem } from './entry-rules.ts'
-import { applyChange, isMember, isVoter, quorumSize, toConfigChange } from './membership.ts'
+import { isMember, isVoter, quorumSize, toConfigChange } from './membership.ts'
+import { provenMember } from './membership-proof.ts'
 import { RaftLog } from './raft-log.ts'
+import { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart } from './raft-options.ts'
 import { EMPTY_HARD_STATE, type RaftPersist } from './storage.ts'
 import type {
   AppendMessage,
@@ -41,7 +43,6 @@ import type {
   Genesis,
   HardState,
   Membership,
-  PersistedRaftState,
   Proposal,
   ProposalOutcome,
   RaftMessage,
@@ -57,49 +58,7 @@ import type {
 
 export type RaftRole = 'follower' | 'pre-candidate' | 'candidate' | 'leader'
 export type RaftOutput = EngineOutput<RaftMessage, RaftPersist>
-
-export interface RaftTiming {
-  /** Ticks without a leader before a member campaigns (randomised in [n, 2n)). */
-  electionTicks: number
-  /** Ticks between the leader's heartbeats; much smaller than electionTicks. */
-  heartbeatTicks: number
-}
-
-export interface RaftOptions extends Partial<RaftTiming> {
-  genesis: Genesis
-  signer: EntrySigner
-  verifier: EntryVerifier
-  /** Uniform in [0, 1): only used to randomise election timeouts. */
-  random: () => number
-  /** Most entries in one append message. */
-  maxBatch?: number
-  /** Payload bytes per append message; one entry is always sent even if larger. */
-  maxAppendBytes?: number
-  /** Largest payload a proposal may carry, in bytes. */
-  maxEntryBytes?: number
-  dedupeWindow?: number
-}
-
-export interface RaftRestart {
-  state: PersistedRaftState
-  /** Index the application has already applied (its own durable state); when absent the node hands
-   *  the snapshot back in its first output and replays every committed entry after it. */
-  applied?: number
-}
-
-export const defaultRaftOptions = {
-  electionTicks: 10,
-  heartbeatTicks: 2,
-  maxBatch: 64,
-  maxAppendBytes: 1024 * 1024,
-  maxEntryBytes: 64 * 1024,
-}
-
-/** Most config entries a membership proof may carry (bounds the signature checks it costs). */
-const MAX_PROOF_ENTRIES = 256
-
-/** Client id of the promotions a leader proposes itself. */
-export const PROMOTE_CLIENT = 'raft/promote'
+export { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart }
 
 interface Progress {
   match: number
@@ -143,28 +102,6 @@ const emptyOutput = (): PendingOutput => ({
   entries: [],
 })
 
-interface Derived {
-  config: Membership
-  /** Memberships set by config entries after the snapshot, oldest first. */
-  configs: { index: number; membership: Membership }[]
-  memberChanges: Map<string, Entry>
-  dedupe: DedupeTable
-}
-
-/** Updates membership, proofs and the dedupe table for an entry that joins the log. */
-function noteEntry(d: Derived, e: Entry): void {
-  d.dedupe.addEntry(e)
-  if (e.kind !== 'config') return
-  const change = decodeConfigChange(e.payload)
-  if (change == null) return
-  const next = applyChange(d.config, change)
-  if (typeof next === 'string') return
-  // A configuration takes effect as soon as it is in the log, committed or not (thesis 4.1).
-  d.config = next
-  d.configs.push({ index: e.index, membership: next })
-  if (change.type !== 'promote') d.memberChanges.set(change.member, e)
-}
-
 const reject = (reason: RejectReason, detail: string): ProposalOutcome => ({ ok: false, reason, detail })
 
 export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
@@ -191,7 +128,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private snapshot: Snapshot | undefined
   // Derived from the snapshot and the log (see derive()); noteEntry keeps them current.
   protected config: Membership
-  private configs: Derived['configs'] = []
+  private configs: DerivedState['configs'] = []
   private memberChanges = new Map<string, Entry>()
   private dedupe: DedupeTable
   private pendingConfigIndex = 0
@@ -530,7 +467,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
    */
   private committedConfig(): Membership {
     for (let i = this.configs.length - 1; i >= 0; i--) {
-      const c = this.configs[i] as Derived['configs'][number]
+      const c = this.configs[i] as DerivedState['configs'][number]
       if (c.index <= this.commit) return c.membership
     }
     return this.log.snapshot.membership
@@ -549,29 +486,11 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
         return (
           isMember(this.config, m.from) ||
           isMember(this.committedConfig(), m.from) ||
-          this.provenMember(m.from, m.proof)
+          provenMember(m.from, m.proof, this.config, this.groupId, this.verifier)
         )
       default:
         return true
     }
-  }
-
-  /**
-   * A leader added after this member's log ends is not in its membership yet. It proves membership
-   * with the signed config entries that added it (and whoever added it), starting from members this
-   * member already knows; forged or unsigned entries prove nothing.
-   */
-  private provenMember(from: string, proof: Entry[] | undefined): boolean {
-    if (proof == null || proof.length === 0 || proof.length > MAX_PROOF_ENTRIES) return false
-    const trusted = new Set([...this.config.voters, ...this.config.learners])
-    for (const e of proof) {
-      if (e.kind !== 'config' || !trusted.has(e.proposer)) continue
-      if (!this.verifier.verify(e.proposer, signingBytes(this.groupId, e), e.signature)) continue
-      const change = decodeConfigChange(e.payload)
-      if (change?.type === 'add-learner') trusted.add(change.member)
-      else if (change?.type === 'remove') trusted.delete(change.member)
-    }
-    return trusted.has(from)
   }
 
   private onVote(m: VoteMessage): void {
@@ -947,7 +866,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
 
   private appendEntry(e: Entry): void {
     this.log.append(e)
-    const d: Derived = {
+    const d: DerivedState = {
       config: this.config,
       configs: this.configs,
       memberChanges: this.memberChanges,
@@ -980,34 +899,16 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   }
 
   private rebuildDerived(): void {
-    const d = this.derive(this.log.lastIndex())
+    const d = deriveState(this.log, this.log.lastIndex(), this.dedupeWindow)
     this.config = d.config
     this.configs = d.configs
     this.memberChanges = d.memberChanges
     this.dedupe = d.dedupe
   }
 
-  /** Membership, proofs and dedupe table after `upTo`, replayed from the snapshot and the log. */
-  private derive(upTo: number): Derived {
-    const meta = this.log.snapshot
-    const d: Derived = {
-      config: sortedMembership(meta.membership),
-      configs: [],
-      memberChanges: new Map(),
-      dedupe: new DedupeTable(this.dedupeWindow),
-    }
-    for (const e of meta.memberChanges) {
-      const change = decodeConfigChange(e.payload)
-      if (change != null) d.memberChanges.set(change.member, e)
-    }
-    for (const r of meta.dedupe) d.dedupe.add(r)
-    for (const e of this.log.slice(this.log.firstIndex(), upTo)) noteEntry(d, e)
-    return d
-  }
-
   private compactTo(index: number, data: Uint8Array): void {
     if (index <= this.log.snapshot.index || index > this.applied) return
-    const d = this.derive(index)
+    const d = deriveState(this.log, index, this.dedupeWindow)
     const meta: SnapshotMeta = {
       index,
       term: this.log.term(index) as number,
