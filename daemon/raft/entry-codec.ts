@@ -17,7 +17,7 @@ type Field = string | number | Uint8Array
 
 function encodeFields(fields: Field[]): Uint8Array {
   // Two passes (size, then write) into one buffer: this runs for every entry signed or verified.
-  const encoded = fields.map((f) => (typeof f === 'string' ? utf8.encode(f) : f))
+  const encoded = fields.map((f) => (typeof f === 'string' ? utf8Cached(f) : f))
   let size = 0
   for (const f of encoded) size += typeof f === 'number' ? 8 : 4 + f.length
   const out = new Uint8Array(size)
@@ -36,6 +36,18 @@ function encodeFields(fields: Field[]): Uint8Array {
     }
   }
   return out
+}
+
+// The same few strings (group id, kinds, member ids, client ids) are encoded for every entry.
+const utf8Cache = new Map<string, Uint8Array>()
+function utf8Cached(s: string): Uint8Array {
+  let bytes = utf8Cache.get(s)
+  if (bytes === undefined) {
+    bytes = utf8.encode(s)
+    if (utf8Cache.size >= 4096) utf8Cache.clear()
+    utf8Cache.set(s, bytes)
+  }
+  return bytes
 }
 
 function sha256(data: Uint8Array): Uint8Array {
