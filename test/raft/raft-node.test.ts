@@ -364,6 +364,43 @@ describe('Raft core: membership changes and snapshots', () => {
     }
   })
 
+  it('a member holding an uncommitted removal of the new leader still follows it (and drops the removal)', () => {
+    const five = ['a', 'b', 'c', 'd', 'e']
+    const cluster = new Cluster(five)
+    // Make a the leader: only a ticks until it wins.
+    cluster.tickUntil(() => cluster.leader() === 'a', 100, ['a'])
+    cluster.tick()
+    const cutBetween = (xs: string[], ys: string[]) => {
+      for (const x of xs) for (const y of ys) if (x !== y) cluster.cut.add(`${x}>${y}`).add(`${y}>${x}`)
+    }
+    // a removes e, but only b hears of it: b's membership now excludes e (uncommitted).
+    cutBetween(['a', 'b'], ['c', 'd', 'e'])
+    cluster.step('a', {
+      type: 'change-members',
+      requestId: 'rm-e',
+      client: 'admin',
+      seq: 1,
+      change: { type: 'remove', member: 'e' },
+    })
+    cluster.deliverAll()
+    expect(cluster.get('b').engine.status().voters).not.toContain('e')
+    // a disappears; c, d and e lose their lease on a, then e wins an election among them.
+    cutBetween(['a'], five)
+    for (let i = 0; i < 10; i++) cluster.tick(['c', 'd'])
+    cluster.tickUntil(() => cluster.get('e').engine.status().role === 'leader', 100, ['e'])
+    cluster.heal()
+    cutBetween(['a'], five)
+    cluster.propose('e', 'c1', 1, 'after the election')
+    cluster.tickUntil(() => cluster.texts('b').includes('after the election'), 50, ['b', 'c', 'd', 'e'])
+    expect(cluster.get('b').engine.status()).toMatchObject({ leader: 'e', voters: five })
+    expect(
+      cluster
+        .get('b')
+        .events.map((x) => x.detail)
+        .join('\n'),
+    ).not.toMatch(/non-member e/)
+  })
+
   it('refuses a second membership change while one is uncommitted', () => {
     const cluster = new Cluster([...ids, 'd', 'e'], { voters: ids })
     const leader = cluster.electLeader()
