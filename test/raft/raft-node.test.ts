@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chainEntry, signingBytes } from '../../daemon/raft/entry-codec.ts'
+import { chainEntry, encodeConfigChange, signingBytes } from '../../daemon/raft/entry-codec.ts'
 import { RaftNode } from '../../daemon/raft/raft-node.ts'
 import type { AppendMessage, Entry, RaftMessage, VoteMessage } from '../../daemon/raft/types.ts'
 import { Cluster, utf8 } from './cluster.ts'
@@ -283,6 +283,52 @@ describe('Raft core: signatures and membership', () => {
     expect(cluster.texts(leader)).toEqual([])
   })
 
+  it('a non-member cannot lead with a forged membership proof', () => {
+    const { cluster, leader, follower } = setup()
+    const term = cluster.get(leader).engine.status().term
+    const addMallory = (proposer: string, signer: string): Entry => {
+      const p = {
+        kind: 'config' as const,
+        proposer,
+        client: 'x',
+        seq: 1,
+        payload: encodeConfigChange({ type: 'add-learner', member: 'mallory' }),
+      }
+      return chainEntry(
+        'test-thread',
+        { ...p, signature: fakeSigner(signer).sign(signingBytes('test-thread', p)) },
+        9,
+        term,
+        new Uint8Array(),
+      )
+    }
+    const before = cluster.get(follower).engine.status()
+    // Signed by mallory herself (not a member), and "by the leader" with mallory's key.
+    for (const proof of [[addMallory('mallory', 'mallory')], [addMallory(leader, 'mallory')]]) {
+      const append: AppendMessage = {
+        type: 'append',
+        from: 'mallory',
+        to: follower,
+        term: term + 5,
+        prevIndex: 0,
+        prevTerm: 0,
+        entries: [],
+        commit: 99,
+        round: 0,
+        proof,
+      }
+      cluster.step(follower, { type: 'message', message: append })
+    }
+    expect(cluster.get(follower).engine.status()).toMatchObject({
+      term: before.term,
+      leader: before.leader,
+      commit: before.commit,
+    })
+    expect(
+      cluster.get(follower).events.filter((e) => e.detail === 'append from non-member mallory'),
+    ).toHaveLength(2)
+  })
+
   it('the leader refuses a forwarded proposal whose signature does not match its proposer', () => {
     const cluster = new Cluster(ids)
     const leader = cluster.electLeader()
@@ -399,6 +445,47 @@ describe('Raft core: membership changes and snapshots', () => {
         .events.map((x) => x.detail)
         .join('\n'),
     ).not.toMatch(/non-member e/)
+  })
+
+  it('a member whose log predates a new leader accepts it on proof of membership', () => {
+    const cluster = new Cluster(['a', 'b', 'c', 'd'], { voters: ['a', 'b', 'c'] })
+    cluster.tickUntil(() => cluster.leader() === 'a', 100, ['a'])
+    cluster.tick()
+    const cutOff = (x: string, others: string[]) => {
+      for (const y of others) if (x !== y) cluster.cut.add(`${x}>${y}`).add(`${y}>${x}`)
+    }
+    const change = (seq: number, type: 'add' | 'remove', member: string) => {
+      cluster.step('a', {
+        type: 'change-members',
+        requestId: `m${seq}`,
+        client: 'admin',
+        seq,
+        change: { type, member },
+      })
+      cluster.deliverAll()
+    }
+    // c misses everything from here: d is added and promoted, then a removes itself and steps down.
+    cutOff('c', ['a', 'b', 'd'])
+    change(1, 'add', 'd')
+    cluster.tickUntil(() => cluster.get('a').engine.status().voters.includes('d'), 100, ['a', 'b', 'd'])
+    change(2, 'remove', 'a')
+    cluster.tickUntil(() => cluster.get('a').engine.status().role !== 'leader', 100, ['a', 'b', 'd'])
+    // d wins the next election (b is made to lose its lease first, without campaigning itself).
+    cutOff('a', ['b', 'c', 'd'])
+    cutOff('b', ['d'])
+    for (let i = 0; i < 10; i++) cluster.tick(['b'])
+    cluster.cut.delete('b>d')
+    cluster.cut.delete('d>b')
+    cluster.tickUntil(() => cluster.get('d').engine.status().role === 'leader', 100, ['d'])
+    // c comes back knowing only a, b and c. d is not in its membership, but proves it is.
+    expect(cluster.get('c').engine.status().voters).toEqual(['a', 'b', 'c'])
+    for (const x of ['b', 'd']) {
+      cluster.cut.delete(`c>${x}`)
+      cluster.cut.delete(`${x}>c`)
+    }
+    cluster.propose('d', 'c1', 1, 'from the new leader')
+    cluster.tickUntil(() => cluster.texts('c').includes('from the new leader'), 50, ['b', 'c', 'd'])
+    expect(cluster.get('c').engine.status()).toMatchObject({ leader: 'd', voters: ['b', 'c', 'd'] })
   })
 
   it('refuses a second membership change while one is uncommitted', () => {
