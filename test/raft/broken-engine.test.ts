@@ -1,5 +1,5 @@
-// The simulation must be able to fail: an engine that commits without a majority has to be caught,
-// with a replay command for the failing seed.
+// The simulation must be able to fail: an engine that commits without a majority, and a shell that
+// answers reads from local state instead of read-index, have to be caught, with a replay command.
 
 import { describe, expect, it } from 'vitest'
 import type { RaftOptions, RaftRestart } from '../../daemon/raft/raft-node.ts'
@@ -25,5 +25,11 @@ describe('the simulation catches a broken engine', () => {
     const correct = runSeed('short', seed)
     expect(correct.violations).toEqual([])
     expect(correct.liveness).toEqual([])
+  })
+
+  it('reads answered from local state, without read-index, are caught as stale', () => {
+    const { failures: stale } = runMany('short', 1, 200, undefined, { localReads: true })
+    expect(stale.length).toBeGreaterThan(0)
+    expect(stale.join('\n')).toMatch(/read-(prefix|order)/)
   })
 })

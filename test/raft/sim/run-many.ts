@@ -3,18 +3,24 @@
 
 import type { RunShape } from './scenarios.ts'
 import { describeFailure, runSeed } from './scenarios.ts'
-import type { EngineFactory, SimStats } from './simulation.ts'
+import type { EngineFactory, SimConfig, SimStats } from './simulation.ts'
 
 export interface ManyResult {
   failures: string[]
   totals: SimStats
 }
 
-export function runMany(shape: RunShape, from: number, count: number, engine?: EngineFactory): ManyResult {
+export function runMany(
+  shape: RunShape,
+  from: number,
+  count: number,
+  engine?: EngineFactory,
+  overrides: Partial<SimConfig> = {},
+): ManyResult {
   const failures: string[] = []
   const totals: Record<string, number> = {}
   for (let seed = from; seed < from + count; seed++) {
-    const result = runSeed(shape, seed, engine)
+    const result = runSeed(shape, seed, engine, overrides)
     for (const [k, v] of Object.entries(result.stats)) totals[k] = (totals[k] ?? 0) + v
     if (result.violations.length > 0 || result.liveness.length > 0)
       failures.push(describeFailure(shape, result))

@@ -38,6 +38,8 @@ export interface SimConfig {
   /** Snapshot after this many applied entries (small, so snapshots are installed often). */
   compactEvery: number
   engine?: EngineFactory
+  /** A deliberately broken shell: answers reads from the local state without read-index. */
+  localReads?: boolean
 }
 
 export interface SimStats {
@@ -491,6 +493,9 @@ class Simulation {
       }
       const payload = new TextEncoder().encode(op.key)
       this.handle(member, engine.step({ type: 'propose', requestId, client: c.id, seq: c.seq, payload }))
+    } else if (this.cfg.localReads) {
+      attempt.readIndex = 0
+      this.checkWaiters(member)
     } else {
       this.handle(member, engine.step({ type: 'read', requestId }))
     }
