@@ -126,7 +126,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private leader: string | undefined
   protected log: RaftLog
   private snapshot: Snapshot | undefined
-  // Derived from the snapshot and the log (see derive()); noteEntry keeps them current.
+  // Derived from the snapshot and the log (derived-state.ts); noteEntry keeps them current.
   protected config: Membership
   private configs: DerivedState['configs'] = []
   private memberChanges = new Map<string, Entry>()

@@ -13,6 +13,8 @@ describe('Raft simulation, long runs', () => {
       expect(totals.crashes).toBeGreaterThan(500)
       expect(totals.snapshotsInstalled).toBeGreaterThan(200)
       expect(totals.configCommitted).toBeGreaterThan(300)
+      expect(totals.stepDowns).toBeGreaterThan(100)
+      expect(totals.dedupedRetries).toBeGreaterThan(50)
       expect(totals.committed).toBeGreaterThan(20_000)
     })
   }

@@ -18,6 +18,8 @@ describe('Raft simulation, short runs', () => {
       expect(totals.followerReads).toBeGreaterThan(500)
       expect(totals.configCommitted).toBeGreaterThan(500)
       expect(totals.snapshotsInstalled).toBeGreaterThan(20)
+      expect(totals.stepDowns).toBeGreaterThan(100)
+      expect(totals.dedupedRetries).toBeGreaterThan(30)
       expect(totals.committed).toBeGreaterThan(10_000)
     })
   }

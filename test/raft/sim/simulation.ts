@@ -52,6 +52,10 @@ export interface SimStats {
   followerReads: number
   configCommitted: number
   duplicatesDelivered: number
+  /** Leaders that stepped down by check-quorum. */
+  stepDowns: number
+  /** Retried appends the leader recognised as already in the log. */
+  dedupedRetries: number
   committed: number
 }
 
@@ -134,6 +138,8 @@ class Simulation {
     followerReads: 0,
     configCommitted: 0,
     duplicatesDelivered: 0,
+    stepDowns: 0,
+    dedupedRetries: 0,
     committed: 0,
   }
   private readonly problems: string[] = []
@@ -278,8 +284,11 @@ class Simulation {
 
   private finish(m: Member, out: RaftOutput): void {
     for (const msg of out.messages) this.send(msg)
-    for (const e of out.events)
-      if (e.type === 'role-changed' && e.detail.endsWith(': leader')) this.stats.elections++
+    for (const e of out.events) {
+      if (e.type !== 'role-changed') continue
+      if (e.detail.endsWith(': leader')) this.stats.elections++
+      else if (e.detail.includes('lost contact with a majority')) this.stats.stepDowns++
+    }
     if (out.restore != null) {
       m.app = JSON.parse(new TextDecoder().decode(out.restore.data)) as LogEntry[]
       m.keyIndex = new Map(m.app.filter((e) => e.key !== '').map((e) => [e.key, e.index]))
@@ -518,6 +527,7 @@ class Simulation {
   }
 
   private onProposal(m: Member, requestId: string, outcome: ProposalOutcome): void {
+    if (outcome.ok && outcome.duplicate) this.stats.dedupedRetries++
     const found = this.clientOf(requestId, m)
     if (found != null && !outcome.ok) this.retrySoon(found.c, found.attempt)
   }
