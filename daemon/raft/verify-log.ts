@@ -44,10 +44,9 @@ export function verifyLog(
     if (problem !== undefined) return fail(problem)
     dedupe.addEntry(e)
     if (e.kind === 'config') {
-      const next = applyChange(
-        membership,
-        decodeConfigChange(e.payload) as NonNullable<ReturnType<typeof decodeConfigChange>>,
-      )
+      // proposalProblem has checked that the change parses and applies; this computes the result.
+      const change = decodeConfigChange(e.payload)
+      const next = change == null ? 'malformed config change' : applyChange(membership, change)
       if (typeof next === 'string') return fail(next)
       membership = next
     }
