@@ -4,7 +4,7 @@
 // share bytes and a signature for one group or purpose cannot be replayed as another. The same bytes
 // are produced by the daemon, the offline verifier and any third-party tool that follows this file.
 
-import { createHash } from 'node:crypto'
+import { createHash, type Hash } from 'node:crypto'
 import type { ConfigChange, Entry, Genesis, Membership, Proposal, SignedProposal } from './types.ts'
 
 const ENTRY_TAG = 'moltmesh/raft/entry/v1'
@@ -17,25 +17,48 @@ type Field = string | number | Uint8Array
 
 function encodeFields(fields: Field[]): Uint8Array {
   // Two passes (size, then write) into one buffer: this runs for every entry signed or verified.
-  const encoded = fields.map((f) => (typeof f === 'string' ? utf8Cached(f) : f))
-  let size = 0
-  for (const f of encoded) size += typeof f === 'number' ? 8 : 4 + f.length
-  const out = new Uint8Array(size)
+  const out = new Uint8Array(fieldsSize(fields))
   const view = new DataView(out.buffer)
   let offset = 0
-  for (const f of encoded) {
+  for (const f of fields) {
     if (typeof f === 'number') {
       // 8-byte big-endian: indexes, terms and sequence numbers are non-negative integers < 2^53.
       view.setUint32(offset, Math.floor(f / 2 ** 32))
       view.setUint32(offset + 4, f >>> 0)
       offset += 8
     } else {
-      view.setUint32(offset, f.length)
-      out.set(f, offset + 4)
-      offset += 4 + f.length
+      const bytes = typeof f === 'string' ? utf8Cached(f) : f
+      view.setUint32(offset, bytes.length)
+      out.set(bytes, offset + 4)
+      offset += 4 + bytes.length
     }
   }
   return out
+}
+
+function fieldsSize(fields: Field[]): number {
+  let size = 0
+  for (const f of fields)
+    size += typeof f === 'number' ? 8 : 4 + (typeof f === 'string' ? utf8Cached(f) : f).length
+  return size
+}
+
+/** Feeds the same bytes as encodeFields(fields) into a hash, without building them. */
+function hashFields(hash: Hash, fields: Field[]): void {
+  const word = new Uint8Array(8)
+  const view = new DataView(word.buffer)
+  for (const f of fields) {
+    if (typeof f === 'number') {
+      view.setUint32(0, Math.floor(f / 2 ** 32))
+      view.setUint32(4, f >>> 0)
+      hash.update(word)
+    } else {
+      const bytes = typeof f === 'string' ? utf8Cached(f) : f
+      view.setUint32(0, bytes.length)
+      hash.update(word.subarray(0, 4))
+      hash.update(bytes)
+    }
+  }
 }
 
 // The same few strings (group id, kinds, member ids, client ids) are encoded for every entry.
@@ -56,8 +79,18 @@ function sha256(data: Uint8Array): Uint8Array {
 
 /** The bytes a proposer signs: the group id and every field of the proposal. */
 export function signingBytes(groupId: string, p: Proposal): Uint8Array {
-  return encodeFields([ENTRY_TAG, groupId, p.kind, p.proposer, p.client, p.seq, p.payload])
+  return encodeFields(signedFields(groupId, p))
 }
+
+const signedFields = (groupId: string, p: Proposal): Field[] => [
+  ENTRY_TAG,
+  groupId,
+  p.kind,
+  p.proposer,
+  p.client,
+  p.seq,
+  p.payload,
+]
 
 /** Hash that starts the chain: commits to the group id and its first voters. */
 export function genesisHash(genesis: Genesis): Uint8Array {
@@ -72,7 +105,17 @@ export function entryHash(
   term: number,
   prevHash: Uint8Array,
 ): Uint8Array {
-  return sha256(encodeFields([CHAIN_TAG, prevHash, index, term, signingBytes(groupId, p), p.signature]))
+  // sha256 of encodeFields([CHAIN_TAG, prevHash, index, term, signingBytes(groupId, p), signature]),
+  // streamed: the signed fields are hashed in place instead of being copied into one buffer first.
+  const signed = signedFields(groupId, p)
+  const hash = createHash('sha256')
+  hashFields(hash, [CHAIN_TAG, prevHash, index, term])
+  const length = new Uint8Array(4)
+  new DataView(length.buffer).setUint32(0, fieldsSize(signed))
+  hash.update(length)
+  hashFields(hash, signed)
+  hashFields(hash, [p.signature])
+  return new Uint8Array(hash.digest())
 }
 
 export function chainEntry(

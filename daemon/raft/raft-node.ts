@@ -102,6 +102,8 @@ const emptyOutput = (): PendingOutput => ({
   entries: [],
 })
 
+const SIGNED_HERE: EntryVerifier = { verify: () => true }
+
 const reject = (reason: RejectReason, detail: string): ProposalOutcome => ({ ok: false, reason, detail })
 
 export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
@@ -603,11 +605,12 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     return this.checkProposal(e, this.config)
   }
 
-  private checkProposal(p: SignedProposal, config: Membership): string | undefined {
+  /** `signedHere`: this member just signed it, so checking the signature again would be wasted work. */
+  private checkProposal(p: SignedProposal, config: Membership, signedHere = false): string | undefined {
     return proposalProblem(p, {
       groupId: this.groupId,
       membership: config,
-      verifier: this.verifier,
+      verifier: signedHere ? SIGNED_HERE : this.verifier,
       maxEntryBytes: this.maxEntryBytes,
       dedupe: this.dedupe,
     })
@@ -773,6 +776,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       const seq = this.log.lastIndex() + 1
       this.appendProposal(
         this.sign({ kind: 'config', proposer: this.id, client: PROMOTE_CLIENT, seq, payload }),
+        true,
       )
       return
     }
@@ -791,7 +795,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     } else if (p.payload.length > this.maxEntryBytes) {
       outcome = reject('ENTRY_TOO_LARGE', `payload over ${this.maxEntryBytes} bytes`)
     } else if (this.role === 'leader') {
-      outcome = this.appendProposal(this.sign(p))
+      outcome = this.appendProposal(this.sign(p), true)
     } else if (this.leader !== undefined) {
       this.send({
         type: 'forward',
@@ -824,7 +828,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   }
 
   /** Leader: validates a signed proposal and appends it, or says why not. */
-  private appendProposal(p: SignedProposal): ProposalOutcome {
+  private appendProposal(p: SignedProposal, signedHere = false): ProposalOutcome {
     if (p.kind === 'noop') return reject('INVALID_PROPOSAL', 'noops are appended by leaders only')
     if (p.payload.length > this.maxEntryBytes)
       return reject('ENTRY_TOO_LARGE', `payload over ${this.maxEntryBytes} bytes`)
@@ -844,7 +848,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
         return reject('INVALID_PROPOSAL', 'learners are promoted by the leader')
       }
     }
-    const problem = this.checkProposal(p, this.config)
+    const problem = this.checkProposal(p, this.config, signedHere)
     if (problem !== undefined) {
       return reject(problem === 'bad signature' ? 'BAD_SIGNATURE' : 'INVALID_PROPOSAL', problem)
     }

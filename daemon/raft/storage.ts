@@ -49,7 +49,9 @@ export class MemoryRaftStorage implements RaftStorage {
     }
     const first = persist.entries[0]
     if (first != null) {
-      this.entries = this.entries.filter((e) => e.index < first.index)
+      // Entries are contiguous: drop the stored suffix from first.index on (a conflict) by position.
+      const at = first.index - (this.entries[0]?.index ?? first.index)
+      if (at < this.entries.length) this.entries.length = Math.max(at, 0)
       const last = this.entries.at(-1)
       const expected = last != null ? last.index + 1 : (this.snapshot?.meta.index ?? 0) + 1
       if (first.index !== expected) {
