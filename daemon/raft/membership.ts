@@ -43,3 +43,10 @@ export function applyChange(current: Membership, change: ConfigChange): Membersh
       })
   }
 }
+
+/** The highest value that a majority of voters has reached (e.g. the commit candidate from match
+ *  indexes, or the confirmed read round from answered rounds). */
+export function quorumValue(m: Membership, valueFor: (voter: string) => number): number {
+  const values = m.voters.map(valueFor).sort((a, b) => b - a)
+  return values[quorumSize(m) - 1] ?? 0
+}

@@ -30,10 +30,11 @@ import {
   signingBytes,
 } from './entry-codec.ts'
 import { proposalProblem } from './entry-rules.ts'
-import { isMember, isVoter, quorumSize, toConfigChange } from './membership.ts'
+import { isMember, isVoter, quorumSize, quorumValue, toConfigChange } from './membership.ts'
 import { provenMember } from './membership-proof.ts'
 import { RaftLog } from './raft-log.ts'
 import { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart } from './raft-options.ts'
+import { ReadIndexQueue } from './read-index-queue.ts'
 import { EMPTY_HARD_STATE, type RaftPersist } from './storage.ts'
 import type {
   AppendMessage,
@@ -71,13 +72,6 @@ interface Progress {
   /** Highest heartbeat round the follower has answered (read-index confirmation). */
   round: number
   snapshotTicks: number
-}
-
-interface PendingRead {
-  requestId: string
-  from: string
-  index: number
-  round: number
 }
 
 interface PendingOutput {
@@ -139,9 +133,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private randomizedTimeout = 0
   private votes = new Map<string, boolean>()
   protected progress = new Map<string, Progress>()
-  private round = 0
-  private pendingReads: PendingRead[] = []
-  private readsAwaitingCommit: { requestId: string; from: string }[] = []
+  private readonly reads = new ReadIndexQueue()
   private persisted: HardState
   private out: PendingOutput = emptyOutput()
 
@@ -366,7 +358,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     this.leader = this.id
     this.heartbeatElapsed = 0
     this.electionElapsed = 0
-    this.round = 0
+    this.reads.reset()
     this.progress.clear()
     for (const m of [...this.config.voters, ...this.config.learners]) {
       if (m !== this.id) this.progress.set(m, this.newProgress())
@@ -697,7 +689,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       prevTerm: this.log.term(prevIndex) ?? 0,
       entries,
       commit: this.commit,
-      round: this.round,
+      round: this.reads.round,
     }
     const proof = this.proofFor(pr)
     if (proof != null) msg.proof = proof
@@ -726,7 +718,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       to: member,
       term: this.term,
       snapshot: this.snapshot,
-      round: this.round,
+      round: this.reads.round,
     }
     const proof = this.proofFor(pr)
     if (proof != null) msg.proof = proof
@@ -742,10 +734,9 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
 
   /** Highest index stored on a majority of voters (the leader counts its own log). */
   protected commitCandidate(): number {
-    const matches = this.config.voters
-      .map((v) => (v === this.id ? this.log.lastIndex() : (this.progress.get(v)?.match ?? 0)))
-      .sort((a, b) => b - a)
-    return matches[quorumSize(this.config) - 1] ?? 0
+    return quorumValue(this.config, (v) =>
+      v === this.id ? this.log.lastIndex() : (this.progress.get(v)?.match ?? 0),
+    )
   }
 
   private maybeCommit(): boolean {
@@ -754,11 +745,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     if (candidate <= this.commit || this.log.term(candidate) !== this.term) return false
     this.commit = candidate
     this.syncProgress()
-    if (this.readsAwaitingCommit.length > 0) {
-      const waiting = this.readsAwaitingCommit
-      this.readsAwaitingCommit = []
-      for (const r of waiting) this.leaderRead(r.requestId, r.from)
-    }
+    for (const r of this.reads.takeAwaitingCommit()) this.leaderRead(r.requestId, r.from)
     if (!isVoter(this.config, this.id) && this.pendingConfigIndex <= this.commit) {
       // Our own removal is committed: hand over by stepping down; the others elect a new leader.
       this.event('role-changed', `term ${this.term}: removed from the voters, stepping down`)
@@ -940,34 +927,25 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     else this.leaderRead(m.requestId, m.from)
   }
 
-  /**
-   * Read-index (thesis 6.4): note the commit index, confirm with a heartbeat round answered by a
-   * majority that no newer leader exists, then the read may be served once that index is applied.
-   * A new leader first waits for its noop to commit, before which its commit index may be behind.
-   */
+  /** Read-index on the leader (see read-index-queue.ts). */
   private leaderRead(requestId: string, from: string): void {
     if (this.log.term(this.commit) !== this.term) {
-      this.readsAwaitingCommit.push({ requestId, from })
+      this.reads.waitForCommit({ requestId, from })
       return
     }
-    this.round++
-    this.pendingReads.push({ requestId, from, index: this.commit, round: this.round })
+    this.reads.start({ requestId, from }, this.commit)
     this.checkReads()
-    if (this.pendingReads.length > 0) {
+    if (this.reads.hasPending) {
       for (const [member, pr] of this.progress) if (pr.state !== 'snapshot') this.sendAppend(member, true)
     }
   }
 
   private checkReads(): void {
-    if (this.pendingReads.length === 0) return
-    const rounds = this.config.voters
-      .map((v) => (v === this.id ? this.round : (this.progress.get(v)?.round ?? 0)))
-      .sort((a, b) => b - a)
-    const confirmed = rounds[quorumSize(this.config) - 1] ?? 0
-    const ready = this.pendingReads.filter((r) => r.round <= confirmed)
-    if (ready.length === 0) return
-    this.pendingReads = this.pendingReads.filter((r) => r.round > confirmed)
-    for (const r of ready) this.deliverRead(r.requestId, r.from, r.index)
+    if (!this.reads.hasPending) return
+    const confirmed = quorumValue(this.config, (v) =>
+      v === this.id ? this.reads.round : (this.progress.get(v)?.round ?? 0),
+    )
+    for (const r of this.reads.confirm(confirmed)) this.deliverRead(r.requestId, r.from, r.index)
   }
 
   private deliverRead(requestId: string, from: string, index: number): void {
@@ -979,10 +957,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   }
 
   private failPendingReads(): void {
-    const failed = [...this.pendingReads, ...this.readsAwaitingCommit]
-    this.pendingReads = []
-    this.readsAwaitingCommit = []
-    for (const r of failed) this.deliverRead(r.requestId, r.from, -1)
+    for (const r of this.reads.drain()) this.deliverRead(r.requestId, r.from, -1)
   }
 
   // --- output ----------------------------------------------------------------------------------
