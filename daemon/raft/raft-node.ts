@@ -32,6 +32,7 @@ import {
 import { proposalProblem } from './entry-rules.ts'
 import { isMember, isVoter, quorumSize, quorumValue, toConfigChange } from './membership.ts'
 import { provenMember } from './membership-proof.ts'
+import { messageProblem } from './message-shape.ts'
 import { RaftLog } from './raft-log.ts'
 import { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart } from './raft-options.ts'
 import { ReadIndexQueue } from './read-index-queue.ts'
@@ -389,6 +390,11 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
 
   private handle(m: RaftMessage): void {
     if (m.to !== this.id || m.from === this.id) return
+    const malformed = messageProblem(m)
+    if (malformed !== undefined) {
+      this.event('message-dropped', `${String(m.type)} from ${m.from}: ${malformed}`)
+      return
+    }
     switch (m.type) {
       case 'forward':
         this.onForward(m)
