@@ -8,7 +8,8 @@
 // - Clock: members tick at skewed rates and stall now and then (a GC pause or a busy event loop).
 // - Clients: each runs appends and linearizable reads one at a time against random members, retrying
 //   with the same (client, seq) after timeouts and refusals, and records invocation and completion.
-// - Membership: spare members are added (as learners, then promoted) and voters removed, while all of
+// - Membership: spare members are added (as learners, then promoted), voters removed and removed
+//   members added again, while all of
 //   the above goes on. Members compact their logs, so lagging members need snapshots.
 
 import type { EngineOutput, ReadResult } from '../../../daemon/raft/engine.ts'
@@ -429,11 +430,10 @@ class Simulation {
     const status = leader?.engine?.status()
     if (leader == null || status == null) return
     const members = new Set([...status.voters, ...status.learners])
-    const spares = [...this.members.keys()].filter((id) => !members.has(id) && !this.everRemoved.has(id))
+    const spares = [...this.members.keys()].filter((id) => !members.has(id))
     const add = spares.length > 0 && (status.voters.length <= 3 || this.rng.chance(0.5))
     const member = add ? this.rng.pick(spares) : this.rng.pick(status.voters.filter((v) => v !== leader.id))
     if (!add && status.voters.length <= 3) return
-    if (!add) this.everRemoved.add(member)
     const via = this.rng.pick([...members].map((id) => this.members.get(id) as Member))
     if (via.engine == null) return
     this.adminSeq++
@@ -448,8 +448,6 @@ class Simulation {
       }),
     )
   }
-
-  private readonly everRemoved = new Set<string>()
 
   private healAll(): void {
     this.blocked.clear()
