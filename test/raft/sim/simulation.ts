@@ -9,8 +9,8 @@
 // - Clients: each runs appends and linearizable reads one at a time against random members, retrying
 //   with the same (client, seq) after timeouts and refusals, and records invocation and completion.
 // - Membership: spare members are added (as learners, then promoted), voters removed and removed
-//   members added again, while all of
-//   the above goes on. Members compact their logs, so lagging members need snapshots.
+//   members added again, while all of the above goes on. Members compact their logs, so lagging
+//   members need snapshots.
 
 import type { EngineOutput, ReadResult } from '../../../daemon/raft/engine.ts'
 import { RaftNode, type RaftOptions, type RaftRestart } from '../../../daemon/raft/raft-node.ts'
