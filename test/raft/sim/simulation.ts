@@ -3,8 +3,9 @@
 //
 // - Network: per-message delay (so reordering), loss, duplication, symmetric and one-way partitions.
 // - Disk: each output is persisted after a random delay, in order; its messages leave and its entries
-//   are applied only then ("persist before send"). A crash drops whatever was not yet persisted, and
-//   the member restarts from its MemoryRaftStorage alone.
+//   are applied only then ("persist before send"). A crash (of one member, several at once, or one
+//   in the middle of a write) drops whatever was not yet persisted, and the member restarts from its
+//   MemoryRaftStorage alone.
 // - Clock: members tick at skewed rates and stall now and then (a GC pause or a busy event loop).
 // - Clients: each runs appends and linearizable reads one at a time against random members, retrying
 //   with the same (client, seq) after timeouts and refusals, and records invocation and completion.
@@ -41,6 +42,8 @@ export interface SimConfig {
   engine?: EngineFactory
   /** A deliberately broken shell: answers reads from the local state without read-index. */
   localReads?: boolean
+  /** A deliberately broken shell: sends messages before the state they depend on is on disk. */
+  sendBeforePersist?: boolean
 }
 
 export interface SimStats {
@@ -90,6 +93,8 @@ interface Member {
   snapshotAt: number
   /** When the last queued write completes. */
   diskDoneAt: number
+  /** Crash while the next write is in flight (targets the persist-before-send window). */
+  crashOnNextWrite: boolean
   skew: number
   stalledUntil: number
   random: Prng
@@ -161,6 +166,7 @@ class Simulation {
         keyIndex: new Map(),
         snapshotAt: 0,
         diskDoneAt: 0,
+        crashOnNextWrite: false,
         skew: cfg.faults ? 0.7 + this.rng.next() * 0.6 : 1,
         stalledUntil: 0,
         random: this.rng.fork(),
@@ -247,10 +253,18 @@ class Simulation {
     this.scheduleTick(m, m.epoch)
   }
 
+  private crashAndRestart(m: Member): void {
+    this.crash(m)
+    this.at(this.rng.int(20, 400), () => {
+      if (m.engine == null) this.start(m)
+    })
+  }
+
   private crash(m: Member): void {
     m.engine = undefined
     m.epoch++
     m.diskDoneAt = 0
+    m.crashOnNextWrite = false
     m.app = []
     m.keyIndex = new Map()
     this.stats.crashes++
@@ -269,13 +283,23 @@ class Simulation {
    * LevelDB write queue does); an output with nothing to persist still waits for earlier writes.
    */
   private handle(m: Member, out: RaftOutput): void {
+    if (this.cfg.sendBeforePersist) {
+      for (const msg of out.messages) this.send(msg)
+      out = { ...out, messages: [] }
+    }
     if (out.persist == null && m.diskDoneAt <= this.now) {
       this.finish(m, out)
       return
     }
-    const delay = out.persist == null ? 0 : this.rng.int(0, this.diskMaxMs)
+    const delay = out.persist == null ? 0 : this.rng.int(1, this.diskMaxMs)
     m.diskDoneAt = Math.max(m.diskDoneAt, this.now + delay)
     const epoch = m.epoch
+    if (out.persist != null && m.crashOnNextWrite) {
+      m.crashOnNextWrite = false
+      this.at(0, () => {
+        if (m.epoch === epoch) this.crashAndRestart(m)
+      })
+    }
     this.at(m.diskDoneAt - this.now, () => {
       if (m.epoch !== epoch) return
       if (out.persist != null) m.storage.saveSync(out.persist)
@@ -402,14 +426,14 @@ class Simulation {
     } else if (roll < 0.65) {
       // Usually one member crashes; sometimes several at once (a power cut): every write still
       // in flight on those members is lost at once.
+      // Or one crashes in the middle of its next write.
       const up = [...this.members.values()].filter((m) => m.engine != null)
-      const count = this.rng.chance(0.3) ? Math.min(up.length, this.rng.int(2, 3)) : Math.min(up.length, 1)
-      for (let i = 0; i < count; i++) {
-        const m = up.splice(Math.floor(this.rng.next() * up.length), 1)[0] as Member
-        this.crash(m)
-        this.at(this.rng.int(20, 400), () => {
-          if (m.engine == null) this.start(m)
-        })
+      if (up.length > 0 && this.rng.chance(0.3)) {
+        this.rng.pick(up).crashOnNextWrite = true
+      } else {
+        const count = this.rng.chance(0.3) ? Math.min(up.length, this.rng.int(2, 3)) : Math.min(up.length, 1)
+        for (let i = 0; i < count; i++)
+          this.crashAndRestart(up.splice(Math.floor(this.rng.next() * up.length), 1)[0] as Member)
       }
     } else if (roll < 0.75) {
       const m = this.members.get(this.rng.pick(ids)) as Member
