@@ -69,6 +69,8 @@ interface Progress {
    *  snapshot: a snapshot is on its way. */
   state: 'probe' | 'replicate' | 'snapshot'
   probeSent: boolean
+  /** Last index of each append with entries sent in replicate state and not yet acknowledged. */
+  inflight: number[]
   recentActive: boolean
   /** Highest heartbeat round the follower has answered (read-index confirmation). */
   round: number
@@ -112,6 +114,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private readonly heartbeatTicks: number
   private readonly maxBatch: number
   private readonly maxAppendBytes: number
+  private readonly maxInflight: number
   private readonly maxEntryBytes: number
   private readonly dedupeWindow: number | undefined
 
@@ -149,6 +152,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     this.heartbeatTicks = options.heartbeatTicks ?? defaultRaftOptions.heartbeatTicks
     this.maxBatch = options.maxBatch ?? defaultRaftOptions.maxBatch
     this.maxAppendBytes = options.maxAppendBytes ?? defaultRaftOptions.maxAppendBytes
+    this.maxInflight = options.maxInflight ?? defaultRaftOptions.maxInflight
     this.maxEntryBytes = options.maxEntryBytes ?? defaultRaftOptions.maxEntryBytes
     this.dedupeWindow = options.dedupeWindow
     if (this.heartbeatTicks >= this.electionTicks)
@@ -380,6 +384,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       next: this.log.lastIndex() + 1,
       state: 'probe',
       probeSent: false,
+      inflight: [],
       recentActive: true,
       round: 0,
       snapshotTicks: 0,
@@ -649,7 +654,9 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     if (m.success) {
       // Never believe a match beyond our own log (a confused or hostile peer).
       if (m.index > pr.match) pr.match = Math.min(m.index, this.log.lastIndex())
-      pr.next = Math.max(pr.next, m.index + 1)
+      pr.next = Math.min(Math.max(pr.next, m.index + 1), this.log.lastIndex() + 1)
+      if (pr.state === 'replicate') pr.inflight = pr.inflight.filter((i) => i > m.index)
+      else pr.inflight = []
       pr.state = 'replicate'
       pr.probeSent = false
       if (this.maybeCommit()) this.broadcastAppend(true)
@@ -665,6 +672,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     pr.next = Math.max(pr.match + 1, j + 1)
     pr.state = 'probe'
     pr.probeSent = false
+    pr.inflight = []
     this.sendAppend(m.from, true)
   }
 
@@ -683,7 +691,10 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       this.sendSnapshot(member, pr)
       return
     }
-    const entries = this.limitBytes(this.log.slice(pr.next, pr.next + this.maxBatch - 1))
+    let entries = this.limitBytes(this.log.slice(pr.next, pr.next + this.maxBatch - 1))
+    // Flow control: with enough appends unacknowledged, new entries wait and leave together, in one
+    // message, when the follower answers (a heartbeat or commit update still goes out, empty).
+    if (pr.state === 'replicate' && pr.inflight.length >= this.maxInflight) entries = []
     if (entries.length === 0 && !force) return
     const prevIndex = pr.next - 1
     const msg: AppendMessage = {
@@ -701,7 +712,10 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     if (proof != null) msg.proof = proof
     this.send(msg)
     const last = entries.at(-1)
-    if (pr.state === 'replicate' && last != null) pr.next = last.index + 1
+    if (pr.state === 'replicate' && last != null) {
+      pr.next = last.index + 1
+      pr.inflight.push(last.index)
+    }
     if (pr.state === 'probe') pr.probeSent = true
   }
 
@@ -718,6 +732,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     if (this.snapshot == null) return
     pr.state = 'snapshot'
     pr.snapshotTicks = 0
+    pr.inflight = []
     const msg: SnapshotMessage = {
       type: 'snapshot',
       from: this.id,

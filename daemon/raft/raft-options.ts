@@ -20,6 +20,8 @@ export interface RaftOptions extends Partial<RaftTiming> {
   maxBatch?: number
   /** Payload bytes per append message; one entry is always sent even if larger. */
   maxAppendBytes?: number
+  /** Appends with entries a follower may have unacknowledged before new entries wait (and batch). */
+  maxInflight?: number
   /** Largest payload a proposal may carry, in bytes. */
   maxEntryBytes?: number
   dedupeWindow?: number
@@ -37,6 +39,7 @@ export const defaultRaftOptions = {
   heartbeatTicks: 2,
   maxBatch: 64,
   maxAppendBytes: 1024 * 1024,
+  maxInflight: 2,
   maxEntryBytes: 64 * 1024,
 }
 

@@ -20,6 +20,32 @@ describe('Raft core: election and replication', () => {
     expect(cluster.get(follower).proposals[0]?.outcome).toMatchObject({ ok: true, index: 3 })
   })
 
+  it('batches entries while appends are unacknowledged (flow control)', () => {
+    const cluster = new Cluster(ids)
+    const leader = cluster.electLeader()
+    cluster.tick()
+    for (let i = 1; i <= 16; i++) {
+      cluster.step(leader, {
+        type: 'propose',
+        requestId: `r${i}`,
+        client: 'c',
+        seq: i,
+        payload: utf8(`e${i}`),
+      })
+    }
+    // Two appends with entries in flight per follower (the default maxInflight), the rest waits.
+    const withEntries = cluster.inflight.filter((m) => m.type === 'append' && m.entries.length > 0)
+    expect(withEntries).toHaveLength(2 * (ids.length - 1))
+    let appends = 0
+    while (cluster.inflight.length > 0) {
+      const msg = cluster.inflight.shift() as RaftMessage
+      if (msg.type === 'append' && msg.entries.length > 0) appends++
+      cluster.step(msg.to, { type: 'message', message: msg })
+    }
+    for (const id of ids) expect(cluster.texts(id)).toHaveLength(16)
+    expect(appends).toBeLessThan(16)
+  })
+
   it('persists the vote in the same output as the vote it grants (persist before send)', () => {
     const cluster = new Cluster(ids)
     cluster.electLeader()
