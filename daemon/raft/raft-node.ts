@@ -268,6 +268,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
         pr.probeSent = false
         this.sendAppend(member, true)
       }
+      this.reads.noteBroadcast()
       this.maybePromoteLearner()
     }
   }
@@ -956,9 +957,12 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     }
     this.reads.start({ requestId, from }, this.commit)
     this.checkReads()
-    if (this.reads.hasPending) {
-      for (const [member, pr] of this.progress) if (pr.state !== 'snapshot') this.sendAppend(member, true)
-    }
+  }
+
+  /** Heartbeats carrying the current read round to every follower. */
+  private broadcastReadRound(): void {
+    for (const [member, pr] of this.progress) if (pr.state !== 'snapshot') this.sendAppend(member, true)
+    this.reads.noteBroadcast()
   }
 
   private checkReads(): void {
@@ -967,6 +971,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
       v === this.id ? this.reads.round : (this.progress.get(v)?.round ?? 0),
     )
     for (const r of this.reads.confirm(confirmed)) this.deliverRead(r.requestId, r.from, r.index)
+    if (this.reads.needsBroadcast()) this.broadcastReadRound()
   }
 
   private deliverRead(requestId: string, from: string, index: number): void {

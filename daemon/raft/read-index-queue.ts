@@ -4,6 +4,10 @@
 // round (or a later one), no newer leader can have existed when the read arrived, and the read may be
 // served at the noted index. Until the leader's own noop commits its commit index may lag behind what
 // earlier leaders committed, so reads arriving before that wait.
+//
+// Reads share rounds: while one broadcast round is unanswered, new reads take the next round number
+// (carried by every append sent from then on) and one broadcast follows when the first is answered,
+// so many concurrent reads cost a couple of heartbeat rounds rather than one each.
 
 export interface ReadRequest {
   requestId: string
@@ -18,6 +22,8 @@ interface PendingRead extends ReadRequest {
 
 export class ReadIndexQueue {
   private currentRound = 0
+  /** Latest round broadcast to every follower. */
+  private sentRound = 0
   private pending: PendingRead[] = []
   private awaitingCommit: ReadRequest[] = []
 
@@ -33,6 +39,17 @@ export class ReadIndexQueue {
   /** New leadership: rounds restart (answers from earlier terms are dropped by term checks). */
   reset(): void {
     this.currentRound = 0
+    this.sentRound = 0
+  }
+
+  /** The current round has just been sent to every follower. */
+  noteBroadcast(): void {
+    this.sentRound = this.currentRound
+  }
+
+  /** Some read waits for a round nobody has been asked yet, and no broadcast is unanswered. */
+  needsBroadcast(): boolean {
+    return this.pending.length > 0 && !this.pending.some((r) => r.round <= this.sentRound)
   }
 
   waitForCommit(read: ReadRequest): void {
@@ -45,7 +62,7 @@ export class ReadIndexQueue {
     return waiting
   }
 
-  /** Starts a new round for this read; the caller sends heartbeats carrying it. */
+  /** Gives the read a round newer than anything sent before it arrived; see needsBroadcast. */
   start(read: ReadRequest, commitIndex: number): void {
     this.currentRound++
     this.pending.push({ ...read, index: commitIndex, round: this.currentRound })

@@ -137,6 +137,25 @@ describe('Raft core: election and replication', () => {
     expect(cluster.get(follower).reads).toEqual([{ requestId: 'r2', index: 2 }])
   })
 
+  it('concurrent reads share heartbeat rounds', () => {
+    const cluster = new Cluster(ids)
+    const leader = cluster.electLeader()
+    cluster.tick()
+    for (let i = 1; i <= 10; i++) cluster.step(leader, { type: 'read', requestId: `r${i}` })
+    // One round is broadcast for the first read; the other nine wait for it to be answered.
+    expect(cluster.inflight.filter((m) => m.type === 'append')).toHaveLength(ids.length - 1)
+    let heartbeats = 0
+    while (cluster.inflight.length > 0) {
+      const msg = cluster.inflight.shift() as RaftMessage
+      if (msg.type === 'append') heartbeats++
+      cluster.step(msg.to, { type: 'message', message: msg })
+    }
+    expect(cluster.get(leader).reads.map((r) => r.requestId)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `r${i + 1}`),
+    )
+    expect(heartbeats).toBe(2 * (ids.length - 1))
+  })
+
   it('does not answer a read on a leader that cannot reach a majority', () => {
     const cluster = new Cluster(ids)
     const leader = cluster.electLeader()
