@@ -6,6 +6,7 @@ import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { messageLine, statusName } from '../output/message-format.ts'
 import { printMessage } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -38,7 +39,9 @@ export function registerThreadCommands(program: Command): void {
           for (const t of res.threads) {
             // participants[0] is this agent; the rest are the counterparties.
             console.log(
-              `${t.threadId}  ${plural(t.messageCount, 'message')}  last ${new Date(t.lastMessageAtMs).toISOString()}  with ${t.participants.slice(1).join(', ')}`,
+              safeText(
+                `${t.threadId}  ${plural(t.messageCount, 'message')}  last ${new Date(t.lastMessageAtMs).toISOString()}  with ${t.participants.slice(1).join(', ')}`,
+              ),
             )
           }
           if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)

@@ -1,5 +1,7 @@
 // Output helpers: aligned "Label  value" blocks like the product examples, durations, JSON.
 
+import { safeText } from './terminal-safe.ts'
+
 export function printJson(value: unknown): void {
   console.log(
     JSON.stringify(
@@ -22,7 +24,8 @@ export function printFields(rows: Array<[string, string | number | boolean | str
     if (value === undefined) continue
     const lines = Array.isArray(value) ? (value.length > 0 ? value : ['(none)']) : [String(value)]
     lines.forEach((line, i) => {
-      console.log(`${(i === 0 ? label : '').padEnd(width)}${line}`)
+      // Values may come from peers: a newline or escape sequence in one must not forge rows.
+      console.log(`${(i === 0 ? label : '').padEnd(width)}${safeText(line)}`)
     })
   }
 }
