@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { a2a, type types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
-import { printFields } from '../output/format.ts'
+import { credits, printFields } from '../output/format.ts'
 import { printMessage } from '../output/proto-json.ts'
 
 function balanceLine(b: types.Balance): string {
@@ -12,7 +12,7 @@ function balanceLine(b: types.Balance): string {
 }
 
 function settlementLine(s: types.Settlement): string {
-  return `${s.id}  ${s.status.padEnd(8)} ${s.amount} credits  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`
+  return `${s.id}  ${s.status.padEnd(8)} ${credits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`
 }
 
 export function registerLedgerCommands(program: Command): void {
@@ -30,7 +30,7 @@ export function registerLedgerCommands(program: Command): void {
             const b = res.balance as types.Balance
             printFields([
               ['Peer', b.peer],
-              ['Balance', `${b.balance} credits (positive: they owe you)`],
+              ['Balance', `${credits(b.balance)} (positive: they owe you)`],
               ['Reserved', b.reserved],
               ['Credit limit', b.creditLimit],
               ['Tasks', `${b.tasksCompleted} completed, ${b.tasksFailed} failed`],
@@ -162,7 +162,7 @@ export function registerLedgerCommands(program: Command): void {
           if (json) return printMessage(a2a.ListReceiptsResponse, res)
           for (const r of res.receipts)
             console.log(
-              `${r.taskId}  ${r.status.padEnd(8)} ${r.price} credits  ${r.skill}  ${r.requester} -> ${r.provider}`,
+              `${r.taskId}  ${r.status.padEnd(8)} ${credits(r.price)}  ${r.skill}  ${r.requester} -> ${r.provider}`,
             )
         }),
       ),

@@ -14,7 +14,7 @@ import {
   taskExitCode,
 } from '../exit-codes.ts'
 import { intOption } from '../int-option.ts'
-import { printFields } from '../output/format.ts'
+import { credits, printFields } from '../output/format.ts'
 import { partText } from '../output/message-format.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
@@ -63,6 +63,36 @@ function metadataOf(meta: unknown): Record<string, string> {
   return Object.fromEntries(
     Object.entries(parsed).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
   )
+}
+
+/** Decimal credits ("3", "0.5") as integer micro-credits, as the daemon compares them. */
+function microCredits(amount: string): bigint | undefined {
+  const m = /^(\d{1,18})(?:\.(\d{1,6}))?$/.exec(amount.trim())
+  if (m == null) return undefined
+  return BigInt(m[1] as string) * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0'))
+}
+
+/**
+ * A priced skill asked for without a high enough --max-price would be offered, stored and then
+ * REJECTED by the assignee. The card says the price, so say at once what to add. When the card cannot
+ * be read (offline agent, no such skill), the daemon's own checks answer instead.
+ */
+async function checkPrice(client: Client, to: string, skill: string, maxPrice: string | undefined) {
+  if (to === '' || skill === '') return
+  if (maxPrice != null && microCredits(maxPrice) == null)
+    throw new Error(`--max-price "${maxPrice}" is not a decimal amount of credits (e.g. 3 or 0.5)`)
+  const card = await client.a2a
+    .getAgentCard({ did: to, timeoutMs: 5_000 }, { deadlineMs: 8_000 })
+    .then((r) => r.card)
+    .catch(() => undefined)
+  const price = card?.skills.find((s) => s.id === skill)?.price ?? ''
+  const cost = microCredits(price === '' ? '0' : price) ?? 0n
+  if (cost === 0n) return
+  if (maxPrice == null) throw new Error(`skill "${skill}" costs ${credits(price)}: add --max-price ${price}`)
+  if ((microCredits(maxPrice) ?? 0n) < cost)
+    throw new Error(
+      `skill "${skill}" costs ${credits(price)}, more than --max-price ${maxPrice}: raise it to ${price}`,
+    )
 }
 
 /** How long past the task's deadline `--wait` keeps listening for the terminal state it leads to. */
@@ -162,6 +192,12 @@ export function registerTaskCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           if (opts.to == null && opts.capability == null)
             throw new Error('give --to <did|name> or --capability <name>')
+          await checkPrice(
+            client,
+            (opts.to as string | undefined) ?? '',
+            (opts.skill as string | undefined) ?? (opts.capability as string | undefined) ?? '',
+            opts.maxPrice as string | undefined,
+          )
           const files = (opts.file as unknown as string[] | undefined) ?? []
           const attachments: Array<DeepPartial<types.Part>> = []
           for (const file of files) {

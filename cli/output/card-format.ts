@@ -3,7 +3,7 @@
 
 import type { FindAgentsResponse } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type AgentCard, type Skill, Visibility } from '../../clients/ts/gen/moltmesh/v1/types.ts'
-import { printFields } from './format.ts'
+import { credits, printFields } from './format.ts'
 import { safeText } from './terminal-safe.ts'
 
 const VISIBILITY_LABEL: Record<number, string> = {
@@ -14,7 +14,7 @@ const VISIBILITY_LABEL: Record<number, string> = {
 }
 
 export function priceText(price: string): string {
-  return price === '' || Number(price) === 0 ? 'free' : `${price} credits`
+  return price === '' || Number(price) === 0 ? 'free' : credits(price)
 }
 
 export function displayName(card: AgentCard): string {
