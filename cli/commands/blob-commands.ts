@@ -2,10 +2,10 @@
 // chunks of at most 1 MiB with back-pressure both ways, so any size moves in bounded memory.
 
 import { createReadStream } from 'node:fs'
-import { type FileHandle, open, stat } from 'node:fs/promises'
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { Command } from 'commander'
-import { a2a, type Client, types } from '../../clients/ts/index.ts'
+import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { printFields } from '../output/format.ts'
@@ -168,12 +168,15 @@ export function registerBlobCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           if (json && opts.output == null) throw new Error('--json prints the artifact; it needs -o <file>')
           let fh: FileHandle | undefined
+          // A fresh download goes to a side file renamed over -o only once complete, so a failed one
+          // leaves neither an empty file nor a half-overwritten old one. Resuming (--offset) writes
+          // into the existing file at the offset.
+          const partial = opts.output != null && opts.offset === 0 ? `${opts.output}.partial` : undefined
           if (opts.output != null) {
-            // Resuming writes into the existing file at the offset; a fresh download truncates.
             fh =
-              opts.offset > 0
-                ? await open(opts.output, 'r+').catch(() => open(opts.output as string, 'w'))
-                : await open(opts.output, 'w')
+              partial != null
+                ? await open(partial, 'w')
+                : await open(opts.output, 'r+').catch(() => open(opts.output as string, 'w'))
           }
           let artifact: types.Artifact | undefined
           let written = 0
@@ -194,8 +197,19 @@ export function registerBlobCommands(program: Command): void {
               written += res.chunk.length
             }
             await fh?.sync()
-          } finally {
             await fh?.close()
+            fh = undefined
+            if (partial != null) await rename(partial, opts.output as string)
+          } catch (err) {
+            await fh?.close()
+            if (partial != null) await rm(partial, { force: true })
+            // The daemon names the RPC field; on the command line it is the --from flag.
+            if (err instanceof MoltmeshError && err.reason === 'BLOB_NOT_FOUND')
+              err.message = err.message.replace(
+                '(give `from`)',
+                '(fetch it from an agent that holds it: add --from <did|name>)',
+              )
+            throw err
           }
           if (opts.output == null) return
           if (json) return printMessage(types.Artifact, artifact ?? types.Artifact.fromPartial({}))
