@@ -5,7 +5,7 @@ import type { Command } from 'commander'
 import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { formatDuration, printFields } from '../output/format.ts'
-import { messageLine, OUTBOX_STATUS_NAMES, statusName } from '../output/message-format.ts'
+import { contentText, messageLine, OUTBOX_STATUS_NAMES, statusName } from '../output/message-format.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { formatBytes, uploadFile } from './blob-commands.ts'
 
@@ -136,6 +136,7 @@ export function registerMessagingCommands(program: Command): void {
     .command('get-inbox')
     .description('list received messages, oldest first')
     .option('--unread', 'only unread messages')
+    .option('--full', 'show long messages whole (else cut at 200 characters)')
     .option('--from <did|name>', 'only from this sender', '')
     .option('--context <id>', 'only in this context', '')
     .option('--thread <id>', 'only in this thread', '')
@@ -155,7 +156,7 @@ export function registerMessagingCommands(program: Command): void {
           if (json) return printMessage(a2a.GetInboxResponse, res)
           const label = opts.unread === true ? 'unread message' : 'message'
           console.log(`${res.messages.length} ${label}${res.messages.length === 1 ? '' : 's'}`)
-          for (const m of res.messages) console.log(messageLine(m, 'in'))
+          for (const m of res.messages) console.log(messageLine(m, 'in', opts.full === true ? 0 : undefined))
           if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
         }),
       ),
@@ -184,7 +185,7 @@ export function registerMessagingCommands(program: Command): void {
             if (json) printMessageLine(types.Message, message)
             else
               console.log(
-                `[${new Date(message.deliveredAtMs).toLocaleTimeString()}] ${messageLine(message, 'in')} (cursor ${message.cursor})`,
+                `[${new Date(message.deliveredAtMs).toLocaleTimeString()}] ${messageLine(message, 'in', 0)} (cursor ${message.cursor})`,
               )
           }
         }),
@@ -213,7 +214,7 @@ export function registerMessagingCommands(program: Command): void {
             ['Reply to', message.replyTo || undefined],
             ['Attempts', message.attempts > 0 ? message.attempts : undefined],
             ['Last error', message.lastError || undefined],
-            ['Content', messageLine(message, 'in').split(' ').slice(3).join(' ')],
+            ['Content', contentText(message)],
           ])
         }),
       ),
@@ -252,6 +253,7 @@ export function registerMessagingCommands(program: Command): void {
     .command('get-outbox')
     .description('list sent messages and their delivery state')
     .option('--status <status>', `only ${OUTBOX_STATUS_NAMES.join(', ')}`)
+    .option('--full', 'show long messages whole (else cut at 200 characters)')
     .option('--to <did|name>', 'only to this recipient', '')
     .option('--limit <n>', 'page size (max 1000)', '50')
     .option('--page-token <token>', 'continue after a previous page', '')
@@ -274,7 +276,9 @@ export function registerMessagingCommands(program: Command): void {
           console.log(`${res.messages.length} message${res.messages.length === 1 ? '' : 's'}`)
           for (const m of res.messages) {
             const extra = m.lastError !== '' ? ` (${m.lastError})` : ''
-            console.log(`${statusName(m.status).padEnd(9)} ${messageLine(m, 'out')}${extra}`)
+            console.log(
+              `${statusName(m.status).padEnd(9)} ${messageLine(m, 'out', opts.full != null ? 0 : undefined)}${extra}`,
+            )
           }
           if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
         }),

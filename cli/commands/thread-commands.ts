@@ -53,26 +53,28 @@ export function registerThreadCommands(program: Command): void {
     .command('get')
     .description('the messages of one thread, sent and received, in order')
     .argument('<thread_id>', 'thread id')
+    .option('--full', 'show long messages whole (else cut at 200 characters)')
     .option('--limit <n>', 'page size (max 1000)', intOption(1, 1000), 50)
     .option('--page-token <token>', 'continue after a previous page', '')
     .action(
-      action(async (threadId: string, opts: { limit: number; pageToken: string }, cmd: Command) =>
-        withClient(cmd, async (client, { json }) => {
-          const res = await client.a2a.getThread({
-            threadId,
-            pageSize: opts.limit,
-            pageToken: opts.pageToken,
-          })
-          if (json) return printMessage(a2a.GetThreadResponse, res)
-          console.log(plural(res.messages.length, 'message'))
-          for (const m of res.messages) {
-            const when = new Date(m.createdAtMs).toISOString()
-            console.log(
-              `${when}  ${statusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out')}`,
-            )
-          }
-          if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
-        }),
+      action(
+        async (threadId: string, opts: { limit: number; pageToken: string; full?: boolean }, cmd: Command) =>
+          withClient(cmd, async (client, { json }) => {
+            const res = await client.a2a.getThread({
+              threadId,
+              pageSize: opts.limit,
+              pageToken: opts.pageToken,
+            })
+            if (json) return printMessage(a2a.GetThreadResponse, res)
+            console.log(plural(res.messages.length, 'message'))
+            for (const m of res.messages) {
+              const when = new Date(m.createdAtMs).toISOString()
+              console.log(
+                `${when}  ${statusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out', opts.full === true ? 0 : undefined)}`,
+              )
+            }
+            if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
+          }),
       ),
     )
 }

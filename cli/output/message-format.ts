@@ -14,9 +14,19 @@ export function partText(p: types.Part): string {
   return '<empty part>'
 }
 
-export function messageLine(m: types.Message, direction: 'in' | 'out'): string {
+/** Longest message content shown in a one-line listing unless --full. */
+export const LIST_CONTENT_CHARS = 200
+
+/** The content of a message on one line; cut at `max` characters (0 = whole) with a marker. */
+export function contentText(m: types.Message, max = 0): string {
+  const text = m.parts.map(partText).join(' ')
+  if (max <= 0 || text.length <= max) return text
+  return `${text.slice(0, max)}… (${text.length - max} more characters, --full shows all)`
+}
+
+export function messageLine(m: types.Message, direction: 'in' | 'out', max = LIST_CONTENT_CHARS): string {
   const peer = direction === 'in' ? `from ${m.from}` : `to ${m.to}`
-  return `${safeText(m.id)} ${safeText(peer)} ${m.parts.map(partText).join(' ')}`
+  return `${safeText(m.id)} ${safeText(peer)} ${contentText(m, max)}`
 }
 
 export const OUTBOX_STATUS_NAMES = ['queued', 'delivered', 'expired', 'failed'] as const

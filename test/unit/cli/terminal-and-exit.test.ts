@@ -10,8 +10,8 @@ import {
   EXIT_WAIT_TIMEOUT,
   taskExitCode,
 } from '../../../cli/exit-codes.ts'
-import { printFields } from '../../../cli/output/format.ts'
-import { partText } from '../../../cli/output/message-format.ts'
+import { credits, printFields } from '../../../cli/output/format.ts'
+import { contentText, messageLine, partText } from '../../../cli/output/message-format.ts'
 import { guardConsole, safeBlock, safeText } from '../../../cli/output/terminal-safe.ts'
 import { types } from '../../../clients/ts/index.ts'
 import pkg from '../../../package.json' with { type: 'json' }
@@ -54,6 +54,28 @@ describe('terminal-safe output', () => {
     target.log('%s and %d', 'bell\u0007', 3)
     target.error('two\nlines\u001b]0;title\u0007')
     expect(out).toEqual(['bell\\x07 and 3', 'two\nlines\\e]0;title\\x07'])
+  })
+})
+
+describe('output nits', () => {
+  it('credits are singular for exactly one', () => {
+    expect(credits('1')).toBe('1 credit')
+    expect(credits('-1')).toBe('-1 credit')
+    expect(credits('3')).toBe('3 credits')
+    expect(credits('0.5')).toBe('0.5 credits')
+    expect(credits('1.0')).toBe('1.0 credit')
+  })
+
+  it('long messages are cut in listings (with the count of what is hidden) unless full', () => {
+    const long = types.Message.fromPartial({
+      id: 'msg_1',
+      from: 'did:key:z6Mka',
+      parts: [{ text: 'x'.repeat(300) }],
+    })
+    const line = messageLine(long, 'in')
+    expect(line).toContain(`"${'x'.repeat(199)}… (102 more characters, --full shows all)`)
+    expect(messageLine(long, 'in', 0)).toBe(`msg_1 from did:key:z6Mka "${'x'.repeat(300)}"`)
+    expect(contentText(long)).toBe(`"${'x'.repeat(300)}"`)
   })
 })
 
