@@ -15,6 +15,7 @@ import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerPubsubCommands } from './commands/pubsub-commands.ts'
 import { registerStart } from './commands/start.ts'
+import { registerStatusCommand } from './commands/status-command.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
 import { registerThreadCommands } from './commands/thread-commands.ts'
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     })
   registerStart(program)
   registerStop(program)
+  registerStatusCommand(program)
   registerDiagCommands(program)
   registerPing(program)
   registerMessagingCommands(program)
