@@ -7,6 +7,7 @@ import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
   registerStop(program)
   registerStatusCommand(program)
   registerDiagCommands(program)
+  registerDoctorCommand(program)
   registerPing(program)
   registerMessagingCommands(program)
   registerThreadCommands(program)
