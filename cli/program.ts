@@ -9,6 +9,7 @@ import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
 import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
+import { registerLogsCommand } from './commands/logs-command.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
 import { registerNameCommands } from './commands/name-commands.ts'
@@ -45,6 +46,7 @@ export function buildProgram(): Command {
   registerStatusCommand(program)
   registerDiagCommands(program)
   registerDoctorCommand(program)
+  registerLogsCommand(program)
   registerPing(program)
   registerMessagingCommands(program)
   registerThreadCommands(program)
