@@ -5,6 +5,7 @@ import { Command, Help, type Option } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
+import { registerCompletionCommand } from './commands/completion-command.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
 import { registerDoctorCommand } from './commands/doctor-command.ts'
@@ -63,6 +64,8 @@ export function buildProgram(): Command {
   registerPubsubCommands(program)
   registerNetworkCommands(program)
   registerMcpCommand(program)
+  // Last: the completion scripts describe every command registered above.
+  registerCompletionCommand(program)
   return program
 }
 
