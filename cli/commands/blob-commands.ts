@@ -9,6 +9,7 @@ import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.t
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { printFields } from '../output/format.ts'
+import { createTransferProgress, progressWanted } from '../output/progress.ts'
 import { printMessage } from '../output/proto-json.ts'
 
 /** The daemon's limit per PutBlob chunk. */
@@ -57,10 +58,15 @@ export function formatBytes(n: number): string {
 async function* putRequests(
   source: AsyncIterable<Buffer>,
   metadata: { name: string; mediaType: string; size: number },
+  sent: (bytes: number) => void,
 ): AsyncGenerator<Partial<a2a.PutBlobRequest>> {
   yield { metadata }
   for await (const data of source) {
-    for (let at = 0; at < data.length; at += CHUNK_BYTES) yield { chunk: data.subarray(at, at + CHUNK_BYTES) }
+    for (let at = 0; at < data.length; at += CHUNK_BYTES) {
+      const chunk = data.subarray(at, at + CHUNK_BYTES)
+      yield { chunk }
+      sent(chunk.length)
+    }
   }
 }
 
@@ -68,19 +74,32 @@ async function* putRequests(
 export async function uploadFile(
   client: Client,
   file: string,
-  opts: { name?: string; mediaType?: string } = {},
+  opts: { name?: string; mediaType?: string; progress?: boolean } = {},
 ): Promise<a2a.PutBlobResponse> {
   const stdin = file === '-'
   // A regular file's size is declared, so a file that changes during the upload is refused.
   const size = stdin ? 0 : (await stat(file)).size
   const source = stdin ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
-  return client.a2a.putBlob(
-    putRequests(source as AsyncIterable<Buffer>, {
-      name: opts.name ?? (stdin ? '' : basename(file)),
-      mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
-      size,
-    }),
+  const progress = createTransferProgress(
+    `put ${stdin ? 'stdin' : basename(file)}`,
+    size,
+    opts.progress === true,
   )
+  try {
+    return await client.a2a.putBlob(
+      putRequests(
+        source as AsyncIterable<Buffer>,
+        {
+          name: opts.name ?? (stdin ? '' : basename(file)),
+          mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
+          size,
+        },
+        (n) => progress.add(n),
+      ),
+    )
+  } finally {
+    progress.end()
+  }
 }
 
 /** Label/value rows of an artifact; the daemon answering always holds the blob it describes. */
@@ -144,7 +163,7 @@ export function registerBlobCommands(program: Command): void {
     .action(
       action(async (file: string, opts: { name?: string; mediaType?: string }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await uploadFile(client, file, opts)
+          const res = await uploadFile(client, file, { ...opts, progress: progressWanted(json) })
           if (json) return printMessage(a2a.PutBlobResponse, res)
           printFields(artifactRows(res.artifact))
         }),
@@ -180,6 +199,9 @@ export function registerBlobCommands(program: Command): void {
           }
           let artifact: types.Artifact | undefined
           let written = 0
+          // Progress only when the content goes to a file: on stdout it would mix with the content's
+          // terminal output (and stderr progress for a pipe is what people expect from curl, not here).
+          let progress: ReturnType<typeof createTransferProgress> | undefined
           const abort = new AbortController()
           const stdout = fh == null ? stdoutSink() : undefined
           try {
@@ -188,6 +210,11 @@ export function registerBlobCommands(program: Command): void {
               { signal: abort.signal },
             )) {
               artifact ??= res.artifact
+              progress ??= createTransferProgress(
+                `get ${cid.slice(0, 12)}…`,
+                artifact != null ? artifact.size - opts.offset : undefined,
+                fh != null && progressWanted(json),
+              )
               if (res.chunk.length === 0) continue
               if (fh != null) await fh.write(res.chunk, 0, res.chunk.length, res.offset)
               else if (!(await stdout?.write(res.chunk))) {
@@ -195,12 +222,15 @@ export function registerBlobCommands(program: Command): void {
                 break
               }
               written += res.chunk.length
+              progress.add(res.chunk.length)
             }
+            progress?.end()
             await fh?.sync()
             await fh?.close()
             fh = undefined
             if (partial != null) await rename(partial, opts.output as string)
           } catch (err) {
+            progress?.end()
             await fh?.close()
             if (partial != null) await rm(partial, { force: true })
             // The daemon names the RPC field; on the command line it is the --from flag.

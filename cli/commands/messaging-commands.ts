@@ -6,6 +6,7 @@ import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.t
 import { action, withClient } from '../context.ts'
 import { formatDuration, printFields } from '../output/format.ts'
 import { contentText, messageLine, OUTBOX_STATUS_NAMES, statusName } from '../output/message-format.ts'
+import { progressWanted } from '../output/progress.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { formatBytes, uploadFile } from './blob-commands.ts'
 
@@ -95,7 +96,7 @@ export function registerMessagingCommands(program: Command): void {
           }
           if (opts.data != null) parts.push(types.Part.fromPartial({ dataJson: opts.data }))
           for (const file of (opts.file as unknown as string[] | undefined) ?? []) {
-            const { artifact } = await uploadFile(client, file)
+            const { artifact } = await uploadFile(client, file, { progress: progressWanted(json) })
             parts.push(
               types.Part.fromPartial({ artifact: { cid: artifact?.cid ?? '', name: artifact?.name ?? '' } }),
             )

@@ -14,8 +14,9 @@ import {
   taskExitCode,
 } from '../exit-codes.ts'
 import { intOption } from '../int-option.ts'
-import { credits, printFields } from '../output/format.ts'
+import { credits, printFields, shorten } from '../output/format.ts'
 import { partText } from '../output/message-format.ts'
+import { createWaitProgress, progressWanted } from '../output/progress.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
 import { safeBlock } from '../output/terminal-safe.ts'
@@ -111,9 +112,17 @@ async function follow(client: Client, id: string, json: boolean, waitMs: number)
   let last: types.Task | undefined
   // Streamed chunks carry no newline of their own: the next line must not start after them.
   let midLine = false
+  // "WORKING  12s" on stderr while waiting, on a terminal; erased before anything else is printed.
+  // Not while a chunk is mid-line: the status line would be drawn over the chunk's text.
+  const ticker = createWaitProgress(
+    shorten(id),
+    () => (midLine ? undefined : taskStateName(last?.state ?? types.TaskState.TASK_STATE_SUBMITTED)),
+    progressWanted(json) && process.stdout.isTTY === true,
+  )
   for await (const { event } of client.a2a.subscribeTaskEvents({ id }, { signal })) {
     if (event == null) continue
     if (event.task != null) last = event.task
+    ticker.clear()
     if (json) printMessageLine(types.TaskEvent, event)
     else if (event.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK) {
       const text = safeBlock(event.parts.map((p) => p.text ?? partText(p)).join(''))
@@ -127,6 +136,7 @@ async function follow(client: Client, id: string, json: boolean, waitMs: number)
       console.log(eventLine(event))
     }
   }
+  ticker.end()
   if (midLine) process.stdout.write('\n')
   // The stream ended early (timeout, Ctrl-C): report the task as the daemon has it now.
   if (last == null || !isTerminalState(last.state))
@@ -201,7 +211,9 @@ export function registerTaskCommands(program: Command): void {
           const files = (opts.file as unknown as string[] | undefined) ?? []
           const attachments: Array<DeepPartial<types.Part>> = []
           for (const file of files) {
-            const { artifact } = await uploadFile(client, file.replace(/^@/, ''))
+            const { artifact } = await uploadFile(client, file.replace(/^@/, ''), {
+              progress: progressWanted(json),
+            })
             attachments.push({ artifact: { cid: artifact?.cid ?? '' } })
           }
           const parts =
@@ -243,7 +255,25 @@ export function registerTaskCommands(program: Command): void {
     .action(
       action(async (opts: Opts, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.a2a.waitTask({ id: opts.id as string, timeoutMs: opts.timeout as number })
+          const id = opts.id as string
+          const show = progressWanted(json)
+          // WaitTask blocks until the end: the state on the status line comes from a GetTask every 2 s.
+          let state = 'waiting'
+          const poll = show
+            ? setInterval(() => {
+                void client.a2a.getTask({ id }).then(
+                  (r) => {
+                    state = taskStateName(r.task?.state ?? types.TaskState.TASK_STATE_UNSPECIFIED)
+                  },
+                  () => undefined,
+                )
+              }, 2_000)
+            : undefined
+          const ticker = createWaitProgress(shorten(id), () => state, show)
+          const res = await client.a2a.waitTask({ id, timeoutMs: opts.timeout as number }).finally(() => {
+            clearInterval(poll)
+            ticker.end()
+          })
           if (json) printMessage(a2a.WaitTaskResponse, res)
           else printOutcome(res.task as types.Task)
           finishWait(res.task, res.timedOut ? 'timeout' : 'ended')
