@@ -29,7 +29,8 @@ async function runChecks(flags: ConfigFlags, socketFlag: string | undefined): Pr
   const { loadConfig } = await import('../../daemon/config/load-config.ts')
   let loaded: ReturnType<typeof loadConfig>
   try {
-    loaded = loadConfig({ flags: { ...flags, socket: socketFlag } })
+    // The socket as every other command finds it: --socket, else $MOLTMESH_SOCKET, else the config's.
+    loaded = loadConfig({ flags: { ...flags, socket: socketFlag ?? process.env.MOLTMESH_SOCKET } })
   } catch (err) {
     // Nothing else can be checked against a config that does not load.
     results.push({
