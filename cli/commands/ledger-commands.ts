@@ -6,13 +6,17 @@ import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { credits, printFields } from '../output/format.ts'
 import { printMessage } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 function balanceLine(b: types.Balance): string {
   return `${b.peer}  balance ${b.balance.padStart(8)}  reserved ${b.reserved}  limit ${b.creditLimit}  done ${b.tasksCompleted}  failed ${b.tasksFailed}`
 }
 
 function settlementLine(s: types.Settlement): string {
-  return `${s.id}  ${s.status.padEnd(8)} ${credits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`
+  // The reference is the proposer's free text: escaped like every peer string.
+  return safeText(
+    `${s.id}  ${s.status.padEnd(8)} ${credits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`,
+  )
 }
 
 export function registerLedgerCommands(program: Command): void {
