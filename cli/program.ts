@@ -7,10 +7,9 @@ import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerCompletionCommand } from './commands/completion-command.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerDiagnosisCommands } from './commands/diagnosis-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
-import { registerDoctorCommand } from './commands/doctor-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
-import { registerLogsCommand } from './commands/logs-command.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
 import { registerNameCommands } from './commands/name-commands.ts'
@@ -18,7 +17,6 @@ import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerPubsubCommands } from './commands/pubsub-commands.ts'
 import { registerStart } from './commands/start.ts'
-import { registerStatusCommand } from './commands/status-command.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
 import { registerThreadCommands } from './commands/thread-commands.ts'
@@ -44,11 +42,9 @@ export function buildProgram(): Command {
     })
   registerStart(program)
   registerStop(program)
-  registerStatusCommand(program)
   registerDiagCommands(program)
-  registerDoctorCommand(program)
-  registerLogsCommand(program)
   registerPing(program)
+  registerDiagnosisCommands(program)
   registerMessagingCommands(program)
   registerThreadCommands(program)
   registerNameCommands(program)

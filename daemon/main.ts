@@ -14,8 +14,7 @@ export type { ConfigFlags }
  */
 export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
   const { config, configFile } = loadConfig({ flags })
-  // A person watching a terminal reads lines; files and pipes (start --detach, tests) get JSON.
-  const logger = createLogger(config.logLevel, {}, { pretty: process.stdout.isTTY === true })
+  const logger = createLogger(config.logLevel)
   const daemon = createDaemon({ config, configFile, logger })
 
   let signals = 0

@@ -7,7 +7,10 @@ import { prettyLine } from './pretty-line.ts'
 export type Logger = pino.Logger
 
 export interface LoggerOptions {
-  /** Readable lines instead of JSON (a foreground daemon whose stdout is a terminal). */
+  /**
+   * Readable lines instead of JSON. Default: when stdout is a terminal (a person watching a
+   * foreground daemon); files and pipes (`start --detach`, tests, log shippers) get JSON.
+   */
   pretty?: boolean
 }
 
@@ -21,7 +24,7 @@ export function createLogger(
     base: { pid: process.pid, ...bindings },
     timestamp: pino.stdTimeFunctions.isoTime,
   }
-  if (options.pretty !== true) return pino(settings)
+  if (!(options.pretty ?? process.stdout.isTTY === true)) return pino(settings)
   // Synchronous, in this thread: each JSON line pino writes becomes one readable line.
   return pino(settings, {
     write(line: string) {
