@@ -30,6 +30,7 @@ import { createNetworks, type Networks } from './networks/networks.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
+import { describeListenFailure } from './p2p/listen-error.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
@@ -163,7 +164,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       throw new MoltmeshError(
         'unavailable',
         'P2P_LISTEN_FAILED',
-        `cannot start the P2P host: ${(err as Error).message} (is port ${config.p2p.port} in use? try --port 0)`,
+        describeListenFailure(err, config.p2p.port).message,
         { cause: err },
       )
     }

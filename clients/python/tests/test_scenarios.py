@@ -102,6 +102,21 @@ def test_message_is_received_by_an_inbox_subscription_and_acked(
     assert sent.id in [m.id for m in requester.messages.outbox(to=pair.b.did).messages]
 
 
+def test_a_queued_message_is_canceled_and_an_unknown_ack_is_not_found(requester: moltmesh.Client) -> None:
+    # Nobody holds this DID (a typo): the message stays queued until canceled.
+    stranger = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    sent = requester.messages.send(to=stranger, parts=[moltmesh.text("anyone?")])
+    assert sent.queued
+    canceled = requester.messages.cancel(id=sent.id).message
+    assert canceled.status == types_pb2.MESSAGE_STATUS_FAILED and canceled.last_error == "CANCELED"
+    with pytest.raises(moltmesh.FailedPreconditionError) as again:
+        requester.messages.cancel(id=sent.id)
+    assert again.value.reason == "MESSAGE_NOT_QUEUED"
+    with pytest.raises(moltmesh.NotFoundError) as unknown:
+        requester.inbox.ack(ids=["msg_doesnotexist"])
+    assert unknown.value.reason == "MESSAGE_NOT_FOUND"
+
+
 # ---------------------------------------------------------------------------- tasks
 
 
