@@ -360,7 +360,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
       ...artifactsAdapter(artifacts.service, identity.did),
-      ...tasksAdapter(tasks.service),
+      ...tasksAdapter(tasks.service, (skills) => cardsImpl.serve(skills)),
       ...ledgerAdapter({
         ledger: ledgerRef as Ledger,
         tasks: tasks.service,

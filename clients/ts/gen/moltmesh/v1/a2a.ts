@@ -495,13 +495,26 @@ export interface SubscribeTaskEventsResponse {
 
 /** Skills to serve. */
 export interface SubscribeTasksRequest {
-  /** Skill ids; empty = every skill of the local card. */
+  /**
+   * Skill ids; empty = every skill of the local card. A skill the card lacks is added to it while at
+   * least one worker serves it (public and free unless `offers` describes it), the card and its
+   * provider records are republished, and it is removed again when the last such worker is gone.
+   */
   skills: string[];
+  /**
+   * How to describe skills of `skills` that the card lacks, matched by id: name, description, tags,
+   * input and output schema, price (visibility and allowed_dids are ignored: served skills are
+   * public). A skill declared in moltbook.toml or a published card keeps its declared fields.
+   */
+  offers: Skill[];
 }
 
 /** A task waiting for a worker. */
 export interface SubscribeTasksResponse {
-  /** The task (SUBMITTED). */
+  /**
+   * The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
+   * subscription is active and that every skill in `skills` is on the local card.
+   */
   task?: Task | undefined;
 }
 
@@ -5599,13 +5612,16 @@ export const SubscribeTaskEventsResponse: MessageFns<SubscribeTaskEventsResponse
 };
 
 function createBaseSubscribeTasksRequest(): SubscribeTasksRequest {
-  return { skills: [] };
+  return { skills: [], offers: [] };
 }
 
 export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   encode(message: SubscribeTasksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.skills) {
       writer.uint32(10).string(v!);
+    }
+    for (const v of message.offers) {
+      Skill.encode(v!, writer.uint32(18).fork()).join();
     }
     return writer;
   },
@@ -5631,6 +5647,14 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
             message.skills.push(reader.string());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.offers.push(Skill.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5646,6 +5670,7 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromJSON(object: any): SubscribeTasksRequest {
     return {
       skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => globalThis.String(e)) : [],
+      offers: globalThis.Array.isArray(object?.offers) ? object.offers.map((e: any) => Skill.fromJSON(e)) : [],
     };
   },
 
@@ -5653,6 +5678,9 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     const obj: any = {};
     if (message.skills?.length) {
       obj.skills = message.skills;
+    }
+    if (message.offers?.length) {
+      obj.offers = message.offers.map((e) => Skill.toJSON(e));
     }
     return obj;
   },
@@ -5663,6 +5691,7 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromPartial<I extends Exact<DeepPartial<SubscribeTasksRequest>, I>>(object: I): SubscribeTasksRequest {
     const message = createBaseSubscribeTasksRequest();
     message.skills = object.skills?.map((e) => e) || [];
+    message.offers = object.offers?.map((e) => Skill.fromPartial(e)) || [];
     return message;
   },
 };
