@@ -160,6 +160,10 @@ class AsyncClient(_AsyncGroups):
                 options=[
                     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                    # A local daemon that restarts is back within seconds: retry at that pace (not up to
+                    # two minutes apart, grpc's default), so workers resume promptly.
+                    ("grpc.initial_reconnect_backoff_ms", 250),
+                    ("grpc.max_reconnect_backoff_ms", 2000),
                 ],
             )
             self._rpcs = {}
