@@ -14,6 +14,7 @@ import { registerNameCommands } from './commands/name-commands.ts'
 import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerPubsubCommands } from './commands/pubsub-commands.ts'
+import { registerReload } from './commands/reload.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
     .showHelpAfterError()
   registerStart(program)
   registerStop(program)
+  registerReload(program)
   registerDiagCommands(program)
   registerPing(program)
   registerMessagingCommands(program)

@@ -9,7 +9,7 @@ import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
 import { type CardsService, createCardsService } from './cards/cards-service.ts'
-import type { DaemonConfig } from './config/options.ts'
+import type { AgentOptions, DaemonConfig } from './config/options.ts'
 import { createDiagService } from './diag/diag-service.ts'
 import { createDemandStore } from './discovery/demand-store.ts'
 import { createFindAgents } from './discovery/find-agents.ts'
@@ -75,6 +75,11 @@ export interface Daemon {
   stop(): Promise<void>
   /** Resolves when the daemon has stopped (by stop() or a Shutdown RPC). */
   readonly stopped: Promise<void>
+  /**
+   * Takes new [agent] content (a config reload: name, description, skills) and republishes the card.
+   * Resolves with the number of skills on the card now.
+   */
+  reloadAgent(agent: AgentOptions): Promise<number>
 }
 
 const RPC_SHUTDOWN_GRACE_MS = 3_000
@@ -490,5 +495,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
     start,
     stop,
     stopped,
+    async reloadAgent(agent) {
+      if (cards == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+      const card = await cards.reconfigure(agent)
+      logger.info({ skills: card.skills.map((s) => s.id) }, 'agent skills reloaded')
+      return card.skills.length
+    },
   }
 }

@@ -92,9 +92,12 @@ export function registerWorkerCommand(program: Command): void {
       action(async (opts: WorkerOptions, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const offers = skillOffers(opts)
+          // The first Ctrl-C stops taking tasks and lets running commands finish; the second kills them.
           const abort = new AbortController()
-          process.once('SIGINT', () => abort.abort())
-          process.once('SIGTERM', () => abort.abort())
+          const kill = new AbortController()
+          const onSignal = () => (abort.signal.aborted ? kill.abort() : abort.abort())
+          process.on('SIGINT', onSignal)
+          process.on('SIGTERM', onSignal)
           await runExecWorker(client, {
             skills: offers,
             command: opts.exec,
@@ -102,6 +105,7 @@ export function registerWorkerCommand(program: Command): void {
             concurrency: opts.concurrency,
             timeoutMs: opts.timeout,
             signal: abort.signal,
+            killSignal: kill.signal,
             reconnect: opts.reconnect > 0 ? { giveUpAfterMs: opts.reconnect } : false,
             onStatus: (status) => {
               if (json) console.log(JSON.stringify({ status: status.kind, skills: opts.skill }))

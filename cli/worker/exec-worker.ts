@@ -30,7 +30,12 @@ export interface ExecWorkerOptions {
   concurrency: number
   /** Per task; 0 = no limit. */
   timeoutMs: number
+  /** Working directory of the command (default: this process's). */
+  cwd?: string
+  /** Stops taking tasks; running commands are killed too unless `killSignal` is given. */
   signal: AbortSignal
+  /** Kills the running commands (their tasks are left to the lease, not reported). */
+  killSignal?: AbortSignal
   reconnect?: ReconnectOptions | false
   onStatus?: (status: WorkerStatus) => void
   onTaskDone?: (done: TaskOutcome) => void
@@ -109,7 +114,8 @@ async function runOne(
     stop.abort()
   }
   const onWorkerStop = () => stopWith('worker stopped')
-  opts.signal.addEventListener('abort', onWorkerStop, { once: true })
+  const killSignal = opts.killSignal ?? opts.signal
+  killSignal.addEventListener('abort', onWorkerStop, { once: true })
   // Renew the lease while the command runs; losing it means someone else may take the task.
   const renew = setInterval(
     () => {
@@ -156,6 +162,7 @@ async function runOne(
       },
       inputFiles,
       outputDir,
+      cwd: opts.cwd,
       timeoutMs: opts.timeoutMs,
       signal: stop.signal,
       onStdout: (text) => {
@@ -203,7 +210,7 @@ async function runOne(
   } finally {
     clearInterval(renew)
     watch.abort()
-    opts.signal.removeEventListener('abort', onWorkerStop)
+    killSignal.removeEventListener('abort', onWorkerStop)
     await rm(dir, { recursive: true, force: true }).catch(() => undefined)
   }
   return { task, outcome, ms: Date.now() - started }

@@ -18,6 +18,8 @@ export interface HandlerInvocation {
   env: Record<string, string>
   inputFiles: string[]
   outputDir: string
+  /** Working directory (default: this process's). */
+  cwd?: string
   /** 0 = no limit. */
   timeoutMs: number
   /** Aborted when the task ends elsewhere or the worker stops: the process group is killed. */
@@ -42,6 +44,7 @@ export interface HandlerResult {
 export function runHandler(run: HandlerInvocation): Promise<HandlerResult> {
   const child = spawn('sh', ['-c', run.command, 'moltmesh-handler', ...run.inputFiles], {
     stdio: ['pipe', 'pipe', 'pipe'],
+    cwd: run.cwd,
     // Its own process group, so a kill reaches the command's children too (e.g. `sleep` under sh).
     detached: true,
     env: {

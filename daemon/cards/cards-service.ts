@@ -256,13 +256,10 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     publish,
     serve,
 
-    /** Replaces the content from moltbook.toml (a reload) and republishes if the card changed. */
-    async reconfigure(next: LocalCardContent): Promise<void> {
-      const checked = checkCardContent(next)
-      const before = JSON.stringify([content().name, content().description, publishedNow()])
-      configured = checked
-      if (JSON.stringify([content().name, content().description, publishedNow()]) !== before)
-        await publish(undefined, 0, false)
+    /** Replaces the content from moltbook.toml (a reload) and publishes a new version of the card. */
+    async reconfigure(next: LocalCardContent): Promise<SignedCard> {
+      configured = checkCardContent(next)
+      return publish(undefined, 0, false)
     },
     /** Workers serving skill `id` right now. */
     workersServing: (id: string): number => served.workers(id),
