@@ -7,6 +7,7 @@ import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerInitCommand } from './commands/init-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerStart(program)
   registerStop(program)
   registerReload(program)
+  registerInitCommand(program)
   registerDiagCommands(program)
   registerPing(program)
   registerMessagingCommands(program)

@@ -6,6 +6,7 @@
 // the whole group (SIGTERM, then SIGKILL after a grace period).
 
 import { spawn } from 'node:child_process'
+import { delimiter, dirname } from 'node:path'
 
 /** How much of stderr a failed task reports. */
 export const STDERR_TAIL = 2000
@@ -49,6 +50,8 @@ export function runHandler(run: HandlerInvocation): Promise<HandlerResult> {
     detached: true,
     env: {
       ...process.env,
+      // `node` in a handler is the Node running moltmesh (a TypeScript handler needs a recent one).
+      PATH: [dirname(process.execPath), process.env.PATH].filter(Boolean).join(delimiter),
       ...run.env,
       MOLTMESH_OUTPUT_DIR: run.outputDir,
       MOLTMESH_INPUT_FILES: run.inputFiles.join('\n'),
