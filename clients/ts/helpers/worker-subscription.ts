@@ -48,6 +48,8 @@ export interface SubscriptionOptions {
 const DEFAULT_GIVE_UP_MS = 60_000
 const BACKOFF_MS = [100, 250, 500, 1000, 2000]
 
+const seconds = (ms: number) => (ms / 1000).toFixed(ms % 1000 === 0 ? 0 : 1)
+
 /** Skill ids and card descriptions of what a worker serves. */
 export function describeSkills(skills: Array<string | SkillOffer>): {
   skills: string[]
@@ -125,7 +127,7 @@ export async function* workerTasks(
     if (down >= giveUpAfterMs) {
       const why = failure instanceof Error ? failure.message : String(failure)
       throw new UnavailableError(
-        `lost the daemon and could not reconnect within ${Math.round(giveUpAfterMs / 1000)} s: ${why}`,
+        `lost the daemon and could not reconnect within ${seconds(giveUpAfterMs)} s: ${why}`,
         { reason: 'DAEMON_GONE', code: 14, cause: failure },
       )
     }
