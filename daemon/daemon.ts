@@ -460,6 +460,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     stopping ??= (async () => {
       logger.info('daemon stopping')
       events.emit('daemon.stopping', {})
+      cards?.beginStop()
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))

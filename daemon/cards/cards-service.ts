@@ -316,6 +316,11 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       await publish(undefined, 0, false)
     },
 
+    /** The daemon is going down: workers that end now change nothing (no republish into a closing store). */
+    beginStop(): void {
+      stopped = true
+    },
+
     async stop(): Promise<void> {
       stopped = true
       clearTimeout(republishTimer)
