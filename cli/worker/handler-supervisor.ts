@@ -5,7 +5,7 @@
 // new worker (the old one finishes its running tasks), a skill that lost its handler is no longer
 // served, new ones start. stop() kills what still runs.
 
-import { type Client, createClient } from '../../clients/ts/index.ts'
+import { type Client, createClient, isConnectionLoss } from '../../clients/ts/index.ts'
 import { runExecWorker } from './exec-worker.ts'
 
 /** The fields of a configured skill the supervisor uses. */
@@ -68,8 +68,10 @@ export function createHandlerSupervisor(init: { socket: string; cwd: string; log
           if (line.trim() !== '') log.warn({ skill: skill.id, task: task.id, stderr: line }, 'handler stderr')
       },
     }).catch((err: Error) => {
-      if (!stopTaking.signal.aborted)
-        log.error({ skill: skill.id, err: err.message }, 'handler worker stopped')
+      if (stopTaking.signal.aborted) return
+      // The daemon ending the subscription is it stopping (a Shutdown RPC): not an error of the handler.
+      if (isConnectionLoss(err)) log.info({ skill: skill.id }, 'handler worker stopped with the daemon')
+      else log.error({ skill: skill.id, err: err.message }, 'handler worker stopped')
     })
     return { key, stopTaking, kill, done }
   }
