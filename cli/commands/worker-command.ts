@@ -4,7 +4,7 @@
 // on stderr and subscribes again; it exits 1 when the daemon stays away longer than --reconnect.
 
 import { readFileSync } from 'node:fs'
-import type { Command } from 'commander'
+import { type Command, Option } from 'commander'
 import type { SkillOffer, WorkerStatus } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
@@ -70,23 +70,28 @@ export function registerWorkerCommand(program: Command): void {
       '--exec <command>',
       'shell command run for each task; input artifacts are its arguments ("$@"), files written to $MOLTMESH_OUTPUT_DIR become output artifacts',
     )
-    .option('--lease <duration>', 'lease per claim, renewed while the command runs', parseDuration, 60_000)
+    .addOption(
+      new Option('--lease <duration>', 'lease per claim, renewed while the command runs')
+        .argParser(parseDuration)
+        .default(60_000, '60s'),
+    )
     .option('--concurrency <n>', 'tasks run at the same time', intOption(1, 256), 1)
-    .option(
-      '--timeout <duration>',
-      'kill a command running longer and fail its task (0 = none)',
-      parseDuration,
-      0,
+    .addOption(
+      new Option('--timeout <duration>', 'kill a command running longer and fail its task')
+        .argParser(parseDuration)
+        .default(0, 'none'),
     )
     .option('--description <text>', 'card description of a skill the card lacks')
     .option('--tag <tag...>', 'card tags of a skill the card lacks')
     .option('--price <credits>', 'price per task of a skill the card lacks (default free)')
     .option('--input-schema <file>', 'JSON Schema file the input of a skill the card lacks must match')
-    .option(
-      '--reconnect <duration>',
-      'how long to keep trying when the daemon goes away (0 = exit at once)',
-      parseDuration,
-      60_000,
+    .addOption(
+      new Option(
+        '--reconnect <duration>',
+        'how long to keep trying when the daemon goes away (0 = exit at once)',
+      )
+        .argParser(parseDuration)
+        .default(60_000, '60s'),
     )
     .action(
       action(async (opts: WorkerOptions, cmd: Command) =>
