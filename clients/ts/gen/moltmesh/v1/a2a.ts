@@ -10305,7 +10305,10 @@ export const A2ANodeService = {
       Buffer.from(SubscribeTaskEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeTaskEventsResponse => SubscribeTaskEventsResponse.decode(value),
   },
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: {
     path: "/moltmesh.v1.A2ANode/SubscribeTasks" as const,
     requestStream: false as const,
@@ -10623,7 +10626,10 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
    * closes at a terminal state.
    */
   subscribeTaskEvents: handleServerStreamingCall<SubscribeTaskEventsRequest, SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: handleServerStreamingCall<SubscribeTasksRequest, SubscribeTasksResponse>;
   /** Claims a task for this worker; returns a lease token to pass to the other worker calls. */
   claimTask: handleUnaryCall<ClaimTaskRequest, ClaimTaskResponse>;
@@ -11046,7 +11052,10 @@ export interface A2ANodeClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks(
     request: SubscribeTasksRequest,
     options?: Partial<CallOptions>,
