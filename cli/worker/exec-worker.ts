@@ -25,6 +25,8 @@ import { collectOutputFiles, fetchInputFiles } from './task-files.ts'
 
 export interface ExecWorkerOptions {
   skills: Array<string | SkillOffer>
+  /** Serve without putting the skills on the card (they are declared in moltbook.toml). */
+  declaredOnly?: boolean
   command: string
   leaseMs: number
   concurrency: number
@@ -60,6 +62,11 @@ export function stdinFor(input: types.Part[]): string {
     .join('\n')
 }
 
+/** True when the input is artifacts and nothing else (no text, no JSON, no raw bytes). */
+export function onlyFiles(input: types.Part[]): boolean {
+  return input.length > 0 && input.every((p) => p.artifact != null)
+}
+
 /** The task's output: stdout as a JSON part when it parses, else as text. */
 export function outputFor(stdout: string): types.Part[] {
   const trimmed = stdout.trim()
@@ -78,7 +85,8 @@ export function outputFor(stdout: string): types.Part[] {
 export async function runExecWorker(client: Client, opts: ExecWorkerOptions): Promise<void> {
   const running = new Set<Promise<void>>()
   try {
-    for await (const task of workerTasks(client, describeSkills(opts.skills), {
+    const request = { ...describeSkills(opts.skills), declaredOnly: opts.declaredOnly === true }
+    for await (const task of workerTasks(client, request, {
       signal: opts.signal,
       reconnect: opts.reconnect,
       onStatus: opts.onStatus,
@@ -153,7 +161,8 @@ async function runOne(
     await mkdir(outputDir, { mode: 0o700 })
     const result = await runHandler({
       command: opts.command,
-      stdin: stdinFor(task.input),
+      // Only files as input: they are what a filter (`wc -c`, `tr`) reads, as well as "$@".
+      stdin: onlyFiles(task.input) ? { files: inputFiles } : stdinFor(task.input),
       env: {
         MOLTMESH_TASK_ID: task.id,
         MOLTMESH_TASK_SKILL: task.skill,

@@ -6,7 +6,10 @@
 // the whole group (SIGTERM, then SIGKILL after a grace period).
 
 import { spawn } from 'node:child_process'
+import { createReadStream } from 'node:fs'
 import { delimiter, dirname } from 'node:path'
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 
 /** How much of stderr a failed task reports. */
 export const STDERR_TAIL = 2000
@@ -14,7 +17,8 @@ const KILL_GRACE_MS = 2_000
 
 export interface HandlerInvocation {
   command: string
-  stdin: string
+  /** What the command reads: text, or the contents of these files one after the other. */
+  stdin: string | { files: string[] }
   /** Task variables (MOLTMESH_TASK_ID, …), added to this process's environment. */
   env: Record<string, string>
   inputFiles: string[]
@@ -40,6 +44,10 @@ export interface HandlerResult {
   timedOut: boolean
   /** Stopped by `signal` (not by the timeout). */
   stopped: boolean
+}
+
+async function* concatFiles(files: string[]): AsyncGenerator<Buffer> {
+  for (const file of files) yield* createReadStream(file)
 }
 
 export function runHandler(run: HandlerInvocation): Promise<HandlerResult> {
@@ -98,7 +106,8 @@ export function runHandler(run: HandlerInvocation): Promise<HandlerResult> {
     run.onStderr?.(text)
   })
   child.stdin.on('error', () => undefined) // a command that does not read stdin
-  child.stdin.end(run.stdin)
+  if (typeof run.stdin === 'string') child.stdin.end(run.stdin)
+  else pipeline(Readable.from(concatFiles(run.stdin.files)), child.stdin).catch(() => undefined)
 
   return new Promise((resolve) => {
     let spawnError: Error | undefined

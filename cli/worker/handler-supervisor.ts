@@ -46,6 +46,9 @@ export function createHandlerSupervisor(init: { socket: string; cwd: string; log
     const log = init.log
     const done = runExecWorker(client, {
       skills: [skill.id],
+      // moltbook.toml declares the skill: a handler still draining after a reload must not keep a
+      // removed skill on the card.
+      declaredOnly: true,
       command: skill.handler,
       cwd,
       leaseMs: LEASE_MS,

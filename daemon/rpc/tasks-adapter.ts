@@ -137,15 +137,25 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
     },
     async *subscribeTasks(req, ctx) {
       // Every skill the worker names is served: described by its offer, else bare (public, free).
+      // Offering checks the skills (INVALID_CARD) before anything is served.
       const offers = new Map(req.offers.map((o) => [o.id, localSkillOf(o)]))
       const ids = [...new Set([...req.skills, ...offers.keys()])]
-      const served = ids.map((id) => offers.get(id) ?? bareSkill(id))
-      const withdraw = served.length > 0 ? await serve(served) : undefined
+      const withdraw =
+        ids.length > 0 && !req.declaredOnly
+          ? await serve(ids.map((id) => offers.get(id) ?? bareSkill(id)))
+          : undefined
       try {
-        yield {} // the subscription is active and its skills are on the card
         // Ids as the card has them (a full capability key names the same skill as its short form).
-        const skills = req.skills.length === 0 ? [] : served.map((s) => normalizeCapability(s.id))
-        for await (const task of tasks.waiting(skills, ctx.signal)) yield { task: taskProto(task) }
+        const skills = ids.map((id) => {
+          try {
+            return normalizeCapability(id)
+          } catch (err) {
+            throw invalidArgument('INVALID_ARGUMENT', `skill "${id}": ${(err as Error).message}`)
+          }
+        })
+        yield {} // the subscription is active and its skills are on the card
+        for await (const task of tasks.waiting(req.skills.length === 0 ? [] : skills, ctx.signal))
+          yield { task: taskProto(task) }
       } finally {
         await withdraw?.()
       }

@@ -155,8 +155,8 @@ describe('skill handlers in moltbook.toml', () => {
     expect((await run('upper', [{ text: 'ok' }])).output[0]?.text).toBe('OK')
   }, 90_000)
 
-  it('worker --exec gets input artifacts as "$@": wc -c of an attached file', async () => {
-    const worker = startCli(b, ['worker', '--skill', 'count', '--exec', 'wc -c "$@" | cut -d" " -f1'])
+  it("worker --exec 'wc -c' counts an attached file (files alone are the command's stdin too)", async () => {
+    const worker = startCli(b, ['worker', '--skill', 'count', '--exec', 'wc -c'])
     const report = join(a.home, 'report.md')
     writeFileSync(report, '# Report\n\nTwenty-eight bytes.\n'.slice(0, 28))
     try {

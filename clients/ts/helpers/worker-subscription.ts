@@ -86,7 +86,7 @@ export function isConnectionLoss(err: unknown): boolean {
 /** Tasks offered for the worker's skills, across reconnections, until `signal` aborts. */
 export async function* workerTasks(
   client: Pick<Groups, 'worker'>,
-  request: { skills: string[]; offers: DeepPartial<Skill>[] },
+  request: { skills: string[]; offers: DeepPartial<Skill>[]; declaredOnly?: boolean },
   options: SubscriptionOptions,
 ): AsyncGenerator<Task> {
   const { signal } = options

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { outputFor, stdinFor } from '../../../cli/worker/exec-worker.ts'
+import { onlyFiles, outputFor, stdinFor } from '../../../cli/worker/exec-worker.ts'
 import { runHandler, STDERR_TAIL } from '../../../cli/worker/handler-process.ts'
 import { safeFileName } from '../../../cli/worker/task-files.ts'
 
@@ -53,6 +53,15 @@ describe('runHandler', () => {
     expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('task_x\n')
   })
 
+  it('feeds files as stdin, one after the other', async () => {
+    const a = join(dir, 'in-a.txt')
+    const b = join(dir, 'in-b.txt')
+    writeFileSync(a, 'abc')
+    writeFileSync(b, 'de\n')
+    const r = await runHandler({ ...base, command: 'wc -c', stdin: { files: [a, b] } })
+    expect(r.stdout.trim()).toBe('6')
+  })
+
   it('reports the exit code and the end of stderr', async () => {
     const r = await runHandler({
       ...base,
@@ -93,6 +102,11 @@ describe('task input and output of a handler', () => {
   it('reads the first JSON part, else the text parts', () => {
     expect(stdinFor([{ text: 'a' } as never, { dataJson: '{"x":1}' } as never])).toBe('{"x":1}')
     expect(stdinFor([{ text: 'a' } as never, { text: 'b' } as never])).toBe('a\nb')
+  })
+  it('treats an input of artifacts only as files for stdin', () => {
+    expect(onlyFiles([{ artifact: { cid: 'x' } } as never])).toBe(true)
+    expect(onlyFiles([{ artifact: { cid: 'x' } } as never, { text: 'see file' } as never])).toBe(false)
+    expect(onlyFiles([])).toBe(false)
   })
   it('turns JSON stdout into a data part, anything else into text', () => {
     expect(outputFor('{"n":1}\n')[0]?.dataJson).toBe('{"n":1}')

@@ -507,6 +507,11 @@ export interface SubscribeTasksRequest {
    * public). A skill declared in moltbook.toml or a published card keeps its declared fields.
    */
   offers: Skill[];
+  /**
+   * Serve the skills without offering them: the card stays as declared (the handlers of
+   * moltbook.toml use it, since the file declares their skills).
+   */
+  declaredOnly: boolean;
 }
 
 /** A task waiting for a worker. */
@@ -5612,7 +5617,7 @@ export const SubscribeTaskEventsResponse: MessageFns<SubscribeTaskEventsResponse
 };
 
 function createBaseSubscribeTasksRequest(): SubscribeTasksRequest {
-  return { skills: [], offers: [] };
+  return { skills: [], offers: [], declaredOnly: false };
 }
 
 export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
@@ -5622,6 +5627,9 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     }
     for (const v of message.offers) {
       Skill.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.declaredOnly !== false) {
+      writer.uint32(24).bool(message.declaredOnly);
     }
     return writer;
   },
@@ -5655,6 +5663,14 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
             message.offers.push(Skill.decode(reader, reader.uint32()));
             continue;
           }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.declaredOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5671,6 +5687,11 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     return {
       skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => globalThis.String(e)) : [],
       offers: globalThis.Array.isArray(object?.offers) ? object.offers.map((e: any) => Skill.fromJSON(e)) : [],
+      declaredOnly: isSet(object.declaredOnly)
+        ? globalThis.Boolean(object.declaredOnly)
+        : isSet(object.declared_only)
+        ? globalThis.Boolean(object.declared_only)
+        : false,
     };
   },
 
@@ -5682,6 +5703,9 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     if (message.offers?.length) {
       obj.offers = message.offers.map((e) => Skill.toJSON(e));
     }
+    if (message.declaredOnly !== false) {
+      obj.declaredOnly = message.declaredOnly;
+    }
     return obj;
   },
 
@@ -5692,6 +5716,7 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     const message = createBaseSubscribeTasksRequest();
     message.skills = object.skills?.map((e) => e) || [];
     message.offers = object.offers?.map((e) => Skill.fromPartial(e)) || [];
+    message.declaredOnly = object.declaredOnly ?? false;
     return message;
   },
 };
