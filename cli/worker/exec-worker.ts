@@ -144,12 +144,13 @@ async function runOne(
       // the watch ends with the task or the worker
     }
   })()
-  const dir = await mkdtemp(join(tmpdir(), 'moltmesh-task-'))
+  let dir: string | undefined
   let chunks = Promise.resolve()
   const fail = (reason: string, message: string) =>
     client.worker.fail({ id: task.id, leaseToken, error: { reason, message } })
   let outcome: string
   try {
+    dir = await mkdtemp(join(tmpdir(), 'moltmesh-task-'))
     let inputFiles: string[]
     try {
       inputFiles = await fetchInputFiles(client, task, join(dir, 'in'))
@@ -220,7 +221,7 @@ async function runOne(
     clearInterval(renew)
     watch.abort()
     killSignal.removeEventListener('abort', onWorkerStop)
-    await rm(dir, { recursive: true, force: true }).catch(() => undefined)
+    if (dir != null) await rm(dir, { recursive: true, force: true }).catch(() => undefined)
   }
   return { task, outcome, ms: Date.now() - started }
 }
