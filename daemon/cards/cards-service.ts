@@ -22,7 +22,7 @@ import {
   MAX_SKILLS,
   publishedSkills,
 } from './local-card.ts'
-import { createServedSkills, mergeServed } from './served-skills.ts'
+import { checkCardSize, checkOfferLimits, createServedSkills, mergeServed } from './served-skills.ts'
 
 export interface CardsOptions {
   /** Card lifetime; republished at half of it. */
@@ -195,13 +195,15 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       visibility: 'public' as const,
       allowedDids: [],
     }))
+    checkOfferLimits(offered)
     const declared = state.runtime ?? configured
-    const total = mergeServed(declared.skills, mergeServed(served.list(), offered)).length
-    if (total > MAX_SKILLS)
+    const merged = mergeServed(declared.skills, mergeServed(served.list(), offered))
+    if (merged.length > MAX_SKILLS)
       throw invalidArgument(
         'INVALID_CARD',
-        `a card has at most ${MAX_SKILLS} skills; workers would make it ${total}`,
+        `a card has at most ${MAX_SKILLS} skills; workers would make it ${merged.length}`,
       )
+    checkCardSize(merged)
     const before = publishedNow()
     const remove = served.add(offered)
     await republishIfChanged(before, 'worker started')

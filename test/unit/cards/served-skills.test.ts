@@ -1,7 +1,13 @@
 // Skills served by workers: counted per registration, described by the earliest open one, and
 // never overriding a declared skill.
 import { describe, expect, it } from 'vitest'
-import { bareSkill, createServedSkills, mergeServed } from '../../../daemon/cards/served-skills.ts'
+import {
+  bareSkill,
+  checkCardSize,
+  checkOfferLimits,
+  createServedSkills,
+  mergeServed,
+} from '../../../daemon/cards/served-skills.ts'
 
 describe('served skills', () => {
   it('keeps a skill while any registration serves it, described by the earliest one', () => {
@@ -41,5 +47,29 @@ describe('served skills', () => {
       price: '0',
       allowedDids: [],
     })
+  })
+})
+
+describe('offer limits', () => {
+  it('refuses what peers would refuse in a card, naming the field', () => {
+    expect(() => checkOfferLimits([{ ...bareSkill('a'), description: 'x'.repeat(2049) }])).toThrow(
+      'offers[0] (a).description is longer than 2048 characters',
+    )
+    expect(() =>
+      checkOfferLimits([{ ...bareSkill('a'), tags: Array.from({ length: 33 }, (_, i) => `t${i}`) }]),
+    ).toThrow('at most 32 tags')
+    expect(() =>
+      checkOfferLimits([{ ...bareSkill('a'), inputSchema: `{"description":"${'x'.repeat(8200)}"}` }]),
+    ).toThrow('schema is longer')
+    expect(() => checkOfferLimits([{ ...bareSkill('a'), description: 'fine' }])).not.toThrow()
+  })
+
+  it('refuses skills that would not fit in a signed card', () => {
+    const big = Array.from({ length: 10 }, (_, i) => ({
+      ...bareSkill(`skill-${i}`),
+      description: 'x'.repeat(2000),
+    }))
+    expect(() => checkCardSize(big)).toThrow(/a signed card holds at most/)
+    expect(() => checkCardSize(big.slice(0, 3))).not.toThrow()
   })
 })
