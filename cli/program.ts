@@ -9,6 +9,7 @@ import { registerCompletionCommand } from './commands/completion-command.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiagnosisCommands } from './commands/diagnosis-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerInitCommand } from './commands/init-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
@@ -16,6 +17,7 @@ import { registerNameCommands } from './commands/name-commands.ts'
 import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerPubsubCommands } from './commands/pubsub-commands.ts'
+import { registerReload } from './commands/reload.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -42,6 +44,8 @@ export function buildProgram(): Command {
     })
   registerStart(program)
   registerStop(program)
+  registerReload(program)
+  registerInitCommand(program)
   registerDiagCommands(program)
   registerPing(program)
   registerDiagnosisCommands(program)

@@ -9,7 +9,7 @@ import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
 import { type CardsService, createCardsService } from './cards/cards-service.ts'
-import type { DaemonConfig } from './config/options.ts'
+import type { AgentOptions, DaemonConfig } from './config/options.ts'
 import { createDiagService } from './diag/diag-service.ts'
 import { createDemandStore } from './discovery/demand-store.ts'
 import { createFindAgents } from './discovery/find-agents.ts'
@@ -77,6 +77,11 @@ export interface Daemon {
   stop(): Promise<void>
   /** Resolves when the daemon has stopped (by stop() or a Shutdown RPC). */
   readonly stopped: Promise<void>
+  /**
+   * Takes new [agent] content (a config reload: name, description, skills) and republishes the card.
+   * Resolves with the number of skills on the card now.
+   */
+  reloadAgent(agent: AgentOptions): Promise<number>
 }
 
 const RPC_SHUTDOWN_GRACE_MS = 3_000
@@ -363,7 +368,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
       ...artifactsAdapter(artifacts.service, identity.did),
-      ...tasksAdapter(tasks.service),
+      ...tasksAdapter(tasks.service, (skills) => cardsImpl.serve(skills)),
       ...ledgerAdapter({
         ledger: ledgerRef as Ledger,
         tasks: tasks.service,
@@ -466,6 +471,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     stopping ??= (async () => {
       logger.info('daemon stopping')
       events.emit('daemon.stopping', {})
+      cards?.beginStop()
       standardServices?.setServing(false)
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
@@ -502,5 +508,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
     start,
     stop,
     stopped,
+    async reloadAgent(agent) {
+      if (cards == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+      const card = await cards.reconfigure(agent)
+      logger.info({ skills: card.skills.map((s) => s.id) }, 'agent skills reloaded')
+      return card.skills.length
+    },
   }
 }

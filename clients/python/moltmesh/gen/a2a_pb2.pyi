@@ -446,10 +446,14 @@ class SubscribeTaskEventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[_types_pb2.TaskEvent, _Mapping]] = ...) -> None: ...
 
 class SubscribeTasksRequest(_message.Message):
-    __slots__ = ("skills",)
+    __slots__ = ("skills", "offers", "declared_only")
     SKILLS_FIELD_NUMBER: _ClassVar[int]
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_ONLY_FIELD_NUMBER: _ClassVar[int]
     skills: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, skills: _Optional[_Iterable[str]] = ...) -> None: ...
+    offers: _containers.RepeatedCompositeFieldContainer[_types_pb2.Skill]
+    declared_only: bool
+    def __init__(self, skills: _Optional[_Iterable[str]] = ..., offers: _Optional[_Iterable[_Union[_types_pb2.Skill, _Mapping]]] = ..., declared_only: _Optional[bool] = ...) -> None: ...
 
 class SubscribeTasksResponse(_message.Message):
     __slots__ = ("task",)

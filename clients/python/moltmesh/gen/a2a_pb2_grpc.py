@@ -481,7 +481,8 @@ class A2ANodeServicer:
     def SubscribeTasks(self, request, context):
         """---------------------------------------------------------------- tasks: worker side
 
-        Streams tasks arriving for the given skills (tasks already waiting are sent first).
+        Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+        stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -2941,8 +2941,17 @@ func (x *SubscribeTaskEventsResponse) GetEvent() *TaskEvent {
 // Skills to serve.
 type SubscribeTasksRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Skill ids; empty = every skill of the local card.
-	Skills        []string `protobuf:"bytes,1,rep,name=skills,proto3" json:"skills,omitempty"`
+	// Skill ids; empty = every skill of the local card. A skill the card lacks is added to it while at
+	// least one worker serves it (public and free unless `offers` describes it), the card and its
+	// provider records are republished, and it is removed again when the last such worker is gone.
+	Skills []string `protobuf:"bytes,1,rep,name=skills,proto3" json:"skills,omitempty"`
+	// How to describe skills of `skills` that the card lacks, matched by id: name, description, tags,
+	// input and output schema, price (visibility and allowed_dids are ignored: served skills are
+	// public). A skill declared in moltbook.toml or a published card keeps its declared fields.
+	Offers []*Skill `protobuf:"bytes,2,rep,name=offers,proto3" json:"offers,omitempty"`
+	// Serve the skills without offering them: the card stays as declared (the handlers of
+	// moltbook.toml use it, since the file declares their skills).
+	DeclaredOnly  bool `protobuf:"varint,3,opt,name=declared_only,json=declaredOnly,proto3" json:"declared_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -2984,10 +2993,25 @@ func (x *SubscribeTasksRequest) GetSkills() []string {
 	return nil
 }
 
+func (x *SubscribeTasksRequest) GetOffers() []*Skill {
+	if x != nil {
+		return x.Offers
+	}
+	return nil
+}
+
+func (x *SubscribeTasksRequest) GetDeclaredOnly() bool {
+	if x != nil {
+		return x.DeclaredOnly
+	}
+	return false
+}
+
 // A task waiting for a worker.
 type SubscribeTasksResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The task (SUBMITTED).
+	// The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
+	// subscription is active and that every skill in `skills` is on the local card.
 	Task          *Task `protobuf:"bytes,1,opt,name=task,proto3" json:"task,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -5940,9 +5964,11 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\"K\n" +
 	"\x1bSubscribeTaskEventsResponse\x12,\n" +
-	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"/\n" +
+	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"\x80\x01\n" +
 	"\x15SubscribeTasksRequest\x12\x16\n" +
-	"\x06skills\x18\x01 \x03(\tR\x06skills\"?\n" +
+	"\x06skills\x18\x01 \x03(\tR\x06skills\x12*\n" +
+	"\x06offers\x18\x02 \x03(\v2\x12.moltmesh.v1.SkillR\x06offers\x12#\n" +
+	"\rdeclared_only\x18\x03 \x01(\bR\fdeclaredOnly\"?\n" +
 	"\x16SubscribeTasksResponse\x12%\n" +
 	"\x04task\x18\x01 \x01(\v2\x11.moltmesh.v1.TaskR\x04task\"=\n" +
 	"\x10ClaimTaskRequest\x12\x0e\n" +
@@ -6339,136 +6365,137 @@ var file_moltmesh_v1_a2a_proto_depIdxs = []int32{
 	104, // 25: moltmesh.v1.SendTaskInputRequest.input:type_name -> moltmesh.v1.Part
 	108, // 26: moltmesh.v1.SendTaskInputResponse.task:type_name -> moltmesh.v1.Task
 	111, // 27: moltmesh.v1.SubscribeTaskEventsResponse.event:type_name -> moltmesh.v1.TaskEvent
-	108, // 28: moltmesh.v1.SubscribeTasksResponse.task:type_name -> moltmesh.v1.Task
-	108, // 29: moltmesh.v1.ClaimTaskResponse.task:type_name -> moltmesh.v1.Task
-	110, // 30: moltmesh.v1.UpdateTaskRequest.state:type_name -> moltmesh.v1.TaskState
-	104, // 31: moltmesh.v1.UpdateTaskRequest.message:type_name -> moltmesh.v1.Part
-	108, // 32: moltmesh.v1.UpdateTaskResponse.task:type_name -> moltmesh.v1.Task
-	112, // 33: moltmesh.v1.PublishTaskEventRequest.kind:type_name -> moltmesh.v1.TaskEventKind
-	104, // 34: moltmesh.v1.PublishTaskEventRequest.parts:type_name -> moltmesh.v1.Part
-	104, // 35: moltmesh.v1.CompleteTaskRequest.output:type_name -> moltmesh.v1.Part
-	108, // 36: moltmesh.v1.CompleteTaskResponse.task:type_name -> moltmesh.v1.Task
-	113, // 37: moltmesh.v1.FailTaskRequest.error:type_name -> moltmesh.v1.TaskError
-	108, // 38: moltmesh.v1.FailTaskResponse.task:type_name -> moltmesh.v1.Task
-	108, // 39: moltmesh.v1.RejectTaskResponse.task:type_name -> moltmesh.v1.Task
-	67,  // 40: moltmesh.v1.PutBlobRequest.metadata:type_name -> moltmesh.v1.PutBlobMetadata
-	114, // 41: moltmesh.v1.PutBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	114, // 42: moltmesh.v1.GetBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	114, // 43: moltmesh.v1.StatBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	77,  // 44: moltmesh.v1.ListThreadsResponse.threads:type_name -> moltmesh.v1.ThreadSummary
-	105, // 45: moltmesh.v1.GetThreadResponse.messages:type_name -> moltmesh.v1.Message
-	115, // 46: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
-	115, // 47: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
-	116, // 48: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
-	117, // 49: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
-	117, // 50: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
-	115, // 51: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
-	118, // 52: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
-	118, // 53: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
-	118, // 54: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
-	0,   // 55: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
-	2,   // 56: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
-	4,   // 57: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
-	6,   // 58: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
-	8,   // 59: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
-	10,  // 60: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
-	13,  // 61: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
-	15,  // 62: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
-	17,  // 63: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
-	19,  // 64: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
-	21,  // 65: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
-	23,  // 66: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
-	25,  // 67: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
-	27,  // 68: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
-	29,  // 69: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
-	31,  // 70: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
-	33,  // 71: moltmesh.v1.A2ANode.CancelMessage:input_type -> moltmesh.v1.CancelMessageRequest
-	35,  // 72: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
-	37,  // 73: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
-	39,  // 74: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
-	41,  // 75: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
-	43,  // 76: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
-	45,  // 77: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
-	47,  // 78: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
-	49,  // 79: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
-	51,  // 80: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
-	53,  // 81: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
-	55,  // 82: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
-	57,  // 83: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
-	59,  // 84: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
-	61,  // 85: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
-	63,  // 86: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
-	65,  // 87: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
-	68,  // 88: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
-	70,  // 89: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
-	72,  // 90: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
-	74,  // 91: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
-	76,  // 92: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
-	79,  // 93: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
-	81,  // 94: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
-	83,  // 95: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
-	85,  // 96: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
-	87,  // 97: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
-	89,  // 98: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
-	91,  // 99: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
-	93,  // 100: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
-	95,  // 101: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
-	97,  // 102: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
-	99,  // 103: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
-	1,   // 104: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
-	3,   // 105: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
-	5,   // 106: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
-	7,   // 107: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
-	9,   // 108: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
-	12,  // 109: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
-	14,  // 110: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
-	16,  // 111: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
-	18,  // 112: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
-	20,  // 113: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
-	22,  // 114: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
-	24,  // 115: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
-	26,  // 116: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
-	28,  // 117: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
-	30,  // 118: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
-	32,  // 119: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
-	34,  // 120: moltmesh.v1.A2ANode.CancelMessage:output_type -> moltmesh.v1.CancelMessageResponse
-	36,  // 121: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
-	38,  // 122: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
-	40,  // 123: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
-	42,  // 124: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
-	44,  // 125: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
-	46,  // 126: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
-	48,  // 127: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
-	50,  // 128: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
-	52,  // 129: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
-	54,  // 130: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
-	56,  // 131: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
-	58,  // 132: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
-	60,  // 133: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
-	62,  // 134: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
-	64,  // 135: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
-	66,  // 136: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
-	69,  // 137: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
-	71,  // 138: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
-	73,  // 139: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
-	75,  // 140: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
-	78,  // 141: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
-	80,  // 142: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
-	82,  // 143: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
-	84,  // 144: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
-	86,  // 145: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
-	88,  // 146: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
-	90,  // 147: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
-	92,  // 148: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
-	94,  // 149: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
-	96,  // 150: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
-	98,  // 151: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
-	100, // 152: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
-	104, // [104:153] is the sub-list for method output_type
-	55,  // [55:104] is the sub-list for method input_type
-	55,  // [55:55] is the sub-list for extension type_name
-	55,  // [55:55] is the sub-list for extension extendee
-	0,   // [0:55] is the sub-list for field type_name
+	103, // 28: moltmesh.v1.SubscribeTasksRequest.offers:type_name -> moltmesh.v1.Skill
+	108, // 29: moltmesh.v1.SubscribeTasksResponse.task:type_name -> moltmesh.v1.Task
+	108, // 30: moltmesh.v1.ClaimTaskResponse.task:type_name -> moltmesh.v1.Task
+	110, // 31: moltmesh.v1.UpdateTaskRequest.state:type_name -> moltmesh.v1.TaskState
+	104, // 32: moltmesh.v1.UpdateTaskRequest.message:type_name -> moltmesh.v1.Part
+	108, // 33: moltmesh.v1.UpdateTaskResponse.task:type_name -> moltmesh.v1.Task
+	112, // 34: moltmesh.v1.PublishTaskEventRequest.kind:type_name -> moltmesh.v1.TaskEventKind
+	104, // 35: moltmesh.v1.PublishTaskEventRequest.parts:type_name -> moltmesh.v1.Part
+	104, // 36: moltmesh.v1.CompleteTaskRequest.output:type_name -> moltmesh.v1.Part
+	108, // 37: moltmesh.v1.CompleteTaskResponse.task:type_name -> moltmesh.v1.Task
+	113, // 38: moltmesh.v1.FailTaskRequest.error:type_name -> moltmesh.v1.TaskError
+	108, // 39: moltmesh.v1.FailTaskResponse.task:type_name -> moltmesh.v1.Task
+	108, // 40: moltmesh.v1.RejectTaskResponse.task:type_name -> moltmesh.v1.Task
+	67,  // 41: moltmesh.v1.PutBlobRequest.metadata:type_name -> moltmesh.v1.PutBlobMetadata
+	114, // 42: moltmesh.v1.PutBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	114, // 43: moltmesh.v1.GetBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	114, // 44: moltmesh.v1.StatBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	77,  // 45: moltmesh.v1.ListThreadsResponse.threads:type_name -> moltmesh.v1.ThreadSummary
+	105, // 46: moltmesh.v1.GetThreadResponse.messages:type_name -> moltmesh.v1.Message
+	115, // 47: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
+	115, // 48: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
+	116, // 49: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
+	117, // 50: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
+	117, // 51: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
+	115, // 52: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
+	118, // 53: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
+	118, // 54: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
+	118, // 55: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
+	0,   // 56: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
+	2,   // 57: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
+	4,   // 58: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
+	6,   // 59: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
+	8,   // 60: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
+	10,  // 61: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
+	13,  // 62: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
+	15,  // 63: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
+	17,  // 64: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
+	19,  // 65: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
+	21,  // 66: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
+	23,  // 67: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
+	25,  // 68: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
+	27,  // 69: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
+	29,  // 70: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
+	31,  // 71: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
+	33,  // 72: moltmesh.v1.A2ANode.CancelMessage:input_type -> moltmesh.v1.CancelMessageRequest
+	35,  // 73: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
+	37,  // 74: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
+	39,  // 75: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
+	41,  // 76: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
+	43,  // 77: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
+	45,  // 78: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
+	47,  // 79: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
+	49,  // 80: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
+	51,  // 81: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
+	53,  // 82: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
+	55,  // 83: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
+	57,  // 84: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
+	59,  // 85: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
+	61,  // 86: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
+	63,  // 87: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
+	65,  // 88: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
+	68,  // 89: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
+	70,  // 90: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
+	72,  // 91: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
+	74,  // 92: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
+	76,  // 93: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
+	79,  // 94: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
+	81,  // 95: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
+	83,  // 96: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
+	85,  // 97: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
+	87,  // 98: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
+	89,  // 99: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
+	91,  // 100: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
+	93,  // 101: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
+	95,  // 102: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
+	97,  // 103: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
+	99,  // 104: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
+	1,   // 105: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
+	3,   // 106: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
+	5,   // 107: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
+	7,   // 108: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
+	9,   // 109: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
+	12,  // 110: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
+	14,  // 111: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
+	16,  // 112: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
+	18,  // 113: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
+	20,  // 114: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
+	22,  // 115: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
+	24,  // 116: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
+	26,  // 117: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
+	28,  // 118: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
+	30,  // 119: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
+	32,  // 120: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
+	34,  // 121: moltmesh.v1.A2ANode.CancelMessage:output_type -> moltmesh.v1.CancelMessageResponse
+	36,  // 122: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
+	38,  // 123: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
+	40,  // 124: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
+	42,  // 125: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
+	44,  // 126: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
+	46,  // 127: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
+	48,  // 128: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
+	50,  // 129: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
+	52,  // 130: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
+	54,  // 131: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
+	56,  // 132: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
+	58,  // 133: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
+	60,  // 134: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
+	62,  // 135: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
+	64,  // 136: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
+	66,  // 137: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
+	69,  // 138: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
+	71,  // 139: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
+	73,  // 140: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
+	75,  // 141: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
+	78,  // 142: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
+	80,  // 143: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
+	82,  // 144: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
+	84,  // 145: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
+	86,  // 146: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
+	88,  // 147: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
+	90,  // 148: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
+	92,  // 149: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
+	94,  // 150: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
+	96,  // 151: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
+	98,  // 152: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
+	100, // 153: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
+	105, // [105:154] is the sub-list for method output_type
+	56,  // [56:105] is the sub-list for method input_type
+	56,  // [56:56] is the sub-list for extension type_name
+	56,  // [56:56] is the sub-list for extension extendee
+	0,   // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_a2a_proto_init() }

@@ -134,7 +134,8 @@ type A2ANodeClient interface {
 	// Streams a task's events: the current task first, then replay after `after_sequence`, then live;
 	// closes at a terminal state.
 	SubscribeTaskEvents(ctx context.Context, in *SubscribeTaskEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTaskEventsResponse], error)
-	// Streams tasks arriving for the given skills (tasks already waiting are sent first).
+	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
 	SubscribeTasks(ctx context.Context, in *SubscribeTasksRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTasksResponse], error)
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(ctx context.Context, in *ClaimTaskRequest, opts ...grpc.CallOption) (*ClaimTaskResponse, error)
@@ -792,7 +793,8 @@ type A2ANodeServer interface {
 	// Streams a task's events: the current task first, then replay after `after_sequence`, then live;
 	// closes at a terminal state.
 	SubscribeTaskEvents(*SubscribeTaskEventsRequest, grpc.ServerStreamingServer[SubscribeTaskEventsResponse]) error
-	// Streams tasks arriving for the given skills (tasks already waiting are sent first).
+	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
 	SubscribeTasks(*SubscribeTasksRequest, grpc.ServerStreamingServer[SubscribeTasksResponse]) error
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(context.Context, *ClaimTaskRequest) (*ClaimTaskResponse, error)

@@ -507,13 +507,31 @@ export interface SubscribeTaskEventsResponse {
 
 /** Skills to serve. */
 export interface SubscribeTasksRequest {
-  /** Skill ids; empty = every skill of the local card. */
+  /**
+   * Skill ids; empty = every skill of the local card. A skill the card lacks is added to it while at
+   * least one worker serves it (public and free unless `offers` describes it), the card and its
+   * provider records are republished, and it is removed again when the last such worker is gone.
+   */
   skills: string[];
+  /**
+   * How to describe skills of `skills` that the card lacks, matched by id: name, description, tags,
+   * input and output schema, price (visibility and allowed_dids are ignored: served skills are
+   * public). A skill declared in moltbook.toml or a published card keeps its declared fields.
+   */
+  offers: Skill[];
+  /**
+   * Serve the skills without offering them: the card stays as declared (the handlers of
+   * moltbook.toml use it, since the file declares their skills).
+   */
+  declaredOnly: boolean;
 }
 
 /** A task waiting for a worker. */
 export interface SubscribeTasksResponse {
-  /** The task (SUBMITTED). */
+  /**
+   * The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
+   * subscription is active and that every skill in `skills` is on the local card.
+   */
   task?: Task | undefined;
 }
 
@@ -5747,13 +5765,19 @@ export const SubscribeTaskEventsResponse: MessageFns<SubscribeTaskEventsResponse
 };
 
 function createBaseSubscribeTasksRequest(): SubscribeTasksRequest {
-  return { skills: [] };
+  return { skills: [], offers: [], declaredOnly: false };
 }
 
 export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   encode(message: SubscribeTasksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.skills) {
       writer.uint32(10).string(v!);
+    }
+    for (const v of message.offers) {
+      Skill.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.declaredOnly !== false) {
+      writer.uint32(24).bool(message.declaredOnly);
     }
     return writer;
   },
@@ -5779,6 +5803,22 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
             message.skills.push(reader.string());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.offers.push(Skill.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.declaredOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5794,6 +5834,12 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromJSON(object: any): SubscribeTasksRequest {
     return {
       skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => globalThis.String(e)) : [],
+      offers: globalThis.Array.isArray(object?.offers) ? object.offers.map((e: any) => Skill.fromJSON(e)) : [],
+      declaredOnly: isSet(object.declaredOnly)
+        ? globalThis.Boolean(object.declaredOnly)
+        : isSet(object.declared_only)
+        ? globalThis.Boolean(object.declared_only)
+        : false,
     };
   },
 
@@ -5801,6 +5847,12 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     const obj: any = {};
     if (message.skills?.length) {
       obj.skills = message.skills;
+    }
+    if (message.offers?.length) {
+      obj.offers = message.offers.map((e) => Skill.toJSON(e));
+    }
+    if (message.declaredOnly !== false) {
+      obj.declaredOnly = message.declaredOnly;
     }
     return obj;
   },
@@ -5811,6 +5863,8 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromPartial<I extends Exact<DeepPartial<SubscribeTasksRequest>, I>>(object: I): SubscribeTasksRequest {
     const message = createBaseSubscribeTasksRequest();
     message.skills = object.skills?.map((e) => e) || [];
+    message.offers = object.offers?.map((e) => Skill.fromPartial(e)) || [];
+    message.declaredOnly = object.declaredOnly ?? false;
     return message;
   },
 };
@@ -10442,7 +10496,10 @@ export const A2ANodeService = {
       Buffer.from(SubscribeTaskEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeTaskEventsResponse => SubscribeTaskEventsResponse.decode(value),
   },
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: {
     path: "/moltmesh.v1.A2ANode/SubscribeTasks" as const,
     requestStream: false as const,
@@ -10769,7 +10826,10 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
    * closes at a terminal state.
    */
   subscribeTaskEvents: handleServerStreamingCall<SubscribeTaskEventsRequest, SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: handleServerStreamingCall<SubscribeTasksRequest, SubscribeTasksResponse>;
   /** Claims a task for this worker; returns a lease token to pass to the other worker calls. */
   claimTask: handleUnaryCall<ClaimTaskRequest, ClaimTaskResponse>;
@@ -11215,7 +11275,10 @@ export interface A2ANodeClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks(
     request: SubscribeTasksRequest,
     options?: Partial<CallOptions>,
