@@ -5,8 +5,8 @@
 // english, 0.5 credits) and `upper`, and serves `upper` with a worker; the working directory holds
 // `card.json` (the card of docs/cli.md) and `report.md`.
 //
-// Not runnable yet (transcripts with placeholders, kept as ```text): the README CLI tour. Its task
-// flow (`worker --exec` serving a skill the card lacks) becomes runnable with issue 14 item 1.
+// The README CLI tour is a transcript with placeholders across two machines (kept as ```text): its
+// task flow is run verbatim against two daemons by worker-skills.test.ts instead.
 import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
