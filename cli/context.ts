@@ -3,14 +3,15 @@
 
 import type { Command } from 'commander'
 import { type Client, createClient, DaemonNotRunningError, MoltmeshError } from '../clients/ts/index.ts'
+import { EXIT_FAILED, EXIT_NOT_RUNNING } from './exit-codes.ts'
+import { safeText } from './output/terminal-safe.ts'
 
 export interface GlobalOptions {
   socket?: string
   json?: boolean
 }
 
-export const EXIT_FAILED = 1
-export const EXIT_NOT_RUNNING = 2
+export { EXIT_FAILED, EXIT_NOT_RUNNING } from './exit-codes.ts'
 
 export function globals(cmd: Command): GlobalOptions {
   return cmd.optsWithGlobals() as GlobalOptions
@@ -52,9 +53,9 @@ export function reportError(err: unknown): number {
     err instanceof MoltmeshError ||
     (err instanceof Error && typeof (err as { reason?: unknown }).reason === 'string')
   ) {
-    console.error(`error: ${err.message} [${(err as MoltmeshError).reason}]`)
+    console.error(`error: ${safeText(err.message)} [${(err as MoltmeshError).reason}]`)
     return EXIT_FAILED
   }
-  console.error(`error: ${(err as Error)?.message ?? String(err)}`)
+  console.error(`error: ${safeText((err as Error)?.message ?? String(err))}`)
   return EXIT_FAILED
 }

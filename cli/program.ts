@@ -1,12 +1,15 @@
 // The `moltmesh` command tree (commander). Every command is one SDK call plus formatting; see
 // docs/cli.md. cli/main.ts runs it; tests walk it in-process.
 
-import { Command } from 'commander'
+import { Command, Help, type Option } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
+import { registerCompletionCommand } from './commands/completion-command.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
+import { registerDiagnosisCommands } from './commands/diagnosis-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
+import { registerInitCommand } from './commands/init-command.ts'
 import { registerLedgerCommands } from './commands/ledger-commands.ts'
 import { registerMcpCommand } from './commands/mcp-command.ts'
 import { registerMessagingCommands } from './commands/messaging-commands.ts'
@@ -14,6 +17,7 @@ import { registerNameCommands } from './commands/name-commands.ts'
 import { registerNetworkCommands } from './commands/network-commands.ts'
 import { registerPing } from './commands/ping.ts'
 import { registerPubsubCommands } from './commands/pubsub-commands.ts'
+import { registerReload } from './commands/reload.ts'
 import { registerStart } from './commands/start.ts'
 import { registerStop } from './commands/stop.ts'
 import { registerTaskCommands } from './commands/task-commands.ts'
@@ -23,18 +27,29 @@ import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
 import { registerWebhookCommands } from './commands/webhook-commands.ts'
 import { registerWorkerCommand } from './commands/worker-command.ts'
+import { guardConsole } from './output/terminal-safe.ts'
 
 export function buildProgram(): Command {
   const program = new Command('moltmesh')
     .description('moltmesh: peer-to-peer network daemon for AI agents')
-    .version(pkg.version, '-V, --cli-version', 'print the CLI version')
+    .version(pkg.version, '-v, --version', 'print the CLI version')
     .option('--socket <path>', 'daemon socket (default $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock)')
     .option('--json', 'machine-readable output')
-    .showHelpAfterError()
+    // A usage error is one line (commander adds "Did you mean ...?" for a near miss) and a pointer to
+    // the help, not the whole help text.
+    .showHelpAfterError('(add --help for usage)')
+    .configureHelp({ optionDescription })
+    .hook('preAction', (_program, command) => {
+      // Text output escapes control characters from peers; --json and the MCP protocol stay exact.
+      if (command.optsWithGlobals().json !== true && command.name() !== 'mcp') guardConsole()
+    })
   registerStart(program)
   registerStop(program)
+  registerReload(program)
+  registerInitCommand(program)
   registerDiagCommands(program)
   registerPing(program)
+  registerDiagnosisCommands(program)
   registerMessagingCommands(program)
   registerThreadCommands(program)
   registerNameCommands(program)
@@ -51,5 +66,13 @@ export function buildProgram(): Command {
   registerNetworkCommands(program)
   registerMcpCommand(program)
   registerUiCommand(program)
+  // Last: the completion scripts describe every command registered above.
+  registerCompletionCommand(program)
   return program
+}
+
+/** An option whose description already states its default does not get commander's "(default: x)" too. */
+function optionDescription(this: Help, option: Option): string {
+  if (/\(default\b/.test(option.description)) return option.description
+  return Help.prototype.optionDescription.call(this, option)
 }

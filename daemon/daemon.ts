@@ -12,7 +12,7 @@ import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
 import { type CardsService, createCardsService } from './cards/cards-service.ts'
-import type { DaemonConfig } from './config/options.ts'
+import type { AgentOptions, DaemonConfig } from './config/options.ts'
 import { createDiagService } from './diag/diag-service.ts'
 import { createDemandStore } from './discovery/demand-store.ts'
 import { createFindAgents } from './discovery/find-agents.ts'
@@ -33,6 +33,7 @@ import { createNetworks, type Networks } from './networks/networks.ts'
 import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
+import { describeListenFailure } from './p2p/listen-error.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
@@ -80,6 +81,11 @@ export interface Daemon {
   stop(): Promise<void>
   /** Resolves when the daemon has stopped (by stop() or a Shutdown RPC). */
   readonly stopped: Promise<void>
+  /**
+   * Takes new [agent] content (a config reload: name, description, skills) and republishes the card.
+   * Resolves with the number of skills on the card now.
+   */
+  reloadAgent(agent: AgentOptions): Promise<number>
 }
 
 const RPC_SHUTDOWN_GRACE_MS = 3_000
@@ -168,7 +174,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       throw new MoltmeshError(
         'unavailable',
         'P2P_LISTEN_FAILED',
-        `cannot start the P2P host: ${(err as Error).message} (is port ${config.p2p.port} in use? try --port 0)`,
+        describeListenFailure(err, config.p2p.port).message,
         { cause: err },
       )
     }
@@ -367,7 +373,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...messagingAdapter(messaging.service),
       ...namesAdapter(names),
       ...artifactsAdapter(artifacts.service, identity.did),
-      ...tasksAdapter(tasks.service),
+      ...tasksAdapter(tasks.service, (skills) => cardsImpl.serve(skills)),
       ...ledgerAdapter({
         ledger: ledgerRef as Ledger,
         tasks: tasks.service,
@@ -486,6 +492,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     stopping ??= (async () => {
       logger.info('daemon stopping')
       events.emit('daemon.stopping', {})
+      cards?.beginStop()
       standardServices?.setServing(false)
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
@@ -523,5 +530,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
     start,
     stop,
     stopped,
+    async reloadAgent(agent) {
+      if (cards == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+      const card = await cards.reconfigure(agent)
+      logger.info({ skills: card.skills.map((s) => s.id) }, 'agent skills reloaded')
+      return card.skills.length
+    },
   }
 }

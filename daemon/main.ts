@@ -1,46 +1,88 @@
-// The daemon as a process: load config, start, log, and stop cleanly on signals. `moltmesh start`
-// calls runDaemonProcess; everything else about the daemon lives in createDaemon.
+// The daemon as a process: load config, start, log, reload on SIGHUP, and stop cleanly on signals.
+// `moltmesh start` calls runDaemonProcess; everything else about the daemon lives in createDaemon.
 
-import { type ConfigFlags, loadConfig } from './config/load-config.ts'
+import { type ConfigFlags, type LoadedConfig, loadConfig } from './config/load-config.ts'
 import { createDaemon } from './daemon.ts'
-import { createLogger } from './log/logger.ts'
+import { isMoltmeshError } from './errors/moltmesh-error.ts'
+import { createLogger, type Logger } from './log/logger.ts'
 
-export type { ConfigFlags }
+export type { ConfigFlags, LoadedConfig }
+
+/** Something that runs next to the daemon in this process (the handler supervisor of `moltmesh start`). */
+export interface Attached {
+  /** Called after each successful reload, with the config as re-read. */
+  reload(loaded: LoadedConfig): Promise<void> | void
+  /** Called before the daemon stops (and after it stopped on its own, e.g. a Shutdown RPC). */
+  stop(): Promise<void>
+}
+
+export interface DaemonProcessHooks {
+  /** Runs once the daemon is serving; what it returns is reloaded and stopped with the daemon. */
+  started?(loaded: LoadedConfig, logger: Logger): Promise<Attached> | Attached
+}
 
 /**
  * Runs the daemon in the foreground until SIGINT/SIGTERM or a Shutdown RPC. Resolves with the exit
  * code. Startup failures (bad config, data dir in use, live socket, port taken) are thrown as
- * MoltmeshError with a reason; the caller prints them.
+ * MoltmeshError with a reason; the caller prints them. SIGHUP re-reads the config file and applies
+ * its [agent] section (name, description, skills: the card is republished); a config that no longer
+ * loads is logged and the running one kept.
  */
-export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
-  const { config, configFile } = loadConfig({ flags })
+export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessHooks = {}): Promise<number> {
+  const loaded = loadConfig({ flags })
+  const { config, configFile } = loaded
   const logger = createLogger(config.logLevel)
   const daemon = createDaemon({ config, configFile, logger })
+  let attached: Attached | undefined
 
+  const stopAll = async () => {
+    await attached?.stop().catch((err: Error) => logger.warn({ err: err.message }, 'handlers stop failed'))
+    await daemon.stop()
+  }
   let signals = 0
   const onSignal = (signal: NodeJS.Signals) => {
     signals++
     if (signals === 1) {
       logger.info({ signal }, 'shutting down (signal again to force)')
-      void daemon.stop()
+      void stopAll()
     } else {
       logger.warn({ signal }, 'forced exit')
       process.exit(130)
     }
   }
+  let reloading = Promise.resolve()
+  const onReload = () => {
+    reloading = reloading.then(async () => {
+      try {
+        const next = loadConfig({ flags })
+        const skills = await daemon.reloadAgent(next.config.agent)
+        await attached?.reload(next)
+        logger.info({ configFile: next.configFile, skills }, 'config reloaded')
+      } catch (err) {
+        const reason = isMoltmeshError(err) ? err.reason : undefined
+        logger.error({ err: (err as Error).message, reason }, 'reload failed: keeping the running config')
+      }
+    })
+  }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
+  const detachSignals = () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+    process.off('SIGHUP', onReload)
+  }
 
   try {
     await daemon.start()
+    attached = await hooks.started?.(loaded, logger)
   } catch (err) {
-    await daemon.stop().catch(() => undefined)
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    await stopAll().catch(() => undefined)
+    detachSignals()
     throw err
   }
+  process.on('SIGHUP', onReload)
   await daemon.stopped
-  process.off('SIGINT', onSignal)
-  process.off('SIGTERM', onSignal)
+  await attached?.stop().catch(() => undefined)
+  detachSignals()
   return 0
 }

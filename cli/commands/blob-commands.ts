@@ -2,13 +2,14 @@
 // chunks of at most 1 MiB with back-pressure both ways, so any size moves in bounded memory.
 
 import { createReadStream } from 'node:fs'
-import { type FileHandle, open, stat } from 'node:fs/promises'
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises'
 import { basename, extname } from 'node:path'
 import type { Command } from 'commander'
-import { a2a, type Client, types } from '../../clients/ts/index.ts'
+import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { printFields } from '../output/format.ts'
+import { createTransferProgress, progressWanted } from '../output/progress.ts'
 import { printMessage } from '../output/proto-json.ts'
 
 /** The daemon's limit per PutBlob chunk. */
@@ -57,10 +58,15 @@ export function formatBytes(n: number): string {
 async function* putRequests(
   source: AsyncIterable<Buffer>,
   metadata: { name: string; mediaType: string; size: number },
+  sent: (bytes: number) => void,
 ): AsyncGenerator<Partial<a2a.PutBlobRequest>> {
   yield { metadata }
   for await (const data of source) {
-    for (let at = 0; at < data.length; at += CHUNK_BYTES) yield { chunk: data.subarray(at, at + CHUNK_BYTES) }
+    for (let at = 0; at < data.length; at += CHUNK_BYTES) {
+      const chunk = data.subarray(at, at + CHUNK_BYTES)
+      yield { chunk }
+      sent(chunk.length)
+    }
   }
 }
 
@@ -68,19 +74,32 @@ async function* putRequests(
 export async function uploadFile(
   client: Client,
   file: string,
-  opts: { name?: string; mediaType?: string } = {},
+  opts: { name?: string; mediaType?: string; progress?: boolean } = {},
 ): Promise<a2a.PutBlobResponse> {
   const stdin = file === '-'
   // A regular file's size is declared, so a file that changes during the upload is refused.
   const size = stdin ? 0 : (await stat(file)).size
   const source = stdin ? process.stdin : createReadStream(file, { highWaterMark: CHUNK_BYTES })
-  return client.a2a.putBlob(
-    putRequests(source as AsyncIterable<Buffer>, {
-      name: opts.name ?? (stdin ? '' : basename(file)),
-      mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
-      size,
-    }),
+  const progress = createTransferProgress(
+    `put ${stdin ? 'stdin' : basename(file)}`,
+    size,
+    opts.progress === true,
   )
+  try {
+    return await client.a2a.putBlob(
+      putRequests(
+        source as AsyncIterable<Buffer>,
+        {
+          name: opts.name ?? (stdin ? '' : basename(file)),
+          mediaType: opts.mediaType ?? (stdin ? 'application/octet-stream' : guessMediaType(file)),
+          size,
+        },
+        (n) => progress.add(n),
+      ),
+    )
+  } finally {
+    progress.end()
+  }
 }
 
 /** Label/value rows of an artifact; the daemon answering always holds the blob it describes. */
@@ -144,7 +163,7 @@ export function registerBlobCommands(program: Command): void {
     .action(
       action(async (file: string, opts: { name?: string; mediaType?: string }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await uploadFile(client, file, opts)
+          const res = await uploadFile(client, file, { ...opts, progress: progressWanted(json) })
           if (json) return printMessage(a2a.PutBlobResponse, res)
           printFields(artifactRows(res.artifact))
         }),
@@ -168,15 +187,21 @@ export function registerBlobCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           if (json && opts.output == null) throw new Error('--json prints the artifact; it needs -o <file>')
           let fh: FileHandle | undefined
+          // A fresh download goes to a side file renamed over -o only once complete, so a failed one
+          // leaves neither an empty file nor a half-overwritten old one. Resuming (--offset) writes
+          // into the existing file at the offset.
+          const partial = opts.output != null && opts.offset === 0 ? `${opts.output}.partial` : undefined
           if (opts.output != null) {
-            // Resuming writes into the existing file at the offset; a fresh download truncates.
             fh =
-              opts.offset > 0
-                ? await open(opts.output, 'r+').catch(() => open(opts.output as string, 'w'))
-                : await open(opts.output, 'w')
+              partial != null
+                ? await open(partial, 'w')
+                : await open(opts.output, 'r+').catch(() => open(opts.output as string, 'w'))
           }
           let artifact: types.Artifact | undefined
           let written = 0
+          // Progress only when the content goes to a file: on stdout it would mix with the content's
+          // terminal output (and stderr progress for a pipe is what people expect from curl, not here).
+          let progress: ReturnType<typeof createTransferProgress> | undefined
           const abort = new AbortController()
           const stdout = fh == null ? stdoutSink() : undefined
           try {
@@ -185,6 +210,11 @@ export function registerBlobCommands(program: Command): void {
               { signal: abort.signal },
             )) {
               artifact ??= res.artifact
+              progress ??= createTransferProgress(
+                `get ${cid.slice(0, 12)}…`,
+                artifact != null ? artifact.size - opts.offset : undefined,
+                fh != null && progressWanted(json),
+              )
               if (res.chunk.length === 0) continue
               if (fh != null) await fh.write(res.chunk, 0, res.chunk.length, res.offset)
               else if (!(await stdout?.write(res.chunk))) {
@@ -192,10 +222,24 @@ export function registerBlobCommands(program: Command): void {
                 break
               }
               written += res.chunk.length
+              progress.add(res.chunk.length)
             }
+            progress?.end()
             await fh?.sync()
-          } finally {
             await fh?.close()
+            fh = undefined
+            if (partial != null) await rename(partial, opts.output as string)
+          } catch (err) {
+            progress?.end()
+            await fh?.close()
+            if (partial != null) await rm(partial, { force: true })
+            // The daemon names the RPC field; on the command line it is the --from flag.
+            if (err instanceof MoltmeshError && err.reason === 'BLOB_NOT_FOUND')
+              err.message = err.message.replace(
+                '(give `from`)',
+                '(fetch it from an agent that holds it: add --from <did|name>)',
+              )
+            throw err
           }
           if (opts.output == null) return
           if (json) return printMessage(types.Artifact, artifact ?? types.Artifact.fromPartial({}))

@@ -4,15 +4,19 @@ import type { Command } from 'commander'
 import { a2a, type types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
-import { printFields } from '../output/format.ts'
+import { credits, printFields } from '../output/format.ts'
 import { printMessage } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 function balanceLine(b: types.Balance): string {
   return `${b.peer}  balance ${b.balance.padStart(8)}  reserved ${b.reserved}  limit ${b.creditLimit}  done ${b.tasksCompleted}  failed ${b.tasksFailed}`
 }
 
 function settlementLine(s: types.Settlement): string {
-  return `${s.id}  ${s.status.padEnd(8)} ${s.amount} credits  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`
+  // The reference is the proposer's free text: escaped like every peer string.
+  return safeText(
+    `${s.id}  ${s.status.padEnd(8)} ${credits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`,
+  )
 }
 
 export function registerLedgerCommands(program: Command): void {
@@ -30,7 +34,7 @@ export function registerLedgerCommands(program: Command): void {
             const b = res.balance as types.Balance
             printFields([
               ['Peer', b.peer],
-              ['Balance', `${b.balance} credits (positive: they owe you)`],
+              ['Balance', `${credits(b.balance)} (positive: they owe you)`],
               ['Reserved', b.reserved],
               ['Credit limit', b.creditLimit],
               ['Tasks', `${b.tasksCompleted} completed, ${b.tasksFailed} failed`],
@@ -162,7 +166,7 @@ export function registerLedgerCommands(program: Command): void {
           if (json) return printMessage(a2a.ListReceiptsResponse, res)
           for (const r of res.receipts)
             console.log(
-              `${r.taskId}  ${r.status.padEnd(8)} ${r.price} credits  ${r.skill}  ${r.requester} -> ${r.provider}`,
+              `${r.taskId}  ${r.status.padEnd(8)} ${credits(r.price)}  ${r.skill}  ${r.requester} -> ${r.provider}`,
             )
         }),
       ),

@@ -2,12 +2,13 @@
 
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
-import { ext, types } from '../../clients/ts/index.ts'
+import { type Client, ext, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
 import { printFields } from '../output/format.ts'
 import { payloadText } from '../output/payload-format.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -17,7 +18,29 @@ function policyName(p: types.NetworkPolicy): string {
 
 function networkLine(n: types.Network): string {
   const role = n.admin ? ' (creator)' : n.joined ? '' : ' (not a member)'
-  return `${n.id}  ${n.name}  ${plural(n.memberCount, 'member')}${role}`
+  return safeText(`${n.id}  ${n.name}  ${plural(n.memberCount, 'member')}${role}`)
+}
+
+/**
+ * A network given by id (`net_…`) or by name: a name must match exactly one network this daemon
+ * knows (or, for `join`, one invitation received), else the error lists what it matched.
+ */
+export async function resolveNetwork(client: Client, ref: string, forJoin = false): Promise<string> {
+  if (ref.startsWith('net_')) return ref
+  const known = (await client.ext.listNetworks({})).networks.map((n) => ({ id: n.id, name: n.name }))
+  const invited = forJoin
+    ? (await client.ext.listInvitations({})).invitations.map((i) => ({
+        id: i.networkId,
+        name: i.networkName,
+      }))
+    : []
+  const ids = [...new Set([...known, ...invited].filter((n) => n.name === ref).map((n) => n.id))]
+  if (ids.length === 1) return ids[0] as string
+  if (ids.length === 0)
+    throw new Error(
+      `no network named "${ref}" is known here${forJoin ? ' or in your invitations' : ''}: give its id (net_…), see \`moltmesh network list\``,
+    )
+  throw new Error(`${ids.length} networks are named "${ref}": give the id, one of ${ids.join(', ')}`)
 }
 
 /** An invitation as JSON: a NetworkInvitation, or an InviteToNetwork answer that holds one; or a file. */
@@ -75,7 +98,11 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (networkId: string, agent: string, opts: { ttl?: number }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.ext.inviteToNetwork({ networkId, did: agent, ttlMs: opts.ttl ?? 0 })
+          const res = await client.ext.inviteToNetwork({
+            networkId: await resolveNetwork(client, networkId),
+            did: agent,
+            ttlMs: opts.ttl ?? 0,
+          })
           if (json) return printMessage(ext.InviteToNetworkResponse, res)
           const i = res.invitation as types.NetworkInvitation
           printFields([
@@ -99,7 +126,9 @@ export function registerNetworkCommands(program: Command): void {
           console.log(plural(res.invitations.length, 'invitation'))
           for (const i of res.invitations)
             console.log(
-              `${i.networkId}  ${i.networkName}  from ${i.inviter}  expires ${new Date(i.expiresAtMs).toISOString()}`,
+              safeText(
+                `${i.networkId}  ${i.networkName}  from ${i.inviter}  expires ${new Date(i.expiresAtMs).toISOString()}`,
+              ),
             )
         }),
       ),
@@ -115,7 +144,10 @@ export function registerNetworkCommands(program: Command): void {
       action(async (networkId: string, opts: { invitation?: string }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const invitation = opts.invitation != null ? parseInvitation(opts.invitation) : undefined
-          const res = await client.ext.joinNetwork({ networkId, invitation })
+          const res = await client.ext.joinNetwork({
+            networkId: invitation?.networkId || (await resolveNetwork(client, networkId, true)),
+            invitation,
+          })
           if (json) return printMessage(ext.JoinNetworkResponse, res)
           const n = res.network as types.Network
           printFields([
@@ -133,9 +165,10 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (networkId: string, _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.ext.leaveNetwork({ networkId })
+          const id = await resolveNetwork(client, networkId)
+          const res = await client.ext.leaveNetwork({ networkId: id })
           if (json) return printMessage(ext.LeaveNetworkResponse, res)
-          console.log(`left ${networkId}`)
+          console.log(`left ${id}`)
         }),
       ),
     )
@@ -146,9 +179,10 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (networkId: string, agent: string, _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.ext.removeMember({ networkId, did: agent })
+          const id = await resolveNetwork(client, networkId)
+          const res = await client.ext.removeMember({ networkId: id, did: agent })
           if (json) return printMessage(ext.RemoveMemberResponse, res)
-          console.log(`removed ${agent} from ${networkId}`)
+          console.log(`removed ${agent} from ${id}`)
         }),
       ),
     )
@@ -173,7 +207,9 @@ export function registerNetworkCommands(program: Command): void {
     .action(
       action(async (networkId: string, _opts: unknown, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.ext.listNetworkMembers({ networkId })
+          const res = await client.ext.listNetworkMembers({
+            networkId: await resolveNetwork(client, networkId),
+          })
           if (json) return printMessage(ext.ListNetworkMembersResponse, res)
           console.log(plural(res.members.length, 'member'))
           for (const m of res.members)
@@ -191,7 +227,10 @@ export function registerNetworkCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           const text = opts.payload ?? arg
           if (text == null) throw new Error('give the payload as an argument or with --payload')
-          const res = await client.ext.broadcastNetwork({ networkId, payload: Buffer.from(text, 'utf8') })
+          const res = await client.ext.broadcastNetwork({
+            networkId: await resolveNetwork(client, networkId),
+            payload: Buffer.from(text, 'utf8'),
+          })
           if (json) return printMessage(ext.BroadcastNetworkResponse, res)
           console.log(`Delivered ${plural(res.recipients, 'member')} via GossipSub`)
           console.log(`Message ID  ${res.id}`)
@@ -210,14 +249,14 @@ export function registerNetworkCommands(program: Command): void {
           process.once('SIGINT', () => abort.abort())
           if (!json) console.log('subscribed. waiting for broadcasts...')
           for await (const { message } of client.ext.subscribeNetwork(
-            { networkId, afterCursor: opts.after },
+            { networkId: await resolveNetwork(client, networkId), afterCursor: opts.after },
             { signal: abort.signal },
           )) {
             if (message == null) continue
             if (json) printMessageLine(types.BroadcastMessage, message)
             else
               console.log(
-                `[${new Date(message.sentAtMs).toLocaleTimeString()}] ${message.from} ${payloadText(message.payload)} (cursor ${message.cursor})`,
+                `[${new Date(message.sentAtMs).toLocaleTimeString()}] ${safeText(message.from)} ${payloadText(message.payload)} (cursor ${message.cursor})`,
               )
           }
         }),

@@ -5,6 +5,7 @@ import { ext, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { payloadText } from '../output/payload-format.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 export function registerPubsubCommands(program: Command): void {
   program
@@ -45,7 +46,7 @@ export function registerPubsubCommands(program: Command): void {
             if (json) printMessageLine(types.BroadcastMessage, message)
             else
               console.log(
-                `[${new Date(message.sentAtMs).toLocaleTimeString()}] ${payloadText(message.payload)}  from ${message.from}`,
+                `[${new Date(message.sentAtMs).toLocaleTimeString()}] ${payloadText(message.payload)}  from ${safeText(message.from)}`,
               )
           }
         }),

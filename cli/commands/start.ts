@@ -1,15 +1,18 @@
 // `moltmesh start`: runs the daemon in this process (the one place the CLI loads daemon code, see
 // docs/decisions/0001-foundation.md), or with --detach in a background process, waiting until healthy.
+// Skills with a `handler` in moltbook.toml are served by a supervisor next to the daemon
+// (cli/worker/handler-supervisor.ts), reconciled on every reload (SIGHUP, `moltmesh reload`).
 
 import { spawn } from 'node:child_process'
 import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { type Client, createClient } from '../../clients/ts/index.ts'
-import type { ConfigFlags } from '../../daemon/config/load-config.ts'
+import type { ConfigFlags, LoadedConfig } from '../../daemon/config/load-config.ts'
 import { action, EXIT_FAILED, globals, reportError } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { printFields, printJson } from '../output/format.ts'
+import { createHandlerSupervisor } from '../worker/handler-supervisor.ts'
 
 interface StartOptions {
   config?: string
@@ -61,8 +64,27 @@ export function registerStart(program: Command): void {
         }
         if (opts.detach) return detach(flags, globals(cmd).json === true)
         const { runDaemonProcess } = await import('../../daemon/main.ts')
+        const { parseDurationMs } = await import('../../daemon/config/schema.ts')
+        const handlerSkills = (loaded: LoadedConfig) =>
+          loaded.config.agent.skills.map((s) => ({ ...s, timeoutMs: parseDurationMs(s.timeout ?? '0') ?? 0 }))
+        // Handlers run where their config file is, so `handler = "python3 handler.py"` finds its file.
+        const handlerDir = (loaded: LoadedConfig) =>
+          loaded.configFile != null ? dirname(loaded.configFile) : process.cwd()
         try {
-          process.exitCode = await runDaemonProcess(flags)
+          process.exitCode = await runDaemonProcess(flags, {
+            started: (loaded, logger) => {
+              const supervisor = createHandlerSupervisor({
+                socket: loaded.config.socket,
+                cwd: handlerDir(loaded),
+                log: logger.child({ component: 'handlers' }),
+              })
+              supervisor.reconcile(handlerSkills(loaded), handlerDir(loaded))
+              return {
+                reload: (next) => supervisor.reconcile(handlerSkills(next), handlerDir(next)),
+                stop: () => supervisor.stop(),
+              }
+            },
+          })
         } catch (err) {
           process.exitCode = reportError(err)
         }

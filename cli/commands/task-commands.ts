@@ -3,14 +3,23 @@
 
 import type { Command } from 'commander'
 import type { DeepPartial } from '../../clients/ts/deep-partial.ts'
-import { a2a, types } from '../../clients/ts/index.ts'
+import { a2a, type Client, isTerminalState, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
+import {
+  EXIT_FAILED,
+  EXIT_INPUT_REQUIRED,
+  EXIT_INTERRUPTED,
+  EXIT_WAIT_TIMEOUT,
+  taskExitCode,
+} from '../exit-codes.ts'
 import { intOption } from '../int-option.ts'
-import { printFields } from '../output/format.ts'
+import { credits, printFields, shorten } from '../output/format.ts'
 import { partText } from '../output/message-format.ts'
+import { createWaitProgress, progressWanted } from '../output/progress.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
+import { safeBlock } from '../output/terminal-safe.ts'
 import { uploadFile } from './blob-commands.ts'
 
 type Opts = Record<string, string | boolean | number | undefined>
@@ -57,24 +66,82 @@ function metadataOf(meta: unknown): Record<string, string> {
   )
 }
 
-/** Streams a task's events to stdout until it ends (or until `timeoutMs`); returns the last task. */
-async function follow(
-  client: Parameters<Parameters<typeof withClient>[1]>[0],
-  id: string,
-  json: boolean,
-  timeoutMs: number,
-): Promise<types.Task | undefined> {
-  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), interrupted()])
+/** Decimal credits ("3", "0.5") as integer micro-credits, as the daemon compares them. */
+function microCredits(amount: string): bigint | undefined {
+  const m = /^(\d{1,18})(?:\.(\d{1,6}))?$/.exec(amount.trim())
+  if (m == null) return undefined
+  return BigInt(m[1] as string) * 1_000_000n + BigInt((m[2] ?? '').padEnd(6, '0'))
+}
+
+/**
+ * A priced skill asked for without a high enough --max-price would be offered, stored and then
+ * REJECTED by the assignee. The card says the price, so say at once what to add. When the card cannot
+ * be read (offline agent, no such skill), the daemon's own checks answer instead.
+ */
+async function checkPrice(client: Client, to: string, skill: string, maxPrice: string | undefined) {
+  if (to === '' || skill === '') return
+  if (maxPrice != null && microCredits(maxPrice) == null)
+    throw new Error(`--max-price "${maxPrice}" is not a decimal amount of credits (e.g. 3 or 0.5)`)
+  const card = await client.a2a
+    .getAgentCard({ did: to, timeoutMs: 5_000 }, { deadlineMs: 8_000 })
+    .then((r) => r.card)
+    .catch(() => undefined)
+  const price = card?.skills.find((s) => s.id === skill)?.price ?? ''
+  const cost = microCredits(price === '' ? '0' : price) ?? 0n
+  if (cost === 0n) return
+  if (maxPrice == null) throw new Error(`skill "${skill}" costs ${credits(price)}: add --max-price ${price}`)
+  if ((microCredits(maxPrice) ?? 0n) < cost)
+    throw new Error(
+      `skill "${skill}" costs ${credits(price)}, more than --max-price ${maxPrice}: raise it to ${price}`,
+    )
+}
+
+/** How long past the task's deadline `--wait` keeps listening for the terminal state it leads to. */
+const DEADLINE_GRACE_MS = 15_000
+
+interface FollowResult {
+  /** The task as it was last seen (from the stream, else from GetTask). */
+  task: types.Task | undefined
+  interrupted: boolean
+}
+
+/** Streams a task's events to stdout until it ends, `waitMs` passes, or Ctrl-C. */
+async function follow(client: Client, id: string, json: boolean, waitMs: number): Promise<FollowResult> {
+  const stop = interrupted()
+  const signal = AbortSignal.any([AbortSignal.timeout(waitMs), stop])
   let last: types.Task | undefined
+  // Streamed chunks carry no newline of their own: the next line must not start after them.
+  let midLine = false
+  // "WORKING  12s" on stderr while waiting, on a terminal; erased before anything else is printed.
+  // Not while a chunk is mid-line: the status line would be drawn over the chunk's text.
+  const ticker = createWaitProgress(
+    shorten(id),
+    () => (midLine ? undefined : taskStateName(last?.state ?? types.TaskState.TASK_STATE_SUBMITTED)),
+    progressWanted(json) && process.stdout.isTTY === true,
+  )
   for await (const { event } of client.a2a.subscribeTaskEvents({ id }, { signal })) {
     if (event == null) continue
     if (event.task != null) last = event.task
+    ticker.clear()
     if (json) printMessageLine(types.TaskEvent, event)
-    else if (event.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK)
-      process.stdout.write(event.parts.map((p) => p.text ?? partText(p)).join(''))
-    else if (event.sequence > 0) console.log(eventLine(event))
+    else if (event.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK) {
+      const text = safeBlock(event.parts.map((p) => p.text ?? partText(p)).join(''))
+      if (text !== '') {
+        process.stdout.write(text)
+        midLine = !text.endsWith('\n')
+      }
+    } else if (event.sequence > 0) {
+      if (midLine) process.stdout.write('\n')
+      midLine = false
+      console.log(eventLine(event))
+    }
   }
-  return last
+  ticker.end()
+  if (midLine) process.stdout.write('\n')
+  // The stream ended early (timeout, Ctrl-C): report the task as the daemon has it now.
+  if (last == null || !isTerminalState(last.state))
+    last = (await client.a2a.getTask({ id }).catch(() => undefined))?.task ?? last
+  return { task: last, interrupted: stop.aborted }
 }
 
 function interrupted(): AbortSignal {
@@ -90,8 +157,28 @@ function printOutcome(t: types.Task): void {
     ['Output', t.output.length > 0 ? t.output.map(partText).join(' ') : undefined],
     ['Error', t.error != null && t.error.reason !== '' ? `${t.error.reason}: ${t.error.message}` : undefined],
   ])
-  if (t.state === types.TaskState.TASK_STATE_FAILED || t.state === types.TaskState.TASK_STATE_REJECTED)
-    process.exitCode = 1
+}
+
+/**
+ * Sets the exit code for a wait that ended with `task` (see exit-codes.ts) and, when the task is not
+ * over, says on stderr why the wait ended and how to go on waiting.
+ */
+function finishWait(task: types.Task | undefined, why: 'timeout' | 'interrupted' | 'ended'): void {
+  if (task == null) {
+    process.exitCode = EXIT_FAILED
+    return
+  }
+  const code =
+    why === 'interrupted' && !isTerminalState(task.state) ? EXIT_INTERRUPTED : taskExitCode(task.state)
+  process.exitCode = code
+  const state = taskStateName(task.state)
+  if (code === EXIT_WAIT_TIMEOUT)
+    console.error(
+      `gave up waiting: task ${task.id} is still ${state} (wait again with \`moltmesh wait-task --id ${task.id}\`)`,
+    )
+  else if (code === EXIT_INPUT_REQUIRED)
+    console.error(`task ${task.id} is ${state}: answer it with \`moltmesh task input ${task.id} -i <text>\``)
+  else if (code === EXIT_INTERRUPTED) console.error(`interrupted: task ${task.id} is still ${state}`)
 }
 
 export function registerTaskCommands(program: Command): void {
@@ -115,10 +202,18 @@ export function registerTaskCommands(program: Command): void {
         withClient(cmd, async (client, { json }) => {
           if (opts.to == null && opts.capability == null)
             throw new Error('give --to <did|name> or --capability <name>')
+          await checkPrice(
+            client,
+            (opts.to as string | undefined) ?? '',
+            (opts.skill as string | undefined) ?? (opts.capability as string | undefined) ?? '',
+            opts.maxPrice as string | undefined,
+          )
           const files = (opts.file as unknown as string[] | undefined) ?? []
           const attachments: Array<DeepPartial<types.Part>> = []
           for (const file of files) {
-            const { artifact } = await uploadFile(client, file.replace(/^@/, ''))
+            const { artifact } = await uploadFile(client, file.replace(/^@/, ''), {
+              progress: progressWanted(json),
+            })
             attachments.push({ artifact: { cid: artifact?.cid ?? '' } })
           }
           const parts =
@@ -142,16 +237,12 @@ export function registerTaskCommands(program: Command): void {
               ['Status', taskStateName(task.state)],
             ])
           if (opts.wait !== true) return
-          const last = await follow(
-            client,
-            task.id,
-            json === true,
-            (opts.timeout as number | undefined) ?? 3_600_000,
-          )
-          if (!json && last != null) {
-            if (process.stdout.isTTY !== false) console.log()
-            printOutcome(last)
-          }
+          // Listen until the task's own deadline has passed and the daemon has had time to fail it
+          // TIMEOUT, so the wait ends on a terminal state rather than racing the deadline.
+          const waitMs = Math.max(0, Number(task.deadlineMs) - Date.now()) + DEADLINE_GRACE_MS
+          const { task: last, interrupted: stopped } = await follow(client, task.id, json === true, waitMs)
+          if (!json && last != null) printOutcome(last)
+          finishWait(last, stopped ? 'interrupted' : 'ended')
         }),
       ),
     )
@@ -164,13 +255,28 @@ export function registerTaskCommands(program: Command): void {
     .action(
       action(async (opts: Opts, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
-          const res = await client.a2a.waitTask({ id: opts.id as string, timeoutMs: opts.timeout as number })
-          if (json) return printMessage(a2a.WaitTaskResponse, res)
-          printOutcome(res.task as types.Task)
-          if (res.timedOut) {
-            console.log('(timed out: the task is still running)')
-            process.exitCode = 1
-          }
+          const id = opts.id as string
+          const show = progressWanted(json)
+          // WaitTask blocks until the end: the state on the status line comes from a GetTask every 2 s.
+          let state = 'waiting'
+          const poll = show
+            ? setInterval(() => {
+                void client.a2a.getTask({ id }).then(
+                  (r) => {
+                    state = taskStateName(r.task?.state ?? types.TaskState.TASK_STATE_UNSPECIFIED)
+                  },
+                  () => undefined,
+                )
+              }, 2_000)
+            : undefined
+          const ticker = createWaitProgress(shorten(id), () => state, show)
+          const res = await client.a2a.waitTask({ id, timeoutMs: opts.timeout as number }).finally(() => {
+            clearInterval(poll)
+            ticker.end()
+          })
+          if (json) printMessage(a2a.WaitTaskResponse, res)
+          else printOutcome(res.task as types.Task)
+          finishWait(res.task, res.timedOut ? 'timeout' : 'ended')
         }),
       ),
     )

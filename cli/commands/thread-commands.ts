@@ -6,6 +6,7 @@ import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
 import { messageLine, statusName } from '../output/message-format.ts'
 import { printMessage } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -38,7 +39,9 @@ export function registerThreadCommands(program: Command): void {
           for (const t of res.threads) {
             // participants[0] is this agent; the rest are the counterparties.
             console.log(
-              `${t.threadId}  ${plural(t.messageCount, 'message')}  last ${new Date(t.lastMessageAtMs).toISOString()}  with ${t.participants.slice(1).join(', ')}`,
+              safeText(
+                `${t.threadId}  ${plural(t.messageCount, 'message')}  last ${new Date(t.lastMessageAtMs).toISOString()}  with ${t.participants.slice(1).join(', ')}`,
+              ),
             )
           }
           if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
@@ -50,26 +53,28 @@ export function registerThreadCommands(program: Command): void {
     .command('get')
     .description('the messages of one thread, sent and received, in order')
     .argument('<thread_id>', 'thread id')
+    .option('--full', 'show long messages whole (else cut at 200 characters)')
     .option('--limit <n>', 'page size (max 1000)', intOption(1, 1000), 50)
     .option('--page-token <token>', 'continue after a previous page', '')
     .action(
-      action(async (threadId: string, opts: { limit: number; pageToken: string }, cmd: Command) =>
-        withClient(cmd, async (client, { json }) => {
-          const res = await client.a2a.getThread({
-            threadId,
-            pageSize: opts.limit,
-            pageToken: opts.pageToken,
-          })
-          if (json) return printMessage(a2a.GetThreadResponse, res)
-          console.log(plural(res.messages.length, 'message'))
-          for (const m of res.messages) {
-            const when = new Date(m.createdAtMs).toISOString()
-            console.log(
-              `${when}  ${statusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out')}`,
-            )
-          }
-          if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
-        }),
+      action(
+        async (threadId: string, opts: { limit: number; pageToken: string; full?: boolean }, cmd: Command) =>
+          withClient(cmd, async (client, { json }) => {
+            const res = await client.a2a.getThread({
+              threadId,
+              pageSize: opts.limit,
+              pageToken: opts.pageToken,
+            })
+            if (json) return printMessage(a2a.GetThreadResponse, res)
+            console.log(plural(res.messages.length, 'message'))
+            for (const m of res.messages) {
+              const when = new Date(m.createdAtMs).toISOString()
+              console.log(
+                `${when}  ${statusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out', opts.full === true ? 0 : undefined)}`,
+              )
+            }
+            if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
+          }),
       ),
     )
 }

@@ -4,6 +4,7 @@ import { action, withClient } from '../context.ts'
 import { messageLine } from '../output/message-format.ts'
 import { payloadText } from '../output/payload-format.ts'
 import { printMessageLine } from '../output/proto-json.ts'
+import { safeText } from '../output/terminal-safe.ts'
 
 export function registerWatchEvents(program: Command): void {
   program
@@ -36,7 +37,7 @@ export function registerWatchEvents(program: Command): void {
                     : event.member != null
                       ? `${event.networkId} ${event.member.did}`
                       : ''
-            console.log(`[${time}] ${event.type} ${subject}`.trimEnd())
+            console.log(safeText(`[${time}] ${event.type} ${subject}`.trimEnd()))
           }
         }),
       ),

@@ -1,192 +1,128 @@
-// `moltmesh worker --skill S --exec 'cmd'`: a ready-made worker. For each task of the skill it claims
-// a lease, runs the command with the task input on stdin, streams stdout as CHUNK events, and
-// completes the task with the whole stdout (JSON output becomes a data part) or fails it with the exit
-// code and the end of stderr. The lease is renewed while the command runs; a canceled task kills it.
+// `moltmesh worker --skill S --exec 'cmd'`: a ready-made worker (cli/worker/exec-worker.ts). Serving a
+// skill puts it on the agent's card while the worker runs, if the card lacks it (described by
+// --description, --tag, --price, --input-schema). A daemon restart is survived: the worker says so
+// on stderr and subscribes again; it exits 1 when the daemon stays away longer than --reconnect.
 
-import { type ChildProcess, spawn } from 'node:child_process'
-import type { Command } from 'commander'
-import { type Client, isTerminalState, types } from '../../clients/ts/index.ts'
+import { readFileSync } from 'node:fs'
+import { type Command, Option } from 'commander'
+import type { SkillOffer, WorkerStatus } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
 import { intOption } from '../int-option.ts'
-import { taskStateName } from '../output/task-format.ts'
+import { runExecWorker } from '../worker/exec-worker.ts'
 
-const STDERR_TAIL = 2000
-
-/** What the command reads: the first JSON part as JSON text, else the text parts. */
-export function stdinFor(input: types.Part[]): string {
-  const data = input.find((p) => p.dataJson !== undefined)
-  if (data?.dataJson !== undefined) return data.dataJson
-  return input
-    .filter((p) => p.text !== undefined)
-    .map((p) => p.text)
-    .join('\n')
+interface WorkerOptions {
+  skill: string[]
+  exec: string
+  lease: number
+  concurrency: number
+  timeout: number
+  reconnect: number
+  description?: string
+  tag?: string[]
+  price?: string
+  inputSchema?: string
 }
 
-/** The task's output: stdout as a JSON part when it parses, else as text. */
-export function outputFor(stdout: string): types.Part[] {
-  const trimmed = stdout.trim()
-  try {
-    if (trimmed !== '') {
-      JSON.parse(trimmed)
-      return [types.Part.fromPartial({ dataJson: trimmed })]
+/** The card description of each served skill (used only where the card lacks the skill). */
+export function skillOffers(opts: WorkerOptions): SkillOffer[] {
+  let inputSchema: string | undefined
+  if (opts.inputSchema != null) {
+    let text: string
+    try {
+      text = readFileSync(opts.inputSchema, 'utf8')
+    } catch (err) {
+      throw new Error(`--input-schema: cannot read ${opts.inputSchema}: ${(err as Error).message}`)
     }
-  } catch {
-    // not JSON: text
+    try {
+      JSON.parse(text)
+    } catch {
+      throw new Error(`--input-schema: ${opts.inputSchema} is not valid JSON`)
+    }
+    inputSchema = text
   }
-  return [types.Part.fromPartial({ text: stdout.replace(/\n$/, '') })]
+  return opts.skill.map((id) => ({
+    id,
+    description: opts.description,
+    tags: opts.tag,
+    price: opts.price,
+    inputSchema,
+  }))
 }
 
-async function runOne(
-  client: Client,
-  task: types.Task,
-  leaseToken: string,
-  opts: { exec: string; leaseMs: number; json: boolean },
-): Promise<void> {
-  const started = Date.now()
-  const child: ChildProcess = spawn('sh', ['-c', opts.exec], {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    // Its own process group, so a stop reaches the command's children too (e.g. `sleep` under sh).
-    detached: true,
-    env: {
-      ...process.env,
-      MOLTMESH_TASK_ID: task.id,
-      MOLTMESH_TASK_SKILL: task.skill,
-      MOLTMESH_REQUESTER: task.requester,
-    },
-  })
-  let stopReason: string | undefined
-  const stop = (why: string) => {
-    stopReason ??= why
-    try {
-      if (child.pid != null) process.kill(-child.pid, 'SIGTERM')
-    } catch {
-      child.kill('SIGTERM') // already gone, or no group
-    }
+function statusLine(status: WorkerStatus, command: string): string {
+  switch (status.kind) {
+    case 'ready':
+      return `serving ${status.skills.join(', ')} with: ${command}`
+    case 'lost':
+      return `lost the daemon (${status.error instanceof Error ? status.error.message : String(status.error)}); reconnecting`
+    case 'reconnected':
+      return `reconnected after ${(status.downMs / 1000).toFixed(1)} s; serving ${status.skills.join(', ')}`
   }
-  // Renew the lease while the command runs; losing it means someone else may take the task.
-  const renew = setInterval(
-    () => {
-      client.a2a
-        .renewLease({ id: task.id, leaseToken, leaseMs: opts.leaseMs })
-        .catch((err: Error) => stop(`lease lost: ${err.message}`))
-    },
-    Math.max(500, Math.floor(opts.leaseMs / 3)),
-  )
-  // Watch for a cancel (or any other end) decided elsewhere.
-  const watch = new AbortController()
-  void (async () => {
-    try {
-      for await (const { event } of client.a2a.subscribeTaskEvents({ id: task.id }, { signal: watch.signal }))
-        if (event?.task != null && isTerminalState(event.task.state))
-          stop(taskStateName(event.task.state).toLowerCase())
-    } catch {
-      // the watch ends with the task or the worker
-    }
-  })()
-  let stdout = ''
-  let stderr = ''
-  let chunks = Promise.resolve()
-  child.stdout?.setEncoding('utf8')
-  child.stderr?.setEncoding('utf8')
-  child.stdout?.on('data', (text: string) => {
-    stdout += text
-    chunks = chunks.then(() =>
-      client.a2a
-        .publishTaskEvent({
-          id: task.id,
-          leaseToken,
-          kind: types.TaskEventKind.TASK_EVENT_KIND_CHUNK,
-          parts: [{ text }],
-        })
-        .then(
-          () => undefined,
-          () => undefined,
-        ),
-    )
-  })
-  child.stderr?.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-STDERR_TAIL)
-  })
-  child.stdin?.on('error', () => undefined) // a command that does not read stdin
-  child.stdin?.end(stdinFor(task.input))
-  const code = await new Promise<number | null>((resolve) => {
-    child.on('error', (err) => {
-      stderr += String(err)
-      resolve(127)
-    })
-    child.on('close', (c) => resolve(c))
-  })
-  clearInterval(renew)
-  await chunks
-  let outcome: string
-  try {
-    if (stopReason != null) outcome = `stopped (${stopReason})`
-    else if (code === 0) {
-      await client.a2a.completeTask({ id: task.id, leaseToken, output: outputFor(stdout) })
-      outcome = 'COMPLETED'
-    } else {
-      await client.a2a.failTask({
-        id: task.id,
-        leaseToken,
-        error: {
-          reason: 'EXIT_CODE',
-          message: `command exited with ${code}${stderr ? `: ${stderr.trim()}` : ''}`,
-        },
-      })
-      outcome = `FAILED (exit ${code})`
-    }
-  } catch (err) {
-    outcome = `not reported: ${(err as Error).message}`
-  } finally {
-    watch.abort()
-  }
-  const ms = Date.now() - started
-  if (opts.json) console.log(JSON.stringify({ task: task.id, skill: task.skill, outcome, ms }))
-  else console.log(`${task.id} ${task.skill} from ${task.requester} -> ${outcome} (${ms} ms)`)
 }
 
 export function registerWorkerCommand(program: Command): void {
   program
     .command('worker')
     .description('serve a skill by running a command per task (stdin = input, stdout = output)')
-    .requiredOption('--skill <id...>', 'skill id(s) to serve')
-    .requiredOption('--exec <command>', 'shell command run for each task')
-    .option('--lease <duration>', 'lease per claim, renewed while the command runs', parseDuration, 60_000)
+    .requiredOption('--skill <id...>', 'skill id(s) to serve; added to the card while the worker runs')
+    .requiredOption(
+      '--exec <command>',
+      'shell command run for each task; input artifacts are its arguments ("$@"), files written to $MOLTMESH_OUTPUT_DIR become output artifacts',
+    )
+    .addOption(
+      new Option('--lease <duration>', 'lease per claim, renewed while the command runs')
+        .argParser(parseDuration)
+        .default(60_000, '60s'),
+    )
     .option('--concurrency <n>', 'tasks run at the same time', intOption(1, 256), 1)
+    .addOption(
+      new Option('--timeout <duration>', 'kill a command running longer and fail its task')
+        .argParser(parseDuration)
+        .default(0, 'none'),
+    )
+    .option('--description <text>', 'card description of a skill the card lacks')
+    .option('--tag <tag...>', 'card tags of a skill the card lacks')
+    .option('--price <credits>', 'price per task of a skill the card lacks (default free)')
+    .option('--input-schema <file>', 'JSON Schema file the input of a skill the card lacks must match')
+    .addOption(
+      new Option(
+        '--reconnect <duration>',
+        'how long to keep trying when the daemon goes away (0 = exit at once)',
+      )
+        .argParser(parseDuration)
+        .default(60_000, '60s'),
+    )
     .action(
-      action(
-        async (opts: { skill: string[]; exec: string; lease: number; concurrency: number }, cmd: Command) =>
-          withClient(cmd, async (client, { json }) => {
-            const abort = new AbortController()
-            process.once('SIGINT', () => abort.abort())
-            process.once('SIGTERM', () => abort.abort())
-            const running = new Set<Promise<void>>()
-            if (!json) console.log(`serving ${opts.skill.join(', ')} with: ${opts.exec}`)
-            try {
-              for await (const { task } of client.a2a.subscribeTasks(
-                { skills: opts.skill },
-                { signal: abort.signal },
-              )) {
-                if (task == null) continue
-                while (running.size >= opts.concurrency) await Promise.race(running)
-                let claim: Awaited<ReturnType<Client['a2a']['claimTask']>>
-                try {
-                  claim = await client.a2a.claimTask({ id: task.id, leaseMs: opts.lease })
-                } catch {
-                  continue // claimed by another worker meanwhile
-                }
-                const run = runOne(client, claim.task as types.Task, claim.leaseToken, {
-                  exec: opts.exec,
-                  leaseMs: opts.lease,
-                  json: json === true,
-                }).finally(() => running.delete(run))
-                running.add(run)
-              }
-            } finally {
-              await Promise.allSettled(running)
-            }
-          }),
+      action(async (opts: WorkerOptions, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const offers = skillOffers(opts)
+          // The first Ctrl-C stops taking tasks and lets running commands finish; the second kills them.
+          const abort = new AbortController()
+          const kill = new AbortController()
+          const onSignal = () => (abort.signal.aborted ? kill.abort() : abort.abort())
+          process.on('SIGINT', onSignal)
+          process.on('SIGTERM', onSignal)
+          await runExecWorker(client, {
+            skills: offers,
+            command: opts.exec,
+            leaseMs: opts.lease,
+            concurrency: opts.concurrency,
+            timeoutMs: opts.timeout,
+            signal: abort.signal,
+            killSignal: kill.signal,
+            reconnect: opts.reconnect > 0 ? { giveUpAfterMs: opts.reconnect } : false,
+            onStatus: (status) => {
+              if (json) console.log(JSON.stringify({ status: status.kind, skills: opts.skill }))
+              else if (status.kind === 'ready') console.log(statusLine(status, opts.exec))
+              else console.error(statusLine(status, opts.exec))
+            },
+            onTaskDone: ({ task, outcome, ms }) => {
+              if (json) console.log(JSON.stringify({ task: task.id, skill: task.skill, outcome, ms }))
+              else console.log(`${task.id} ${task.skill} from ${task.requester} -> ${outcome} (${ms} ms)`)
+            },
+          })
+        }),
       ),
     )
 }

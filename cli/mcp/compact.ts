@@ -2,6 +2,7 @@
 // content parts folded into text / data / attachments, signatures and other plumbing left out.
 
 import { isTerminalState, types } from '../../clients/ts/index.ts'
+import { credits } from '../output/format.ts'
 import { statusName } from '../output/message-format.ts'
 import { taskStateName } from '../output/task-format.ts'
 
@@ -104,7 +105,7 @@ export function compactSkill(s: types.Skill): Record<string, unknown> {
     name: s.name !== s.id ? s.name : undefined,
     description: s.description,
     tags: s.tags.length > 0 ? s.tags : undefined,
-    price: s.price !== '' && s.price !== '0' ? `${s.price} credits` : 'free',
+    price: s.price !== '' && s.price !== '0' ? credits(s.price) : 'free',
     visibility: s.visibility > 1 ? VISIBILITY[s.visibility] : undefined,
     input_schema: s.inputSchemaJson !== '' ? parseJson(s.inputSchemaJson) : undefined,
   })

@@ -3,7 +3,8 @@
 
 import type { FindAgentsResponse } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type AgentCard, type Skill, Visibility } from '../../clients/ts/gen/moltmesh/v1/types.ts'
-import { printFields } from './format.ts'
+import { credits, printFields } from './format.ts'
+import { safeText } from './terminal-safe.ts'
 
 const VISIBILITY_LABEL: Record<number, string> = {
   [Visibility.VISIBILITY_UNSPECIFIED]: 'public',
@@ -13,7 +14,7 @@ const VISIBILITY_LABEL: Record<number, string> = {
 }
 
 export function priceText(price: string): string {
-  return price === '' || Number(price) === 0 ? 'free' : `${price} credits`
+  return price === '' || Number(price) === 0 ? 'free' : credits(price)
 }
 
 export function displayName(card: AgentCard): string {
@@ -23,7 +24,9 @@ export function displayName(card: AgentCard): string {
 function skillLine(s: Skill): string {
   const tags = s.tags.length > 0 ? `  [${s.tags.join(', ')}]` : ''
   const about = s.description !== '' ? `  ${s.description}` : ''
-  return `${s.id}  ${priceText(s.price)}  ${VISIBILITY_LABEL[s.visibility] ?? 'public'}${tags}${about}`
+  return safeText(
+    `${s.id}  ${priceText(s.price)}  ${VISIBILITY_LABEL[s.visibility] ?? 'public'}${tags}${about}`,
+  )
 }
 
 export function printCard(card: AgentCard, selfDid?: string): void {
@@ -46,5 +49,7 @@ export function foundLine(r: FindAgentsResponse): string {
   if (card == null) return ''
   const caps = card.skills.map((s) => s.id).join(', ')
   const skill = r.skill != null ? `  (${r.skill.id}: ${priceText(r.skill.price)})` : ''
-  return `${card.did}  ${displayName(card)}  ${caps}${skill}  score ${r.score}${r.connected ? '  connected' : ''}`
+  return safeText(
+    `${card.did}  ${displayName(card)}  ${caps}${skill}  score ${r.score}${r.connected ? '  connected' : ''}`,
+  )
 }

@@ -1,5 +1,7 @@
 // Output helpers: aligned "Label  value" blocks like the product examples, durations, JSON.
 
+import { safeText } from './terminal-safe.ts'
+
 export function printJson(value: unknown): void {
   console.log(
     JSON.stringify(
@@ -22,7 +24,8 @@ export function printFields(rows: Array<[string, string | number | boolean | str
     if (value === undefined) continue
     const lines = Array.isArray(value) ? (value.length > 0 ? value : ['(none)']) : [String(value)]
     lines.forEach((line, i) => {
-      console.log(`${(i === 0 ? label : '').padEnd(width)}${line}`)
+      // Values may come from peers: a newline or escape sequence in one must not forge rows.
+      console.log(`${(i === 0 ? label : '').padEnd(width)}${safeText(line)}`)
     })
   }
 }
@@ -50,4 +53,10 @@ export function formatLatency(ms: number): string {
 /** Shortens long identifiers for one-line listings: did:key:z6MkhaXg…2doK */
 export function shorten(id: string, keep = 12): string {
   return id.length <= keep * 2 + 1 ? id : `${id.slice(0, keep)}…${id.slice(-4)}`
+}
+
+/** "1 credit", "0.5 credits", "-1 credit": singular only for exactly one (either sign). */
+export function credits(amount: string | number): string {
+  const text = String(amount)
+  return `${text} ${Math.abs(Number(text)) === 1 ? 'credit' : 'credits'}`
 }

@@ -4,6 +4,7 @@
 import { types } from '../../clients/ts/index.ts'
 import { printFields } from './format.ts'
 import { partText } from './message-format.ts'
+import { safeText } from './terminal-safe.ts'
 
 export function taskStateName(state: types.TaskState): string {
   const entry = Object.entries(types.TaskState).find(([, v]) => v === state)
@@ -35,7 +36,7 @@ export function printTask(t: types.Task): void {
 
 export function taskLine(t: types.Task): string {
   const peer = t.role === types.TaskRole.TASK_ROLE_REQUESTER ? `to ${t.assignee}` : `from ${t.requester}`
-  return `${t.id} ${taskStateName(t.state).padEnd(14)} ${t.skill} ${peer}`
+  return safeText(`${t.id} ${taskStateName(t.state).padEnd(14)} ${t.skill} ${peer}`)
 }
 
 const EVENT_NAMES: Record<number, string> = {
@@ -55,9 +56,9 @@ export function eventLine(e: types.TaskEvent): string {
         ? ` (${e.task.error.reason}: ${e.task.error.message})`
         : ''
     const question = e.task.statusMessage.length > 0 ? ` ${e.task.statusMessage.map(partText).join(' ')}` : ''
-    return `${head} ${taskStateName(e.task.state)}${why}${question}`
+    return `${head} ${taskStateName(e.task.state)}${safeText(why)}${question}`
   }
   if (e.kind === types.TaskEventKind.TASK_EVENT_KIND_PROGRESS)
-    return `${head} ${Math.round(e.progress * 100)}%${e.note ? ` ${e.note}` : ''}`
+    return `${head} ${Math.round(e.progress * 100)}%${e.note ? ` ${safeText(e.note)}` : ''}`
   return `${head} ${e.parts.map(partText).join(' ')}`
 }

@@ -22,6 +22,7 @@ import {
 import { type RunWorkerOptions, runWorker, type WorkerHandler } from './helpers/run-worker.ts'
 import { checkVersion } from './helpers/version-check.ts'
 import { runTask, type WaitOptions, waitTask } from './helpers/wait-task.ts'
+import type { SkillOffer } from './helpers/worker-subscription.ts'
 import { buildServiceClient, type ChannelInit, type ServiceClient } from './service-client.ts'
 
 export interface ClientOptions {
@@ -56,7 +57,11 @@ export interface Client extends Groups {
   /** Creates a task and waits until it is final. */
   runTask(request: Parameters<Groups['tasks']['create']>[0], options?: WaitOptions): Promise<Task>
   /** Serves a skill with `handler` until `options.signal` aborts (see runWorker). */
-  runWorker(skill: string | string[], handler: WorkerHandler, options?: RunWorkerOptions): Promise<void>
+  runWorker(
+    skill: string | SkillOffer | Array<string | SkillOffer>,
+    handler: WorkerHandler,
+    options?: RunWorkerOptions,
+  ): Promise<void>
   uploadFile(path: string, options?: UploadOptions): ReturnType<typeof uploadFile>
   uploadStream(
     source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -79,6 +84,10 @@ export function createClient(options: ClientOptions = {}): Client {
     channelOptions: {
       'grpc.max_receive_message_length': MAX_MESSAGE_BYTES,
       'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
+      // A local daemon that restarts is back within seconds: retry the connection at that pace, not
+      // grpc's default (up to two minutes between attempts), so workers resume promptly.
+      'grpc.initial_reconnect_backoff_ms': 250,
+      'grpc.max_reconnect_backoff_ms': 2000,
     },
     metadata: () => {
       const md = new Metadata()

@@ -15,6 +15,7 @@ export * from './helpers/run-worker.ts'
 export { isTerminalState } from './helpers/task-states.ts'
 export * from './helpers/version-check.ts'
 export * from './helpers/wait-task.ts'
+export * from './helpers/worker-subscription.ts'
 export type {
   ClientStreamMethod,
   RpcOptions,

@@ -25,6 +25,7 @@ export const SURFACE = {
     send: 'A2ANode.SendMessage',
     get: 'A2ANode.GetMessage',
     outbox: 'A2ANode.GetOutbox',
+    cancel: 'A2ANode.CancelMessage',
   },
   inbox: {
     list: 'A2ANode.GetInbox',

@@ -3,7 +3,7 @@
 // other agents' cards (directly from a connected peer, else from the DHT), verified every time.
 
 import type { PeerId } from '@libp2p/interface'
-import { notFound } from '../errors/moltmesh-error.ts'
+import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
@@ -19,8 +19,10 @@ import {
   checkCardContent,
   type LocalCardContent,
   type LocalSkill,
+  MAX_SKILLS,
   publishedSkills,
 } from './local-card.ts'
+import { checkCardSize, checkOfferLimits, createServedSkills, mergeServed } from './served-skills.ts'
 
 export interface CardsOptions {
   /** Card lifetime; republished at half of it. */
@@ -66,8 +68,16 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   let stopped = false
 
   // Normalised like runtime content (full capability keys to short ones, tags de-duplicated).
-  const configured = checkCardContent(c.configured)
-  const content = (): LocalCardContent => state.runtime ?? configured
+  let configured = checkCardContent(c.configured)
+  const served = createServedSkills()
+  /** Declared content (runtime, else configured), plus the skills workers serve that it lacks. */
+  const content = (): LocalCardContent => {
+    const declared = state.runtime ?? configured
+    return { ...declared, skills: mergeServed(declared.skills, served.list()) }
+  }
+  const publishedNow = () => JSON.stringify(publishedSkills(content().skills))
+  // Versions are signed one at a time, so two changes at once cannot share a sequence number.
+  let signing: Promise<unknown> = Promise.resolve()
   const defaultName = () => `agent-${c.identity.did.slice(-6).toLowerCase()}`
 
   const putCard = (card: SignedCard) =>
@@ -126,8 +136,21 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     ttlMs = 0,
     wait = true,
   ): Promise<SignedCard> {
+    const checked = next == null ? next : checkCardContent(next)
+    const signed = signing.then(() => signVersion(checked, ttlMs))
+    signing = signed.catch(() => undefined)
+    const card = await signed
+    const announced = announce().catch((err: Error) =>
+      c.logger.warn({ err: err.message }, 'card announcement failed'),
+    )
+    if (wait) await announced
+    c.logger.info({ sequence: card.sequence, skills: card.skills.length }, 'agent card published')
+    return card
+  }
+
+  async function signVersion(next: LocalCardContent | null | undefined, ttlMs: number): Promise<SignedCard> {
     if (next === null) state = { ...state, runtime: undefined }
-    else if (next !== undefined) state = { ...state, runtime: checkCardContent(next) }
+    else if (next !== undefined) state = { ...state, runtime: next }
     if (ttlMs > 0) state = { ...state, ttlMs }
     const now = Date.now()
     const local = content()
@@ -151,12 +174,49 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     await db.put(STATE_KEY, state)
     c.cache.observe(card)
     scheduleRepublish()
-    const announced = announce().catch((err: Error) =>
-      c.logger.warn({ err: err.message }, 'card announcement failed'),
-    )
-    if (wait) await announced
-    c.logger.info({ sequence: card.sequence, skills: card.skills.length }, 'agent card published')
     return card
+  }
+
+  /** Republishes (without waiting for the DHT) when a change altered what the card shows. */
+  async function republishIfChanged(before: string, why: string): Promise<void> {
+    if (stopped || publishedNow() === before) return
+    await publish(undefined, 0, false).catch((err: Error) =>
+      c.logger.warn({ err: err.message, why }, 'card republish failed'),
+    )
+  }
+
+  /**
+   * A worker serves `skills` (ids normalised here): the ones the card lacks are offered while it
+   * does. Resolves once the card shows them; the returned function withdraws them again.
+   */
+  async function serve(skills: LocalSkill[]): Promise<() => Promise<void>> {
+    const offered = checkCardContent({ name: '', description: '', skills }).skills.map((s) => ({
+      ...s,
+      visibility: 'public' as const,
+      allowedDids: [],
+    }))
+    checkOfferLimits(offered)
+    const declared = state.runtime ?? configured
+    const merged = mergeServed(declared.skills, mergeServed(served.list(), offered))
+    if (merged.length > MAX_SKILLS)
+      throw invalidArgument(
+        'INVALID_CARD',
+        `a card has at most ${MAX_SKILLS} skills; workers would make it ${merged.length}`,
+      )
+    checkCardSize(merged)
+    const before = publishedNow()
+    const remove = served.add(offered)
+    await republishIfChanged(before, 'worker started')
+    c.logger.info({ skills: offered.map((s) => s.id) }, 'worker serving skills')
+    let removed = false
+    return async () => {
+      if (removed) return
+      removed = true
+      const was = publishedNow()
+      remove()
+      c.logger.info({ skills: offered.map((s) => s.id) }, 'worker stopped serving skills')
+      await republishIfChanged(was, 'worker stopped')
+    }
   }
 
   function onPeerConnect(): void {
@@ -196,6 +256,15 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
 
   return {
     publish,
+    serve,
+
+    /** Replaces the content from moltbook.toml (a reload) and publishes a new version of the card. */
+    async reconfigure(next: LocalCardContent): Promise<SignedCard> {
+      configured = checkCardContent(next)
+      return publish(undefined, 0, false)
+    },
+    /** Workers serving skill `id` right now. */
+    workersServing: (id: string): number => served.workers(id),
 
     /** The local signed card (as published). */
     current: (): SignedCard | undefined => state.card,
@@ -247,6 +316,11 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       reprovideTimer.unref()
       // A new version at every start: addresses may have changed, and the DHT may have lost it.
       await publish(undefined, 0, false)
+    },
+
+    /** The daemon is going down: workers that end now change nothing (no republish into a closing store). */
+    beginStop(): void {
+      stopped = true
     },
 
     async stop(): Promise<void> {

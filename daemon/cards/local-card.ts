@@ -13,7 +13,7 @@ export type LocalSkill = AgentSkillConfig
 export type LocalCardContent = AgentOptions
 
 const PRICE = /^\d{1,18}(\.\d{1,6})?$/
-const MAX_SKILLS = 64
+export const MAX_SKILLS = 64
 
 /** Normalises and checks runtime-published content; errors carry reason INVALID_CARD. */
 export function checkCardContent(content: LocalCardContent): LocalCardContent {

@@ -130,6 +130,12 @@ export interface AgentSkillConfig {
   price: string
   visibility: 'public' | 'whitelist' | 'private'
   allowedDids: string[]
+  /** Command run per task by `moltmesh start` (moltbook.toml only; never published). */
+  handler?: string
+  /** Handler runs at a time. */
+  concurrency?: number
+  /** Handler time limit as a duration ("30s"; "0" = none). */
+  timeout?: string
 }
 
 export interface AgentOptions {

@@ -118,7 +118,38 @@ const SKILL_FIELDS: readonly KeySpec[] = [
     default: [],
     doc: 'For whitelist and private skills: the DIDs allowed to call (never published).',
   },
+  {
+    key: 'handler',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Command `moltmesh start` runs per task (sh -c, in the config file\'s directory): input on stdin, output on stdout, input artifacts as "$@", files written to $MOLTMESH_OUTPUT_DIR become output artifacts. Empty = served by a separate worker.',
+  },
+  {
+    key: 'concurrency',
+    type: { kind: 'int', min: 1, max: 256 },
+    default: 1,
+    doc: 'Tasks of this skill the handler runs at the same time.',
+  },
+  {
+    key: 'timeout',
+    type: {
+      kind: 'string',
+      valid: (v) => parseDurationMs(v) != null,
+      expected: 'a duration such as "30s", "500ms", "5m" or "1h" ("0" = no limit)',
+    },
+    default: '0',
+    doc: 'A handler running longer is killed (its whole process group) and the task fails with HANDLER_TIMEOUT; "0" = no limit.',
+  },
 ]
+
+/** "30s", "500ms", "5m", "1h", "1.5s" or a plain number of ms as milliseconds; undefined if not one. */
+export function parseDurationMs(value: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim())
+  if (m == null) return undefined
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 'ms'] ?? 1
+  const ms = Math.round(Number(m[1]) * unit)
+  return Number.isSafeInteger(ms) ? ms : undefined
+}
 
 const WEBHOOK_FIELDS: readonly KeySpec[] = [
   { key: 'url', type: { kind: 'string' }, default: '', required: true, doc: 'Target URL (http or https).' },
@@ -337,7 +368,7 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     key: 'agent.skills',
     type: { kind: 'table-list', fields: SKILL_FIELDS, unique: 'id' },
     default: [],
-    doc: 'Skills the agent offers, as [[agent.skills]] tables (only in this file). PublishAgentCard replaces them at runtime.',
+    doc: 'Skills the agent offers, as [[agent.skills]] tables (only in this file; re-read on SIGHUP and `moltmesh reload`). PublishAgentCard replaces them at runtime.',
   },
   {
     key: 'cards.ttl_ms',

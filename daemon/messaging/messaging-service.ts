@@ -4,7 +4,7 @@
 
 import { EventEmitter } from 'node:events'
 import type { MessagingOptions } from '../config/options.ts'
-import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
+import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import type { Identity } from '../identity/identity.ts'
@@ -153,6 +153,18 @@ export function createMessagingService(c: MessagingComponents) {
     })
   }
 
+  /** Acking or marking an id that is not in the inbox is an error (a typo must not look done). */
+  async function requireReceived(ids: string[]): Promise<void> {
+    if (ids.length === 0) throw invalidArgument('INVALID_ARGUMENT', 'ids must not be empty')
+    const missing: string[] = []
+    for (const id of new Set(ids)) if ((await c.inbox.getById(id)) == null) missing.push(id)
+    if (missing.length > 0)
+      throw notFound(
+        'MESSAGE_NOT_FOUND',
+        `no received message with id ${missing.slice(0, 3).join(', ')}${missing.length > 3 ? ` and ${missing.length - 3} more` : ''} (nothing was changed)`,
+      )
+  }
+
   async function inboxFilter(f: {
     from: string
     contextId: string
@@ -205,13 +217,28 @@ export function createMessagingService(c: MessagingComponents) {
     },
 
     async ack(ids: string[]): Promise<number> {
-      if (ids.length === 0) throw invalidArgument('INVALID_ARGUMENT', 'ids must not be empty')
+      await requireReceived(ids)
       return c.inbox.update(ids, { acked: true, read: true })
     },
 
     async markRead(ids: string[], unread: boolean): Promise<number> {
-      if (ids.length === 0) throw invalidArgument('INVALID_ARGUMENT', 'ids must not be empty')
+      await requireReceived(ids)
       return c.inbox.update(ids, { read: !unread })
+    },
+
+    /** Takes a queued message off its delivery queue for good (it ends FAILED, last error CANCELED). */
+    async cancel(id: string): Promise<OutboxRecord> {
+      if (id === '') throw invalidArgument('INVALID_ARGUMENT', 'id is required')
+      const record = await c.outbox.get(id)
+      // Task and network frames belong to their subsystems: only messages are canceled here.
+      if (record == null || record.channel != null)
+        throw notFound('MESSAGE_NOT_FOUND', `no sent message with id ${id}`)
+      if (record.status !== 'queued')
+        throw failedPrecondition('MESSAGE_NOT_QUEUED', `message ${id} is already ${record.status}`)
+      const canceled = await c.outbox.finish(record, 'failed', { lastError: 'CANCELED', nextAttemptAtMs: 0 })
+      c.logger.info({ id, to: record.to, attempts: record.attempts }, 'queued message canceled')
+      c.events.emit('message.failed', { message: canceled })
+      return canceled
     },
 
     async getOutbox(req: { status?: OutboxStatus; to: string; pageSize: number; pageToken: string }) {

@@ -124,7 +124,10 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       return next
     },
 
+    /** Records a retry of a queued message; one canceled meanwhile (no longer queued) stays as it is. */
     async update(record: OutboxRecord, patch: Partial<OutboxRecord>): Promise<OutboxRecord> {
+      const current = await get(record.id)
+      if (current != null && current.status !== 'queued') return current
       const next = { ...record, ...patch }
       await db.put(`m!${record.id}`, next)
       return next

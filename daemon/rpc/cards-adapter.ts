@@ -70,17 +70,22 @@ function contentOf(card: AgentCard | undefined): LocalCardContent | null {
   return {
     name: card.name,
     description: card.description,
-    skills: card.skills.map((s) => ({
-      id: s.id,
-      name: s.name,
-      description: s.description,
-      tags: s.tags,
-      inputSchema: s.inputSchemaJson,
-      outputSchema: s.outputSchemaJson,
-      price: s.price,
-      visibility: visibilityOf(s.visibility),
-      allowedDids: s.allowedDids,
-    })),
+    skills: card.skills.map(localSkillOf),
+  }
+}
+
+/** A skill from a request, in the daemon's local shape. */
+export function localSkillOf(s: Skill): LocalSkill {
+  return {
+    id: s.id,
+    name: s.name,
+    description: s.description,
+    tags: s.tags,
+    inputSchema: s.inputSchemaJson,
+    outputSchema: s.outputSchemaJson,
+    price: s.price,
+    visibility: visibilityOf(s.visibility),
+    allowedDids: s.allowedDids,
   }
 }
 

@@ -108,6 +108,7 @@ export function messagingAdapter(m: MessagingService): ServiceImpl<typeof A2ANod
       })
       return { messages: page.messages.map(outboxMessage), nextPageToken: page.nextPageToken }
     },
+    cancelMessage: async (req) => ({ message: outboxMessage(await m.cancel(req.id)) }),
     listThreads: async (req) => m.listThreads(req),
     getThread: async (req) => {
       const page = await m.getThread(req)

@@ -2,11 +2,15 @@
 
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type Task, type TaskEvent, TaskEventKind, TaskRole } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { normalizeCapability } from '../cards/capability.ts'
+import type { LocalSkill } from '../cards/local-card.ts'
+import { bareSkill } from '../cards/served-skills.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { decodeParts } from '../tasks/parts-codec.ts'
 import type { TaskEventRecord, TaskRecord } from '../tasks/records.ts'
 import type { StreamItem } from '../tasks/streams.ts'
 import type { TasksService } from '../tasks/tasks.ts'
+import { localSkillOf } from './cards-adapter.ts'
 import type { ServiceImpl } from './service-types.ts'
 
 export function taskProto(t: TaskRecord): Task {
@@ -81,7 +85,10 @@ function roleOf(role: TaskRole): TaskRecord['role'] | undefined {
   throw invalidArgument('INVALID_ARGUMENT', `unknown task role ${role}`)
 }
 
-export function tasksAdapter(tasks: TasksService): ServiceImpl<typeof A2ANodeService> {
+/** Offers skills on the local card while a worker serves them (CardsService.serve). */
+export type ServeSkills = (skills: LocalSkill[]) => Promise<() => Promise<void>>
+
+export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceImpl<typeof A2ANodeService> {
   return {
     async createTask(req) {
       if (req.payment != null && req.payment.quote == null)
@@ -129,7 +136,29 @@ export function tasksAdapter(tasks: TasksService): ServiceImpl<typeof A2ANodeSer
         yield { event: streamItemProto(item) }
     },
     async *subscribeTasks(req, ctx) {
-      for await (const task of tasks.waiting(req.skills, ctx.signal)) yield { task: taskProto(task) }
+      // Every skill the worker names is served: described by its offer, else bare (public, free).
+      // Offering checks the skills (INVALID_CARD) before anything is served.
+      const offers = new Map(req.offers.map((o) => [o.id, localSkillOf(o)]))
+      const ids = [...new Set([...req.skills, ...offers.keys()])]
+      const withdraw =
+        ids.length > 0 && !req.declaredOnly
+          ? await serve(ids.map((id) => offers.get(id) ?? bareSkill(id)))
+          : undefined
+      try {
+        // Ids as the card has them (a full capability key names the same skill as its short form).
+        const skills = ids.map((id) => {
+          try {
+            return normalizeCapability(id)
+          } catch (err) {
+            throw invalidArgument('INVALID_ARGUMENT', `skill "${id}": ${(err as Error).message}`)
+          }
+        })
+        yield {} // the subscription is active and its skills are on the card
+        for await (const task of tasks.waiting(req.skills.length === 0 ? [] : skills, ctx.signal))
+          yield { task: taskProto(task) }
+      } finally {
+        await withdraw?.()
+      }
     },
     async claimTask(req) {
       const task = await tasks.claim(req.id, req.leaseMs)

@@ -40,6 +40,17 @@ function waitingForWorker(task: TaskRecord): boolean {
 }
 
 export function createTaskStreams(c: StreamComponents) {
+  // Workers subscribed right now, by skill ("*" = a worker for every local skill): `moltmesh status`
+  // shows which skills have one (gauge moltmesh_task_workers).
+  const subscribed = new Map<string, number>()
+  const countWorker = (keys: string[], by: 1 | -1) => {
+    for (const key of keys) {
+      const n = (subscribed.get(key) ?? 0) + by
+      if (n > 0) subscribed.set(key, n)
+      else subscribed.delete(key)
+    }
+  }
+
   /**
    * First the current task (no event: sequence 0), then the events after `after`, then live ones;
    * ends once the task is terminal and its last event was sent.
@@ -84,6 +95,8 @@ export function createTaskStreams(c: StreamComponents) {
    */
   async function* waiting(skills: string[], signal: AbortSignal): AsyncGenerator<TaskRecord> {
     const wanted = () => new Set(skills.length > 0 ? skills : c.localSkillIds())
+    const keys = skills.length > 0 ? [...new Set(skills)] : ['*']
+    countWorker(keys, 1)
     const live = eventQueue<TaskRecord>((push) => {
       const fn = (task: TaskRecord) => {
         if (waitingForWorker(task)) push(task)
@@ -111,6 +124,7 @@ export function createTaskStreams(c: StreamComponents) {
         yield task
       }
     } finally {
+      countWorker(keys, -1)
       live.close()
     }
   }
@@ -146,5 +160,10 @@ export function createTaskStreams(c: StreamComponents) {
     }
   }
 
-  return { events, waiting, wait }
+  /** Subscribed workers by skill ("*": subscribed to every local skill). */
+  function workerCounts(): Array<{ skill: string; workers: number }> {
+    return [...subscribed].map(([skill, workers]) => ({ skill, workers }))
+  }
+
+  return { events, waiting, wait, workerCounts }
 }

@@ -117,6 +117,9 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
   })
   // Every open task has timers (its deadline), so their count is the number of open tasks.
   c.metrics.gauge('moltmesh_tasks_open', 'Tasks not yet in a terminal state', () => timers.size())
+  c.metrics.gauge('moltmesh_task_workers', 'Workers subscribed to tasks, by skill ("*" = every skill)', () =>
+    streams.workerCounts().map(({ skill, workers }) => ({ labels: { skill }, value: workers })),
+  )
 
   const service = {
     ...requester,

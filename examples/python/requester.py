@@ -3,7 +3,7 @@ delegates a task to it, streams the task's events and prints the result.
 
     MOLTMESH_SOCKET=/path/to/other.sock .venv/bin/python examples/python/requester.py "some text to count"
 
-Outside this repository: pip install moltmesh (or pip install -e clients/python).
+Outside this repository: pip install -e <repo>/clients/python (the package is not on PyPI yet).
 """
 
 import json

@@ -5,7 +5,7 @@ queues and retries deliveries while the backend is down.
 
     MOLTMESH_SOCKET=~/.moltmesh/moltmesh.sock .venv/bin/python examples/python/webhook_backend.py [port]
 
-Outside this repository: pip install moltmesh (or pip install -e clients/python).
+Outside this repository: pip install -e <repo>/clients/python (the package is not on PyPI yet).
 """
 
 import base64

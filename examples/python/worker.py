@@ -1,12 +1,15 @@
 """A worker agent: offers a "word-count" skill on the network and serves it until Ctrl-C (the same
-skill as examples/ts/worker.ts, so either requester can use either worker).
+skill as examples/ts/worker.ts, so either requester can use either worker). Serving the skill puts
+it on the agent's card while the worker runs (described as below, unless the agent declares it
+itself); the agent's name and other skills stay as they are.
 
     MOLTMESH_SOCKET=~/.moltmesh/moltmesh.sock .venv/bin/python examples/python/worker.py
 
-Outside this repository: pip install moltmesh (or pip install -e clients/python).
+Outside this repository: pip install -e clients/python (the package is not on PyPI).
 """
 
 import contextlib
+import sys
 
 import moltmesh
 
@@ -22,10 +25,19 @@ def word_count(task: moltmesh.TaskContext) -> dict[str, int]:
 
 with moltmesh.Client() as client:  # $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock
     client.check_version()
-    skill = moltmesh.types_pb2.Skill(
-        id="word-count", name="Word count", description="counts the words of its text input", tags=["text"]
-    )
-    client.cards.publish(card=moltmesh.types_pb2.AgentCard(name="word-counter", skills=[skill]))
-    print(f"serving word-count as {client.identity.get().did} (Ctrl-C stops)")
+    did = client.identity.get().did
+
+    def status(kind: str, message: str) -> None:
+        if kind == "ready":
+            print(f"serving word-count as {did} (Ctrl-C stops)", flush=True)
+        else:
+            print(message, file=sys.stderr, flush=True)
+
     with contextlib.suppress(KeyboardInterrupt):
-        client.run_worker("word-count", word_count)
+        client.run_worker(
+            "word-count",
+            word_count,
+            description="counts the words of its text input",
+            tags=["text"],
+            on_status=status,
+        )

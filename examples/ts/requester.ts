@@ -1,7 +1,8 @@
 // A requester agent: finds an agent offering "word-count" (as examples/ts/worker.ts does), delegates
 // a task to it, streams the task's events and prints the result.
 //
-//   MOLTMESH_SOCKET=/path/to/other.sock node examples/ts/requester.ts "some text to count"
+//   MOLTMESH_SOCKET=/path/to/other.sock npm run example examples/ts/requester.ts "some text to count"
+//   (npm runs it with the repo's Node 24; `node examples/ts/requester.ts` needs Node >= 22.18)
 //
 // Outside this repository, import from '@moltmesh/client' instead of the relative path.
 import { createClient, dataOf, isTerminalState, textOf, types } from '../../clients/ts/index.ts'

@@ -3,7 +3,7 @@
 // returned) and replies to each message the agent receives. No gRPC stream stays open: the daemon
 // queues and retries deliveries while the backend is down.
 //
-//   MOLTMESH_SOCKET=~/.moltmesh/moltmesh.sock node examples/ts/webhook-backend.ts [port]
+//   MOLTMESH_SOCKET=~/.moltmesh/moltmesh.sock npm run example examples/ts/webhook-backend.ts [port]
 //
 // Outside this repository, import from '@moltmesh/client' instead of the relative path.
 import { createHmac, timingSafeEqual } from 'node:crypto'

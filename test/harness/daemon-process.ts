@@ -146,6 +146,11 @@ export class DaemonProcess {
     return runCli(['--socket', this.socket, ...args], { env: this.env(), cwd: this.home })
   }
 
+  /** Runs a CLI command against this daemon with `input` on its standard input. */
+  cliWithInput(input: string | Buffer, ...args: string[]): Promise<CliResult> {
+    return runCli(['--socket', this.socket, ...args], { env: this.env(), cwd: this.home, input })
+  }
+
   /** Graceful stop (SIGTERM) and wait for exit. */
   async stop(): Promise<number | null> {
     return this.signal('SIGTERM')

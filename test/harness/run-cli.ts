@@ -14,6 +14,8 @@ export interface CliOptions {
   env?: Record<string, string>
   cwd?: string
   timeoutMs?: number
+  /** Written to the CLI's standard input (closed afterwards); without it stdin is closed at once. */
+  input?: string | Buffer
 }
 
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
@@ -21,8 +23,10 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     const child = spawn(process.execPath, [CLI_MAIN, ...args], {
       cwd: options.cwd,
       env: { ...process.env, ...options.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     })
+    // Closed at once without input: a command that reads stdin sees end-of-file, never waits.
+    child.stdin.end(options.input)
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d: Buffer) => {

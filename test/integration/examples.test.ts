@@ -96,13 +96,26 @@ describe('examples', () => {
     )
   })
 
-  it('the Python worker serves the TypeScript requester (the SDKs interoperate)', async () => {
+  it('the Python worker serves the TypeScript requester (the SDKs interoperate), leaving the rest of the card', async () => {
+    const card = async () => (await b.client.cards.get({ did: b.did })).card!
+    await b.client.cards.publish({ card: { name: 'b-agent', skills: [{ id: 'other-skill' }] } })
     const worker = runExample('worker.py', b.socket)
     await waitFor(() => worker.out().includes('serving word-count'), 30_000, 'python worker ready')
+    // The worker added its skill; the agent's name and other skill stayed.
+    const serving = await card()
+    expect(serving.name).toBe('b-agent')
+    expect(serving.skills.map((s) => s.id).sort()).toEqual(['other-skill', 'word-count'])
+    expect(serving.skills.find((s) => s.id === 'word-count')).toMatchObject({
+      description: 'counts the words of its text input',
+      tags: ['text'],
+    })
     const requester = runExample('requester.ts', a.socket, ['five words in this text'])
     expect(await exited(requester)).toBe(0)
     expect(requester.out()).toContain('result {"words":5}')
     worker.child.kill('SIGINT')
     expect(await exited(worker)).toBe(0)
+    await waitFor(async () => (await card()).skills.length === 1, 10_000, 'word-count to leave the card')
+    expect((await card()).skills.map((s) => s.id)).toEqual(['other-skill'])
+    await b.client.cards.publish({ card: {} })
   })
 })

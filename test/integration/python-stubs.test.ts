@@ -54,7 +54,8 @@ with moltmesh.connect(worker) as w, moltmesh.connect(requester) as r:
     task = r.a2a.CreateTask(a2a_pb2.CreateTaskRequest(
         to=worker_did, skill="py-double", input=[types_pb2.Part(data_json='{"n": 21}')])).task
     stream = w.a2a.SubscribeTasks(a2a_pb2.SubscribeTasksRequest(skills=["py-double"]), timeout=15)
-    incoming = next(iter(stream)).task
+    # The first response has no task: it confirms the subscription.
+    incoming = next(res.task for res in stream if res.HasField("task"))
     stream.cancel()
     claim = w.a2a.ClaimTask(a2a_pb2.ClaimTaskRequest(id=incoming.id))
     n = json.loads(incoming.input[0].data_json)["n"]

@@ -134,6 +134,15 @@ class MessagesGroup:
         **fields: Any,
     ) -> a2a_pb2.GetOutboxResponse:
         """A2ANode.GetOutbox"""
+    def cancel(
+        self,
+        request: a2a_pb2.CancelMessageRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> a2a_pb2.CancelMessageResponse:
+        """A2ANode.CancelMessage"""
 
 class InboxGroup:
     def list(
@@ -861,6 +870,15 @@ class AsyncMessagesGroup:
         **fields: Any,
     ) -> a2a_pb2.GetOutboxResponse:
         """A2ANode.GetOutbox"""
+    async def cancel(
+        self,
+        request: a2a_pb2.CancelMessageRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> a2a_pb2.CancelMessageResponse:
+        """A2ANode.CancelMessage"""
 
 class AsyncInboxGroup:
     async def list(

@@ -19,7 +19,7 @@ import mimetypes
 import os
 import tempfile
 import time
-from collections.abc import AsyncIterable, Awaitable, Callable, Iterable
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -27,6 +27,7 @@ import grpc
 import grpc.aio
 
 from ._requests import async_put_blob_requests, build_request, put_blob_requests
+from ._serving import Reconnect, SkillLike, describe_skills
 from .client import CHUNK_BYTES, MAX_MESSAGE_BYTES, WAIT_SLICE_S, SourceGuard, _describe, _settled, default_socket
 from .errors import MoltmeshError, VersionMismatchError, WaitTimeoutError, to_moltmesh_error
 from .gen import a2a_pb2, diag_pb2, types_pb2
@@ -159,6 +160,10 @@ class AsyncClient(_AsyncGroups):
                 options=[
                     ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                     ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                    # A local daemon that restarts is back within seconds: retry at that pace (not up to
+                    # two minutes apart, grpc's default), so workers resume promptly.
+                    ("grpc.initial_reconnect_backoff_ms", 250),
+                    ("grpc.max_reconnect_backoff_ms", 2000),
                 ],
             )
             self._rpcs = {}
@@ -319,7 +324,7 @@ class AsyncClient(_AsyncGroups):
             raise
         return art
 
-    async def run_worker(self, skill: str | Iterable[str], handler: AsyncHandler, **options: Any) -> int:
+    async def run_worker(self, skill: SkillLike | Iterable[SkillLike], handler: AsyncHandler, **options: Any) -> int:
         """Serves tasks of ``skill`` with an async ``handler`` until the coroutine is canceled,
         ``stop()`` is called on :class:`AsyncWorker`, or ``max_tasks`` are done. A cancel of a task
         cancels its handler (``asyncio.CancelledError`` inside it)."""
@@ -424,18 +429,28 @@ class AsyncWorker:
     def __init__(
         self,
         client: AsyncClient,
-        skill: str | Iterable[str],
+        skill: SkillLike | Iterable[SkillLike],
         handler: AsyncHandler,
         *,
         lease: float = 60.0,
         concurrency: int = 1,
         max_tasks: int | None = None,
         on_error: Callable[[BaseException, AsyncTaskContext], None] | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+        price: str | None = None,
+        input_schema: Any = None,
+        reconnect: float = 60.0,
+        on_status: Callable[[str, str], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.client = client
-        self.skills = [skill] if isinstance(skill, str) else list(skill)
+        self.skills, self.offers = describe_skills(
+            skill, description=description, tags=tags, price=price, input_schema=input_schema
+        )
+        self.reconnect = reconnect
+        self.on_status = on_status
         self.handler = handler
         self.lease = lease
         self.concurrency = concurrency
@@ -459,17 +474,17 @@ class AsyncWorker:
         slots = asyncio.Semaphore(self.concurrency)
         running: set[asyncio.Task[None]] = set()
         claimed = 0
-        self._stream = self.client.worker.subscribe(skills=self.skills)
+        tasks = self._tasks()
         try:
-            async for res in self._stream:
+            async for task in tasks:
                 if self._stopping:
                     break
                 await slots.acquire()
                 try:
-                    claim = await self.client.worker.claim(id=res.task.id, lease_ms=self.lease_ms)
+                    claim = await self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
                 except MoltmeshError as err:
                     slots.release()
-                    log.debug("task %s not claimed: %s", res.task.id, err)
+                    log.debug("task %s not claimed: %s", task.id, err)
                     continue
                 claimed += 1
                 job = asyncio.create_task(self._run_one(claim, slots))
@@ -482,10 +497,30 @@ class AsyncWorker:
                 job.cancel()
             raise
         finally:
-            self._stream.cancel()
+            await tasks.aclose()
+            if self._stream is not None:
+                self._stream.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
         return self.handled
+
+    async def _tasks(self) -> AsyncIterator[types_pb2.Task]:
+        """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
+        state = Reconnect(self.reconnect, self.skills, self.on_status)
+        while not self._stopping:
+            failure: MoltmeshError | None = None
+            self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
+            try:
+                async for res in self._stream:
+                    if not res.HasField("task"):
+                        state.ready()  # the first response: serving
+                        continue
+                    yield res.task
+            except MoltmeshError as err:
+                failure = err
+            if self._stopping:
+                return
+            await asyncio.sleep(state.lost(failure))
 
     async def _run_one(self, claim: Any, slots: asyncio.Semaphore) -> None:
         ctx = AsyncTaskContext(self.client, claim.task, claim.lease_token)

@@ -25,6 +25,7 @@ from .surface import API_VERSION, MethodSpec, surface
 
 if TYPE_CHECKING:
     from ._groups import Groups as _Groups
+    from ._serving import SkillLike
     from .worker import Handler, Worker
 else:  # the groups are built at run time; _groups.pyi types them
     _Groups = object
@@ -173,6 +174,10 @@ class Client(_Groups):
             options=[
                 ("grpc.max_receive_message_length", MAX_MESSAGE_BYTES),
                 ("grpc.max_send_message_length", MAX_MESSAGE_BYTES),
+                # A local daemon that restarts is back within seconds: retry at that pace (not up to
+                # two minutes apart, grpc's default), so workers resume promptly.
+                ("grpc.initial_reconnect_backoff_ms", 250),
+                ("grpc.max_reconnect_backoff_ms", 2000),
             ],
         )
         for group, specs in surface().items():
@@ -321,7 +326,7 @@ class Client(_Groups):
             raise
         return art
 
-    def run_worker(self, skill: str | Iterable[str], handler: Handler, **options: Any) -> int:
+    def run_worker(self, skill: SkillLike | Iterable[SkillLike], handler: Handler, **options: Any) -> int:
         """Serves tasks of ``skill`` with ``handler`` until interrupted (or ``max_tasks`` are done);
         returns the number of tasks handled. See :class:`moltmesh.worker.Worker` for the options and
         :class:`moltmesh.worker.TaskContext` for what the handler gets."""
@@ -329,7 +334,7 @@ class Client(_Groups):
 
         return Worker(self, skill, handler, **options).run()
 
-    def start_worker(self, skill: str | Iterable[str], handler: Handler, **options: Any) -> Worker:
+    def start_worker(self, skill: SkillLike | Iterable[SkillLike], handler: Handler, **options: Any) -> Worker:
         """Like :meth:`run_worker`, in a background thread: returns the running
         :class:`~moltmesh.worker.Worker` (``stop()`` it when done)."""
         from .worker import Worker

@@ -12,8 +12,8 @@ or as module functions that open a client per call (``socket=`` or ``$MOLTMESH_S
     moltmesh.tools.resolve_name("swift-falcon")
 
 Framework wrappers (imported lazily; install the extra first):
-``Toolkit.langchain_tools()`` (``pip install 'moltmesh[langchain]'``) and ``Toolkit.crewai_tools()``
-(``pip install 'moltmesh[crewai]'``).
+``Toolkit.langchain_tools()`` (``pip install langchain-core``) and ``Toolkit.crewai_tools()``
+(``pip install crewai``).
 """
 
 from __future__ import annotations
@@ -161,23 +161,23 @@ class Toolkit:
         return [getattr(self, n) for n in self.TOOL_NAMES]
 
     def langchain_tools(self) -> list[Any]:
-        """The tools as LangChain ``StructuredTool``s (needs ``pip install 'moltmesh[langchain]'``)."""
+        """The tools as LangChain ``StructuredTool``s (needs ``pip install langchain-core``)."""
         try:
             from langchain_core.tools import StructuredTool
         except ImportError as err:  # pragma: no cover - depends on the extra
-            raise ImportError("LangChain tools need langchain-core: pip install 'moltmesh[langchain]'") from err
+            raise ImportError("LangChain tools need langchain-core: pip install langchain-core") from err
         return [
             StructuredTool.from_function(func=fn, name=f"moltmesh_{fn.__name__}", description=_doc(fn))
             for fn in self.tools()
         ]
 
     def crewai_tools(self) -> list[Any]:
-        """The tools as CrewAI tools (needs ``pip install 'moltmesh[crewai]'``). Untested here: CrewAI
+        """The tools as CrewAI tools (needs ``pip install crewai``). Untested here: CrewAI
         is a large install; the wrapping follows CrewAI's ``tool`` decorator."""
         try:
             from crewai.tools import tool
         except ImportError as err:  # pragma: no cover - depends on the extra
-            raise ImportError("CrewAI tools need crewai: pip install 'moltmesh[crewai]'") from err
+            raise ImportError("CrewAI tools need crewai: pip install crewai") from err
         wrapped = []
         for fn in self.tools():
             plain = _plain(fn)

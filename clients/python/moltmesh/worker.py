@@ -11,7 +11,13 @@ A worker in ten lines::
         return {"words": len(task.text.split())}   # the output (a JSON part)
 
     with moltmesh.Client() as client:
-        client.run_worker("summarise", summarise)
+        client.run_worker("summarise", summarise, description="summarises text", tags=["text"])
+
+Serving a skill puts it on the agent's card while the worker runs, if the card lacks it (described
+by ``description``, ``tags``, ``price``, ``input_schema``, or by a ``Skill`` / dict given as the
+skill); the agent's other skills and a skill it declares itself are left as they are. When the
+daemon restarts, the worker says so on stderr and subscribes again; it raises once the daemon has
+been away for ``reconnect`` seconds (default 60).
 
 For each task offered for the skill the worker claims a lease, renews it while the handler runs,
 watches the task so a cancel reaches the handler (``task.canceled``), and completes the task with the
@@ -25,9 +31,10 @@ import inspect
 import logging
 import queue
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from ._serving import Reconnect, SkillLike, describe_skills
 from .errors import MoltmeshError
 from .gen import types_pb2
 from .parts import PartLike, parts_data, parts_text, to_parts
@@ -221,6 +228,12 @@ class Worker:
     after handling that many; default: run until stopped), ``on_error(exc, ctx)`` (called when a
     handler raised, after the task was failed; default: log it).
 
+    The skill is an id, a ``Skill`` message or a dict of its fields (or a list of them);
+    ``description``, ``tags``, ``price`` and ``input_schema`` (a dict or JSON text) describe skills
+    given by id, for the card, when the agent does not declare them itself. ``reconnect``: seconds to
+    keep trying when the daemon goes away (0 = raise at once); ``on_status(kind, message)`` is called
+    with ``ready``, ``lost`` and ``reconnected`` (default: the last two are printed on stderr).
+
     ``run()`` blocks; ``start()`` runs it in a background thread; ``stop()`` ends it (tasks running are
     finished first).
     """
@@ -228,18 +241,28 @@ class Worker:
     def __init__(
         self,
         client: Client,
-        skill: str | Iterable[str],
+        skill: SkillLike | Iterable[SkillLike],
         handler: Handler,
         *,
         lease: float = 60.0,
         concurrency: int = 1,
         max_tasks: int | None = None,
         on_error: Callable[[BaseException, TaskContext], None] | None = None,
+        description: str | None = None,
+        tags: Iterable[str] | None = None,
+        price: str | None = None,
+        input_schema: Any = None,
+        reconnect: float = 60.0,
+        on_status: Callable[[str, str], None] | None = None,
     ) -> None:
         if concurrency < 1:
             raise ValueError("concurrency must be at least 1")
         self.client = client
-        self.skills = [skill] if isinstance(skill, str) else list(skill)
+        self.skills, self.offers = describe_skills(
+            skill, description=description, tags=tags, price=price, input_schema=input_schema
+        )
+        self.reconnect = reconnect
+        self.on_status = on_status
         self.handler = handler
         self.lease = lease
         self.concurrency = concurrency
@@ -264,11 +287,9 @@ class Worker:
         slots = threading.Semaphore(self.concurrency)
         running: list[threading.Thread] = []
         claimed = 0
-        self._stream = self.client.worker.subscribe(skills=self.skills)
+        tasks = self._tasks()
         try:
-            if self._stopping.is_set():
-                self._stream.cancel()
-            for res in self._stream:
+            for task in tasks:
                 if self._stopping.is_set():
                     break
                 slots.acquire()
@@ -276,14 +297,14 @@ class Worker:
                     slots.release()
                     break
                 try:
-                    claim = self.client.worker.claim(id=res.task.id, lease_ms=self.lease_ms)
+                    claim = self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
                 except MoltmeshError as err:
                     slots.release()  # claimed by another worker meanwhile, or already ended
-                    log.debug("task %s not claimed: %s", res.task.id, err)
+                    log.debug("task %s not claimed: %s", task.id, err)
                     continue
                 claimed += 1
                 thread = threading.Thread(
-                    target=self._run_one, args=(claim, slots), name=f"moltmesh-task-{res.task.id}", daemon=True
+                    target=self._run_one, args=(claim, slots), name=f"moltmesh-task-{task.id}", daemon=True
                 )
                 running = [t for t in running if t.is_alive()]
                 running.append(thread)
@@ -291,10 +312,33 @@ class Worker:
                 if self.max_tasks is not None and claimed >= self.max_tasks:
                     break
         finally:
-            self._stream.cancel()
+            tasks.close()
+            if self._stream is not None:
+                self._stream.cancel()
             for thread in running:
                 thread.join()
         return self.handled
+
+    def _tasks(self) -> Iterator[types_pb2.Task]:
+        """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
+        state = Reconnect(self.reconnect, self.skills, self.on_status)
+        while not self._stopping.is_set():
+            failure: MoltmeshError | None = None
+            self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
+            if self._stopping.is_set():
+                self._stream.cancel()
+            try:
+                for res in self._stream:
+                    if not res.HasField("task"):
+                        state.ready()  # the first response: serving
+                        continue
+                    yield res.task
+            except MoltmeshError as err:
+                failure = err
+            if self._stopping.is_set():
+                return
+            if self._stopping.wait(state.lost(failure)):
+                return
 
     def start(self) -> Worker:
         """Runs the worker in a background thread; returns self."""

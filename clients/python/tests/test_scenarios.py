@@ -102,6 +102,21 @@ def test_message_is_received_by_an_inbox_subscription_and_acked(
     assert sent.id in [m.id for m in requester.messages.outbox(to=pair.b.did).messages]
 
 
+def test_a_queued_message_is_canceled_and_an_unknown_ack_is_not_found(requester: moltmesh.Client) -> None:
+    # Nobody holds this DID (a typo): the message stays queued until canceled.
+    stranger = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    sent = requester.messages.send(to=stranger, parts=[moltmesh.text("anyone?")])
+    assert sent.queued
+    canceled = requester.messages.cancel(id=sent.id).message
+    assert canceled.status == types_pb2.MESSAGE_STATUS_FAILED and canceled.last_error == "CANCELED"
+    with pytest.raises(moltmesh.FailedPreconditionError) as again:
+        requester.messages.cancel(id=sent.id)
+    assert again.value.reason == "MESSAGE_NOT_QUEUED"
+    with pytest.raises(moltmesh.NotFoundError) as unknown:
+        requester.inbox.ack(ids=["msg_doesnotexist"])
+    assert unknown.value.reason == "MESSAGE_NOT_FOUND"
+
+
 # ---------------------------------------------------------------------------- tasks
 
 
@@ -450,3 +465,41 @@ def test_the_examples_run(pair: Any, provider: moltmesh.Client) -> None:
         skills = [types_pb2.Skill(id=s, tags=["python-sdk"]) for s in SKILLS]
         provider.cards.publish(card=types_pb2.AgentCard(name="py-sdk-provider", skills=skills))
     assert worker.returncode == 0
+
+
+def test_async_worker_offers_its_skill_on_the_card_and_leaves_the_rest(pair: Any, provider: moltmesh.Client) -> None:
+    async def count(task: moltmesh.AsyncTaskContext) -> dict[str, int]:
+        return {"words": len(task.text.split())}
+
+    def card_skills() -> dict[str, types_pb2.Skill]:
+        return {s.id: s for s in provider.cards.get().card.skills}
+
+    async def scenario() -> None:
+        async with moltmesh.AsyncClient(pair.a.socket) as a, moltmesh.AsyncClient(pair.b.socket) as b:
+            ready = asyncio.Event()
+            worker = asyncio.create_task(
+                b.run_worker(
+                    "py-sdk-offered",
+                    count,
+                    max_tasks=1,
+                    description="counts words",
+                    price="0",
+                    tags=["python-sdk"],
+                    on_status=lambda kind, message: ready.set() if kind == "ready" else None,
+                )
+            )
+            await asyncio.wait_for(ready.wait(), 30)
+            skills = card_skills()
+            assert skills["py-sdk-offered"].description == "counts words"
+            assert set(SKILLS) <= set(skills)  # the declared skills stayed
+            task = (await a.tasks.create(to=pair.b.did, skill="py-sdk-offered", input="one two")).task
+            done = await a.wait_task(task.id, timeout=30)
+            assert moltmesh.parts_data(done.output) == {"words": 2}
+            assert await asyncio.wait_for(worker, 30) == 1
+
+    asyncio.run(scenario())
+    deadline = time.monotonic() + 10
+    while "py-sdk-offered" in card_skills() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert "py-sdk-offered" not in card_skills()
+    assert provider.cards.get().card.name == "py-sdk-provider"

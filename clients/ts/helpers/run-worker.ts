@@ -1,13 +1,22 @@
 // runWorker(client, skill, handler): a worker in ten lines. It subscribes to tasks offered for a
-// skill, claims each (a lease), renews the lease while the handler runs, lets the handler stream
-// chunks and progress, and completes with what the handler returns or fails with what it throws.
-// A task canceled elsewhere, or a lost lease, aborts the handler's signal.
+// skill (which puts the skill on the agent's card while it runs, if the card lacks it), claims each
+// (a lease), renews the lease while the handler runs, lets the handler stream chunks and progress,
+// and completes with what the handler returns or fails with what it throws. A task canceled
+// elsewhere, or a lost lease, aborts the handler's signal. A daemon restart is survived: the worker
+// says so on stderr and subscribes again (see worker-subscription.ts).
 
 import type { DeepPartial } from '../deep-partial.ts'
 import { type Part, type Task, TaskEventKind, TaskState } from '../gen/moltmesh/v1/types.ts'
 import type { Groups } from '../groups.ts'
 import { type Content, dataOf, textOf, toParts } from './parts.ts'
 import { isTerminalState } from './task-states.ts'
+import {
+  describeSkills,
+  type ReconnectOptions,
+  type SkillOffer,
+  type WorkerStatus,
+  workerTasks,
+} from './worker-subscription.ts'
 
 export interface WorkerContext {
   /** The claimed task (input, requester, skill, …). */
@@ -51,14 +60,39 @@ export interface RunWorkerOptions {
   signal?: AbortSignal
   /** Called after each task with how it ended (for logging). */
   onTaskDone?: (task: Task, outcome: 'completed' | 'failed' | 'aborted', error?: unknown) => void
+  /**
+   * Reconnection after the daemon went away (default: retry for 60 s, then reject with the error);
+   * false: reject at once.
+   */
+  reconnect?: ReconnectOptions | false
+  /**
+   * Called when the worker is serving (`ready`), lost the daemon, and is serving again. Default: the
+   * lost and reconnected messages go to stderr.
+   */
+  onStatus?: (status: WorkerStatus) => void
+}
+
+function printStatus(status: WorkerStatus): void {
+  if (status.kind === 'lost')
+    process.stderr.write(
+      `moltmesh worker: lost the daemon (${status.error instanceof Error ? status.error.message : String(status.error)}); reconnecting\n`,
+    )
+  else if (status.kind === 'reconnected')
+    process.stderr.write(
+      `moltmesh worker: reconnected after ${(status.downMs / 1000).toFixed(1)} s; serving ${status.skills.join(', ')}\n`,
+    )
 }
 
 type WorkerClient = Pick<Groups, 'worker' | 'tasks'>
 
-/** Serves `skill` until `options.signal` aborts. Resolves when the worker has stopped and drained. */
+/**
+ * Serves `skill` until `options.signal` aborts. Resolves when the worker has stopped and drained;
+ * rejects when the daemon is gone for good. A skill given as a SkillOffer is described that way on
+ * the card while the worker runs, unless the agent declares it itself (moltbook.toml or a card).
+ */
 export async function runWorker(
   client: WorkerClient,
-  skill: string | string[],
+  skill: string | SkillOffer | Array<string | SkillOffer>,
   handler: WorkerHandler,
   options: RunWorkerOptions = {},
 ): Promise<void> {
@@ -67,11 +101,11 @@ export async function runWorker(
   const running = new Set<Promise<void>>()
   const stop = options.signal ?? new AbortController().signal
   try {
-    for await (const { task } of client.worker.subscribe(
-      { skills: Array.isArray(skill) ? skill : [skill] },
-      { signal: stop },
-    )) {
-      if (task == null) continue
+    for await (const task of workerTasks(client, describeSkills(Array.isArray(skill) ? skill : [skill]), {
+      signal: stop,
+      reconnect: options.reconnect,
+      onStatus: options.onStatus ?? printStatus,
+    })) {
       while (running.size >= concurrency) await Promise.race(running)
       let claim: Awaited<ReturnType<WorkerClient['worker']['claim']>>
       try {

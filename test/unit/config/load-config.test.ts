@@ -459,6 +459,9 @@ describe('[agent] and [[agent.skills]]', () => {
         price: '0.5',
         visibility: 'public',
         allowedDids: [],
+        handler: '',
+        concurrency: 1,
+        timeout: '0',
       },
       expect.objectContaining({ id: 'a2a:v1:cap:members-only', visibility: 'whitelist', allowedDids: [DID] }),
     ])
@@ -470,6 +473,8 @@ describe('[agent] and [[agent.skills]]', () => {
     ['id = "ok-id"\nprice = "-1"', 'agent.skills[0].price'],
     ['id = "ok-id"\nprice = "1.1234567"', 'agent.skills[0].price'],
     ['id = "ok-id"\nprice = 3', 'agent.skills[0].price'],
+    ['id = "ok-id"\nhandler = "cat"\ntimeout = "soon"', 'agent.skills[0].timeout'],
+    ['id = "ok-id"\nhandler = "cat"\nconcurrency = 0', 'agent.skills[0].concurrency'],
     ['id = "ok-id"\ninput_schema = "{not json"', 'agent.skills[0].input_schema'],
     ['id = "ok-id"\noutput_schema = "[1, 2]"', 'agent.skills[0].output_schema'],
     ['id = "ok-id"\nallowed_dids = ["did:key:nope"]', 'agent.skills[0].allowed_dids'],

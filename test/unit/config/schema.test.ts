@@ -8,7 +8,14 @@ import { describe, expect, it } from 'vitest'
 import { coerceString, coerceTyped } from '../../../daemon/config/coerce.ts'
 import { defaultConfig, loadConfig } from '../../../daemon/config/load-config.ts'
 import { renderConfigDoc, renderExampleToml } from '../../../daemon/config/render-docs.ts'
-import { CONFIG_SCHEMA, envVarName, SECTIONS, TABLES, tsPath } from '../../../daemon/config/schema.ts'
+import {
+  CONFIG_SCHEMA,
+  envVarName,
+  parseDurationMs,
+  SECTIONS,
+  TABLES,
+  tsPath,
+} from '../../../daemon/config/schema.ts'
 import { REPO_ROOT } from '../../harness/paths.ts'
 
 const EXAMPLE = join(REPO_ROOT, 'moltbook.toml')
@@ -103,4 +110,19 @@ describe('CONFIG_SCHEMA', () => {
       expect(coerceString(spec, asEnv, 'env')).toEqual(spec.default)
     }
   })
+})
+
+describe('parseDurationMs (skill handler timeouts)', () => {
+  it.each([
+    ['0', 0],
+    ['250', 250],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['1.5s', 1_500],
+    ['5m', 300_000],
+    ['1h', 3_600_000],
+  ])('%s is %d ms', (text, ms) => expect(parseDurationMs(text)).toBe(ms))
+  it.each(['', 'soon', '-1s', '10 d', '1e3'])('%j is not a duration', (text) =>
+    expect(parseDurationMs(text)).toBeUndefined(),
+  )
 })

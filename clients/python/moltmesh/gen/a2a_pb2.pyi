@@ -283,6 +283,18 @@ class GetOutboxResponse(_message.Message):
     next_page_token: str
     def __init__(self, messages: _Optional[_Iterable[_Union[_types_pb2.Message, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
 
+class CancelMessageRequest(_message.Message):
+    __slots__ = ("id",)
+    ID_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    def __init__(self, id: _Optional[str] = ...) -> None: ...
+
+class CancelMessageResponse(_message.Message):
+    __slots__ = ("message",)
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    message: _types_pb2.Message
+    def __init__(self, message: _Optional[_Union[_types_pb2.Message, _Mapping]] = ...) -> None: ...
+
 class SubscribeInboxRequest(_message.Message):
     __slots__ = ("context_id", "thread_id", "after_cursor")
     FROM_FIELD_NUMBER: _ClassVar[int]
@@ -434,10 +446,14 @@ class SubscribeTaskEventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[_types_pb2.TaskEvent, _Mapping]] = ...) -> None: ...
 
 class SubscribeTasksRequest(_message.Message):
-    __slots__ = ("skills",)
+    __slots__ = ("skills", "offers", "declared_only")
     SKILLS_FIELD_NUMBER: _ClassVar[int]
+    OFFERS_FIELD_NUMBER: _ClassVar[int]
+    DECLARED_ONLY_FIELD_NUMBER: _ClassVar[int]
     skills: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, skills: _Optional[_Iterable[str]] = ...) -> None: ...
+    offers: _containers.RepeatedCompositeFieldContainer[_types_pb2.Skill]
+    declared_only: bool
+    def __init__(self, skills: _Optional[_Iterable[str]] = ..., offers: _Optional[_Iterable[_Union[_types_pb2.Skill, _Mapping]]] = ..., declared_only: _Optional[bool] = ...) -> None: ...
 
 class SubscribeTasksResponse(_message.Message):
     __slots__ = ("task",)

@@ -117,6 +117,11 @@ class A2ANodeStub:
                 request_serializer=moltmesh_dot_v1_dot_a2a__pb2.GetOutboxRequest.SerializeToString,
                 response_deserializer=moltmesh_dot_v1_dot_a2a__pb2.GetOutboxResponse.FromString,
                 _registered_method=True)
+        self.CancelMessage = channel.unary_unary(
+                '/moltmesh.v1.A2ANode/CancelMessage',
+                request_serializer=moltmesh_dot_v1_dot_a2a__pb2.CancelMessageRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_a2a__pb2.CancelMessageResponse.FromString,
+                _registered_method=True)
         self.SubscribeInbox = channel.unary_stream(
                 '/moltmesh.v1.A2ANode/SubscribeInbox',
                 request_serializer=moltmesh_dot_v1_dot_a2a__pb2.SubscribeInboxRequest.SerializeToString,
@@ -383,14 +388,15 @@ class A2ANodeServicer:
         raise NotImplementedError('Method not implemented!')
 
     def AckMessage(self, request, context):
-        """Acknowledges (and marks read) received messages.
+        """Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+        (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
     def MarkRead(self, request, context):
-        """Marks received messages read or unread without acknowledging them.
+        """Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -398,6 +404,15 @@ class A2ANodeServicer:
 
     def GetOutbox(self, request, context):
         """Lists sent messages and their delivery state.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def CancelMessage(self, request, context):
+        """Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+        `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+        (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -466,7 +481,8 @@ class A2ANodeServicer:
     def SubscribeTasks(self, request, context):
         """---------------------------------------------------------------- tasks: worker side
 
-        Streams tasks arriving for the given skills (tasks already waiting are sent first).
+        Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+        stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -721,6 +737,11 @@ def add_A2ANodeServicer_to_server(servicer, server):
                     servicer.GetOutbox,
                     request_deserializer=moltmesh_dot_v1_dot_a2a__pb2.GetOutboxRequest.FromString,
                     response_serializer=moltmesh_dot_v1_dot_a2a__pb2.GetOutboxResponse.SerializeToString,
+            ),
+            'CancelMessage': grpc.unary_unary_rpc_method_handler(
+                    servicer.CancelMessage,
+                    request_deserializer=moltmesh_dot_v1_dot_a2a__pb2.CancelMessageRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_a2a__pb2.CancelMessageResponse.SerializeToString,
             ),
             'SubscribeInbox': grpc.unary_stream_rpc_method_handler(
                     servicer.SubscribeInbox,
@@ -1317,6 +1338,33 @@ class A2ANode:
             '/moltmesh.v1.A2ANode/GetOutbox',
             moltmesh_dot_v1_dot_a2a__pb2.GetOutboxRequest.SerializeToString,
             moltmesh_dot_v1_dot_a2a__pb2.GetOutboxResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CancelMessage(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.A2ANode/CancelMessage',
+            moltmesh_dot_v1_dot_a2a__pb2.CancelMessageRequest.SerializeToString,
+            moltmesh_dot_v1_dot_a2a__pb2.CancelMessageResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1894,6 +1894,98 @@ func (x *GetOutboxResponse) GetNextPageToken() string {
 	return ""
 }
 
+// The queued message to cancel.
+type CancelMessageRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Outbox message id.
+	Id            string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelMessageRequest) Reset() {
+	*x = CancelMessageRequest{}
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelMessageRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelMessageRequest) ProtoMessage() {}
+
+func (x *CancelMessageRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelMessageRequest.ProtoReflect.Descriptor instead.
+func (*CancelMessageRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *CancelMessageRequest) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+// The canceled message.
+type CancelMessageResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The message as stored now (status FAILED, last_error CANCELED).
+	Message       *Message `protobuf:"bytes,1,opt,name=message,proto3" json:"message,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CancelMessageResponse) Reset() {
+	*x = CancelMessageResponse{}
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CancelMessageResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CancelMessageResponse) ProtoMessage() {}
+
+func (x *CancelMessageResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CancelMessageResponse.ProtoReflect.Descriptor instead.
+func (*CancelMessageResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *CancelMessageResponse) GetMessage() *Message {
+	if x != nil {
+		return x.Message
+	}
+	return nil
+}
+
 // What to stream.
 type SubscribeInboxRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1911,7 +2003,7 @@ type SubscribeInboxRequest struct {
 
 func (x *SubscribeInboxRequest) Reset() {
 	*x = SubscribeInboxRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[33]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1923,7 +2015,7 @@ func (x *SubscribeInboxRequest) String() string {
 func (*SubscribeInboxRequest) ProtoMessage() {}
 
 func (x *SubscribeInboxRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[33]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1936,7 +2028,7 @@ func (x *SubscribeInboxRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeInboxRequest.ProtoReflect.Descriptor instead.
 func (*SubscribeInboxRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{33}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *SubscribeInboxRequest) GetFrom() string {
@@ -1978,7 +2070,7 @@ type SubscribeInboxResponse struct {
 
 func (x *SubscribeInboxResponse) Reset() {
 	*x = SubscribeInboxResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[34]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1990,7 +2082,7 @@ func (x *SubscribeInboxResponse) String() string {
 func (*SubscribeInboxResponse) ProtoMessage() {}
 
 func (x *SubscribeInboxResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[34]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2003,7 +2095,7 @@ func (x *SubscribeInboxResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeInboxResponse.ProtoReflect.Descriptor instead.
 func (*SubscribeInboxResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{34}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *SubscribeInboxResponse) GetMessage() *Message {
@@ -2042,7 +2134,7 @@ type CreateTaskRequest struct {
 
 func (x *CreateTaskRequest) Reset() {
 	*x = CreateTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[35]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2054,7 +2146,7 @@ func (x *CreateTaskRequest) String() string {
 func (*CreateTaskRequest) ProtoMessage() {}
 
 func (x *CreateTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[35]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2067,7 +2159,7 @@ func (x *CreateTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTaskRequest.ProtoReflect.Descriptor instead.
 func (*CreateTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{35}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CreateTaskRequest) GetTo() string {
@@ -2153,7 +2245,7 @@ type CreateTaskResponse struct {
 
 func (x *CreateTaskResponse) Reset() {
 	*x = CreateTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[36]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2165,7 +2257,7 @@ func (x *CreateTaskResponse) String() string {
 func (*CreateTaskResponse) ProtoMessage() {}
 
 func (x *CreateTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[36]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2178,7 +2270,7 @@ func (x *CreateTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTaskResponse.ProtoReflect.Descriptor instead.
 func (*CreateTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{36}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *CreateTaskResponse) GetTask() *Task {
@@ -2206,7 +2298,7 @@ type GetTaskRequest struct {
 
 func (x *GetTaskRequest) Reset() {
 	*x = GetTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[37]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2218,7 +2310,7 @@ func (x *GetTaskRequest) String() string {
 func (*GetTaskRequest) ProtoMessage() {}
 
 func (x *GetTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[37]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2231,7 +2323,7 @@ func (x *GetTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTaskRequest.ProtoReflect.Descriptor instead.
 func (*GetTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{37}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GetTaskRequest) GetId() string {
@@ -2252,7 +2344,7 @@ type GetTaskResponse struct {
 
 func (x *GetTaskResponse) Reset() {
 	*x = GetTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[38]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2264,7 +2356,7 @@ func (x *GetTaskResponse) String() string {
 func (*GetTaskResponse) ProtoMessage() {}
 
 func (x *GetTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[38]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2277,7 +2369,7 @@ func (x *GetTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTaskResponse.ProtoReflect.Descriptor instead.
 func (*GetTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{38}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetTaskResponse) GetTask() *Task {
@@ -2308,7 +2400,7 @@ type ListTasksRequest struct {
 
 func (x *ListTasksRequest) Reset() {
 	*x = ListTasksRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[39]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2320,7 +2412,7 @@ func (x *ListTasksRequest) String() string {
 func (*ListTasksRequest) ProtoMessage() {}
 
 func (x *ListTasksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[39]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2333,7 +2425,7 @@ func (x *ListTasksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTasksRequest.ProtoReflect.Descriptor instead.
 func (*ListTasksRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{39}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ListTasksRequest) GetRole() TaskRole {
@@ -2391,7 +2483,7 @@ type ListTasksResponse struct {
 
 func (x *ListTasksResponse) Reset() {
 	*x = ListTasksResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[40]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2403,7 +2495,7 @@ func (x *ListTasksResponse) String() string {
 func (*ListTasksResponse) ProtoMessage() {}
 
 func (x *ListTasksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[40]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2416,7 +2508,7 @@ func (x *ListTasksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListTasksResponse.ProtoReflect.Descriptor instead.
 func (*ListTasksResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{40}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ListTasksResponse) GetTasks() []*Task {
@@ -2446,7 +2538,7 @@ type CancelTaskRequest struct {
 
 func (x *CancelTaskRequest) Reset() {
 	*x = CancelTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[41]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2458,7 +2550,7 @@ func (x *CancelTaskRequest) String() string {
 func (*CancelTaskRequest) ProtoMessage() {}
 
 func (x *CancelTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[41]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2471,7 +2563,7 @@ func (x *CancelTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelTaskRequest.ProtoReflect.Descriptor instead.
 func (*CancelTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{41}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CancelTaskRequest) GetId() string {
@@ -2499,7 +2591,7 @@ type CancelTaskResponse struct {
 
 func (x *CancelTaskResponse) Reset() {
 	*x = CancelTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[42]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2511,7 +2603,7 @@ func (x *CancelTaskResponse) String() string {
 func (*CancelTaskResponse) ProtoMessage() {}
 
 func (x *CancelTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[42]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2524,7 +2616,7 @@ func (x *CancelTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CancelTaskResponse.ProtoReflect.Descriptor instead.
 func (*CancelTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{42}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *CancelTaskResponse) GetTask() *Task {
@@ -2547,7 +2639,7 @@ type WaitTaskRequest struct {
 
 func (x *WaitTaskRequest) Reset() {
 	*x = WaitTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[43]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2559,7 +2651,7 @@ func (x *WaitTaskRequest) String() string {
 func (*WaitTaskRequest) ProtoMessage() {}
 
 func (x *WaitTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[43]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2572,7 +2664,7 @@ func (x *WaitTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitTaskRequest.ProtoReflect.Descriptor instead.
 func (*WaitTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{43}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *WaitTaskRequest) GetId() string {
@@ -2602,7 +2694,7 @@ type WaitTaskResponse struct {
 
 func (x *WaitTaskResponse) Reset() {
 	*x = WaitTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[44]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2614,7 +2706,7 @@ func (x *WaitTaskResponse) String() string {
 func (*WaitTaskResponse) ProtoMessage() {}
 
 func (x *WaitTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[44]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2627,7 +2719,7 @@ func (x *WaitTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WaitTaskResponse.ProtoReflect.Descriptor instead.
 func (*WaitTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{44}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *WaitTaskResponse) GetTask() *Task {
@@ -2657,7 +2749,7 @@ type SendTaskInputRequest struct {
 
 func (x *SendTaskInputRequest) Reset() {
 	*x = SendTaskInputRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[45]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2669,7 +2761,7 @@ func (x *SendTaskInputRequest) String() string {
 func (*SendTaskInputRequest) ProtoMessage() {}
 
 func (x *SendTaskInputRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[45]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2682,7 +2774,7 @@ func (x *SendTaskInputRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendTaskInputRequest.ProtoReflect.Descriptor instead.
 func (*SendTaskInputRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{45}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *SendTaskInputRequest) GetId() string {
@@ -2710,7 +2802,7 @@ type SendTaskInputResponse struct {
 
 func (x *SendTaskInputResponse) Reset() {
 	*x = SendTaskInputResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[46]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2722,7 +2814,7 @@ func (x *SendTaskInputResponse) String() string {
 func (*SendTaskInputResponse) ProtoMessage() {}
 
 func (x *SendTaskInputResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[46]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2735,7 +2827,7 @@ func (x *SendTaskInputResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SendTaskInputResponse.ProtoReflect.Descriptor instead.
 func (*SendTaskInputResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{46}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *SendTaskInputResponse) GetTask() *Task {
@@ -2758,7 +2850,7 @@ type SubscribeTaskEventsRequest struct {
 
 func (x *SubscribeTaskEventsRequest) Reset() {
 	*x = SubscribeTaskEventsRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[47]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2770,7 +2862,7 @@ func (x *SubscribeTaskEventsRequest) String() string {
 func (*SubscribeTaskEventsRequest) ProtoMessage() {}
 
 func (x *SubscribeTaskEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[47]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2783,7 +2875,7 @@ func (x *SubscribeTaskEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeTaskEventsRequest.ProtoReflect.Descriptor instead.
 func (*SubscribeTaskEventsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{47}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *SubscribeTaskEventsRequest) GetId() string {
@@ -2811,7 +2903,7 @@ type SubscribeTaskEventsResponse struct {
 
 func (x *SubscribeTaskEventsResponse) Reset() {
 	*x = SubscribeTaskEventsResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[48]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2823,7 +2915,7 @@ func (x *SubscribeTaskEventsResponse) String() string {
 func (*SubscribeTaskEventsResponse) ProtoMessage() {}
 
 func (x *SubscribeTaskEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[48]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2836,7 +2928,7 @@ func (x *SubscribeTaskEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeTaskEventsResponse.ProtoReflect.Descriptor instead.
 func (*SubscribeTaskEventsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{48}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *SubscribeTaskEventsResponse) GetEvent() *TaskEvent {
@@ -2849,15 +2941,24 @@ func (x *SubscribeTaskEventsResponse) GetEvent() *TaskEvent {
 // Skills to serve.
 type SubscribeTasksRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// Skill ids; empty = every skill of the local card.
-	Skills        []string `protobuf:"bytes,1,rep,name=skills,proto3" json:"skills,omitempty"`
+	// Skill ids; empty = every skill of the local card. A skill the card lacks is added to it while at
+	// least one worker serves it (public and free unless `offers` describes it), the card and its
+	// provider records are republished, and it is removed again when the last such worker is gone.
+	Skills []string `protobuf:"bytes,1,rep,name=skills,proto3" json:"skills,omitempty"`
+	// How to describe skills of `skills` that the card lacks, matched by id: name, description, tags,
+	// input and output schema, price (visibility and allowed_dids are ignored: served skills are
+	// public). A skill declared in moltbook.toml or a published card keeps its declared fields.
+	Offers []*Skill `protobuf:"bytes,2,rep,name=offers,proto3" json:"offers,omitempty"`
+	// Serve the skills without offering them: the card stays as declared (the handlers of
+	// moltbook.toml use it, since the file declares their skills).
+	DeclaredOnly  bool `protobuf:"varint,3,opt,name=declared_only,json=declaredOnly,proto3" json:"declared_only,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
 
 func (x *SubscribeTasksRequest) Reset() {
 	*x = SubscribeTasksRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[49]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2869,7 +2970,7 @@ func (x *SubscribeTasksRequest) String() string {
 func (*SubscribeTasksRequest) ProtoMessage() {}
 
 func (x *SubscribeTasksRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[49]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2882,7 +2983,7 @@ func (x *SubscribeTasksRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeTasksRequest.ProtoReflect.Descriptor instead.
 func (*SubscribeTasksRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{49}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SubscribeTasksRequest) GetSkills() []string {
@@ -2892,10 +2993,25 @@ func (x *SubscribeTasksRequest) GetSkills() []string {
 	return nil
 }
 
+func (x *SubscribeTasksRequest) GetOffers() []*Skill {
+	if x != nil {
+		return x.Offers
+	}
+	return nil
+}
+
+func (x *SubscribeTasksRequest) GetDeclaredOnly() bool {
+	if x != nil {
+		return x.DeclaredOnly
+	}
+	return false
+}
+
 // A task waiting for a worker.
 type SubscribeTasksResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The task (SUBMITTED).
+	// The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
+	// subscription is active and that every skill in `skills` is on the local card.
 	Task          *Task `protobuf:"bytes,1,opt,name=task,proto3" json:"task,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
@@ -2903,7 +3019,7 @@ type SubscribeTasksResponse struct {
 
 func (x *SubscribeTasksResponse) Reset() {
 	*x = SubscribeTasksResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[50]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2915,7 +3031,7 @@ func (x *SubscribeTasksResponse) String() string {
 func (*SubscribeTasksResponse) ProtoMessage() {}
 
 func (x *SubscribeTasksResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[50]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2928,7 +3044,7 @@ func (x *SubscribeTasksResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SubscribeTasksResponse.ProtoReflect.Descriptor instead.
 func (*SubscribeTasksResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{50}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *SubscribeTasksResponse) GetTask() *Task {
@@ -2951,7 +3067,7 @@ type ClaimTaskRequest struct {
 
 func (x *ClaimTaskRequest) Reset() {
 	*x = ClaimTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[51]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2963,7 +3079,7 @@ func (x *ClaimTaskRequest) String() string {
 func (*ClaimTaskRequest) ProtoMessage() {}
 
 func (x *ClaimTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[51]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2976,7 +3092,7 @@ func (x *ClaimTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClaimTaskRequest.ProtoReflect.Descriptor instead.
 func (*ClaimTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{51}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{53}
 }
 
 func (x *ClaimTaskRequest) GetId() string {
@@ -3008,7 +3124,7 @@ type ClaimTaskResponse struct {
 
 func (x *ClaimTaskResponse) Reset() {
 	*x = ClaimTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[52]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3020,7 +3136,7 @@ func (x *ClaimTaskResponse) String() string {
 func (*ClaimTaskResponse) ProtoMessage() {}
 
 func (x *ClaimTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[52]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3033,7 +3149,7 @@ func (x *ClaimTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ClaimTaskResponse.ProtoReflect.Descriptor instead.
 func (*ClaimTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{52}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{54}
 }
 
 func (x *ClaimTaskResponse) GetTask() *Task {
@@ -3072,7 +3188,7 @@ type RenewLeaseRequest struct {
 
 func (x *RenewLeaseRequest) Reset() {
 	*x = RenewLeaseRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[53]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[55]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3084,7 +3200,7 @@ func (x *RenewLeaseRequest) String() string {
 func (*RenewLeaseRequest) ProtoMessage() {}
 
 func (x *RenewLeaseRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[53]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[55]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3097,7 +3213,7 @@ func (x *RenewLeaseRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenewLeaseRequest.ProtoReflect.Descriptor instead.
 func (*RenewLeaseRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{53}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{55}
 }
 
 func (x *RenewLeaseRequest) GetId() string {
@@ -3132,7 +3248,7 @@ type RenewLeaseResponse struct {
 
 func (x *RenewLeaseResponse) Reset() {
 	*x = RenewLeaseResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[54]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[56]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3144,7 +3260,7 @@ func (x *RenewLeaseResponse) String() string {
 func (*RenewLeaseResponse) ProtoMessage() {}
 
 func (x *RenewLeaseResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[54]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[56]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3157,7 +3273,7 @@ func (x *RenewLeaseResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RenewLeaseResponse.ProtoReflect.Descriptor instead.
 func (*RenewLeaseResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{54}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{56}
 }
 
 func (x *RenewLeaseResponse) GetLeaseExpiresAtMs() int64 {
@@ -3184,7 +3300,7 @@ type UpdateTaskRequest struct {
 
 func (x *UpdateTaskRequest) Reset() {
 	*x = UpdateTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[55]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[57]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3196,7 +3312,7 @@ func (x *UpdateTaskRequest) String() string {
 func (*UpdateTaskRequest) ProtoMessage() {}
 
 func (x *UpdateTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[55]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[57]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3209,7 +3325,7 @@ func (x *UpdateTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTaskRequest.ProtoReflect.Descriptor instead.
 func (*UpdateTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{55}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{57}
 }
 
 func (x *UpdateTaskRequest) GetId() string {
@@ -3251,7 +3367,7 @@ type UpdateTaskResponse struct {
 
 func (x *UpdateTaskResponse) Reset() {
 	*x = UpdateTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[56]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[58]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3263,7 +3379,7 @@ func (x *UpdateTaskResponse) String() string {
 func (*UpdateTaskResponse) ProtoMessage() {}
 
 func (x *UpdateTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[56]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[58]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3276,7 +3392,7 @@ func (x *UpdateTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use UpdateTaskResponse.ProtoReflect.Descriptor instead.
 func (*UpdateTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{56}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{58}
 }
 
 func (x *UpdateTaskResponse) GetTask() *Task {
@@ -3307,7 +3423,7 @@ type PublishTaskEventRequest struct {
 
 func (x *PublishTaskEventRequest) Reset() {
 	*x = PublishTaskEventRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[57]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[59]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3319,7 +3435,7 @@ func (x *PublishTaskEventRequest) String() string {
 func (*PublishTaskEventRequest) ProtoMessage() {}
 
 func (x *PublishTaskEventRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[57]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[59]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3332,7 +3448,7 @@ func (x *PublishTaskEventRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishTaskEventRequest.ProtoReflect.Descriptor instead.
 func (*PublishTaskEventRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{57}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{59}
 }
 
 func (x *PublishTaskEventRequest) GetId() string {
@@ -3388,7 +3504,7 @@ type PublishTaskEventResponse struct {
 
 func (x *PublishTaskEventResponse) Reset() {
 	*x = PublishTaskEventResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[58]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[60]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3400,7 +3516,7 @@ func (x *PublishTaskEventResponse) String() string {
 func (*PublishTaskEventResponse) ProtoMessage() {}
 
 func (x *PublishTaskEventResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[58]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[60]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3413,7 +3529,7 @@ func (x *PublishTaskEventResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PublishTaskEventResponse.ProtoReflect.Descriptor instead.
 func (*PublishTaskEventResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{58}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{60}
 }
 
 func (x *PublishTaskEventResponse) GetSequence() int64 {
@@ -3438,7 +3554,7 @@ type CompleteTaskRequest struct {
 
 func (x *CompleteTaskRequest) Reset() {
 	*x = CompleteTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[59]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[61]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3450,7 +3566,7 @@ func (x *CompleteTaskRequest) String() string {
 func (*CompleteTaskRequest) ProtoMessage() {}
 
 func (x *CompleteTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[59]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[61]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3463,7 +3579,7 @@ func (x *CompleteTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTaskRequest.ProtoReflect.Descriptor instead.
 func (*CompleteTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{59}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{61}
 }
 
 func (x *CompleteTaskRequest) GetId() string {
@@ -3498,7 +3614,7 @@ type CompleteTaskResponse struct {
 
 func (x *CompleteTaskResponse) Reset() {
 	*x = CompleteTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[60]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[62]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3510,7 +3626,7 @@ func (x *CompleteTaskResponse) String() string {
 func (*CompleteTaskResponse) ProtoMessage() {}
 
 func (x *CompleteTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[60]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[62]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3523,7 +3639,7 @@ func (x *CompleteTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CompleteTaskResponse.ProtoReflect.Descriptor instead.
 func (*CompleteTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{60}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{62}
 }
 
 func (x *CompleteTaskResponse) GetTask() *Task {
@@ -3548,7 +3664,7 @@ type FailTaskRequest struct {
 
 func (x *FailTaskRequest) Reset() {
 	*x = FailTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[61]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3560,7 +3676,7 @@ func (x *FailTaskRequest) String() string {
 func (*FailTaskRequest) ProtoMessage() {}
 
 func (x *FailTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[61]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3573,7 +3689,7 @@ func (x *FailTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailTaskRequest.ProtoReflect.Descriptor instead.
 func (*FailTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{61}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *FailTaskRequest) GetId() string {
@@ -3608,7 +3724,7 @@ type FailTaskResponse struct {
 
 func (x *FailTaskResponse) Reset() {
 	*x = FailTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[62]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3620,7 +3736,7 @@ func (x *FailTaskResponse) String() string {
 func (*FailTaskResponse) ProtoMessage() {}
 
 func (x *FailTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[62]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3633,7 +3749,7 @@ func (x *FailTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FailTaskResponse.ProtoReflect.Descriptor instead.
 func (*FailTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{62}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *FailTaskResponse) GetTask() *Task {
@@ -3658,7 +3774,7 @@ type RejectTaskRequest struct {
 
 func (x *RejectTaskRequest) Reset() {
 	*x = RejectTaskRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[63]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[65]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3670,7 +3786,7 @@ func (x *RejectTaskRequest) String() string {
 func (*RejectTaskRequest) ProtoMessage() {}
 
 func (x *RejectTaskRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[63]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[65]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3683,7 +3799,7 @@ func (x *RejectTaskRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RejectTaskRequest.ProtoReflect.Descriptor instead.
 func (*RejectTaskRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{63}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{65}
 }
 
 func (x *RejectTaskRequest) GetId() string {
@@ -3718,7 +3834,7 @@ type RejectTaskResponse struct {
 
 func (x *RejectTaskResponse) Reset() {
 	*x = RejectTaskResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[64]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[66]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3730,7 +3846,7 @@ func (x *RejectTaskResponse) String() string {
 func (*RejectTaskResponse) ProtoMessage() {}
 
 func (x *RejectTaskResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[64]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[66]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3743,7 +3859,7 @@ func (x *RejectTaskResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RejectTaskResponse.ProtoReflect.Descriptor instead.
 func (*RejectTaskResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{64}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{66}
 }
 
 func (x *RejectTaskResponse) GetTask() *Task {
@@ -3768,7 +3884,7 @@ type PutBlobMetadata struct {
 
 func (x *PutBlobMetadata) Reset() {
 	*x = PutBlobMetadata{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[65]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[67]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3780,7 +3896,7 @@ func (x *PutBlobMetadata) String() string {
 func (*PutBlobMetadata) ProtoMessage() {}
 
 func (x *PutBlobMetadata) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[65]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[67]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3793,7 +3909,7 @@ func (x *PutBlobMetadata) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutBlobMetadata.ProtoReflect.Descriptor instead.
 func (*PutBlobMetadata) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{65}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{67}
 }
 
 func (x *PutBlobMetadata) GetName() string {
@@ -3833,7 +3949,7 @@ type PutBlobRequest struct {
 
 func (x *PutBlobRequest) Reset() {
 	*x = PutBlobRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[66]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[68]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3845,7 +3961,7 @@ func (x *PutBlobRequest) String() string {
 func (*PutBlobRequest) ProtoMessage() {}
 
 func (x *PutBlobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[66]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[68]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3858,7 +3974,7 @@ func (x *PutBlobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutBlobRequest.ProtoReflect.Descriptor instead.
 func (*PutBlobRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{66}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{68}
 }
 
 func (x *PutBlobRequest) GetItem() isPutBlobRequest_Item {
@@ -3915,7 +4031,7 @@ type PutBlobResponse struct {
 
 func (x *PutBlobResponse) Reset() {
 	*x = PutBlobResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[67]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[69]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3927,7 +4043,7 @@ func (x *PutBlobResponse) String() string {
 func (*PutBlobResponse) ProtoMessage() {}
 
 func (x *PutBlobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[67]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[69]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3940,7 +4056,7 @@ func (x *PutBlobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PutBlobResponse.ProtoReflect.Descriptor instead.
 func (*PutBlobResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{67}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{69}
 }
 
 func (x *PutBlobResponse) GetArtifact() *Artifact {
@@ -3965,7 +4081,7 @@ type GetBlobRequest struct {
 
 func (x *GetBlobRequest) Reset() {
 	*x = GetBlobRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[68]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[70]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3977,7 +4093,7 @@ func (x *GetBlobRequest) String() string {
 func (*GetBlobRequest) ProtoMessage() {}
 
 func (x *GetBlobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[68]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[70]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3990,7 +4106,7 @@ func (x *GetBlobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBlobRequest.ProtoReflect.Descriptor instead.
 func (*GetBlobRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{68}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{70}
 }
 
 func (x *GetBlobRequest) GetCid() string {
@@ -4029,7 +4145,7 @@ type GetBlobResponse struct {
 
 func (x *GetBlobResponse) Reset() {
 	*x = GetBlobResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[69]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[71]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4041,7 +4157,7 @@ func (x *GetBlobResponse) String() string {
 func (*GetBlobResponse) ProtoMessage() {}
 
 func (x *GetBlobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[69]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[71]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4054,7 +4170,7 @@ func (x *GetBlobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBlobResponse.ProtoReflect.Descriptor instead.
 func (*GetBlobResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{69}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{71}
 }
 
 func (x *GetBlobResponse) GetOffset() int64 {
@@ -4089,7 +4205,7 @@ type StatBlobRequest struct {
 
 func (x *StatBlobRequest) Reset() {
 	*x = StatBlobRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[70]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[72]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4101,7 +4217,7 @@ func (x *StatBlobRequest) String() string {
 func (*StatBlobRequest) ProtoMessage() {}
 
 func (x *StatBlobRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[70]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[72]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4114,7 +4230,7 @@ func (x *StatBlobRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatBlobRequest.ProtoReflect.Descriptor instead.
 func (*StatBlobRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{70}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{72}
 }
 
 func (x *StatBlobRequest) GetCid() string {
@@ -4137,7 +4253,7 @@ type StatBlobResponse struct {
 
 func (x *StatBlobResponse) Reset() {
 	*x = StatBlobResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[71]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[73]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4149,7 +4265,7 @@ func (x *StatBlobResponse) String() string {
 func (*StatBlobResponse) ProtoMessage() {}
 
 func (x *StatBlobResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[71]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[73]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4162,7 +4278,7 @@ func (x *StatBlobResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use StatBlobResponse.ProtoReflect.Descriptor instead.
 func (*StatBlobResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{71}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{73}
 }
 
 func (x *StatBlobResponse) GetArtifact() *Artifact {
@@ -4190,7 +4306,7 @@ type CollectBlobsRequest struct {
 
 func (x *CollectBlobsRequest) Reset() {
 	*x = CollectBlobsRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[72]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[74]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4202,7 +4318,7 @@ func (x *CollectBlobsRequest) String() string {
 func (*CollectBlobsRequest) ProtoMessage() {}
 
 func (x *CollectBlobsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[72]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[74]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4215,7 +4331,7 @@ func (x *CollectBlobsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CollectBlobsRequest.ProtoReflect.Descriptor instead.
 func (*CollectBlobsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{72}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{74}
 }
 
 func (x *CollectBlobsRequest) GetDryRun() bool {
@@ -4238,7 +4354,7 @@ type CollectBlobsResponse struct {
 
 func (x *CollectBlobsResponse) Reset() {
 	*x = CollectBlobsResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[73]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[75]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4250,7 +4366,7 @@ func (x *CollectBlobsResponse) String() string {
 func (*CollectBlobsResponse) ProtoMessage() {}
 
 func (x *CollectBlobsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[73]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[75]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4263,7 +4379,7 @@ func (x *CollectBlobsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CollectBlobsResponse.ProtoReflect.Descriptor instead.
 func (*CollectBlobsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{73}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{75}
 }
 
 func (x *CollectBlobsResponse) GetRemoved() int32 {
@@ -4298,7 +4414,7 @@ type ListThreadsRequest struct {
 
 func (x *ListThreadsRequest) Reset() {
 	*x = ListThreadsRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[74]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[76]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4310,7 +4426,7 @@ func (x *ListThreadsRequest) String() string {
 func (*ListThreadsRequest) ProtoMessage() {}
 
 func (x *ListThreadsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[74]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[76]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4323,7 +4439,7 @@ func (x *ListThreadsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListThreadsRequest.ProtoReflect.Descriptor instead.
 func (*ListThreadsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{74}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{76}
 }
 
 func (x *ListThreadsRequest) GetPeer() string {
@@ -4364,7 +4480,7 @@ type ThreadSummary struct {
 
 func (x *ThreadSummary) Reset() {
 	*x = ThreadSummary{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[75]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[77]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4376,7 +4492,7 @@ func (x *ThreadSummary) String() string {
 func (*ThreadSummary) ProtoMessage() {}
 
 func (x *ThreadSummary) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[75]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[77]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4389,7 +4505,7 @@ func (x *ThreadSummary) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ThreadSummary.ProtoReflect.Descriptor instead.
 func (*ThreadSummary) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{75}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{77}
 }
 
 func (x *ThreadSummary) GetThreadId() string {
@@ -4434,7 +4550,7 @@ type ListThreadsResponse struct {
 
 func (x *ListThreadsResponse) Reset() {
 	*x = ListThreadsResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[76]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[78]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4446,7 +4562,7 @@ func (x *ListThreadsResponse) String() string {
 func (*ListThreadsResponse) ProtoMessage() {}
 
 func (x *ListThreadsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[76]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[78]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4459,7 +4575,7 @@ func (x *ListThreadsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListThreadsResponse.ProtoReflect.Descriptor instead.
 func (*ListThreadsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{76}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{78}
 }
 
 func (x *ListThreadsResponse) GetThreads() []*ThreadSummary {
@@ -4491,7 +4607,7 @@ type GetThreadRequest struct {
 
 func (x *GetThreadRequest) Reset() {
 	*x = GetThreadRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[77]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[79]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4503,7 +4619,7 @@ func (x *GetThreadRequest) String() string {
 func (*GetThreadRequest) ProtoMessage() {}
 
 func (x *GetThreadRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[77]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[79]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4516,7 +4632,7 @@ func (x *GetThreadRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetThreadRequest.ProtoReflect.Descriptor instead.
 func (*GetThreadRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{77}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{79}
 }
 
 func (x *GetThreadRequest) GetThreadId() string {
@@ -4554,7 +4670,7 @@ type GetThreadResponse struct {
 
 func (x *GetThreadResponse) Reset() {
 	*x = GetThreadResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[78]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[80]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4566,7 +4682,7 @@ func (x *GetThreadResponse) String() string {
 func (*GetThreadResponse) ProtoMessage() {}
 
 func (x *GetThreadResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[78]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[80]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4579,7 +4695,7 @@ func (x *GetThreadResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetThreadResponse.ProtoReflect.Descriptor instead.
 func (*GetThreadResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{78}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{80}
 }
 
 func (x *GetThreadResponse) GetMessages() []*Message {
@@ -4607,7 +4723,7 @@ type GetBalanceRequest struct {
 
 func (x *GetBalanceRequest) Reset() {
 	*x = GetBalanceRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[79]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[81]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4619,7 +4735,7 @@ func (x *GetBalanceRequest) String() string {
 func (*GetBalanceRequest) ProtoMessage() {}
 
 func (x *GetBalanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[79]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[81]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4632,7 +4748,7 @@ func (x *GetBalanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBalanceRequest.ProtoReflect.Descriptor instead.
 func (*GetBalanceRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{79}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{81}
 }
 
 func (x *GetBalanceRequest) GetPeer() string {
@@ -4653,7 +4769,7 @@ type GetBalanceResponse struct {
 
 func (x *GetBalanceResponse) Reset() {
 	*x = GetBalanceResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[80]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[82]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4665,7 +4781,7 @@ func (x *GetBalanceResponse) String() string {
 func (*GetBalanceResponse) ProtoMessage() {}
 
 func (x *GetBalanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[80]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[82]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4678,7 +4794,7 @@ func (x *GetBalanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetBalanceResponse.ProtoReflect.Descriptor instead.
 func (*GetBalanceResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{80}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{82}
 }
 
 func (x *GetBalanceResponse) GetBalance() *Balance {
@@ -4697,7 +4813,7 @@ type ListBalancesRequest struct {
 
 func (x *ListBalancesRequest) Reset() {
 	*x = ListBalancesRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[81]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[83]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4709,7 +4825,7 @@ func (x *ListBalancesRequest) String() string {
 func (*ListBalancesRequest) ProtoMessage() {}
 
 func (x *ListBalancesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[81]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[83]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4722,7 +4838,7 @@ func (x *ListBalancesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBalancesRequest.ProtoReflect.Descriptor instead.
 func (*ListBalancesRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{81}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{83}
 }
 
 // Every balance.
@@ -4738,7 +4854,7 @@ type ListBalancesResponse struct {
 
 func (x *ListBalancesResponse) Reset() {
 	*x = ListBalancesResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[82]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[84]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4750,7 +4866,7 @@ func (x *ListBalancesResponse) String() string {
 func (*ListBalancesResponse) ProtoMessage() {}
 
 func (x *ListBalancesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[82]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[84]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4763,7 +4879,7 @@ func (x *ListBalancesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListBalancesResponse.ProtoReflect.Descriptor instead.
 func (*ListBalancesResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{82}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{84}
 }
 
 func (x *ListBalancesResponse) GetBalances() []*Balance {
@@ -4795,7 +4911,7 @@ type ListLedgerEntriesRequest struct {
 
 func (x *ListLedgerEntriesRequest) Reset() {
 	*x = ListLedgerEntriesRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[83]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[85]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4807,7 +4923,7 @@ func (x *ListLedgerEntriesRequest) String() string {
 func (*ListLedgerEntriesRequest) ProtoMessage() {}
 
 func (x *ListLedgerEntriesRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[83]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[85]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4820,7 +4936,7 @@ func (x *ListLedgerEntriesRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLedgerEntriesRequest.ProtoReflect.Descriptor instead.
 func (*ListLedgerEntriesRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{83}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{85}
 }
 
 func (x *ListLedgerEntriesRequest) GetPeer() string {
@@ -4857,7 +4973,7 @@ type ListLedgerEntriesResponse struct {
 
 func (x *ListLedgerEntriesResponse) Reset() {
 	*x = ListLedgerEntriesResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[84]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[86]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4869,7 +4985,7 @@ func (x *ListLedgerEntriesResponse) String() string {
 func (*ListLedgerEntriesResponse) ProtoMessage() {}
 
 func (x *ListLedgerEntriesResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[84]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[86]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4882,7 +4998,7 @@ func (x *ListLedgerEntriesResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListLedgerEntriesResponse.ProtoReflect.Descriptor instead.
 func (*ListLedgerEntriesResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{84}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{86}
 }
 
 func (x *ListLedgerEntriesResponse) GetEntries() []*LedgerEntry {
@@ -4910,7 +5026,7 @@ type GetReceiptRequest struct {
 
 func (x *GetReceiptRequest) Reset() {
 	*x = GetReceiptRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[85]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[87]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4922,7 +5038,7 @@ func (x *GetReceiptRequest) String() string {
 func (*GetReceiptRequest) ProtoMessage() {}
 
 func (x *GetReceiptRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[85]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[87]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4935,7 +5051,7 @@ func (x *GetReceiptRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReceiptRequest.ProtoReflect.Descriptor instead.
 func (*GetReceiptRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{85}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{87}
 }
 
 func (x *GetReceiptRequest) GetTaskId() string {
@@ -4956,7 +5072,7 @@ type GetReceiptResponse struct {
 
 func (x *GetReceiptResponse) Reset() {
 	*x = GetReceiptResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[86]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[88]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -4968,7 +5084,7 @@ func (x *GetReceiptResponse) String() string {
 func (*GetReceiptResponse) ProtoMessage() {}
 
 func (x *GetReceiptResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[86]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[88]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -4981,7 +5097,7 @@ func (x *GetReceiptResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetReceiptResponse.ProtoReflect.Descriptor instead.
 func (*GetReceiptResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{86}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{88}
 }
 
 func (x *GetReceiptResponse) GetReceipt() *Receipt {
@@ -5006,7 +5122,7 @@ type ListReceiptsRequest struct {
 
 func (x *ListReceiptsRequest) Reset() {
 	*x = ListReceiptsRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[87]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[89]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5018,7 +5134,7 @@ func (x *ListReceiptsRequest) String() string {
 func (*ListReceiptsRequest) ProtoMessage() {}
 
 func (x *ListReceiptsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[87]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[89]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5031,7 +5147,7 @@ func (x *ListReceiptsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReceiptsRequest.ProtoReflect.Descriptor instead.
 func (*ListReceiptsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{87}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{89}
 }
 
 func (x *ListReceiptsRequest) GetPeer() string {
@@ -5068,7 +5184,7 @@ type ListReceiptsResponse struct {
 
 func (x *ListReceiptsResponse) Reset() {
 	*x = ListReceiptsResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[88]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[90]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5080,7 +5196,7 @@ func (x *ListReceiptsResponse) String() string {
 func (*ListReceiptsResponse) ProtoMessage() {}
 
 func (x *ListReceiptsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[88]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[90]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5093,7 +5209,7 @@ func (x *ListReceiptsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListReceiptsResponse.ProtoReflect.Descriptor instead.
 func (*ListReceiptsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{88}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{90}
 }
 
 func (x *ListReceiptsResponse) GetReceipts() []*Receipt {
@@ -5130,7 +5246,7 @@ type SetCreditLimitRequest struct {
 
 func (x *SetCreditLimitRequest) Reset() {
 	*x = SetCreditLimitRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[89]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[91]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5142,7 +5258,7 @@ func (x *SetCreditLimitRequest) String() string {
 func (*SetCreditLimitRequest) ProtoMessage() {}
 
 func (x *SetCreditLimitRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[89]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[91]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5155,7 +5271,7 @@ func (x *SetCreditLimitRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCreditLimitRequest.ProtoReflect.Descriptor instead.
 func (*SetCreditLimitRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{89}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{91}
 }
 
 func (x *SetCreditLimitRequest) GetPeer() string {
@@ -5197,7 +5313,7 @@ type SetCreditLimitResponse struct {
 
 func (x *SetCreditLimitResponse) Reset() {
 	*x = SetCreditLimitResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[90]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[92]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5209,7 +5325,7 @@ func (x *SetCreditLimitResponse) String() string {
 func (*SetCreditLimitResponse) ProtoMessage() {}
 
 func (x *SetCreditLimitResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[90]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[92]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5222,7 +5338,7 @@ func (x *SetCreditLimitResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SetCreditLimitResponse.ProtoReflect.Descriptor instead.
 func (*SetCreditLimitResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{90}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{92}
 }
 
 func (x *SetCreditLimitResponse) GetBalance() *Balance {
@@ -5247,7 +5363,7 @@ type SettleBalanceRequest struct {
 
 func (x *SettleBalanceRequest) Reset() {
 	*x = SettleBalanceRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[91]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[93]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5259,7 +5375,7 @@ func (x *SettleBalanceRequest) String() string {
 func (*SettleBalanceRequest) ProtoMessage() {}
 
 func (x *SettleBalanceRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[91]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[93]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5272,7 +5388,7 @@ func (x *SettleBalanceRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleBalanceRequest.ProtoReflect.Descriptor instead.
 func (*SettleBalanceRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{91}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{93}
 }
 
 func (x *SettleBalanceRequest) GetPeer() string {
@@ -5307,7 +5423,7 @@ type SettleBalanceResponse struct {
 
 func (x *SettleBalanceResponse) Reset() {
 	*x = SettleBalanceResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[92]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[94]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5319,7 +5435,7 @@ func (x *SettleBalanceResponse) String() string {
 func (*SettleBalanceResponse) ProtoMessage() {}
 
 func (x *SettleBalanceResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[92]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[94]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5332,7 +5448,7 @@ func (x *SettleBalanceResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SettleBalanceResponse.ProtoReflect.Descriptor instead.
 func (*SettleBalanceResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{92}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{94}
 }
 
 func (x *SettleBalanceResponse) GetSettlement() *Settlement {
@@ -5355,7 +5471,7 @@ type RespondSettlementRequest struct {
 
 func (x *RespondSettlementRequest) Reset() {
 	*x = RespondSettlementRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[93]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[95]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5367,7 +5483,7 @@ func (x *RespondSettlementRequest) String() string {
 func (*RespondSettlementRequest) ProtoMessage() {}
 
 func (x *RespondSettlementRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[93]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[95]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5380,7 +5496,7 @@ func (x *RespondSettlementRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RespondSettlementRequest.ProtoReflect.Descriptor instead.
 func (*RespondSettlementRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{93}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{95}
 }
 
 func (x *RespondSettlementRequest) GetId() string {
@@ -5408,7 +5524,7 @@ type RespondSettlementResponse struct {
 
 func (x *RespondSettlementResponse) Reset() {
 	*x = RespondSettlementResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[94]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[96]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5420,7 +5536,7 @@ func (x *RespondSettlementResponse) String() string {
 func (*RespondSettlementResponse) ProtoMessage() {}
 
 func (x *RespondSettlementResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[94]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[96]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5433,7 +5549,7 @@ func (x *RespondSettlementResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use RespondSettlementResponse.ProtoReflect.Descriptor instead.
 func (*RespondSettlementResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{94}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{96}
 }
 
 func (x *RespondSettlementResponse) GetSettlement() *Settlement {
@@ -5456,7 +5572,7 @@ type ListSettlementsRequest struct {
 
 func (x *ListSettlementsRequest) Reset() {
 	*x = ListSettlementsRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[95]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[97]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5468,7 +5584,7 @@ func (x *ListSettlementsRequest) String() string {
 func (*ListSettlementsRequest) ProtoMessage() {}
 
 func (x *ListSettlementsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[95]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[97]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5481,7 +5597,7 @@ func (x *ListSettlementsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSettlementsRequest.ProtoReflect.Descriptor instead.
 func (*ListSettlementsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{95}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{97}
 }
 
 func (x *ListSettlementsRequest) GetPeer() string {
@@ -5509,7 +5625,7 @@ type ListSettlementsResponse struct {
 
 func (x *ListSettlementsResponse) Reset() {
 	*x = ListSettlementsResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[96]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[98]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5521,7 +5637,7 @@ func (x *ListSettlementsResponse) String() string {
 func (*ListSettlementsResponse) ProtoMessage() {}
 
 func (x *ListSettlementsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[96]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[98]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5534,7 +5650,7 @@ func (x *ListSettlementsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListSettlementsResponse.ProtoReflect.Descriptor instead.
 func (*ListSettlementsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{96}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{98}
 }
 
 func (x *ListSettlementsResponse) GetSettlements() []*Settlement {
@@ -5553,7 +5669,7 @@ type VerifyLedgerRequest struct {
 
 func (x *VerifyLedgerRequest) Reset() {
 	*x = VerifyLedgerRequest{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[97]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[99]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5565,7 +5681,7 @@ func (x *VerifyLedgerRequest) String() string {
 func (*VerifyLedgerRequest) ProtoMessage() {}
 
 func (x *VerifyLedgerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[97]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[99]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5578,7 +5694,7 @@ func (x *VerifyLedgerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyLedgerRequest.ProtoReflect.Descriptor instead.
 func (*VerifyLedgerRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{97}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{99}
 }
 
 // The verification result.
@@ -5598,7 +5714,7 @@ type VerifyLedgerResponse struct {
 
 func (x *VerifyLedgerResponse) Reset() {
 	*x = VerifyLedgerResponse{}
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[98]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[100]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -5610,7 +5726,7 @@ func (x *VerifyLedgerResponse) String() string {
 func (*VerifyLedgerResponse) ProtoMessage() {}
 
 func (x *VerifyLedgerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_a2a_proto_msgTypes[98]
+	mi := &file_moltmesh_v1_a2a_proto_msgTypes[100]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -5623,7 +5739,7 @@ func (x *VerifyLedgerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use VerifyLedgerResponse.ProtoReflect.Descriptor instead.
 func (*VerifyLedgerResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{98}
+	return file_moltmesh_v1_a2a_proto_rawDescGZIP(), []int{100}
 }
 
 func (x *VerifyLedgerResponse) GetOk() bool {
@@ -5777,7 +5893,11 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"page_token\x18\x04 \x01(\tR\tpageToken\"m\n" +
 	"\x11GetOutboxResponse\x120\n" +
 	"\bmessages\x18\x01 \x03(\v2\x14.moltmesh.v1.MessageR\bmessages\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"\x8a\x01\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"&\n" +
+	"\x14CancelMessageRequest\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\"G\n" +
+	"\x15CancelMessageResponse\x12.\n" +
+	"\amessage\x18\x01 \x01(\v2\x14.moltmesh.v1.MessageR\amessage\"\x8a\x01\n" +
 	"\x15SubscribeInboxRequest\x12\x12\n" +
 	"\x04from\x18\x01 \x01(\tR\x04from\x12\x1d\n" +
 	"\n" +
@@ -5844,9 +5964,11 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\"K\n" +
 	"\x1bSubscribeTaskEventsResponse\x12,\n" +
-	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"/\n" +
+	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"\x80\x01\n" +
 	"\x15SubscribeTasksRequest\x12\x16\n" +
-	"\x06skills\x18\x01 \x03(\tR\x06skills\"?\n" +
+	"\x06skills\x18\x01 \x03(\tR\x06skills\x12*\n" +
+	"\x06offers\x18\x02 \x03(\v2\x12.moltmesh.v1.SkillR\x06offers\x12#\n" +
+	"\rdeclared_only\x18\x03 \x01(\bR\fdeclaredOnly\"?\n" +
 	"\x16SubscribeTasksResponse\x12%\n" +
 	"\x04task\x18\x01 \x01(\v2\x11.moltmesh.v1.TaskR\x04task\"=\n" +
 	"\x10ClaimTaskRequest\x12\x0e\n" +
@@ -6016,7 +6138,7 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x02ok\x18\x01 \x01(\bR\x02ok\x12#\n" +
 	"\rpeers_checked\x18\x02 \x01(\x05R\fpeersChecked\x12'\n" +
 	"\x0fentries_checked\x18\x03 \x01(\x03R\x0eentriesChecked\x12\x1a\n" +
-	"\bproblems\x18\x04 \x03(\tR\bproblems2\xf8\x1e\n" +
+	"\bproblems\x18\x04 \x03(\tR\bproblems2\xd0\x1f\n" +
 	"\aA2ANode\x12P\n" +
 	"\vGetIdentity\x12\x1f.moltmesh.v1.GetIdentityRequest\x1a .moltmesh.v1.GetIdentityResponse\x12J\n" +
 	"\tConvertId\x12\x1d.moltmesh.v1.ConvertIdRequest\x1a\x1e.moltmesh.v1.ConvertIdResponse\x12_\n" +
@@ -6037,7 +6159,8 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\n" +
 	"AckMessage\x12\x1e.moltmesh.v1.AckMessageRequest\x1a\x1f.moltmesh.v1.AckMessageResponse\x12G\n" +
 	"\bMarkRead\x12\x1c.moltmesh.v1.MarkReadRequest\x1a\x1d.moltmesh.v1.MarkReadResponse\x12J\n" +
-	"\tGetOutbox\x12\x1d.moltmesh.v1.GetOutboxRequest\x1a\x1e.moltmesh.v1.GetOutboxResponse\x12[\n" +
+	"\tGetOutbox\x12\x1d.moltmesh.v1.GetOutboxRequest\x1a\x1e.moltmesh.v1.GetOutboxResponse\x12V\n" +
+	"\rCancelMessage\x12!.moltmesh.v1.CancelMessageRequest\x1a\".moltmesh.v1.CancelMessageResponse\x12[\n" +
 	"\x0eSubscribeInbox\x12\".moltmesh.v1.SubscribeInboxRequest\x1a#.moltmesh.v1.SubscribeInboxResponse0\x01\x12M\n" +
 	"\n" +
 	"CreateTask\x12\x1e.moltmesh.v1.CreateTaskRequest\x1a\x1f.moltmesh.v1.CreateTaskResponse\x12D\n" +
@@ -6091,7 +6214,7 @@ func file_moltmesh_v1_a2a_proto_rawDescGZIP() []byte {
 	return file_moltmesh_v1_a2a_proto_rawDescData
 }
 
-var file_moltmesh_v1_a2a_proto_msgTypes = make([]protoimpl.MessageInfo, 100)
+var file_moltmesh_v1_a2a_proto_msgTypes = make([]protoimpl.MessageInfo, 102)
 var file_moltmesh_v1_a2a_proto_goTypes = []any{
 	(*GetIdentityRequest)(nil),          // 0: moltmesh.v1.GetIdentityRequest
 	(*GetIdentityResponse)(nil),         // 1: moltmesh.v1.GetIdentityResponse
@@ -6126,247 +6249,253 @@ var file_moltmesh_v1_a2a_proto_goTypes = []any{
 	(*MarkReadResponse)(nil),            // 30: moltmesh.v1.MarkReadResponse
 	(*GetOutboxRequest)(nil),            // 31: moltmesh.v1.GetOutboxRequest
 	(*GetOutboxResponse)(nil),           // 32: moltmesh.v1.GetOutboxResponse
-	(*SubscribeInboxRequest)(nil),       // 33: moltmesh.v1.SubscribeInboxRequest
-	(*SubscribeInboxResponse)(nil),      // 34: moltmesh.v1.SubscribeInboxResponse
-	(*CreateTaskRequest)(nil),           // 35: moltmesh.v1.CreateTaskRequest
-	(*CreateTaskResponse)(nil),          // 36: moltmesh.v1.CreateTaskResponse
-	(*GetTaskRequest)(nil),              // 37: moltmesh.v1.GetTaskRequest
-	(*GetTaskResponse)(nil),             // 38: moltmesh.v1.GetTaskResponse
-	(*ListTasksRequest)(nil),            // 39: moltmesh.v1.ListTasksRequest
-	(*ListTasksResponse)(nil),           // 40: moltmesh.v1.ListTasksResponse
-	(*CancelTaskRequest)(nil),           // 41: moltmesh.v1.CancelTaskRequest
-	(*CancelTaskResponse)(nil),          // 42: moltmesh.v1.CancelTaskResponse
-	(*WaitTaskRequest)(nil),             // 43: moltmesh.v1.WaitTaskRequest
-	(*WaitTaskResponse)(nil),            // 44: moltmesh.v1.WaitTaskResponse
-	(*SendTaskInputRequest)(nil),        // 45: moltmesh.v1.SendTaskInputRequest
-	(*SendTaskInputResponse)(nil),       // 46: moltmesh.v1.SendTaskInputResponse
-	(*SubscribeTaskEventsRequest)(nil),  // 47: moltmesh.v1.SubscribeTaskEventsRequest
-	(*SubscribeTaskEventsResponse)(nil), // 48: moltmesh.v1.SubscribeTaskEventsResponse
-	(*SubscribeTasksRequest)(nil),       // 49: moltmesh.v1.SubscribeTasksRequest
-	(*SubscribeTasksResponse)(nil),      // 50: moltmesh.v1.SubscribeTasksResponse
-	(*ClaimTaskRequest)(nil),            // 51: moltmesh.v1.ClaimTaskRequest
-	(*ClaimTaskResponse)(nil),           // 52: moltmesh.v1.ClaimTaskResponse
-	(*RenewLeaseRequest)(nil),           // 53: moltmesh.v1.RenewLeaseRequest
-	(*RenewLeaseResponse)(nil),          // 54: moltmesh.v1.RenewLeaseResponse
-	(*UpdateTaskRequest)(nil),           // 55: moltmesh.v1.UpdateTaskRequest
-	(*UpdateTaskResponse)(nil),          // 56: moltmesh.v1.UpdateTaskResponse
-	(*PublishTaskEventRequest)(nil),     // 57: moltmesh.v1.PublishTaskEventRequest
-	(*PublishTaskEventResponse)(nil),    // 58: moltmesh.v1.PublishTaskEventResponse
-	(*CompleteTaskRequest)(nil),         // 59: moltmesh.v1.CompleteTaskRequest
-	(*CompleteTaskResponse)(nil),        // 60: moltmesh.v1.CompleteTaskResponse
-	(*FailTaskRequest)(nil),             // 61: moltmesh.v1.FailTaskRequest
-	(*FailTaskResponse)(nil),            // 62: moltmesh.v1.FailTaskResponse
-	(*RejectTaskRequest)(nil),           // 63: moltmesh.v1.RejectTaskRequest
-	(*RejectTaskResponse)(nil),          // 64: moltmesh.v1.RejectTaskResponse
-	(*PutBlobMetadata)(nil),             // 65: moltmesh.v1.PutBlobMetadata
-	(*PutBlobRequest)(nil),              // 66: moltmesh.v1.PutBlobRequest
-	(*PutBlobResponse)(nil),             // 67: moltmesh.v1.PutBlobResponse
-	(*GetBlobRequest)(nil),              // 68: moltmesh.v1.GetBlobRequest
-	(*GetBlobResponse)(nil),             // 69: moltmesh.v1.GetBlobResponse
-	(*StatBlobRequest)(nil),             // 70: moltmesh.v1.StatBlobRequest
-	(*StatBlobResponse)(nil),            // 71: moltmesh.v1.StatBlobResponse
-	(*CollectBlobsRequest)(nil),         // 72: moltmesh.v1.CollectBlobsRequest
-	(*CollectBlobsResponse)(nil),        // 73: moltmesh.v1.CollectBlobsResponse
-	(*ListThreadsRequest)(nil),          // 74: moltmesh.v1.ListThreadsRequest
-	(*ThreadSummary)(nil),               // 75: moltmesh.v1.ThreadSummary
-	(*ListThreadsResponse)(nil),         // 76: moltmesh.v1.ListThreadsResponse
-	(*GetThreadRequest)(nil),            // 77: moltmesh.v1.GetThreadRequest
-	(*GetThreadResponse)(nil),           // 78: moltmesh.v1.GetThreadResponse
-	(*GetBalanceRequest)(nil),           // 79: moltmesh.v1.GetBalanceRequest
-	(*GetBalanceResponse)(nil),          // 80: moltmesh.v1.GetBalanceResponse
-	(*ListBalancesRequest)(nil),         // 81: moltmesh.v1.ListBalancesRequest
-	(*ListBalancesResponse)(nil),        // 82: moltmesh.v1.ListBalancesResponse
-	(*ListLedgerEntriesRequest)(nil),    // 83: moltmesh.v1.ListLedgerEntriesRequest
-	(*ListLedgerEntriesResponse)(nil),   // 84: moltmesh.v1.ListLedgerEntriesResponse
-	(*GetReceiptRequest)(nil),           // 85: moltmesh.v1.GetReceiptRequest
-	(*GetReceiptResponse)(nil),          // 86: moltmesh.v1.GetReceiptResponse
-	(*ListReceiptsRequest)(nil),         // 87: moltmesh.v1.ListReceiptsRequest
-	(*ListReceiptsResponse)(nil),        // 88: moltmesh.v1.ListReceiptsResponse
-	(*SetCreditLimitRequest)(nil),       // 89: moltmesh.v1.SetCreditLimitRequest
-	(*SetCreditLimitResponse)(nil),      // 90: moltmesh.v1.SetCreditLimitResponse
-	(*SettleBalanceRequest)(nil),        // 91: moltmesh.v1.SettleBalanceRequest
-	(*SettleBalanceResponse)(nil),       // 92: moltmesh.v1.SettleBalanceResponse
-	(*RespondSettlementRequest)(nil),    // 93: moltmesh.v1.RespondSettlementRequest
-	(*RespondSettlementResponse)(nil),   // 94: moltmesh.v1.RespondSettlementResponse
-	(*ListSettlementsRequest)(nil),      // 95: moltmesh.v1.ListSettlementsRequest
-	(*ListSettlementsResponse)(nil),     // 96: moltmesh.v1.ListSettlementsResponse
-	(*VerifyLedgerRequest)(nil),         // 97: moltmesh.v1.VerifyLedgerRequest
-	(*VerifyLedgerResponse)(nil),        // 98: moltmesh.v1.VerifyLedgerResponse
-	nil,                                 // 99: moltmesh.v1.CreateTaskRequest.MetadataEntry
-	(*AgentCard)(nil),                   // 100: moltmesh.v1.AgentCard
-	(*Skill)(nil),                       // 101: moltmesh.v1.Skill
-	(*Part)(nil),                        // 102: moltmesh.v1.Part
-	(*Message)(nil),                     // 103: moltmesh.v1.Message
-	(MessageStatus)(0),                  // 104: moltmesh.v1.MessageStatus
-	(*PaymentAuthorization)(nil),        // 105: moltmesh.v1.PaymentAuthorization
-	(*Task)(nil),                        // 106: moltmesh.v1.Task
-	(TaskRole)(0),                       // 107: moltmesh.v1.TaskRole
-	(TaskState)(0),                      // 108: moltmesh.v1.TaskState
-	(*TaskEvent)(nil),                   // 109: moltmesh.v1.TaskEvent
-	(TaskEventKind)(0),                  // 110: moltmesh.v1.TaskEventKind
-	(*TaskError)(nil),                   // 111: moltmesh.v1.TaskError
-	(*Artifact)(nil),                    // 112: moltmesh.v1.Artifact
-	(*Balance)(nil),                     // 113: moltmesh.v1.Balance
-	(*LedgerEntry)(nil),                 // 114: moltmesh.v1.LedgerEntry
-	(*Receipt)(nil),                     // 115: moltmesh.v1.Receipt
-	(*Settlement)(nil),                  // 116: moltmesh.v1.Settlement
+	(*CancelMessageRequest)(nil),        // 33: moltmesh.v1.CancelMessageRequest
+	(*CancelMessageResponse)(nil),       // 34: moltmesh.v1.CancelMessageResponse
+	(*SubscribeInboxRequest)(nil),       // 35: moltmesh.v1.SubscribeInboxRequest
+	(*SubscribeInboxResponse)(nil),      // 36: moltmesh.v1.SubscribeInboxResponse
+	(*CreateTaskRequest)(nil),           // 37: moltmesh.v1.CreateTaskRequest
+	(*CreateTaskResponse)(nil),          // 38: moltmesh.v1.CreateTaskResponse
+	(*GetTaskRequest)(nil),              // 39: moltmesh.v1.GetTaskRequest
+	(*GetTaskResponse)(nil),             // 40: moltmesh.v1.GetTaskResponse
+	(*ListTasksRequest)(nil),            // 41: moltmesh.v1.ListTasksRequest
+	(*ListTasksResponse)(nil),           // 42: moltmesh.v1.ListTasksResponse
+	(*CancelTaskRequest)(nil),           // 43: moltmesh.v1.CancelTaskRequest
+	(*CancelTaskResponse)(nil),          // 44: moltmesh.v1.CancelTaskResponse
+	(*WaitTaskRequest)(nil),             // 45: moltmesh.v1.WaitTaskRequest
+	(*WaitTaskResponse)(nil),            // 46: moltmesh.v1.WaitTaskResponse
+	(*SendTaskInputRequest)(nil),        // 47: moltmesh.v1.SendTaskInputRequest
+	(*SendTaskInputResponse)(nil),       // 48: moltmesh.v1.SendTaskInputResponse
+	(*SubscribeTaskEventsRequest)(nil),  // 49: moltmesh.v1.SubscribeTaskEventsRequest
+	(*SubscribeTaskEventsResponse)(nil), // 50: moltmesh.v1.SubscribeTaskEventsResponse
+	(*SubscribeTasksRequest)(nil),       // 51: moltmesh.v1.SubscribeTasksRequest
+	(*SubscribeTasksResponse)(nil),      // 52: moltmesh.v1.SubscribeTasksResponse
+	(*ClaimTaskRequest)(nil),            // 53: moltmesh.v1.ClaimTaskRequest
+	(*ClaimTaskResponse)(nil),           // 54: moltmesh.v1.ClaimTaskResponse
+	(*RenewLeaseRequest)(nil),           // 55: moltmesh.v1.RenewLeaseRequest
+	(*RenewLeaseResponse)(nil),          // 56: moltmesh.v1.RenewLeaseResponse
+	(*UpdateTaskRequest)(nil),           // 57: moltmesh.v1.UpdateTaskRequest
+	(*UpdateTaskResponse)(nil),          // 58: moltmesh.v1.UpdateTaskResponse
+	(*PublishTaskEventRequest)(nil),     // 59: moltmesh.v1.PublishTaskEventRequest
+	(*PublishTaskEventResponse)(nil),    // 60: moltmesh.v1.PublishTaskEventResponse
+	(*CompleteTaskRequest)(nil),         // 61: moltmesh.v1.CompleteTaskRequest
+	(*CompleteTaskResponse)(nil),        // 62: moltmesh.v1.CompleteTaskResponse
+	(*FailTaskRequest)(nil),             // 63: moltmesh.v1.FailTaskRequest
+	(*FailTaskResponse)(nil),            // 64: moltmesh.v1.FailTaskResponse
+	(*RejectTaskRequest)(nil),           // 65: moltmesh.v1.RejectTaskRequest
+	(*RejectTaskResponse)(nil),          // 66: moltmesh.v1.RejectTaskResponse
+	(*PutBlobMetadata)(nil),             // 67: moltmesh.v1.PutBlobMetadata
+	(*PutBlobRequest)(nil),              // 68: moltmesh.v1.PutBlobRequest
+	(*PutBlobResponse)(nil),             // 69: moltmesh.v1.PutBlobResponse
+	(*GetBlobRequest)(nil),              // 70: moltmesh.v1.GetBlobRequest
+	(*GetBlobResponse)(nil),             // 71: moltmesh.v1.GetBlobResponse
+	(*StatBlobRequest)(nil),             // 72: moltmesh.v1.StatBlobRequest
+	(*StatBlobResponse)(nil),            // 73: moltmesh.v1.StatBlobResponse
+	(*CollectBlobsRequest)(nil),         // 74: moltmesh.v1.CollectBlobsRequest
+	(*CollectBlobsResponse)(nil),        // 75: moltmesh.v1.CollectBlobsResponse
+	(*ListThreadsRequest)(nil),          // 76: moltmesh.v1.ListThreadsRequest
+	(*ThreadSummary)(nil),               // 77: moltmesh.v1.ThreadSummary
+	(*ListThreadsResponse)(nil),         // 78: moltmesh.v1.ListThreadsResponse
+	(*GetThreadRequest)(nil),            // 79: moltmesh.v1.GetThreadRequest
+	(*GetThreadResponse)(nil),           // 80: moltmesh.v1.GetThreadResponse
+	(*GetBalanceRequest)(nil),           // 81: moltmesh.v1.GetBalanceRequest
+	(*GetBalanceResponse)(nil),          // 82: moltmesh.v1.GetBalanceResponse
+	(*ListBalancesRequest)(nil),         // 83: moltmesh.v1.ListBalancesRequest
+	(*ListBalancesResponse)(nil),        // 84: moltmesh.v1.ListBalancesResponse
+	(*ListLedgerEntriesRequest)(nil),    // 85: moltmesh.v1.ListLedgerEntriesRequest
+	(*ListLedgerEntriesResponse)(nil),   // 86: moltmesh.v1.ListLedgerEntriesResponse
+	(*GetReceiptRequest)(nil),           // 87: moltmesh.v1.GetReceiptRequest
+	(*GetReceiptResponse)(nil),          // 88: moltmesh.v1.GetReceiptResponse
+	(*ListReceiptsRequest)(nil),         // 89: moltmesh.v1.ListReceiptsRequest
+	(*ListReceiptsResponse)(nil),        // 90: moltmesh.v1.ListReceiptsResponse
+	(*SetCreditLimitRequest)(nil),       // 91: moltmesh.v1.SetCreditLimitRequest
+	(*SetCreditLimitResponse)(nil),      // 92: moltmesh.v1.SetCreditLimitResponse
+	(*SettleBalanceRequest)(nil),        // 93: moltmesh.v1.SettleBalanceRequest
+	(*SettleBalanceResponse)(nil),       // 94: moltmesh.v1.SettleBalanceResponse
+	(*RespondSettlementRequest)(nil),    // 95: moltmesh.v1.RespondSettlementRequest
+	(*RespondSettlementResponse)(nil),   // 96: moltmesh.v1.RespondSettlementResponse
+	(*ListSettlementsRequest)(nil),      // 97: moltmesh.v1.ListSettlementsRequest
+	(*ListSettlementsResponse)(nil),     // 98: moltmesh.v1.ListSettlementsResponse
+	(*VerifyLedgerRequest)(nil),         // 99: moltmesh.v1.VerifyLedgerRequest
+	(*VerifyLedgerResponse)(nil),        // 100: moltmesh.v1.VerifyLedgerResponse
+	nil,                                 // 101: moltmesh.v1.CreateTaskRequest.MetadataEntry
+	(*AgentCard)(nil),                   // 102: moltmesh.v1.AgentCard
+	(*Skill)(nil),                       // 103: moltmesh.v1.Skill
+	(*Part)(nil),                        // 104: moltmesh.v1.Part
+	(*Message)(nil),                     // 105: moltmesh.v1.Message
+	(MessageStatus)(0),                  // 106: moltmesh.v1.MessageStatus
+	(*PaymentAuthorization)(nil),        // 107: moltmesh.v1.PaymentAuthorization
+	(*Task)(nil),                        // 108: moltmesh.v1.Task
+	(TaskRole)(0),                       // 109: moltmesh.v1.TaskRole
+	(TaskState)(0),                      // 110: moltmesh.v1.TaskState
+	(*TaskEvent)(nil),                   // 111: moltmesh.v1.TaskEvent
+	(TaskEventKind)(0),                  // 112: moltmesh.v1.TaskEventKind
+	(*TaskError)(nil),                   // 113: moltmesh.v1.TaskError
+	(*Artifact)(nil),                    // 114: moltmesh.v1.Artifact
+	(*Balance)(nil),                     // 115: moltmesh.v1.Balance
+	(*LedgerEntry)(nil),                 // 116: moltmesh.v1.LedgerEntry
+	(*Receipt)(nil),                     // 117: moltmesh.v1.Receipt
+	(*Settlement)(nil),                  // 118: moltmesh.v1.Settlement
 }
 var file_moltmesh_v1_a2a_proto_depIdxs = []int32{
-	100, // 0: moltmesh.v1.PublishAgentCardRequest.card:type_name -> moltmesh.v1.AgentCard
-	100, // 1: moltmesh.v1.PublishAgentCardResponse.card:type_name -> moltmesh.v1.AgentCard
-	100, // 2: moltmesh.v1.GetAgentCardResponse.card:type_name -> moltmesh.v1.AgentCard
-	100, // 3: moltmesh.v1.FindAgentsResponse.card:type_name -> moltmesh.v1.AgentCard
-	101, // 4: moltmesh.v1.FindAgentsResponse.skill:type_name -> moltmesh.v1.Skill
+	102, // 0: moltmesh.v1.PublishAgentCardRequest.card:type_name -> moltmesh.v1.AgentCard
+	102, // 1: moltmesh.v1.PublishAgentCardResponse.card:type_name -> moltmesh.v1.AgentCard
+	102, // 2: moltmesh.v1.GetAgentCardResponse.card:type_name -> moltmesh.v1.AgentCard
+	102, // 3: moltmesh.v1.FindAgentsResponse.card:type_name -> moltmesh.v1.AgentCard
+	103, // 4: moltmesh.v1.FindAgentsResponse.skill:type_name -> moltmesh.v1.Skill
 	11,  // 5: moltmesh.v1.ListDemandResponse.entries:type_name -> moltmesh.v1.DemandEntry
 	14,  // 6: moltmesh.v1.ListNamesResponse.names:type_name -> moltmesh.v1.ClaimNameResponse
-	102, // 7: moltmesh.v1.SendMessageRequest.parts:type_name -> moltmesh.v1.Part
-	103, // 8: moltmesh.v1.SendMessageResponse.message:type_name -> moltmesh.v1.Message
-	103, // 9: moltmesh.v1.GetInboxResponse.messages:type_name -> moltmesh.v1.Message
-	103, // 10: moltmesh.v1.GetMessageResponse.message:type_name -> moltmesh.v1.Message
-	104, // 11: moltmesh.v1.GetOutboxRequest.status:type_name -> moltmesh.v1.MessageStatus
-	103, // 12: moltmesh.v1.GetOutboxResponse.messages:type_name -> moltmesh.v1.Message
-	103, // 13: moltmesh.v1.SubscribeInboxResponse.message:type_name -> moltmesh.v1.Message
-	102, // 14: moltmesh.v1.CreateTaskRequest.input:type_name -> moltmesh.v1.Part
-	99,  // 15: moltmesh.v1.CreateTaskRequest.metadata:type_name -> moltmesh.v1.CreateTaskRequest.MetadataEntry
-	105, // 16: moltmesh.v1.CreateTaskRequest.payment:type_name -> moltmesh.v1.PaymentAuthorization
-	106, // 17: moltmesh.v1.CreateTaskResponse.task:type_name -> moltmesh.v1.Task
-	106, // 18: moltmesh.v1.GetTaskResponse.task:type_name -> moltmesh.v1.Task
-	107, // 19: moltmesh.v1.ListTasksRequest.role:type_name -> moltmesh.v1.TaskRole
-	108, // 20: moltmesh.v1.ListTasksRequest.states:type_name -> moltmesh.v1.TaskState
-	106, // 21: moltmesh.v1.ListTasksResponse.tasks:type_name -> moltmesh.v1.Task
-	106, // 22: moltmesh.v1.CancelTaskResponse.task:type_name -> moltmesh.v1.Task
-	106, // 23: moltmesh.v1.WaitTaskResponse.task:type_name -> moltmesh.v1.Task
-	102, // 24: moltmesh.v1.SendTaskInputRequest.input:type_name -> moltmesh.v1.Part
-	106, // 25: moltmesh.v1.SendTaskInputResponse.task:type_name -> moltmesh.v1.Task
-	109, // 26: moltmesh.v1.SubscribeTaskEventsResponse.event:type_name -> moltmesh.v1.TaskEvent
-	106, // 27: moltmesh.v1.SubscribeTasksResponse.task:type_name -> moltmesh.v1.Task
-	106, // 28: moltmesh.v1.ClaimTaskResponse.task:type_name -> moltmesh.v1.Task
-	108, // 29: moltmesh.v1.UpdateTaskRequest.state:type_name -> moltmesh.v1.TaskState
-	102, // 30: moltmesh.v1.UpdateTaskRequest.message:type_name -> moltmesh.v1.Part
-	106, // 31: moltmesh.v1.UpdateTaskResponse.task:type_name -> moltmesh.v1.Task
-	110, // 32: moltmesh.v1.PublishTaskEventRequest.kind:type_name -> moltmesh.v1.TaskEventKind
-	102, // 33: moltmesh.v1.PublishTaskEventRequest.parts:type_name -> moltmesh.v1.Part
-	102, // 34: moltmesh.v1.CompleteTaskRequest.output:type_name -> moltmesh.v1.Part
-	106, // 35: moltmesh.v1.CompleteTaskResponse.task:type_name -> moltmesh.v1.Task
-	111, // 36: moltmesh.v1.FailTaskRequest.error:type_name -> moltmesh.v1.TaskError
-	106, // 37: moltmesh.v1.FailTaskResponse.task:type_name -> moltmesh.v1.Task
-	106, // 38: moltmesh.v1.RejectTaskResponse.task:type_name -> moltmesh.v1.Task
-	65,  // 39: moltmesh.v1.PutBlobRequest.metadata:type_name -> moltmesh.v1.PutBlobMetadata
-	112, // 40: moltmesh.v1.PutBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	112, // 41: moltmesh.v1.GetBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	112, // 42: moltmesh.v1.StatBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
-	75,  // 43: moltmesh.v1.ListThreadsResponse.threads:type_name -> moltmesh.v1.ThreadSummary
-	103, // 44: moltmesh.v1.GetThreadResponse.messages:type_name -> moltmesh.v1.Message
-	113, // 45: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
-	113, // 46: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
-	114, // 47: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
-	115, // 48: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
-	115, // 49: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
-	113, // 50: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
-	116, // 51: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
-	116, // 52: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
-	116, // 53: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
-	0,   // 54: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
-	2,   // 55: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
-	4,   // 56: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
-	6,   // 57: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
-	8,   // 58: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
-	10,  // 59: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
-	13,  // 60: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
-	15,  // 61: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
-	17,  // 62: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
-	19,  // 63: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
-	21,  // 64: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
-	23,  // 65: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
-	25,  // 66: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
-	27,  // 67: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
-	29,  // 68: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
-	31,  // 69: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
-	33,  // 70: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
-	35,  // 71: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
-	37,  // 72: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
-	39,  // 73: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
-	41,  // 74: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
-	43,  // 75: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
-	45,  // 76: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
-	47,  // 77: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
-	49,  // 78: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
-	51,  // 79: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
-	53,  // 80: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
-	55,  // 81: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
-	57,  // 82: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
-	59,  // 83: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
-	61,  // 84: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
-	63,  // 85: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
-	66,  // 86: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
-	68,  // 87: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
-	70,  // 88: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
-	72,  // 89: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
-	74,  // 90: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
-	77,  // 91: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
-	79,  // 92: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
-	81,  // 93: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
-	83,  // 94: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
-	85,  // 95: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
-	87,  // 96: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
-	89,  // 97: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
-	91,  // 98: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
-	93,  // 99: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
-	95,  // 100: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
-	97,  // 101: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
-	1,   // 102: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
-	3,   // 103: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
-	5,   // 104: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
-	7,   // 105: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
-	9,   // 106: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
-	12,  // 107: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
-	14,  // 108: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
-	16,  // 109: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
-	18,  // 110: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
-	20,  // 111: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
-	22,  // 112: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
-	24,  // 113: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
-	26,  // 114: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
-	28,  // 115: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
-	30,  // 116: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
-	32,  // 117: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
-	34,  // 118: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
-	36,  // 119: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
-	38,  // 120: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
-	40,  // 121: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
-	42,  // 122: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
-	44,  // 123: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
-	46,  // 124: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
-	48,  // 125: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
-	50,  // 126: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
-	52,  // 127: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
-	54,  // 128: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
-	56,  // 129: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
-	58,  // 130: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
-	60,  // 131: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
-	62,  // 132: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
-	64,  // 133: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
-	67,  // 134: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
-	69,  // 135: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
-	71,  // 136: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
-	73,  // 137: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
-	76,  // 138: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
-	78,  // 139: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
-	80,  // 140: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
-	82,  // 141: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
-	84,  // 142: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
-	86,  // 143: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
-	88,  // 144: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
-	90,  // 145: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
-	92,  // 146: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
-	94,  // 147: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
-	96,  // 148: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
-	98,  // 149: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
-	102, // [102:150] is the sub-list for method output_type
-	54,  // [54:102] is the sub-list for method input_type
-	54,  // [54:54] is the sub-list for extension type_name
-	54,  // [54:54] is the sub-list for extension extendee
-	0,   // [0:54] is the sub-list for field type_name
+	104, // 7: moltmesh.v1.SendMessageRequest.parts:type_name -> moltmesh.v1.Part
+	105, // 8: moltmesh.v1.SendMessageResponse.message:type_name -> moltmesh.v1.Message
+	105, // 9: moltmesh.v1.GetInboxResponse.messages:type_name -> moltmesh.v1.Message
+	105, // 10: moltmesh.v1.GetMessageResponse.message:type_name -> moltmesh.v1.Message
+	106, // 11: moltmesh.v1.GetOutboxRequest.status:type_name -> moltmesh.v1.MessageStatus
+	105, // 12: moltmesh.v1.GetOutboxResponse.messages:type_name -> moltmesh.v1.Message
+	105, // 13: moltmesh.v1.CancelMessageResponse.message:type_name -> moltmesh.v1.Message
+	105, // 14: moltmesh.v1.SubscribeInboxResponse.message:type_name -> moltmesh.v1.Message
+	104, // 15: moltmesh.v1.CreateTaskRequest.input:type_name -> moltmesh.v1.Part
+	101, // 16: moltmesh.v1.CreateTaskRequest.metadata:type_name -> moltmesh.v1.CreateTaskRequest.MetadataEntry
+	107, // 17: moltmesh.v1.CreateTaskRequest.payment:type_name -> moltmesh.v1.PaymentAuthorization
+	108, // 18: moltmesh.v1.CreateTaskResponse.task:type_name -> moltmesh.v1.Task
+	108, // 19: moltmesh.v1.GetTaskResponse.task:type_name -> moltmesh.v1.Task
+	109, // 20: moltmesh.v1.ListTasksRequest.role:type_name -> moltmesh.v1.TaskRole
+	110, // 21: moltmesh.v1.ListTasksRequest.states:type_name -> moltmesh.v1.TaskState
+	108, // 22: moltmesh.v1.ListTasksResponse.tasks:type_name -> moltmesh.v1.Task
+	108, // 23: moltmesh.v1.CancelTaskResponse.task:type_name -> moltmesh.v1.Task
+	108, // 24: moltmesh.v1.WaitTaskResponse.task:type_name -> moltmesh.v1.Task
+	104, // 25: moltmesh.v1.SendTaskInputRequest.input:type_name -> moltmesh.v1.Part
+	108, // 26: moltmesh.v1.SendTaskInputResponse.task:type_name -> moltmesh.v1.Task
+	111, // 27: moltmesh.v1.SubscribeTaskEventsResponse.event:type_name -> moltmesh.v1.TaskEvent
+	103, // 28: moltmesh.v1.SubscribeTasksRequest.offers:type_name -> moltmesh.v1.Skill
+	108, // 29: moltmesh.v1.SubscribeTasksResponse.task:type_name -> moltmesh.v1.Task
+	108, // 30: moltmesh.v1.ClaimTaskResponse.task:type_name -> moltmesh.v1.Task
+	110, // 31: moltmesh.v1.UpdateTaskRequest.state:type_name -> moltmesh.v1.TaskState
+	104, // 32: moltmesh.v1.UpdateTaskRequest.message:type_name -> moltmesh.v1.Part
+	108, // 33: moltmesh.v1.UpdateTaskResponse.task:type_name -> moltmesh.v1.Task
+	112, // 34: moltmesh.v1.PublishTaskEventRequest.kind:type_name -> moltmesh.v1.TaskEventKind
+	104, // 35: moltmesh.v1.PublishTaskEventRequest.parts:type_name -> moltmesh.v1.Part
+	104, // 36: moltmesh.v1.CompleteTaskRequest.output:type_name -> moltmesh.v1.Part
+	108, // 37: moltmesh.v1.CompleteTaskResponse.task:type_name -> moltmesh.v1.Task
+	113, // 38: moltmesh.v1.FailTaskRequest.error:type_name -> moltmesh.v1.TaskError
+	108, // 39: moltmesh.v1.FailTaskResponse.task:type_name -> moltmesh.v1.Task
+	108, // 40: moltmesh.v1.RejectTaskResponse.task:type_name -> moltmesh.v1.Task
+	67,  // 41: moltmesh.v1.PutBlobRequest.metadata:type_name -> moltmesh.v1.PutBlobMetadata
+	114, // 42: moltmesh.v1.PutBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	114, // 43: moltmesh.v1.GetBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	114, // 44: moltmesh.v1.StatBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
+	77,  // 45: moltmesh.v1.ListThreadsResponse.threads:type_name -> moltmesh.v1.ThreadSummary
+	105, // 46: moltmesh.v1.GetThreadResponse.messages:type_name -> moltmesh.v1.Message
+	115, // 47: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
+	115, // 48: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
+	116, // 49: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
+	117, // 50: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
+	117, // 51: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
+	115, // 52: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
+	118, // 53: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
+	118, // 54: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
+	118, // 55: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
+	0,   // 56: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
+	2,   // 57: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
+	4,   // 58: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
+	6,   // 59: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
+	8,   // 60: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
+	10,  // 61: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
+	13,  // 62: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
+	15,  // 63: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
+	17,  // 64: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
+	19,  // 65: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
+	21,  // 66: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
+	23,  // 67: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
+	25,  // 68: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
+	27,  // 69: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
+	29,  // 70: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
+	31,  // 71: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
+	33,  // 72: moltmesh.v1.A2ANode.CancelMessage:input_type -> moltmesh.v1.CancelMessageRequest
+	35,  // 73: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
+	37,  // 74: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
+	39,  // 75: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
+	41,  // 76: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
+	43,  // 77: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
+	45,  // 78: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
+	47,  // 79: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
+	49,  // 80: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
+	51,  // 81: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
+	53,  // 82: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
+	55,  // 83: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
+	57,  // 84: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
+	59,  // 85: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
+	61,  // 86: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
+	63,  // 87: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
+	65,  // 88: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
+	68,  // 89: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
+	70,  // 90: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
+	72,  // 91: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
+	74,  // 92: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
+	76,  // 93: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
+	79,  // 94: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
+	81,  // 95: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
+	83,  // 96: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
+	85,  // 97: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
+	87,  // 98: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
+	89,  // 99: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
+	91,  // 100: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
+	93,  // 101: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
+	95,  // 102: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
+	97,  // 103: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
+	99,  // 104: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
+	1,   // 105: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
+	3,   // 106: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
+	5,   // 107: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
+	7,   // 108: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
+	9,   // 109: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
+	12,  // 110: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
+	14,  // 111: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
+	16,  // 112: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
+	18,  // 113: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
+	20,  // 114: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
+	22,  // 115: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
+	24,  // 116: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
+	26,  // 117: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
+	28,  // 118: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
+	30,  // 119: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
+	32,  // 120: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
+	34,  // 121: moltmesh.v1.A2ANode.CancelMessage:output_type -> moltmesh.v1.CancelMessageResponse
+	36,  // 122: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
+	38,  // 123: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
+	40,  // 124: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
+	42,  // 125: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
+	44,  // 126: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
+	46,  // 127: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
+	48,  // 128: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
+	50,  // 129: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
+	52,  // 130: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
+	54,  // 131: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
+	56,  // 132: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
+	58,  // 133: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
+	60,  // 134: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
+	62,  // 135: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
+	64,  // 136: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
+	66,  // 137: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
+	69,  // 138: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
+	71,  // 139: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
+	73,  // 140: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
+	75,  // 141: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
+	78,  // 142: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
+	80,  // 143: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
+	82,  // 144: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
+	84,  // 145: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
+	86,  // 146: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
+	88,  // 147: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
+	90,  // 148: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
+	92,  // 149: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
+	94,  // 150: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
+	96,  // 151: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
+	98,  // 152: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
+	100, // 153: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
+	105, // [105:154] is the sub-list for method output_type
+	56,  // [56:105] is the sub-list for method input_type
+	56,  // [56:56] is the sub-list for extension type_name
+	56,  // [56:56] is the sub-list for extension extendee
+	0,   // [0:56] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_a2a_proto_init() }
@@ -6375,7 +6504,7 @@ func file_moltmesh_v1_a2a_proto_init() {
 		return
 	}
 	file_moltmesh_v1_types_proto_init()
-	file_moltmesh_v1_a2a_proto_msgTypes[66].OneofWrappers = []any{
+	file_moltmesh_v1_a2a_proto_msgTypes[68].OneofWrappers = []any{
 		(*PutBlobRequest_Metadata)(nil),
 		(*PutBlobRequest_Chunk)(nil),
 	}
@@ -6385,7 +6514,7 @@ func file_moltmesh_v1_a2a_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_a2a_proto_rawDesc), len(file_moltmesh_v1_a2a_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   100,
+			NumMessages:   102,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -37,6 +37,7 @@ const (
 	A2ANode_AckMessage_FullMethodName          = "/moltmesh.v1.A2ANode/AckMessage"
 	A2ANode_MarkRead_FullMethodName            = "/moltmesh.v1.A2ANode/MarkRead"
 	A2ANode_GetOutbox_FullMethodName           = "/moltmesh.v1.A2ANode/GetOutbox"
+	A2ANode_CancelMessage_FullMethodName       = "/moltmesh.v1.A2ANode/CancelMessage"
 	A2ANode_SubscribeInbox_FullMethodName      = "/moltmesh.v1.A2ANode/SubscribeInbox"
 	A2ANode_CreateTask_FullMethodName          = "/moltmesh.v1.A2ANode/CreateTask"
 	A2ANode_GetTask_FullMethodName             = "/moltmesh.v1.A2ANode/GetTask"
@@ -104,12 +105,17 @@ type A2ANodeClient interface {
 	GetInbox(ctx context.Context, in *GetInboxRequest, opts ...grpc.CallOption) (*GetInboxResponse, error)
 	// Fetches one message (inbox or outbox) by id.
 	GetMessage(ctx context.Context, in *GetMessageRequest, opts ...grpc.CallOption) (*GetMessageResponse, error)
-	// Acknowledges (and marks read) received messages.
+	// Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+	// (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
 	AckMessage(ctx context.Context, in *AckMessageRequest, opts ...grpc.CallOption) (*AckMessageResponse, error)
-	// Marks received messages read or unread without acknowledging them.
+	// Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage).
 	MarkRead(ctx context.Context, in *MarkReadRequest, opts ...grpc.CallOption) (*MarkReadResponse, error)
 	// Lists sent messages and their delivery state.
 	GetOutbox(ctx context.Context, in *GetOutboxRequest, opts ...grpc.CallOption) (*GetOutboxResponse, error)
+	// Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+	// `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+	// (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
+	CancelMessage(ctx context.Context, in *CancelMessageRequest, opts ...grpc.CallOption) (*CancelMessageResponse, error)
 	// Streams received messages live; with `after_cursor` it first replays what was missed, with no
 	// gap and no duplicate between replay and live.
 	SubscribeInbox(ctx context.Context, in *SubscribeInboxRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeInboxResponse], error)
@@ -128,7 +134,8 @@ type A2ANodeClient interface {
 	// Streams a task's events: the current task first, then replay after `after_sequence`, then live;
 	// closes at a terminal state.
 	SubscribeTaskEvents(ctx context.Context, in *SubscribeTaskEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTaskEventsResponse], error)
-	// Streams tasks arriving for the given skills (tasks already waiting are sent first).
+	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
 	SubscribeTasks(ctx context.Context, in *SubscribeTasksRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTasksResponse], error)
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(ctx context.Context, in *ClaimTaskRequest, opts ...grpc.CallOption) (*ClaimTaskResponse, error)
@@ -349,6 +356,16 @@ func (c *a2ANodeClient) GetOutbox(ctx context.Context, in *GetOutboxRequest, opt
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(GetOutboxResponse)
 	err := c.cc.Invoke(ctx, A2ANode_GetOutbox_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *a2ANodeClient) CancelMessage(ctx context.Context, in *CancelMessageRequest, opts ...grpc.CallOption) (*CancelMessageResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CancelMessageResponse)
+	err := c.cc.Invoke(ctx, A2ANode_CancelMessage_FullMethodName, in, out, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -747,12 +764,17 @@ type A2ANodeServer interface {
 	GetInbox(context.Context, *GetInboxRequest) (*GetInboxResponse, error)
 	// Fetches one message (inbox or outbox) by id.
 	GetMessage(context.Context, *GetMessageRequest) (*GetMessageResponse, error)
-	// Acknowledges (and marks read) received messages.
+	// Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+	// (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
 	AckMessage(context.Context, *AckMessageRequest) (*AckMessageResponse, error)
-	// Marks received messages read or unread without acknowledging them.
+	// Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage).
 	MarkRead(context.Context, *MarkReadRequest) (*MarkReadResponse, error)
 	// Lists sent messages and their delivery state.
 	GetOutbox(context.Context, *GetOutboxRequest) (*GetOutboxResponse, error)
+	// Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+	// `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+	// (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
+	CancelMessage(context.Context, *CancelMessageRequest) (*CancelMessageResponse, error)
 	// Streams received messages live; with `after_cursor` it first replays what was missed, with no
 	// gap and no duplicate between replay and live.
 	SubscribeInbox(*SubscribeInboxRequest, grpc.ServerStreamingServer[SubscribeInboxResponse]) error
@@ -771,7 +793,8 @@ type A2ANodeServer interface {
 	// Streams a task's events: the current task first, then replay after `after_sequence`, then live;
 	// closes at a terminal state.
 	SubscribeTaskEvents(*SubscribeTaskEventsRequest, grpc.ServerStreamingServer[SubscribeTaskEventsResponse]) error
-	// Streams tasks arriving for the given skills (tasks already waiting are sent first).
+	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
 	SubscribeTasks(*SubscribeTasksRequest, grpc.ServerStreamingServer[SubscribeTasksResponse]) error
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(context.Context, *ClaimTaskRequest) (*ClaimTaskResponse, error)
@@ -876,6 +899,9 @@ func (UnimplementedA2ANodeServer) MarkRead(context.Context, *MarkReadRequest) (*
 }
 func (UnimplementedA2ANodeServer) GetOutbox(context.Context, *GetOutboxRequest) (*GetOutboxResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetOutbox not implemented")
+}
+func (UnimplementedA2ANodeServer) CancelMessage(context.Context, *CancelMessageRequest) (*CancelMessageResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CancelMessage not implemented")
 }
 func (UnimplementedA2ANodeServer) SubscribeInbox(*SubscribeInboxRequest, grpc.ServerStreamingServer[SubscribeInboxResponse]) error {
 	return status.Error(codes.Unimplemented, "method SubscribeInbox not implemented")
@@ -1271,6 +1297,24 @@ func _A2ANode_GetOutbox_Handler(srv interface{}, ctx context.Context, dec func(i
 	}
 	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
 		return srv.(A2ANodeServer).GetOutbox(ctx, req.(*GetOutboxRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _A2ANode_CancelMessage_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CancelMessageRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(A2ANodeServer).CancelMessage(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: A2ANode_CancelMessage_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(A2ANodeServer).CancelMessage(ctx, req.(*CancelMessageRequest))
 	}
 	return interceptor(ctx, in, info, handler)
 }
@@ -1878,6 +1922,10 @@ var A2ANode_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetOutbox",
 			Handler:    _A2ANode_GetOutbox_Handler,
+		},
+		{
+			MethodName: "CancelMessage",
+			Handler:    _A2ANode_CancelMessage_Handler,
 		},
 		{
 			MethodName: "CreateTask",

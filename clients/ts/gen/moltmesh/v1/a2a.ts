@@ -340,6 +340,18 @@ export interface GetOutboxResponse {
   nextPageToken: string;
 }
 
+/** The queued message to cancel. */
+export interface CancelMessageRequest {
+  /** Outbox message id. */
+  id: string;
+}
+
+/** The canceled message. */
+export interface CancelMessageResponse {
+  /** The message as stored now (status FAILED, last_error CANCELED). */
+  message?: Message | undefined;
+}
+
 /** What to stream. */
 export interface SubscribeInboxRequest {
   /** Only from this DID or name. */
@@ -495,13 +507,31 @@ export interface SubscribeTaskEventsResponse {
 
 /** Skills to serve. */
 export interface SubscribeTasksRequest {
-  /** Skill ids; empty = every skill of the local card. */
+  /**
+   * Skill ids; empty = every skill of the local card. A skill the card lacks is added to it while at
+   * least one worker serves it (public and free unless `offers` describes it), the card and its
+   * provider records are republished, and it is removed again when the last such worker is gone.
+   */
   skills: string[];
+  /**
+   * How to describe skills of `skills` that the card lacks, matched by id: name, description, tags,
+   * input and output schema, price (visibility and allowed_dids are ignored: served skills are
+   * public). A skill declared in moltbook.toml or a published card keeps its declared fields.
+   */
+  offers: Skill[];
+  /**
+   * Serve the skills without offering them: the card stays as declared (the handlers of
+   * moltbook.toml use it, since the file declares their skills).
+   */
+  declaredOnly: boolean;
 }
 
 /** A task waiting for a worker. */
 export interface SubscribeTasksResponse {
-  /** The task (SUBMITTED). */
+  /**
+   * The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
+   * subscription is active and that every skill in `skills` is on the local card.
+   */
   task?: Task | undefined;
 }
 
@@ -3922,6 +3952,142 @@ export const GetOutboxResponse: MessageFns<GetOutboxResponse> = {
   },
 };
 
+function createBaseCancelMessageRequest(): CancelMessageRequest {
+  return { id: "" };
+}
+
+export const CancelMessageRequest: MessageFns<CancelMessageRequest> = {
+  encode(message: CancelMessageRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelMessageRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelMessageRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelMessageRequest {
+    return { id: isSet(object.id) ? globalThis.String(object.id) : "" };
+  },
+
+  toJSON(message: CancelMessageRequest): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelMessageRequest>, I>>(base?: I): CancelMessageRequest {
+    return CancelMessageRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelMessageRequest>, I>>(object: I): CancelMessageRequest {
+    const message = createBaseCancelMessageRequest();
+    message.id = object.id ?? "";
+    return message;
+  },
+};
+
+function createBaseCancelMessageResponse(): CancelMessageResponse {
+  return { message: undefined };
+}
+
+export const CancelMessageResponse: MessageFns<CancelMessageResponse> = {
+  encode(message: CancelMessageResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.message !== undefined) {
+      Message.encode(message.message, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CancelMessageResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCancelMessageResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.message = Message.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CancelMessageResponse {
+    return { message: isSet(object.message) ? Message.fromJSON(object.message) : undefined };
+  },
+
+  toJSON(message: CancelMessageResponse): unknown {
+    const obj: any = {};
+    if (message.message !== undefined) {
+      obj.message = Message.toJSON(message.message);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CancelMessageResponse>, I>>(base?: I): CancelMessageResponse {
+    return CancelMessageResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CancelMessageResponse>, I>>(object: I): CancelMessageResponse {
+    const message = createBaseCancelMessageResponse();
+    message.message = (object.message !== undefined && object.message !== null)
+      ? Message.fromPartial(object.message)
+      : undefined;
+    return message;
+  },
+};
+
 function createBaseSubscribeInboxRequest(): SubscribeInboxRequest {
   return { from: "", contextId: "", threadId: "", afterCursor: "" };
 }
@@ -5599,13 +5765,19 @@ export const SubscribeTaskEventsResponse: MessageFns<SubscribeTaskEventsResponse
 };
 
 function createBaseSubscribeTasksRequest(): SubscribeTasksRequest {
-  return { skills: [] };
+  return { skills: [], offers: [], declaredOnly: false };
 }
 
 export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   encode(message: SubscribeTasksRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     for (const v of message.skills) {
       writer.uint32(10).string(v!);
+    }
+    for (const v of message.offers) {
+      Skill.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.declaredOnly !== false) {
+      writer.uint32(24).bool(message.declaredOnly);
     }
     return writer;
   },
@@ -5631,6 +5803,22 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
             message.skills.push(reader.string());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.offers.push(Skill.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.declaredOnly = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5646,6 +5834,12 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromJSON(object: any): SubscribeTasksRequest {
     return {
       skills: globalThis.Array.isArray(object?.skills) ? object.skills.map((e: any) => globalThis.String(e)) : [],
+      offers: globalThis.Array.isArray(object?.offers) ? object.offers.map((e: any) => Skill.fromJSON(e)) : [],
+      declaredOnly: isSet(object.declaredOnly)
+        ? globalThis.Boolean(object.declaredOnly)
+        : isSet(object.declared_only)
+        ? globalThis.Boolean(object.declared_only)
+        : false,
     };
   },
 
@@ -5653,6 +5847,12 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     const obj: any = {};
     if (message.skills?.length) {
       obj.skills = message.skills;
+    }
+    if (message.offers?.length) {
+      obj.offers = message.offers.map((e) => Skill.toJSON(e));
+    }
+    if (message.declaredOnly !== false) {
+      obj.declaredOnly = message.declaredOnly;
     }
     return obj;
   },
@@ -5663,6 +5863,8 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
   fromPartial<I extends Exact<DeepPartial<SubscribeTasksRequest>, I>>(object: I): SubscribeTasksRequest {
     const message = createBaseSubscribeTasksRequest();
     message.skills = object.skills?.map((e) => e) || [];
+    message.offers = object.offers?.map((e) => Skill.fromPartial(e)) || [];
+    message.declaredOnly = object.declaredOnly ?? false;
     return message;
   },
 };
@@ -10155,7 +10357,10 @@ export const A2ANodeService = {
     responseSerialize: (value: GetMessageResponse): Buffer => Buffer.from(GetMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMessageResponse => GetMessageResponse.decode(value),
   },
-  /** Acknowledges (and marks read) received messages. */
+  /**
+   * Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+   * (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
+   */
   ackMessage: {
     path: "/moltmesh.v1.A2ANode/AckMessage" as const,
     requestStream: false as const,
@@ -10165,7 +10370,7 @@ export const A2ANodeService = {
     responseSerialize: (value: AckMessageResponse): Buffer => Buffer.from(AckMessageResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): AckMessageResponse => AckMessageResponse.decode(value),
   },
-  /** Marks received messages read or unread without acknowledging them. */
+  /** Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage). */
   markRead: {
     path: "/moltmesh.v1.A2ANode/MarkRead" as const,
     requestStream: false as const,
@@ -10184,6 +10389,21 @@ export const A2ANodeService = {
     requestDeserialize: (value: Buffer): GetOutboxRequest => GetOutboxRequest.decode(value),
     responseSerialize: (value: GetOutboxResponse): Buffer => Buffer.from(GetOutboxResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetOutboxResponse => GetOutboxResponse.decode(value),
+  },
+  /**
+   * Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+   * `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+   * (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
+   */
+  cancelMessage: {
+    path: "/moltmesh.v1.A2ANode/CancelMessage" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CancelMessageRequest): Buffer => Buffer.from(CancelMessageRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CancelMessageRequest => CancelMessageRequest.decode(value),
+    responseSerialize: (value: CancelMessageResponse): Buffer =>
+      Buffer.from(CancelMessageResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CancelMessageResponse => CancelMessageResponse.decode(value),
   },
   /**
    * Streams received messages live; with `after_cursor` it first replays what was missed, with no
@@ -10276,7 +10496,10 @@ export const A2ANodeService = {
       Buffer.from(SubscribeTaskEventsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): SubscribeTaskEventsResponse => SubscribeTaskEventsResponse.decode(value),
   },
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: {
     path: "/moltmesh.v1.A2ANode/SubscribeTasks" as const,
     requestStream: false as const,
@@ -10566,12 +10789,21 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
   getInbox: handleUnaryCall<GetInboxRequest, GetInboxResponse>;
   /** Fetches one message (inbox or outbox) by id. */
   getMessage: handleUnaryCall<GetMessageRequest, GetMessageResponse>;
-  /** Acknowledges (and marks read) received messages. */
+  /**
+   * Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+   * (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
+   */
   ackMessage: handleUnaryCall<AckMessageRequest, AckMessageResponse>;
-  /** Marks received messages read or unread without acknowledging them. */
+  /** Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage). */
   markRead: handleUnaryCall<MarkReadRequest, MarkReadResponse>;
   /** Lists sent messages and their delivery state. */
   getOutbox: handleUnaryCall<GetOutboxRequest, GetOutboxResponse>;
+  /**
+   * Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+   * `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+   * (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
+   */
+  cancelMessage: handleUnaryCall<CancelMessageRequest, CancelMessageResponse>;
   /**
    * Streams received messages live; with `after_cursor` it first replays what was missed, with no
    * gap and no duplicate between replay and live.
@@ -10594,7 +10826,10 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
    * closes at a terminal state.
    */
   subscribeTaskEvents: handleServerStreamingCall<SubscribeTaskEventsRequest, SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks: handleServerStreamingCall<SubscribeTasksRequest, SubscribeTasksResponse>;
   /** Claims a task for this worker; returns a lease token to pass to the other worker calls. */
   claimTask: handleUnaryCall<ClaimTaskRequest, ClaimTaskResponse>;
@@ -10847,7 +11082,10 @@ export interface A2ANodeClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetMessageResponse) => void,
   ): ClientUnaryCall;
-  /** Acknowledges (and marks read) received messages. */
+  /**
+   * Acknowledges (and marks read) received messages. An id that is not in the inbox is NOT_FOUND
+   * (`MESSAGE_NOT_FOUND`) and nothing is acknowledged.
+   */
   ackMessage(
     request: AckMessageRequest,
     callback: (error: ServiceError | null, response: AckMessageResponse) => void,
@@ -10863,7 +11101,7 @@ export interface A2ANodeClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: AckMessageResponse) => void,
   ): ClientUnaryCall;
-  /** Marks received messages read or unread without acknowledging them. */
+  /** Marks received messages read or unread without acknowledging them (unknown ids: as AckMessage). */
   markRead(
     request: MarkReadRequest,
     callback: (error: ServiceError | null, response: MarkReadResponse) => void,
@@ -10894,6 +11132,26 @@ export interface A2ANodeClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetOutboxResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Cancels a queued message: it is taken off the delivery queue and ends FAILED with last_error
+   * `CANCELED`. A message already delivered, expired or failed is FAILED_PRECONDITION
+   * (`MESSAGE_NOT_QUEUED`); one being handed over at that moment may still arrive.
+   */
+  cancelMessage(
+    request: CancelMessageRequest,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
+  ): ClientUnaryCall;
+  cancelMessage(
+    request: CancelMessageRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
+  ): ClientUnaryCall;
+  cancelMessage(
+    request: CancelMessageRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CancelMessageResponse) => void,
   ): ClientUnaryCall;
   /**
    * Streams received messages live; with `after_cursor` it first replays what was missed, with no
@@ -11017,7 +11275,10 @@ export interface A2ANodeClient extends Client {
     metadata?: Metadata,
     options?: Partial<CallOptions>,
   ): ClientReadableStream<SubscribeTaskEventsResponse>;
-  /** Streams tasks arriving for the given skills (tasks already waiting are sent first). */
+  /**
+   * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   */
   subscribeTasks(
     request: SubscribeTasksRequest,
     options?: Partial<CallOptions>,

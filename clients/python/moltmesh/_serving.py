@@ -1,0 +1,131 @@
+"""What the workers (sync and asyncio) share about their task subscription: the skills they serve and
+how to describe them on the card, and how they survive a daemon restart.
+
+Each subscription starts with a response without a task: the daemon confirms it is serving (and
+that the skills are on the card). A stream that breaks after that is reopened with backoff until
+the daemon answers again or ``reconnect`` seconds pass without it; then the worker raises.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import grpc
+
+from .errors import (
+    AbortedError,
+    CanceledError,
+    DeadlineExceededError,
+    InternalError,
+    MoltmeshError,
+    UnavailableError,
+)
+from .gen import types_pb2
+
+#: Seconds between reconnection attempts (the last one repeats).
+BACKOFF_S = (0.1, 0.25, 0.5, 1.0, 2.0)
+
+#: A skill to serve: its id, a ``Skill`` message, or a mapping with ``id`` and the Skill fields
+#: (``input_schema`` / ``output_schema`` may be dicts).
+SkillLike = str | types_pb2.Skill | Mapping[str, Any]
+
+
+def _schema(value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def describe_skills(
+    skill: SkillLike | Iterable[SkillLike],
+    *,
+    description: str | None = None,
+    tags: Iterable[str] | None = None,
+    price: str | None = None,
+    input_schema: Any = None,
+) -> tuple[list[str], list[types_pb2.Skill]]:
+    """The skill ids and their card descriptions. The keyword arguments describe skills given by id
+    alone; they are used only for a skill the agent's card lacks (declared skills keep their fields)."""
+    items: list[SkillLike] = [skill] if isinstance(skill, (str, types_pb2.Skill, Mapping)) else list(skill)
+    ids: list[str] = []
+    offers: list[types_pb2.Skill] = []
+    for item in items:
+        if isinstance(item, types_pb2.Skill):
+            offer = item
+        elif isinstance(item, Mapping):
+            fields = dict(item)
+            fields["input_schema_json"] = _schema(fields.pop("input_schema", fields.get("input_schema_json")))
+            fields["output_schema_json"] = _schema(fields.pop("output_schema", fields.get("output_schema_json")))
+            offer = types_pb2.Skill(**fields)
+        else:
+            offer = types_pb2.Skill(
+                id=item,
+                description=description or "",
+                tags=list(tags or []),
+                price=price or "",
+                input_schema_json=_schema(input_schema),
+            )
+        ids.append(offer.id)
+        offers.append(offer)
+    return ids, offers
+
+
+def is_connection_loss(err: BaseException) -> bool:
+    """True for errors that mean "the daemon (or the connection to it) went away"."""
+    return isinstance(err, (UnavailableError, CanceledError, AbortedError, DeadlineExceededError, InternalError))
+
+
+def print_status(kind: str, detail: str) -> None:
+    """The default ``on_status``: says on stderr when the daemon is lost and when serving again."""
+    if kind != "ready":
+        print(f"moltmesh worker: {detail}", file=sys.stderr, flush=True)
+
+
+class Reconnect:
+    """The reconnection state of one worker: call ``ready()`` on each confirmation, ``lost(err)`` when
+    the stream ended; ``lost`` returns the seconds to wait, or raises once it is time to give up."""
+
+    def __init__(self, give_up_after: float | None, skills: list[str], on_status: Any) -> None:
+        self.give_up_after = give_up_after
+        self.skills = skills
+        self.on_status = on_status or print_status
+        self.ever_ready = False
+        self.lost_at: float | None = None
+        self.attempt = 0
+
+    def ready(self) -> None:
+        names = ", ".join(self.skills)
+        if self.lost_at is None:
+            self.on_status("ready", f"serving {names}")
+        else:
+            down = time.monotonic() - self.lost_at
+            self.on_status("reconnected", f"reconnected after {down:.1f} s; serving {names}")
+        self.ever_ready = True
+        self.lost_at = None
+        self.attempt = 0
+
+    def lost(self, failure: MoltmeshError | None) -> float:
+        if failure is None:  # a daemon that ends the stream cleanly is stopping
+            failure = UnavailableError(
+                "the daemon ended the task subscription", reason="DAEMON_STOPPED", code=grpc.StatusCode.UNAVAILABLE
+            )
+        if not self.ever_ready or not is_connection_loss(failure) or not self.give_up_after:
+            raise failure
+        now = time.monotonic()
+        if self.lost_at is None:
+            self.lost_at = now
+            self.on_status("lost", f"lost the daemon ({failure}); reconnecting")
+        down = now - self.lost_at
+        if down >= self.give_up_after:
+            raise UnavailableError(
+                f"lost the daemon and could not reconnect within {self.give_up_after:.0f} s: {failure}",
+                reason="DAEMON_GONE",
+                code=grpc.StatusCode.UNAVAILABLE,
+            ) from failure
+        wait = BACKOFF_S[min(self.attempt, len(BACKOFF_S) - 1)]
+        self.attempt += 1
+        return min(wait, self.give_up_after - down)
