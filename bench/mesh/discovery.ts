@@ -94,11 +94,16 @@ export async function discovery(cluster: MeshCluster, ctx: ScenarioContext): Pro
   for (const miss of u.misses.slice(0, 10)) ctx.log(`discovery miss: ${miss}`)
   const askers = Array.from({ length: Math.min(5, members.length) }, () => pick(members, ctx.random))
   const s = await sharedQueries(cluster, askers)
+  const logged = (re: RegExp) =>
+    members.reduce((n, m) => n + m.daemon.output.filter((l) => re.test(l)).length, 0)
   return {
     scenario: 'discovery',
     hosts: members.length,
     mode: cluster.mode,
     publishAllMs: Math.round(publishMs),
+    // Announcements whose first attempt reached no DHT peer (daemon warnings), and recovered ones.
+    announcementsRetried: logged(/DHT announcement reached no peer; retrying/),
+    announcementsRecovered: logged(/DHT announcement stored after retrying/),
     unique: {
       queries: ctx.queries,
       foundFraction: round(u.found / ctx.queries),

@@ -150,6 +150,9 @@ export class MeshCluster {
           readyTimeoutMs: this.options.readyTimeoutMs ?? 60_000,
           env: {
             MOLTMESH_LOG_LEVEL: 'warn',
+            // A 1 MiB young generation instead of 16: ~30 MiB less RSS per idle daemon (measured),
+            // which is what lets 100 daemons share this machine with everything else.
+            NODE_OPTIONS: '--max-semi-space-size=1',
             ...(host != null ? { MOLTMESH_P2P_HOST: host.address } : {}),
             ...this.options.env,
           },
