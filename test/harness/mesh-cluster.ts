@@ -50,6 +50,12 @@ export interface ResourceSample {
 }
 
 const CLOCK_TICKS = 100 // USER_HZ on Linux
+const MIN_FREE_BYTES = 1.5 * 2 ** 30
+
+export function memAvailableBytes(): number {
+  const m = /MemAvailable:\s+(\d+) kB/.exec(readFileSync('/proc/meminfo', 'utf8'))
+  return Number(m?.[1] ?? 0) * 1024
+}
 
 export function sampleProcess(pid: number): { rssBytes: number; cpuSeconds: number } | undefined {
   try {
@@ -132,6 +138,12 @@ export class MeshCluster {
     const batch = this.options.startBatch ?? 5
     let remaining = count
     while (remaining > 0) {
+      // Other work shares this machine: stop before the kernel's OOM killer picks a victim.
+      const available = memAvailableBytes()
+      if (available < MIN_FREE_BYTES)
+        throw new Error(
+          `only ${Math.round(available / 2 ** 20)} MiB of memory left after ${this.members.length} daemons; not starting more`,
+        )
       // The bootstrap hosts come up alone first, so that every later member has their addresses.
       const size = this.members.length < bootstraps ? 1 : Math.min(batch, remaining)
       const start = this.members.length
