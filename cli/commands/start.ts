@@ -18,6 +18,7 @@ interface StartOptions {
   port?: number
   bootstrap?: string[]
   mdns?: boolean
+  public?: boolean
   logLevel?: string
   detach?: boolean
 }
@@ -42,6 +43,10 @@ export function registerStart(program: Command): void {
       collect,
     )
     .option('--no-mdns', 'turn off mDNS discovery on the local network')
+    .option(
+      '--public',
+      'join the global moltmesh network through the public IPFS DHT (network.join_public; docs/network.md)',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
     .option('--detach', 'run in the background and return once the daemon is healthy')
     .action(
@@ -54,6 +59,7 @@ export function registerStart(program: Command): void {
           port: opts.port,
           bootstrap: opts.bootstrap,
           mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
+          public: opts.public === true ? true : undefined,
           logLevel: opts.logLevel,
         }
         if (opts.detach) return detach(flags, globals(cmd).json === true)

@@ -246,6 +246,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
         {
           maxInboundStreams: 32,
           maxOutboundStreams: 64,
+          runOnLimitedConnection: true,
         },
       )
       c.host.addEventListener('peer:connect', onPeerConnect)

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultConfig, type LoadConfigInput, loadConfig } from '../../../daemon/config/load-config.ts'
 import type { DaemonConfig } from '../../../daemon/config/options.ts'
+import { PUBLIC_BOOTSTRAP_PEERS } from '../../../daemon/config/schema.ts'
 
 const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWSoZeKsRNiu6eaTCvmE6JrCmxXqz6kyJ8uLosm54Qw96E'
 
@@ -63,6 +64,18 @@ describe('defaults', () => {
           dialTimeoutMs: 10_000,
           inboundConnectionThreshold: 5,
         },
+      },
+      network: {
+        // Off: a default daemon never touches the public list (test/integration/dials-only-given.test.ts).
+        joinPublic: false,
+        publicBootstrapPeers: [...PUBLIC_BOOTSTRAP_PEERS],
+        rendezvousFindIntervalMs: 10 * 60 * 1000,
+        rendezvousReprovideIntervalMs: 3 * 3600 * 1000,
+        relayReservations: 2,
+        relayService: 'auto',
+        relayMaxReservations: 128,
+        relayDurationLimitMs: 3600 * 1000,
+        relayDataLimitBytes: 1024 ** 3,
       },
       rpc: { tcpListen: '', tcpToken: '' },
       messaging: {
