@@ -161,8 +161,23 @@ export function createPublicNetwork(
     }
   }
 
+  let checking: Promise<void> | undefined
+  let recheck = false
+  /** One check at a time (they start and stop services); a request during one runs after it. */
   function safeCheck(): void {
-    check().catch((err: Error) => log.warn({ err: err.message }, 'reachability check failed'))
+    if (checking != null) {
+      recheck = true
+      return
+    }
+    checking = check()
+      .catch((err: Error) => log.warn({ err: err.message }, 'reachability check failed'))
+      .finally(() => {
+        checking = undefined
+        if (recheck) {
+          recheck = false
+          safeCheck()
+        }
+      })
   }
 
   return {
