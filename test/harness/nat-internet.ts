@@ -10,14 +10,14 @@
 // bridge uses 7.17.0.0/16: routable-looking, yet only ever an address inside these namespaces. Nothing
 // has a route out: the bridge has no uplink, public hosts have no default route, routers forward only
 // between their home and the bridge, and homes route only the bridge's subnet through their router.
-// Everything is named with the topology's `mm17-<pid>-` prefix and removed on every exit path
+// Everything is named with the topology's `mm17w-<pid>-` prefix and removed on every exit path
 // (NetnsTopology.destroy, also from exit and signal handlers).
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import { type NetnsHost, NetnsTopology, netnsAvailable } from './netns.ts'
 
 export const INTERNET_SUBNET = '7.17.0.0/16'
-const ROOT = 'mm17'
+const ROOT = 'mm17w'
 
 export interface HomeNetwork {
   /** The daemon's host behind the NAT. */

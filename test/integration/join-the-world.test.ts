@@ -93,6 +93,8 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
           MOLTMESH_NETWORK_PUBLIC_BOOTSTRAP_PEERS: bootstrap.join(','),
           // Queued messages are retried within seconds once a relay is back (default: up to 5 min).
           MOLTMESH_MESSAGING_RETRY_MAX_DELAY_MS: '3000',
+          // libp2p debug logs for a failing run, e.g. MM17_DEBUG='libp2p:circuit-relay*'.
+          ...(process.env.MM17_DEBUG != null ? { DEBUG: process.env.MM17_DEBUG } : {}),
         },
       })
     relay = daemon('relay', pub.wrap)
