@@ -145,16 +145,16 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
     try {
       const started = Date.now()
       const found = await until('a to find b by capability', 60_000, async () => {
+        // Its card names its relay address once the reservation is in (republished on change).
         for await (const f of a.client.a2a.findAgents({
           capability: 'summarize-logs',
           limit: 1,
           timeoutMs: 5_000,
         }))
-          if (f.card?.did === b.did) return f
+          if (f.card?.did === b.did && f.card.addresses.some((x) => x.includes('/p2p-circuit'))) return f
         return undefined
       })
       console.log(`a found b by capability after ${Date.now() - started} ms`)
-      expect(found.card!.addresses.some((x) => x.includes('/p2p-circuit'))).toBe(true)
       const back = await until('b to find a by capability', 60_000, async () => {
         for await (const f of b.client.a2a.findAgents({
           capability: 'translate-text',
@@ -194,8 +194,7 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
     const worker = startWorker(b, 'summarize-logs', async () => {
       const { artifact } = await b.client.a2a.putBlob([
         { metadata: { name: 'logs.bin', mediaType: 'application/octet-stream', size: data.length } },
-        { chunk: data.subarray(0, 5 * MiB) },
-        { chunk: data.subarray(5 * MiB) },
+        ...Array.from({ length: 10 }, (_, i) => ({ chunk: data.subarray(i * MiB, (i + 1) * MiB) })),
       ])
       return [{ text: 'summary attached' }, { artifact: { cid: artifact!.cid } }]
     })
@@ -206,7 +205,7 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
         input: [{ text: 'go' }],
       })
       const done = await a.client.waitTask(task!.id, { timeoutMs: 90_000 })
-      expect(done.state).toBe(types.TaskState.TASK_STATE_COMPLETED)
+      expect(done.state, JSON.stringify(done.error)).toBe(types.TaskState.TASK_STATE_COMPLETED)
       const ref = done.output[1]!.artifact!
       expect(ref.size).toBe(data.length)
       const hash = createHash('sha256')
@@ -259,6 +258,8 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
   }, 180_000)
 })
 
-describe.runIf(unavailable != null)('join the world: simulated internet', () => {
-  it.skip(`skipped: ${unavailable}`, () => {})
-})
+// Where the namespaces cannot be had, say why in the test report.
+if (unavailable != null)
+  describe('join the world: simulated internet', () => {
+    it.skip(`skipped: ${unavailable}`, () => {})
+  })
