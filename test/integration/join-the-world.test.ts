@@ -155,6 +155,9 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
         return undefined
       })
       console.log(`a found b by capability after ${Date.now() - started} ms`)
+      expect(found.card!.addresses.some((x) => x.includes(`/p2p/${relay.info!.peerId}/p2p-circuit`))).toBe(
+        true,
+      )
       const back = await until('b to find a by capability', 60_000, async () => {
         for await (const f of b.client.a2a.findAgents({
           capability: 'translate-text',
