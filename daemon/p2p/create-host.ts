@@ -93,6 +93,8 @@ export async function createHost(init: HostInit): Promise<Host> {
       // network member's join is applied before the broadcast it sends right after joining.
       awaitRpcHandler: true,
       awaitRpcMessageHandler: true,
+      // Topics and network broadcasts reach members behind NAT over their relayed connections.
+      runOnLimitedConnection: true,
       // Copies of a message from other peers are recognised by author and sequence number before its
       // signature is verified again (only messages that verified are remembered).
       fastMsgIdFn: (msg) =>
