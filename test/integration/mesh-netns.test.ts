@@ -26,6 +26,7 @@ if (!ns.ok) {
       cluster = MeshCluster.create({
         mode: 'netns',
         log: () => undefined,
+        startBatch: 10,
         // Quick anti-entropy so a restarted member fetches what it missed within the test.
         env: { MOLTMESH_NETWORKS_SYNC_INTERVAL_MS: '5000' },
       })
