@@ -9,7 +9,7 @@
 //   --seed N          random seed for host choices (default 1)
 //   --idle-seconds N  idle measurement length (default 60)
 import { parseArgs } from 'node:util'
-import { MeshCluster } from '../../test/harness/mesh-cluster.ts'
+import { MeshCluster, memAvailableBytes } from '../../test/harness/mesh-cluster.ts'
 import { broadcast } from './broadcast.ts'
 import { churn } from './churn.ts'
 import { loadAverage, resourceDelta, type Scenario, type ScenarioResult, seeded } from './common.ts'
@@ -53,6 +53,16 @@ const ctx = {
   log,
   idleSeconds: Number(values['idle-seconds']),
 }
+
+// Other work shares this machine: if memory runs low mid-run, stop everything (the exit handlers
+// kill every daemon and remove the namespaces) rather than let the kernel's OOM killer choose.
+const MIN_AVAILABLE = 2 ** 30
+setInterval(() => {
+  if (memAvailableBytes() < MIN_AVAILABLE) {
+    log(`less than 1 GiB of memory available: stopping the run`)
+    process.kill(process.pid, 'SIGTERM')
+  }
+}, 2_000).unref()
 
 const results: ScenarioResult[] = []
 const emit = (r: ScenarioResult) => {
