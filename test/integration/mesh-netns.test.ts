@@ -167,6 +167,6 @@ if (!ns.ok) {
         // Exactly once each.
         for (const id of missed) expect(ids.filter((x) => x === id)).toHaveLength(1)
       }
-    })
+    }, 240_000)
   })
 }
