@@ -22,7 +22,7 @@ import { printTable } from './table.ts'
 
 const SCENARIOS: Record<string, Scenario> = { discovery, names, broadcast, messages, idle, churn }
 // churn last: it changes the mesh (kills and adds hosts).
-const ALL = ['discovery', 'names', 'broadcast', 'messages', 'idle', 'churn']
+const ALL = ['discovery', 'idle', 'broadcast', 'names', 'messages', 'churn']
 
 const { values } = parseArgs({
   options: {

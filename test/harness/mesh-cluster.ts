@@ -159,7 +159,7 @@ export class MeshCluster {
           bootstrap: boot,
           mdns: this.options.mdns === true,
           wrap: host?.wrap,
-          readyTimeoutMs: this.options.readyTimeoutMs ?? 120_000,
+          readyTimeoutMs: this.options.readyTimeoutMs ?? 300_000,
           env: {
             MOLTMESH_LOG_LEVEL: 'warn',
             // A 1 MiB young generation instead of 16 (~30 MiB less RSS per idle daemon) and two malloc
