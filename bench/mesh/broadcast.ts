@@ -35,19 +35,33 @@ export async function broadcast(cluster: MeshCluster, ctx: ScenarioContext): Pro
     }
   }
 
-  // Sustained: one broadcast every 100 ms from rotating members, not waiting for delivery.
+  // Sustained: one broadcast every 100 ms from rotating members, not waiting for the calls.
   const sent: Array<{ id: string; sender: string }> = []
+  const callMs: number[] = []
+  let failed = 0
+  const calls: Promise<void>[] = []
   const start = performance.now()
   for (let i = 0; i < SUSTAINED_RATE * SUSTAINED_SECONDS; i++) {
     const due = start + (i * 1000) / SUSTAINED_RATE
     await sleep(Math.max(0, due - performance.now()))
     const sender = members[i % members.length]!
-    void sender.daemon.client.ext
-      .broadcastNetwork({ networkId: net.id, payload })
-      .then(({ id }) => sent.push({ id, sender: sender.name }))
-      .catch((err: Error) => ctx.log(`broadcast failed at ${sender.name}: ${err.message}`))
+    const issued = performance.now()
+    calls.push(
+      sender.daemon.client.ext.broadcastNetwork({ networkId: net.id, payload }).then(
+        ({ id }) => {
+          callMs.push(performance.now() - issued)
+          sent.push({ id, sender: sender.name })
+        },
+        (err: Error) => {
+          failed++
+          if (failed <= 5) ctx.log(`broadcast failed at ${sender.name}: ${err.message}`)
+        },
+      ),
+    )
   }
   const achievedRate = (SUSTAINED_RATE * SUSTAINED_SECONDS) / ((performance.now() - start) / 1000)
+  // Every call answered (or 30 s), then up to 10 s for the last deliveries.
+  await Promise.race([Promise.allSettled(calls), sleep(30_000)])
   const deadline = performance.now() + 10_000
   while (performance.now() < deadline && !sent.every((b) => reachedAll(b.id, b.sender))) await sleep(100)
   let deliveries = 0
@@ -66,7 +80,10 @@ export async function broadcast(cluster: MeshCluster, ctx: ScenarioContext): Pro
     sustained: {
       rate: SUSTAINED_RATE,
       achievedRate: round(achievedRate, 1),
-      sent: sent.length,
+      issued: SUSTAINED_RATE * SUSTAINED_SECONDS,
+      answered: sent.length,
+      failed,
+      callMs: summarize(callMs),
       deliveredFraction: round(expected === 0 ? 0 : deliveries / expected, 4),
       reachedAll: sent.filter((b) => reachedAll(b.id, b.sender)).length,
     },

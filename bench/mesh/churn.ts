@@ -82,12 +82,19 @@ export async function churn(cluster: MeshCluster, ctx: ScenarioContext): Promise
 
   // Catch-up: restart the victims; each must replay every missed broadcast exactly once.
   const r0 = performance.now()
-  await Promise.all(victims.map((v) => cluster.restart(v)))
+  // One at a time: a restart reads its whole data dir while the machine is busy with everything else.
+  let restartError: string | undefined
+  for (const v of victims)
+    await cluster.restart(v).catch((err: Error) => {
+      restartError ??= `${v.name}: ${err.message.split('\n')[0]}`
+    })
+  const restarted = victims.filter((v) => v.alive)
+  const restartMs = performance.now() - r0
   let lost = 0
   let duplicates = 0
   const catchUpMs: number[] = []
   await Promise.all(
-    victims.map(async (v) => {
+    restarted.map(async (v) => {
       const want = new Set(missed)
       const seen = new Map<string, number>()
       const abort = new AbortController()
@@ -144,7 +151,9 @@ export async function churn(cluster: MeshCluster, ctx: ScenarioContext): Promise
     deadReturned,
     deadReturnedConnected,
     catchUp: {
-      members: victims.length,
+      members: restarted.length,
+      restartMs: Math.round(restartMs),
+      ...(restartError != null ? { restartError } : {}),
       missedBroadcasts: MISSED_BROADCASTS,
       lost,
       duplicates,

@@ -9,7 +9,7 @@
 //   --seed N          random seed for host choices (default 1)
 //   --idle-seconds N  idle measurement length (default 60)
 import { parseArgs } from 'node:util'
-import { MeshCluster } from '../../test/harness/mesh-cluster.ts'
+import { MeshCluster, memAvailableBytes } from '../../test/harness/mesh-cluster.ts'
 import { broadcast } from './broadcast.ts'
 import { churn } from './churn.ts'
 import { loadAverage, resourceDelta, type Scenario, type ScenarioResult, seeded } from './common.ts'
@@ -22,7 +22,7 @@ import { printTable } from './table.ts'
 
 const SCENARIOS: Record<string, Scenario> = { discovery, names, broadcast, messages, idle, churn }
 // churn last: it changes the mesh (kills and adds hosts).
-const ALL = ['discovery', 'names', 'broadcast', 'messages', 'idle', 'churn']
+const ALL = ['discovery', 'idle', 'broadcast', 'names', 'messages', 'churn']
 
 const { values } = parseArgs({
   options: {
@@ -53,6 +53,16 @@ const ctx = {
   log,
   idleSeconds: Number(values['idle-seconds']),
 }
+
+// Other work shares this machine: if memory runs low mid-run, stop everything (the exit handlers
+// kill every daemon and remove the namespaces) rather than let the kernel's OOM killer choose.
+const MIN_AVAILABLE = 2 ** 30
+setInterval(() => {
+  if (memAvailableBytes() < MIN_AVAILABLE) {
+    log(`less than 1 GiB of memory available: stopping the run`)
+    process.kill(process.pid, 'SIGTERM')
+  }
+}, 2_000).unref()
 
 const results: ScenarioResult[] = []
 const emit = (r: ScenarioResult) => {

@@ -5,6 +5,14 @@
 // caller's own namespace: the bridge has no uplink, hosts get addresses from a private subnet and no
 // default route, and there is no NAT, so a process inside can reach the other hosts and nothing else.
 //
+// Hosts do not talk to each other directly on the bridge: each has a /32 address and reaches the
+// subnet through the switch namespace, which routes between them (the last address of the subnet,
+// on the bridge). Reason: the kernel's ARP table is one table for all namespaces (gc_thresh3 = 1024
+// entries by default, settable only in the initial namespace). With a flat bridge every host keeps
+// an entry per peer it talks to; at 100 daemons with ~30 connections each the table overflowed
+// ("neighbour: arp_cache: neighbor table overflow!") and hosts started after that could reach nobody.
+// Routed, each host needs one entry (the router) and the router one per host.
+//
 // Every object is named `<prefix><name>` with the prefix `<root>-<pid>-` of the process that made it,
 // so `cleanupStale()` can remove what a killed run left behind (its pid is gone) without touching a
 // live run of another process. `destroy()` is synchronous so it also works from exit and signal
@@ -12,7 +20,7 @@
 // there) and deletes the namespaces, which removes their veths and the bridge with them.
 //
 // Needs root (CAP_SYS_ADMIN + CAP_NET_ADMIN) and iproute2; `netnsAvailable()` says whether it works
-// here and why not. Later topologies (NAT routers, relays) build on `addHost` and `ipIn`.
+// here and why not. Later topologies (NAT routers, relays) build on `addHost`, `ipIn` and `execIn`.
 
 import { execFileSync, spawnSync } from 'node:child_process'
 import { onExitCleanup } from './exit-cleanup.ts'
@@ -145,6 +153,8 @@ export class NetnsTopology {
   private readonly network: number
   private readonly prefixLength: number
   private readonly multicast: boolean
+  /** The switch namespace's address on the bridge: every host's next hop. */
+  readonly routerAddress: string
   private nextAddress: number
   private destroyed = false
   private unregister: () => void = () => undefined
@@ -160,6 +170,7 @@ export class NetnsTopology {
     const mask = (0xffffffff << (32 - this.prefixLength)) >>> 0
     this.network = (parseIpv4(net!) & mask) >>> 0
     this.nextAddress = this.network + 1
+    this.routerAddress = formatIpv4(this.network + 2 ** (32 - this.prefixLength) - 2)
     this.multicast = spec.multicast ?? false
   }
 
@@ -176,9 +187,20 @@ export class NetnsTopology {
           // Multicast snooping would drop mDNS between hosts that never sent an IGMP join.
           'link set br0 type bridge mcast_snooping 0',
           'link set br0 up',
+          `addr add ${t.routerAddress}/${t.prefixLength} dev br0`,
         ],
         t.switchNamespace,
       )
+      // Route between hosts (out of the interface the packet came in on), without ICMP redirects
+      // that would make hosts talk directly again (and fill the ARP table).
+      t.execIn(t.switchNamespace, [
+        'sysctl',
+        '-q',
+        '-w',
+        'net.ipv4.ip_forward=1',
+        'net.ipv4.conf.all.send_redirects=0',
+        'net.ipv4.conf.br0.send_redirects=0',
+      ])
       t.addHosts(spec.hosts ?? [])
     } catch (err) {
       t.destroy()
@@ -188,10 +210,10 @@ export class NetnsTopology {
   }
 
   private allocate(): string {
-    const broadcast = this.network + 2 ** (32 - this.prefixLength) - 1
+    const router = this.network + 2 ** (32 - this.prefixLength) - 2
     const used = new Set([...this.hosts.values()].map((h) => h.address))
-    while (this.nextAddress < broadcast && used.has(formatIpv4(this.nextAddress))) this.nextAddress++
-    if (this.nextAddress >= broadcast) throw new Error('subnet exhausted')
+    while (this.nextAddress < router && used.has(formatIpv4(this.nextAddress))) this.nextAddress++
+    if (this.nextAddress >= router) throw new Error('subnet exhausted')
     return formatIpv4(this.nextAddress++)
   }
 
@@ -228,8 +250,10 @@ export class NetnsTopology {
       for (const h of added) {
         const lines = [
           'link set lo up',
-          `addr add ${h.address}/${this.prefixLength} dev eth0`,
+          `addr add ${h.address}/32 dev eth0`,
           'link set eth0 up',
+          `route add ${this.routerAddress}/32 dev eth0`,
+          `route add ${formatIpv4(this.network)}/${this.prefixLength} via ${this.routerAddress} dev eth0`,
         ]
         if (this.multicast) lines.push('route add 224.0.0.0/4 dev eth0')
         ipBatch(lines, h.namespace)
@@ -254,6 +278,12 @@ export class NetnsTopology {
     const host = this.hosts.get(name)
     if (host == null) throw new Error(`no host ${name}`)
     return ip(['-n', host.namespace, ...args])
+  }
+
+  /** Runs a program inside a namespace of this topology (a host's, or the switch's). */
+  execIn(namespace: string, command: string[]): string {
+    if (!namespace.startsWith(this.prefix)) throw new Error(`${namespace} is not part of this topology`)
+    return execFileSync('ip', ['netns', 'exec', namespace, ...command], { encoding: 'utf8' })
   }
 
   /** eth0 byte counters of a host (what it sent to and received from the bridge). */
