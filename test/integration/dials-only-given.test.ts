@@ -47,8 +47,9 @@ describe.skipIf(unavailable != null)('a default-config daemon dials only what it
       { name: 'sink' },
     ])
     const ns = subjectHost!.namespace
-    // Any address off the bridge goes to the sink (which forwards nothing), so every dial is a packet.
-    topology.ipIn('subject', ['route', 'add', 'default', 'via', sink!.address])
+    // Any address at all leaves through the switch (which routes only between the test's hosts), so
+    // every dial is a packet the subject's OUTPUT chain sees.
+    topology.ipIn('subject', ['route', 'add', 'default', 'via', topology.routerAddress])
     execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.ipv6.conf.all.disable_ipv6=1'])
     // DNS lookups inside the namespace go to the sink too (ip netns exec mounts this over /etc).
     resolvDir = `/etc/netns/${ns}`

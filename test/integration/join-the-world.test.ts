@@ -86,6 +86,8 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
         wrap,
         // Servers keep their port across restarts; inside its own namespace nothing else uses it.
         args: ['--port', '4001'],
+        // Three daemons and five DHT nodes start at once on a machine that may be busy.
+        readyTimeoutMs: 120_000,
         env: {
           MOLTMESH_P2P_HOST: '0.0.0.0',
           MOLTMESH_P2P_DHT_MODE: 'auto',
@@ -103,7 +105,7 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
     await Promise.all([relay.start(), a.start(), b.start()])
     await offerSkills(b, [{ id: 'summarize-logs' }])
     await offerSkills(a, [{ id: 'translate-text' }])
-  }, 120_000)
+  }, 300_000)
 
   afterAll(async () => {
     for (const d of [a, b, relay]) await d?.stop().catch(() => undefined)
