@@ -134,6 +134,14 @@ describe.skipIf(unavailable != null)('join the world: public-DHT rendezvous, NAT
         expect(s.relayService).toBe(false)
       }
       expect((await info(relay)).relayedPeers).toBeGreaterThanOrEqual(2)
+      // What a human sees.
+      const relayInfo = (await relay.cli('info')).stdout
+      expect(relayInfo).toMatch(/Reachability\s+public/)
+      expect(relayInfo).toMatch(/Relay service\s+on, \d+ reservations held/)
+      const aInfo = (await a.cli('info')).stdout
+      expect(aInfo).toMatch(/Public network\s+joined/)
+      expect(aInfo).toMatch(/Reachability\s+behind NAT/)
+      expect(aInfo).toContain(`/p2p/${relay.info!.peerId}/p2p-circuit`)
       // NATed daemons stay DHT clients; the reachable one serves the moltmesh DHT.
       expect((await relay.client.diag.getInfo({})).dhtMode).toBe('server')
       expect((await a.client.diag.getInfo({})).dhtMode).toBe('client')

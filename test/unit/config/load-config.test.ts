@@ -199,6 +199,26 @@ describe('precedence: flags > env > file > defaults', () => {
     })
   })
 
+  it('start --public turns network.join_public on over a file that has it off; the env can too', () => {
+    const { load, writeLocal } = setup()
+    writeLocal(
+      '[network]\njoin_public = false\npublic_bootstrap_peers = ["/ip4/7.17.0.1/tcp/4001/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"]\n',
+    )
+    expect(load().config.network.joinPublic).toBe(false)
+    expect(load({ flags: { public: true } }).config.network).toMatchObject({
+      joinPublic: true,
+      publicBootstrapPeers: [
+        '/ip4/7.17.0.1/tcp/4001/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp',
+      ],
+    })
+    expect(load({ env: { MOLTMESH_NETWORK_JOIN_PUBLIC: 'true' } }).config.network.joinPublic).toBe(true)
+    // A public bootstrap entry must name its peer: the rendezvous only trusts peers it can verify.
+    const bad = errorOf(() =>
+      load({ env: { MOLTMESH_NETWORK_PUBLIC_BOOTSTRAP_PEERS: '/ip4/7.17.0.1/tcp/4001' } }),
+    )
+    expect(bad.message).toContain('network.public_bootstrap_peers')
+  })
+
   it('flags set bootstrap, data dir and socket over env and file', () => {
     const { cwd, load, writeLocal } = setup()
     writeLocal('data_dir = "/file/data"\nsocket = "/file/s.sock"\n')
