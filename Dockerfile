@@ -12,6 +12,9 @@ FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     MOLTMESH_DATA_DIR=/data \
     MOLTMESH_SOCKET=/data/moltmesh.sock
+# The image joins the global network with no switch (docs/network.md); -e
+# MOLTMESH_NETWORK_JOIN_PUBLIC=false makes a private mesh.
+ENV MOLTMESH_NETWORK_JOIN_PUBLIC=true
 RUN groupadd --system moltmesh && useradd --system --gid moltmesh --home-dir /data moltmesh \
     && mkdir -p /data && chown moltmesh:moltmesh /data && chmod 0700 /data
 WORKDIR /app

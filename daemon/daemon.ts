@@ -34,6 +34,7 @@ import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
 import { describeListenFailure } from './p2p/listen-error.ts'
+import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
 import { a2aAdapter } from './rpc/a2a-adapter.ts'
@@ -112,6 +113,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
   let ui: Ui | undefined
+  let publicNetwork: PublicNetwork | undefined
+  let republishTimer: NodeJS.Timeout | undefined
   let stopping: Promise<void> | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
@@ -162,6 +165,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     host = await createHost({
       privateKey: key.privateKey,
       p2p: config.p2p,
+      network: config.network,
       dhtValidators: { ...nameHooks.validators, ...cardHooks.validators },
       dhtSelectors: { ...nameHooks.selectors, ...cardHooks.selectors },
     })
@@ -200,6 +204,42 @@ export function createDaemon(options: DaemonOptions): Daemon {
       },
     )
     await cards.start()
+    const cardsForAddresses = cards
+    publicNetwork = createPublicNetwork(
+      {
+        host,
+        logger: logger.child({ component: 'network' }),
+        dht: host.services.dht,
+        publicDht: host.services.publicDht,
+        relayServer: host.services.relayServer,
+        // A relay address came or went: peers must learn the new way in (card and provider records).
+        onAddressesChanged: () => {
+          clearTimeout(republishTimer)
+          republishTimer = setTimeout(() => {
+            cardsForAddresses
+              .publish(undefined, 0, false)
+              .catch((err: Error) => logger.warn({ err: err.message }, 'card republish failed'))
+          }, 2_000)
+          republishTimer.unref()
+        },
+      },
+      { ...config.network, dhtMode: config.p2p.dhtMode, relayTransport: config.p2p.relay },
+    )
+    await publicNetwork.start()
+    const network = publicNetwork
+    metrics.gauge('moltmesh_reachability', 'Reachability from the internet: 1 for the current state', () => [
+      { labels: { state: network.status().reachability }, value: 1 },
+    ])
+    metrics.gauge(
+      'moltmesh_relay_reservations',
+      'Relays this daemon holds reservations on',
+      () => network.status().relays.length,
+    )
+    metrics.gauge(
+      'moltmesh_rendezvous_peers',
+      'Moltmesh daemons found through the public-DHT rendezvous',
+      () => network.status().rendezvous?.peersFound ?? 0,
+    )
     const demand = createDemandStore(store)
     const findAgents = createFindAgents({
       host,
@@ -355,6 +395,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       resolveName,
       startedAt,
       requestShutdown: () => void stop(),
+      publicNetwork: () => (publicNetwork as PublicNetwork).status(),
     })
     const rpcLogger = logger.child({ component: 'rpc' })
     const handlerOptions = (authToken: string | undefined) => ({
@@ -506,6 +547,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))
       names?.stop()
+      publicNetwork?.stop()
+      clearTimeout(republishTimer)
       await cards?.stop().catch((err: unknown) => logger.warn({ err }, 'cards stop failed'))
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))
       await store?.close().catch((err) => logger.warn({ err }, 'store close failed'))

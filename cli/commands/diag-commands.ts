@@ -48,6 +48,7 @@ export function registerDiagCommands(program: Command): void {
             ['Peers', `${info.peerCount} connected`],
             ['DHT mode', info.dhtMode],
             ['mDNS', info.mdns ? 'on' : 'off'],
+            ...publicNetworkFields(info.publicNetwork),
             ['Uptime', formatDuration(info.uptimeMs)],
             ['Version', info.version],
             ['Data dir', info.dataDir],
@@ -156,4 +157,29 @@ export function registerDiagCommands(program: Command): void {
 function peerLine(p: types.PeerInfo): string {
   const transport = p.transport === '' ? 'disconnected' : p.transport
   return [p.peerId, transport.padEnd(6), p.addresses[0] ?? '-', formatLatency(p.latencyMs)].join('  ')
+}
+
+const REACHABILITY_LABEL: Record<string, string> = {
+  public: 'public',
+  nat: 'behind NAT',
+  unknown: 'unknown',
+}
+
+/** Reachability, relays and rendezvous (docs/network.md); only what applies is shown. */
+function publicNetworkFields(
+  p: diag.PublicNetworkStatus | undefined,
+): Array<[string, string | string[] | number | undefined]> {
+  if (p == null) return []
+  const fields: Array<[string, string | string[] | number | undefined]> = [
+    ['Public network', p.joined ? 'joined' : 'off (private mesh)'],
+    ['Reachability', REACHABILITY_LABEL[p.reachability] ?? p.reachability],
+  ]
+  if (p.relays.length > 0) fields.push(['Relays', p.relayAddresses.length > 0 ? p.relayAddresses : p.relays])
+  if (p.relayService) fields.push(['Relay service', `on, ${p.relayedPeers} reservations held`])
+  if (p.joined)
+    fields.push([
+      'Rendezvous',
+      `${p.rendezvousFound ? 'found' : 'not found yet'}, ${p.rendezvousPeers} mesh peers via it, ${p.publicBootstrapConnected} public DHT bootstrap peers connected`,
+    ])
+  return fields
 }

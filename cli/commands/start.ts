@@ -21,6 +21,7 @@ interface StartOptions {
   port?: number
   bootstrap?: string[]
   mdns?: boolean
+  public?: boolean
   logLevel?: string
   detach?: boolean
   uiListen?: string
@@ -46,6 +47,10 @@ export function registerStart(program: Command): void {
       collect,
     )
     .option('--no-mdns', 'turn off mDNS discovery on the local network')
+    .option(
+      '--public',
+      'join the global moltmesh network through the public IPFS DHT (network.join_public; docs/network.md)',
+    )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
     .option('--ui-listen <host:port>', 'serve the web workspace there (ui.listen; see docs/ui.md)')
     .option('--detach', 'run in the background and return once the daemon is healthy')
@@ -59,6 +64,7 @@ export function registerStart(program: Command): void {
           port: opts.port,
           bootstrap: opts.bootstrap,
           mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
+          public: opts.public === true ? true : undefined,
           logLevel: opts.logLevel,
           uiListen: opts.uiListen,
         }

@@ -93,6 +93,8 @@ export async function createArtifacts(c: ArtifactsComponents, options: Artifacts
       await c.host.handle(BLOB_PROTOCOL, server.handle, {
         maxInboundStreams: options.maxStreamsPerPeer * 2,
         maxOutboundStreams: options.maxStreamsPerPeer * 2,
+        // Peers behind NAT are reached through relays (relay limits: docs/network.md).
+        runOnLimitedConnection: true,
       })
       logger.debug({ blobs: store.count, bytes: store.bytes }, 'blob store open')
     },

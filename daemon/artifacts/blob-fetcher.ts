@@ -61,6 +61,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
     try {
       stream = await c.host.dialProtocol(peerIdFromDid(did), BLOB_PROTOCOL, {
         signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
+        runOnLimitedConnection: true,
       })
     } catch (err) {
       signal.throwIfAborted()

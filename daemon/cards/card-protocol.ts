@@ -32,7 +32,7 @@ export function cardHandler(current: () => SignedCard | undefined) {
 /** Fetches and verifies a peer's card; throws with a CardRejection message or a transport error. */
 export async function fetchCard(host: Host, peer: PeerId, timeoutMs: number): Promise<SignedCard> {
   const signal = AbortSignal.timeout(timeoutMs)
-  const stream = await host.dialProtocol(peer, CARD_PROTOCOL, { signal })
+  const stream = await host.dialProtocol(peer, CARD_PROTOCOL, { signal, runOnLimitedConnection: true })
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_CARD_BYTES + FRAME_SLACK })
     const bytes = (await lp.read({ signal })).subarray()

@@ -8,6 +8,7 @@ import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { announceWithRetry, countStored } from '../p2p/dht-announce.ts'
 import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
 import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
@@ -83,21 +84,25 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   const putCard = (card: SignedCard) =>
     putDhtRecord(dht(), cardKey(card.did), encodeCard(card), options.lookupTimeoutMs, c.logger)
 
+  /** Announces provider records; waits at most the lookup timeout (retries go on in the background). */
   async function provide(capabilities: string[]): Promise<void> {
-    await Promise.all(
+    const all = Promise.all(
       capabilities.map(async (cap) => {
-        try {
-          const cid = await capabilityCid(cap)
-          for await (const _ of dht().provide(cid, {
-            signal: AbortSignal.timeout(options.lookupTimeoutMs),
-          })) {
-            // drain
-          }
-        } catch (err) {
-          c.logger.debug({ capability: cap, err: (err as Error).message }, 'provide ended early')
-        }
+        const cid = await capabilityCid(cap)
+        await announceWithRetry(
+          dht(),
+          { capability: cap },
+          (signal) => countStored(dht().provide(cid, { signal }), 'ADD_PROVIDER'),
+          c.logger,
+        )
       }),
     )
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      all,
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lookupTimeoutMs))),
+    ])
+    clearTimeout(timer)
   }
 
   /** Stores the card in the DHT and announces its capabilities; withdraws dropped ones. */
@@ -221,11 +226,14 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
 
   function onPeerConnect(): void {
     // At startup the routing table is empty: the first announcement reached nobody. Announce again
-    // (debounced) as peers arrive, until the node is well connected.
+    // (debounced) as peers arrive, until the node is well connected — but only each time the peer
+    // count has doubled (1, 2, 4, 8, 16): announcing on every new peer made every node of a growing
+    // mesh re-run its DHT lookups about once a second, which starved daemons still starting up on a
+    // shared CPU (40-50 daemons could not all come up; docs/discovery.md).
     if (announcedWithPeers >= WELL_CONNECTED || reannounceTimer != null || stopped) return
     reannounceTimer = setTimeout(() => {
       reannounceTimer = undefined
-      if (c.host.getPeers().length > announcedWithPeers) void announce()
+      if (c.host.getPeers().length >= Math.max(1, 2 * announcedWithPeers)) void announce()
     }, 1_000)
     reannounceTimer.unref()
   }
@@ -307,6 +315,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
         {
           maxInboundStreams: 32,
           maxOutboundStreams: 64,
+          runOnLimitedConnection: true,
         },
       )
       c.host.addEventListener('peer:connect', onPeerConnect)

@@ -31,6 +31,8 @@ export interface ConfigFlags {
   port?: number
   bootstrap?: string[]
   mdns?: boolean
+  /** `start --public`: network.join_public on. */
+  public?: boolean
   logLevel?: string
   uiListen?: string
 }
@@ -64,6 +66,7 @@ const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; fla
   port: { key: 'p2p.port', flag: '--port' },
   bootstrap: { key: 'p2p.bootstrap', flag: '--bootstrap' },
   mdns: { key: 'p2p.mdns', flag: '--mdns/--no-mdns' },
+  public: { key: 'network.join_public', flag: '--public' },
   logLevel: { key: 'log_level', flag: '--log-level' },
   uiListen: { key: 'ui.listen', flag: '--ui-listen' },
 }

@@ -29,6 +29,21 @@ export interface P2pOptions {
   connections: ConnectionOptions
 }
 
+export type RelayServiceMode = 'auto' | 'on' | 'off'
+
+/** Joining the global network: public-DHT rendezvous, NAT and relays (docs/network.md). */
+export interface NetworkOptions {
+  joinPublic: boolean
+  publicBootstrapPeers: string[]
+  rendezvousFindIntervalMs: number
+  rendezvousReprovideIntervalMs: number
+  relayReservations: number
+  relayService: RelayServiceMode
+  relayMaxReservations: number
+  relayDurationLimitMs: number
+  relayDataLimitBytes: number
+}
+
 export interface RpcOptions {
   tcpListen: string
   tcpToken: string
@@ -60,6 +75,7 @@ export interface DaemonConfig {
   socket: string
   logLevel: LogLevel
   p2p: P2pOptions
+  network: NetworkOptions
   rpc: RpcOptions
   ui: UiOptions
   messaging: MessagingOptions

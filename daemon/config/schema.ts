@@ -169,6 +169,20 @@ const WEBHOOK_FIELDS: readonly KeySpec[] = [
   },
 ]
 
+/**
+ * The public DHT's entry points as Kubo ships them. Never dialed unless network.join_public is on (tests
+ * and CI have no internet: they point network.public_bootstrap_peers at nodes of their own).
+ */
+export const PUBLIC_BOOTSTRAP_PEERS: readonly string[] = [
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmNnooDu7bfjPFoTZYxMNLWUQJyrVwtbZg5gBMjTezGAJN',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmQCU2EcMqAqQPR2i9bChDtGNJchTbq5TbXJJ16u19uLTa',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmbLHAnMoJPWSCR5Zhtx6BHJX9KiKNN6tpvbUcqanj75Nb',
+  '/dnsaddr/bootstrap.libp2p.io/p2p/QmcZf59bWwK5XFi76CZX8cbJ4BhTzzA3gU1ZjYZcYW3dwt',
+  '/dnsaddr/va1.bootstrap.libp2p.io/p2p/12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8',
+  '/ip4/104.131.131.82/tcp/4001/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ',
+  '/ip4/104.131.131.82/udp/4001/quic-v1/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ',
+]
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
 export const CONFIG_SCHEMA: readonly KeySpec[] = [
@@ -285,6 +299,60 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 1, max: 10_000 },
     default: 5,
     doc: 'Inbound connections accepted per second from one host before it is refused.',
+  },
+  {
+    key: 'network.join_public',
+    type: { kind: 'bool' },
+    default: false,
+    doc: 'Join the global moltmesh network through the public IPFS (Amino) DHT: bootstrap from network.public_bootstrap_peers, find other daemons through a rendezvous record there, reserve relay slots when behind NAT, serve as relay and DHT server when publicly reachable (docs/network.md). Flag: start --public. Off = a private mesh of p2p.bootstrap and mDNS peers only.',
+  },
+  {
+    key: 'network.public_bootstrap_peers',
+    type: { kind: 'list', item: 'peer-multiaddr' },
+    default: [...PUBLIC_BOOTSTRAP_PEERS],
+    doc: 'Entry points of the public DHT (default: the list Kubo ships). Used only when network.join_public is on.',
+  },
+  {
+    key: 'network.rendezvous_find_interval_ms',
+    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
+    default: 10 * 60 * 1000,
+    doc: 'How often the public DHT is searched for other moltmesh daemons once some were found; until then the search repeats after 5 s, doubling up to this.',
+  },
+  {
+    key: 'network.rendezvous_reprovide_interval_ms',
+    type: { kind: 'int', min: 60_000, max: 48 * 3600 * 1000 },
+    default: 3 * 3600 * 1000,
+    doc: 'How often this daemon announces itself again under the rendezvous record of the public DHT (also whenever its addresses change). Public DHT servers keep provider records for 48 h.',
+  },
+  {
+    key: 'network.relay_reservations',
+    type: { kind: 'int', min: 0, max: 8 },
+    default: 2,
+    doc: 'Relay slots reserved on reachable moltmesh daemons when this daemon finds itself behind NAT; its /p2p-circuit addresses go into its card and provider records. 0 = none.',
+  },
+  {
+    key: 'network.relay_service',
+    type: { kind: 'enum', values: ['auto', 'on', 'off'] },
+    default: 'auto',
+    doc: 'Circuit relay v2 service for other daemons: "auto" = on while this daemon is publicly reachable and joined to the public network, "on" = always, "off" = never.',
+  },
+  {
+    key: 'network.relay_max_reservations',
+    type: { kind: 'int', min: 1, max: 100_000 },
+    default: 128,
+    doc: 'Relay service: reservations held for other peers at once; further requests are refused.',
+  },
+  {
+    key: 'network.relay_duration_limit_ms',
+    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
+    default: 3600 * 1000,
+    doc: 'Relay service: longest life of one relayed connection (default 1 h); the peers then open a new one (messages and task updates are retried, nothing is lost).',
+  },
+  {
+    key: 'network.relay_data_limit_bytes',
+    type: { kind: 'int', min: 1024, max: 2 ** 50 },
+    default: 1024 ** 3,
+    doc: 'Relay service: bytes (both directions together) one relayed connection may carry before it is closed (default 1 GiB, enough for moltmesh messages, tasks and artifacts; libp2p defaults to 128 KiB).',
   },
   {
     key: 'rpc.tcp_listen',

@@ -12,6 +12,7 @@ import type { MetricSample, Metrics } from '../metrics/metrics.ts'
 import { bestConnection, transportOf } from '../p2p/connection-info.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { pingOverConnection } from '../p2p/ping-connection.ts'
+import type { PublicNetworkStatus } from '../p2p/public-network.ts'
 import { type NameResolver, type PeerTarget, resolvePeerTarget } from '../p2p/target.ts'
 import { API_VERSION, VERSION } from '../version.ts'
 
@@ -29,6 +30,8 @@ export interface DiagComponents {
   startedAt: number
   /** Asks the daemon to stop (graceful). */
   requestShutdown: () => void
+  /** Reachability, relays and rendezvous (p2p/public-network.ts). */
+  publicNetwork?: () => PublicNetworkStatus
 }
 
 export interface PeerSummary {
@@ -58,6 +61,24 @@ export const PING_MAX_COUNT = 100
 const DEFAULT_PING_TIMEOUT_MS = 5_000
 const DEFAULT_PING_INTERVAL_MS = 200
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000
+
+/** The public-network part of GetInfo, flat as the API reports it. */
+function publicNetworkInfo(s: PublicNetworkStatus | undefined) {
+  return {
+    joined: s?.joined ?? false,
+    reachability: s?.reachability ?? 'unknown',
+    reachabilityReason: s?.reachabilityReason ?? '',
+    relays: s?.relays ?? [],
+    relayAddresses: s?.relayAddresses ?? [],
+    relayService: s?.relayServiceOn ?? false,
+    relayedPeers: s?.relayedPeers ?? 0,
+    publicBootstrapConnected: s?.rendezvous?.bootstrapConnected ?? 0,
+    rendezvousFound: s?.rendezvous?.found ?? false,
+    rendezvousPeers: s?.rendezvous?.peersFound ?? 0,
+    rendezvousProvidedAtMs: s?.rendezvous?.lastProvidedAtMs ?? 0,
+    rendezvousProvidedTo: s?.rendezvous?.providedTo ?? 0,
+  }
+}
 
 export function createDiagService(c: DiagComponents) {
   const { host } = c
@@ -170,6 +191,7 @@ export function createDiagService(c: DiagComponents) {
         publicKey: c.identity.publicKeyHex,
         configFile: c.configFile ?? '',
         pid: process.pid,
+        publicNetwork: publicNetworkInfo(c.publicNetwork?.()),
       }
     },
 

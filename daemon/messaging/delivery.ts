@@ -236,6 +236,7 @@ export function createDelivery(c: DeliveryComponents) {
         if (w.lp == null) {
           w.stream = await c.host.dialProtocol(peerIdFromDid(did), MESSAGING_PROTOCOL, {
             signal: AbortSignal.timeout(c.dialTimeoutMs),
+            runOnLimitedConnection: true,
           })
           w.lp = lpStream(w.stream, { maxDataLength: 64 * 1024 })
         }

@@ -119,6 +119,8 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
       await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {
         maxInboundStreams: MAX_INBOUND_STREAMS,
         maxOutboundStreams: MAX_INBOUND_STREAMS,
+        // Peers behind NAT are reached through relays (relay limits: docs/network.md).
+        runOnLimitedConnection: true,
       })
       c.host.addEventListener('peer:connect', onConnect)
       const resumed = await delivery.resumeAll()

@@ -150,6 +150,7 @@ export function createSync(c: SyncComponents) {
     const signal = AbortSignal.any([AbortSignal.timeout(SYNC_TIMEOUT_MS), ...(outer != null ? [outer] : [])])
     const stream = await c.host.dialProtocol(peerIdFromDid(did), NET_PROTOCOL, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
+      runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {
@@ -216,6 +217,8 @@ export function createSync(c: SyncComponents) {
       await c.host.handle(NET_PROTOCOL, handle, {
         maxInboundStreams: MAX_INBOUND_STREAMS,
         maxOutboundStreams: MAX_INBOUND_STREAMS,
+        // Members behind NAT are reached through relays (relay limits: docs/network.md).
+        runOnLimitedConnection: true,
       })
     },
     async stop(): Promise<void> {

@@ -7,7 +7,7 @@ import { quic } from '@chainsafe/libp2p-quic'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { autoNAT } from '@libp2p/autonat'
 import { bootstrap } from '@libp2p/bootstrap'
-import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
+import { type CircuitRelayService, circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { dcutr } from '@libp2p/dcutr'
 import { gossipsub, StrictSign } from '@libp2p/gossipsub'
 import { identify, identifyPush } from '@libp2p/identify'
@@ -17,16 +17,21 @@ import { mdns } from '@libp2p/mdns'
 import { type Ping, ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
-import type { P2pOptions } from '../config/options.ts'
+import type { NetworkOptions, P2pOptions } from '../config/options.ts'
 import { AGENT_NAME, VERSION } from '../version.ts'
 import { listenAddresses } from './listen-addresses.ts'
+import { publicDht } from './public-dht.ts'
 
 /** The DHT protocol id: a private prefix keeps moltmesh records out of the public IPFS DHT. */
 export const DHT_PROTOCOL = '/moltmesh/kad/1.0.0'
 
+/** How often libp2p's connection monitor pings each open connection (libp2p default: 10 s). */
+export const CONNECTION_PING_INTERVAL_MS = 60_000
+
 export interface HostInit {
   privateKey: Ed25519PrivateKey
   p2p: P2pOptions
+  network: NetworkOptions
   /** Record validators per DHT key namespace, contributed by subsystems (cards, names, …). */
   dhtValidators?: Validators
   dhtSelectors?: Selectors
@@ -41,12 +46,21 @@ export type HostServices = {
   pubsub: ReturnType<ReturnType<typeof gossipsub>>
   autonat?: unknown
   dcutr?: unknown
+  /** The public IPFS DHT, only when network.join_public is on (public-dht.ts). */
+  publicDht?: KadDHT
+  /** Circuit relay service for other peers (network.relay_service). */
+  relayServer?: CircuitRelayService & { start(): Promise<void>; stop(): Promise<void>; isStarted(): boolean }
+}
+
+/** Whether the relay service exists at all ("auto" turns it on and off at run time). */
+export function wantsRelayServer(network: NetworkOptions): boolean {
+  return network.relayService === 'on' || (network.relayService === 'auto' && network.joinPublic)
 }
 
 export type Host = Libp2p<HostServices>
 
 export async function createHost(init: HostInit): Promise<Host> {
-  const { p2p } = init
+  const { p2p, network } = init
   const transports = []
   if (p2p.transports.includes('tcp')) transports.push(tcp())
   if (p2p.transports.includes('quic')) transports.push(quic())
@@ -62,9 +76,10 @@ export async function createHost(init: HostInit): Promise<Host> {
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
-      // 'auto' starts as a client-capable node that switches to server mode once it has a publicly
-      // dialable address; 'server' is forced after start (see startHost).
-      clientMode: p2p.dhtMode === 'client',
+      // In a private mesh (LAN, loopback) 'auto' serves: every peer can dial every other. With
+      // join_public it means client until this daemon is known to be publicly reachable
+      // (public-network.ts switches it): NATed peers cannot be dialed back, so they must not serve.
+      clientMode: p2p.dhtMode === 'client' || (p2p.dhtMode === 'auto' && network.joinPublic),
       // moltmesh meshes often live on LANs and loopback: keep private addresses in routing.
       peerInfoMapper: passthroughMapper,
       validators: init.dhtValidators ?? {},
@@ -78,6 +93,8 @@ export async function createHost(init: HostInit): Promise<Host> {
       // network member's join is applied before the broadcast it sends right after joining.
       awaitRpcHandler: true,
       awaitRpcMessageHandler: true,
+      // Topics and network broadcasts reach members behind NAT over their relayed connections.
+      runOnLimitedConnection: true,
       // Copies of a message from other peers are recognised by author and sequence number before its
       // signature is verified again (only messages that verified are remembered).
       fastMsgIdFn: (msg) =>
@@ -88,6 +105,19 @@ export async function createHost(init: HostInit): Promise<Host> {
   }
   if (p2p.autonat) services.autonat = autoNAT()
   if (p2p.dcutr) services.dcutr = dcutr()
+  if (network.joinPublic) services.publicDht = publicDht()
+  if (wantsRelayServer(network))
+    services.relayServer = circuitRelayServer({
+      reservations: {
+        maxReservations: network.relayMaxReservations,
+        // Limits apply to every relayed connection, so the peers see it as limited and only
+        // protocols that opt in (runOnLimitedConnection) run over it: the moltmesh ones do.
+        applyDefaultLimit: true,
+        defaultDurationLimit: network.relayDurationLimitMs,
+        defaultDataLimit: BigInt(network.relayDataLimitBytes),
+      },
+      maxInboundHopStreams: 64,
+    })
 
   const node = await createLibp2p({
     privateKey: init.privateKey,
@@ -101,6 +131,11 @@ export async function createHost(init: HostInit): Promise<Host> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: peerDiscovery as never,
+    // libp2p pings every connection every 10 s by default (a new stream each time). In an idle mesh
+    // that was most of each daemon's traffic, growing with its connection count (~25 KB/s at 30 peers,
+    // bench/mesh). A killed peer's connections close at once (the kernel resets them); 60 s bounds how
+    // long a silently vanished peer (a cut cable) still looks connected.
+    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
     connectionManager: {
       maxConnections: p2p.connections.maxConnections,
       maxParallelDials: p2p.connections.maxParallelDials,

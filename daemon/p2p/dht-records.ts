@@ -6,6 +6,7 @@
 
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Logger } from '../log/logger.ts'
+import { announceWithRetry, countStored } from './dht-announce.ts'
 
 export interface DhtLookup {
   timeoutMs: number
@@ -41,7 +42,10 @@ export async function runDhtLookup(
   }
 }
 
-/** Stores a record locally, then on the closest peers, for at most `timeoutMs`; never throws. */
+/**
+ * Stores a record locally, then on the closest peers. Waits at most `timeoutMs`; the announcement
+ * itself goes on in the background with its own deadline and retries (dht-announce.ts). Never throws.
+ */
 export async function putDhtRecord(
   dht: KadDHT,
   key: Uint8Array,
@@ -49,11 +53,13 @@ export async function putDhtRecord(
   timeoutMs: number,
   logger: Logger,
 ): Promise<void> {
-  try {
-    for await (const _ of dht.put(key, value, { signal: AbortSignal.timeout(timeoutMs) })) {
-      // drain the query
-    }
-  } catch (err) {
-    logger.debug({ key: new TextDecoder().decode(key), err: (err as Error).message }, 'DHT put ended early')
-  }
+  const stored = announceWithRetry(
+    dht,
+    { key: new TextDecoder().decode(key) },
+    (signal) => countStored(dht.put(key, value, { signal }), 'PUT_VALUE'),
+    logger,
+  )
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([stored, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
+  clearTimeout(timer)
 }

@@ -21,6 +21,8 @@ export interface DaemonSpawnOptions {
   mdns?: boolean
   /** Time to wait for Health to answer ok. */
   readyTimeoutMs?: number
+  /** Command prefix the daemon runs under, e.g. `ip netns exec <ns>` (test/harness/netns.ts). */
+  wrap?: string[]
 }
 
 export interface DaemonInfo {
@@ -87,7 +89,9 @@ export class DaemonProcess {
 
   /** Starts the process and waits until Health answers ok. */
   async start(): Promise<this> {
-    const child = spawn(process.execPath, [CLI_MAIN, ...this.startArgs()], {
+    const wrap = this.options.wrap ?? []
+    const command = [...wrap, process.execPath, CLI_MAIN, ...this.startArgs()]
+    const child = spawn(command[0]!, command.slice(1), {
       cwd: this.home,
       env: { ...process.env, ...this.env() },
       stdio: ['ignore', 'pipe', 'pipe'],

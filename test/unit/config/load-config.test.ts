@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { defaultConfig, type LoadConfigInput, loadConfig } from '../../../daemon/config/load-config.ts'
 import type { DaemonConfig } from '../../../daemon/config/options.ts'
+import { PUBLIC_BOOTSTRAP_PEERS } from '../../../daemon/config/schema.ts'
 
 const PEER = '/ip4/127.0.0.1/tcp/4001/p2p/12D3KooWSoZeKsRNiu6eaTCvmE6JrCmxXqz6kyJ8uLosm54Qw96E'
 
@@ -63,6 +64,18 @@ describe('defaults', () => {
           dialTimeoutMs: 10_000,
           inboundConnectionThreshold: 5,
         },
+      },
+      network: {
+        // Off: a default daemon never touches the public list (test/integration/dials-only-given.test.ts).
+        joinPublic: false,
+        publicBootstrapPeers: [...PUBLIC_BOOTSTRAP_PEERS],
+        rendezvousFindIntervalMs: 10 * 60 * 1000,
+        rendezvousReprovideIntervalMs: 3 * 3600 * 1000,
+        relayReservations: 2,
+        relayService: 'auto',
+        relayMaxReservations: 128,
+        relayDurationLimitMs: 3600 * 1000,
+        relayDataLimitBytes: 1024 ** 3,
       },
       rpc: { tcpListen: '', tcpToken: '', reflection: true },
       ui: { listen: '', tokens: [] },
@@ -185,6 +198,26 @@ describe('precedence: flags > env > file > defaults', () => {
       logLevel: 'debug',
       p2p: { port: 3, mdns: false, dhtMode: 'server' },
     })
+  })
+
+  it('start --public turns network.join_public on over a file that has it off; the env can too', () => {
+    const { load, writeLocal } = setup()
+    writeLocal(
+      '[network]\njoin_public = false\npublic_bootstrap_peers = ["/ip4/7.17.0.1/tcp/4001/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp"]\n',
+    )
+    expect(load().config.network.joinPublic).toBe(false)
+    expect(load({ flags: { public: true } }).config.network).toMatchObject({
+      joinPublic: true,
+      publicBootstrapPeers: [
+        '/ip4/7.17.0.1/tcp/4001/p2p/12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp',
+      ],
+    })
+    expect(load({ env: { MOLTMESH_NETWORK_JOIN_PUBLIC: 'true' } }).config.network.joinPublic).toBe(true)
+    // A public bootstrap entry must name its peer: the rendezvous only trusts peers it can verify.
+    const bad = errorOf(() =>
+      load({ env: { MOLTMESH_NETWORK_PUBLIC_BOOTSTRAP_PEERS: '/ip4/7.17.0.1/tcp/4001' } }),
+    )
+    expect(bad.message).toContain('network.public_bootstrap_peers')
   })
 
   it('flags set bootstrap, data dir and socket over env and file', () => {

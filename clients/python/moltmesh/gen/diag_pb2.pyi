@@ -33,7 +33,7 @@ class GetInfoRequest(_message.Message):
     def __init__(self) -> None: ...
 
 class GetInfoResponse(_message.Message):
-    __slots__ = ("did", "peer_id", "listen_addresses", "announce_addresses", "data_dir", "socket", "version", "uptime_ms", "peer_count", "dht_mode", "mdns", "public_key", "config_file", "pid")
+    __slots__ = ("did", "peer_id", "listen_addresses", "announce_addresses", "data_dir", "socket", "version", "uptime_ms", "peer_count", "dht_mode", "mdns", "public_key", "config_file", "pid", "public_network")
     DID_FIELD_NUMBER: _ClassVar[int]
     PEER_ID_FIELD_NUMBER: _ClassVar[int]
     LISTEN_ADDRESSES_FIELD_NUMBER: _ClassVar[int]
@@ -48,6 +48,7 @@ class GetInfoResponse(_message.Message):
     PUBLIC_KEY_FIELD_NUMBER: _ClassVar[int]
     CONFIG_FILE_FIELD_NUMBER: _ClassVar[int]
     PID_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_NETWORK_FIELD_NUMBER: _ClassVar[int]
     did: str
     peer_id: str
     listen_addresses: _containers.RepeatedScalarFieldContainer[str]
@@ -62,7 +63,36 @@ class GetInfoResponse(_message.Message):
     public_key: str
     config_file: str
     pid: int
-    def __init__(self, did: _Optional[str] = ..., peer_id: _Optional[str] = ..., listen_addresses: _Optional[_Iterable[str]] = ..., announce_addresses: _Optional[_Iterable[str]] = ..., data_dir: _Optional[str] = ..., socket: _Optional[str] = ..., version: _Optional[str] = ..., uptime_ms: _Optional[int] = ..., peer_count: _Optional[int] = ..., dht_mode: _Optional[str] = ..., mdns: _Optional[bool] = ..., public_key: _Optional[str] = ..., config_file: _Optional[str] = ..., pid: _Optional[int] = ...) -> None: ...
+    public_network: PublicNetworkStatus
+    def __init__(self, did: _Optional[str] = ..., peer_id: _Optional[str] = ..., listen_addresses: _Optional[_Iterable[str]] = ..., announce_addresses: _Optional[_Iterable[str]] = ..., data_dir: _Optional[str] = ..., socket: _Optional[str] = ..., version: _Optional[str] = ..., uptime_ms: _Optional[int] = ..., peer_count: _Optional[int] = ..., dht_mode: _Optional[str] = ..., mdns: _Optional[bool] = ..., public_key: _Optional[str] = ..., config_file: _Optional[str] = ..., pid: _Optional[int] = ..., public_network: _Optional[_Union[PublicNetworkStatus, _Mapping]] = ...) -> None: ...
+
+class PublicNetworkStatus(_message.Message):
+    __slots__ = ("joined", "reachability", "reachability_reason", "relays", "relay_addresses", "relay_service", "relayed_peers", "public_bootstrap_connected", "rendezvous_found", "rendezvous_peers", "rendezvous_provided_at_ms", "rendezvous_provided_to")
+    JOINED_FIELD_NUMBER: _ClassVar[int]
+    REACHABILITY_FIELD_NUMBER: _ClassVar[int]
+    REACHABILITY_REASON_FIELD_NUMBER: _ClassVar[int]
+    RELAYS_FIELD_NUMBER: _ClassVar[int]
+    RELAY_ADDRESSES_FIELD_NUMBER: _ClassVar[int]
+    RELAY_SERVICE_FIELD_NUMBER: _ClassVar[int]
+    RELAYED_PEERS_FIELD_NUMBER: _ClassVar[int]
+    PUBLIC_BOOTSTRAP_CONNECTED_FIELD_NUMBER: _ClassVar[int]
+    RENDEZVOUS_FOUND_FIELD_NUMBER: _ClassVar[int]
+    RENDEZVOUS_PEERS_FIELD_NUMBER: _ClassVar[int]
+    RENDEZVOUS_PROVIDED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    RENDEZVOUS_PROVIDED_TO_FIELD_NUMBER: _ClassVar[int]
+    joined: bool
+    reachability: str
+    reachability_reason: str
+    relays: _containers.RepeatedScalarFieldContainer[str]
+    relay_addresses: _containers.RepeatedScalarFieldContainer[str]
+    relay_service: bool
+    relayed_peers: int
+    public_bootstrap_connected: int
+    rendezvous_found: bool
+    rendezvous_peers: int
+    rendezvous_provided_at_ms: int
+    rendezvous_provided_to: int
+    def __init__(self, joined: _Optional[bool] = ..., reachability: _Optional[str] = ..., reachability_reason: _Optional[str] = ..., relays: _Optional[_Iterable[str]] = ..., relay_addresses: _Optional[_Iterable[str]] = ..., relay_service: _Optional[bool] = ..., relayed_peers: _Optional[int] = ..., public_bootstrap_connected: _Optional[int] = ..., rendezvous_found: _Optional[bool] = ..., rendezvous_peers: _Optional[int] = ..., rendezvous_provided_at_ms: _Optional[int] = ..., rendezvous_provided_to: _Optional[int] = ...) -> None: ...
 
 class ListPeersRequest(_message.Message):
     __slots__ = ("include_disconnected",)

@@ -218,7 +218,9 @@ type GetInfoResponse struct {
 	// Config file in use; empty when running on defaults.
 	ConfigFile string `protobuf:"bytes,13,opt,name=config_file,json=configFile,proto3" json:"config_file,omitempty"`
 	// Process id of the daemon.
-	Pid           int32 `protobuf:"varint,14,opt,name=pid,proto3" json:"pid,omitempty"`
+	Pid int32 `protobuf:"varint,14,opt,name=pid,proto3" json:"pid,omitempty"`
+	// How the daemon takes part in the global network: reachability, relays, rendezvous.
+	PublicNetwork *PublicNetworkStatus `protobuf:"bytes,15,opt,name=public_network,json=publicNetwork,proto3" json:"public_network,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -351,6 +353,158 @@ func (x *GetInfoResponse) GetPid() int32 {
 	return 0
 }
 
+func (x *GetInfoResponse) GetPublicNetwork() *PublicNetworkStatus {
+	if x != nil {
+		return x.PublicNetwork
+	}
+	return nil
+}
+
+// How this daemon takes part in the global network (docs/network.md).
+type PublicNetworkStatus struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Whether network.join_public is on (the public-DHT rendezvous runs).
+	Joined bool `protobuf:"varint,1,opt,name=joined,proto3" json:"joined,omitempty"`
+	// "public" (confirmed dialable from the internet), "nat" (behind NAT) or "unknown".
+	Reachability string `protobuf:"bytes,2,opt,name=reachability,proto3" json:"reachability,omitempty"`
+	// What the reachability verdict is based on.
+	ReachabilityReason string `protobuf:"bytes,3,opt,name=reachability_reason,json=reachabilityReason,proto3" json:"reachability_reason,omitempty"`
+	// Peer ids of the relays this daemon holds reservations on.
+	Relays []string `protobuf:"bytes,4,rep,name=relays,proto3" json:"relays,omitempty"`
+	// This daemon's /p2p-circuit addresses through those relays.
+	RelayAddresses []string `protobuf:"bytes,5,rep,name=relay_addresses,json=relayAddresses,proto3" json:"relay_addresses,omitempty"`
+	// Whether this daemon offers the circuit relay service now.
+	RelayService bool `protobuf:"varint,6,opt,name=relay_service,json=relayService,proto3" json:"relay_service,omitempty"`
+	// Reservations other peers hold on this daemon's relay service.
+	RelayedPeers int32 `protobuf:"varint,7,opt,name=relayed_peers,json=relayedPeers,proto3" json:"relayed_peers,omitempty"`
+	// Public DHT bootstrap peers connected now.
+	PublicBootstrapConnected int32 `protobuf:"varint,8,opt,name=public_bootstrap_connected,json=publicBootstrapConnected,proto3" json:"public_bootstrap_connected,omitempty"`
+	// Whether the rendezvous lookup found another moltmesh daemon.
+	RendezvousFound bool `protobuf:"varint,9,opt,name=rendezvous_found,json=rendezvousFound,proto3" json:"rendezvous_found,omitempty"`
+	// Moltmesh daemons found through the rendezvous and connected to.
+	RendezvousPeers int32 `protobuf:"varint,10,opt,name=rendezvous_peers,json=rendezvousPeers,proto3" json:"rendezvous_peers,omitempty"`
+	// When the rendezvous record was last stored, in ms since the epoch (0 = never).
+	RendezvousProvidedAtMs int64 `protobuf:"varint,11,opt,name=rendezvous_provided_at_ms,json=rendezvousProvidedAtMs,proto3" json:"rendezvous_provided_at_ms,omitempty"`
+	// On how many public DHT peers it was stored then.
+	RendezvousProvidedTo int32 `protobuf:"varint,12,opt,name=rendezvous_provided_to,json=rendezvousProvidedTo,proto3" json:"rendezvous_provided_to,omitempty"`
+	unknownFields        protoimpl.UnknownFields
+	sizeCache            protoimpl.SizeCache
+}
+
+func (x *PublicNetworkStatus) Reset() {
+	*x = PublicNetworkStatus{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[4]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *PublicNetworkStatus) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*PublicNetworkStatus) ProtoMessage() {}
+
+func (x *PublicNetworkStatus) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[4]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use PublicNetworkStatus.ProtoReflect.Descriptor instead.
+func (*PublicNetworkStatus) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{4}
+}
+
+func (x *PublicNetworkStatus) GetJoined() bool {
+	if x != nil {
+		return x.Joined
+	}
+	return false
+}
+
+func (x *PublicNetworkStatus) GetReachability() string {
+	if x != nil {
+		return x.Reachability
+	}
+	return ""
+}
+
+func (x *PublicNetworkStatus) GetReachabilityReason() string {
+	if x != nil {
+		return x.ReachabilityReason
+	}
+	return ""
+}
+
+func (x *PublicNetworkStatus) GetRelays() []string {
+	if x != nil {
+		return x.Relays
+	}
+	return nil
+}
+
+func (x *PublicNetworkStatus) GetRelayAddresses() []string {
+	if x != nil {
+		return x.RelayAddresses
+	}
+	return nil
+}
+
+func (x *PublicNetworkStatus) GetRelayService() bool {
+	if x != nil {
+		return x.RelayService
+	}
+	return false
+}
+
+func (x *PublicNetworkStatus) GetRelayedPeers() int32 {
+	if x != nil {
+		return x.RelayedPeers
+	}
+	return 0
+}
+
+func (x *PublicNetworkStatus) GetPublicBootstrapConnected() int32 {
+	if x != nil {
+		return x.PublicBootstrapConnected
+	}
+	return 0
+}
+
+func (x *PublicNetworkStatus) GetRendezvousFound() bool {
+	if x != nil {
+		return x.RendezvousFound
+	}
+	return false
+}
+
+func (x *PublicNetworkStatus) GetRendezvousPeers() int32 {
+	if x != nil {
+		return x.RendezvousPeers
+	}
+	return 0
+}
+
+func (x *PublicNetworkStatus) GetRendezvousProvidedAtMs() int64 {
+	if x != nil {
+		return x.RendezvousProvidedAtMs
+	}
+	return 0
+}
+
+func (x *PublicNetworkStatus) GetRendezvousProvidedTo() int32 {
+	if x != nil {
+		return x.RendezvousProvidedTo
+	}
+	return 0
+}
+
 // Which peers to list.
 type ListPeersRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -362,7 +516,7 @@ type ListPeersRequest struct {
 
 func (x *ListPeersRequest) Reset() {
 	*x = ListPeersRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[4]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[5]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -374,7 +528,7 @@ func (x *ListPeersRequest) String() string {
 func (*ListPeersRequest) ProtoMessage() {}
 
 func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[4]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[5]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -387,7 +541,7 @@ func (x *ListPeersRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersRequest.ProtoReflect.Descriptor instead.
 func (*ListPeersRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{4}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{5}
 }
 
 func (x *ListPeersRequest) GetIncludeDisconnected() bool {
@@ -408,7 +562,7 @@ type ListPeersResponse struct {
 
 func (x *ListPeersResponse) Reset() {
 	*x = ListPeersResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[5]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[6]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -420,7 +574,7 @@ func (x *ListPeersResponse) String() string {
 func (*ListPeersResponse) ProtoMessage() {}
 
 func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[5]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[6]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -433,7 +587,7 @@ func (x *ListPeersResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ListPeersResponse.ProtoReflect.Descriptor instead.
 func (*ListPeersResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{5}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{6}
 }
 
 func (x *ListPeersResponse) GetPeers() []*PeerInfo {
@@ -460,7 +614,7 @@ type PingRequest struct {
 
 func (x *PingRequest) Reset() {
 	*x = PingRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[6]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[7]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -472,7 +626,7 @@ func (x *PingRequest) String() string {
 func (*PingRequest) ProtoMessage() {}
 
 func (x *PingRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[6]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[7]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -485,7 +639,7 @@ func (x *PingRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingRequest.ProtoReflect.Descriptor instead.
 func (*PingRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{6}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{7}
 }
 
 func (x *PingRequest) GetTarget() string {
@@ -531,7 +685,7 @@ type PingAttempt struct {
 
 func (x *PingAttempt) Reset() {
 	*x = PingAttempt{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[7]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[8]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -543,7 +697,7 @@ func (x *PingAttempt) String() string {
 func (*PingAttempt) ProtoMessage() {}
 
 func (x *PingAttempt) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[7]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[8]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -556,7 +710,7 @@ func (x *PingAttempt) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingAttempt.ProtoReflect.Descriptor instead.
 func (*PingAttempt) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{7}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{8}
 }
 
 func (x *PingAttempt) GetOk() bool {
@@ -605,7 +759,7 @@ type PingResponse struct {
 
 func (x *PingResponse) Reset() {
 	*x = PingResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[8]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[9]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -617,7 +771,7 @@ func (x *PingResponse) String() string {
 func (*PingResponse) ProtoMessage() {}
 
 func (x *PingResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[8]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[9]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -630,7 +784,7 @@ func (x *PingResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use PingResponse.ProtoReflect.Descriptor instead.
 func (*PingResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{8}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{9}
 }
 
 func (x *PingResponse) GetReachable() bool {
@@ -702,7 +856,7 @@ type ConnectPeerRequest struct {
 
 func (x *ConnectPeerRequest) Reset() {
 	*x = ConnectPeerRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[9]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[10]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -714,7 +868,7 @@ func (x *ConnectPeerRequest) String() string {
 func (*ConnectPeerRequest) ProtoMessage() {}
 
 func (x *ConnectPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[9]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[10]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -727,7 +881,7 @@ func (x *ConnectPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectPeerRequest.ProtoReflect.Descriptor instead.
 func (*ConnectPeerRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{9}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{10}
 }
 
 func (x *ConnectPeerRequest) GetTarget() string {
@@ -755,7 +909,7 @@ type ConnectPeerResponse struct {
 
 func (x *ConnectPeerResponse) Reset() {
 	*x = ConnectPeerResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[10]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[11]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -767,7 +921,7 @@ func (x *ConnectPeerResponse) String() string {
 func (*ConnectPeerResponse) ProtoMessage() {}
 
 func (x *ConnectPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[10]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[11]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -780,7 +934,7 @@ func (x *ConnectPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ConnectPeerResponse.ProtoReflect.Descriptor instead.
 func (*ConnectPeerResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{10}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{11}
 }
 
 func (x *ConnectPeerResponse) GetPeer() *PeerInfo {
@@ -801,7 +955,7 @@ type DisconnectPeerRequest struct {
 
 func (x *DisconnectPeerRequest) Reset() {
 	*x = DisconnectPeerRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[11]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[12]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -813,7 +967,7 @@ func (x *DisconnectPeerRequest) String() string {
 func (*DisconnectPeerRequest) ProtoMessage() {}
 
 func (x *DisconnectPeerRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[11]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[12]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -826,7 +980,7 @@ func (x *DisconnectPeerRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisconnectPeerRequest.ProtoReflect.Descriptor instead.
 func (*DisconnectPeerRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{11}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{12}
 }
 
 func (x *DisconnectPeerRequest) GetTarget() string {
@@ -847,7 +1001,7 @@ type DisconnectPeerResponse struct {
 
 func (x *DisconnectPeerResponse) Reset() {
 	*x = DisconnectPeerResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[12]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[13]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -859,7 +1013,7 @@ func (x *DisconnectPeerResponse) String() string {
 func (*DisconnectPeerResponse) ProtoMessage() {}
 
 func (x *DisconnectPeerResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[12]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[13]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -872,7 +1026,7 @@ func (x *DisconnectPeerResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use DisconnectPeerResponse.ProtoReflect.Descriptor instead.
 func (*DisconnectPeerResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{12}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{13}
 }
 
 func (x *DisconnectPeerResponse) GetWasConnected() bool {
@@ -891,7 +1045,7 @@ type GetMetricsRequest struct {
 
 func (x *GetMetricsRequest) Reset() {
 	*x = GetMetricsRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[13]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[14]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -903,7 +1057,7 @@ func (x *GetMetricsRequest) String() string {
 func (*GetMetricsRequest) ProtoMessage() {}
 
 func (x *GetMetricsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[13]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[14]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -916,7 +1070,7 @@ func (x *GetMetricsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMetricsRequest.ProtoReflect.Descriptor instead.
 func (*GetMetricsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{13}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{14}
 }
 
 // One counter or gauge.
@@ -938,7 +1092,7 @@ type Metric struct {
 
 func (x *Metric) Reset() {
 	*x = Metric{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[14]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[15]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -950,7 +1104,7 @@ func (x *Metric) String() string {
 func (*Metric) ProtoMessage() {}
 
 func (x *Metric) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[14]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[15]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -963,7 +1117,7 @@ func (x *Metric) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Metric.ProtoReflect.Descriptor instead.
 func (*Metric) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{14}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{15}
 }
 
 func (x *Metric) GetName() string {
@@ -1014,7 +1168,7 @@ type GetMetricsResponse struct {
 
 func (x *GetMetricsResponse) Reset() {
 	*x = GetMetricsResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[15]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[16]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1026,7 +1180,7 @@ func (x *GetMetricsResponse) String() string {
 func (*GetMetricsResponse) ProtoMessage() {}
 
 func (x *GetMetricsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[15]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[16]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1039,7 +1193,7 @@ func (x *GetMetricsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetMetricsResponse.ProtoReflect.Descriptor instead.
 func (*GetMetricsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{15}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{16}
 }
 
 func (x *GetMetricsResponse) GetMetrics() []*Metric {
@@ -1065,7 +1219,7 @@ type ShutdownRequest struct {
 
 func (x *ShutdownRequest) Reset() {
 	*x = ShutdownRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[16]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1077,7 +1231,7 @@ func (x *ShutdownRequest) String() string {
 func (*ShutdownRequest) ProtoMessage() {}
 
 func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[16]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1090,7 +1244,7 @@ func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownRequest.ProtoReflect.Descriptor instead.
 func (*ShutdownRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{16}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{17}
 }
 
 // Shutdown accepted.
@@ -1102,7 +1256,7 @@ type ShutdownResponse struct {
 
 func (x *ShutdownResponse) Reset() {
 	*x = ShutdownResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1114,7 +1268,7 @@ func (x *ShutdownResponse) String() string {
 func (*ShutdownResponse) ProtoMessage() {}
 
 func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1127,7 +1281,7 @@ func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownResponse.ProtoReflect.Descriptor instead.
 func (*ShutdownResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{17}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{18}
 }
 
 // Where to serve the web workspace when it is not running yet.
@@ -1142,7 +1296,7 @@ type OpenUiRequest struct {
 
 func (x *OpenUiRequest) Reset() {
 	*x = OpenUiRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1154,7 +1308,7 @@ func (x *OpenUiRequest) String() string {
 func (*OpenUiRequest) ProtoMessage() {}
 
 func (x *OpenUiRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1167,7 +1321,7 @@ func (x *OpenUiRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenUiRequest.ProtoReflect.Descriptor instead.
 func (*OpenUiRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{18}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{19}
 }
 
 func (x *OpenUiRequest) GetListen() string {
@@ -1192,7 +1346,7 @@ type OpenUiResponse struct {
 
 func (x *OpenUiResponse) Reset() {
 	*x = OpenUiResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1204,7 +1358,7 @@ func (x *OpenUiResponse) String() string {
 func (*OpenUiResponse) ProtoMessage() {}
 
 func (x *OpenUiResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1217,7 +1371,7 @@ func (x *OpenUiResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenUiResponse.ProtoReflect.Descriptor instead.
 func (*OpenUiResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{19}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{20}
 }
 
 func (x *OpenUiResponse) GetUrl() string {
@@ -1256,7 +1410,7 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\tuptime_ms\x18\x05 \x01(\x03R\buptimeMs\x12\x1f\n" +
 	"\vapi_version\x18\x06 \x01(\tR\n" +
 	"apiVersion\"\x10\n" +
-	"\x0eGetInfoRequest\"\xa0\x03\n" +
+	"\x0eGetInfoRequest\"\xe9\x03\n" +
 	"\x0fGetInfoResponse\x12\x10\n" +
 	"\x03did\x18\x01 \x01(\tR\x03did\x12\x17\n" +
 	"\apeer_id\x18\x02 \x01(\tR\x06peerId\x12)\n" +
@@ -1275,7 +1429,22 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"public_key\x18\f \x01(\tR\tpublicKey\x12\x1f\n" +
 	"\vconfig_file\x18\r \x01(\tR\n" +
 	"configFile\x12\x10\n" +
-	"\x03pid\x18\x0e \x01(\x05R\x03pid\"E\n" +
+	"\x03pid\x18\x0e \x01(\x05R\x03pid\x12G\n" +
+	"\x0epublic_network\x18\x0f \x01(\v2 .moltmesh.v1.PublicNetworkStatusR\rpublicNetwork\"\x92\x04\n" +
+	"\x13PublicNetworkStatus\x12\x16\n" +
+	"\x06joined\x18\x01 \x01(\bR\x06joined\x12\"\n" +
+	"\freachability\x18\x02 \x01(\tR\freachability\x12/\n" +
+	"\x13reachability_reason\x18\x03 \x01(\tR\x12reachabilityReason\x12\x16\n" +
+	"\x06relays\x18\x04 \x03(\tR\x06relays\x12'\n" +
+	"\x0frelay_addresses\x18\x05 \x03(\tR\x0erelayAddresses\x12#\n" +
+	"\rrelay_service\x18\x06 \x01(\bR\frelayService\x12#\n" +
+	"\rrelayed_peers\x18\a \x01(\x05R\frelayedPeers\x12<\n" +
+	"\x1apublic_bootstrap_connected\x18\b \x01(\x05R\x18publicBootstrapConnected\x12)\n" +
+	"\x10rendezvous_found\x18\t \x01(\bR\x0frendezvousFound\x12)\n" +
+	"\x10rendezvous_peers\x18\n" +
+	" \x01(\x05R\x0frendezvousPeers\x129\n" +
+	"\x19rendezvous_provided_at_ms\x18\v \x01(\x03R\x16rendezvousProvidedAtMs\x124\n" +
+	"\x16rendezvous_provided_to\x18\f \x01(\x05R\x14rendezvousProvidedTo\"E\n" +
 	"\x10ListPeersRequest\x121\n" +
 	"\x14include_disconnected\x18\x01 \x01(\bR\x13includeDisconnected\"@\n" +
 	"\x11ListPeersResponse\x12+\n" +
@@ -1358,60 +1527,62 @@ func file_moltmesh_v1_diag_proto_rawDescGZIP() []byte {
 	return file_moltmesh_v1_diag_proto_rawDescData
 }
 
-var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 21)
+var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
 var file_moltmesh_v1_diag_proto_goTypes = []any{
 	(*HealthRequest)(nil),          // 0: moltmesh.v1.HealthRequest
 	(*HealthResponse)(nil),         // 1: moltmesh.v1.HealthResponse
 	(*GetInfoRequest)(nil),         // 2: moltmesh.v1.GetInfoRequest
 	(*GetInfoResponse)(nil),        // 3: moltmesh.v1.GetInfoResponse
-	(*ListPeersRequest)(nil),       // 4: moltmesh.v1.ListPeersRequest
-	(*ListPeersResponse)(nil),      // 5: moltmesh.v1.ListPeersResponse
-	(*PingRequest)(nil),            // 6: moltmesh.v1.PingRequest
-	(*PingAttempt)(nil),            // 7: moltmesh.v1.PingAttempt
-	(*PingResponse)(nil),           // 8: moltmesh.v1.PingResponse
-	(*ConnectPeerRequest)(nil),     // 9: moltmesh.v1.ConnectPeerRequest
-	(*ConnectPeerResponse)(nil),    // 10: moltmesh.v1.ConnectPeerResponse
-	(*DisconnectPeerRequest)(nil),  // 11: moltmesh.v1.DisconnectPeerRequest
-	(*DisconnectPeerResponse)(nil), // 12: moltmesh.v1.DisconnectPeerResponse
-	(*GetMetricsRequest)(nil),      // 13: moltmesh.v1.GetMetricsRequest
-	(*Metric)(nil),                 // 14: moltmesh.v1.Metric
-	(*GetMetricsResponse)(nil),     // 15: moltmesh.v1.GetMetricsResponse
-	(*ShutdownRequest)(nil),        // 16: moltmesh.v1.ShutdownRequest
-	(*ShutdownResponse)(nil),       // 17: moltmesh.v1.ShutdownResponse
-	(*OpenUiRequest)(nil),          // 18: moltmesh.v1.OpenUiRequest
-	(*OpenUiResponse)(nil),         // 19: moltmesh.v1.OpenUiResponse
-	nil,                            // 20: moltmesh.v1.Metric.LabelsEntry
-	(*PeerInfo)(nil),               // 21: moltmesh.v1.PeerInfo
+	(*PublicNetworkStatus)(nil),    // 4: moltmesh.v1.PublicNetworkStatus
+	(*ListPeersRequest)(nil),       // 5: moltmesh.v1.ListPeersRequest
+	(*ListPeersResponse)(nil),      // 6: moltmesh.v1.ListPeersResponse
+	(*PingRequest)(nil),            // 7: moltmesh.v1.PingRequest
+	(*PingAttempt)(nil),            // 8: moltmesh.v1.PingAttempt
+	(*PingResponse)(nil),           // 9: moltmesh.v1.PingResponse
+	(*ConnectPeerRequest)(nil),     // 10: moltmesh.v1.ConnectPeerRequest
+	(*ConnectPeerResponse)(nil),    // 11: moltmesh.v1.ConnectPeerResponse
+	(*DisconnectPeerRequest)(nil),  // 12: moltmesh.v1.DisconnectPeerRequest
+	(*DisconnectPeerResponse)(nil), // 13: moltmesh.v1.DisconnectPeerResponse
+	(*GetMetricsRequest)(nil),      // 14: moltmesh.v1.GetMetricsRequest
+	(*Metric)(nil),                 // 15: moltmesh.v1.Metric
+	(*GetMetricsResponse)(nil),     // 16: moltmesh.v1.GetMetricsResponse
+	(*ShutdownRequest)(nil),        // 17: moltmesh.v1.ShutdownRequest
+	(*ShutdownResponse)(nil),       // 18: moltmesh.v1.ShutdownResponse
+	(*OpenUiRequest)(nil),          // 19: moltmesh.v1.OpenUiRequest
+	(*OpenUiResponse)(nil),         // 20: moltmesh.v1.OpenUiResponse
+	nil,                            // 21: moltmesh.v1.Metric.LabelsEntry
+	(*PeerInfo)(nil),               // 22: moltmesh.v1.PeerInfo
 }
 var file_moltmesh_v1_diag_proto_depIdxs = []int32{
-	21, // 0: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
-	7,  // 1: moltmesh.v1.PingResponse.attempts:type_name -> moltmesh.v1.PingAttempt
-	21, // 2: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
-	20, // 3: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
-	14, // 4: moltmesh.v1.GetMetricsResponse.metrics:type_name -> moltmesh.v1.Metric
-	0,  // 5: moltmesh.v1.Diag.Health:input_type -> moltmesh.v1.HealthRequest
-	2,  // 6: moltmesh.v1.Diag.GetInfo:input_type -> moltmesh.v1.GetInfoRequest
-	4,  // 7: moltmesh.v1.Diag.ListPeers:input_type -> moltmesh.v1.ListPeersRequest
-	6,  // 8: moltmesh.v1.Diag.Ping:input_type -> moltmesh.v1.PingRequest
-	9,  // 9: moltmesh.v1.Diag.ConnectPeer:input_type -> moltmesh.v1.ConnectPeerRequest
-	11, // 10: moltmesh.v1.Diag.DisconnectPeer:input_type -> moltmesh.v1.DisconnectPeerRequest
-	13, // 11: moltmesh.v1.Diag.GetMetrics:input_type -> moltmesh.v1.GetMetricsRequest
-	16, // 12: moltmesh.v1.Diag.Shutdown:input_type -> moltmesh.v1.ShutdownRequest
-	18, // 13: moltmesh.v1.Diag.OpenUi:input_type -> moltmesh.v1.OpenUiRequest
-	1,  // 14: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
-	3,  // 15: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
-	5,  // 16: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
-	8,  // 17: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
-	10, // 18: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
-	12, // 19: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
-	15, // 20: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
-	17, // 21: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
-	19, // 22: moltmesh.v1.Diag.OpenUi:output_type -> moltmesh.v1.OpenUiResponse
-	14, // [14:23] is the sub-list for method output_type
-	5,  // [5:14] is the sub-list for method input_type
-	5,  // [5:5] is the sub-list for extension type_name
-	5,  // [5:5] is the sub-list for extension extendee
-	0,  // [0:5] is the sub-list for field type_name
+	4,  // 0: moltmesh.v1.GetInfoResponse.public_network:type_name -> moltmesh.v1.PublicNetworkStatus
+	22, // 1: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
+	8,  // 2: moltmesh.v1.PingResponse.attempts:type_name -> moltmesh.v1.PingAttempt
+	22, // 3: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
+	21, // 4: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
+	15, // 5: moltmesh.v1.GetMetricsResponse.metrics:type_name -> moltmesh.v1.Metric
+	0,  // 6: moltmesh.v1.Diag.Health:input_type -> moltmesh.v1.HealthRequest
+	2,  // 7: moltmesh.v1.Diag.GetInfo:input_type -> moltmesh.v1.GetInfoRequest
+	5,  // 8: moltmesh.v1.Diag.ListPeers:input_type -> moltmesh.v1.ListPeersRequest
+	7,  // 9: moltmesh.v1.Diag.Ping:input_type -> moltmesh.v1.PingRequest
+	10, // 10: moltmesh.v1.Diag.ConnectPeer:input_type -> moltmesh.v1.ConnectPeerRequest
+	12, // 11: moltmesh.v1.Diag.DisconnectPeer:input_type -> moltmesh.v1.DisconnectPeerRequest
+	14, // 12: moltmesh.v1.Diag.GetMetrics:input_type -> moltmesh.v1.GetMetricsRequest
+	17, // 13: moltmesh.v1.Diag.Shutdown:input_type -> moltmesh.v1.ShutdownRequest
+	19, // 14: moltmesh.v1.Diag.OpenUi:input_type -> moltmesh.v1.OpenUiRequest
+	1,  // 15: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
+	3,  // 16: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
+	6,  // 17: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
+	9,  // 18: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
+	11, // 19: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
+	13, // 20: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
+	16, // 21: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
+	18, // 22: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
+	20, // 23: moltmesh.v1.Diag.OpenUi:output_type -> moltmesh.v1.OpenUiResponse
+	15, // [15:24] is the sub-list for method output_type
+	6,  // [6:15] is the sub-list for method input_type
+	6,  // [6:6] is the sub-list for extension type_name
+	6,  // [6:6] is the sub-list for extension extendee
+	0,  // [0:6] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_diag_proto_init() }
@@ -1426,7 +1597,7 @@ func file_moltmesh_v1_diag_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_diag_proto_rawDesc), len(file_moltmesh_v1_diag_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   21,
+			NumMessages:   22,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

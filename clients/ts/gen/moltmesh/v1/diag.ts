@@ -76,6 +76,36 @@ export interface GetInfoResponse {
   configFile: string;
   /** Process id of the daemon. */
   pid: number;
+  /** How the daemon takes part in the global network: reachability, relays, rendezvous. */
+  publicNetwork?: PublicNetworkStatus | undefined;
+}
+
+/** How this daemon takes part in the global network (docs/network.md). */
+export interface PublicNetworkStatus {
+  /** Whether network.join_public is on (the public-DHT rendezvous runs). */
+  joined: boolean;
+  /** "public" (confirmed dialable from the internet), "nat" (behind NAT) or "unknown". */
+  reachability: string;
+  /** What the reachability verdict is based on. */
+  reachabilityReason: string;
+  /** Peer ids of the relays this daemon holds reservations on. */
+  relays: string[];
+  /** This daemon's /p2p-circuit addresses through those relays. */
+  relayAddresses: string[];
+  /** Whether this daemon offers the circuit relay service now. */
+  relayService: boolean;
+  /** Reservations other peers hold on this daemon's relay service. */
+  relayedPeers: number;
+  /** Public DHT bootstrap peers connected now. */
+  publicBootstrapConnected: number;
+  /** Whether the rendezvous lookup found another moltmesh daemon. */
+  rendezvousFound: boolean;
+  /** Moltmesh daemons found through the rendezvous and connected to. */
+  rendezvousPeers: number;
+  /** When the rendezvous record was last stored, in ms since the epoch (0 = never). */
+  rendezvousProvidedAtMs: number;
+  /** On how many public DHT peers it was stored then. */
+  rendezvousProvidedTo: number;
 }
 
 /** Which peers to list. */
@@ -497,6 +527,7 @@ function createBaseGetInfoResponse(): GetInfoResponse {
     publicKey: "",
     configFile: "",
     pid: 0,
+    publicNetwork: undefined,
   };
 }
 
@@ -543,6 +574,9 @@ export const GetInfoResponse: MessageFns<GetInfoResponse> = {
     }
     if (message.pid !== 0) {
       writer.uint32(112).int32(message.pid);
+    }
+    if (message.publicNetwork !== undefined) {
+      PublicNetworkStatus.encode(message.publicNetwork, writer.uint32(122).fork()).join();
     }
     return writer;
   },
@@ -672,6 +706,14 @@ export const GetInfoResponse: MessageFns<GetInfoResponse> = {
             message.pid = reader.int32();
             continue;
           }
+          case 15: {
+            if (tag !== 122) {
+              break;
+            }
+
+            message.publicNetwork = PublicNetworkStatus.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -736,6 +778,11 @@ export const GetInfoResponse: MessageFns<GetInfoResponse> = {
         ? globalThis.String(object.config_file)
         : "",
       pid: isSet(object.pid) ? globalThis.Number(object.pid) : 0,
+      publicNetwork: isSet(object.publicNetwork)
+        ? PublicNetworkStatus.fromJSON(object.publicNetwork)
+        : isSet(object.public_network)
+        ? PublicNetworkStatus.fromJSON(object.public_network)
+        : undefined,
     };
   },
 
@@ -783,6 +830,9 @@ export const GetInfoResponse: MessageFns<GetInfoResponse> = {
     if (message.pid !== 0) {
       obj.pid = Math.round(message.pid);
     }
+    if (message.publicNetwork !== undefined) {
+      obj.publicNetwork = PublicNetworkStatus.toJSON(message.publicNetwork);
+    }
     return obj;
   },
 
@@ -805,6 +855,303 @@ export const GetInfoResponse: MessageFns<GetInfoResponse> = {
     message.publicKey = object.publicKey ?? "";
     message.configFile = object.configFile ?? "";
     message.pid = object.pid ?? 0;
+    message.publicNetwork = (object.publicNetwork !== undefined && object.publicNetwork !== null)
+      ? PublicNetworkStatus.fromPartial(object.publicNetwork)
+      : undefined;
+    return message;
+  },
+};
+
+function createBasePublicNetworkStatus(): PublicNetworkStatus {
+  return {
+    joined: false,
+    reachability: "",
+    reachabilityReason: "",
+    relays: [],
+    relayAddresses: [],
+    relayService: false,
+    relayedPeers: 0,
+    publicBootstrapConnected: 0,
+    rendezvousFound: false,
+    rendezvousPeers: 0,
+    rendezvousProvidedAtMs: 0,
+    rendezvousProvidedTo: 0,
+  };
+}
+
+export const PublicNetworkStatus: MessageFns<PublicNetworkStatus> = {
+  encode(message: PublicNetworkStatus, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.joined !== false) {
+      writer.uint32(8).bool(message.joined);
+    }
+    if (message.reachability !== "") {
+      writer.uint32(18).string(message.reachability);
+    }
+    if (message.reachabilityReason !== "") {
+      writer.uint32(26).string(message.reachabilityReason);
+    }
+    for (const v of message.relays) {
+      writer.uint32(34).string(v!);
+    }
+    for (const v of message.relayAddresses) {
+      writer.uint32(42).string(v!);
+    }
+    if (message.relayService !== false) {
+      writer.uint32(48).bool(message.relayService);
+    }
+    if (message.relayedPeers !== 0) {
+      writer.uint32(56).int32(message.relayedPeers);
+    }
+    if (message.publicBootstrapConnected !== 0) {
+      writer.uint32(64).int32(message.publicBootstrapConnected);
+    }
+    if (message.rendezvousFound !== false) {
+      writer.uint32(72).bool(message.rendezvousFound);
+    }
+    if (message.rendezvousPeers !== 0) {
+      writer.uint32(80).int32(message.rendezvousPeers);
+    }
+    if (message.rendezvousProvidedAtMs !== 0) {
+      writer.uint32(88).int64(message.rendezvousProvidedAtMs);
+    }
+    if (message.rendezvousProvidedTo !== 0) {
+      writer.uint32(96).int32(message.rendezvousProvidedTo);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): PublicNetworkStatus {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBasePublicNetworkStatus();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.joined = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.reachability = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.reachabilityReason = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.relays.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.relayAddresses.push(reader.string());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.relayService = reader.bool();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.relayedPeers = reader.int32();
+            continue;
+          }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.publicBootstrapConnected = reader.int32();
+            continue;
+          }
+          case 9: {
+            if (tag !== 72) {
+              break;
+            }
+
+            message.rendezvousFound = reader.bool();
+            continue;
+          }
+          case 10: {
+            if (tag !== 80) {
+              break;
+            }
+
+            message.rendezvousPeers = reader.int32();
+            continue;
+          }
+          case 11: {
+            if (tag !== 88) {
+              break;
+            }
+
+            message.rendezvousProvidedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 12: {
+            if (tag !== 96) {
+              break;
+            }
+
+            message.rendezvousProvidedTo = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): PublicNetworkStatus {
+    return {
+      joined: isSet(object.joined) ? globalThis.Boolean(object.joined) : false,
+      reachability: isSet(object.reachability) ? globalThis.String(object.reachability) : "",
+      reachabilityReason: isSet(object.reachabilityReason)
+        ? globalThis.String(object.reachabilityReason)
+        : isSet(object.reachability_reason)
+        ? globalThis.String(object.reachability_reason)
+        : "",
+      relays: globalThis.Array.isArray(object?.relays) ? object.relays.map((e: any) => globalThis.String(e)) : [],
+      relayAddresses: globalThis.Array.isArray(object?.relayAddresses)
+        ? object.relayAddresses.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.relay_addresses)
+        ? object.relay_addresses.map((e: any) => globalThis.String(e))
+        : [],
+      relayService: isSet(object.relayService)
+        ? globalThis.Boolean(object.relayService)
+        : isSet(object.relay_service)
+        ? globalThis.Boolean(object.relay_service)
+        : false,
+      relayedPeers: isSet(object.relayedPeers)
+        ? globalThis.Number(object.relayedPeers)
+        : isSet(object.relayed_peers)
+        ? globalThis.Number(object.relayed_peers)
+        : 0,
+      publicBootstrapConnected: isSet(object.publicBootstrapConnected)
+        ? globalThis.Number(object.publicBootstrapConnected)
+        : isSet(object.public_bootstrap_connected)
+        ? globalThis.Number(object.public_bootstrap_connected)
+        : 0,
+      rendezvousFound: isSet(object.rendezvousFound)
+        ? globalThis.Boolean(object.rendezvousFound)
+        : isSet(object.rendezvous_found)
+        ? globalThis.Boolean(object.rendezvous_found)
+        : false,
+      rendezvousPeers: isSet(object.rendezvousPeers)
+        ? globalThis.Number(object.rendezvousPeers)
+        : isSet(object.rendezvous_peers)
+        ? globalThis.Number(object.rendezvous_peers)
+        : 0,
+      rendezvousProvidedAtMs: isSet(object.rendezvousProvidedAtMs)
+        ? globalThis.Number(object.rendezvousProvidedAtMs)
+        : isSet(object.rendezvous_provided_at_ms)
+        ? globalThis.Number(object.rendezvous_provided_at_ms)
+        : 0,
+      rendezvousProvidedTo: isSet(object.rendezvousProvidedTo)
+        ? globalThis.Number(object.rendezvousProvidedTo)
+        : isSet(object.rendezvous_provided_to)
+        ? globalThis.Number(object.rendezvous_provided_to)
+        : 0,
+    };
+  },
+
+  toJSON(message: PublicNetworkStatus): unknown {
+    const obj: any = {};
+    if (message.joined !== false) {
+      obj.joined = message.joined;
+    }
+    if (message.reachability !== "") {
+      obj.reachability = message.reachability;
+    }
+    if (message.reachabilityReason !== "") {
+      obj.reachabilityReason = message.reachabilityReason;
+    }
+    if (message.relays?.length) {
+      obj.relays = message.relays;
+    }
+    if (message.relayAddresses?.length) {
+      obj.relayAddresses = message.relayAddresses;
+    }
+    if (message.relayService !== false) {
+      obj.relayService = message.relayService;
+    }
+    if (message.relayedPeers !== 0) {
+      obj.relayedPeers = Math.round(message.relayedPeers);
+    }
+    if (message.publicBootstrapConnected !== 0) {
+      obj.publicBootstrapConnected = Math.round(message.publicBootstrapConnected);
+    }
+    if (message.rendezvousFound !== false) {
+      obj.rendezvousFound = message.rendezvousFound;
+    }
+    if (message.rendezvousPeers !== 0) {
+      obj.rendezvousPeers = Math.round(message.rendezvousPeers);
+    }
+    if (message.rendezvousProvidedAtMs !== 0) {
+      obj.rendezvousProvidedAtMs = Math.round(message.rendezvousProvidedAtMs);
+    }
+    if (message.rendezvousProvidedTo !== 0) {
+      obj.rendezvousProvidedTo = Math.round(message.rendezvousProvidedTo);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<PublicNetworkStatus>, I>>(base?: I): PublicNetworkStatus {
+    return PublicNetworkStatus.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<PublicNetworkStatus>, I>>(object: I): PublicNetworkStatus {
+    const message = createBasePublicNetworkStatus();
+    message.joined = object.joined ?? false;
+    message.reachability = object.reachability ?? "";
+    message.reachabilityReason = object.reachabilityReason ?? "";
+    message.relays = object.relays?.map((e) => e) || [];
+    message.relayAddresses = object.relayAddresses?.map((e) => e) || [];
+    message.relayService = object.relayService ?? false;
+    message.relayedPeers = object.relayedPeers ?? 0;
+    message.publicBootstrapConnected = object.publicBootstrapConnected ?? 0;
+    message.rendezvousFound = object.rendezvousFound ?? false;
+    message.rendezvousPeers = object.rendezvousPeers ?? 0;
+    message.rendezvousProvidedAtMs = object.rendezvousProvidedAtMs ?? 0;
+    message.rendezvousProvidedTo = object.rendezvousProvidedTo ?? 0;
     return message;
   },
 };

@@ -1,0 +1,75 @@
+// Storing a record (PUT_VALUE) or a provider announcement (ADD_PROVIDER) in kad-dht is all-or-nothing
+// per attempt: kad-dht first runs a full closest-peers lookup and only then sends the record to the
+// peers that lookup found. If the deadline fires during the lookup — a loaded machine, a dial to a
+// dead peer — nothing is sent at all and the record exists only on this node, unfindable until the
+// next republish (hours). That was the cause of FindAgents misses at 30 hosts (docs/discovery.md).
+//
+// So an announcement counts the peers that took the record, gets a generous deadline of its own
+// (independent of how long the caller waits for it), and is retried with backoff while no peer took
+// it and the node has DHT peers to give it to.
+
+import type { KadDHT, QueryEvent } from '@libp2p/kad-dht'
+import type { Logger } from '../log/logger.ts'
+
+/** Deadline of one announcement attempt (kad-dht's own query default is 180 s). */
+export const ANNOUNCE_TIMEOUT_MS = 60_000
+/** Pauses before the retries of an announcement that reached nobody; then the periodic republish. */
+export const ANNOUNCE_RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000]
+
+/** Peers that answered the store message (`PUT_VALUE` or `ADD_PROVIDER`) in a put/provide query. */
+export async function countStored(
+  events: AsyncIterable<unknown>,
+  messageName: 'PUT_VALUE' | 'ADD_PROVIDER',
+): Promise<number> {
+  let stored = 0
+  for await (const e of events as AsyncIterable<QueryEvent>) {
+    if (e.name === 'PEER_RESPONSE' && e.messageName === messageName) stored++
+  }
+  return stored
+}
+
+/** Size of kad-dht's routing table (0 when the service does not expose it). */
+export function dhtPeerCount(dht: KadDHT): number {
+  return (dht as KadDHT & { routingTable?: { size: number } }).routingTable?.size ?? 0
+}
+
+const sleep = (ms: number) =>
+  new Promise<void>((resolve) => {
+    setTimeout(resolve, ms).unref()
+  })
+
+/**
+ * Runs `attempt` (one put or provide, returning how many peers took the record) until a peer took it,
+ * retrying after each of ANNOUNCE_RETRY_DELAYS_MS. Gives up early when the DHT is stopped or has no
+ * peers (the re-announcement on new connections covers a node that is still alone). Never throws;
+ * resolves with the number of peers that took the record in the last attempt.
+ */
+export async function announceWithRetry(
+  dht: KadDHT,
+  what: Record<string, string>,
+  attempt: (signal: AbortSignal) => Promise<number>,
+  logger: Logger,
+): Promise<number> {
+  for (let i = 0; ; i++) {
+    let stored = 0
+    let error: string | undefined
+    try {
+      stored = await attempt(AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS))
+    } catch (err) {
+      error = (err as Error).message
+      if (/not started/i.test(error)) return 0 // the daemon is stopping
+    }
+    if (stored > 0) {
+      if (i > 0) logger.info({ ...what, stored, attempts: i + 1 }, 'DHT announcement stored after retrying')
+      return stored
+    }
+    const delay = ANNOUNCE_RETRY_DELAYS_MS[i]
+    if (delay == null || dhtPeerCount(dht) === 0) {
+      if (delay == null)
+        logger.warn({ ...what, err: error }, 'DHT announcement reached no peer; left to the next republish')
+      return 0
+    }
+    logger.warn({ ...what, err: error, retryInMs: delay }, 'DHT announcement reached no peer; retrying')
+    await sleep(delay)
+  }
+}
