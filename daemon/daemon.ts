@@ -44,6 +44,7 @@ import { namesAdapter } from './rpc/names-adapter.ts'
 import { networksAdapter } from './rpc/networks-adapter.ts'
 import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
+import { createStandardServices, type StandardServices } from './rpc/standard-services.ts'
 import { tasksAdapter } from './rpc/tasks-adapter.ts'
 import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
@@ -96,6 +97,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let host: Host | undefined
   let store: Store | undefined
   let rpc: RpcServer | undefined
+  let standardServices: StandardServices | undefined
   let messaging: Messaging | undefined
   let artifacts: Artifacts | undefined
   let tasks: Tasks | undefined
@@ -388,11 +390,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
       ...pubsubAdapter(pubsub.service),
       ...networksAdapter(networks.service, identity.did),
     }
+    const standard = createStandardServices([A2ANodeService, DiagService, ExtService], {
+      reflection: config.rpc.reflection,
+    })
+    standardServices = standard
     rpc = await startRpcServer({
       socketPath: config.socket,
       tcpListen: config.rpc.tcpListen,
       tcpToken: config.rpc.tcpToken,
       logger: rpcLogger,
+      registerUnixOnly: (server) => standard.register(server),
       services: [
         {
           definition: A2ANodeService,
@@ -405,6 +412,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
         { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
       ],
     })
+    // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
+    standard.setServing(host.status === 'started')
+    host.addEventListener('stop', () => standard.setServing(false))
     logger.info(
       {
         did: identity.did,
@@ -461,6 +471,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       logger.info('daemon stopping')
       events.emit('daemon.stopping', {})
       cards?.beginStop()
+      standardServices?.setServing(false)
       shutdownController.abort()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))

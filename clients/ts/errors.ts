@@ -1,8 +1,12 @@
-// Typed errors of the TypeScript client. The daemon sends a gRPC status plus a machine-readable reason
-// in the `moltmesh-reason` trailer; the class is chosen by status, the reason is kept as `reason`.
+// Typed errors of the TypeScript client. The daemon sends a gRPC status plus a machine-readable reason,
+// twice: in the `moltmesh-reason` trailer and as a google.rpc.ErrorInfo in `grpc-status-details-bin`.
+// The class is chosen by status, the reason (from either) is kept as `reason`.
 
 import { existsSync } from 'node:fs'
 import { type ServiceError, status } from '@grpc/grpc-js'
+import { decodeStatusDetails, type ErrorInfo, STATUS_DETAILS_METADATA_KEY } from './status-details.ts'
+
+export type { ErrorInfo } from './status-details.ts'
 
 export const REASON_METADATA_KEY = 'moltmesh-reason'
 
@@ -11,6 +15,7 @@ export interface MoltmeshErrorInit {
   code: number
   details?: string
   cause?: unknown
+  errorInfo?: ErrorInfo
 }
 
 export class MoltmeshError extends Error {
@@ -20,6 +25,8 @@ export class MoltmeshError extends Error {
   readonly code: number
   /** The status details sent by the daemon. */
   readonly details: string
+  /** The standard google.rpc.ErrorInfo the daemon sent (`metadata.field` names a faulty field). */
+  readonly errorInfo: ErrorInfo | undefined
 
   constructor(message: string, init: MoltmeshErrorInit) {
     super(message, { cause: init.cause })
@@ -27,6 +34,7 @@ export class MoltmeshError extends Error {
     this.reason = init.reason
     this.code = init.code
     this.details = init.details ?? message
+    this.errorInfo = init.errorInfo
   }
 }
 
@@ -109,16 +117,24 @@ export function toMoltmeshError(err: unknown, endpoint?: Endpoint | string): Mol
     return new InternalError(message, { reason: 'INTERNAL', code: status.INTERNAL, cause: err })
   }
   const details = e.details ?? e.message ?? ''
-  const reasons = e.metadata?.get(REASON_METADATA_KEY) ?? []
+  const trailer = e.metadata?.get(REASON_METADATA_KEY)[0]
+  const errorInfo = errorInfoOf(e)
+  const sent = trailer != null ? String(trailer) : errorInfo?.reason
   const at: Endpoint | undefined = typeof endpoint === 'string' ? { socket: endpoint } : endpoint
   // A status with a reason came from a daemon, so one is running whatever the wording says.
-  if (e.code === status.UNAVAILABLE && reasons.length === 0 && at != null) {
+  if (e.code === status.UNAVAILABLE && sent == null && at != null) {
     const notRunning = notRunningError(at, details, err)
     if (notRunning != null) return notRunning
   }
-  const reason = String(reasons[0] ?? status[e.code] ?? 'UNKNOWN')
+  const reason = sent ?? status[e.code] ?? 'UNKNOWN'
   const Class = CLASS_BY_STATUS[e.code] ?? MoltmeshError
-  return new Class(details, { reason, code: e.code, details, cause: err })
+  return new Class(details, { reason, code: e.code, details, cause: err, errorInfo })
+}
+
+/** The ErrorInfo in `grpc-status-details-bin`, when the status carries one. */
+function errorInfoOf(e: Partial<ServiceError>): ErrorInfo | undefined {
+  const raw = e.metadata?.get(STATUS_DETAILS_METADATA_KEY)[0]
+  return raw instanceof Uint8Array ? decodeStatusDetails(raw)?.errorInfo : undefined
 }
 
 function notRunningError(at: Endpoint, details: string, cause: unknown): DaemonNotRunningError | undefined {

@@ -32,6 +32,7 @@ export interface P2pOptions {
 export interface RpcOptions {
   tcpListen: string
   tcpToken: string
+  reflection: boolean
 }
 
 export interface MessagingOptions {

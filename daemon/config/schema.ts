@@ -299,6 +299,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Bearer token that TCP clients must send (`authorization: Bearer <token>`); at least 16 characters.',
   },
   {
+    key: 'rpc.reflection',
+    type: { kind: 'bool' },
+    default: true,
+    doc: 'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
+  },
+  {
     key: 'messaging.max_payload_bytes',
     type: { kind: 'int', min: 1024, max: 16 * 1024 * 1024 },
     default: 1024 * 1024,

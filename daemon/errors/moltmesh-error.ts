@@ -21,17 +21,29 @@ export class MoltmeshError extends Error {
   /** Machine-readable reason code, e.g. `INVALID_DID`. */
   readonly reason: string
   readonly kind: ErrorKind
+  /** Machine-readable facts for the client, e.g. `{ field: 'id' }` (sent as google.rpc.ErrorInfo.metadata). */
+  readonly metadata: Readonly<Record<string, string>>
 
-  constructor(kind: ErrorKind, reason: string, message: string, options?: { cause?: unknown }) {
+  constructor(
+    kind: ErrorKind,
+    reason: string,
+    message: string,
+    options?: { cause?: unknown; metadata?: Record<string, string> },
+  ) {
     super(message, options)
     this.name = 'MoltmeshError'
     this.kind = kind
     this.reason = reason
+    this.metadata = options?.metadata ?? {}
   }
 }
 
-export const invalidArgument = (reason: string, message: string): MoltmeshError =>
-  new MoltmeshError('invalid_argument', reason, message)
+/** `metadata.field` names the request field at fault when the caller knows it. */
+export const invalidArgument = (
+  reason: string,
+  message: string,
+  metadata?: Record<string, string>,
+): MoltmeshError => new MoltmeshError('invalid_argument', reason, message, { metadata })
 
 export const notFound = (reason: string, message: string): MoltmeshError =>
   new MoltmeshError('not_found', reason, message)

@@ -31,7 +31,9 @@ export function a2aAdapter(c: A2AAdapterComponents): ServiceImpl<typeof A2ANodeS
     convertId: (req) => {
       const id = req.id.trim()
       if (id === '')
-        throw invalidArgument('INVALID_ARGUMENT', 'id is required: a did:key DID or an Ed25519 peer id')
+        throw invalidArgument('INVALID_ARGUMENT', 'id is required: a did:key DID or an Ed25519 peer id', {
+          field: 'id',
+        })
       if (id.startsWith('did:')) {
         const raw = publicKeyBytesFromDid(id)
         return { did: id, peerId: peerIdFromDid(id).toString(), publicKey: publicKeyHex(raw) }

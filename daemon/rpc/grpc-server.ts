@@ -1,5 +1,7 @@
 // The gRPC server: all three services on the unix socket (mode 0600) and, when configured, on a TCP
-// listener that requires a bearer token.
+// listener that requires a bearer token. The standard Health and reflection services
+// (standard-services.ts) are added to the unix socket only: the TCP listener answers nothing without
+// the token.
 
 import { chmod, unlink } from 'node:fs/promises'
 import { Server, ServerCredentials, type UntypedServiceImplementation } from '@grpc/grpc-js'
@@ -18,6 +20,8 @@ export interface RpcServerOptions {
   tcpListen: string
   tcpToken: string
   services: ServiceRegistration[]
+  /** Adds services to the unix socket's server only (standard Health and reflection). */
+  registerUnixOnly?: (server: Server) => void
   logger: Logger
 }
 
@@ -41,6 +45,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
   const unixServer = new Server(serverOptions)
   for (const s of options.services) unixServer.addService(s.definition as never, s.handlers(undefined))
+  options.registerUnixOnly?.(unixServer)
   await bind(unixServer, `unix:${options.socketPath}`, ServerCredentials.createInsecure())
   // Only the daemon's user may talk to it: the socket grants full control of the agent.
   await chmod(options.socketPath, 0o600)

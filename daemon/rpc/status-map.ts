@@ -1,8 +1,10 @@
 // The one table that maps daemon error kinds to gRPC status codes, and the conversion of any thrown
-// error into a gRPC ServiceError carrying `moltmesh-reason` trailing metadata.
+// error into a gRPC ServiceError carrying the reason twice: the `moltmesh-reason` trailer and the
+// standard `grpc-status-details-bin` (google.rpc.Status + ErrorInfo, see status-details.ts).
 
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
 import { type ErrorKind, isMoltmeshError } from '../errors/moltmesh-error.ts'
+import { encodeStatusDetails, STATUS_DETAILS_METADATA_KEY } from './status-details.ts'
 
 export const REASON_METADATA_KEY = 'moltmesh-reason'
 
@@ -33,23 +35,38 @@ export interface MappedError {
 }
 
 export function toServiceError(err: unknown): MappedError {
-  const metadata = new Metadata()
   if (isMoltmeshError(err)) {
-    metadata.set(REASON_METADATA_KEY, err.reason)
+    const code = grpcStatusOf(err.kind)
     return {
-      error: { code: grpcStatusOf(err.kind), details: err.message, metadata },
+      error: {
+        code,
+        details: err.message,
+        metadata: trailers(code, err.message, err.reason, errorMetadata(err)),
+      },
       reason: err.reason,
       unexpected: false,
     }
   }
-  metadata.set(REASON_METADATA_KEY, 'INTERNAL')
+  const details = `internal error: ${(err as Error)?.message ?? String(err)}`
   return {
-    error: {
-      code: status.INTERNAL,
-      details: `internal error: ${(err as Error)?.message ?? String(err)}`,
-      metadata,
-    },
+    error: { code: status.INTERNAL, details, metadata: trailers(status.INTERNAL, details, 'INTERNAL', {}) },
     reason: 'INTERNAL',
     unexpected: true,
   }
+}
+
+function trailers(code: status, message: string, reason: string, extra: Record<string, string>): Metadata {
+  const metadata = new Metadata()
+  metadata.set(REASON_METADATA_KEY, reason)
+  metadata.set(STATUS_DETAILS_METADATA_KEY, encodeStatusDetails({ code, message, reason, metadata: extra }))
+  return metadata
+}
+
+/** ErrorInfo.metadata of an error: its string-valued `metadata` entries (e.g. `field`), read by shape. */
+function errorMetadata(err: object): Record<string, string> {
+  const raw = (err as { metadata?: unknown }).metadata
+  if (raw == null || typeof raw !== 'object') return {}
+  return Object.fromEntries(
+    Object.entries(raw).filter((e): e is [string, string] => typeof e[1] === 'string'),
+  )
 }

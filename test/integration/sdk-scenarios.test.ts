@@ -221,6 +221,14 @@ describe('SDK scenarios (TypeScript)', () => {
       .catch((e: unknown) => e)
     expect(bad).toBeInstanceOf(InvalidArgumentError)
     expect((bad as InvalidArgumentError).reason).toBe('INVALID_DID')
+    // The same reason arrives as the standard google.rpc.ErrorInfo (grpc-status-details-bin).
+    expect((bad as InvalidArgumentError).errorInfo).toEqual({
+      reason: 'INVALID_DID',
+      domain: 'moltmesh',
+      metadata: {},
+    })
+    const noId = await requester.identity.convertId({ id: '' }).catch((e: unknown) => e)
+    expect((noId as InvalidArgumentError).errorInfo?.metadata).toEqual({ field: 'id' })
 
     const nowhere = createClient({ socket: join(files, 'no-daemon.sock') })
     const down = await nowhere.node.health({}).catch((e: unknown) => e)

@@ -12,9 +12,20 @@ method groups follow ``surface.json`` (``client.tasks.create(...)``, ``client.in
 The generated gRPC stubs of the whole API live in ``moltmesh.gen`` (``a2a_pb2``, ``diag_pb2``,
 ``ext_pb2``, ``types_pb2`` and their ``*_pb2_grpc`` service stubs); ``connect()`` returns a raw channel
 carrying them.
+
+Stubs you generate yourself from the protos (``python -m grpc_tools.protoc -Iproto --python_out=gen
+--grpc_python_out=gen proto/moltmesh/v1/*.proto``) import as ``moltmesh.v1``: with ``gen`` on
+``sys.path`` before this package is first imported, ``import moltmesh.v1.a2a_pb2`` finds them next to
+the SDK (docs/other-languages.md).
 """
 
 from __future__ import annotations
+
+import pkgutil
+
+# Let `moltmesh.v1` (protoc's package for the public protos) come from any `moltmesh/` directory on
+# sys.path, so self-generated stubs live alongside the installed SDK instead of clashing with it.
+__path__ = pkgutil.extend_path(__path__, __name__)
 
 from typing import Any
 

@@ -1,8 +1,9 @@
 """Typed errors of the Python SDK (the same classes as the TypeScript client's ``clients/ts/errors.ts``).
 
-The daemon answers a failed call with a gRPC status and a machine-readable reason in the trailing
-metadata key ``moltmesh-reason`` (docs/errors.md). The class is chosen by the status; the reason is
-kept as ``.reason``::
+The daemon answers a failed call with a gRPC status and a machine-readable reason, twice: in the
+trailing metadata key ``moltmesh-reason`` and as a standard ``google.rpc.ErrorInfo`` in
+``grpc-status-details-bin`` (docs/errors.md). The class is chosen by the status; the reason (from
+either) is kept as ``.reason`` and the ErrorInfo as ``.error_info``::
 
     try:
         client.tasks.get(id="task_nope")
@@ -17,8 +18,12 @@ import re
 from typing import Literal
 
 import grpc
+from google.protobuf.message import DecodeError
+from google.rpc import error_details_pb2, status_pb2
 
 REASON_METADATA_KEY = "moltmesh-reason"
+STATUS_DETAILS_METADATA_KEY = "grpc-status-details-bin"
+ERROR_DOMAIN = "moltmesh"
 
 DaemonState = Literal["missing", "stale", "unreachable"]
 
@@ -30,6 +35,9 @@ class MoltmeshError(Exception):
     reason: str
     code: grpc.StatusCode
     details: str
+    error_info: error_details_pb2.ErrorInfo | None
+    """The standard ``google.rpc.ErrorInfo`` the daemon sent (``metadata["field"]`` names a faulty
+    request field), or None (an error made by the SDK, or from an older daemon)."""
 
     def __init__(
         self,
@@ -38,22 +46,34 @@ class MoltmeshError(Exception):
         reason: str,
         code: grpc.StatusCode = grpc.StatusCode.UNKNOWN,
         details: str | None = None,
+        error_info: error_details_pb2.ErrorInfo | None = None,
     ) -> None:
         super().__init__(message)
         self.reason = reason
         self.code = code
         self.details = message if details is None else details
+        self.error_info = error_info
 
     def __str__(self) -> str:
         return f"{super().__str__()} [{self.reason}]"
 
     def __reduce__(self) -> tuple[object, ...]:
-        return (_rebuild, (type(self), str(self.args[0]) if self.args else "", self.reason, self.code, self.details))
+        info = self.error_info.SerializeToString() if self.error_info is not None else None
+        message = str(self.args[0]) if self.args else ""
+        return (_rebuild, (type(self), message, self.reason, self.code, self.details, info))
 
 
-def _rebuild(cls: type[MoltmeshError], message: str, reason: str, code: grpc.StatusCode, details: str) -> MoltmeshError:
+def _rebuild(
+    cls: type[MoltmeshError],
+    message: str,
+    reason: str,
+    code: grpc.StatusCode,
+    details: str,
+    info: bytes | None = None,
+) -> MoltmeshError:
     err = cls.__new__(cls)
-    MoltmeshError.__init__(err, message, reason=reason, code=code, details=details)
+    error_info = error_details_pb2.ErrorInfo.FromString(info) if info is not None else None
+    MoltmeshError.__init__(err, message, reason=reason, code=code, details=details, error_info=error_info)
     return err
 
 
@@ -185,7 +205,7 @@ _CLASS_BY_STATUS: dict[grpc.StatusCode, type[MoltmeshError]] = {
 }
 
 
-def _trailer(err: grpc.RpcError, key: str) -> str | None:
+def _trailer_value(err: grpc.RpcError, key: str) -> str | bytes | None:
     trailing = getattr(err, "trailing_metadata", None)
     try:
         metadata = trailing() if callable(trailing) else None
@@ -194,7 +214,35 @@ def _trailer(err: grpc.RpcError, key: str) -> str | None:
     for item in metadata or ():
         k, v = (item.key, item.value) if hasattr(item, "key") else item
         if k == key:
-            return v.decode() if isinstance(v, bytes) else str(v)
+            return v
+    return None
+
+
+def _trailer(err: grpc.RpcError, key: str) -> str | None:
+    value = _trailer_value(err, key)
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+def error_info_of(err: BaseException) -> error_details_pb2.ErrorInfo | None:
+    """The moltmesh ``google.rpc.ErrorInfo`` in a ``grpc.RpcError``'s ``grpc-status-details-bin``
+    trailer (what ``grpc_status.rpc_status.from_call`` reads), or None."""
+    if isinstance(err, MoltmeshError):
+        return err.error_info
+    raw = _trailer_value(err, STATUS_DETAILS_METADATA_KEY)  # type: ignore[arg-type]
+    if not isinstance(raw, bytes):
+        return None
+    try:
+        st = status_pb2.Status.FromString(raw)
+        for detail in st.details:
+            if detail.Is(error_details_pb2.ErrorInfo.DESCRIPTOR):
+                info = error_details_pb2.ErrorInfo()
+                detail.Unpack(info)
+                if info.domain == ERROR_DOMAIN:
+                    return info
+    except DecodeError:
+        return None
     return None
 
 
@@ -230,14 +278,15 @@ def to_moltmesh_error(err: BaseException, *, socket: str | None = None, address:
         return InternalError(str(err) or type(err).__name__, reason="INTERNAL", code=grpc.StatusCode.INTERNAL)
     details_fn = getattr(err, "details", None)
     details = (details_fn() if callable(details_fn) else None) or ""
-    reason = _trailer(err, REASON_METADATA_KEY)
+    info = error_info_of(err)
+    reason = _trailer(err, REASON_METADATA_KEY) or (info.reason if info is not None else None)
     # A status with a reason came from a daemon, so one is running whatever the wording says.
     if code == grpc.StatusCode.UNAVAILABLE and reason is None:
         not_running = _not_running(socket, address, details)
         if not_running is not None:
             return not_running
     cls = _CLASS_BY_STATUS.get(code, MoltmeshError)
-    return cls(details or code.name, reason=reason or code.name, code=code, details=details)
+    return cls(details or code.name, reason=reason or code.name, code=code, details=details, error_info=info)
 
 
 def is_reason(err: BaseException, reason: str) -> bool:
@@ -246,7 +295,9 @@ def is_reason(err: BaseException, reason: str) -> bool:
 
 
 __all__ = [
+    "ERROR_DOMAIN",
     "REASON_METADATA_KEY",
+    "STATUS_DETAILS_METADATA_KEY",
     "AbortedError",
     "AlreadyExistsError",
     "CanceledError",
@@ -264,6 +315,7 @@ __all__ = [
     "UnavailableError",
     "VersionMismatchError",
     "WaitTimeoutError",
+    "error_info_of",
     "is_reason",
     "to_moltmesh_error",
 ]

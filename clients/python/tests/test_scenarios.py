@@ -225,6 +225,12 @@ def test_typed_errors(pair: Any, requester: moltmesh.Client, tmp_path: Any) -> N
     assert bad_did.value.reason == "INVALID_DID"
     assert bad_did.value.code.name == "INVALID_ARGUMENT"
     assert "[INVALID_DID]" in str(bad_did.value)
+    # The same reason travels as the standard google.rpc.ErrorInfo (grpc-status-details-bin).
+    info = bad_did.value.error_info
+    assert info is not None and (info.reason, info.domain) == ("INVALID_DID", "moltmesh")
+    with pytest.raises(moltmesh.InvalidArgumentError) as no_id:
+        requester.identity.convert_id(id="")
+    assert no_id.value.error_info is not None and dict(no_id.value.error_info.metadata) == {"field": "id"}
 
     with pytest.raises(moltmesh.NotFoundError) as missing:
         requester.tasks.get(id="task_01J0000000000000000000000")

@@ -142,8 +142,10 @@ def test_upload_requests_start_with_metadata() -> None:
 
 
 class FakeRpcError(grpc.RpcError):
-    def __init__(self, code: grpc.StatusCode, details: str, reason: str | None = None) -> None:
-        self._code, self._details, self._reason = code, details, reason
+    def __init__(
+        self, code: grpc.StatusCode, details: str, reason: str | None = None, status_details: bytes | None = None
+    ) -> None:
+        self._code, self._details, self._reason, self._status_details = code, details, reason, status_details
 
     def code(self) -> grpc.StatusCode:
         return self._code
@@ -151,8 +153,39 @@ class FakeRpcError(grpc.RpcError):
     def details(self) -> str:
         return self._details
 
-    def trailing_metadata(self) -> tuple[tuple[str, str], ...]:
-        return (("moltmesh-reason", self._reason),) if self._reason else ()
+    def trailing_metadata(self) -> tuple[tuple[str, str | bytes], ...]:
+        trailers: list[tuple[str, str | bytes]] = []
+        if self._reason:
+            trailers.append(("moltmesh-reason", self._reason))
+        if self._status_details is not None:
+            trailers.append(("grpc-status-details-bin", self._status_details))
+        return tuple(trailers)
+
+
+def _status_details(code: grpc.StatusCode, message: str, reason: str, domain: str = "moltmesh", **metadata: str) -> bytes:
+    from google.protobuf import any_pb2
+    from google.rpc import error_details_pb2, status_pb2
+
+    detail = any_pb2.Any()
+    detail.Pack(error_details_pb2.ErrorInfo(reason=reason, domain=domain, metadata=metadata))
+    return status_pb2.Status(code=code.value[0], message=message, details=[detail]).SerializeToString()
+
+
+def test_the_reason_comes_from_the_standard_error_details_without_the_trailer() -> None:
+    raw = _status_details(grpc.StatusCode.INVALID_ARGUMENT, "id is required", "INVALID_ARGUMENT", field="id")
+    err = moltmesh.errors.to_moltmesh_error(FakeRpcError(grpc.StatusCode.INVALID_ARGUMENT, "id is required", None, raw))
+    assert type(err) is moltmesh.InvalidArgumentError and err.reason == "INVALID_ARGUMENT"
+    assert err.error_info is not None and err.error_info.domain == "moltmesh"
+    assert dict(err.error_info.metadata) == {"field": "id"}
+    copy = pickle.loads(pickle.dumps(err))
+    assert copy.error_info == err.error_info and copy.reason == "INVALID_ARGUMENT"
+    # The trailer wins when both are there; ErrorInfo of another domain and garbage are ignored.
+    both = FakeRpcError(grpc.StatusCode.NOT_FOUND, "x", "FROM_TRAILER", raw)
+    assert moltmesh.errors.to_moltmesh_error(both).reason == "FROM_TRAILER"
+    foreign = _status_details(grpc.StatusCode.NOT_FOUND, "x", "OTHER", domain="example.com")
+    assert moltmesh.errors.to_moltmesh_error(FakeRpcError(grpc.StatusCode.NOT_FOUND, "x", None, foreign)).reason == "NOT_FOUND"
+    garbage = FakeRpcError(grpc.StatusCode.NOT_FOUND, "x", None, b"\xff\xff\xff")
+    assert moltmesh.errors.to_moltmesh_error(garbage).error_info is None
 
 
 @pytest.mark.parametrize(

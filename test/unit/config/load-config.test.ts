@@ -64,7 +64,7 @@ describe('defaults', () => {
           inboundConnectionThreshold: 5,
         },
       },
-      rpc: { tcpListen: '', tcpToken: '' },
+      rpc: { tcpListen: '', tcpToken: '', reflection: true },
       messaging: {
         maxPayloadBytes: 1024 * 1024,
         defaultTtlMs: 72 * 3600 * 1000,
@@ -412,6 +412,7 @@ describe('rpc.tcp_token', () => {
     expect(load({ env: { ...listen, MOLTMESH_RPC_TCP_TOKEN: token } }).config.rpc).toEqual({
       tcpListen: '127.0.0.1:50051',
       tcpToken: token,
+      reflection: true,
     })
     expect(
       load({ env: { MOLTMESH_RPC_TCP_LISTEN: '[::1]:50051', MOLTMESH_RPC_TCP_TOKEN: token } }).config.rpc,
