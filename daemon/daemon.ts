@@ -1,10 +1,12 @@
 // The daemon as a library: createDaemon(options) -> { start(), stop() }. Components are created and
 // started here in dependency order and stopped in reverse; nothing else starts anything.
 
+import { createClient } from '../clients/ts/create-client.ts'
 import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
+import { type A2aGateway, startA2aGateway } from './a2a/gateway.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
@@ -107,6 +109,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
   let stopping: Promise<void> | undefined
+  let a2aGateway: { gateway?: A2aGateway; close: () => void } | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve
@@ -412,6 +415,15 @@ export function createDaemon(options: DaemonOptions): Daemon {
         { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
       ],
     })
+    if (config.a2a.listen !== '') {
+      // The gateway is a client of this daemon's own socket, like any SDK user (docs/a2a.md).
+      const client = createClient({ socket: config.socket })
+      a2aGateway = { close: () => client.close() }
+      a2aGateway.gateway = await startA2aGateway(
+        { client, logger: logger.child({ component: 'a2a' }), selfDid: identity.did },
+        config.a2a,
+      )
+    }
     // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
     standard.setServing(host.status === 'started')
     host.addEventListener('stop', () => standard.setServing(false))
@@ -473,6 +485,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       cards?.beginStop()
       standardServices?.setServing(false)
       shutdownController.abort()
+      await a2aGateway?.gateway
+        ?.stop()
+        .catch((err: unknown) => logger.warn({ err }, 'a2a gateway stop failed'))
+      a2aGateway?.close()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))

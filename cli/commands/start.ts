@@ -23,6 +23,7 @@ interface StartOptions {
   mdns?: boolean
   logLevel?: string
   detach?: boolean
+  a2aListen?: string
 }
 
 const DETACH_READY_TIMEOUT_MS = 30_000
@@ -46,6 +47,7 @@ export function registerStart(program: Command): void {
     )
     .option('--no-mdns', 'turn off mDNS discovery on the local network')
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
+    .option('--a2a-listen <host:port>', 'serve the A2A gateway on this address (docs/a2a.md)')
     .option('--detach', 'run in the background and return once the daemon is healthy')
     .action(
       action(async (opts: StartOptions, cmd: Command) => {
@@ -58,6 +60,7 @@ export function registerStart(program: Command): void {
           bootstrap: opts.bootstrap,
           mdns: cmd.getOptionValueSource('mdns') === 'cli' ? opts.mdns : undefined,
           logLevel: opts.logLevel,
+          a2aListen: opts.a2aListen,
         }
         if (opts.detach) return detach(flags, globals(cmd).json === true)
         const { runDaemonProcess } = await import('../../daemon/main.ts')

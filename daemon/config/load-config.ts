@@ -32,6 +32,7 @@ export interface ConfigFlags {
   bootstrap?: string[]
   mdns?: boolean
   logLevel?: string
+  a2aListen?: string
 }
 
 export interface LoadConfigInput {
@@ -64,6 +65,7 @@ const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; fla
   bootstrap: { key: 'p2p.bootstrap', flag: '--bootstrap' },
   mdns: { key: 'p2p.mdns', flag: '--mdns/--no-mdns' },
   logLevel: { key: 'log_level', flag: '--log-level' },
+  a2aListen: { key: 'a2a.listen', flag: '--a2a-listen' },
 }
 
 const SPEC_BY_KEY = new Map(CONFIG_SCHEMA.map((s) => [s.key, s]))
@@ -230,6 +232,8 @@ function build(values: Map<string, Entry>, home: string): DaemonConfig {
     )
   }
 
+  checkA2aTokens(resolved.get('a2a.listen') as string, resolved.get('a2a.tokens') as string)
+
   const config: Record<string, unknown> = {}
   for (const [key, value] of resolved) setPath(config, tsPath(key), Array.isArray(value) ? [...value] : value)
   return config as unknown as DaemonConfig
@@ -244,4 +248,25 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
     node = node[part] as Record<string, unknown>
   }
   node[last] = value
+}
+
+/** A gateway reachable from other hosts must ask for a token: refuse to start otherwise. */
+function checkA2aTokens(listen: string, tokens: string): void {
+  if (listen === '') return
+  const list = tokens
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+  if (list.some((t) => t.length < MIN_TOKEN_LENGTH))
+    throw invalidArgument(
+      'CONFIG_INVALID',
+      `every a2a.tokens entry must be at least ${MIN_TOKEN_LENGTH} characters`,
+    )
+  const host = listen.slice(0, listen.lastIndexOf(':')).replace(/^\[|\]$/g, '')
+  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host)
+  if (!loopback && list.length === 0)
+    throw invalidArgument(
+      'CONFIG_INVALID',
+      `a2a.listen "${listen}" is not a loopback address: set a2a.tokens (bearer tokens) or listen on 127.0.0.1`,
+    )
 }

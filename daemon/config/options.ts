@@ -66,6 +66,15 @@ export interface DaemonConfig {
   webhooks: WebhooksOptions
   pubsub: PubsubOptions
   networks: NetworksOptions
+  a2a: A2aOptions
+}
+
+/** The A2A HTTP gateway (daemon/a2a/): off while `listen` is empty. */
+export interface A2aOptions {
+  listen: string
+  /** Comma-separated bearer tokens; required for a non-loopback listen address. */
+  tokens: string
+  maxBodyBytes: number
 }
 
 export interface PubsubOptions {

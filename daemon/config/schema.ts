@@ -305,6 +305,24 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
   },
   {
+    key: 'a2a.listen',
+    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    default: '',
+    doc: 'A2A gateway (JSON-RPC over HTTP, docs/a2a.md), "host:port" (e.g. "127.0.0.1:7420"). Empty = off. An address other than loopback requires a2a.tokens.',
+  },
+  {
+    key: 'a2a.tokens',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Bearer tokens the A2A gateway accepts (`Authorization: Bearer <token>`), comma-separated, each at least 16 characters. Empty = no token asked (loopback only).',
+  },
+  {
+    key: 'a2a.max_body_bytes',
+    type: { kind: 'int', min: 1024, max: 64 * 1024 * 1024 },
+    default: 4 * 1024 * 1024,
+    doc: 'Largest JSON-RPC request body the A2A gateway reads, in bytes; larger requests are answered 413.',
+  },
+  {
     key: 'messaging.max_payload_bytes',
     type: { kind: 'int', min: 1024, max: 16 * 1024 * 1024 },
     default: 1024 * 1024,
