@@ -21,6 +21,8 @@ const CARD_PATHS = new Set(['.well-known/agent-card.json', '.well-known/agent.js
 const SUPPORTED_VERSIONS = new Set(['1.0', '1', '0.3', '0.3.0'])
 const CARD_LOOKUP_TIMEOUT_MS = 5000
 const CARD_CACHE_MS = 30_000
+/** How long the rest of a refused (too large) body is drained before the connection is cut. */
+const DRAIN_MS = 2000
 
 type Json = Record<string, unknown>
 type RpcId = string | number | null
@@ -117,9 +119,10 @@ export async function startA2aGateway(
             reason: 'PAYLOAD_TOO_LARGE',
           }),
         ),
-        { connection: 'close' },
       )
-      req.destroy()
+      // The rest is read and dropped so the client sees the 413, but only briefly: then cut.
+      req.resume()
+      setTimeout(() => req.destroy(), DRAIN_MS).unref()
       return
     }
     let request: Json

@@ -289,8 +289,9 @@ describe('A2A gateway', () => {
       code: -32602,
       data: { reason: 'INVALID_ARGUMENT' },
     })
-    const big = await post(Buffer.alloc(5 * 1024 * 1024, 0x20)).catch((err: Error) => err)
-    if (!(big instanceof Error)) expect(big.status).toBe(413)
+    const big = await post(Buffer.alloc(5 * 1024 * 1024, 0x20))
+    expect(big.status).toBe(413)
+    expect((await json(big)).error.data.reason).toBe('PAYLOAD_TOO_LARGE')
     const noAgent = await post(
       JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'GetTask', params: { id: 'task_x' } }),
       `${base}/agents/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK`,
