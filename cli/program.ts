@@ -4,6 +4,7 @@
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerBlobCommands } from './commands/blob-commands.ts'
+import { registerBridgeCommands } from './commands/bridge-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
@@ -53,5 +54,6 @@ export function buildProgram(): Command {
   registerPubsubCommands(program)
   registerNetworkCommands(program)
   registerMcpCommand(program)
+  registerBridgeCommands(program)
   return program
 }

@@ -1,6 +1,7 @@
 // The daemon as a library: createDaemon(options) -> { start(), stop() }. Components are created and
 // started here in dependency order and stopped in reverse; nothing else starts anything.
 
+import { dirname } from 'node:path'
 import { createClient } from '../clients/ts/create-client.ts'
 import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
@@ -23,6 +24,7 @@ import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLedger, type Ledger } from './ledger/ledger.ts'
 import { createTrackRecords, type TrackRecords } from './ledger/track-record.ts'
 import { createLogger, type Logger } from './log/logger.ts'
+import { createMcpBridge, type McpBridge } from './mcp-bridge/mcp-bridge.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
 import { createNameCache } from './names/name-cache.ts'
@@ -109,7 +111,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
   let stopping: Promise<void> | undefined
-  let a2aGateway: { gateway?: A2aGateway; close: () => void } | undefined
+  /** The bridges (A2A gateway, MCP servers) and the client of our own socket they use. */
+  let bridges: { gateway?: A2aGateway; mcp?: McpBridge; close: () => void } | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve
@@ -415,14 +418,20 @@ export function createDaemon(options: DaemonOptions): Daemon {
         { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
       ],
     })
-    if (config.a2a.listen !== '') {
-      // The gateway is a client of this daemon's own socket, like any SDK user (docs/a2a.md).
+    if (config.a2a.listen !== '' || config.mcp.servers.length > 0) {
+      // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).
       const client = createClient({ socket: config.socket })
-      a2aGateway = { close: () => client.close() }
-      a2aGateway.gateway = await startA2aGateway(
-        { client, logger: logger.child({ component: 'a2a' }), selfDid: identity.did },
-        config.a2a,
-      )
+      bridges = { close: () => client.close() }
+      if (config.a2a.listen !== '')
+        bridges.gateway = await startA2aGateway(
+          { client, logger: logger.child({ component: 'a2a' }), selfDid: identity.did },
+          config.a2a,
+        )
+      if (config.mcp.servers.length > 0) {
+        const cwd = options.configFile != null ? dirname(options.configFile) : process.cwd()
+        bridges.mcp = createMcpBridge({ client, logger: logger.child({ component: 'mcp' }), cwd })
+        bridges.mcp.start(config.mcp.servers)
+      }
     }
     // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
     standard.setServing(host.status === 'started')
@@ -485,10 +494,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
       cards?.beginStop()
       standardServices?.setServing(false)
       shutdownController.abort()
-      await a2aGateway?.gateway
-        ?.stop()
-        .catch((err: unknown) => logger.warn({ err }, 'a2a gateway stop failed'))
-      a2aGateway?.close()
+      await bridges?.gateway?.stop().catch((err: unknown) => logger.warn({ err }, 'a2a gateway stop failed'))
+      await bridges?.mcp?.stop().catch((err: unknown) => logger.warn({ err }, 'mcp bridge stop failed'))
+      bridges?.close()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
       await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))

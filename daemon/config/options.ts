@@ -67,6 +67,22 @@ export interface DaemonConfig {
   pubsub: PubsubOptions
   networks: NetworksOptions
   a2a: A2aOptions
+  mcp: McpOptions
+}
+
+/** MCP servers whose tools are served as skills (daemon/mcp-bridge/). */
+export interface McpOptions {
+  servers: McpServerConfig[]
+}
+
+export interface McpServerConfig {
+  name: string
+  command: string
+  args: string[]
+  /** "KEY=VALUE" entries. */
+  env: string[]
+  /** Allowed tool names; empty = all. */
+  tools: string[]
 }
 
 /** The A2A HTTP gateway (daemon/a2a/): off while `listen` is empty. */

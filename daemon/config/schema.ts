@@ -17,7 +17,7 @@ export type KeyType =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' }
+  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' | 'string' }
   | { kind: 'table-list'; fields: readonly KeySpec[]; unique: string }
 
 export type ConfigValue = string | number | boolean | string[] | ConfigTable[]
@@ -169,6 +169,40 @@ const WEBHOOK_FIELDS: readonly KeySpec[] = [
   },
 ]
 
+const MCP_SERVER_FIELDS: readonly KeySpec[] = [
+  {
+    key: 'name',
+    type: {
+      kind: 'string',
+      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
+      expected: 'lowercase words joined by hyphens, at most 30 characters',
+    },
+    default: '',
+    required: true,
+    doc: 'Server name; its tools become skills "<name>-<tool>".',
+  },
+  {
+    key: 'command',
+    type: { kind: 'string' },
+    default: '',
+    required: true,
+    doc: 'Program to run (stdio MCP server).',
+  },
+  { key: 'args', type: { kind: 'list', item: 'string' }, default: [], doc: 'Its arguments.' },
+  {
+    key: 'env',
+    type: { kind: 'list', item: 'string' },
+    default: [],
+    doc: 'Extra environment, "KEY=VALUE" each.',
+  },
+  {
+    key: 'tools',
+    type: { kind: 'list', item: 'string' },
+    default: [],
+    doc: 'Tools offered as skills (MCP tool names); empty = all.',
+  },
+]
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
 export const CONFIG_SCHEMA: readonly KeySpec[] = [
@@ -303,6 +337,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'bool' },
     default: true,
     doc: 'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
+  },
+  {
+    key: 'mcp.servers',
+    type: { kind: 'table-list', fields: MCP_SERVER_FIELDS, unique: 'name' },
+    default: [],
+    doc: 'MCP servers whose tools this agent serves as skills ([[mcp.servers]], docs/a2a.md): started over stdio by the daemon, restarted with back-off. Only in this file; read at start.',
   },
   {
     key: 'a2a.listen',
