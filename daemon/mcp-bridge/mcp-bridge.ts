@@ -145,15 +145,24 @@ export function createMcpBridge(c: { client: Client; logger: Logger; cwd: string
       log.info({ skills: [...tools.keys()] }, 'mcp tools served as skills')
     }
 
+    // Refreshes run one after another: a list_changed during a refresh waits for it.
+    let refreshing: Promise<void> = Promise.resolve()
+    const refresh = () => {
+      refreshing = refreshing
+        .then(serve)
+        .catch((err: Error) => log.warn({ err: err.message }, 'mcp tool refresh failed'))
+      return refreshing
+    }
     mcp.setNotificationHandler(ToolListChangedNotificationSchema, () => {
       log.info('mcp tool list changed')
-      serve().catch((err: Error) => log.warn({ err: err.message }, 'mcp tool refresh failed'))
+      void refresh()
     })
     const onStop = () => void mcp.close().catch(() => undefined)
     stopAll.signal.addEventListener('abort', onStop, { once: true })
     try {
-      await serve()
+      await refresh()
       await closed
+      await refreshing
     } finally {
       stopAll.signal.removeEventListener('abort', onStop)
       worker?.abort()
