@@ -4,7 +4,7 @@
 import { Command } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerBlobCommands } from './commands/blob-commands.ts'
-import { registerBridgeCommands } from './commands/bridge-commands.ts'
+import { registerA2aCommands, registerBridgeCommands } from './commands/bridge-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
 import { registerDiscoveryCommands } from './commands/discovery-commands.ts'
@@ -55,5 +55,6 @@ export function buildProgram(): Command {
   registerNetworkCommands(program)
   registerMcpCommand(program)
   registerBridgeCommands(program)
+  registerA2aCommands(program)
   return program
 }

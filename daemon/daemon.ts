@@ -8,6 +8,7 @@ import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
 import { type A2aGateway, startA2aGateway } from './a2a/gateway.ts'
+import { createRemoteAgents, type RemoteAgents } from './a2a/remote-agents.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
@@ -112,7 +113,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let networks: Networks | undefined
   let stopping: Promise<void> | undefined
   /** The bridges (A2A gateway, MCP servers) and the client of our own socket they use. */
-  let bridges: { gateway?: A2aGateway; mcp?: McpBridge; close: () => void } | undefined
+  let bridges:
+    | { gateway?: A2aGateway; mcp?: McpBridge; remotes?: RemoteAgents; close: () => void }
+    | undefined
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve
@@ -418,7 +421,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
       ],
     })
-    if (config.a2a.listen !== '' || config.mcp.servers.length > 0) {
+    if (config.a2a.listen !== '' || config.mcp.servers.length > 0 || config.a2a.remote.length > 0) {
       // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).
       const client = createClient({ socket: config.socket })
       bridges = { close: () => client.close() }
@@ -431,6 +434,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
         const cwd = options.configFile != null ? dirname(options.configFile) : process.cwd()
         bridges.mcp = createMcpBridge({ client, logger: logger.child({ component: 'mcp' }), cwd })
         bridges.mcp.start(config.mcp.servers)
+      }
+      if (config.a2a.remote.length > 0) {
+        bridges.remotes = createRemoteAgents({ client, logger: logger.child({ component: 'a2a-remote' }) })
+        bridges.remotes.start(config.a2a.remote)
       }
     }
     // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
@@ -496,6 +503,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownController.abort()
       await bridges?.gateway?.stop().catch((err: unknown) => logger.warn({ err }, 'a2a gateway stop failed'))
       await bridges?.mcp?.stop().catch((err: unknown) => logger.warn({ err }, 'mcp bridge stop failed'))
+      await bridges?.remotes?.stop().catch((err: unknown) => logger.warn({ err }, 'a2a remotes stop failed'))
       bridges?.close()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))

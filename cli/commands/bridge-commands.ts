@@ -1,9 +1,10 @@
-// `moltmesh mcp add <name> -- <command> [args...]`: declares an MCP server whose tools this agent
-// serves as skills, as a [[mcp.servers]] table appended to the config file (the daemon reads it at
-// start: docs/a2a.md). The file is checked after the edit and restored if the result is invalid.
+// `moltmesh mcp add <name> -- <command> [args...]` and `moltmesh a2a add <name> <agent-card-url>`:
+// declare an MCP server or an external A2A agent whose skills this agent serves, as a table appended
+// to the config file ([[mcp.servers]], [[a2a.remote]]; the daemon reads them at start: docs/a2a.md).
+// The file is checked after the edit and restored if the result is invalid.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import type { Command } from 'commander'
 import { stringify } from 'smol-toml'
 import { action, globals } from '../context.ts'
@@ -30,28 +31,56 @@ export function registerBridgeCommands(program: Command): void {
     .option('--env <KEY=VALUE>', 'environment of the server (repeatable)', collect)
     .action(
       action(async (name: string, command: string, args: string[], opts: McpAddOptions, cmd: Command) => {
-        const { loadConfig } = await import('../../daemon/config/load-config.ts')
-        const file =
-          loadConfig({ flags: { config: opts.config } }).configFile ?? join(process.cwd(), 'moltbook.toml')
-        const before = existsSync(file) ? readFileSync(file, 'utf8') : ''
-        const table = stringify({
+        const table = {
           mcp: { servers: [{ name, command, args, env: opts.env ?? [], tools: opts.tool ?? [] }] },
-        })
-        writeFileSync(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}\n${table}\n`)
-        try {
-          loadConfig({ flags: { config: file } })
-        } catch (err) {
-          writeFileSync(file, before)
-          throw err
         }
-        const result = { added: name, configFile: file, note: 'restart the daemon to start it' }
-        if (globals(cmd).json === true) printJson(result)
-        else
-          printFields([
-            ['Added', `${name}: ${[command, ...args].join(' ')}`],
-            ['Config', file],
-            ['Next', 'restart the daemon (moltmesh stop; moltmesh start) to serve its tools as skills'],
-          ])
+        const file = await appendTable(opts.config, table)
+        report(cmd, name, `${[command, ...args].join(' ')}`, file)
       }),
     )
+}
+
+export function registerA2aCommands(program: Command): void {
+  const a2a = program.command('a2a').description('bridges to the A2A protocol (docs/a2a.md)')
+  a2a
+    .command('add <name> <agent-card-url>')
+    .description("serve an external A2A agent's skills on the mesh, as <name>-<skill>")
+    .option('--config <file>', 'config file to add it to (default: the one `moltmesh start` would read)')
+    .option('--token <token>', 'bearer token the remote agent asks for')
+    .action(
+      action(async (name: string, url: string, opts: { config?: string; token?: string }, cmd: Command) => {
+        const file = await appendTable(opts.config, {
+          a2a: { remote: [{ name, url, token: opts.token ?? '' }] },
+        })
+        report(cmd, name, url, file)
+      }),
+    )
+}
+
+/** Appends `table` to the config file, checks the result and restores the file if it is invalid. */
+async function appendTable(config: string | undefined, table: Record<string, unknown>): Promise<string> {
+  const { loadConfig } = await import('../../daemon/config/load-config.ts')
+  // A --config file that does not exist yet is created.
+  const file =
+    config != null ? resolve(config) : (loadConfig({}).configFile ?? join(process.cwd(), 'moltbook.toml'))
+  const before = existsSync(file) ? readFileSync(file, 'utf8') : ''
+  writeFileSync(file, `${before}${before === '' || before.endsWith('\n') ? '' : '\n'}\n${stringify(table)}\n`)
+  try {
+    loadConfig({ flags: { config: file } })
+  } catch (err) {
+    writeFileSync(file, before)
+    throw err
+  }
+  return file
+}
+
+function report(cmd: Command, name: string, what: string, file: string): void {
+  const result = { added: name, configFile: file, note: 'restart the daemon to start it' }
+  if (globals(cmd).json === true) printJson(result)
+  else
+    printFields([
+      ['Added', `${name}: ${what}`],
+      ['Config', file],
+      ['Next', 'restart the daemon (moltmesh stop; moltmesh start) to serve its skills'],
+    ])
 }

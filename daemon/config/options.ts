@@ -91,6 +91,13 @@ export interface A2aOptions {
   /** Comma-separated bearer tokens; required for a non-loopback listen address. */
   tokens: string
   maxBodyBytes: number
+  remote: A2aRemoteConfig[]
+}
+
+export interface A2aRemoteConfig {
+  name: string
+  url: string
+  token: string
 }
 
 export interface PubsubOptions {

@@ -203,6 +203,33 @@ const MCP_SERVER_FIELDS: readonly KeySpec[] = [
   },
 ]
 
+const A2A_REMOTE_FIELDS: readonly KeySpec[] = [
+  {
+    key: 'name',
+    type: {
+      kind: 'string',
+      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
+      expected: 'lowercase words joined by hyphens, at most 30 characters',
+    },
+    default: '',
+    required: true,
+    doc: 'Local name; the remote skills become skills "<name>-<skill>".',
+  },
+  {
+    key: 'url',
+    type: { kind: 'string', valid: (v) => /^https?:\/\//.test(v), expected: 'an http(s) URL' },
+    default: '',
+    required: true,
+    doc: "URL of the remote agent's card (…/.well-known/agent-card.json).",
+  },
+  {
+    key: 'token',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Bearer token sent to the remote agent, if it asks for one.',
+  },
+]
+
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
 
 export const CONFIG_SCHEMA: readonly KeySpec[] = [
@@ -355,6 +382,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'string' },
     default: '',
     doc: 'Bearer tokens the A2A gateway accepts (`Authorization: Bearer <token>`), comma-separated, each at least 16 characters. Empty = no token asked (loopback only).',
+  },
+  {
+    key: 'a2a.remote',
+    type: { kind: 'table-list', fields: A2A_REMOTE_FIELDS, unique: 'name' },
+    default: [],
+    doc: 'External A2A agents whose skills this agent serves ([[a2a.remote]], docs/a2a.md): their skills are offered here and mesh tasks for them are forwarded over A2A. Only in this file; read at start.',
   },
   {
     key: 'a2a.max_body_bytes',

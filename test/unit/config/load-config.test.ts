@@ -95,7 +95,7 @@ describe('defaults', () => {
       },
       pubsub: { maxPayloadBytes: 1024 * 1024, maxTopics: 100 },
       networks: { historyMaxMessages: 1000, historyMaxAgeMs: 24 * 3600 * 1000, syncIntervalMs: 60_000 },
-      a2a: { listen: '', tokens: '', maxBodyBytes: 4 * 1024 * 1024 },
+      a2a: { listen: '', tokens: '', maxBodyBytes: 4 * 1024 * 1024, remote: [] },
       mcp: { servers: [] },
     }
     expect(config).toEqual(expected)

@@ -1,0 +1,158 @@
+// External A2A agents serving mesh skills (daemon/a2a/remote-agents.ts): an A2A server built with
+// @a2a-js/sdk (server side) on a loopback port is added with `moltmesh a2a add` to daemon M; an agent
+// on daemon R calls its skills through the mesh by capability, including an input-required turn.
+
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { AgentCard, Task } from '@a2a-js/sdk'
+import {
+  AgentEvent,
+  type AgentExecutor,
+  DefaultRequestHandler,
+  InMemoryTaskStore,
+  JsonRpcTransportHandler,
+  ServerCallContext,
+} from '@a2a-js/sdk/server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { textOf, types } from '../../clients/ts/index.ts'
+import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+import { runCli } from '../harness/run-cli.ts'
+
+/** The remote agent: "upper" upper-cases the text, "quiz" asks a question first. */
+const executor: AgentExecutor = {
+  async execute(ctx, bus) {
+    const message = ctx.userMessage
+    const text = message.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('')
+    const skill =
+      (ctx.task?.metadata as { skill?: string } | undefined)?.skill ?? (message.metadata?.skill as string)
+    const task = (state: string, extra: object = {}) =>
+      Task.fromJSON({
+        id: ctx.taskId,
+        contextId: ctx.contextId,
+        status: { state },
+        metadata: { skill },
+        ...extra,
+      })
+    if (skill === 'quiz' && ctx.task == null) {
+      bus.publish(
+        AgentEvent.task(
+          task('TASK_STATE_INPUT_REQUIRED', {
+            status: {
+              state: 'TASK_STATE_INPUT_REQUIRED',
+              message: {
+                messageId: `${ctx.taskId}-q`,
+                role: 'ROLE_AGENT',
+                parts: [{ text: 'favourite colour?' }],
+              },
+            },
+          }),
+        ),
+      )
+    } else {
+      const answer = skill === 'quiz' ? `you said ${text}` : text.toUpperCase()
+      bus.publish(
+        AgentEvent.task(
+          task('TASK_STATE_COMPLETED', { artifacts: [{ artifactId: 'out', parts: [{ text: answer }] }] }),
+        ),
+      )
+    }
+    bus.finished()
+  },
+  async cancelTask() {},
+}
+
+describe('A2A remote agents', () => {
+  const mesh = useMesh()
+  let m: DaemonProcess
+  let r: DaemonProcess
+  let server: Server
+
+  beforeAll(async () => {
+    server = createServer()
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+    const card = AgentCard.fromJSON({
+      name: 'External',
+      description: 'an A2A agent outside the mesh',
+      version: '1.0.0',
+      supportedInterfaces: [{ url: `${url}/a2a`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' }],
+      capabilities: { streaming: false, pushNotifications: false },
+      defaultInputModes: ['text/plain'],
+      defaultOutputModes: ['text/plain'],
+      skills: [
+        { id: 'upper', name: 'Upper', description: 'upper-cases text', tags: ['text'] },
+        { id: 'quiz', name: 'Quiz', description: 'asks a question', tags: ['text'] },
+      ],
+    })
+    const rpc = new JsonRpcTransportHandler(
+      new DefaultRequestHandler(card, new InMemoryTaskStore(), executor),
+    )
+    server.on('request', async (req, res) => {
+      if (req.method === 'GET') {
+        res.writeHead(200, { 'content-type': 'application/json' })
+        return res.end(JSON.stringify(AgentCard.toJSON(card)))
+      }
+      const chunks: Buffer[] = []
+      for await (const c of req) chunks.push(c as Buffer)
+      const out = await rpc.handle(Buffer.concat(chunks).toString('utf8'), new ServerCallContext())
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(JSON.stringify(out))
+    })
+
+    const config = `${mesh.root}/m.toml`
+    const added = await runCli([
+      'a2a',
+      'add',
+      '--config',
+      config,
+      'ext',
+      `${url}/.well-known/agent-card.json`,
+    ])
+    expect(added.code, added.stderr).toBe(0)
+    m = await mesh.spawn('m', { args: ['--config', config] })
+    r = await mesh.spawn('r', { bootstrap: [m.info!.tcpAddress] })
+    await mesh.connectAll([m, r])
+    await waitFor(
+      async () => (await m.client.a2a.getAgentCard({})).card?.skills.length === 2,
+      30_000,
+      'the remote skills on the card',
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}\n${m.dumpOutput()}`)
+    })
+  }, 90_000)
+
+  afterAll(async () => {
+    server.closeAllConnections()
+    await new Promise((resolve) => server.close(resolve))
+  })
+
+  it("offers the remote agent's skills, flagged as bridged", async () => {
+    const card = (await r.client.a2a.getAgentCard({ did: m.did })).card
+    expect(card?.skills.map((s) => s.id).sort()).toEqual(['ext-quiz', 'ext-upper'])
+    expect(card?.skills.every((s) => s.tags.includes('a2a-bridge'))).toBe(true)
+  })
+
+  it('a mesh agent on another daemon calls the remote skill and gets its result', async () => {
+    const task = await r.client.runTask(
+      { capability: 'ext-upper', skill: 'ext-upper', input: [{ text: 'hello mesh' }] },
+      { timeoutMs: 30_000 },
+    )
+    expect(task.state).toBe(types.TaskState.TASK_STATE_COMPLETED)
+    expect(task.assignee).toBe(m.did)
+    expect(textOf(task.output)).toBe('HELLO MESH')
+  })
+
+  it('maps the remote INPUT_REQUIRED to ours and sends the answer to the same remote task', async () => {
+    const asked = await r.client.runTask(
+      { capability: 'ext-quiz', skill: 'ext-quiz', input: [{ text: 'start' }] },
+      { timeoutMs: 30_000 },
+    )
+    expect(asked.state).toBe(types.TaskState.TASK_STATE_INPUT_REQUIRED)
+    expect(textOf(asked.statusMessage)).toBe('favourite colour?')
+    await r.client.tasks.sendInput({ id: asked.id, input: [{ text: 'blue' }] })
+    const done = await r.client.tasks.wait({ id: asked.id, timeoutMs: 30_000 })
+    expect(done.task?.state).toBe(types.TaskState.TASK_STATE_COMPLETED)
+    expect(textOf(done.task?.output)).toBe('you said blue')
+  })
+})
