@@ -20,7 +20,8 @@ import { paramsIn, resultOut, streamEventOut, V03_METHODS } from './v03-compat.t
 const CARD_PATHS = new Set(['.well-known/agent-card.json', '.well-known/agent.json'])
 const SUPPORTED_VERSIONS = new Set(['1.0', '1', '0.3', '0.3.0'])
 const CARD_LOOKUP_TIMEOUT_MS = 5000
-const CARD_CACHE_MS = 30_000
+/** Cards of other agents are kept briefly (a lookup may search the DHT); our own is always read. */
+const CARD_CACHE_MS = 5000
 /** How long the rest of a refused (too large) body is drained before the connection is cut. */
 const DRAIN_MS = 2000
 
@@ -62,7 +63,7 @@ export async function startA2aGateway(
 
   async function agentCard(id: string): Promise<AgentCard | undefined> {
     const key = id === 'self' ? '' : id
-    const hit = cards.get(key)
+    const hit = key === '' ? undefined : cards.get(key)
     if (hit != null && Date.now() - hit.at < CARD_CACHE_MS) return hit.card
     try {
       const card = (await c.client.a2a.getAgentCard({ did: key, timeoutMs: CARD_LOOKUP_TIMEOUT_MS })).card
