@@ -4,7 +4,7 @@
 
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { AgentCard, Task } from '@a2a-js/sdk'
+import { AgentCard, Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent } from '@a2a-js/sdk'
 import {
   AgentEvent,
   type AgentExecutor,
@@ -49,8 +49,40 @@ const executor: AgentExecutor = {
           }),
         ),
       )
+    } else if (skill === 'upper') {
+      // Streamed: the task, a partial artifact (a chunk on the mesh side), then the final state.
+      bus.publish(AgentEvent.task(task('TASK_STATE_WORKING')))
+      bus.publish(
+        AgentEvent.artifactUpdate(
+          TaskArtifactUpdateEvent.fromJSON({
+            taskId: ctx.taskId,
+            contextId: ctx.contextId,
+            artifact: { artifactId: 'progress', parts: [{ text: 'working on it' }] },
+          }),
+        ),
+      )
+      // Long enough for the requester to be watching when the task completes.
+      await new Promise((resolve) => setTimeout(resolve, 500))
+      bus.publish(
+        AgentEvent.artifactUpdate(
+          TaskArtifactUpdateEvent.fromJSON({
+            taskId: ctx.taskId,
+            contextId: ctx.contextId,
+            artifact: { artifactId: 'out', parts: [{ text: text.toUpperCase() }] },
+          }),
+        ),
+      )
+      bus.publish(
+        AgentEvent.statusUpdate(
+          TaskStatusUpdateEvent.fromJSON({
+            taskId: ctx.taskId,
+            contextId: ctx.contextId,
+            status: { state: 'TASK_STATE_COMPLETED' },
+          }),
+        ),
+      )
     } else {
-      const answer = skill === 'quiz' ? `you said ${text}` : text.toUpperCase()
+      const answer = `you said ${text}`
       bus.publish(
         AgentEvent.task(
           task('TASK_STATE_COMPLETED', { artifacts: [{ artifactId: 'out', parts: [{ text: answer }] }] }),
@@ -77,7 +109,7 @@ describe('A2A remote agents', () => {
       description: 'an A2A agent outside the mesh',
       version: '1.0.0',
       supportedInterfaces: [{ url: `${url}/a2a`, protocolBinding: 'JSONRPC', protocolVersion: '1.0' }],
-      capabilities: { streaming: false, pushNotifications: false },
+      capabilities: { streaming: true, pushNotifications: false },
       defaultInputModes: ['text/plain'],
       defaultOutputModes: ['text/plain'],
       skills: [
@@ -96,6 +128,11 @@ describe('A2A remote agents', () => {
       const chunks: Buffer[] = []
       for await (const c of req) chunks.push(c as Buffer)
       const out = await rpc.handle(Buffer.concat(chunks).toString('utf8'), new ServerCallContext())
+      if (Symbol.asyncIterator in out) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' })
+        for await (const event of out) res.write(`data: ${JSON.stringify(event)}\n\n`)
+        return res.end()
+      }
       res.writeHead(200, { 'content-type': 'application/json' })
       res.end(JSON.stringify(out))
     })
@@ -133,14 +170,27 @@ describe('A2A remote agents', () => {
     expect(card?.skills.every((s) => s.tags.includes('a2a-bridge'))).toBe(true)
   })
 
-  it('a mesh agent on another daemon calls the remote skill and gets its result', async () => {
-    const task = await r.client.runTask(
-      { capability: 'ext-upper', skill: 'ext-upper', input: [{ text: 'hello mesh' }] },
-      { timeoutMs: 30_000 },
-    )
-    expect(task.state).toBe(types.TaskState.TASK_STATE_COMPLETED)
-    expect(task.assignee).toBe(m.did)
-    expect(textOf(task.output)).toBe('HELLO MESH')
+  it('a mesh agent on another daemon calls the remote skill, streamed, and gets its result', async () => {
+    const created = await r.client.tasks.create({
+      capability: 'ext-upper',
+      skill: 'ext-upper',
+      input: [{ text: 'hello mesh' }],
+    })
+    const id = created.task?.id as string
+    // The remote streams: its partial artifact reaches the requester as a CHUNK event.
+    const chunks: string[] = []
+    let task: types.Task | undefined
+    for await (const { event } of r.client.a2a.subscribeTaskEvents({ id })) {
+      if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK) chunks.push(textOf(event.parts))
+      if (event?.task != null && event.task.state === types.TaskState.TASK_STATE_COMPLETED) {
+        task = event.task
+        break
+      }
+    }
+    expect(chunks).toContain('working on it')
+    expect(task?.assignee).toBe(m.did)
+    // Every artifact of the remote task is output: the partial one, then the result.
+    expect(textOf(task?.output)).toBe('working on it\nHELLO MESH')
   })
 
   it('maps the remote INPUT_REQUIRED to ours and sends the answer to the same remote task', async () => {
