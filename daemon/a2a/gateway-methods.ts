@@ -202,7 +202,8 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
     },
     async CreateTaskPushNotificationConfig(params, ctx) {
       const task = await ownTask(params.taskId, ctx.card)
-      return c.push.set(task.id, task.lastSequence, params, ctx.legacy)
+      const ended = TERMINAL_STATES.has(toA2aState(task.state))
+      return c.push.set(task.id, task.lastSequence, params, ctx.legacy, ended)
     },
     async GetTaskPushNotificationConfig(params, ctx) {
       const task = await ownTask(params.taskId, ctx.card)

@@ -1,8 +1,8 @@
 // The A2A gateway: every mesh agent is an A2A agent at http://HOST:PORT/agents/<did-or-name>
 // (`self` = the local agent). GET .../.well-known/agent-card.json serves its card, POST ... takes
 // JSON-RPC 2.0 with the A2A 1.0 method names and the 0.3 ones (translated by v03-compat.ts).
-// Streaming methods answer with server-sent events. With a2a.tokens set, every request but the card
-// needs `Authorization: Bearer <token>` (compared in constant time).
+// Streaming methods answer with server-sent events. With a2a.tokens set, every request but the
+// local agent's card needs `Authorization: Bearer <token>` (compared in constant time).
 
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
@@ -107,8 +107,7 @@ export async function startA2aGateway(
     return Buffer.concat(chunks)
   }
 
-  async function handleRpc(req: IncomingMessage, res: ServerResponse, agentId: string, baseUrl: string) {
-    void baseUrl
+  async function handleRpc(req: IncomingMessage, res: ServerResponse, agentId: string) {
     const body = await readBody(req)
     if (body === 'too-large') {
       sendJson(
@@ -263,7 +262,9 @@ export async function startA2aGateway(
     const rest = match[2] as string
     // DIDs keep their colons: they are valid in a path segment and what users type.
     const baseUrl = `http://${host}/agents/${encodeURIComponent(agentId).replace(/%3A/gi, ':')}`
-    if (req.method === 'GET' && CARD_PATHS.has(rest)) {
+    // The local agent's card is public; with tokens set, other cards need one too (looking one up
+    // may search the DHT, which anonymous callers must not be able to make the daemon do).
+    if (req.method === 'GET' && CARD_PATHS.has(rest) && (agentId === 'self' || authorized(req))) {
       const card = await agentCard(agentId)
       if (card == null)
         return sendJson(res, 404, { error: `no agent "${agentId}" was found`, reason: 'AGENT_NOT_FOUND' })
@@ -283,7 +284,7 @@ export async function startA2aGateway(
         { 'www-authenticate': 'Bearer' },
       )
     }
-    if (req.method === 'POST' && rest === '') return handleRpc(req, res, agentId, baseUrl)
+    if (req.method === 'POST' && rest === '') return handleRpc(req, res, agentId)
     req.resume()
     sendJson(res, rest === '' ? 405 : 404, {
       error: `${req.method} ${url.pathname} is not served`,

@@ -116,7 +116,14 @@ export function createPushNotifications(c: { client: Client; logger: Logger }) {
   }
 
   return {
-    set(taskId: string, afterSequence: number, raw: Record<string, unknown>, legacy: boolean): A2aPushConfig {
+    /** `ended`: the task has ended already, so there is nothing to watch (the config is kept). */
+    set(
+      taskId: string,
+      afterSequence: number,
+      raw: Record<string, unknown>,
+      legacy: boolean,
+      ended = false,
+    ): A2aPushConfig {
       const config = validate(raw, taskId)
       const configs = byTask.get(taskId) ?? new Map<string, Entry>()
       if (!configs.has(config.id) && configs.size >= MAX_CONFIGS_PER_TASK)
@@ -125,7 +132,7 @@ export function createPushNotifications(c: { client: Client; logger: Logger }) {
         })
       configs.set(config.id, { config, legacy })
       byTask.set(taskId, configs)
-      watch(taskId, afterSequence)
+      if (!ended) watch(taskId, afterSequence)
       return config
     },
     get(taskId: string, id: string | undefined): A2aPushConfig {

@@ -331,9 +331,13 @@ describe('A2A gateway', () => {
     const right = await fetch(url, { method: 'POST', headers: headers(TOKEN), body })
     expect(right.status).toBe(200)
     expect((await json(right)).result.tasks).toEqual([])
-    // The card stays public and says how to authenticate.
+    // The local agent's card stays public and says how to authenticate.
     const card = await json(await fetch(`${url}/.well-known/agent-card.json`))
     expect(card.metadata.did).toBe(c.did)
     expect(Object.keys(card.securitySchemes)).toEqual(['bearer'])
+    // Other agents' cards (a lookup may search the DHT) need the token.
+    const byDid = `http://127.0.0.1:${port}/agents/${c.did}/.well-known/agent-card.json`
+    expect((await fetch(byDid)).status).toBe(401)
+    expect((await fetch(byDid, { headers: headers(TOKEN) })).status).toBe(200)
   })
 })
