@@ -7,8 +7,8 @@ import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
-import { type A2aGateway, startA2aGateway } from './a2a/gateway.ts'
-import { createRemoteAgents, type RemoteAgents } from './a2a/remote-agents.ts'
+import type { A2aGateway } from './a2a/gateway.ts'
+import type { RemoteAgents } from './a2a/remote-agents.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
@@ -25,7 +25,7 @@ import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLedger, type Ledger } from './ledger/ledger.ts'
 import { createTrackRecords, type TrackRecords } from './ledger/track-record.ts'
 import { createLogger, type Logger } from './log/logger.ts'
-import { createMcpBridge, type McpBridge } from './mcp-bridge/mcp-bridge.ts'
+import type { McpBridge } from './mcp-bridge/mcp-bridge.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
 import { createNameCache } from './names/name-cache.ts'
@@ -425,17 +425,22 @@ export function createDaemon(options: DaemonOptions): Daemon {
       // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).
       const client = createClient({ socket: config.socket })
       bridges = { close: () => client.close() }
-      if (config.a2a.listen !== '')
+      // Loaded only when configured: the A2A and MCP libraries would slow every daemon's start.
+      if (config.a2a.listen !== '') {
+        const { startA2aGateway } = await import('./a2a/gateway.ts')
         bridges.gateway = await startA2aGateway(
           { client, logger: logger.child({ component: 'a2a' }), selfDid: identity.did },
           config.a2a,
         )
+      }
       if (config.mcp.servers.length > 0) {
+        const { createMcpBridge } = await import('./mcp-bridge/mcp-bridge.ts')
         const cwd = options.configFile != null ? dirname(options.configFile) : process.cwd()
         bridges.mcp = createMcpBridge({ client, logger: logger.child({ component: 'mcp' }), cwd })
         bridges.mcp.start(config.mcp.servers)
       }
       if (config.a2a.remote.length > 0) {
+        const { createRemoteAgents } = await import('./a2a/remote-agents.ts')
         bridges.remotes = createRemoteAgents({ client, logger: logger.child({ component: 'a2a-remote' }) })
         bridges.remotes.start(config.a2a.remote)
       }

@@ -200,6 +200,12 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
         throw toRpcError(err)
       }
     },
+    async GetExtendedAgentCard() {
+      // The public card is all there is (capabilities.extendedAgentCard is false).
+      throw new A2aRpcError(RPC.EXTENDED_CARD_NOT_CONFIGURED, 'this agent has no extended card', {
+        reason: 'NOT_IMPLEMENTED',
+      })
+    },
     async CreateTaskPushNotificationConfig(params, ctx) {
       const task = await ownTask(params.taskId, ctx.card)
       const ended = TERMINAL_STATES.has(toA2aState(task.state))

@@ -24,6 +24,7 @@ export const V03_METHODS: Record<string, string> = {
   'tasks/pushNotificationConfig/get': 'GetTaskPushNotificationConfig',
   'tasks/pushNotificationConfig/list': 'ListTaskPushNotificationConfigs',
   'tasks/pushNotificationConfig/delete': 'DeleteTaskPushNotificationConfig',
+  'agent/getAuthenticatedExtendedCard': 'GetExtendedAgentCard',
 }
 
 type Json = Record<string, unknown>
