@@ -19,7 +19,11 @@ import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { runCli } from '../harness/run-cli.ts'
 
-/** The remote agent: "upper" upper-cases the text, "quiz" asks a question first. */
+/** Remote task ids the remote agent was asked to cancel. */
+const canceled: string[] = []
+const cancelWaiters = new Map<string, () => void>()
+
+/** The remote agent: "upper" upper-cases the text, "quiz" asks a question first, "slow" waits for a cancel. */
 const executor: AgentExecutor = {
   async execute(ctx, bus) {
     const message = ctx.userMessage
@@ -46,6 +50,18 @@ const executor: AgentExecutor = {
                 parts: [{ text: 'favourite colour?' }],
               },
             },
+          }),
+        ),
+      )
+    } else if (skill === 'slow') {
+      bus.publish(AgentEvent.task(task('TASK_STATE_WORKING')))
+      await new Promise<void>((resolve) => cancelWaiters.set(ctx.taskId, resolve))
+      bus.publish(
+        AgentEvent.statusUpdate(
+          TaskStatusUpdateEvent.fromJSON({
+            taskId: ctx.taskId,
+            contextId: ctx.contextId,
+            status: { state: 'TASK_STATE_CANCELED' },
           }),
         ),
       )
@@ -91,7 +107,10 @@ const executor: AgentExecutor = {
     }
     bus.finished()
   },
-  async cancelTask() {},
+  async cancelTask(taskId) {
+    canceled.push(taskId)
+    cancelWaiters.get(taskId)?.()
+  },
 }
 
 describe('A2A remote agents', () => {
@@ -115,6 +134,7 @@ describe('A2A remote agents', () => {
       skills: [
         { id: 'upper', name: 'Upper', description: 'upper-cases text', tags: ['text'] },
         { id: 'quiz', name: 'Quiz', description: 'asks a question', tags: ['text'] },
+        { id: 'slow', name: 'Slow', description: 'runs until canceled', tags: ['text'] },
       ],
     })
     const rpc = new JsonRpcTransportHandler(
@@ -151,7 +171,7 @@ describe('A2A remote agents', () => {
     r = await mesh.spawn('r', { bootstrap: [m.info!.tcpAddress] })
     await mesh.connectAll([m, r])
     await waitFor(
-      async () => (await m.client.a2a.getAgentCard({})).card?.skills.length === 2,
+      async () => (await m.client.a2a.getAgentCard({})).card?.skills.length === 3,
       30_000,
       'the remote skills on the card',
     ).catch((err: Error) => {
@@ -166,7 +186,7 @@ describe('A2A remote agents', () => {
 
   it("offers the remote agent's skills, flagged as bridged", async () => {
     const card = (await r.client.a2a.getAgentCard({ did: m.did })).card
-    expect(card?.skills.map((s) => s.id).sort()).toEqual(['ext-quiz', 'ext-upper'])
+    expect(card?.skills.map((s) => s.id).sort()).toEqual(['ext-quiz', 'ext-slow', 'ext-upper'])
     expect(card?.skills.every((s) => s.tags.includes('a2a-bridge'))).toBe(true)
   })
 
@@ -204,5 +224,23 @@ describe('A2A remote agents', () => {
     const done = await r.client.tasks.wait({ id: asked.id, timeoutMs: 30_000 })
     expect(done.task?.state).toBe(types.TaskState.TASK_STATE_COMPLETED)
     expect(textOf(done.task?.output)).toBe('you said blue')
+  })
+
+  it('canceling the mesh task cancels the remote A2A task', async () => {
+    const created = await r.client.tasks.create({
+      capability: 'ext-slow',
+      skill: 'ext-slow',
+      input: [{ text: 'x' }],
+    })
+    const id = created.task?.id as string
+    await waitFor(() => cancelWaiters.size > 0, 20_000, 'the remote task to run')
+    await waitFor(
+      async () => (await m.client.a2a.getTask({ id })).task?.state === types.TaskState.TASK_STATE_WORKING,
+      20_000,
+      'the mesh task to be WORKING',
+    )
+    await r.client.tasks.cancel({ id, reason: 'no longer needed' })
+    await waitFor(() => canceled.length > 0, 20_000, 'the remote cancel')
+    expect(canceled).toEqual([...cancelWaiters.keys()])
   })
 })
