@@ -90,6 +90,8 @@ describe('MCP bridge', () => {
     const sum = skills.find((s) => s.id === 'ev-get-sum')
     expect(JSON.parse(sum?.inputSchemaJson ?? '{}').properties).toHaveProperty('a')
     expect(sum?.description).not.toBe('')
+    // server-everything announces tools/list_changed after initialisation: the bridge re-listed.
+    expect(m.output.some((line) => line.includes('mcp tool list changed'))).toBe(true)
   })
 
   it('a mesh agent on another daemon finds a tool by capability and calls it as a task', async () => {
