@@ -4,6 +4,7 @@
 import { Command, Help, type Option } from 'commander'
 import pkg from '../package.json' with { type: 'json' }
 import { registerBlobCommands } from './commands/blob-commands.ts'
+import { registerA2aCommands, registerBridgeCommands } from './commands/bridge-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
 import { registerCompletionCommand } from './commands/completion-command.ts'
 import { registerDiagCommands } from './commands/diag-commands.ts'
@@ -65,6 +66,8 @@ export function buildProgram(): Command {
   registerPubsubCommands(program)
   registerNetworkCommands(program)
   registerMcpCommand(program)
+  registerBridgeCommands(program)
+  registerA2aCommands(program)
   registerUiCommand(program)
   // Last: the completion scripts describe every command registered above.
   registerCompletionCommand(program)

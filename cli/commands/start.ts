@@ -25,6 +25,7 @@ interface StartOptions {
   logLevel?: string
   detach?: boolean
   uiListen?: string
+  a2aListen?: string
 }
 
 const DETACH_READY_TIMEOUT_MS = 30_000
@@ -53,6 +54,7 @@ export function registerStart(program: Command): void {
     )
     .option('--log-level <level>', 'trace, debug, info, warn, error, fatal or silent')
     .option('--ui-listen <host:port>', 'serve the web workspace there (ui.listen; see docs/ui.md)')
+    .option('--a2a-listen <host:port>', 'serve the A2A gateway on this address (docs/a2a.md)')
     .option('--detach', 'run in the background and return once the daemon is healthy')
     .action(
       action(async (opts: StartOptions, cmd: Command) => {
@@ -67,6 +69,7 @@ export function registerStart(program: Command): void {
           public: opts.public === true ? true : undefined,
           logLevel: opts.logLevel,
           uiListen: opts.uiListen,
+          a2aListen: opts.a2aListen,
         }
         if (opts.detach) return detach(flags, globals(cmd).json === true)
         const { runDaemonProcess } = await import('../../daemon/main.ts')

@@ -64,6 +64,8 @@ export function coerceTyped(spec: KeySpec, raw: unknown, source: string): Config
         if (items.some((x) => !isDid(x))) return fail(expectedOf(t))
       } else if (t.item === 'token') {
         if (items.some((x) => x.length < 16 || /\s/.test(x))) return fail(expectedOf(t))
+      } else if (t.item === 'string') {
+        // any strings
       } else if (
         items.some((x) => !x.startsWith('/') || (t.item === 'peer-multiaddr' && !PEER_ID_SUFFIX.test(x)))
       ) {
@@ -175,6 +177,7 @@ export function expectedOf(t: KeyType): string {
       if (t.item === 'capability') return 'a list of capabilities (lowercase words joined by hyphens)'
       if (t.item === 'did') return 'a list of Ed25519 DIDs (did:key:z6Mk...)'
       if (t.item === 'token') return 'a list of tokens of at least 16 characters without spaces'
+      if (t.item === 'string') return 'a list of strings'
       return 'a list of multiaddrs (each starting with "/")'
     case 'table-list':
       return `a list of tables ([[...]])`

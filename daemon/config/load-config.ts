@@ -35,6 +35,7 @@ export interface ConfigFlags {
   public?: boolean
   logLevel?: string
   uiListen?: string
+  a2aListen?: string
 }
 
 export interface LoadConfigInput {
@@ -69,6 +70,7 @@ const FLAG_KEYS: Record<Exclude<keyof ConfigFlags, 'config'>, { key: string; fla
   public: { key: 'network.join_public', flag: '--public' },
   logLevel: { key: 'log_level', flag: '--log-level' },
   uiListen: { key: 'ui.listen', flag: '--ui-listen' },
+  a2aListen: { key: 'a2a.listen', flag: '--a2a-listen' },
 }
 
 const SPEC_BY_KEY = new Map(CONFIG_SCHEMA.map((s) => [s.key, s]))
@@ -247,6 +249,7 @@ function build(values: Map<string, Entry>, home: string): DaemonConfig {
         'set ui.tokens to serve the web workspace beyond this host',
     )
   }
+  checkA2aTokens(resolved.get('a2a.listen') as string, resolved.get('a2a.tokens') as string)
 
   const config: Record<string, unknown> = {}
   for (const [key, value] of resolved) setPath(config, tsPath(key), Array.isArray(value) ? [...value] : value)
@@ -268,4 +271,23 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 export function isLoopbackHostPort(hostPort: string): boolean {
   const host = hostPort.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host)
+}
+
+/** A gateway reachable from other hosts must ask for a token: refuse to start otherwise. */
+function checkA2aTokens(listen: string, tokens: string): void {
+  if (listen === '') return
+  const list = tokens
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t !== '')
+  if (list.some((t) => t.length < MIN_TOKEN_LENGTH))
+    throw invalidArgument(
+      'CONFIG_INVALID',
+      `every a2a.tokens entry must be at least ${MIN_TOKEN_LENGTH} characters`,
+    )
+  if (!isLoopbackHostPort(listen) && list.length === 0)
+    throw invalidArgument(
+      'CONFIG_INVALID',
+      `a2a.listen "${listen}" is not a loopback address: set a2a.tokens (bearer tokens) or listen on 127.0.0.1`,
+    )
 }

@@ -89,6 +89,38 @@ export interface DaemonConfig {
   webhooks: WebhooksOptions
   pubsub: PubsubOptions
   networks: NetworksOptions
+  a2a: A2aOptions
+  mcp: McpOptions
+}
+
+/** MCP servers whose tools are served as skills (daemon/mcp-bridge/). */
+export interface McpOptions {
+  servers: McpServerConfig[]
+}
+
+export interface McpServerConfig {
+  name: string
+  command: string
+  args: string[]
+  /** "KEY=VALUE" entries. */
+  env: string[]
+  /** Allowed tool names; empty = all. */
+  tools: string[]
+}
+
+/** The A2A HTTP gateway (daemon/a2a/): off while `listen` is empty. */
+export interface A2aOptions {
+  listen: string
+  /** Comma-separated bearer tokens; required for a non-loopback listen address. */
+  tokens: string
+  maxBodyBytes: number
+  remote: A2aRemoteConfig[]
+}
+
+export interface A2aRemoteConfig {
+  name: string
+  url: string
+  token: string
 }
 
 export interface PubsubOptions {

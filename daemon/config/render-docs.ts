@@ -19,6 +19,7 @@ function typeText(spec: KeySpec): string {
       if (t.item === 'transport') return 'list of "tcp" | "quic"'
       if (t.item === 'capability') return 'list of capabilities'
       if (t.item === 'did') return 'list of DIDs'
+      if (t.item === 'string') return 'list of strings'
       return t.item === 'peer-multiaddr'
         ? 'list of multiaddrs ending in /p2p/<peer id>'
         : 'list of multiaddrs'

@@ -17,7 +17,10 @@ export type KeyType =
   | { kind: 'int'; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
-  | { kind: 'list'; item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' | 'token' }
+  | {
+      kind: 'list'
+      item: 'multiaddr' | 'peer-multiaddr' | 'transport' | 'capability' | 'did' | 'token' | 'string'
+    }
   | { kind: 'table-list'; fields: readonly KeySpec[]; unique: string }
 
 export type ConfigValue = string | number | boolean | string[] | ConfigTable[]
@@ -181,6 +184,67 @@ export const PUBLIC_BOOTSTRAP_PEERS: readonly string[] = [
   '/dnsaddr/va1.bootstrap.libp2p.io/p2p/12D3KooWKnDdG3iXw9eTFijk3EWSunZcFi54Zka4wmtqtt6rPxc8',
   '/ip4/104.131.131.82/tcp/4001/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ',
   '/ip4/104.131.131.82/udp/4001/quic-v1/p2p/QmaCpDMGvV2BGHeYERUEnRQAwe3N8SzbUtfsmvsqQLuvuJ',
+]
+
+const MCP_SERVER_FIELDS: readonly KeySpec[] = [
+  {
+    key: 'name',
+    type: {
+      kind: 'string',
+      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
+      expected: 'lowercase words joined by hyphens, at most 30 characters',
+    },
+    default: '',
+    required: true,
+    doc: 'Server name; its tools become skills "<name>-<tool>".',
+  },
+  {
+    key: 'command',
+    type: { kind: 'string' },
+    default: '',
+    required: true,
+    doc: 'Program to run (stdio MCP server).',
+  },
+  { key: 'args', type: { kind: 'list', item: 'string' }, default: [], doc: 'Its arguments.' },
+  {
+    key: 'env',
+    type: { kind: 'list', item: 'string' },
+    default: [],
+    doc: 'Extra environment, "KEY=VALUE" each.',
+  },
+  {
+    key: 'tools',
+    type: { kind: 'list', item: 'string' },
+    default: [],
+    doc: 'Tools offered as skills (MCP tool names); empty = all.',
+  },
+]
+
+const A2A_REMOTE_FIELDS: readonly KeySpec[] = [
+  {
+    key: 'name',
+    type: {
+      kind: 'string',
+      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
+      expected: 'lowercase words joined by hyphens, at most 30 characters',
+    },
+    default: '',
+    required: true,
+    doc: 'Local name; the remote skills become skills "<name>-<skill>".',
+  },
+  {
+    key: 'url',
+    type: { kind: 'string', valid: (v) => /^https?:\/\//.test(v), expected: 'an http(s) URL' },
+    default: '',
+    required: true,
+    doc: "URL of the remote agent's card (…/.well-known/agent-card.json).",
+  },
+  {
+    key: 'token',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Bearer token sent to the remote agent, if it asks for one.',
+  },
 ]
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
@@ -383,6 +447,36 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'list', item: 'token' },
     default: [],
     doc: 'Access tokens (each at least 16 characters) accepted by the web workspace besides the one-time login tokens of `moltmesh ui`; needed to listen beyond loopback.',
+  },
+  {
+    key: 'mcp.servers',
+    type: { kind: 'table-list', fields: MCP_SERVER_FIELDS, unique: 'name' },
+    default: [],
+    doc: 'MCP servers whose tools this agent serves as skills ([[mcp.servers]], docs/a2a.md): started over stdio by the daemon, restarted with back-off. Only in this file; read at start.',
+  },
+  {
+    key: 'a2a.listen',
+    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    default: '',
+    doc: 'A2A gateway (JSON-RPC over HTTP, docs/a2a.md), "host:port" (e.g. "127.0.0.1:7420"). Empty = off. An address other than loopback requires a2a.tokens.',
+  },
+  {
+    key: 'a2a.tokens',
+    type: { kind: 'string' },
+    default: '',
+    doc: 'Bearer tokens the A2A gateway accepts (`Authorization: Bearer <token>`), comma-separated, each at least 16 characters. Empty = no token asked (loopback only).',
+  },
+  {
+    key: 'a2a.remote',
+    type: { kind: 'table-list', fields: A2A_REMOTE_FIELDS, unique: 'name' },
+    default: [],
+    doc: 'External A2A agents whose skills this agent serves ([[a2a.remote]], docs/a2a.md): their skills are offered here and mesh tasks for them are forwarded over A2A. Only in this file; read at start.',
+  },
+  {
+    key: 'a2a.max_body_bytes',
+    type: { kind: 'int', min: 1024, max: 64 * 1024 * 1024 },
+    default: 4 * 1024 * 1024,
+    doc: 'Largest JSON-RPC request body the A2A gateway reads, in bytes; larger requests are answered 413.',
   },
   {
     key: 'messaging.max_payload_bytes',

@@ -109,6 +109,8 @@ describe('defaults', () => {
       },
       pubsub: { maxPayloadBytes: 1024 * 1024, maxTopics: 100 },
       networks: { historyMaxMessages: 1000, historyMaxAgeMs: 24 * 3600 * 1000, syncIntervalMs: 60_000 },
+      a2a: { listen: '', tokens: '', maxBodyBytes: 4 * 1024 * 1024, remote: [] },
+      mcp: { servers: [] },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)
@@ -533,5 +535,23 @@ describe('[agent] and [[agent.skills]]', () => {
     const env = errorOf(() => load({ env: { MOLTMESH_AGENT_SKILLS: 'x' } }))
     expect(env.message).toContain('can only be set in moltbook.toml')
     expect(load({ env: { MOLTMESH_AGENT_NAME: 'from-env' } }).config.agent.name).toBe('from-env')
+  })
+})
+
+describe('a2a gateway', () => {
+  it('refuses a non-loopback listen address without tokens, and short tokens', () => {
+    const { load } = setup()
+    expect(errorOf(() => load({ env: { MOLTMESH_A2A_LISTEN: '0.0.0.0:7420' } })).message).toMatch(
+      /a2a\.tokens/,
+    )
+    expect(
+      errorOf(() => load({ env: { MOLTMESH_A2A_LISTEN: '127.0.0.1:7420', MOLTMESH_A2A_TOKENS: 'short' } }))
+        .message,
+    ).toMatch(/at least 16/)
+    expect(load({ env: { MOLTMESH_A2A_LISTEN: '127.0.0.1:7420' } }).config.a2a.listen).toBe('127.0.0.1:7420')
+    const open = load({
+      env: { MOLTMESH_A2A_LISTEN: '0.0.0.0:7420', MOLTMESH_A2A_TOKENS: 'a-long-enough-token-1' },
+    })
+    expect(open.config.a2a.tokens).toBe('a-long-enough-token-1')
   })
 })
