@@ -461,7 +461,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await webhooks?.stop().catch((err: unknown) => logger.warn({ err }, 'webhooks stop failed'))
       await networks?.stop().catch((err: unknown) => logger.warn({ err }, 'networks stop failed'))
       pubsub?.stop()
-      tasks?.stop()
+      await tasks?.stop().catch((err: unknown) => logger.warn({ err }, 'tasks stop failed'))
       await trackRecords?.close()
       await messaging?.stop().catch((err: unknown) => logger.warn({ err }, 'messaging stop failed'))
       await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))

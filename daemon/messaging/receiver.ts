@@ -72,7 +72,29 @@ export function createReceiver(c: ReceiverComponents) {
     return { id, status: AckStatus.ACK_STATUS_REJECTED, reason }
   }
 
+  /**
+   * Every frame gets an answer: a failure anywhere while handling one (a bug, a poison input that
+   * throws) refuses that frame with PROCESSING_FAILED and counts it, so the sender drops it and its
+   * later frames are not stuck behind it. Only a closed store (we are stopping) asks for a retry.
+   */
   async function accept(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
+    try {
+      return await check(e, remoteDid)
+    } catch (err) {
+      if ((err as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN')
+        return {
+          id: e.id,
+          status: AckStatus.ACK_STATUS_RETRY_LATER,
+          reason: 'NOT_READY',
+          retryAfterMs: 5_000,
+        }
+      const detail = `${(err as Error).name}: ${String((err as Error).message).slice(0, 200)}`
+      c.logger.error({ peer: remoteDid, id: e.id, err }, 'failed to handle an inbound frame')
+      return reject(e.id.slice(0, MAX_ID_LENGTH), 'PROCESSING_FAILED', remoteDid, detail)
+    }
+  }
+
+  async function check(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
     const decision = c.limiter.take(remoteDid)
     if (!decision.allowed) {
       received.inc({ result: 'rate_limited' })
