@@ -56,6 +56,11 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
       return (await db.get(`i!${from}!${id}`)) !== undefined
     },
 
+    /** Whether any sender's message already has this id (ids are unique in the inbox). */
+    async idTaken(id: string): Promise<boolean> {
+      return (await db.get(`x!${id}`)) !== undefined
+    },
+
     /** Persists a new message (caller checked it is not a duplicate). Returns the stored record. */
     async add(record: Omit<InboxRecord, 'seq'>): Promise<InboxRecord> {
       const seq = ++lastSeq

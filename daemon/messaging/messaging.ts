@@ -60,6 +60,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     networkSink: () => networkSink,
     did: c.identity.did,
     inbox,
+    ownIdTaken: async (id) => (await outbox.get(id)) != null,
     events: c.events,
     logger,
     metrics: c.metrics,

@@ -40,6 +40,8 @@ export type NetworkFrameSink = (
 export interface ReceiverComponents {
   did: string
   inbox: InboxStore
+  /** Whether a message or frame this daemon sent has this id (a received one must not shadow it). */
+  ownIdTaken: (id: string) => Promise<boolean>
   events: EventBus
   logger: Logger
   metrics: Metrics
@@ -59,6 +61,8 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
 const READ_IDLE_TIMEOUT_MS = 5 * 60 * 1000
 
 export function createReceiver(c: ReceiverComponents) {
+  /** Message ids between their duplicate check and their write (the check and write are not atomic). */
+  const storing = new Set<string>()
   const received = c.metrics.counter('moltmesh_messages_received_total', 'Inbound envelopes, by outcome')
   const hostile = c.metrics.counter(
     'moltmesh_hostile_input_total',
@@ -125,10 +129,32 @@ export function createReceiver(c: ReceiverComponents) {
     }
     if (body.task != null) return acceptTaskFrame(e, body.task, remoteDid)
     if (body.network != null) return acceptNetworkFrame(e, body.network, remoteDid)
+    // Another stream of this sender is storing the same id right now: let the sender retry it.
+    if (storing.has(e.id))
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
+    storing.add(e.id)
+    try {
+      return await store(e, body, remoteDid, now)
+    } finally {
+      storing.delete(e.id)
+    }
+  }
+
+  async function store(
+    e: Envelope,
+    body: ReturnType<typeof decodeBody>,
+    remoteDid: string,
+    now: number,
+  ): Promise<Partial<DeliveryAck>> {
     if (await c.inbox.isDuplicate(e.from, e.id)) {
       received.inc({ result: 'duplicate' })
       return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
     }
+    // Message ids are chosen by senders, and GetMessage/AckMessage look them up by id alone: an id
+    // that another sender's message (or one of our own sent messages) already has is refused, so a
+    // peer cannot shadow or ack-hijack someone else's message by reusing its id.
+    if ((await c.inbox.idTaken(e.id)) || (e.from !== c.did && (await c.ownIdTaken(e.id))))
+      return reject(e.id, 'MESSAGE_ID_CONFLICT', remoteDid, 'id already used by another sender')
     if (c.inbox.size >= c.inboxMaxMessages) {
       received.inc({ result: 'inbox_full' })
       return {

@@ -21,6 +21,7 @@ describe('receiver failures', () => {
     const receiver = createReceiver({
       did: me.did,
       inbox: {} as InboxStore,
+      ownIdTaken: async () => false,
       events: createEventBus(),
       logger: silentLogger(),
       metrics,
