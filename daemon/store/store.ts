@@ -31,6 +31,7 @@ export const SUBLEVELS = [
   'webhooks',
   'demand',
   'threads',
+  'name-pins',
 ] as const
 export type SublevelName = (typeof SUBLEVELS)[number]
 
