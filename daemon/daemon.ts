@@ -332,6 +332,16 @@ export function createDaemon(options: DaemonOptions): Daemon {
         .map((n) => n.id),
     )
 
+    // Peers this agent has worked with (a task or ledger record) or shares a network with get larger
+    // inbox quotas than strangers.
+    const records = trackRecords
+    messaging.setKnownPeer((did) => {
+      if (records.get(did) != null) return true
+      const b = ledger.balance(did)
+      if (b.tasksCompleted + b.tasksFailed > 0 || b.balance !== '0') return true
+      return networkService.list().some((n) => n.view.members.has(did) && n.view.members.has(selfDid))
+    })
+
     const diag = createDiagService({
       host,
       identity,

@@ -38,6 +38,10 @@ export interface MessagingOptions {
   maxPayloadBytes: number
   defaultTtlMs: number
   inboxMaxMessages: number
+  peerMaxUnackedMessages: number
+  peerMaxUnackedBytes: number
+  knownPeerQuotaMultiplier: number
+  strangersInboxSharePercent: number
   receiveRatePerSecond: number
   receiveBurst: number
   retryMaxDelayMs: number

@@ -286,6 +286,30 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Inbox size limit; when full, senders are told to retry later (nothing is dropped).',
   },
   {
+    key: 'messaging.peer_max_unacked_messages',
+    type: { kind: 'int', min: 1, max: 100_000_000 },
+    default: 5000,
+    doc: 'Unacknowledged inbox messages one peer may have here; over it the peer is told to retry later (PEER_QUOTA_EXCEEDED). Peers this agent has worked with get known_peer_quota_multiplier times more.',
+  },
+  {
+    key: 'messaging.peer_max_unacked_bytes',
+    type: { kind: 'int', min: 1024, max: 1024 ** 4 },
+    default: 64 * 1024 * 1024,
+    doc: 'Bytes of unacknowledged inbox messages one peer may have here (same rule as peer_max_unacked_messages).',
+  },
+  {
+    key: 'messaging.known_peer_quota_multiplier',
+    type: { kind: 'int', min: 1, max: 1000 },
+    default: 10,
+    doc: 'Quota multiplier for peers this agent has worked with (a task or ledger record with them) or shares a network with.',
+  },
+  {
+    key: 'messaging.strangers_inbox_share_percent',
+    type: { kind: 'int', min: 1, max: 100 },
+    default: 50,
+    doc: 'Share of inbox_max_messages that unacknowledged messages from all other peers together may fill, so known peers always find room.',
+  },
+  {
     key: 'messaging.receive_rate_per_second',
     type: { kind: 'int', min: 1, max: 1_000_000 },
     default: 2000,

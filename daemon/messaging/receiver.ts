@@ -20,6 +20,7 @@ import {
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
 import type { InboxStore } from './inbox-store.ts'
+import type { PeerQuota } from './peer-quota.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
 /**
@@ -46,6 +47,8 @@ export interface ReceiverComponents {
   logger: Logger
   metrics: Metrics
   limiter: RateLimiter
+  /** Per-peer inbox quotas (unacknowledged messages and bytes). */
+  quota: Pick<PeerQuota, 'check' | 'stored'>
   maxPayloadBytes: number
   inboxMaxMessages: number
   /** Task frames are handed here; until it is set they are answered RETRY_LATER. */
@@ -155,6 +158,13 @@ export function createReceiver(c: ReceiverComponents) {
     // peer cannot shadow or ack-hijack someone else's message by reusing its id.
     if ((await c.inbox.idTaken(e.id)) || (e.from !== c.did && (await c.ownIdTaken(e.id))))
       return reject(e.id, 'MESSAGE_ID_CONFLICT', remoteDid, 'id already used by another sender')
+    const over = c.quota.check(e.from, e.body.length, now)
+    if (over != null) {
+      received.inc({ result: 'over_quota' })
+      hostile.inc({ protocol: 'msg', reason: over.reason })
+      c.logger.debug({ peer: remoteDid, id: e.id, ...over }, 'inbound message over quota')
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: over.reason, retryAfterMs: 60_000 }
+    }
     if (c.inbox.size >= c.inboxMaxMessages) {
       received.inc({ result: 'inbox_full' })
       return {
@@ -178,6 +188,7 @@ export function createReceiver(c: ReceiverComponents) {
       read: false,
       acked: false,
     })
+    c.quota.stored(e.from)
     received.inc({ result: 'stored' })
     c.events.emit('message.received', { message: record })
     return { id: e.id, status: AckStatus.ACK_STATUS_STORED }

@@ -22,6 +22,7 @@ describe('receiver failures', () => {
       did: me.did,
       inbox: {} as InboxStore,
       ownIdTaken: async () => false,
+      quota: { check: () => undefined, stored: () => undefined },
       events: createEventBus(),
       logger: silentLogger(),
       metrics,
