@@ -187,7 +187,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       },
     )
     await cards.start()
-    const demand = createDemandStore(store)
+    const demand = createDemandStore(store, config.discovery.maxDemandEntries)
     const findAgents = createFindAgents({
       host,
       cards,

@@ -13,6 +13,8 @@ export type { ConfigFlags }
  * MoltmeshError with a reason; the caller prints them.
  */
 export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
+  // Everything the daemon creates (database files, blobs, logs) is for its user only: 0600 / 0700.
+  process.umask(0o077)
   const { config, configFile } = loadConfig({ flags })
   const logger = createLogger(config.logLevel)
   const daemon = createDaemon({ config, configFile, logger })
@@ -42,5 +44,14 @@ export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
   await daemon.stopped
   process.off('SIGINT', onSignal)
   process.off('SIGTERM', onSignal)
+  // Everything is closed; anything still holding the event loop (a peer's socket, a timer of a
+  // library) must not keep a stopped daemon alive: exit after a short grace if it has not already.
+  setTimeout(() => {
+    logger.warn('handles still open after stop: exiting')
+    process.exit(0)
+  }, EXIT_GRACE_MS).unref()
   return 0
 }
+
+/** How long a stopped daemon waits for the event loop to drain before it exits anyway. */
+const EXIT_GRACE_MS = 2_000

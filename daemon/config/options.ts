@@ -50,6 +50,7 @@ export interface MessagingOptions {
 export interface NamesOptions {
   claimTtlMs: number
   lookupTimeoutMs: number
+  maxNames: number
 }
 
 export interface DaemonConfig {
@@ -80,6 +81,7 @@ export interface NetworksOptions {
   historyMaxMessages: number
   historyMaxAgeMs: number
   syncIntervalMs: number
+  maxNetworks: number
 }
 
 export interface ArtifactsOptions {
@@ -141,4 +143,5 @@ export interface CardsOptions {
 export interface DiscoveryOptions {
   findTimeoutMs: number
   reprovideIntervalMs: number
+  maxDemandEntries: number
 }

@@ -364,6 +364,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'How often the capability provider records of the local skills are announced again in the DHT.',
   },
   {
+    key: 'discovery.max_demand_entries',
+    type: { kind: 'int', min: 1, max: 1_000_000 },
+    default: 1000,
+    doc: 'Capabilities kept in the unmet-demand list (ListDemand); past it the one asked for least recently is dropped.',
+  },
+  {
     key: 'names.claim_ttl_ms',
     type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
     default: 24 * 3600 * 1000,
@@ -374,6 +380,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 100, max: 600_000 },
     default: 10_000,
     doc: 'How long a name lookup in the DHT may take.',
+  },
+  {
+    key: 'names.max_names',
+    type: { kind: 'int', min: 1, max: 10_000 },
+    default: 100,
+    doc: 'Names this agent may hold at once; ClaimName of another one fails with TOO_MANY_NAMES.',
   },
   {
     key: 'tasks.default_timeout_ms',
@@ -502,6 +514,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
     default: 60_000,
     doc: 'How often the daemon compares membership and history with a connected member of each joined network (besides on every connect and start).',
+  },
+  {
+    key: 'networks.max_networks',
+    type: { kind: 'int', min: 1, max: 10_000 },
+    default: 100,
+    doc: 'Networks this agent may be a member of at once; CreateNetwork and JoinNetwork past it fail with TOO_MANY_NETWORKS.',
   },
 ]
 

@@ -15,6 +15,8 @@ import { normalizeName } from './name-rules.ts'
 export interface NamesOptions {
   claimTtlMs: number
   lookupTimeoutMs: number
+  /** Names held at once. */
+  maxNames: number
 }
 
 export interface NamesComponents {
@@ -95,6 +97,15 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
     const ttlMs = ttlInput > 0 ? ttlInput : options.claimTtlMs
     if (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS) {
       throw invalidArgument('INVALID_ARGUMENT', `ttl_ms must be between ${MIN_TTL_MS} and ${MAX_TTL_MS}`)
+    }
+    if ((await held.get(name)) == null) {
+      let count = 0
+      for await (const _ of held.keys()) count++
+      if (count >= options.maxNames)
+        throw failedPrecondition(
+          'TOO_MANY_NAMES',
+          `this agent holds ${count} names, the limit (names.max_names); release one first`,
+        )
     }
     const current = await lookup(name, options.lookupTimeoutMs)
     if (current != null && !current.released && current.did !== c.identity.did) {

@@ -2,6 +2,7 @@
 // error into a gRPC ServiceError carrying `moltmesh-reason` trailing metadata.
 
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { capMessage } from '../errors/echo.ts'
 import { type ErrorKind, isMoltmeshError } from '../errors/moltmesh-error.ts'
 
 export const REASON_METADATA_KEY = 'moltmesh-reason'
@@ -46,7 +47,7 @@ export function toServiceError(err: unknown): MappedError {
   return {
     error: {
       code: status.INTERNAL,
-      details: `internal error: ${(err as Error)?.message ?? String(err)}`,
+      details: capMessage(`internal error: ${(err as Error)?.message ?? String(err)}`),
       metadata,
     },
     reason: 'INTERNAL',

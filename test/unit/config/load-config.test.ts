@@ -77,10 +77,10 @@ describe('defaults', () => {
         receiveBurst: 4000,
         retryMaxDelayMs: 5 * 60 * 1000,
       },
-      names: { claimTtlMs: 24 * 3600 * 1000, lookupTimeoutMs: 10_000 },
+      names: { claimTtlMs: 24 * 3600 * 1000, lookupTimeoutMs: 10_000, maxNames: 100 },
       agent: { name: '', description: '', skills: [] },
       cards: { ttlMs: 24 * 3600 * 1000 },
-      discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000 },
+      discovery: { findTimeoutMs: 10_000, reprovideIntervalMs: 12 * 3600 * 1000, maxDemandEntries: 1000 },
       tasks: {
         defaultTimeoutMs: 3600 * 1000,
         defaultLeaseMs: 60_000,
@@ -98,7 +98,12 @@ describe('defaults', () => {
         endpoints: [],
       },
       pubsub: { maxPayloadBytes: 1024 * 1024, maxTopics: 100 },
-      networks: { historyMaxMessages: 1000, historyMaxAgeMs: 24 * 3600 * 1000, syncIntervalMs: 60_000 },
+      networks: {
+        historyMaxMessages: 1000,
+        historyMaxAgeMs: 24 * 3600 * 1000,
+        syncIntervalMs: 60_000,
+        maxNetworks: 100,
+      },
     }
     expect(config).toEqual(expected)
     expect(defaultConfig(home)).toEqual(expected)
