@@ -143,4 +143,21 @@ describe('hostile task inputs', () => {
       { id: 'tree', inputSchema: { type: 'array', items: { $ref: '#' } } },
     ])
   }, 30_000)
+
+  it('refuses a card over 16 KiB at publish and keeps the previous one (item 7)', async () => {
+    const before = (await b.client.a2a.getAgentCard({ did: b.did })).card!
+    const skills = Array.from({ length: 20 }, (_, i) => ({
+      id: `big-skill-${i}`,
+      name: `big ${i}`,
+      description: 'x'.repeat(2000),
+    }))
+    const big = b.client.a2a.publishAgentCard({
+      card: { name: 'big', description: 'y'.repeat(2000), skills },
+    })
+    expect(await reasonOf(big)).toBe('INVALID_ARGUMENT:CARD_TOO_LARGE')
+    await expect(big).rejects.toThrow(/the limit is 16384 \(16 KiB\)/)
+    const after = (await b.client.a2a.getAgentCard({ did: b.did })).card!
+    expect(after.sequence).toBe(before.sequence)
+    expect(after.skills.map((s) => s.id)).toEqual(before.skills.map((s) => s.id))
+  }, 30_000)
 })
