@@ -17,17 +17,36 @@ export type ValidationResult = { ok: true } | { ok: false; message: string; tooC
 export interface InputValidatorOptions {
   /** Longest one check may run, in ms. */
   budgetMs: number
+  /** How long an idle worker is kept for the next check (default 30 s). */
+  idleMs?: number
 }
 
 export type InputValidator = ReturnType<typeof createInputValidator>
 
 const WORKER_URL = new URL('./schema-worker.ts', import.meta.url)
+/** How long an idle worker is kept for the next check. */
+const WORKER_IDLE_MS = 30_000
 
 export function createInputValidator(options: InputValidatorOptions) {
   let worker: { w: Worker; online: Promise<void> } | undefined
   let seq = 0
   let chain: Promise<unknown> = Promise.resolve()
   let stopped = false
+  let idleTimer: NodeJS.Timeout | undefined
+  let running = 0
+
+  // A worker is a whole V8 isolate (tens of MB): it ends after a quiet spell, so a burst of offers
+  // (or an attack) does not leave it behind; the next check starts a new one.
+  function idleLater(): void {
+    clearTimeout(idleTimer)
+    if (running > 0) return
+    idleTimer = setTimeout(() => {
+      const current = worker
+      worker = undefined
+      void current?.w.terminate()
+    }, options.idleMs ?? WORKER_IDLE_MS)
+    idleTimer.unref()
+  }
 
   function spawnWorker() {
     const w = new Worker(WORKER_URL)
@@ -87,14 +106,26 @@ export function createInputValidator(options: InputValidatorOptions) {
   }
 
   return {
+    /** Whether a worker is up (it ends after idleMs without checks). */
+    get hasWorker(): boolean {
+      return worker != null
+    },
     /** Queued behind earlier checks; always resolves. */
     validate(job: ValidationJob): Promise<ValidationResult> {
-      const result = chain.then(() => run(job))
+      running++
+      clearTimeout(idleTimer)
+      const result = chain
+        .then(() => run(job))
+        .finally(() => {
+          running--
+          idleLater()
+        })
       chain = result
       return result
     },
     async stop(): Promise<void> {
       stopped = true
+      clearTimeout(idleTimer)
       const current = worker
       worker = undefined
       await current?.w.terminate()
