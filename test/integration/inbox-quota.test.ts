@@ -11,6 +11,7 @@ import {
   MESSAGING_PROTOCOL,
   signEnvelope,
 } from '../../daemon/wire/messaging-codec.ts'
+import { sampleHealth } from '../harness/health-sampler.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { allInbox, sendText } from '../harness/messages.ts'
 import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
@@ -66,6 +67,7 @@ describe('per-peer inbox quotas', () => {
     const stored = (acks: Array<{ status: AckStatus }>) =>
       acks.filter((x) => x.status === AckStatus.ACK_STATUS_STORED).length
 
+    const health = sampleHealth(b, 'message floods')
     const flooders = await Promise.all([createRawPeer(), createRawPeer(), createRawPeer()])
     peers.push(...flooders)
     const first = await flood(flooders[0]!, 25, 'f0')
@@ -79,6 +81,7 @@ describe('per-peer inbox quotas', () => {
     const third = await flood(flooders[2]!, 25, 'f2')
     expect(stored(third)).toBe(10)
     expect(third[10]).toMatchObject({ status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'INBOX_FULL' })
+    expect((await health.stop()).failures).toBe(0)
 
     // The real contact still gets through, beyond a stranger's quota.
     for (let i = 0; i < 25; i++) await sendText(a, b.did, `real ${i}`)

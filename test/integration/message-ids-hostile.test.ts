@@ -12,6 +12,7 @@ import {
   MESSAGING_PROTOCOL,
   signEnvelope,
 } from '../../daemon/wire/messaging-codec.ts'
+import { sampleHealth } from '../harness/health-sampler.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { allInbox, sendText } from '../harness/messages.ts'
 import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
@@ -50,10 +51,12 @@ describe('message id collisions', () => {
       await lp.write(encodeFrame({ envelope }))
       return decodeFrame((await lp.read()).subarray()).ack!
     }
+    const health = sampleHealth(b, 'message id collisions')
     const conflict = { status: AckStatus.ACK_STATUS_REJECTED, reason: 'MESSAGE_ID_CONFLICT' }
     expect(await send(sent.id, 'forged')).toMatchObject(conflict)
     expect(await send(ownSent.id, 'shadowing b')).toMatchObject(conflict)
     expect((await send('msg_attackers_own_id', 'fine')).status).toBe(AckStatus.ACK_STATUS_STORED)
+    expect((await health.stop()).failures).toBe(0)
 
     const got = (await b.client.a2a.getMessage({ id: sent.id })).message!
     expect(got.from).toBe(a.did)

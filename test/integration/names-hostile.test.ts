@@ -5,6 +5,7 @@
 // warning), and a message to the name still reaches the holder.
 import { afterAll, describe, expect, it } from 'vitest'
 import { encodeClaim, nameKey, signClaim } from '../../daemon/names/name-record.ts'
+import { sampleHealth } from '../harness/health-sampler.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { allInbox, sendText } from '../harness/messages.ts'
 import { createRawDhtPeer, type RawDhtPeer } from '../harness/raw-dht-peer.ts'
@@ -37,12 +38,14 @@ describe('hostile name claims', () => {
       expires_at_ms: now + DAY,
       released: false,
     })
+    const health = sampleHealth(b, 'back-dated name claims')
     await attacker.put(nameKey('swift-falcon'), encodeClaim(forged))
 
     for (const d of [a, b]) {
       const r = await d.client.a2a.resolveName({ name: 'swift-falcon' })
       expect(r.did).toBe(a.did)
     }
+    expect((await health.stop()).failures).toBe(0)
     const sent = await sendText(b, 'swift-falcon', 'to the real holder')
     expect(sent.message?.to).toBe(a.did)
     await waitFor(async () => (await allInbox(a)).some((m) => m.id === sent.id), 20_000, 'delivery')
