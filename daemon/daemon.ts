@@ -73,6 +73,8 @@ export interface Daemon {
   start(): Promise<void>
   /** Graceful stop; safe to call more than once. */
   stop(): Promise<void>
+  /** Resolves when a stop begins (by stop(), a signal or a Shutdown RPC). */
+  readonly stopRequested: Promise<void>
   /** Resolves when the daemon has stopped (by stop() or a Shutdown RPC). */
   readonly stopped: Promise<void>
 }
@@ -100,6 +102,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let pubsub: Pubsub | undefined
   let networks: Networks | undefined
   let stopping: Promise<void> | undefined
+  let resolveStopRequested: () => void = () => {}
+  const stopRequested = new Promise<void>((resolve) => {
+    resolveStopRequested = resolve
+  })
   let resolveStopped: () => void = () => {}
   const stopped = new Promise<void>((resolve) => {
     resolveStopped = resolve
@@ -469,6 +475,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   }
 
   function stop(): Promise<void> {
+    resolveStopRequested()
     stopping ??= (async () => {
       logger.info('daemon stopping')
       events.emit('daemon.stopping', {})
@@ -506,6 +513,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     },
     start,
     stop,
+    stopRequested,
     stopped,
   }
 }

@@ -33,6 +33,15 @@ export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
 
+  // However a stop begins, the process ends: a subsystem whose close hangs (a peer that never answers,
+  // a stuck disk) gets STOP_DEADLINE_MS, then the process exits anyway.
+  void daemon.stopRequested.then(() => {
+    setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time: exiting')
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+  })
+
   try {
     await daemon.start()
   } catch (err) {
@@ -55,3 +64,5 @@ export async function runDaemonProcess(flags: ConfigFlags): Promise<number> {
 
 /** How long a stopped daemon waits for the event loop to drain before it exits anyway. */
 const EXIT_GRACE_MS = 2_000
+/** Longest an orderly stop may take before the process exits regardless. */
+const STOP_DEADLINE_MS = 10_000

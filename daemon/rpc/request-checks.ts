@@ -25,6 +25,8 @@ const MAX_BY_FIELD: Record<string, number> = {
 const MAX_BY_METHOD_FIELD: Record<string, number> = {
   // A task's timeout is its deadline: up to 30 days, like tasks.default_timeout_ms.
   'CreateTask.timeoutMs': 30 * DAY,
+  // Waiting for a task may take as long as a day (clients usually wait in shorter slices).
+  'WaitTask.timeoutMs': DAY,
 }
 /** Absolute times (`*AtMs`, `sinceMs`) and offsets/sequences stay within what JSON and JS handle. */
 const MAX_TIME_MS = 253_402_300_799_999 // 9999-12-31
