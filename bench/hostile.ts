@@ -3,7 +3,7 @@
 // Health is sampled back to back. Prints one JSON line: Health p50/p99/max per phase and the daemon's
 // memory (RSS, V8 heap in use, buffers) before, right after, and 40 s after the attacks (what a
 // hostile peer leaves behind).
-import { mkdtempSync, rmSync } from 'node:fs'
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { types } from '../clients/ts/index.ts'
@@ -29,13 +29,21 @@ const GARBAGE_STREAMS = Number(process.env.BENCH_GARBAGE_STREAMS ?? 200)
 const REDOS_OFFERS = Number(process.env.BENCH_REDOS_OFFERS ?? 50)
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 20)
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 40_000)
+/** The attacks run this many times: memory that levels off after the first round is bounded. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2)
 
 // A peer the daemon cuts off (blocked, reset) fails inside libp2p's dial queue: expected here.
 process.on('unhandledRejection', (err) => console.error(`(attack side) ${(err as Error).message}`))
 process.on('uncaughtException', (err) => console.error(`(attack side) ${err.message}`))
 
 const root = mkdtempSync(join(tmpdir(), 'mm-bench-'))
-const victim = new DaemonProcess({ name: 'victim', root, env: { MOLTMESH_LOG_LEVEL: 'warn' } })
+// SIGUSR2 makes the daemon write a heap snapshot, which runs a full GC first: the memory reading after
+// it tells what is really retained from what is garbage V8 had no reason to collect yet.
+const victim = new DaemonProcess({
+  name: 'victim',
+  root,
+  env: { MOLTMESH_LOG_LEVEL: 'warn', NODE_OPTIONS: '--heapsnapshot-signal=SIGUSR2' },
+})
 const peers: RawPeer[] = []
 
 /** The daemon's memory in MB: resident, V8 heap in use, and buffers outside the heap. */
@@ -103,6 +111,19 @@ async function envelope(peer: RawPeer, id: string, body: Buffer): Promise<Envelo
 }
 
 /** Sends envelopes on one stream, each waiting for its ack. */
+/** Waits until a heap snapshot file in `dir` stops growing (at most 60 s). */
+async function waitForSnapshot(dir: string): Promise<void> {
+  let last = -1
+  for (let i = 0; i < 120; i++) {
+    await new Promise((r) => setTimeout(r, 500))
+    const f = readdirSync(dir).find((n) => n.endsWith('.heapsnapshot'))
+    if (f == null) continue
+    const size = statSync(join(dir, f)).size
+    if (size > 0 && size === last) return
+    last = size
+  }
+}
+
 /** `p`, or a rejection after `ms` (a dial the daemon never answers must not stall the bench). */
 function within<T>(p: Promise<T>, ms = 10_000): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))])
@@ -124,22 +145,8 @@ async function send(peer: RawPeer, envelopes: Envelope[]): Promise<number> {
   return refused
 }
 
-try {
-  await victim.start()
-  await victim.client.a2a.publishAgentCard({
-    card: {
-      name: 'victim',
-      skills: [
-        {
-          id: 'redos',
-          name: 'redos',
-          inputSchemaJson: JSON.stringify({ type: 'string', pattern: '^(a+)+$' }),
-        },
-      ],
-    },
-  })
-  await new Promise((r) => setTimeout(r, 2_000))
-  const before = await memoryMb()
+/** One round of every attack; returns Health and memory per phase. */
+async function attackRound(round: number): Promise<Record<string, unknown>> {
   const kb = 'x'.repeat(1024)
   const phases: Record<string, unknown> = {}
 
@@ -151,7 +158,7 @@ try {
     flooders.map(async (peer, p) => {
       const batch: Envelope[] = []
       for (let i = 0; i < FLOOD_MESSAGES; i++)
-        batch.push(await envelope(peer, `msg_flood${p}_${i}`, text(kb)))
+        batch.push(await envelope(peer, `msg_flood${round}_${p}_${i}`, text(kb)))
       return batch
     }),
   )
@@ -161,7 +168,7 @@ try {
   phases.churn = await underAttack('churn', async () => {
     for (let i = 0; i < CHURN_PEERS; i++) {
       const peer = await createRawPeer()
-      await send(peer, [await envelope(peer, `msg_churn_${i}`, text('hello'))])
+      await send(peer, [await envelope(peer, `msg_churn${round}_${i}`, text('hello'))])
       await within(peer.stop()).catch(() => undefined)
     }
   })
@@ -181,7 +188,7 @@ try {
   const collider = await createRawPeer()
   peers.push(collider)
   const collisions = await Promise.all(
-    Array.from({ length: 500 }, (_, i) => envelope(collider, `msg_flood0_${i}`, text('mine now'))),
+    Array.from({ length: 500 }, (_, i) => envelope(collider, `msg_flood${round}_0_${i}`, text('mine now'))),
   )
   phases.idCollision = await underAttack('idCollision', async () => {
     await send(collider, collisions)
@@ -192,7 +199,7 @@ try {
     const now = Date.now()
     for (let i = 0; i < CLAIMS; i++) {
       const claim = await signClaim(dht.identity, {
-        name: `claimed-name-${i}`,
+        name: `claimed-name-${round}-${i}`,
         seq: 1,
         claimed_at_ms: now - 30 * 24 * 3600 * 1000,
         expires_at_ms: now + 3600 * 1000,
@@ -207,7 +214,7 @@ try {
     peers.push(peer)
     const offers: Envelope[] = []
     for (let i = 0; i < REDOS_OFFERS; i++) {
-      const taskId = `task_${String(i).padStart(26, '0')}`
+      const taskId = `task_${String(round * 1000 + i).padStart(26, '0')}`
       const body = MessageBody.encode(
         MessageBody.fromPartial({
           task: {
@@ -221,21 +228,52 @@ try {
           },
         }),
       ).finish()
-      offers.push(await envelope(peer, `tfr_redos_${i}`, Buffer.from(body)))
+      offers.push(await envelope(peer, `tfr_redos${round}_${i}`, Buffer.from(body)))
     }
     await send(peer, offers)
   })
+  return phases
+}
 
+try {
+  await victim.start()
+  await victim.client.a2a.publishAgentCard({
+    card: {
+      name: 'victim',
+      skills: [
+        {
+          id: 'redos',
+          name: 'redos',
+          inputSchemaJson: JSON.stringify({ type: 'string', pattern: '^(a+)+$' }),
+        },
+      ],
+    },
+  })
+  await new Promise((r) => setTimeout(r, 2_000))
+  const before = await memoryMb()
+  const rounds: Array<{ phases: Record<string, unknown>; memoryMb: Awaited<ReturnType<typeof memoryMb>> }> =
+    []
+  for (let r = 0; r < ROUNDS; r++) {
+    const phases = await attackRound(r)
+    rounds.push({ phases, memoryMb: await memoryMb() })
+  }
   const after = await memoryMb()
   await Promise.all(peers.map((p) => within(p.stop()).catch(() => undefined)))
   // Past the schema worker's idle time (30 s), so what is left is what the attacks really retained.
   await new Promise((r) => setTimeout(r, SETTLE_MS))
   const settled = await memoryMb()
+  victim.child?.kill('SIGUSR2')
+  const snapshotDir = victim.home
+  await waitForSnapshot(snapshotDir)
+  const afterFullGc = await memoryMb()
+  if (process.env.BENCH_KEEP_SNAPSHOT != null)
+    for (const f of readdirSync(snapshotDir).filter((n) => n.endsWith('.heapsnapshot')))
+      copyFileSync(join(snapshotDir, f), join(process.env.BENCH_KEEP_SNAPSHOT, f))
   console.log(
     JSON.stringify({
       bench: 'hostile',
-      memoryMb: { before, after, settled, settleSeconds: SETTLE_MS / 1000 },
-      phases,
+      memoryMb: { before, after, settled, settleSeconds: SETTLE_MS / 1000, afterFullGc },
+      rounds,
     }),
   )
 } catch (err) {
