@@ -82,13 +82,16 @@ export function createReceiver(c: ReceiverComponents) {
   /**
    * Every frame gets an answer: a failure anywhere while handling one (a bug, a poison input that
    * throws) refuses that frame with PROCESSING_FAILED and counts it, so the sender drops it and its
-   * later frames are not stuck behind it. Only a closed store (we are stopping) asks for a retry.
+   * later frames are not stuck behind it. Storage errors ask for a retry instead.
    */
   async function accept(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
     try {
       return await check(e, remoteDid)
     } catch (err) {
-      if ((err as { code?: string }).code === 'LEVEL_DATABASE_NOT_OPEN')
+      // Storage trouble (closed while stopping, disk full, I/O error) is ours and may pass: the sender
+      // keeps the frame and retries. Anything else would fail the same way again: refuse it.
+      const code = String((err as { code?: unknown }).code ?? '')
+      if (code.startsWith('LEVEL_') || /^E[A-Z]+$/.test(code))
         return {
           id: e.id,
           status: AckStatus.ACK_STATUS_RETRY_LATER,
