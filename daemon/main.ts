@@ -29,6 +29,8 @@ export interface DaemonProcessHooks {
  * loads is logged and the running one kept.
  */
 export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessHooks = {}): Promise<number> {
+  // Everything the daemon creates (database files, blobs, logs) is for its user only: 0600 / 0700.
+  process.umask(0o077)
   const loaded = loadConfig({ flags })
   const { config, configFile } = loaded
   const logger = createLogger(config.logLevel)
@@ -72,6 +74,15 @@ export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessH
     process.off('SIGHUP', onReload)
   }
 
+  // However a stop begins, the process ends: a subsystem whose close hangs (a peer that never answers,
+  // a stuck disk) gets STOP_DEADLINE_MS, then the process exits anyway.
+  void daemon.stopRequested.then(() => {
+    setTimeout(() => {
+      logger.error({ deadlineMs: STOP_DEADLINE_MS }, 'stop did not finish in time: exiting')
+      process.exit(1)
+    }, STOP_DEADLINE_MS).unref()
+  })
+
   try {
     await daemon.start()
     attached = await hooks.started?.(loaded, logger)
@@ -84,5 +95,16 @@ export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessH
   await daemon.stopped
   await attached?.stop().catch(() => undefined)
   detachSignals()
+  // Everything is closed; anything still holding the event loop (a peer's socket, a timer of a
+  // library) must not keep a stopped daemon alive: exit after a short grace if it has not already.
+  setTimeout(() => {
+    logger.warn('handles still open after stop: exiting')
+    process.exit(0)
+  }, EXIT_GRACE_MS).unref()
   return 0
 }
+
+/** How long a stopped daemon waits for the event loop to drain before it exits anyway. */
+const EXIT_GRACE_MS = 2_000
+/** Longest an orderly stop may take before the process exits regardless. */
+const STOP_DEADLINE_MS = 10_000

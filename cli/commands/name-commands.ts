@@ -48,6 +48,7 @@ export function registerNameCommands(program: Command): void {
             ['DID', res.did],
             ['Expires', new Date(res.expiresAtMs).toISOString()],
           ])
+          if (res.warning !== '') process.stderr.write(`warning: ${res.warning}\n`)
         }),
       ),
     )

@@ -10,7 +10,7 @@
 
 import { createHash, type Hash, randomBytes } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
+import { chmod, type FileHandle, mkdir, open, readdir, rename, rm, stat, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import { cidOfDigest } from './cid.ts'
@@ -79,7 +79,7 @@ export function createBlobFiles(dataDir: string) {
   /** Moves a finished, fsynced file into data/. A blob already there is kept (same content). */
   async function install(path: string, cid: string): Promise<void> {
     const dir = dataDirOf(cid)
-    await mkdir(dir, { recursive: true })
+    await mkdir(dir, { recursive: true, mode: 0o700 })
     if (await exists(cid)) {
       await rm(path, { force: true })
       return
@@ -106,7 +106,15 @@ export function createBlobFiles(dataDir: string) {
     async init(): Promise<void> {
       // Uploads cut short by a crash cannot be resumed (their client got an error): drop them.
       await rm(tmpDir, { recursive: true, force: true })
-      await Promise.all(['data', 'tmp', 'partial'].map((d) => mkdir(join(root, d), { recursive: true })))
+      // Owner-only: blobs are message and task content.
+      await mkdir(root, { recursive: true, mode: 0o700 })
+      await chmod(root, 0o700)
+      await Promise.all(
+        ['data', 'tmp', 'partial'].map(async (d) => {
+          await mkdir(join(root, d), { recursive: true, mode: 0o700 })
+          await chmod(join(root, d), 0o700)
+        }),
+      )
     },
 
     exists,

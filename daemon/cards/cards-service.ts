@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
 import type { CardCache } from './card-cache.ts'
 import { CARD_PROTOCOL, cardHandler, fetchCard } from './card-protocol.ts'
-import { cardKey, decodeCard, encodeCard, type SignedCard, signCard } from './card-record.ts'
+import { cardKey, decodeCard, encodeCard, MAX_CARD_BYTES, type SignedCard, signCard } from './card-record.ts'
 import {
   capabilitiesOf,
   checkCardContent,
@@ -154,6 +154,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   }
 
   async function signVersion(next: LocalCardContent | null | undefined, ttlMs: number): Promise<SignedCard> {
+    const before = state
     if (next === null) state = { ...state, runtime: undefined }
     else if (next !== undefined) state = { ...state, runtime: next }
     if (ttlMs > 0) state = { ...state, ttlMs }
@@ -175,6 +176,16 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       // data dir was lost and only the key restored.
       { sequence: Math.max(state.sequence + 1, now), published_at_ms: now, expires_at_ms: now + state.ttlMs },
     )
+    // Peers refuse records over the limit: refuse here too, rather than "publish" a card that nobody
+    // else will ever see while they keep the previous one.
+    const size = encodeCard(card).length
+    if (size > MAX_CARD_BYTES) {
+      state = before
+      throw invalidArgument(
+        'CARD_TOO_LARGE',
+        `the signed card would be ${size} bytes; the limit is ${MAX_CARD_BYTES} (16 KiB): shorten descriptions or schemas, or publish fewer skills`,
+      )
+    }
     state = { ...state, sequence: card.sequence, card }
     await db.put(STATE_KEY, state)
     c.cache.observe(card)

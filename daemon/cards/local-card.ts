@@ -5,6 +5,7 @@
 import type { AgentOptions, AgentSkillConfig } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { isDid } from '../identity/did.ts'
+import { assertSchemaSafe } from '../tasks/input-schema.ts'
 import { normalizeCapability } from './capability.ts'
 import type { CardSkill } from './card-record.ts'
 
@@ -49,6 +50,7 @@ export function checkCardContent(content: LocalCardContent): LocalCardContent {
       }
       if (parsed == null || typeof parsed !== 'object' || Array.isArray(parsed))
         throw bad(`${where}.${field} must be a JSON Schema object`)
+      if (field === 'input_schema') assertSchemaSafe(parsed, `${where}.${field}`)
     }
     for (const did of s.allowedDids)
       if (!isDid(did)) throw bad(`${where}.allowed_dids: "${did}" is not a DID`)

@@ -60,6 +60,10 @@ export interface MessagingOptions {
   maxPayloadBytes: number
   defaultTtlMs: number
   inboxMaxMessages: number
+  peerMaxUnackedMessages: number
+  peerMaxUnackedBytes: number
+  knownPeerQuotaMultiplier: number
+  strangersInboxSharePercent: number
   receiveRatePerSecond: number
   receiveBurst: number
   retryMaxDelayMs: number
@@ -68,6 +72,7 @@ export interface MessagingOptions {
 export interface NamesOptions {
   claimTtlMs: number
   lookupTimeoutMs: number
+  maxNames: number
 }
 
 export interface DaemonConfig {
@@ -132,6 +137,7 @@ export interface NetworksOptions {
   historyMaxMessages: number
   historyMaxAgeMs: number
   syncIntervalMs: number
+  maxNetworks: number
 }
 
 export interface ArtifactsOptions {
@@ -199,4 +205,5 @@ export interface CardsOptions {
 export interface DiscoveryOptions {
   findTimeoutMs: number
   reprovideIntervalMs: number
+  maxDemandEntries: number
 }

@@ -497,6 +497,30 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Inbox size limit; when full, senders are told to retry later (nothing is dropped).',
   },
   {
+    key: 'messaging.peer_max_unacked_messages',
+    type: { kind: 'int', min: 1, max: 100_000_000 },
+    default: 5000,
+    doc: 'Unacknowledged inbox messages one peer may have here; over it the peer is told to retry later (PEER_QUOTA_EXCEEDED). Peers this agent has worked with get known_peer_quota_multiplier times more.',
+  },
+  {
+    key: 'messaging.peer_max_unacked_bytes',
+    type: { kind: 'int', min: 1024, max: 1024 ** 4 },
+    default: 64 * 1024 * 1024,
+    doc: 'Bytes of unacknowledged inbox messages one peer may have here (same rule as peer_max_unacked_messages).',
+  },
+  {
+    key: 'messaging.known_peer_quota_multiplier',
+    type: { kind: 'int', min: 1, max: 1000 },
+    default: 10,
+    doc: 'Quota multiplier for peers this agent has worked with (a task or ledger record with them) or shares a network with.',
+  },
+  {
+    key: 'messaging.strangers_inbox_share_percent',
+    type: { kind: 'int', min: 1, max: 100 },
+    default: 50,
+    doc: 'Share of inbox_max_messages that unacknowledged messages from all other peers together may fill, so known peers always find room.',
+  },
+  {
     key: 'messaging.receive_rate_per_second',
     type: { kind: 'int', min: 1, max: 1_000_000 },
     default: 2000,
@@ -551,6 +575,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'How often the capability provider records of the local skills are announced again in the DHT.',
   },
   {
+    key: 'discovery.max_demand_entries',
+    type: { kind: 'int', min: 1, max: 1_000_000 },
+    default: 1000,
+    doc: 'Capabilities kept in the unmet-demand list (ListDemand); past it the one asked for least recently is dropped.',
+  },
+  {
     key: 'names.claim_ttl_ms',
     type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
     default: 24 * 3600 * 1000,
@@ -561,6 +591,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 100, max: 600_000 },
     default: 10_000,
     doc: 'How long a name lookup in the DHT may take.',
+  },
+  {
+    key: 'names.max_names',
+    type: { kind: 'int', min: 1, max: 10_000 },
+    default: 100,
+    doc: 'Names this agent may hold at once; ClaimName of another one fails with TOO_MANY_NAMES.',
   },
   {
     key: 'tasks.default_timeout_ms',
@@ -689,6 +725,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
     default: 60_000,
     doc: 'How often the daemon compares membership and history with a connected member of each joined network (besides on every connect and start).',
+  },
+  {
+    key: 'networks.max_networks',
+    type: { kind: 'int', min: 1, max: 10_000 },
+    default: 100,
+    doc: 'Networks this agent may be a member of at once; CreateNetwork and JoinNetwork past it fail with TOO_MANY_NETWORKS.',
   },
 ]
 

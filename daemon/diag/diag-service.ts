@@ -219,6 +219,8 @@ export function createDiagService(c: DiagComponents) {
       count: number
       timeoutMs: number
       intervalMs: number
+      /** Aborted when the caller goes away or the daemon stops: no more attempts. */
+      signal?: AbortSignal
     }): Promise<PingResult> {
       const count = input.count <= 0 ? 1 : input.count
       if (count > PING_MAX_COUNT) {
@@ -245,8 +247,8 @@ export function createDiagService(c: DiagComponents) {
       // if a TCP connection is open); a peer target uses the best open connection or dials one through
       // the peer store and peer routing (DHT).
       let conn: Connection | undefined
-      for (let i = 0; i < count; i++) {
-        if (i > 0) await sleep(intervalMs)
+      for (let i = 0; i < count && input.signal?.aborted !== true; i++) {
+        if (i > 0) await sleep(intervalMs, input.signal)
         try {
           conn = conn?.status === 'open' ? conn : await connectionFor(target, timeoutMs)
           const latency = await pingOverConnection(conn, AbortSignal.timeout(timeoutMs))
@@ -319,8 +321,17 @@ function sameHost(a: Multiaddr, b: Multiaddr): boolean {
   return key(a) === key(b)
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal?.removeEventListener('abort', done)
+      resolve()
+    }
+    signal?.addEventListener('abort', done, { once: true })
+  })
 }
 
 /** Short, user-facing text for a dial/ping failure. */

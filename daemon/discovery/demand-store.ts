@@ -9,14 +9,32 @@ export interface DemandEntry {
   lastAskedAtMs: number
 }
 
-export function createDemandStore(store: Store) {
+/**
+ * At most `maxEntries` capabilities are kept: a new one past that replaces the one asked for least
+ * recently, so searches for ever-new capability names cannot grow the list (and the database) freely.
+ */
+export function createDemandStore(store: Store, maxEntries = 1000) {
   const db = store.sublevel<DemandEntry>('demand')
   // Serialised per capability so concurrent misses are all counted.
   let chain: Promise<unknown> = Promise.resolve()
+  let lastAsked: Map<string, number> | undefined
   return {
     record(capability: string, now = Date.now()): Promise<void> {
       const next = chain.then(async () => {
+        if (lastAsked == null) {
+          lastAsked = new Map()
+          for await (const e of db.values()) lastAsked.set(e.capability, e.lastAskedAtMs)
+        }
         const prev = await db.get(capability)
+        if (prev == null && lastAsked.size >= maxEntries) {
+          let oldest: [string, number] | undefined
+          for (const entry of lastAsked) if (oldest == null || entry[1] < oldest[1]) oldest = entry
+          if (oldest != null) {
+            lastAsked.delete(oldest[0])
+            await db.del(oldest[0])
+          }
+        }
+        lastAsked.set(capability, now)
         await db.put(capability, { capability, count: (prev?.count ?? 0) + 1, lastAskedAtMs: now })
       })
       chain = next.catch(() => undefined)

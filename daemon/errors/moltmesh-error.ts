@@ -2,6 +2,8 @@
 // code (sent as `moltmesh-reason` trailing metadata) and a kind, which `daemon/rpc/status-map.ts` turns
 // into a gRPC status. Subsystems throw these; they never deal with gRPC themselves.
 
+import { capMessage } from './echo.ts'
+
 /** What kind of failure an error is; each kind maps to exactly one gRPC status code. */
 export type ErrorKind =
   | 'invalid_argument'
@@ -30,7 +32,8 @@ export class MoltmeshError extends Error {
     message: string,
     options?: { cause?: unknown; metadata?: Record<string, string> },
   ) {
-    super(message, options)
+    // Input quoted in the message is capped (echo.ts): a huge value must not make a huge header.
+    super(capMessage(message), options)
     this.name = 'MoltmeshError'
     this.kind = kind
     this.reason = reason

@@ -31,14 +31,30 @@ export function matchesInbox(r: InboxRecord, f: InboxFilter): boolean {
   )
 }
 
+/** Body size of a stored record (kept base64). */
+const bodyBytes = (r: InboxRecord) => Math.floor((r.body.length * 3) / 4)
+
 export async function openInboxStore(store: Store, threads: ThreadIndex) {
   const db: JsonSublevel<Value> = store.sublevel<Value>('inbox')
   let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
   let count = 0
   let unread = 0
+  // Unacknowledged messages and body bytes per sender: what per-peer quotas count.
+  const pending = new Map<string, { messages: number; bytes: number }>()
+  let pendingTotal = 0
+  const track = (r: InboxRecord, sign: 1 | -1) => {
+    const p = pending.get(r.from) ?? { messages: 0, bytes: 0 }
+    p.messages += sign
+    p.bytes += sign * bodyBytes(r)
+    pendingTotal += sign
+    if (p.messages <= 0) pending.delete(r.from)
+    else pending.set(r.from, p)
+  }
   for await (const value of db.values({ gte: 'm!', lt: 'm"' })) {
+    const r = value as InboxRecord
     count++
-    if (!(value as InboxRecord).read) unread++
+    if (!r.read) unread++
+    if (!r.acked) track(r, 1)
   }
 
   return {
@@ -52,8 +68,23 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
       return lastSeq
     },
 
+    /** Unacknowledged messages (and their body bytes) from one sender. */
+    unackedFrom(from: string): { messages: number; bytes: number } {
+      return pending.get(from) ?? { messages: 0, bytes: 0 }
+    },
+
+    /** Unacknowledged messages from every sender, with the senders. */
+    unacked(): { total: number; bySender: ReadonlyMap<string, { messages: number; bytes: number }> } {
+      return { total: pendingTotal, bySender: pending }
+    },
+
     async isDuplicate(from: string, id: string): Promise<boolean> {
       return (await db.get(`i!${from}!${id}`)) !== undefined
+    },
+
+    /** Whether any sender's message already has this id (ids are unique in the inbox). */
+    async idTaken(id: string): Promise<boolean> {
+      return (await db.get(`x!${id}`)) !== undefined
     },
 
     /** Persists a new message (caller checked it is not a duplicate). Returns the stored record. */
@@ -70,6 +101,7 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
       await threads.commit(inboxRef(full), ops)
       count++
       if (!full.read) unread++
+      if (!full.acked) track(full, 1)
       return full
     },
 
@@ -110,6 +142,7 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
         const next = { ...r, read: change.read ?? r.read, acked: change.acked ?? r.acked }
         if (next.read === r.read && next.acked === r.acked) continue
         if (r.read !== next.read) unread += next.read ? -1 : 1
+        if (r.acked !== next.acked) track(r, next.acked ? -1 : 1)
         ops.push({ type: 'put', key: `m!${seqKey(r.seq)}`, value: next })
         changed++
       }

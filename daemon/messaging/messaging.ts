@@ -16,6 +16,7 @@ import { createDelivery } from './delivery.ts'
 import { openInboxStore } from './inbox-store.ts'
 import { createMessagingService } from './messaging-service.ts'
 import { openOutboxStore } from './outbox-store.ts'
+import { createPeerQuota } from './peer-quota.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { createReceiver, type NetworkFrameSink, type TaskFrameSink } from './receiver.ts'
 import type { OutboxRecord } from './records.ts'
@@ -52,6 +53,9 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockAfterRefusals: BLOCK_AFTER_REFUSALS,
     blockMs: BLOCK_MS,
   })
+  // Until the daemon says which peers it has worked with (setKnownPeer), every peer is a stranger.
+  let isKnownPeer: (did: string) => boolean = () => false
+  const quota = createPeerQuota(options, inbox, (did) => isKnownPeer(did))
   let taskSink: TaskFrameSink | undefined
   let networkSink: NetworkFrameSink | undefined
   let onTaskFrameFailed: (record: OutboxRecord) => void = () => {}
@@ -60,10 +64,12 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     networkSink: () => networkSink,
     did: c.identity.did,
     inbox,
+    ownIdTaken: async (id) => (await outbox.get(id)) != null,
     events: c.events,
     logger,
     metrics: c.metrics,
     limiter,
+    quota,
     maxPayloadBytes: options.maxPayloadBytes,
     inboxMaxMessages: options.inboxMaxMessages,
   })
@@ -104,6 +110,10 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     outbox,
     delivery,
     /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
+    /** Which peers get the larger inbox quota (worked with, or in a shared network). */
+    setKnownPeer(known: (did: string) => boolean): void {
+      isKnownPeer = known
+    },
     setTaskSink(sink: TaskFrameSink): void {
       taskSink = sink
     },

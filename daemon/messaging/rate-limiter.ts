@@ -26,11 +26,31 @@ export interface RateLimiterOptions {
   now?: () => number
 }
 
+/** Above this many tracked peers, buckets that are full again (and not blocking) are dropped. */
+const PRUNE_ABOVE = 1024
+const PRUNE_EVERY_MS = 1_000
+
 export function createRateLimiter(options: RateLimiterOptions) {
   const buckets = new Map<string, Bucket>()
   const now = options.now ?? Date.now
+  let prunedAt = Number.NEGATIVE_INFINITY
+
+  // A full, unblocked bucket is what a new peer gets anyway: forgetting it changes nothing, and keeps
+  // a churn of fresh identities from growing the table without bound.
+  function prune(t: number): void {
+    if (buckets.size <= PRUNE_ABOVE || t - prunedAt < PRUNE_EVERY_MS) return
+    prunedAt = t
+    for (const [peer, b] of buckets) {
+      const tokens = Math.min(options.burst, b.tokens + ((t - b.updatedAt) / 1000) * options.ratePerSecond)
+      if (b.blockedUntil <= t && tokens >= options.burst) buckets.delete(peer)
+    }
+  }
 
   return {
+    /** Peers with a bucket (for tests and metrics). */
+    get size(): number {
+      return buckets.size
+    },
     isBlocked(peer: string): boolean {
       return (buckets.get(peer)?.blockedUntil ?? 0) > now()
     },
@@ -39,6 +59,7 @@ export function createRateLimiter(options: RateLimiterOptions) {
       const t = now()
       let b = buckets.get(peer)
       if (b == null) {
+        prune(t)
         b = { tokens: options.burst, updatedAt: t, refusals: 0, blockedUntil: 0 }
         buckets.set(peer, b)
       }

@@ -20,6 +20,7 @@ import {
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
 import type { InboxStore } from './inbox-store.ts'
+import type { PeerQuota } from './peer-quota.ts'
 import type { RateLimiter } from './rate-limiter.ts'
 
 /**
@@ -40,10 +41,14 @@ export type NetworkFrameSink = (
 export interface ReceiverComponents {
   did: string
   inbox: InboxStore
+  /** Whether a message or frame this daemon sent has this id (a received one must not shadow it). */
+  ownIdTaken: (id: string) => Promise<boolean>
   events: EventBus
   logger: Logger
   metrics: Metrics
   limiter: RateLimiter
+  /** Per-peer inbox quotas (unacknowledged messages and bytes). */
+  quota: Pick<PeerQuota, 'check' | 'stored'>
   maxPayloadBytes: number
   inboxMaxMessages: number
   /** Task frames are handed here; until it is set they are answered RETRY_LATER. */
@@ -59,6 +64,8 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
 const READ_IDLE_TIMEOUT_MS = 5 * 60 * 1000
 
 export function createReceiver(c: ReceiverComponents) {
+  /** Message ids between their duplicate check and their write (the check and write are not atomic). */
+  const storing = new Set<string>()
   const received = c.metrics.counter('moltmesh_messages_received_total', 'Inbound envelopes, by outcome')
   const hostile = c.metrics.counter(
     'moltmesh_hostile_input_total',
@@ -72,7 +79,32 @@ export function createReceiver(c: ReceiverComponents) {
     return { id, status: AckStatus.ACK_STATUS_REJECTED, reason }
   }
 
+  /**
+   * Every frame gets an answer: a failure anywhere while handling one (a bug, a poison input that
+   * throws) refuses that frame with PROCESSING_FAILED and counts it, so the sender drops it and its
+   * later frames are not stuck behind it. Storage errors ask for a retry instead.
+   */
   async function accept(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
+    try {
+      return await check(e, remoteDid)
+    } catch (err) {
+      // Storage trouble (closed while stopping, disk full, I/O error) is ours and may pass: the sender
+      // keeps the frame and retries. Anything else would fail the same way again: refuse it.
+      const code = String((err as { code?: unknown }).code ?? '')
+      if (code.startsWith('LEVEL_') || /^E[A-Z]+$/.test(code))
+        return {
+          id: e.id,
+          status: AckStatus.ACK_STATUS_RETRY_LATER,
+          reason: 'NOT_READY',
+          retryAfterMs: 5_000,
+        }
+      const detail = `${(err as Error).name}: ${String((err as Error).message).slice(0, 200)}`
+      c.logger.error({ peer: remoteDid, id: e.id, err }, 'failed to handle an inbound frame')
+      return reject(e.id.slice(0, MAX_ID_LENGTH), 'PROCESSING_FAILED', remoteDid, detail)
+    }
+  }
+
+  async function check(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
     const decision = c.limiter.take(remoteDid)
     if (!decision.allowed) {
       received.inc({ result: 'rate_limited' })
@@ -103,9 +135,38 @@ export function createReceiver(c: ReceiverComponents) {
     }
     if (body.task != null) return acceptTaskFrame(e, body.task, remoteDid)
     if (body.network != null) return acceptNetworkFrame(e, body.network, remoteDid)
+    // Another stream of this sender is storing the same id right now: let the sender retry it.
+    if (storing.has(e.id))
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
+    storing.add(e.id)
+    try {
+      return await store(e, body, remoteDid, now)
+    } finally {
+      storing.delete(e.id)
+    }
+  }
+
+  async function store(
+    e: Envelope,
+    body: ReturnType<typeof decodeBody>,
+    remoteDid: string,
+    now: number,
+  ): Promise<Partial<DeliveryAck>> {
     if (await c.inbox.isDuplicate(e.from, e.id)) {
       received.inc({ result: 'duplicate' })
       return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
+    }
+    // Message ids are chosen by senders, and GetMessage/AckMessage look them up by id alone: an id
+    // that another sender's message (or one of our own sent messages) already has is refused, so a
+    // peer cannot shadow or ack-hijack someone else's message by reusing its id.
+    if ((await c.inbox.idTaken(e.id)) || (e.from !== c.did && (await c.ownIdTaken(e.id))))
+      return reject(e.id, 'MESSAGE_ID_CONFLICT', remoteDid, 'id already used by another sender')
+    const over = c.quota.check(e.from, e.body.length, now)
+    if (over != null) {
+      received.inc({ result: 'over_quota' })
+      hostile.inc({ protocol: 'msg', reason: over.reason })
+      c.logger.debug({ peer: remoteDid, id: e.id, ...over }, 'inbound message over quota')
+      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: over.reason, retryAfterMs: 60_000 }
     }
     if (c.inbox.size >= c.inboxMaxMessages) {
       received.inc({ result: 'inbox_full' })
@@ -130,6 +191,7 @@ export function createReceiver(c: ReceiverComponents) {
       read: false,
       acked: false,
     })
+    c.quota.stored(e.from)
     received.inc({ result: 'stored' })
     c.events.emit('message.received', { message: record })
     return { id: e.id, status: AckStatus.ACK_STATUS_STORED }

@@ -32,6 +32,10 @@ export function nameDhtHooks(cache: NameCache): {
     // kad-dht stores an incoming PUT without asking the selector: refuse an older record of a holder
     // this node has seen newer, so a replay cannot undo a release or a renewal here.
     if (claim.seq < cache.highestSeq(claim.name, claim.did)) throw new Error('RECORD_REPLAYED')
+    // A competing claim that loses to a holder this node saw first (e.g. one back-dated by its
+    // author) is neither stored nor served from here, so the holder's record keeps spreading.
+    const refusal = cache.refusal(claim)
+    if (refusal != null) throw new Error(refusal)
     cache.observe(claim)
   }
   return { validators: { [NAME_NAMESPACE]: validate }, selectors: { [NAME_NAMESPACE]: selectNameRecord } }

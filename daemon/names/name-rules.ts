@@ -1,4 +1,5 @@
 // Human-readable names: lowercase words (a-z, 0-9) joined by single hyphens, 3–63 characters.
+import { echo } from '../errors/echo.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 
 const NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
@@ -11,7 +12,7 @@ export function normalizeName(input: string): string {
   if (name.length < MIN_NAME_LENGTH || name.length > MAX_NAME_LENGTH || !NAME.test(name)) {
     throw invalidArgument(
       'INVALID_NAME',
-      `"${input}" is not a valid name: use ${MIN_NAME_LENGTH}-${MAX_NAME_LENGTH} lowercase letters and digits in words joined by hyphens (e.g. swift-falcon)`,
+      `"${echo(input)}" is not a valid name: use ${MIN_NAME_LENGTH}-${MAX_NAME_LENGTH} lowercase letters and digits in words joined by hyphens (e.g. swift-falcon)`,
     )
   }
   return name

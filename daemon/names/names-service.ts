@@ -15,6 +15,8 @@ import { normalizeName } from './name-rules.ts'
 export interface NamesOptions {
   claimTtlMs: number
   lookupTimeoutMs: number
+  /** Names held at once. */
+  maxNames: number
 }
 
 export interface NamesComponents {
@@ -37,6 +39,16 @@ export interface NameInfo {
   name: string
   did: string
   expiresAtMs: number
+  /** Set when the name's holder differs from the one this daemon resolved it to before. */
+  warning?: string
+}
+
+/** The holder a name resolved to here before (trust on first use). */
+interface PinnedName {
+  did: string
+  expiresAtMs: number
+  /** The pinned holder's own claim time. */
+  claimedAtMs: number
 }
 
 const MIN_TTL_MS = 1_000
@@ -46,6 +58,7 @@ const LOOKUP_GRACE_MS = 1_500
 
 export function createNamesService(c: NamesComponents, options: NamesOptions) {
   const held: JsonSublevel<HeldName> = c.store.sublevel<HeldName>('names')
+  const pins: JsonSublevel<PinnedName> = c.store.sublevel<PinnedName>('name-pins')
   const timers = new Map<string, NodeJS.Timeout>()
   const dht = () => c.host.services.dht
   let stopped = false
@@ -84,6 +97,15 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
     const ttlMs = ttlInput > 0 ? ttlInput : options.claimTtlMs
     if (ttlMs < MIN_TTL_MS || ttlMs > MAX_TTL_MS) {
       throw invalidArgument('INVALID_ARGUMENT', `ttl_ms must be between ${MIN_TTL_MS} and ${MAX_TTL_MS}`)
+    }
+    if ((await held.get(name)) == null) {
+      let count = 0
+      for await (const _ of held.keys()) count++
+      if (count >= options.maxNames)
+        throw failedPrecondition(
+          'TOO_MANY_NAMES',
+          `this agent holds ${count} names, the limit (names.max_names); release one first`,
+        )
     }
     const current = await lookup(name, options.lookupTimeoutMs)
     if (current != null && !current.released && current.did !== c.identity.did) {
@@ -142,12 +164,51 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
   return {
     claim,
 
+    /**
+     * The verified holder of a name. A name stays pinned to the DID it resolved to before while that
+     * holder's claim lives (trust on first use): another DID that now wins the lookup (e.g. with a
+     * back-dated claim served by a peer) does not take it over here; the answer carries a warning.
+     * When the pinned holder released the name or its claim ran out, the new holder is taken, also
+     * with a warning.
+     */
     async resolve(input: string, timeoutMs = 0): Promise<NameInfo> {
       const name = normalizeName(input)
       const found = await lookup(name, timeoutMs > 0 ? timeoutMs : options.lookupTimeoutMs)
-      if (found == null || found.released)
-        throw notFound('NAME_NOT_FOUND', `no agent holds the name "${name}"`)
-      return { name, did: found.did, expiresAtMs: found.expires_at_ms }
+      const live = found != null && !found.released ? found : undefined
+      const pin = await pins.get(name)
+      const now = Date.now()
+      let warning: string | undefined
+      if (pin != null && pin.did !== live?.did) {
+        // A later claim can only win while the pinned holder is gone (released or expired), so it is a
+        // handover; a claim that says it predates the pinned one is what a hijack looks like.
+        const predates = live == null || live.claimed_at_ms <= pin.claimedAtMs
+        const pinnedHolds =
+          predates &&
+          !c.cache.releasedBy(name, pin.did) &&
+          (c.cache.holds(name, pin.did) || pin.expiresAtMs > now)
+        if (pinnedHolds) {
+          if (live != null) {
+            warning = `name "${name}" is also claimed by ${live.did}; keeping ${pin.did}, which it resolved to before`
+            c.logger.warn(
+              { name, pinned: pin.did, claimant: live.did },
+              'name claimed by another agent; kept the pinned holder',
+            )
+          }
+          return { name, did: pin.did, expiresAtMs: pin.expiresAtMs, ...(warning != null ? { warning } : {}) }
+        }
+        if (live != null) {
+          warning = `name "${name}" changed holder: it resolved to ${pin.did} before (claim released or expired), now to ${live.did}`
+          c.logger.warn({ name, was: pin.did, now: live.did }, 'name changed holder')
+        } else await pins.del(name)
+      }
+      if (live == null) throw notFound('NAME_NOT_FOUND', `no agent holds the name "${name}"`)
+      if (pin?.did !== live.did || pin.expiresAtMs !== live.expires_at_ms)
+        await pins.put(name, {
+          did: live.did,
+          expiresAtMs: live.expires_at_ms,
+          claimedAtMs: live.claimed_at_ms,
+        })
+      return { name, did: live.did, expiresAtMs: live.expires_at_ms, ...(warning != null ? { warning } : {}) }
     },
 
     async release(input: string): Promise<void> {

@@ -63,6 +63,8 @@ export interface NetworksServiceComponents {
   maxPayloadBytes: number
   /** Largest serialized envelope body (the messaging payload limit). */
   maxEnvelopeBytes: number
+  /** Networks this agent may be a member of at once (networks.max_networks). */
+  maxNetworks: number
 }
 
 export interface InvitationView {
@@ -119,8 +121,18 @@ export function createNetworksService(c: NetworksServiceComponents) {
     await c.push(state, also)
   }
 
+  function requireNetworkRoom(): void {
+    const joined = c.registry.list().filter((n) => n.view.members.has(self)).length
+    if (joined >= c.maxNetworks)
+      throw failedPrecondition(
+        'TOO_MANY_NETWORKS',
+        `this agent is in ${joined} networks, the limit (networks.max_networks); leave one first`,
+      )
+  }
+
   return {
     async create(req: { name: string; description: string; policy: NetworkPolicyName }): Promise<NetState> {
+      requireNetworkRoom()
       const name = req.name.trim()
       if (name.length === 0 || name.length > MAX_NAME_LENGTH)
         throw invalidArgument('INVALID_ARGUMENT', `name must be 1-${MAX_NAME_LENGTH} characters`)
@@ -220,6 +232,7 @@ export function createNetworksService(c: NetworksServiceComponents) {
       const id = req.networkId
       const known = c.registry.get(id)
       if (known?.view.members.has(self)) return known
+      requireNetworkRoom()
       const received = await c.store.receivedInvitation(id)
       const invitation = req.invitation ?? received?.invitation
       let descriptor = known?.descriptor

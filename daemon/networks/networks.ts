@@ -459,6 +459,7 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
     push,
     maxPayloadBytes: c.maxPayloadBytes,
     maxEnvelopeBytes: c.maxEnvelopeBytes,
+    maxNetworks: options.maxNetworks,
   })
   c.metrics.gauge(
     'moltmesh_networks_joined',

@@ -10,12 +10,13 @@ export function diagAdapter(diag: DiagService): ServiceImpl<typeof DiagDefinitio
     health: () => diag.health(),
     getInfo: () => diag.info(),
     listPeers: async (req) => ({ peers: (await diag.listPeers(req.includeDisconnected)).map(toPeerInfo) }),
-    ping: (req) =>
+    ping: (req, ctx) =>
       diag.ping({
         target: req.target,
         count: req.count,
         timeoutMs: req.timeoutMs,
         intervalMs: req.intervalMs,
+        signal: ctx.signal,
       }),
     connectPeer: async (req) => ({ peer: toPeerInfo(await diag.connect(req.target, req.timeoutMs)) }),
     disconnectPeer: (req) => diag.disconnect(req.target),

@@ -8,6 +8,7 @@ import { Server, ServerCredentials, type UntypedServiceImplementation } from '@g
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { prepareSocketPath } from '../runtime/socket-file.ts'
+import { guardDefinition } from './request-checks.ts'
 
 export interface ServiceRegistration {
   definition: Record<string, unknown>
@@ -44,7 +45,8 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     'grpc.max_send_message_length': MAX_MESSAGE_BYTES,
   }
   const unixServer = new Server(serverOptions)
-  for (const s of options.services) unixServer.addService(s.definition as never, s.handlers(undefined))
+  for (const s of options.services)
+    unixServer.addService(guardDefinition(s.definition as never) as never, s.handlers(undefined))
   options.registerUnixOnly?.(unixServer)
   await bind(unixServer, `unix:${options.socketPath}`, ServerCredentials.createInsecure())
   // Only the daemon's user may talk to it: the socket grants full control of the agent.
@@ -55,7 +57,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   if (options.tcpListen !== '') {
     tcpServer = new Server(serverOptions)
     for (const s of options.services)
-      tcpServer.addService(s.definition as never, s.handlers(options.tcpToken))
+      tcpServer.addService(guardDefinition(s.definition as never) as never, s.handlers(options.tcpToken))
     const port = await bind(tcpServer, options.tcpListen, ServerCredentials.createInsecure())
     tcpAddress = `${options.tcpListen.replace(/:\d+$/, '')}:${port}`
   }

@@ -6,7 +6,10 @@ import type { ServiceImpl } from './service-types.ts'
 export function namesAdapter(names: NamesService): ServiceImpl<typeof A2ANodeService> {
   return {
     claimName: (req) => names.claim(req.name, req.ttlMs),
-    resolveName: (req) => names.resolve(req.name, req.timeoutMs),
+    resolveName: async (req) => {
+      const info = await names.resolve(req.name, req.timeoutMs)
+      return { ...info, warning: info.warning ?? '' }
+    },
     releaseName: async (req) => {
       await names.release(req.name)
       return {}

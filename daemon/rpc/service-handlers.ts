@@ -16,6 +16,7 @@ import type {
 import { MoltmeshError, notImplemented } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { checkRequest, undecodable } from './request-checks.ts'
 import type { CallContext, MethodDefinitionLike, ServiceImpl } from './service-types.ts'
 import { toServiceError } from './status-map.ts'
 
@@ -89,13 +90,21 @@ export function buildServiceHandlers<S extends Record<string, MethodDefinitionLi
       }
     }
 
+    /** Undecodable, invalid UTF-8 or out-of-range requests never reach the service. */
+    const admit = (request: unknown) => {
+      const refused = undecodable(request)
+      if (refused != null) throw refused
+      checkRequest(rpcName, request)
+      return request
+    }
+
     if (!method.requestStream && !method.responseStream) {
       handlers[name] = (call: ServerUnaryCall<unknown, unknown>, callback: sendUnaryData<unknown>) => {
         const { ctx, done } = context(call)
         Promise.resolve()
           .then(() => {
             authorize(call.metadata)
-            return implementation(call.request, ctx)
+            return implementation(admit(call.request), ctx)
           })
           .then(
             (response) => {
@@ -112,7 +121,7 @@ export function buildServiceHandlers<S extends Record<string, MethodDefinitionLi
         void (async () => {
           try {
             authorize(call.metadata)
-            const stream = implementation(call.request, ctx) as AsyncIterable<unknown>
+            const stream = implementation(admit(call.request), ctx) as AsyncIterable<unknown>
             for await (const item of stream) {
               if (ctx.signal.aborted) break
               if (!call.write(item)) await once(call, 'drain', { signal: ctx.signal }).catch(() => undefined)
@@ -133,7 +142,7 @@ export function buildServiceHandlers<S extends Record<string, MethodDefinitionLi
         Promise.resolve()
           .then(() => {
             authorize(call.metadata)
-            return implementation(call as AsyncIterable<unknown>, ctx)
+            return implementation(admitEach(call as AsyncIterable<unknown>, admit), ctx)
           })
           .then(
             (response) => {
@@ -149,4 +158,8 @@ export function buildServiceHandlers<S extends Record<string, MethodDefinitionLi
     }
   }
   return handlers
+}
+
+async function* admitEach(items: AsyncIterable<unknown>, admit: (item: unknown) => unknown) {
+  for await (const item of items) yield admit(item)
 }

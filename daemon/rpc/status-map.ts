@@ -3,6 +3,7 @@
 // standard `grpc-status-details-bin` (google.rpc.Status + ErrorInfo, see status-details.ts).
 
 import { Metadata, type ServiceError, status } from '@grpc/grpc-js'
+import { capMessage } from '../errors/echo.ts'
 import { type ErrorKind, isMoltmeshError } from '../errors/moltmesh-error.ts'
 import { encodeStatusDetails, STATUS_DETAILS_METADATA_KEY } from './status-details.ts'
 
@@ -47,7 +48,7 @@ export function toServiceError(err: unknown): MappedError {
       unexpected: false,
     }
   }
-  const details = `internal error: ${(err as Error)?.message ?? String(err)}`
+  const details = capMessage(`internal error: ${(err as Error)?.message ?? String(err)}`)
   return {
     error: { code: status.INTERNAL, details, metadata: trailers(status.INTERNAL, details, 'INTERNAL', {}) },
     reason: 'INTERNAL',

@@ -4,6 +4,7 @@
 // acknowledging anything. The schema version key lets a newer daemon refuse (or migrate) an older
 // layout instead of misreading it.
 
+import { chmod, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { AbstractBatchOperation } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
@@ -31,6 +32,7 @@ export const SUBLEVELS = [
   'webhooks',
   'demand',
   'threads',
+  'name-pins',
 ] as const
 export type SublevelName = (typeof SUBLEVELS)[number]
 
@@ -62,9 +64,14 @@ export interface Store {
 
 export async function openStore(dataDir: string): Promise<Store> {
   const path = join(dataDir, 'db')
+  // Owner-only, like the data dir: the database holds messages, tasks and the ledger. LevelDB creates
+  // its files with the process umask; earlier versions left them 0644 in a 0755 folder.
+  await mkdir(path, { recursive: true, mode: 0o700 })
+  await chmod(path, 0o700)
   const db: Db = new ClassicLevel<string, string>(path, { valueEncoding: 'utf8' })
   try {
     await db.open()
+    for (const file of await readdir(path)) await chmod(join(path, file), 0o600).catch(() => undefined)
   } catch (err) {
     const cause = (err as { cause?: { message?: string } }).cause
     const locked = /lock/i.test(String(cause?.message ?? (err as Error).message))

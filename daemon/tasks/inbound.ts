@@ -11,6 +11,7 @@ import type { StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
 import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/v1/types.ts'
 import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type { InputValidator } from './input-validator.ts'
 import type { OpenTaskQuota } from './open-task-quota.ts'
 import { encodeParts } from './parts-codec.ts'
 import type { StoredError, TaskRecord } from './records.ts'
@@ -31,6 +32,8 @@ export interface InboundComponents {
   ledger: Pick<Ledger, 'parsePrice' | 'admit' | 'countersign' | 'receiptAnswer' | 'settlementFrame'>
   quota: Pick<OpenTaskQuota, 'tryTake' | 'release'>
   maxOpenPerRequester: number
+  /** Checks inputs against skill schemas off the event loop, within a time budget. */
+  validator: InputValidator
 }
 
 type Outcome = Awaited<ReturnType<TaskFrameSink>>
@@ -52,13 +55,13 @@ export function createInbound(c: InboundComponents) {
     }
     // Taken before any await, so concurrent offers of one requester cannot all pass it.
     const placed = c.quota.tryTake(from, o.taskId)
-    const refusal: StoredError | undefined = placed
-      ? checkOffer(c.localSkill(o.skill), o.skill, from, o.input, o.maxPrice)
-      : {
-          reason: 'TOO_MANY_OPEN_TASKS',
-          message: `this agent already has ${c.maxOpenPerRequester} open tasks here; wait for some to finish`,
-        }
     try {
+      const refusal: StoredError | undefined = placed
+        ? await checkOffer(c.validator, c.localSkill(o.skill), o.skill, from, o.input, o.maxPrice)
+        : {
+            reason: 'TOO_MANY_OPEN_TASKS',
+            message: `this agent already has ${c.maxOpenPerRequester} open tasks here; wait for some to finish`,
+          }
       return await admitOffer(from, o, refusal)
     } catch (err) {
       if (placed) c.quota.release(from, o.taskId)

@@ -19,6 +19,7 @@ import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { createInbound } from './inbound.ts'
+import { createInputValidator } from './input-validator.ts'
 import { createOpenTaskQuota } from './open-task-quota.ts'
 import type { TaskRecord, TaskRole } from './records.ts'
 import { createRequester } from './requester.ts'
@@ -57,6 +58,9 @@ export interface ListInput {
   pageSize: number
   pageToken: string
 }
+
+/** Longest a task input may take to check against its skill's schema (see input-validator.ts). */
+const INPUT_CHECK_BUDGET_MS = 1_000
 
 export async function createTasks(c: TasksComponents, options: TasksOptions) {
   const logger = c.logger.child({ component: 'tasks' })
@@ -104,12 +108,14 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     tierOf: (task) => (task.role === 'assignee' ? debtTier(c.ledger.balance(task.requester)) : 0),
   })
   const quota = createOpenTaskQuota(options.maxOpenPerRequester, engine.changes)
+  const validator = createInputValidator({ budgetMs: INPUT_CHECK_BUDGET_MS })
   const inbound = createInbound({
     selfDid: c.identity.did,
     engine,
     tasks,
     quota,
     maxOpenPerRequester: options.maxOpenPerRequester,
+    validator,
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
     artifacts: c.artifacts,
@@ -204,8 +210,9 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
       const open = await timers.start()
       if (open > 0) logger.info({ open }, 'resumed open tasks')
     },
-    stop(): void {
+    async stop(): Promise<void> {
       timers.stop()
+      await validator.stop()
     },
   }
 }

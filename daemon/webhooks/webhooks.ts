@@ -88,15 +88,27 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     await queue.drop(w.id, `webhook disabled: ${reason}`)
   }
 
-  function checkUrl(url: string): void {
+  /**
+   * The URL as it will be requested (parsed and normalised), or an error. Control characters are
+   * refused rather than left to the URL parser, which drops CR/LF/tab silently: a URL with CRLF in it
+   * would otherwise be stored as typed and requested as something else.
+   */
+  function checkUrl(url: string): string {
+    if (url.length > MAX_URL_LENGTH)
+      throw invalidArgument('INVALID_URL', `the URL is longer than ${MAX_URL_LENGTH}`)
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    const control = /[\u0000-\u001f\u007f-\u009f]/.exec(url)
+    if (control != null)
+      throw invalidArgument(
+        'INVALID_URL',
+        `the URL contains a control character (U+${control[0].charCodeAt(0).toString(16).padStart(4, '0').toUpperCase()} at ${control.index})`,
+      )
     let parsed: URL
     try {
       parsed = new URL(url)
     } catch {
       throw invalidArgument('INVALID_URL', `"${url}" is not a URL`)
     }
-    if (url.length > MAX_URL_LENGTH)
-      throw invalidArgument('INVALID_URL', `the URL is longer than ${MAX_URL_LENGTH}`)
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
       throw invalidArgument('INVALID_URL', 'webhook URLs are http or https')
     if (parsed.username !== '' || parsed.password !== '')
@@ -106,6 +118,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
         'WEBHOOK_TARGET_NOT_ALLOWED',
         `${parsed.hostname} is not in webhooks.allowed_hosts (${allowedHosts.join(', ')})`,
       )
+    return parsed.href
   }
 
   function checkPatterns(events: string[]): void {
@@ -156,7 +169,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
           'CONFIG_INVALID',
           `webhooks.endpoints: the secret of ${e.url} must be "whsec_" + base64 (16-64 bytes)`,
         )
-      checkUrl(e.url)
+      const url = checkUrl(e.url)
       const events = e.events
         .split(',')
         .map((s) => s.trim())
@@ -166,7 +179,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
       const existing = webhooks.get(id)
       wanted.set(id, {
         id,
-        url: e.url,
+        url,
         events,
         description: e.description,
         secret: e.secret,
@@ -194,7 +207,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
       events: string[]
       description: string
     }): Promise<{ webhook: WebhookRecord; secret: string }> {
-      checkUrl(req.url)
+      const url = checkUrl(req.url)
       checkPatterns(req.events)
       if (req.description.length > 1024)
         throw invalidArgument('INVALID_ARGUMENT', 'description is at most 1024 characters')
@@ -202,7 +215,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
         throw failedPrecondition('TOO_MANY_WEBHOOKS', `at most ${MAX_WEBHOOKS} webhooks`)
       const webhook: WebhookRecord = {
         id: newId('wh'),
-        url: req.url,
+        url,
         events: req.events,
         description: req.description,
         secret: newSecret(),

@@ -190,6 +190,17 @@ describe('webhooks', () => {
     expect(await reasonOf(b.client.ext.createWebhook({ url: 'ftp://x/y' }))).toBe(
       'INVALID_ARGUMENT:INVALID_URL',
     )
+    // Header injection through the URL: CR/LF (and every other control character) is refused, not
+    // dropped by the URL parser at send time (issue 15, item 13); a URL is stored as it will be sent.
+    for (const url of [
+      'http://127.0.0.1:1/x\r\nX-Injected: 1',
+      'http://127.0.0.1:1/\u0000',
+      'http://127.0.0.1:1/\t',
+    ])
+      expect(await reasonOf(b.client.ext.createWebhook({ url }))).toBe('INVALID_ARGUMENT:INVALID_URL')
+    const normalised = await b.client.ext.createWebhook({ url: 'HTTP://127.0.0.1:1/a b?q=é' })
+    expect(normalised.webhook?.url).toBe('http://127.0.0.1:1/a%20b?q=%C3%A9')
+    await b.client.ext.deleteWebhook({ id: normalised.webhook!.id })
     expect(
       await reasonOf(b.client.ext.createWebhook({ url: 'http://127.0.0.1:1/x', events: ['Bad Type'] })),
     ).toBe('INVALID_ARGUMENT:INVALID_EVENT_FILTER')

@@ -56,6 +56,25 @@ describe('rate limiter', () => {
     expect(limiter.isBlocked('p')).toBe(false)
     expect(limiter.take('p').allowed).toBe(true)
   })
+
+  it('forgets idle peers under identity churn, but not blocked ones', () => {
+    let t = 0
+    const limiter = createRateLimiter({
+      ratePerSecond: 10,
+      burst: 3,
+      blockAfterRefusals: 0,
+      blockMs: 60_000,
+      now: () => t,
+    })
+    for (let i = 0; i < 4; i++) limiter.take('flooder')
+    expect(limiter.isBlocked('flooder')).toBe(true)
+    for (let i = 0; i < 5000; i++) {
+      t += 1
+      limiter.take(`churn-${i}`)
+    }
+    expect(limiter.size).toBeLessThan(2100)
+    expect(limiter.isBlocked('flooder')).toBe(true)
+  })
 })
 
 describe('backoff', () => {

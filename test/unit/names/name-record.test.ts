@@ -98,4 +98,25 @@ describe('name records', async () => {
     expect(seen.best('swift-falcon')).toBeUndefined()
     expect(seen.best('third-name')?.did).toBe(alice.did)
   })
+
+  it('bounds a claim time by when this node first saw the claim (back-dated claims lose)', async () => {
+    const seen = createNameCache()
+    const DAY = 24 * 3600 * 1000
+    const held = await claim(alice, { claimed_at_ms: now - DAY })
+    const backdated = await claim(bob, { claimed_at_ms: now - 30 * DAY })
+    seen.observe(held, now - 3_600_000) // alice's claim seen an hour ago
+    expect(seen.refusal(backdated, now)).toBe('RECORD_NAME_TAKEN')
+    seen.observe(backdated, now)
+    expect(seen.best('swift-falcon', now)?.did).toBe(alice.did)
+    // Honest claims made close together keep the earliest-claim order, whatever the arrival order.
+    const fresh = createNameCache()
+    const early = await claim(bob, { name: 'new-name', claimed_at_ms: now - 10_000 })
+    const late = await claim(alice, { name: 'new-name', claimed_at_ms: now - 5_000 })
+    fresh.observe(late, now - 4_000)
+    expect(fresh.refusal(early, now)).toBeUndefined()
+    fresh.observe(early, now)
+    expect(fresh.best('new-name', now)?.did).toBe(bob.did)
+    // A release is never refused, and after it another holder may claim.
+    expect(seen.refusal(await claim(alice, { seq: 2, released: true }), now)).toBeUndefined()
+  })
 })

@@ -141,14 +141,16 @@ class ResolveNameRequest(_message.Message):
     def __init__(self, name: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
 
 class ResolveNameResponse(_message.Message):
-    __slots__ = ("name", "did", "expires_at_ms")
+    __slots__ = ("name", "did", "expires_at_ms", "warning")
     NAME_FIELD_NUMBER: _ClassVar[int]
     DID_FIELD_NUMBER: _ClassVar[int]
     EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    WARNING_FIELD_NUMBER: _ClassVar[int]
     name: str
     did: str
     expires_at_ms: int
-    def __init__(self, name: _Optional[str] = ..., did: _Optional[str] = ..., expires_at_ms: _Optional[int] = ...) -> None: ...
+    warning: str
+    def __init__(self, name: _Optional[str] = ..., did: _Optional[str] = ..., expires_at_ms: _Optional[int] = ..., warning: _Optional[str] = ...) -> None: ...
 
 class ReleaseNameRequest(_message.Message):
     __slots__ = ("name",)

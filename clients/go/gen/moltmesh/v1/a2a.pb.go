@@ -931,7 +931,11 @@ type ResolveNameResponse struct {
 	// Holder DID.
 	Did string `protobuf:"bytes,2,opt,name=did,proto3" json:"did,omitempty"`
 	// When the claim expires.
-	ExpiresAtMs   int64 `protobuf:"varint,3,opt,name=expires_at_ms,json=expiresAtMs,proto3" json:"expires_at_ms,omitempty"`
+	ExpiresAtMs int64 `protobuf:"varint,3,opt,name=expires_at_ms,json=expiresAtMs,proto3" json:"expires_at_ms,omitempty"`
+	// Set when another DID claims the name than the one it resolved to here before: either the pinned
+	// holder is kept (its claim still lives) or the name changed holder (its claim ended). Trust on
+	// first use; see docs/security.md.
+	Warning       string `protobuf:"bytes,4,opt,name=warning,proto3" json:"warning,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -985,6 +989,13 @@ func (x *ResolveNameResponse) GetExpiresAtMs() int64 {
 		return x.ExpiresAtMs
 	}
 	return 0
+}
+
+func (x *ResolveNameResponse) GetWarning() string {
+	if x != nil {
+		return x.Warning
+	}
+	return ""
 }
 
 // A name to release.
@@ -5833,11 +5844,12 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x12ResolveNameRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x1d\n" +
 	"\n" +
-	"timeout_ms\x18\x02 \x01(\x05R\ttimeoutMs\"_\n" +
+	"timeout_ms\x18\x02 \x01(\x05R\ttimeoutMs\"y\n" +
 	"\x13ResolveNameResponse\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\x12\x10\n" +
 	"\x03did\x18\x02 \x01(\tR\x03did\x12\"\n" +
-	"\rexpires_at_ms\x18\x03 \x01(\x03R\vexpiresAtMs\"(\n" +
+	"\rexpires_at_ms\x18\x03 \x01(\x03R\vexpiresAtMs\x12\x18\n" +
+	"\awarning\x18\x04 \x01(\tR\awarning\"(\n" +
 	"\x12ReleaseNameRequest\x12\x12\n" +
 	"\x04name\x18\x01 \x01(\tR\x04name\"\x15\n" +
 	"\x13ReleaseNameResponse\"\x12\n" +

@@ -204,6 +204,12 @@ export interface ResolveNameResponse {
   did: string;
   /** When the claim expires. */
   expiresAtMs: number;
+  /**
+   * Set when another DID claims the name than the one it resolved to here before: either the pinned
+   * holder is kept (its claim still lives) or the name changed holder (its claim ended). Trust on
+   * first use; see docs/security.md.
+   */
+  warning: string;
 }
 
 /** A name to release. */
@@ -2386,7 +2392,7 @@ export const ResolveNameRequest: MessageFns<ResolveNameRequest> = {
 };
 
 function createBaseResolveNameResponse(): ResolveNameResponse {
-  return { name: "", did: "", expiresAtMs: 0 };
+  return { name: "", did: "", expiresAtMs: 0, warning: "" };
 }
 
 export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
@@ -2399,6 +2405,9 @@ export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
     }
     if (message.expiresAtMs !== 0) {
       writer.uint32(24).int64(message.expiresAtMs);
+    }
+    if (message.warning !== "") {
+      writer.uint32(34).string(message.warning);
     }
     return writer;
   },
@@ -2440,6 +2449,14 @@ export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
             message.expiresAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.warning = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2461,6 +2478,7 @@ export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
         : isSet(object.expires_at_ms)
         ? globalThis.Number(object.expires_at_ms)
         : 0,
+      warning: isSet(object.warning) ? globalThis.String(object.warning) : "",
     };
   },
 
@@ -2475,6 +2493,9 @@ export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
     if (message.expiresAtMs !== 0) {
       obj.expiresAtMs = Math.round(message.expiresAtMs);
     }
+    if (message.warning !== "") {
+      obj.warning = message.warning;
+    }
     return obj;
   },
 
@@ -2486,6 +2507,7 @@ export const ResolveNameResponse: MessageFns<ResolveNameResponse> = {
     message.name = object.name ?? "";
     message.did = object.did ?? "";
     message.expiresAtMs = object.expiresAtMs ?? 0;
+    message.warning = object.warning ?? "";
     return message;
   },
 };

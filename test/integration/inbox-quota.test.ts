@@ -1,0 +1,102 @@
+// Per-peer inbox quotas (issue 15, item 6): a flooding peer keeps only its quota of unacknowledged
+// messages, a swarm of fresh identities fills only the strangers' share of the inbox, and a peer this
+// agent has worked with still gets through. Over quota, senders are told to retry later.
+import { afterAll, describe, expect, it } from 'vitest'
+import { types } from '../../clients/ts/index.ts'
+import {
+  AckStatus,
+  decodeFrame,
+  encodeBody,
+  encodeFrame,
+  MESSAGING_PROTOCOL,
+  signEnvelope,
+} from '../../daemon/wire/messaging-codec.ts'
+import { sampleHealth } from '../harness/health-sampler.ts'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+import { allInbox, sendText } from '../harness/messages.ts'
+import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
+import { isTerminalState, offerSkills, startWorker } from '../harness/tasks.ts'
+
+const body = (text: string) =>
+  Buffer.from(
+    encodeBody({ parts: [types.Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }),
+  )
+
+describe('per-peer inbox quotas', () => {
+  const mesh = useMesh()
+  const peers: RawPeer[] = []
+  afterAll(async () => {
+    await Promise.all(peers.map((p) => p.stop()))
+  })
+
+  it('bounds each flooder, keeps room for peers worked with, and frees quota on ack', async () => {
+    const b = await mesh.spawn('owner', {
+      env: {
+        MOLTMESH_MESSAGING_PEER_MAX_UNACKED_MESSAGES: '20',
+        MOLTMESH_MESSAGING_INBOX_MAX_MESSAGES: '100',
+      },
+    })
+    const a = await mesh.spawn('contact', { bootstrap: [b.info!.tcpAddress] })
+    // b has worked with a: it delegated a task that a completed.
+    await offerSkills(a, [{ id: 'echo' }])
+    const worker = startWorker(a, 'echo', async () => [{ text: 'done' }])
+    const { task } = await b.client.a2a.createTask({ to: a.did, skill: 'echo', input: [{ text: 'x' }] })
+    await waitFor(async () => {
+      const t = (await b.client.a2a.getTask({ id: task!.id })).task
+      return t != null && isTerminalState(t.state) ? t : undefined
+    }, 20_000)
+    await worker.stop()
+
+    const flood = async (peer: RawPeer, n: number, tag: string) => {
+      const lp = await peer.open(b.info!.tcpAddress, MESSAGING_PROTOCOL)
+      const acks = []
+      for (let i = 0; i < n; i++) {
+        const now = Date.now()
+        const envelope = await signEnvelope(peer.identity, {
+          id: `msg_${tag}_${i}`,
+          to: b.did,
+          createdAtMs: now,
+          expiresAtMs: now + 60_000,
+          body: body(`${tag} ${i}`),
+        })
+        await lp.write(encodeFrame({ envelope }))
+        acks.push(decodeFrame((await lp.read()).subarray()).ack!)
+      }
+      return acks
+    }
+    const stored = (acks: Array<{ status: AckStatus }>) =>
+      acks.filter((x) => x.status === AckStatus.ACK_STATUS_STORED).length
+
+    const health = sampleHealth(b, 'message floods')
+    const flooders = await Promise.all([createRawPeer(), createRawPeer(), createRawPeer()])
+    peers.push(...flooders)
+    const first = await flood(flooders[0]!, 25, 'f0')
+    expect(stored(first)).toBe(20)
+    expect(first[20]).toMatchObject({
+      status: AckStatus.ACK_STATUS_RETRY_LATER,
+      reason: 'PEER_QUOTA_EXCEEDED',
+    })
+    expect(stored(await flood(flooders[1]!, 25, 'f1'))).toBe(20)
+    // Strangers together may fill half of the 100-message inbox: the third gets only 10 in.
+    const third = await flood(flooders[2]!, 25, 'f2')
+    expect(stored(third)).toBe(10)
+    expect(third[10]).toMatchObject({ status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'INBOX_FULL' })
+    expect((await health.stop()).failures).toBe(0)
+
+    // The real contact still gets through, beyond a stranger's quota.
+    for (let i = 0; i < 25; i++) await sendText(a, b.did, `real ${i}`)
+    await waitFor(
+      async () => ((await allInbox(b)).filter((m) => m.from === a.did).length === 25 ? true : undefined),
+      30_000,
+      'contact messages',
+    )
+
+    // Acknowledging a flooder's messages gives its quota back.
+    const ids = (await allInbox(b)).filter((m) => m.from === flooders[0]!.identity.did).map((m) => m.id)
+    await b.client.a2a.ackMessage({ ids })
+    await new Promise((r) => setTimeout(r, 100))
+    expect(stored(await flood(flooders[0]!, 5, 'f0again'))).toBe(5)
+    const metrics = (await b.client.diag.getMetrics({})).prometheusText
+    expect(metrics).toMatch(/moltmesh_hostile_input_total\{protocol="msg",reason="PEER_QUOTA_EXCEEDED"\} \d+/)
+  }, 90_000)
+})
