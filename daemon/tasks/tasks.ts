@@ -60,7 +60,7 @@ export interface ListInput {
 }
 
 /** Longest a task input may take to check against its skill's schema (see input-validator.ts). */
-const INPUT_CHECK_BUDGET_MS = 1_000
+const INPUT_CHECK_BUDGET_MS = 2_000
 
 export async function createTasks(c: TasksComponents, options: TasksOptions) {
   const logger = c.logger.child({ component: 'tasks' })

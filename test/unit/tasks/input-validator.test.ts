@@ -19,7 +19,7 @@ describe('input validator', () => {
   })
 
   it('checks patterns in linear time, caps depth, and ends a check over budget', async () => {
-    v = createInputValidator({ budgetMs: 500 })
+    v = createInputValidator({ budgetMs: 3_000 })
     const redos = JSON.stringify({ type: 'string', pattern: '^(a+)+$' })
     const t0 = performance.now()
     expect(await v.validate({ schema: redos, text: `${'a'.repeat(5000)}!`, json: false })).toMatchObject({
