@@ -57,7 +57,7 @@ export async function announceWithRetry(
       stored = await attempt(AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS))
     } catch (err) {
       error = (err as Error).message
-      if (/not started|not open|closed/i.test(error)) return 0 // the daemon is stopping
+      if (/not started|database is not open/i.test(error)) return 0 // the daemon is stopping
     }
     if (stored > 0) {
       if (i > 0) logger.info({ ...what, stored, attempts: i + 1 }, 'DHT announcement stored after retrying')
