@@ -57,10 +57,11 @@ export async function announceWithRetry(
       stored = await attempt(AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS))
     } catch (err) {
       error = (err as Error).message
-      if (/not started/i.test(error)) return 0 // the daemon is stopping
+      if (/not started|database is not open/i.test(error)) return 0 // the daemon is stopping
     }
     if (stored > 0) {
-      if (i > 0) logger.info({ ...what, stored, attempts: i + 1 }, 'DHT announcement stored after retrying')
+      // A warning too: the first attempt failing is what an operator needs to see, and its outcome.
+      if (i > 0) logger.warn({ ...what, stored, attempts: i + 1 }, 'DHT announcement stored after retrying')
       return stored
     }
     const delay = ANNOUNCE_RETRY_DELAYS_MS[i]
