@@ -170,9 +170,17 @@ async function detachWith(client: Client, config: { dataDir: string; socket: str
     .split('\n')
     .slice(-15)
     .join('\n')
+  // The daemon's own one-line reason (e.g. "error: port 4001 is in use: ...") comes first, as it would
+  // in the foreground; the log lines are context after it.
+  const reasonLine = tail
+    .split('\n')
+    .reverse()
+    .find((l) => l.startsWith('error: '))
   console.error(
     exited != null
-      ? `error: the daemon exited during startup (code ${exited}); last log lines from ${logFile}:\n${tail}`
+      ? reasonLine != null
+        ? `${reasonLine}\n(the daemon exited during startup, code ${exited}; its log: ${logFile})`
+        : `error: the daemon exited during startup (code ${exited}); last log lines from ${logFile}:\n${tail}`
       : `error: the daemon did not become healthy within ${DETACH_READY_TIMEOUT_MS / 1000}s; see ${logFile}`,
   )
   if (exited == null) child.kill('SIGTERM')

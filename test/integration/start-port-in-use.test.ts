@@ -30,5 +30,27 @@ describe('start on a port in use', () => {
     )
     expect(lines).toHaveLength(1)
     expect(res.stderr).not.toMatch(/\bat \S+ \(|transportManager|faultTolerance/)
-  }, 40_000)
+
+    // --detach: the same line first (the background daemon's own reason), then where its log is.
+    const detached = await runCli(
+      [
+        'start',
+        '--detach',
+        '--data-dir',
+        d.dataDir,
+        '--socket',
+        d.socket,
+        '--port',
+        String(port),
+        '--no-mdns',
+      ],
+      { env: d.env(), cwd: d.home, timeoutMs: 60_000 },
+    )
+    expect(detached.code).toBe(1)
+    const detachedLines = detached.stderr.trim().split('\n')
+    expect(detachedLines[0]).toBe(
+      `error: port ${port} is in use: choose another with --port (0 = any) [P2P_LISTEN_FAILED]`,
+    )
+    expect(detached.stderr).not.toMatch(/\bat \S+ \(|transportManager|faultTolerance/)
+  }, 90_000)
 })
