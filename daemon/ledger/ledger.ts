@@ -38,6 +38,11 @@ export interface LedgerComponents {
   store: Store
   events: EventBus
   logger: Logger
+  /**
+   * The networks this agent shares with a peer (network default credit limits apply to their
+   * members). The networks subsystem is built before the ledger and answers this.
+   */
+  sharedNetworks: (did: string) => string[]
 }
 
 export interface Refusal {
@@ -62,8 +67,6 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
   let defaultLimit = parseCredits((await db.defaultLimit()) ?? options.defaultCreditLimit) ?? 0n
   const networkLimits = new Map<string, bigint>()
   for (const [id, amount] of await db.networkLimits()) networkLimits.set(id, parseCredits(amount) ?? 0n)
-  // The networks this agent shares with a peer; set once the networks subsystem runs (it starts later).
-  let sharedNetworks: (did: string) => string[] = () => []
 
   for (const a of await db.accounts())
     accounts.set(a.peer, {
@@ -122,7 +125,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     if (own != null) return own
     let best: bigint | undefined
     if (networkLimits.size > 0)
-      for (const id of sharedNetworks(did)) {
+      for (const id of c.sharedNetworks(did)) {
         const limit = networkLimits.get(id)
         if (limit != null && (best == null || limit > best)) best = limit
       }
@@ -191,6 +194,39 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       balanceAfter: formatCredits(a.balance),
     })
     return [...ops, db.del(`v!${taskId}`), accountOp(r.did)]
+  }
+
+  /** Every cached balance equals the sum of its receipt and settlement entries; receipts verify. */
+  async function verifyBooks(): Promise<{
+    ok: boolean
+    peersChecked: number
+    entriesChecked: number
+    problems: string[]
+  }> {
+    const problems: string[] = []
+    let entriesChecked = 0
+    for (const did of accounts.keys()) {
+      let sum = 0n
+      let reserved = 0n
+      for (const e of await db.allEntries(did)) {
+        entriesChecked++
+        const amount = parseCredits(e.amount, true) ?? 0n
+        if (e.kind === 'receipt' || e.kind === 'settlement') sum += amount
+        else reserved += amount
+      }
+      const a = account(did)
+      if (sum !== a.balance)
+        problems.push(`${did}: cached balance ${formatCredits(a.balance)} != entries ${formatCredits(sum)}`)
+      if (reserved !== a.reserved)
+        problems.push(`${did}: reserved ${formatCredits(a.reserved)} != entries ${formatCredits(reserved)}`)
+    }
+    for (const r of await db.receipts()) {
+      if (r.status !== 'settled') continue
+      const okProvider = await verify(r.provider, receiptBytes(r), r.providerSignature)
+      const okRequester = await verify(r.requester, receiptBytes(r), r.requesterSignature)
+      if (!okProvider || !okRequester) problems.push(`receipt of ${r.taskId}: signature does not verify`)
+    }
+    return { ok: problems.length === 0, peersChecked: accounts.size, entriesChecked, problems }
   }
 
   return {
@@ -418,6 +454,15 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       ]
     },
 
+    // ------------------------------------------------------------------ lifecycle
+
+    /** Checks the books at start: a mismatch is reported, not hidden (and not fatal). */
+    async start(): Promise<void> {
+      const check = await verifyBooks()
+      if (!check.ok) c.logger.error({ problems: check.problems }, 'ledger verification failed at start')
+    },
+    stop(): void {},
+
     // ------------------------------------------------------------------ queries
 
     balance(did: string) {
@@ -433,11 +478,6 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     },
     peers: (): string[] => [...accounts.keys()].sort(),
     defaultLimit: (): string => formatCredits(defaultLimit),
-
-    /** Lets network membership decide limits (called once the networks subsystem is up). */
-    useNetworks(shared: (did: string) => string[]): void {
-      sharedNetworks = shared
-    },
 
     /** Sets (or with `amount` null, removes) the default limit for members of a network. */
     async setNetworkLimit(networkId: string, amount: string | null): Promise<void> {
@@ -474,38 +514,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     settlements: () => db.settlements(),
     commit: (ops: StoreOp[]) => db.commit(ops),
 
-    /** Every cached balance equals the sum of its receipt and settlement entries; receipts verify. */
-    async verify(): Promise<{
-      ok: boolean
-      peersChecked: number
-      entriesChecked: number
-      problems: string[]
-    }> {
-      const problems: string[] = []
-      let entriesChecked = 0
-      for (const did of accounts.keys()) {
-        let sum = 0n
-        let reserved = 0n
-        for (const e of await db.allEntries(did)) {
-          entriesChecked++
-          const amount = parseCredits(e.amount, true) ?? 0n
-          if (e.kind === 'receipt' || e.kind === 'settlement') sum += amount
-          else reserved += amount
-        }
-        const a = account(did)
-        if (sum !== a.balance)
-          problems.push(`${did}: cached balance ${formatCredits(a.balance)} != entries ${formatCredits(sum)}`)
-        if (reserved !== a.reserved)
-          problems.push(`${did}: reserved ${formatCredits(a.reserved)} != entries ${formatCredits(reserved)}`)
-      }
-      for (const r of await db.receipts()) {
-        if (r.status !== 'settled') continue
-        const okProvider = await verify(r.provider, receiptBytes(r), r.providerSignature)
-        const okRequester = await verify(r.requester, receiptBytes(r), r.requesterSignature)
-        if (!okProvider || !okRequester) problems.push(`receipt of ${r.taskId}: signature does not verify`)
-      }
-      return { ok: problems.length === 0, peersChecked: accounts.size, entriesChecked, problems }
-    },
+    verify: verifyBooks,
   }
 }
 

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.ts'
 import { MESSAGING_PROTOCOL } from '../wire/messaging-codec.ts'
 import { createDelivery } from './delivery.ts'
 import { openInboxStore } from './inbox-store.ts'
+import type { KnownPeers } from './known-peers.ts'
 import { createMessagingService } from './messaging-service.ts'
 import { openOutboxStore } from './outbox-store.ts'
 import { createPeerQuota } from './peer-quota.ts'
@@ -31,6 +32,8 @@ export interface MessagingSubsystemComponents {
   metrics: Metrics
   resolveName: NameResolver
   dialTimeoutMs: number
+  /** Peers this agent has worked with or shares a network with (larger inbox quotas). */
+  knownPeers: Pick<KnownPeers, 'isKnown'>
 }
 
 /** Concurrent inbound messaging streams per connection (a sender uses one at a time). */
@@ -53,9 +56,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockAfterRefusals: BLOCK_AFTER_REFUSALS,
     blockMs: BLOCK_MS,
   })
-  // Until the daemon says which peers it has worked with (setKnownPeer), every peer is a stranger.
-  let isKnownPeer: (did: string) => boolean = () => false
-  const quota = createPeerQuota(options, inbox, (did) => isKnownPeer(did))
+  const quota = createPeerQuota(options, inbox, (did) => c.knownPeers.isKnown(did))
   let taskSink: TaskFrameSink | undefined
   let networkSink: NetworkFrameSink | undefined
   let onTaskFrameFailed: (record: OutboxRecord) => void = () => {}
@@ -110,10 +111,6 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     outbox,
     delivery,
     /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
-    /** Which peers get the larger inbox quota (worked with, or in a shared network). */
-    setKnownPeer(known: (did: string) => boolean): void {
-      isKnownPeer = known
-    },
     setTaskSink(sink: TaskFrameSink): void {
       taskSink = sink
     },

@@ -299,7 +299,8 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
 
   return {
     service,
-    async start(configured: WebhookEndpointConfig[]): Promise<void> {
+    /** Starts with the endpoints of moltbook.toml (or `configured`, e.g. in benchmarks). */
+    async start(configured: WebhookEndpointConfig[] = options.endpoints): Promise<void> {
       for (const w of await store.webhooks()) remember(w)
       await syncConfigured(configured)
       // Deliveries of events arriving together are written in one batch (see saveDeliveries); a

@@ -31,10 +31,15 @@ async function book(defaultCreditLimit = '0', dir?: string, identity?: Identity)
   const id = identity ?? createIdentity(await generateKeyPair('Ed25519'))
   const shared = new Map<string, string[]>()
   const ledger = await createLedger(
-    { identity: id, store, events: createEventBus(), logger: silentLogger() },
+    {
+      identity: id,
+      store,
+      events: createEventBus(),
+      logger: silentLogger(),
+      sharedNetworks: (did) => shared.get(did) ?? [],
+    },
     { defaultCreditLimit, quoteTtlMs: 60_000 },
   )
-  ledger.useNetworks((did) => shared.get(did) ?? [])
   return { identity: id, ledger, store, shared }
 }
 

@@ -70,7 +70,7 @@ export async function createSide(
   const threads = await openThreadIndex(store)
   const outbox = await openOutboxStore(store, threads)
   const ledger = await createLedger(
-    { identity, store, events, logger },
+    { identity, store, events, logger, sharedNetworks: () => [] },
     { defaultCreditLimit: options.creditLimit ?? '0', quoteTtlMs: 60_000 },
   )
   const kicks: string[] = []

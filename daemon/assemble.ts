@@ -1,0 +1,382 @@
+// The one place where the daemon is put together: every subsystem is created from its components
+// and options, in dependency order, and started at once through the lifecycle, which stops them in
+// exactly the reverse order (lifecycle/lifecycle.ts). A subsystem gets what it needs as components
+// at creation, never later through a setter; the two real cycles are broken by typed ports
+// (messaging/known-peers.ts, and Diag.OpenUi in rpc/rpc-surface.ts). docs/architecture.md has the
+// picture.
+
+import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
+import { createArtifacts } from './artifacts/artifacts.ts'
+import { createSocketBridges } from './bridges/socket-bridges.ts'
+import { createAddressRepublish } from './cards/address-republish.ts'
+import { createCardCache } from './cards/card-cache.ts'
+import { cardDhtHooks } from './cards/card-dht.ts'
+import { type CardsService, createCardsService } from './cards/cards-service.ts'
+import type { DaemonConfig } from './config/options.ts'
+import { createDiagService } from './diag/diag-service.ts'
+import { createDemandStore } from './discovery/demand-store.ts'
+import { createFindAgents } from './discovery/find-agents.ts'
+import { createFindAssignee } from './discovery/find-assignee.ts'
+import type { EventBus } from './events/event-bus.ts'
+import type { Identity } from './identity/identity.ts'
+import { createLedger } from './ledger/ledger.ts'
+import { createTrackRecords } from './ledger/track-record.ts'
+import type { Lifecycle } from './lifecycle/lifecycle.ts'
+import { stopOnly } from './lifecycle/startable.ts'
+import type { Logger } from './log/logger.ts'
+import { createKnownPeers } from './messaging/known-peers.ts'
+import { createMessaging } from './messaging/messaging.ts'
+import type { Metrics } from './metrics/metrics.ts'
+import { registerProcessMetrics } from './metrics/process-metrics.ts'
+import { createNameCache } from './names/name-cache.ts'
+import { nameDhtHooks } from './names/name-dht.ts'
+import { createNamesService } from './names/names-service.ts'
+import { createNetworks } from './networks/networks.ts'
+import type { Host } from './p2p/create-host.ts'
+import { createDaemonHost } from './p2p/daemon-host.ts'
+import { createPublicNetwork } from './p2p/public-network.ts'
+import { resolveAgent } from './p2p/target.ts'
+import { createPubsub } from './pubsub/pubsub.ts'
+import { a2aAdapter } from './rpc/a2a-adapter.ts'
+import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
+import { cardsAdapter } from './rpc/cards-adapter.ts'
+import { diagAdapter } from './rpc/diag-adapter.ts'
+import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
+import { ledgerAdapter } from './rpc/ledger-adapter.ts'
+import { messagingAdapter } from './rpc/messaging-adapter.ts'
+import { namesAdapter } from './rpc/names-adapter.ts'
+import { networksAdapter } from './rpc/networks-adapter.ts'
+import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
+import { createRpcSurface } from './rpc/rpc-surface.ts'
+import { tasksAdapter } from './rpc/tasks-adapter.ts'
+import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
+import { openDataDir } from './runtime/data-dir.ts'
+import { createTaskArtifacts } from './tasks/task-artifacts.ts'
+import { createTasks } from './tasks/tasks.ts'
+import { VERSION } from './version.ts'
+import { createWebhooks } from './webhooks/webhooks.ts'
+
+/** What every subsystem may use, owned by the daemon itself (not started or stopped). */
+export interface DaemonContext {
+  config: DaemonConfig
+  configFile: string | undefined
+  logger: Logger
+  metrics: Metrics
+  events: EventBus
+  startedAt: number
+  /** Asks the daemon to stop (the Shutdown RPC). */
+  requestShutdown: () => void
+}
+
+/** What the daemon keeps of the assembled subsystems. */
+export interface Assembled {
+  identity: Identity
+  host: Host
+  cards: CardsService
+  /** host:port of the RPC TCP listener, when there is one. */
+  rpcTcpAddress: string | undefined
+}
+
+export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): Promise<Assembled> {
+  const { config, logger, metrics, events } = ctx
+  const dialTimeoutMs = config.p2p.connections.dialTimeoutMs
+
+  // The data dir (database, pid file, identity key): first in, last out.
+  const { store, privateKey, identity } = await lifecycle.start(
+    'data-dir',
+    await openDataDir(config.dataDir, logger),
+  )
+  const selfDid = identity.did
+  registerProcessMetrics(metrics, ctx.startedAt)
+
+  // P2P host, with the DHT record rules of the subsystems that publish records (names, cards).
+  const nameCache = createNameCache()
+  const cardCache = createCardCache()
+  const hostileInput = metrics.counter(
+    'moltmesh_hostile_input_total',
+    'Rejected hostile or malformed peer input, by reason',
+  )
+  const nameHooks = nameDhtHooks(nameCache)
+  const cardHooks = cardDhtHooks(cardCache, (did, reason) => {
+    hostileInput.inc({ protocol: 'dht-card', reason })
+    logger.warn({ did, reason }, 'rejected agent card record')
+  })
+  const { host } = await lifecycle.start(
+    'p2p',
+    await createDaemonHost(
+      {
+        privateKey,
+        events,
+        logger,
+        metrics,
+        dhtValidators: { ...nameHooks.validators, ...cardHooks.validators },
+        dhtSelectors: { ...nameHooks.selectors, ...cardHooks.selectors },
+      },
+      { p2p: config.p2p, network: config.network },
+    ),
+  )
+
+  // Names first: everywhere a DID is accepted, a claimed name is too.
+  const names = await lifecycle.start(
+    'names',
+    createNamesService(
+      { host, identity, store, cache: nameCache, logger: logger.child({ component: 'names' }) },
+      config.names,
+    ),
+  )
+  const resolveName = async (name: string): Promise<string> => (await names.resolve(name)).did
+  const resolveTarget = (value: string) => resolveAgent(value, resolveName)
+
+  const cards = await lifecycle.start(
+    'cards',
+    createCardsService(
+      {
+        host,
+        identity,
+        store,
+        cache: cardCache,
+        logger: logger.child({ component: 'cards' }),
+        configured: config.agent,
+      },
+      {
+        ttlMs: config.cards.ttlMs,
+        reprovideIntervalMs: config.discovery.reprovideIntervalMs,
+        lookupTimeoutMs: config.discovery.findTimeoutMs,
+      },
+    ),
+  )
+  const republish = await lifecycle.start(
+    'card-republish',
+    createAddressRepublish({ cards, logger: logger.child({ component: 'cards' }) }),
+  )
+  const publicNetwork = await lifecycle.start(
+    'public-network',
+    createPublicNetwork(
+      {
+        host,
+        logger: logger.child({ component: 'network' }),
+        dht: host.services.dht,
+        publicDht: host.services.publicDht,
+        relayServer: host.services.relayServer,
+        onAddressesChanged: () => republish.addressesChanged(),
+      },
+      { ...config.network, dhtMode: config.p2p.dhtMode, relayTransport: config.p2p.relay },
+    ),
+  )
+  registerReachabilityMetrics(metrics, publicNetwork)
+
+  const artifacts = await lifecycle.start(
+    'artifacts',
+    await createArtifacts(
+      { host, store, logger, metrics, selfDid, dataDir: config.dataDir, resolveName, dialTimeoutMs },
+      config.artifacts,
+    ),
+  )
+
+  // Ledger, track records and networks know which peers are not strangers; messaging asks.
+  const knownPeers = createKnownPeers()
+  const messaging = await lifecycle.start(
+    'messaging',
+    await createMessaging(
+      { host, identity, store, events, logger, metrics, resolveName, dialTimeoutMs, knownPeers },
+      config.messaging,
+    ),
+  )
+
+  // Webhooks subscribe to the event bus before the subsystems below start emitting.
+  const webhooks = await lifecycle.start(
+    'webhooks',
+    await createWebhooks(
+      {
+        store,
+        events,
+        logger,
+        metrics,
+        sign: (data) => identity.sign(data),
+        serialize: (e) => DaemonEvent.toJSON(toDaemonEvent(e)),
+        userAgent: `moltmesh/${VERSION}`,
+      },
+      config.webhooks,
+    ),
+  )
+
+  const pubsub = await lifecycle.start(
+    'pubsub',
+    createPubsub({ host, events, logger, metrics, selfDid }, config.pubsub),
+  )
+  const networks = await lifecycle.start(
+    'networks',
+    await createNetworks(
+      {
+        host,
+        identity,
+        store,
+        messaging,
+        router: pubsub.router,
+        events,
+        logger,
+        metrics,
+        resolveTarget,
+        dialTimeoutMs,
+        maxPayloadBytes: config.pubsub.maxPayloadBytes,
+        maxEnvelopeBytes: config.messaging.maxPayloadBytes,
+      },
+      config.networks,
+    ),
+  )
+  const sharedNetworks = (did: string): string[] =>
+    networks.service
+      .list()
+      .filter((n) => n.view.members.has(did) && n.view.members.has(selfDid))
+      .map((n) => n.id)
+  knownPeers.add((did) => sharedNetworks(did).length > 0)
+
+  // Network default credit limits apply to the members of networks this agent is in too.
+  const ledger = await lifecycle.start(
+    'ledger',
+    await createLedger(
+      { identity, store, events, logger: logger.child({ component: 'ledger' }), sharedNetworks },
+      config.ledger,
+    ),
+  )
+  knownPeers.add((did) => {
+    const b = ledger.balance(did)
+    return b.tasksCompleted + b.tasksFailed > 0 || b.balance !== '0'
+  })
+  const trackRecords = await createTrackRecords({
+    store,
+    events,
+    logger: logger.child({ component: 'ledger' }),
+  })
+  await lifecycle.start(
+    'track-records',
+    stopOnly(() => trackRecords.close()),
+  )
+  knownPeers.add((did) => trackRecords.get(did) != null)
+
+  // Discovery ranks agents by liveness, track record and balance.
+  const demand = createDemandStore(store, config.discovery.maxDemandEntries)
+  const findAgents = createFindAgents({
+    host,
+    cards,
+    demand,
+    logger: logger.child({ component: 'discovery' }),
+    selfDid,
+    defaultTimeoutMs: config.discovery.findTimeoutMs,
+    standing: (did) => {
+      const record = trackRecords.get(did)
+      return {
+        completed: record?.completed ?? 0,
+        failed: record?.failed ?? 0,
+        latencyMs: record?.latencyMs ?? 0,
+        balance: Number(ledger.balance(did).balance),
+      }
+    },
+  })
+
+  const tasks = await lifecycle.start(
+    'tasks',
+    await createTasks(
+      {
+        identity,
+        store,
+        messaging,
+        events,
+        logger,
+        metrics,
+        resolveTarget,
+        findAssignee: createFindAssignee(findAgents),
+        localSkills: () => cards.localSkills(),
+        maxFrameBytes: config.messaging.maxPayloadBytes,
+        artifacts: createTaskArtifacts(artifacts.service, logger.child({ component: 'tasks' })),
+        ledger,
+      },
+      config.tasks,
+    ),
+  )
+
+  // The RPC surface: one adapter per subsystem, converting proto <-> domain types.
+  const diag = createDiagService({
+    host,
+    identity,
+    config,
+    configFile: ctx.configFile,
+    metrics,
+    logger: logger.child({ component: 'diag' }),
+    resolveName,
+    startedAt: ctx.startedAt,
+    requestShutdown: ctx.requestShutdown,
+    publicNetwork: () => publicNetwork.status(),
+  })
+  const surface = createRpcSurface(
+    {
+      handlers: {
+        a2a: {
+          ...a2aAdapter({
+            identity,
+            dataDir: config.dataDir,
+            heldNames: async () => (await names.list()).map((n) => n.name),
+          }),
+          ...messagingAdapter(messaging.service),
+          ...namesAdapter(names),
+          ...artifactsAdapter(artifacts.service, selfDid),
+          ...tasksAdapter(tasks.service, (skills) => cards.serve(skills)),
+          ...ledgerAdapter({
+            ledger,
+            tasks: tasks.service,
+            resolveTarget,
+            knowsNetwork: (id) => networks.service.list().some((n) => n.id === id),
+          }),
+          ...cardsAdapter({
+            cards,
+            findAgents,
+            demand,
+            resolveTarget,
+            ownName: async () => (await names.list())[0]?.name ?? '',
+            selfDid,
+          }),
+        },
+        diag: diagAdapter(diag),
+        ext: {
+          ...eventsAdapter(events),
+          ...webhooksAdapter(webhooks.service),
+          ...pubsubAdapter(pubsub.service),
+          ...networksAdapter(networks.service, selfDid),
+        },
+      },
+      host,
+      logger,
+      metrics,
+    },
+    { socket: config.socket, rpc: config.rpc, ui: config.ui },
+  )
+  const rpc = await lifecycle.start('rpc', surface.rpc)
+  await lifecycle.start('ui', surface.ui)
+  await lifecycle.start(
+    'bridges',
+    createSocketBridges(
+      { logger, selfDid },
+      { socket: config.socket, a2a: config.a2a, mcp: config.mcp, configFile: ctx.configFile },
+    ),
+  )
+  return { identity, host, cards, rpcTcpAddress: rpc.tcpAddress }
+}
+
+function registerReachabilityMetrics(
+  metrics: Metrics,
+  network: { status(): ReturnType<ReturnType<typeof createPublicNetwork>['status']> },
+): void {
+  metrics.gauge('moltmesh_reachability', 'Reachability from the internet: 1 for the current state', () => [
+    { labels: { state: network.status().reachability }, value: 1 },
+  ])
+  metrics.gauge(
+    'moltmesh_relay_reservations',
+    'Relays this daemon holds reservations on',
+    () => network.status().relays.length,
+  )
+  metrics.gauge(
+    'moltmesh_rendezvous_peers',
+    'Moltmesh daemons found through the public-DHT rendezvous',
+    () => network.status().rendezvous?.peersFound ?? 0,
+  )
+}
