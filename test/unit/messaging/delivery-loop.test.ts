@@ -16,7 +16,7 @@ import { createDelivery, type Delivery } from '../../../daemon/messaging/deliver
 import { type InboxStore, openInboxStore } from '../../../daemon/messaging/inbox-store.ts'
 import { type OutboundInput, signOutbound } from '../../../daemon/messaging/outbound.ts'
 import { type OutboxStore, openOutboxStore } from '../../../daemon/messaging/outbox-store.ts'
-import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
+import { createRateLimiter, type RateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
 import { createReceiver, type TaskFrameSink } from '../../../daemon/messaging/receiver.ts'
 import type { OutboxRecord } from '../../../daemon/messaging/records.ts'
 import { openThreadIndex } from '../../../daemon/messaging/thread-index.ts'
@@ -60,7 +60,8 @@ async function tempStore(): Promise<Store> {
 async function link(
   options: {
     receiverMaxPayload?: number
-    rate?: { perSecond: number; burst: number }
+    /** Which takes of the rate limiter (1-based, counted over the whole test) are refused. */
+    refuseTakes?: number[]
     taskSink?: TaskFrameSink
   } = {},
 ): Promise<Link> {
@@ -88,12 +89,7 @@ async function link(
     events: receiverBus,
     logger: silentLogger(),
     metrics: createMetrics(),
-    limiter: createRateLimiter({
-      ratePerSecond: options.rate?.perSecond ?? 10_000,
-      burst: options.rate?.burst ?? 10_000,
-      blockAfterRefusals: 1_000,
-      blockMs: 60_000,
-    }),
+    limiter: refusing(options.refuseTakes ?? []),
     quota: { check: () => undefined, stored: () => undefined },
     maxPayloadBytes: options.receiverMaxPayload ?? 64 * 1024,
     inboxMaxMessages: 1_000,
@@ -172,6 +168,21 @@ async function link(
   return self
 }
 
+/** A rate limiter that refuses exactly the given takes: back-pressure at known points, whatever the load. */
+function refusing(takes: number[]): RateLimiter {
+  let n = 0
+  return {
+    ...createRateLimiter({ ratePerSecond: 1, burst: 1, blockAfterRefusals: 1_000, blockMs: 1 }),
+    take: () => {
+      n++
+      return takes.includes(n)
+        ? { allowed: false, blocked: false, retryAfterMs: 1 }
+        : { allowed: true, blocked: false, retryAfterMs: 0 }
+    },
+    isBlocked: () => false,
+  }
+}
+
 const textOf = (body: string) => MessageBody.decode(Buffer.from(body, 'base64')).parts[0]?.text
 
 describe('delivery and receiver loops', () => {
@@ -187,7 +198,7 @@ describe('delivery and receiver loops', () => {
   })
 
   it('keeps order through RETRY_LATER: a rate-limited sender waits, nothing overtakes', async () => {
-    const l = await link({ rate: { perSecond: 50, burst: 2 } })
+    const l = await link({ refuseTakes: [3, 6] })
     for (let i = 0; i < 6; i++) await l.send(`r${i}`)
     await l.until('message.delivered', 6)
     const inbox = await l.inbox.list({}, 0, 100)
