@@ -1,9 +1,9 @@
 // Builds a signed outbox record: the one place where an outgoing envelope is created, for messages
 // and for task frames alike.
 
+import { newId } from '../common/ids.ts'
 import type { Identity } from '../identity/identity.ts'
 import { signEnvelope } from '../wire/messaging-codec.ts'
-import { newId } from './ids.ts'
 import type { OutboxRecord } from './records.ts'
 
 export interface OutboundInput {

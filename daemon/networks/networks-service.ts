@@ -3,13 +3,13 @@
 // gossiped on the network's topic and pushed to connected members; invitations are queued in the
 // messaging outbox in the same batch as the record of the sent invitation.
 
+import { newId } from '../common/ids.ts'
+import { parseCursor } from '../common/paging.ts'
 import { failedPrecondition, invalidArgument, MoltmeshError, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
-import { parseCursor } from '../messaging/messaging-service.ts'
 import { signOutbound } from '../messaging/outbound.ts'
 import type { OutboxStore } from '../messaging/outbox-store.ts'
 import { checkPayload } from '../pubsub/topics.ts'

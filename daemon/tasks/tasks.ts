@@ -3,6 +3,7 @@
 // its event log. createTasks(components, options) returns the service plus its lifecycle.
 
 import type { LocalSkill } from '../cards/local-card.ts'
+import { pageSize, parseCursor } from '../common/paging.ts'
 import type { TasksOptions } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
@@ -11,7 +12,6 @@ import { debtTier } from '../ledger/debt-tier.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Messaging } from '../messaging/messaging.ts'
-import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { OutboxRecord } from '../messaging/records.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Store } from '../store/store.ts'
