@@ -216,7 +216,7 @@ export function createMessagingService(c: MessagingComponents) {
     async cancel(id: string): Promise<OutboxRecord> {
       if (id === '') throw invalidArgument('INVALID_ARGUMENT', 'id is required')
       const record = await c.outbox.get(id)
-      // Task and network frames belong to their subsystems: only messages are canceled here.
+      // Channel frames (tasks, invitations) belong to their subsystems: only messages are canceled here.
       if (record == null || record.channel != null)
         throw notFound('MESSAGE_NOT_FOUND', `no sent message with id ${id}`)
       if (record.status !== 'queued')
