@@ -2,10 +2,10 @@
 // move only once the peer countersigns. A proposal to us and the answer to ours arrive as task
 // frames (tasks/inbound.ts).
 
+import { newId } from '../common/ids.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Identity } from '../identity/identity.ts'
-import { newId } from '../messaging/ids.ts'
 import type { StoreOp } from '../store/store.ts'
 import { formatCredits, parseCredits } from './amounts.ts'
 import type { Book } from './book.ts'

@@ -3,7 +3,7 @@
 // well-formed network) is kept until it is used to join; repeats and used ones are duplicates.
 
 import type { Logger } from '../log/logger.ts'
-import type { NetworkFrameSink } from '../messaging/receiver.ts'
+import type { ChannelSpec } from '../messaging/channels.ts'
 import type { NetworkStore } from './network-store.ts'
 import {
   invitationProblem,
@@ -21,7 +21,8 @@ export interface InvitationComponents {
   selfDid: string
 }
 
-export function createInvitationSink(c: InvitationComponents): NetworkFrameSink {
+/** The handler of messaging's 'network' channel (registered by networks.ts in start()). */
+export function createInvitationSink(c: InvitationComponents): ChannelSpec<'network'>['handle'] {
   return async (from, frame) => {
     const invite = frame.invite
     if (invite == null) return { status: 'rejected', reason: 'MALFORMED', detail: 'empty network frame' }

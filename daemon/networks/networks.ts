@@ -4,7 +4,7 @@
 //   - anti-entropy.ts: /moltmesh/net/1.0.0 exchanges (sync.ts) with members, on connect, after local
 //     changes and every `networks.sync_interval_ms`;
 //   - dht-presence.ts: networks announced as DHT provider records, so members find each other;
-//   - invitations.ts: invitations arriving in durable messaging envelopes.
+//   - invitations.ts: invitations arriving on messaging's 'network' channel.
 // createNetworks(components, options) puts them together: the service plus its lifecycle.
 
 import type { NetworksOptions } from '../config/options.ts'
@@ -138,6 +138,7 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
     store,
     broadcasts,
     outbox: c.messaging.outbox,
+    signFrame: (input) => c.messaging.signFrame('network', input),
     kick: (did) => c.messaging.delivery.kick(did),
     events: c.events,
     logger,
@@ -160,7 +161,18 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
     async start(): Promise<void> {
       await registry.load()
       await sync.start()
-      c.messaging.setNetworkSink(invitations)
+      // Invitations travel on messaging's 'network' channel. One the invitee refused or that expired
+      // has nothing to undo here: GetMessage on the message id InviteToNetwork returned shows why.
+      c.messaging.channels.register({
+        name: 'network',
+        idPrefix: 'nfr',
+        handle: invitations,
+        failed: (record) =>
+          logger.info(
+            { invitee: record.to, message: record.id, reason: record.lastError },
+            'network invitation not delivered',
+          ),
+      })
       c.host.addEventListener('peer:connect', onConnect)
       const joined = registry.list().filter((s) => s.view.members.has(self))
       for (const state of joined) {

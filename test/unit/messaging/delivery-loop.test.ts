@@ -12,12 +12,13 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { type BusEvent, createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity, type Identity } from '../../../daemon/identity/identity.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
+import { type ChannelSpec, createChannelRegistry } from '../../../daemon/messaging/channels.ts'
 import { createDelivery, type Delivery } from '../../../daemon/messaging/delivery.ts'
 import { type InboxStore, openInboxStore } from '../../../daemon/messaging/inbox-store.ts'
 import { type OutboundInput, signOutbound } from '../../../daemon/messaging/outbound.ts'
 import { type OutboxStore, openOutboxStore } from '../../../daemon/messaging/outbox-store.ts'
 import { createRateLimiter, type RateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
-import { createReceiver, type TaskFrameSink } from '../../../daemon/messaging/receiver.ts'
+import { createReceiver } from '../../../daemon/messaging/receiver.ts'
 import type { OutboxRecord } from '../../../daemon/messaging/records.ts'
 import { openThreadIndex } from '../../../daemon/messaging/thread-index.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
@@ -93,13 +94,14 @@ async function link(
     quota: { check: () => undefined, stored: () => undefined },
     maxPayloadBytes: options.receiverMaxPayload ?? 64 * 1024,
     inboxMaxMessages: 1_000,
-    taskSink: () =>
-      options.taskSink ??
-      (async (_from, frame) => {
-        taskFrames.push(frame.cancel?.taskId ?? '?')
+    channels: {
+      dispatch: async (from, name, frame) => {
+        if (name !== 'task') return { status: 'unknown' }
+        if (options.taskSink != null) return options.taskSink(from, frame as Parameters<TaskFrameSink>[1])
+        taskFrames.push((frame as Parameters<TaskFrameSink>[1]).cancel?.taskId ?? '?')
         return { status: 'stored' }
-      }),
-    networkSink: () => undefined,
+      },
+    },
   })
   const self: Link = {
     sender,
@@ -162,7 +164,7 @@ async function link(
     maxPayloadBytes: 64 * 1024,
     retryMaxDelayMs: 200,
     dialTimeoutMs: 1_000,
-    taskFrameFailed: (record) => self.failedFrames.push(record),
+    channels: { failed: (record) => void self.failedFrames.push(record) },
   })
   deliveries.push(self.delivery)
   return self
@@ -182,6 +184,8 @@ function refusing(takes: number[]): RateLimiter {
     isBlocked: () => false,
   }
 }
+
+type TaskFrameSink = ChannelSpec<'task'>['handle']
 
 const textOf = (body: string) => MessageBody.decode(Buffer.from(body, 'base64')).parts[0]?.text
 
@@ -217,7 +221,7 @@ describe('delivery and receiver loops', () => {
     const body = MessageBody.encode(
       MessageBody.fromPartial({ task: { cancel: { taskId: 'task_x', reason: 'z'.repeat(300) } } }),
     ).finish()
-    const frame = await l.send('', { body, channel: 'task' })
+    const frame = await l.send('', { body, channel: { name: 'task', idPrefix: 'tfr' } })
     await new Promise<void>((resolve) => {
       const poll = () => (l.failedFrames.length > 0 ? resolve() : setImmediate(poll))
       poll()
@@ -244,7 +248,7 @@ describe('delivery and receiver loops', () => {
       maxPayloadBytes: 64 * 1024,
       retryMaxDelayMs: 200,
       dialTimeoutMs: 1_000,
-      taskFrameFailed: () => {},
+      channels: { failed: () => undefined },
     })
     deliveries.push(fresh)
     while (Date.now() <= record.expiresAtMs) await new Promise((r) => setImmediate(r))
@@ -286,7 +290,7 @@ describe('delivery and receiver loops', () => {
       maxPayloadBytes: 64 * 1024,
       retryMaxDelayMs: 200,
       dialTimeoutMs: 1_000,
-      taskFrameFailed: () => {},
+      channels: { failed: () => undefined },
     })
     deliveries.push(resumed)
     expect(await resumed.resumeAll()).toBe(1)
@@ -337,8 +341,8 @@ describe('receiver checks', () => {
       quota: { check: () => undefined, stored: () => undefined },
       maxPayloadBytes: 64 * 1024,
       inboxMaxMessages: 100,
-      taskSink: () => undefined,
-      networkSink: () => undefined,
+      // Nothing registered yet (the daemon is starting): channel frames are asked to wait.
+      channels: createChannelRegistry({ logger: silentLogger() }),
     })
     const other = createIdentity(await generateKeyPair('Ed25519'))
     const good = await envelope(l.sender, l.recipient.did)

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity } from '../../../daemon/identity/identity.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
+import { signOutbound } from '../../../daemon/messaging/outbound.ts'
 import type { OutboxStore } from '../../../daemon/messaging/outbox-store.ts'
 import type { Store, StoreOp } from '../../../daemon/store/store.ts'
 import { encodeParts } from '../../../daemon/tasks/parts-codec.ts'
@@ -44,7 +45,7 @@ async function engineWith(options: { failCommit?: boolean; maxFrameBytes?: numbe
   const announced: string[] = []
   events.subscribe((e) => announced.push(e.type))
   const engine = createTaskEngine({
-    identity,
+    signFrame: (input) => signOutbound(identity, { ...input, channel: { name: 'task', idPrefix: 'tfr' } }),
     store,
     tasks,
     outbox,

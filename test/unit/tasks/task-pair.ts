@@ -12,9 +12,10 @@ import { createEventBus, type EventBus } from '../../../daemon/events/event-bus.
 import { createIdentity, type Identity } from '../../../daemon/identity/identity.ts'
 import { createLedger, type Ledger } from '../../../daemon/ledger/ledger.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
+import { type ChannelSpec, createChannelRegistry } from '../../../daemon/messaging/channels.ts'
 import type { Messaging } from '../../../daemon/messaging/messaging.ts'
+import { signOutbound } from '../../../daemon/messaging/outbound.ts'
 import { type OutboxStore, openOutboxStore } from '../../../daemon/messaging/outbox-store.ts'
-import type { TaskFrameSink } from '../../../daemon/messaging/receiver.ts'
 import type { OutboxRecord } from '../../../daemon/messaging/records.ts'
 import { openThreadIndex } from '../../../daemon/messaging/thread-index.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
@@ -23,6 +24,8 @@ import type { TaskArtifacts } from '../../../daemon/tasks/task-artifacts.ts'
 import { openTaskStore } from '../../../daemon/tasks/task-store.ts'
 import { createTasks, type Tasks } from '../../../daemon/tasks/tasks.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
+
+type TaskFrameSink = ChannelSpec<'task'>['handle']
 
 export interface Side {
   identity: Identity
@@ -33,9 +36,9 @@ export interface Side {
   outbox: OutboxStore
   /** DIDs delivery was asked to start for (the engine's kick). */
   kicks: string[]
-  /** The task-frame sink the task subsystem handed to messaging at start. */
+  /** The handler the task subsystem registered for messaging's 'task' channel at start. */
   sink(): TaskFrameSink
-  /** Frames the peer refused for good are reported here (as delivery.ts does). */
+  /** Frames the peer refused for good are reported here (as delivery.ts does, through the channel). */
   frameFailed(record: OutboxRecord): void
   skills: LocalSkill[]
 }
@@ -74,18 +77,15 @@ export async function createSide(
     { defaultCreditLimit: options.creditLimit ?? '0', quoteTtlMs: 60_000 },
   )
   const kicks: string[] = []
-  let sink: TaskFrameSink | undefined
-  let failed: (record: OutboxRecord) => void = () => {}
-  // Only what the task subsystem uses of messaging: the outbox, delivery's kick and its two hooks.
+  // Only what the task subsystem uses of messaging: the outbox, delivery's kick, the channel registry
+  // it registers with, and frame signing.
+  const channels = createChannelRegistry({ logger })
   const messaging = {
     outbox,
     delivery: { kick: (did: string) => kicks.push(did) },
-    setTaskSink: (s: TaskFrameSink) => {
-      sink = s
-    },
-    onTaskFrameFailed: (listener: (record: OutboxRecord) => void) => {
-      failed = listener
-    },
+    channels,
+    signFrame: (name: 'task', input: Parameters<Messaging['signFrame']>[1]) =>
+      signOutbound(identity, { ...input, channel: { name, idPrefix: channels.idPrefix(name) } }),
   } as unknown as Messaging
   const skills = options.skills ?? []
   const tasks = await createTasks(
@@ -121,11 +121,13 @@ export async function createSide(
     tasks,
     outbox,
     kicks,
-    sink: () => {
-      if (sink == null) throw new Error('task subsystem did not register its sink')
-      return sink
+    sink: () => async (from, frame) => {
+      const outcome = await channels.dispatch(from, 'task', frame)
+      if (outcome.status === 'not_ready' || outcome.status === 'unknown')
+        throw new Error('the task subsystem did not register its channel')
+      return outcome
     },
-    frameFailed: (record) => failed(record),
+    frameFailed: (record) => channels.failed(record),
     skills,
   }
 }
