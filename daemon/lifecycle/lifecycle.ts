@@ -24,6 +24,7 @@ export function createLifecycle(logger: Pick<Logger, 'warn' | 'debug'>): Lifecyc
   return {
     async start(name, component) {
       if (stopping) throw new Error(`cannot start ${name}: the daemon is stopping`)
+      const began = performance.now()
       await component.start()
       if (stopping) {
         // A stop began while this one was starting (a signal during start): it is not left running.
@@ -31,7 +32,8 @@ export function createLifecycle(logger: Pick<Logger, 'warn' | 'debug'>): Lifecyc
         throw new Error(`${name} started while the daemon was stopping`)
       }
       running.push({ name, component })
-      logger.debug({ subsystem: name }, 'started')
+      // With the time it took: a slow start shows which subsystem to look at.
+      logger.debug({ subsystem: name, ms: Math.round(performance.now() - began) }, 'started')
       return component
     },
 
