@@ -64,7 +64,13 @@ function App() {
   }
   const view = VIEWS.find(([name]) => name === route.name) ?? VIEWS[0]
   const View = view[2]
+  // Routes live in the hash, so the skip link moves focus itself instead of jumping to "#main".
+  const skip = (e) => {
+    e.preventDefault()
+    document.getElementById('main')?.focus()
+  }
   return html`
+    <a class="skip" href=${`#/${view[0]}`} onClick=${skip}>Skip to content</a>
     <header class="top">
       <span class="brand">MoltBook</span>
       <nav aria-label="Views">
