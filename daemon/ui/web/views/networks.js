@@ -1,7 +1,6 @@
 // Networks and topics: create a network, join one (by invitation, or an open one by id), its members
 // (invite, remove when admin), leave, broadcast to it; topics this daemon is subscribed to, publish to
 // a topic, watch one while the page is open; broadcasts and topic messages as they arrive.
-// Invitations are not bus events: polled.
 
 import { useEffect, useState } from 'preact/hooks'
 import { rpc, stream } from '../api.js'
@@ -53,10 +52,9 @@ export function Networks() {
   const self = useSelfDid()
   const data = useQuery(
     async () => {
-      const [{ networks = [] }, { topics = [] }, { invitations = [] }] = await Promise.all([
+      const [{ networks = [] }, { topics = [] }] = await Promise.all([
         rpc('Ext/ListNetworks'),
         rpc('Ext/ListTopics'),
-        rpc('Ext/ListInvitations'),
       ])
       const members = await Promise.all(
         networks.map((n) =>
@@ -68,23 +66,31 @@ export function Networks() {
       return {
         networks: networks.map((n, i) => ({ ...n, members: members[i].members ?? [] })),
         topics,
-        invitations,
       }
     },
     [],
     { live: ['network.member'], pollMs: 10_000 },
   )
+  // An invitation arrives as a network frame, which raises no bus event: asked for every 2 s.
+  const invitations = useQuery(() => rpc('Ext/ListInvitations'), [], { pollMs: 2_000 })
   useEvents(['network.broadcast', 'topic.message'], (e) =>
     setBroadcasts((list) => [{ ...e }, ...list].slice(0, 50)),
   )
-  const action = useFormAction(setError, () => data.reload())
+  const action = useFormAction(setError, () => {
+    data.reload()
+    invitations.reload()
+  })
   const networks = data.data?.networks ?? []
   const names = new Map(networks.map((n) => [n.id, n.name]))
-  const call = (method, request) => rpc(method, request).then(data.reload, setError)
+  const call = (method, request) =>
+    rpc(method, request).then(() => {
+      data.reload()
+      invitations.reload()
+    }, setError)
 
   return html`<section>
     <h1>Networks and topics</h1>
-    <${ErrorBox} error=${data.error ?? error} />
+    <${ErrorBox} error=${data.error ?? invitations.error ?? error} />
     ${action.status ? html`<p class="notice" role="status">${action.status}</p>` : null}
 
     <details class="panel-form">
@@ -156,8 +162,8 @@ export function Networks() {
     )}
 
     <h2>Invitations</h2>
-    ${(data.data?.invitations ?? []).length === 0 ? html`<${Empty}>No pending invitations.</${Empty}>` : null}
-    <ul>${(data.data?.invitations ?? []).map(
+    ${invitations.data != null && (invitations.data.invitations ?? []).length === 0 ? html`<${Empty}>No pending invitations.</${Empty}>` : null}
+    <ul aria-label="Invitations">${(invitations.data?.invitations ?? []).map(
       (
         inv,
       ) => html`<li>${inv.networkName} <code class="muted">${inv.networkId}</code> from <${Did} did=${inv.inviter} />
