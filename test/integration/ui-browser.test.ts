@@ -165,6 +165,14 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
       publicNetwork!.reachabilityReason,
     )
     expect(await wa.page.getByTestId('public-network').textContent()).toContain('not joined')
+    // Latency measured on demand (Diag.Ping) for the peer in the row.
+    const peerRow = wa.page
+      .locator('main table tbody tr')
+      .filter({ has: wa.page.locator(`code[title="${b.info!.did}"]`) })
+    await peerRow.getByRole('button', { name: `Ping ${b.info!.did}` }).click()
+    await expect
+      .poll(() => peerRow.locator('.latency').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+\.\d ms$/)
     await shot(wa, 'overview')
     // Speed is printed, not asserted (bench/ has the numbers that matter).
     const paint = await wa.page.evaluate(

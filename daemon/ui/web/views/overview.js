@@ -81,24 +81,48 @@ export function Overview() {
         : html`<table>
           <thead><tr><th scope="col">Agent</th><th scope="col">Transport</th><th scope="col">Latency</th><th scope="col">Direction</th></tr></thead>
           <tbody>
-            ${(peers.data?.peers ?? []).map(
-              (p) => html`<tr>
-                <td><${Did} did=${p.did || p.peerId} /></td>
-                <td>${p.transport || '—'}</td>
-                <td>${p.latencyMs ? `${Number(p.latencyMs).toFixed(1)} ms` : '—'}</td>
-                <td>${p.direction || '—'}</td>
-              </tr>`,
-            )}
+            ${(peers.data?.peers ?? []).map((p) => html`<${PeerRow} key=${p.peerId} peer=${p} />`)}
           </tbody>
         </table>`
     }
   </section>`
 }
 
+/**
+ * One connected peer. Latency is the connection's last measured round trip (0 until libp2p measured
+ * one); "Ping" measures it now (Diag.Ping) and says so when the peer does not answer.
+ */
+function PeerRow({ peer }) {
+  const [ping, setPing] = useState(undefined)
+  const measure = () => {
+    setPing({ busy: true })
+    rpc('Diag/Ping', { target: peer.peerId, count: 3, intervalMs: 100 }).then(
+      (r) =>
+        setPing(r.reachable ? { ms: r.averageLatencyMs } : { error: r.attempts?.[0]?.error || 'no answer' }),
+      (err) => setPing({ error: err.message }),
+    )
+  }
+  const latency = ping?.ms ?? peer.latencyMs
+  const name = peer.did || peer.peerId
+  return html`<tr data-peer-id=${peer.peerId}>
+    <td><${Did} did=${name} /></td>
+    <td>${peer.transport || '—'}</td>
+    <td><span class="latency" aria-live="polite">${
+      ping?.error
+        ? html`<span class="error-text">unreachable: ${ping.error}</span>`
+        : latency
+          ? `${Number(latency).toFixed(1)} ms`
+          : '—'
+    }</span>
+      <button type="button" class="small" disabled=${ping?.busy} aria-label=${`Ping ${name}`} onClick=${measure}>Ping</button></td>
+    <td>${peer.direction || '—'}</td>
+  </tr>`
+}
+
 const VERDICTS = {
-  public: 'public: others can dial this daemon directly',
-  nat: 'behind NAT: others reach this daemon through relays',
-  unknown: 'unknown: no evidence yet (normal on a LAN or loopback mesh)',
+  public: 'public (dialable from the internet)',
+  nat: 'behind NAT (reached through relays)',
+  unknown: 'unknown',
 }
 
 /** GetInfo.public_network's verdict, with what it is based on. */
