@@ -9,10 +9,11 @@
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { generateKeyPair, privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { types } from '../../clients/ts/index.ts'
+import { didFromPublicKeyBytes } from '../../daemon/identity/did.ts'
 import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -214,6 +215,11 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     ])
     expect(download.suggestedFilename()).toBe('summary.txt')
     expect(await readFile(await download.path(), 'utf8')).toBe(ARTIFACT_TEXT)
+    // A text artifact previews in the page.
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await expect
+      .poll(() => page.locator('pre.preview').textContent(), { timeout: 10_000 })
+      .toBe(ARTIFACT_TEXT)
   })
 
   it('answers a task that asks for input', async () => {
@@ -562,6 +568,16 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     expect(all).not.toContain(webhookSecret)
     expect(all).not.toContain('whsec_')
     for (const forms of keys) for (const form of forms) expect(all).not.toContain(form)
+  })
+
+  it('an agent nobody can reach: its card view says so', async () => {
+    const { publicKey } = await generateKeyPair('Ed25519')
+    const nobody = didFromPublicKeyBytes(publicKey.raw)
+    await go(wa, `agents/${encodeURIComponent(nobody)}`)
+    const alert = wa.page.getByRole('article', { name: 'Agent card' }).getByRole('alert')
+    await alert.waitFor({ timeout: 20_000 })
+    expect(await alert.textContent()).toMatch(/[A-Z_]{6,}/) // the daemon's reason code, shown as is
+    await shot(wa, 'agent-unreachable')
   })
 
   it('tells the operator when the daemon stops, without a reload', async () => {

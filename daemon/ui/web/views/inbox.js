@@ -3,7 +3,8 @@
 // newest activity first, each opened with GetThread, sent and received messages in order). Unread is
 // first class: a count for the whole inbox and per thread, acknowledge, mark read / unread. Nothing is
 // marked read by merely opening it: an agent's own code may be working through the unread messages,
-// and the operator looking must not take them away from it. Live on message events.
+// and the operator looking must not take them away from it. Live on message events; read state that
+// the agent's code changes is polled.
 
 import { useState } from 'preact/hooks'
 import { rpc } from '../api.js'
@@ -34,6 +35,12 @@ const SINCE = [
   ['604800000', 'last week'],
 ]
 
+/**
+ * Read / acknowledged changes made by the agent's own code (through the SDK) raise no event: the
+ * lists showing read state are asked again this often.
+ */
+const READ_POLL_MS = 10_000
+
 const threadHref = (threadId) => `#/inbox/threads/${encodeURIComponent(threadId)}`
 
 export function Inbox({ arg }) {
@@ -45,7 +52,7 @@ export function Inbox({ arg }) {
   const unread = useQuery(
     () => rpc('A2ANode/GetInbox', { unreadOnly: true, pageSize: UNREAD_SCAN }),
     [version],
-    { live: ['message.received'] },
+    { live: ['message.received'], pollMs: READ_POLL_MS },
   )
   const unreadByThread = new Map()
   for (const m of unread.data?.messages ?? []) {
@@ -83,7 +90,7 @@ function Messages({ version, onChanged }) {
         pageToken: pages.token,
       }),
     [JSON.stringify(filters), pages.token, version],
-    { live: ['message.received'] },
+    { live: ['message.received'], pollMs: READ_POLL_MS },
   )
   const set = (key, value) => {
     setFilters({ ...filters, [key]: value })
@@ -166,7 +173,7 @@ function ThreadView({ threadId, version, onChanged }) {
       return { messages, more: pageToken !== '' }
     },
     [threadId, pageCount, version],
-    { live: ['message'] },
+    { live: ['message'], pollMs: READ_POLL_MS },
   )
   const messages = thread.data?.messages ?? []
   const received = messages.filter((m) => m.from !== self)
