@@ -502,8 +502,9 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
         if (e == null) return ''
         return e.id === 'main' ? '#main' : (e.getAttribute('aria-label') || e.labels?.[0]?.firstChild?.textContent?.trim() || e.textContent.trim())
       })()`)
-    // From the top of the page: the skip link first, then the views, then the theme.
-    await page.evaluate('document.activeElement?.blur()')
+    // A fresh load starts at the top of the page: the skip link first, then the views, then the theme.
+    await page.reload()
+    await page.getByTestId('health').waitFor()
     const order: unknown[] = []
     for (let i = 0; i < 9; i++) {
       await page.keyboard.press('Tab')

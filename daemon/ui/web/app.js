@@ -2,7 +2,7 @@
 // (`moltmesh ui` prints it; a fragment never reaches server logs or Referer), then routes by hash.
 
 import { render } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { login, onConnectivity, rpc } from './api.js'
 import { html } from './kit.js'
 import { startEvents } from './live.js'
@@ -51,8 +51,12 @@ function App() {
     document.documentElement.dataset.theme = theme
     localStorage.setItem('theme', theme)
   }, [theme])
+  // Focus follows navigation (a screen reader then reads the new view), but not on first load: the
+  // page starts at the top, where the skip link and the views are the first stops of Tab.
+  const firstRoute = useRef(true)
   useEffect(() => {
-    document.getElementById('main')?.focus()
+    if (firstRoute.current) firstRoute.current = false
+    else document.getElementById('main')?.focus()
   }, [route.name])
 
   if (status === 'logged-out') {
