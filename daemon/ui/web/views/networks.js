@@ -69,7 +69,7 @@ export function Networks() {
       }
     },
     [],
-    { live: ['network.member'], pollMs: 10_000 },
+    { live: ['network.member_joined', 'network.member_left'], pollMs: 10_000 },
   )
   // An invitation arrives as a network frame, which raises no bus event: asked for every 2 s.
   const invitations = useQuery(() => rpc('Ext/ListInvitations'), [], { pollMs: 2_000 })
