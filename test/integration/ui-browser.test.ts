@@ -463,11 +463,15 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
 
   it('accessibility: no axe-core violations (WCAG 2.1 A/AA), labelled controls, landmarks, one h1', async () => {
     const axeSource = await readFile(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8')
+    // Every view in the light theme; a few in the dark one too (its colours are a separate palette).
     const views = [
-      [wa, ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'networks']],
-      [wb, ['inbox', 'inbox/threads', 'inbox/threads/plan-1', 'ledger', 'webhooks', 'tasks']],
+      [wa, 'light', ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'networks']],
+      [wb, 'light', ['inbox', 'inbox/threads', 'inbox/threads/plan-1', 'ledger', 'webhooks', 'tasks']],
+      [wb, 'dark', ['inbox/threads/plan-1', 'ledger', 'tasks']],
+      [wa, 'dark', ['overview', 'networks']],
     ] as const
-    for (const [w, names] of views) {
+    for (const [w, colorScheme, names] of views) {
+      await w.page.emulateMedia({ colorScheme })
       for (const view of names) {
         await go(w, view)
         await settled(w)
@@ -487,8 +491,9 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
         const violations = await page.evaluate(`axe
           .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
           .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.html) })))`)
-        expect([view, violations]).toEqual([view, []])
+        expect([view, colorScheme, violations]).toEqual([view, colorScheme, []])
       }
+      await w.page.emulateMedia({ colorScheme: 'light' })
     }
   })
 
