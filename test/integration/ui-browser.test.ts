@@ -87,8 +87,11 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
   /** Waits until the view shows no "Loading…" (its first data arrived). */
   const settled = (w: Workspace) =>
     expect.poll(() => w.page.locator('main').getByText('Loading…').count(), { timeout: 15_000 }).toBe(0)
-  const shot = (w: Workspace, name: string) =>
-    w.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  const shot = async (w: Workspace, name: string) => {
+    // From the top: a full-page capture of a scrolled page draws the sticky header mid-page.
+    await w.page.evaluate('window.scrollTo(0, 0)')
+    await w.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  }
 
   beforeAll(async () => {
     await receiver.start()

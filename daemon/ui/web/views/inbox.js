@@ -219,8 +219,7 @@ function MessageItem({ m, self, onChanged, showThread = false }) {
   const act = (method, request) => rpc(method, request).then(onChanged, setError)
   return html`<div class=${`message ${status === 'UNREAD' ? 'unread' : ''}`} data-message-id=${m.id} data-status=${status}>
     <div class="meta">
-      ${sent ? html`To <${Did} did=${m.to} />` : html`From <${Did} did=${m.from} />`}
-      · <${Time} ms=${m.deliveredAtMs || m.createdAtMs} /> · <${Badge} value=${m.status} />
+      ${sent ? html`To <${Did} did=${m.to} />` : html`From <${Did} did=${m.from} />`}${' · '}<${Time} ms=${m.deliveredAtMs || m.createdAtMs} />${' · '}<${Badge} value=${m.status} />
       ${showThread && m.threadId ? html` · <a href=${threadHref(m.threadId)}>thread <code>${short(m.threadId)}</code></a>` : null}
       ${
         status === 'UNREAD'
