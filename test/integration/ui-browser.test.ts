@@ -251,6 +251,17 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
       .toContain('hello from the A workspace')
     expect(await wb.page.getByTestId('unread-count').textContent()).toBe('1 unread')
     await shot(wb, 'inbox-message')
+    // Answered from the Messages tab (the message has no thread: the reply only answers it).
+    const item = wb.page.locator('.message', { hasText: 'hello from the A workspace' })
+    await item.locator('summary', { hasText: 'Reply' }).click()
+    await item.getByLabel('Message', { exact: true }).fill('hello back')
+    await item.getByRole('button', { name: 'Send reply' }).click()
+    const answer = await waitFor(
+      async () => (await a.client.a2a.getInbox({})).messages.find((m) => m.parts[0]?.text === 'hello back'),
+      15_000,
+      "B's answer at A",
+    )
+    expect(answer.replyTo).toBe(await item.getAttribute('data-message-id'))
     await wb.page.getByRole('button', { name: 'Acknowledge' }).click()
     await expect.poll(() => wb.page.getByTestId('unread-count').textContent()).toBe('0 unread')
   })

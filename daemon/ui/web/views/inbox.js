@@ -211,7 +211,10 @@ function ThreadView({ threadId, version, onChanged }) {
   </article>`
 }
 
-/** One message: who, when, state, content; for a received one, acknowledge and mark read / unread. */
+/**
+ * One message: who, when, state, content; for a received one, acknowledge and mark read / unread. In
+ * the Messages tab (`showThread`) it can be answered from here (in its thread, if it has one).
+ */
 function MessageItem({ m, self, onChanged, showThread = false }) {
   const [error, setError] = useState(undefined)
   const status = enumName(m.status)
@@ -230,6 +233,13 @@ function MessageItem({ m, self, onChanged, showThread = false }) {
       ${status === 'READ' ? html` <button type="button" onClick=${() => act('A2ANode/MarkRead', { ids: [m.id], unread: true })}>Mark unread</button>` : null}
     </div>
     ${(m.parts ?? []).map((p) => html`<${PartView} part=${p} />`)}
+    ${
+      showThread && !sent
+        ? html`<details><summary>Reply</summary>
+          <${MessageForm} to=${m.from} threadId=${m.threadId} replyTo=${m.id} label="Send reply" onSent=${onChanged} />
+        </details>`
+        : null
+    }
     <${ErrorBox} error=${error} />
   </div>`
 }
