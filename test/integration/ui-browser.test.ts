@@ -318,6 +318,12 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await Promise.all(
       Array.from({ length: 55 }, (_, i) => send(`bulk ${i}`, `bulk-${String(i).padStart(2, '0')}`)),
     )
+    // All delivered first: a thread arriving while the page pages goes to page 1, not to page 2.
+    await waitFor(
+      async () => (await b.client.a2a.listThreads({ pageSize: 100 })).threads.length === 56,
+      20_000,
+      'the 56 threads at B',
+    )
     await go(wb, 'inbox/threads')
     const rows = page.locator('table.threads tbody tr')
     await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(50)
