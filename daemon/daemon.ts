@@ -42,21 +42,11 @@ import { describeListenFailure } from './p2p/listen-error.ts'
 import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
-import { a2aAdapter } from './rpc/a2a-adapter.ts'
-import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
-import { cardsAdapter } from './rpc/cards-adapter.ts'
-import { diagAdapter } from './rpc/diag-adapter.ts'
-import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
+import { createApiHandlers } from './rpc/api-handlers.ts'
+import { toDaemonEvent } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
-import { ledgerAdapter } from './rpc/ledger-adapter.ts'
-import { messagingAdapter } from './rpc/messaging-adapter.ts'
-import { namesAdapter } from './rpc/names-adapter.ts'
-import { networksAdapter } from './rpc/networks-adapter.ts'
-import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { createStandardServices, type StandardServices } from './rpc/standard-services.ts'
-import { tasksAdapter } from './rpc/tasks-adapter.ts'
-import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
 import { createTaskArtifacts } from './tasks/task-artifacts.ts'
@@ -430,41 +420,43 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownSignal: shutdownController.signal,
     })
     const namesImpl = names
-    const a2a = {
-      ...a2aAdapter({
+    const resolveTarget = (value: string) => resolveAgent(value, resolveName)
+    // One adapter per subsystem; createApiHandlers checks each service's map is complete and disjoint.
+    const {
+      a2a,
+      diag: diagImpl,
+      ext,
+    } = createApiHandlers({
+      selfDid: identity.did,
+      node: {
         identity,
         dataDir: config.dataDir,
         heldNames: async () => (await namesImpl.list()).map((n) => n.name),
-      }),
-      ...messagingAdapter(messaging.service),
-      ...namesAdapter(names),
-      ...artifactsAdapter(artifacts.service, identity.did),
-      ...tasksAdapter(tasks.service, (skills) => cardsImpl.serve(skills)),
-      ...ledgerAdapter({
+      },
+      messaging: messaging.service,
+      names,
+      artifacts: artifacts.service,
+      tasks: tasks.service,
+      serveSkills: (skills) => cardsImpl.serve(skills),
+      ledger: {
         ledger: ledgerRef as Ledger,
-        tasks: tasks.service,
-        resolveTarget: (value) => resolveAgent(value, resolveName),
+        resolveTarget,
         knowsNetwork: (id) => networks?.service.list().some((n) => n.id === id) === true,
-      }),
-      ...cardsAdapter({
+      },
+      cards: {
         cards,
         findAgents,
         demand,
-        resolveTarget: (value) => resolveAgent(value, resolveName),
+        resolveTarget,
         ownName: async () => (await namesImpl.list())[0]?.name ?? '',
-        selfDid: identity.did,
-      }),
-    }
-    const diagImpl = {
-      ...diagAdapter(diag),
-      openUi: (request: diagMessages.OpenUiRequest) => (ui as Ui).open(request),
-    }
-    const ext = {
-      ...eventsAdapter(events),
-      ...webhooksAdapter(webhooks.service),
-      ...pubsubAdapter(pubsub.service),
-      ...networksAdapter(networks.service, identity.did),
-    }
+      },
+      diag,
+      openUi: (request) => (ui as Ui).open(request),
+      events,
+      webhooks: webhooks.service,
+      pubsub: pubsub.service,
+      networks: networks.service,
+    })
     const standard = createStandardServices([A2ANodeService, DiagService, ExtService], {
       reflection: config.rpc.reflection,
     })

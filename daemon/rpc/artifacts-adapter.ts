@@ -5,7 +5,7 @@ import { artifactOf } from '../artifacts/artifact-part.ts'
 import type { ArtifactsService } from '../artifacts/artifacts-service.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { BLOB_CHUNK_MAX_BYTES } from '../wire/blob-codec.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 /** The chunks of an upload after its first (metadata) message, checked one by one as they arrive. */
 async function* uploadChunks(rest: AsyncIterator<PutBlobRequest>): AsyncGenerator<Uint8Array> {
@@ -25,7 +25,7 @@ async function* uploadChunks(rest: AsyncIterator<PutBlobRequest>): AsyncGenerato
   }
 }
 
-export function artifactsAdapter(a: ArtifactsService, selfDid: string): ServiceImpl<typeof A2ANodeService> {
+export function artifactsAdapter(a: ArtifactsService, selfDid: string) {
   return {
     putBlob: async (requests, ctx) => {
       const iterator = requests[Symbol.asyncIterator]()
@@ -61,5 +61,5 @@ export function artifactsAdapter(a: ArtifactsService, selfDid: string): ServiceI
       const { removed, bytesFreed } = await a.collect({ dryRun: req.dryRun })
       return { removed, bytesFreed }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

@@ -9,7 +9,7 @@ import { newId } from '../messaging/ids.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 import { taskProto } from './tasks-adapter.ts'
 
 export function toDaemonEvent(e: BusEvent): DaemonEvent {
@@ -66,7 +66,7 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
   }
 }
 
-export function eventsAdapter(events: EventBus): ServiceImpl<typeof ExtService> {
+export function eventsAdapter(events: EventBus) {
   return {
     async *watchEvents(req, ctx) {
       const matches = eventMatcher(req.types)
@@ -76,5 +76,5 @@ export function eventsAdapter(events: EventBus): ServiceImpl<typeof ExtService> 
       )
       for await (const e of queue) yield { event: toDaemonEvent(e) }
     },
-  }
+  } satisfies ServiceHandlers<typeof ExtService>
 }

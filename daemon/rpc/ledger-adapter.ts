@@ -7,7 +7,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import type { Entry } from '../ledger/ledger-store.ts'
 import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { TasksService } from '../tasks/tasks.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export interface LedgerAdapterDeps {
   ledger: Ledger
@@ -23,7 +23,7 @@ function entryProto(e: Entry): LedgerEntry {
   return { ...e }
 }
 
-export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeService> {
+export function ledgerAdapter(d: LedgerAdapterDeps) {
   const peerOf = async (value: string) => {
     if (value.trim() === '')
       throw invalidArgument('INVALID_ARGUMENT', 'peer is required: a DID or a claimed name')
@@ -108,5 +108,5 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
     async verifyLedger() {
       return await d.ledger.verify()
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

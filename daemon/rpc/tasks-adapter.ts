@@ -11,7 +11,7 @@ import type { TaskEventRecord, TaskRecord } from '../tasks/records.ts'
 import type { StreamItem } from '../tasks/streams.ts'
 import type { TasksService } from '../tasks/tasks.ts'
 import { localSkillOf } from './cards-adapter.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export function taskProto(t: TaskRecord): Task {
   return {
@@ -88,7 +88,7 @@ function roleOf(role: TaskRole): TaskRecord['role'] | undefined {
 /** Offers skills on the local card while a worker serves them (CardsService.serve). */
 export type ServeSkills = (skills: LocalSkill[]) => Promise<() => Promise<void>>
 
-export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceImpl<typeof A2ANodeService> {
+export function tasksAdapter(tasks: TasksService, serve: ServeSkills) {
   return {
     async createTask(req) {
       if (req.payment != null && req.payment.quote == null)
@@ -194,5 +194,5 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
     async rejectTask(req) {
       return { task: taskProto(await tasks.reject(req.id, req.leaseToken, req.reason)) }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }
