@@ -6,6 +6,7 @@ import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import { newId } from '../messaging/ids.ts'
+import { apiReceipt, apiSettlement } from './convert.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'
@@ -29,9 +30,9 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
     case 'task.rejected':
       return { ...base, task: taskProto((e as BusEvent<'task.created'>).data.task) }
     case 'ledger.receipt':
-      return { ...base, receipt: (e as BusEvent<'ledger.receipt'>).data.receipt }
+      return { ...base, receipt: apiReceipt((e as BusEvent<'ledger.receipt'>).data.receipt) }
     case 'ledger.settlement':
-      return { ...base, settlement: (e as BusEvent<'ledger.settlement'>).data.settlement }
+      return { ...base, settlement: apiSettlement((e as BusEvent<'ledger.settlement'>).data.settlement) }
     case 'topic.message':
       return { ...base, broadcast: topicMessageProto((e as BusEvent<'topic.message'>).data.message) }
     case 'network.broadcast': {

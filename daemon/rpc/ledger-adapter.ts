@@ -7,6 +7,7 @@ import type { Ledger } from '../ledger/ledger.ts'
 import type { Entry } from '../ledger/ledger-store.ts'
 import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { TasksService } from '../tasks/tasks.ts'
+import { apiReceipt, apiSettlement } from './convert.ts'
 import type { ServiceHandlers } from './service-types.ts'
 
 export interface LedgerAdapterDeps {
@@ -57,7 +58,7 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
     async getReceipt(req) {
       const receipt = req.taskId === '' ? undefined : await d.ledger.receipt(req.taskId)
       if (receipt == null) throw notFound('RECEIPT_NOT_FOUND', `no receipt for task "${req.taskId}"`)
-      return { receipt }
+      return { receipt: apiReceipt(receipt) }
     },
     async listReceipts(req) {
       const peer = await optionalPeer(req.peer)
@@ -67,7 +68,10 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
         .sort((a, b) => b.issuedAtMs - a.issuedAtMs || (a.taskId < b.taskId ? 1 : -1))
       const start = req.pageToken === '' ? 0 : all.findIndex((r) => r.taskId === req.pageToken) + 1
       const page = all.slice(start, start + limit)
-      return { receipts: page, nextPageToken: start + limit < all.length ? (page.at(-1)?.taskId ?? '') : '' }
+      return {
+        receipts: page.map(apiReceipt),
+        nextPageToken: start + limit < all.length ? (page.at(-1)?.taskId ?? '') : '',
+      }
     },
     async setCreditLimit(req) {
       const targets = [req.peer !== '', req.defaultLimit, req.network !== ''].filter(Boolean).length
@@ -89,11 +93,13 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
     },
     async settleBalance(req) {
       return {
-        settlement: await d.tasks.proposeSettlement(await peerOf(req.peer), req.amount, req.reference),
+        settlement: apiSettlement(
+          await d.tasks.proposeSettlement(await peerOf(req.peer), req.amount, req.reference),
+        ),
       }
     },
     async respondSettlement(req) {
-      return { settlement: await d.tasks.respondSettlement(req.id, req.accept) }
+      return { settlement: apiSettlement(await d.tasks.respondSettlement(req.id, req.accept)) }
     },
     async listSettlements(req) {
       const peer = await optionalPeer(req.peer)
@@ -103,7 +109,7 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
         .filter((s) => peer == null || s.proposer === peer || s.counterparty === peer)
         .filter((s) => req.status === '' || s.status === req.status)
         .sort((a, b) => b.createdAtMs - a.createdAtMs)
-      return { settlements }
+      return { settlements: settlements.map(apiSettlement) }
     },
     async verifyLedger() {
       return await d.ledger.verify()

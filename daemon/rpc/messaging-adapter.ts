@@ -6,6 +6,7 @@ import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { MessagingService } from '../messaging/messaging-service.ts'
 import type { InboxRecord, OutboxRecord, OutboxStatus } from '../messaging/records.ts'
 import { decodeBody } from '../wire/messaging-codec.ts'
+import { apiParts, wireParts } from './convert.ts'
 import type { ServiceHandlers } from './service-types.ts'
 
 const OUTBOX_STATUS: Record<OutboxStatus, MessageStatus> = {
@@ -16,7 +17,7 @@ const OUTBOX_STATUS: Record<OutboxStatus, MessageStatus> = {
 }
 
 function parts(body: string) {
-  return decodeBody(Buffer.from(body, 'base64')).parts
+  return apiParts(decodeBody(Buffer.from(body, 'base64')).parts)
 }
 
 export function inboxMessage(r: InboxRecord): Message {
@@ -73,7 +74,7 @@ export function messagingAdapter(m: MessagingService) {
     sendMessage: async (req) => {
       const { record, queued } = await m.send({
         to: req.to,
-        parts: req.parts,
+        parts: wireParts(req.parts),
         contextId: req.contextId,
         threadId: req.threadId,
         replyTo: req.replyTo,
