@@ -9,7 +9,6 @@ import * as diagMessages from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
 import * as extMessages from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
-import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
 import type { A2aGateway } from './a2a/gateway.ts'
 import type { RemoteAgents } from './a2a/remote-agents.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
@@ -43,7 +42,7 @@ import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
 import { createApiHandlers } from './rpc/api-handlers.ts'
-import { toDaemonEvent } from './rpc/events-adapter.ts'
+import { daemonEventJson } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
 import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { createStandardServices, type StandardServices } from './rpc/standard-services.ts'
@@ -354,7 +353,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         logger,
         metrics,
         sign: (data) => signer.sign(data),
-        serialize: (e) => DaemonEvent.toJSON(toDaemonEvent(e)),
+        serialize: daemonEventJson,
         userAgent: `moltmesh/${VERSION}`,
       },
       config.webhooks,

@@ -1,7 +1,7 @@
 // Ext.WatchEvents: the daemon event bus as a gRPC stream (the same bus webhooks will subscribe to).
 
 import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
-import type { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
@@ -12,6 +12,11 @@ import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'
 import type { ServiceHandlers } from './service-types.ts'
 import { taskProto } from './tasks-adapter.ts'
+
+/** A bus event as the proto3 JSON of its DaemonEvent: the body of a webhook delivery. */
+export function daemonEventJson(e: BusEvent): unknown {
+  return DaemonEvent.toJSON(toDaemonEvent(e))
+}
 
 export function toDaemonEvent(e: BusEvent): DaemonEvent {
   const base: DaemonEvent = { id: newId('evt', e.at), type: e.type, createdAtMs: e.at, networkId: '' }
