@@ -21,7 +21,26 @@ export interface LedgerAdapterDeps {
 const SETTLEMENT_STATUSES = ['proposed', 'accepted', 'rejected']
 
 function entryProto(e: Entry): LedgerEntry {
-  return { ...e }
+  return {
+    id: e.id,
+    peer: e.peer,
+    amount: e.amount,
+    kind: e.kind,
+    reference: e.reference,
+    createdAtMs: e.createdAtMs,
+    balanceAfter: e.balanceAfter,
+  }
+}
+
+function balanceProto(b: ReturnType<Ledger['balance']>): Balance {
+  return {
+    peer: b.peer,
+    balance: b.balance,
+    reserved: b.reserved,
+    creditLimit: b.creditLimit,
+    tasksCompleted: b.tasksCompleted,
+    tasksFailed: b.tasksFailed,
+  }
 }
 
 export function ledgerAdapter(d: LedgerAdapterDeps) {
@@ -34,11 +53,11 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
 
   return {
     async getBalance(req) {
-      return { balance: d.ledger.balance(await peerOf(req.peer)) as Balance }
+      return { balance: balanceProto(d.ledger.balance(await peerOf(req.peer))) }
     },
     listBalances() {
       return {
-        balances: d.ledger.peers().map((p) => d.ledger.balance(p) as Balance),
+        balances: d.ledger.peers().map((p) => balanceProto(d.ledger.balance(p))),
         defaultCreditLimit: d.ledger.defaultLimit(),
       }
     },
@@ -89,7 +108,7 @@ export function ledgerAdapter(d: LedgerAdapterDeps) {
       }
       const peer = await peerOf(req.peer)
       await d.ledger.setLimit(peer, req.amount)
-      return { balance: d.ledger.balance(peer) as Balance }
+      return { balance: balanceProto(d.ledger.balance(peer)) }
     },
     async settleBalance(req) {
       return {
