@@ -3,12 +3,6 @@
 
 import { dirname } from 'node:path'
 import { createClient } from '../clients/ts/create-client.ts'
-import * as a2aMessages from '../clients/ts/gen/moltmesh/v1/a2a.ts'
-import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
-import * as diagMessages from '../clients/ts/gen/moltmesh/v1/diag.ts'
-import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
-import * as extMessages from '../clients/ts/gen/moltmesh/v1/ext.ts'
-import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { A2aGateway } from './a2a/gateway.ts'
 import type { RemoteAgents } from './a2a/remote-agents.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
@@ -41,10 +35,9 @@ import { describeListenFailure } from './p2p/listen-error.ts'
 import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
-import { createApiHandlers } from './rpc/api-handlers.ts'
+import { API_DEFINITIONS, bridgedServices, createApiHandlers, grpcServices } from './rpc/api-handlers.ts'
 import { daemonEventJson } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
-import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { createStandardServices, type StandardServices } from './rpc/standard-services.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
@@ -421,11 +414,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
     const namesImpl = names
     const resolveTarget = (value: string) => resolveAgent(value, resolveName)
     // One adapter per subsystem; createApiHandlers checks each service's map is complete and disjoint.
-    const {
-      a2a,
-      diag: diagImpl,
-      ext,
-    } = createApiHandlers({
+    const api = createApiHandlers({
       selfDid: identity.did,
       node: {
         identity,
@@ -456,18 +445,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
       pubsub: pubsub.service,
       networks: networks.service,
     })
-    const standard = createStandardServices([A2ANodeService, DiagService, ExtService], {
+    const standard = createStandardServices(API_DEFINITIONS, {
       reflection: config.rpc.reflection,
     })
     standardServices = standard
     // The web workspace calls the same handler objects as gRPC (daemon/ui/rpc-bridge.ts).
     ui = createUi(
       {
-        services: [
-          { name: 'A2ANode', definition: A2ANodeService, messages: a2aMessages, impl: a2a },
-          { name: 'Diag', definition: DiagService, messages: diagMessages, impl: diagImpl },
-          { name: 'Ext', definition: ExtService, messages: extMessages, impl: ext },
-        ],
+        services: bridgedServices(api),
         logger: logger.child({ component: 'ui' }),
       },
       config.ui,
@@ -478,17 +463,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       tcpToken: config.rpc.tcpToken,
       logger: rpcLogger,
       registerUnixOnly: (server) => standard.register(server),
-      services: [
-        {
-          definition: A2ANodeService,
-          handlers: (t) => buildServiceHandlers(A2ANodeService, a2a, handlerOptions(t)),
-        },
-        {
-          definition: DiagService,
-          handlers: (t) => buildServiceHandlers(DiagService, diagImpl, handlerOptions(t)),
-        },
-        { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
-      ],
+      services: grpcServices(api, handlerOptions),
     })
     if (config.a2a.listen !== '' || config.mcp.servers.length > 0 || config.a2a.remote.length > 0) {
       // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).
