@@ -5,9 +5,8 @@
 // (messaging/known-peers.ts, and Diag.OpenUi in rpc/rpc-surface.ts). docs/architecture.md has the
 // picture.
 
-import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
+import { createSocketBridges } from './a2a/socket-bridges.ts'
 import { createArtifacts } from './artifacts/artifacts.ts'
-import { createSocketBridges } from './bridges/socket-bridges.ts'
 import { createAddressRepublish } from './cards/address-republish.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
@@ -37,19 +36,8 @@ import { createDaemonHost } from './p2p/daemon-host.ts'
 import { createPublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub } from './pubsub/pubsub.ts'
-import { a2aAdapter } from './rpc/a2a-adapter.ts'
-import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
-import { cardsAdapter } from './rpc/cards-adapter.ts'
-import { diagAdapter } from './rpc/diag-adapter.ts'
-import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
-import { ledgerAdapter } from './rpc/ledger-adapter.ts'
-import { messagingAdapter } from './rpc/messaging-adapter.ts'
-import { namesAdapter } from './rpc/names-adapter.ts'
-import { networksAdapter } from './rpc/networks-adapter.ts'
-import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
+import { daemonEventJson } from './rpc/events-adapter.ts'
 import { createRpcSurface } from './rpc/rpc-surface.ts'
-import { tasksAdapter } from './rpc/tasks-adapter.ts'
-import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { openDataDir } from './runtime/data-dir.ts'
 import { createTaskArtifacts } from './tasks/task-artifacts.ts'
 import { createTasks } from './tasks/tasks.ts'
@@ -193,7 +181,7 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
         logger,
         metrics,
         sign: (data) => identity.sign(data),
-        serialize: (e) => DaemonEvent.toJSON(toDaemonEvent(e)),
+        serialize: daemonEventJson,
         userAgent: `moltmesh/${VERSION}`,
       },
       config.webhooks,
@@ -295,7 +283,7 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     ),
   )
 
-  // The RPC surface: one adapter per subsystem, converting proto <-> domain types.
+  // The RPC surface: one adapter per subsystem (rpc/api-handlers.ts), converting proto <-> domain types.
   const diag = createDiagService({
     host,
     identity,
@@ -310,39 +298,35 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
   })
   const surface = createRpcSurface(
     {
-      handlers: {
-        a2a: {
-          ...a2aAdapter({
-            identity,
-            dataDir: config.dataDir,
-            heldNames: async () => (await names.list()).map((n) => n.name),
-          }),
-          ...messagingAdapter(messaging.service),
-          ...namesAdapter(names),
-          ...artifactsAdapter(artifacts.service, selfDid),
-          ...tasksAdapter(tasks.service, (skills) => cards.serve(skills)),
-          ...ledgerAdapter({
-            ledger,
-            tasks: tasks.service,
-            resolveTarget,
-            knowsNetwork: (id) => networks.service.list().some((n) => n.id === id),
-          }),
-          ...cardsAdapter({
-            cards,
-            findAgents,
-            demand,
-            resolveTarget,
-            ownName: async () => (await names.list())[0]?.name ?? '',
-            selfDid,
-          }),
+      api: {
+        selfDid,
+        node: {
+          identity,
+          dataDir: config.dataDir,
+          heldNames: async () => (await names.list()).map((n) => n.name),
         },
-        diag: diagAdapter(diag),
-        ext: {
-          ...eventsAdapter(events),
-          ...webhooksAdapter(webhooks.service),
-          ...pubsubAdapter(pubsub.service),
-          ...networksAdapter(networks.service, selfDid),
+        messaging: messaging.service,
+        names,
+        artifacts: artifacts.service,
+        tasks: tasks.service,
+        serveSkills: (skills) => cards.serve(skills),
+        ledger: {
+          ledger,
+          resolveTarget,
+          knowsNetwork: (id) => networks.service.list().some((n) => n.id === id),
         },
+        cards: {
+          cards,
+          findAgents,
+          demand,
+          resolveTarget,
+          ownName: async () => (await names.list())[0]?.name ?? '',
+        },
+        diag,
+        events,
+        webhooks: webhooks.service,
+        pubsub: pubsub.service,
+        networks: networks.service,
       },
       host,
       logger,

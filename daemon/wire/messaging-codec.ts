@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
-import type { Part } from './gen/moltmesh/v1/types.ts'
 import {
   AckStatus,
   type DeliveryAck,
@@ -14,6 +13,7 @@ import {
   MessageBody,
   MessagingFrame,
 } from './gen/moltmesh/wire/v1/messaging.ts'
+import type { Part } from './gen/moltmesh/wire/v1/parts.ts'
 
 export type { DeliveryAck, Envelope, Part }
 export { AckStatus, MessageBody, MessagingFrame }

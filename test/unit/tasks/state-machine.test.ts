@@ -8,7 +8,7 @@ import {
   isTerminal,
   stateName,
 } from '../../../daemon/tasks/state-machine.ts'
-import { TaskState } from '../../../daemon/wire/gen/moltmesh/v1/types.ts'
+import { TaskState } from '../../../daemon/wire/gen/moltmesh/wire/v1/tasks.ts'
 
 const S = TaskState
 const ALL = [

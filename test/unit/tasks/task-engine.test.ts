@@ -13,7 +13,7 @@ import type { TaskRecord } from '../../../daemon/tasks/records.ts'
 import { statusEvent } from '../../../daemon/tasks/task-changes.ts'
 import { createTaskEngine } from '../../../daemon/tasks/task-engine.ts'
 import type { TaskStore } from '../../../daemon/tasks/task-store.ts'
-import { TaskEventKind, TaskState } from '../../../daemon/wire/gen/moltmesh/v1/types.ts'
+import { TaskEventKind, TaskState } from '../../../daemon/wire/gen/moltmesh/wire/v1/tasks.ts'
 
 const S = TaskState
 

@@ -6,8 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { isMoltmeshError } from '../../../daemon/errors/moltmesh-error.ts'
 import { decodeParts } from '../../../daemon/tasks/parts-codec.ts'
 import type { CreateInput } from '../../../daemon/tasks/requester.ts'
-import { TaskEventKind, TaskState } from '../../../daemon/wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
+import { TaskEventKind, TaskState } from '../../../daemon/wire/gen/moltmesh/wire/v1/tasks.ts'
 import { closeSides, createSide, pump, type Side, settle, skill, storedEvents, text } from './task-pair.ts'
 
 const S = TaskState

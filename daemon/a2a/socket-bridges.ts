@@ -1,16 +1,17 @@
 // The bridges to other protocols — the A2A HTTP gateway, remote A2A agents served as skills, MCP
 // servers served as skills — are clients of this daemon's own socket, like any SDK user
 // (docs/a2a.md, docs/mcp.md). They start after the RPC server, and only when configured: the A2A and
-// MCP libraries would slow every daemon's start.
+// MCP libraries would slow every daemon's start. (Here, in a2a/, with the other SDK clients at the
+// API's edge: see test/unit/rpc/api-boundary.test.ts.)
 
 import { dirname } from 'node:path'
 import { createClient } from '../../clients/ts/create-client.ts'
-import type { A2aGateway } from '../a2a/gateway.ts'
-import type { RemoteAgents } from '../a2a/remote-agents.ts'
 import type { A2aOptions, McpOptions } from '../config/options.ts'
 import type { Startable } from '../lifecycle/startable.ts'
 import type { Logger } from '../log/logger.ts'
 import type { McpBridge } from '../mcp-bridge/mcp-bridge.ts'
+import type { A2aGateway } from './gateway.ts'
+import type { RemoteAgents } from './remote-agents.ts'
 
 export interface SocketBridgesComponents {
   logger: Logger
@@ -35,7 +36,7 @@ export function createSocketBridges(c: SocketBridgesComponents, init: SocketBrid
       if (init.a2a.listen === '' && init.mcp.servers.length === 0 && init.a2a.remote.length === 0) return
       client = createClient({ socket: init.socket })
       if (init.a2a.listen !== '') {
-        const { startA2aGateway } = await import('../a2a/gateway.ts')
+        const { startA2aGateway } = await import('./gateway.ts')
         gateway = await startA2aGateway(
           { client, logger: c.logger.child({ component: 'a2a' }), selfDid: c.selfDid },
           init.a2a,
@@ -48,7 +49,7 @@ export function createSocketBridges(c: SocketBridgesComponents, init: SocketBrid
         mcp.start(init.mcp.servers)
       }
       if (init.a2a.remote.length > 0) {
-        const { createRemoteAgents } = await import('../a2a/remote-agents.ts')
+        const { createRemoteAgents } = await import('./remote-agents.ts')
         remotes = createRemoteAgents({ client, logger: c.logger.child({ component: 'a2a-remote' }) })
         remotes.start(init.a2a.remote)
       }
