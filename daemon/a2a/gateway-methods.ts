@@ -126,7 +126,7 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
       }
     }
     const push = (params.configuration as Json | undefined)?.taskPushNotificationConfig as Json | undefined
-    if (push != null) c.push.set(task.id, task.lastSequence, push, ctx.legacy)
+    if (push != null) await c.push.set(task.id, task.lastSequence, push, ctx.legacy)
     return task
   }
 
@@ -223,7 +223,7 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
       const task = await ownTask(params.taskId, ctx.card)
       const id = str(params.id)
       if (id == null) throw invalidParams('id (push config id) is required')
-      c.push.delete(task.id, id)
+      await c.push.delete(task.id, id)
       return {}
     },
   }

@@ -11,6 +11,7 @@ import type { AgentCard } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { Client } from '../../clients/ts/index.ts'
 import type { A2aOptions } from '../config/options.ts'
 import type { Logger } from '../log/logger.ts'
+import type { PushTargets } from '../webhooks/push-targets.ts'
 import { toA2aCard } from './card-map.ts'
 import { createGatewayMethods, type MethodContext } from './gateway-methods.ts'
 import { A2aRpcError, RPC, toRpcError } from './json-rpc-errors.ts'
@@ -37,7 +38,13 @@ export interface A2aGateway {
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
 export async function startA2aGateway(
-  c: { client: Client; logger: Logger; selfDid: string },
+  c: {
+    client: Client
+    logger: Logger
+    selfDid: string
+    /** The webhook machinery's push targets: push notifications are delivered there. */
+    pushTargets: PushTargets
+  },
   options: A2aOptions,
 ): Promise<A2aGateway> {
   const log = c.logger
@@ -46,7 +53,7 @@ export async function startA2aGateway(
     .map((t) => t.trim())
     .filter((t) => t !== '')
     .map(digest)
-  const push = createPushNotifications({ client: c.client, logger: log })
+  const push = createPushNotifications({ client: c.client, logger: log, targets: c.pushTargets })
   const methods = createGatewayMethods({ client: c.client, push })
   const cards = new Map<string, { card: AgentCard; at: number }>()
   const open = new Set<ServerResponse>()
@@ -317,6 +324,7 @@ export async function startA2aGateway(
   const bound = server.address() as AddressInfo
   const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`
   log.info({ address, auth: tokens.length > 0 ? 'bearer' : 'none' }, 'a2a gateway listening')
+  await push.start()
   return {
     address,
     async stop() {
