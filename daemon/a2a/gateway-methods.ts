@@ -87,6 +87,8 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
     const messageId = str(message.messageId)
     if (messageId == null || messageId.length > MAX_MESSAGE_ID_LENGTH)
       throw invalidParams(`message.messageId is required (at most ${MAX_MESSAGE_ID_LENGTH} characters)`)
+    const push = (params.configuration as Json | undefined)?.taskPushNotificationConfig as Json | undefined
+    if (push != null) c.push.check(push)
     const input = await fromA2aParts(message.parts, upload)
     const taskId = str(message.taskId)
     let task: Task
@@ -125,7 +127,6 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
         throw toRpcError(err)
       }
     }
-    const push = (params.configuration as Json | undefined)?.taskPushNotificationConfig as Json | undefined
     if (push != null) await c.push.set(task.id, task.lastSequence, push, ctx.legacy)
     return task
   }

@@ -65,18 +65,17 @@ export function createPushNotifications(c: { client: Client; logger: Logger; tar
 
   const forTask = (taskId: string) => c.targets.list(OWNER).filter((t) => stateOf(t).config.taskId === taskId)
 
+  /** The config as stored; errors are A2A invalid params (the webhook rules apply to the URL). */
   function validate(raw: Record<string, unknown>, taskId: string): A2aPushConfig {
     const url = raw.url
     if (typeof url !== 'string' || url.length > MAX_URL_LENGTH)
       throw invalidParams('push config url is missing or too long')
-    let parsed: URL
     try {
-      parsed = new URL(url)
-    } catch {
-      throw invalidParams(`push config url "${url}" is not a URL`)
+      c.targets.checkUrl(url)
+    } catch (err) {
+      const e = err as { reason?: string; message: string }
+      throw invalidParams(`push config url: ${e.message}`, e.reason ?? 'INVALID_URL')
     }
-    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')
-      throw invalidParams('push config url must be http or https')
     const token = typeof raw.token === 'string' && raw.token !== '' ? raw.token : undefined
     if (token != null && token.length > MAX_TOKEN_LENGTH)
       throw invalidParams(`push config token is longer than ${MAX_TOKEN_LENGTH}`)
@@ -177,6 +176,11 @@ export function createPushNotifications(c: { client: Client; logger: Logger; tar
   }
 
   return {
+    /** Checks a config before the task it is for is created (so a bad one creates no task). */
+    check(raw: Record<string, unknown>): void {
+      validate(raw, '')
+    },
+
     /** Resumes the watchers of configs whose task had not ended; drops configs of long-ended tasks. */
     async start(): Promise<void> {
       const now = Date.now()

@@ -63,6 +63,9 @@ export function createPushTargets(c: {
 
     get: (id: string): PushTargetRecord | undefined => targets.get(id),
 
+    /** The URL as it will be requested, or the webhook rules' error (INVALID_URL, not allowed, ...). */
+    checkUrl: (url: string): string => c.checkUrl(url),
+
     /** Creates or replaces a target; the URL is checked like a webhook's. Resolves once stored. */
     async put(target: PushTargetRecord): Promise<PushTargetRecord> {
       if (!targets.has(target.id) && targets.size >= MAX_PUSH_TARGETS)
