@@ -21,6 +21,7 @@ export function toA2aCard(card: AgentCard, url: string, tokensRequired: boolean)
     supportedInterfaces: [
       { url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
       { url, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
+      { url, protocolBinding: 'HTTP+JSON', protocolVersion: '1.0' },
     ],
     capabilities: { streaming: true, pushNotifications: true, extendedAgentCard: false },
     defaultInputModes: MODES,

@@ -1,7 +1,8 @@
 // The A2A gateway: every mesh agent is an A2A agent at http://HOST:PORT/agents/<did-or-name>
 // (`self` = the local agent). GET .../.well-known/agent-card.json serves its card, POST ... takes
-// JSON-RPC 2.0 with the A2A 1.0 method names and the 0.3 ones (translated by v03-compat.ts).
-// Streaming methods answer with server-sent events. With a2a.tokens set, every request but the
+// JSON-RPC 2.0 with the A2A 1.0 method names and the 0.3 ones (translated by v03-compat.ts), and
+// POST/GET/DELETE .../<operation> the HTTP+JSON binding of 1.0 (rest-binding.ts), both on the same
+// methods. Streaming methods answer with server-sent events. With a2a.tokens set, every request but the
 // local agent's card needs `Authorization: Bearer <token>` (compared in constant time).
 
 import { createHash, timingSafeEqual } from 'node:crypto'
@@ -16,6 +17,7 @@ import { toA2aCard } from './card-map.ts'
 import { createGatewayMethods, type MethodContext } from './gateway-methods.ts'
 import { A2aRpcError, RPC, toRpcError } from './json-rpc-errors.ts'
 import { createPushNotifications } from './push-notifications.ts'
+import { createRestBinding } from './rest-binding.ts'
 import { paramsIn, resultOut, streamEventOut, V03_METHODS } from './v03-compat.ts'
 
 const CARD_PATHS = new Set(['.well-known/agent-card.json', '.well-known/agent.json'])
@@ -113,6 +115,15 @@ export async function startA2aGateway(
     }
     return Buffer.concat(chunks)
   }
+
+  const handleRest = createRestBinding({
+    methods,
+    agentCard,
+    readBody,
+    maxBodyBytes: options.maxBodyBytes,
+    open,
+    log,
+  })
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse, agentId: string) {
     const body = await readBody(req)
@@ -292,6 +303,7 @@ export async function startA2aGateway(
       )
     }
     if (req.method === 'POST' && rest === '') return handleRpc(req, res, agentId)
+    if (rest !== '' && !CARD_PATHS.has(rest)) return handleRest(req, res, agentId, rest, url.searchParams)
     req.resume()
     sendJson(res, rest === '' ? 405 : 404, {
       error: `${req.method} ${url.pathname} is not served`,

@@ -11,7 +11,13 @@ import {
   type Task,
   TaskState,
 } from '@a2a-js/sdk'
-import { type Client, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client'
+import {
+  type Client,
+  ClientFactory,
+  ClientFactoryOptions,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+} from '@a2a-js/sdk/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker, textOf } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
@@ -124,6 +130,7 @@ describe('A2A gateway', () => {
     expect(card.supportedInterfaces.map((i) => `${i.protocolBinding} ${i.protocolVersion}`)).toEqual([
       'JSONRPC 1.0',
       'JSONRPC 0.3',
+      'HTTP+JSON 1.0',
     ])
     expect(card.supportedInterfaces[0]?.url).toBe(agentUrl)
     expect(card.capabilities?.streaming).toBe(true)
@@ -262,6 +269,83 @@ describe('A2A gateway', () => {
     expect(body.result.kind).toBe('task')
     expect(body.result.status.state).toBe('completed')
     expect(body.result.artifacts[0].parts[0]).toEqual({ kind: 'text', text: 'echo: old' })
+  })
+
+  it('speaks the HTTP+JSON (REST) binding of 1.0 with the SDK REST transport', async () => {
+    const factory = new ClientFactory(
+      ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+        transports: [new RestTransportFactory()],
+      }),
+    )
+    const rest = await factory.createFromUrl(`${agentUrl}/`)
+    const task = (await rest.sendMessage(request([{ text: 'rest' }], { skill: 'echo' }))) as Task
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
+    expect(texts(task)).toContain('echo: rest')
+    const got = await rest.getTask({ tenant: '', id: task.id, historyLength: undefined })
+    expect(got.id).toBe(task.id)
+    const listed = await rest.listTasks(ListTasksRequest.fromJSON({ contextId: task.contextId }))
+    expect(listed.tasks.map((t) => t.id)).toEqual([task.id])
+    const kinds: (string | undefined)[] = []
+    for await (const e of rest.sendMessageStream(request([{ text: 'rest stream' }], { skill: 'echo' })))
+      kinds.push(e.payload?.$case)
+    expect(kinds[0]).toBe('task')
+    expect(kinds.at(-1)).toBe('statusUpdate')
+    // Input required, answered on the same task; push configs; cancel; errors as the SDK's classes.
+    const asked = (await rest.sendMessage(request([{ text: '?' }], { skill: 'ask' }))) as Task
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED)
+    const receiver = await new WebhookReceiver().start()
+    const config = await rest.createTaskPushNotificationConfig({
+      tenant: '',
+      id: 'cfg-1',
+      taskId: asked.id,
+      url: receiver.url,
+      token: 'rest-token',
+      authentication: undefined,
+    })
+    expect(config.id).toBe('cfg-1')
+    const configs = await rest.listTaskPushNotificationConfig({ tenant: '', taskId: asked.id } as never)
+    expect(configs.configs.map((c) => c.id)).toEqual(['cfg-1'])
+    const done = (await rest.sendMessage(request([{ text: 'Grace' }], { taskId: asked.id }))) as Task
+    expect(texts(done)).toEqual(['hello Grace'])
+    const pushed = await waitFor(
+      () => receiver.received.find((r) => r.body.includes('hello Grace')),
+      20_000,
+      'the COMPLETED push',
+    )
+    expect(pushed.headers['x-a2a-notification-token']).toBe('rest-token')
+    await rest.deleteTaskPushNotificationConfig({ tenant: '', taskId: asked.id, id: 'cfg-1' })
+    expect(
+      (await rest.listTaskPushNotificationConfig({ tenant: '', taskId: asked.id } as never)).configs,
+    ).toEqual([])
+    await receiver.stop()
+    await expect(rest.cancelTask({ tenant: '', id: task.id, metadata: undefined })).rejects.toMatchObject({
+      name: 'TaskNotCancelableError',
+    })
+    await expect(
+      rest.getTask({ tenant: '', id: 'task_nope', historyLength: undefined }),
+    ).rejects.toMatchObject({ name: 'TaskNotFoundError' })
+    const extended = await fetch(`${agentUrl}/extendedAgentCard`)
+    expect(extended.status).toBe(400)
+    expect((await json(extended)).error.details[0].reason).toBe('EXTENDED_AGENT_CARD_NOT_CONFIGURED')
+    // Raw HTTP: unknown operation, wrong method, wrong content type, bad JSON.
+    const unknown = await fetch(`${agentUrl}/tasks/x:explode`, { method: 'POST' })
+    expect(unknown.status).toBe(404)
+    expect((await json(unknown)).error.details[0].metadata.reason).toBe('NOT_FOUND')
+    expect((await fetch(`${agentUrl}/message:send`)).status).toBe(405)
+    const xml = await fetch(`${agentUrl}/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<message/>',
+    })
+    expect(xml.status).toBe(415)
+    expect((await json(xml)).error.details[0].reason).toBe('CONTENT_TYPE_NOT_SUPPORTED')
+    const broken = await fetch(`${agentUrl}/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    })
+    expect(broken.status).toBe(400)
+    expect((await json(broken)).error.status).toBe('INVALID_ARGUMENT')
   })
 
   it('answers hostile or broken requests with JSON-RPC / HTTP errors and keeps serving', async () => {
