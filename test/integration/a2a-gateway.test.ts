@@ -373,6 +373,21 @@ describe('A2A gateway', () => {
       code: -32602,
       data: { reason: 'INVALID_ARGUMENT' },
     })
+    const images = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'SendMessage',
+        params: {
+          message: { messageId: 'img-only', role: 'ROLE_USER', parts: [{ text: 'x' }] },
+          configuration: { acceptedOutputModes: ['image/png'] },
+        },
+      }),
+    )
+    expect((await json(images)).error).toMatchObject({
+      code: -32005,
+      data: { reason: 'CONTENT_TYPE_NOT_SUPPORTED' },
+    })
     const big = await post(Buffer.alloc(5 * 1024 * 1024, 0x20))
     expect(big.status).toBe(413)
     expect((await json(big)).error.data.reason).toBe('PAYLOAD_TOO_LARGE')
