@@ -2,7 +2,11 @@
 // daemon B's agent serves skills through an SDK worker, and every A2A call to B goes through A's
 // gateway and the mesh. Both protocol versions (1.0 and the 0.3 names) and hostile input.
 
+import { execFile } from 'node:child_process'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import {
   type AgentCard,
   ListTasksRequest,
@@ -22,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker, textOf } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
+import { REPO_ROOT } from '../harness/paths.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
 
 const TOKEN = 'a2a-test-token-0123456789'
@@ -347,6 +352,20 @@ describe('A2A gateway', () => {
     expect(broken.status).toBe(400)
     expect((await json(broken)).error.status).toBe('INVALID_ARGUMENT')
   })
+
+  it('runs the Python a2a-sdk example of docs/a2a.md as it is written', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'a2a.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('### Example: Python a2a-sdk'))
+    const code = /```python\n([\s\S]*?)```/.exec(section)?.[1]
+    expect(code).toContain('a2a.client')
+    const file = join(mesh.root, 'a2a_example.py')
+    writeFileSync(file, code as string)
+    const python = join(REPO_ROOT, '.venv', 'bin', 'python')
+    const { stdout } = await promisify(execFile)(python, [file, agentUrl], { timeout: 60_000 })
+    expect(stdout).toContain("skills: ['echo', 'ask', 'slow']")
+    expect(stdout).toContain('echo: hello mesh')
+    expect(stdout).toContain('TASK_STATE_COMPLETED')
+  }, 90_000)
 
   it('answers hostile or broken requests with JSON-RPC / HTTP errors and keeps serving', async () => {
     const post = (body: string | Buffer, url = agentUrl, headers: Record<string, string> = {}) =>
