@@ -46,7 +46,7 @@ const ROUTES: Route[] = [
     params: (_, __, q) => ({
       contextId: q.get('contextId') ?? undefined,
       status: q.get('status') ?? undefined,
-      pageSize: q.has('pageSize') ? Number(q.get('pageSize')) : undefined,
+      pageSize: /^\d+$/.test(q.get('pageSize') ?? '') ? Number(q.get('pageSize')) : undefined,
       pageToken: q.get('pageToken') ?? undefined,
     }),
   },
@@ -183,7 +183,9 @@ export function createRestBinding(d: RestDeps) {
         }),
         413,
       )
-      req.destroy()
+      // The rest is read and dropped so the client sees the 413, but only briefly: then cut.
+      req.resume()
+      setTimeout(() => req.destroy(), 2000).unref()
       return undefined
     }
     if (raw.length === 0) return {}

@@ -264,7 +264,8 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     },
 
     async deliveries(req: { webhookId: string; status: string; pageSize: number; pageToken: string }) {
-      if (req.webhookId !== '') mustGet(req.webhookId)
+      // A push target's deliveries (an A2A push config, id "whp_...") can be listed by its id too.
+      if (req.webhookId !== '' && !targets.has(req.webhookId)) mustGet(req.webhookId)
       if (req.status !== '' && !STATUSES.includes(req.status as DeliveryStatus))
         throw invalidArgument('INVALID_ARGUMENT', `status is one of ${STATUSES.join(', ')}`)
       if (req.pageToken !== '' && !/^whd_[0-9a-z]{26}$/.test(req.pageToken))

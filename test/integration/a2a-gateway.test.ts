@@ -332,6 +332,9 @@ describe('A2A gateway', () => {
     const extended = await fetch(`${agentUrl}/extendedAgentCard`)
     expect(extended.status).toBe(400)
     expect((await json(extended)).error.details[0].reason).toBe('EXTENDED_AGENT_CARD_NOT_CONFIGURED')
+    const page = await json(await fetch(`${agentUrl}/tasks?pageSize=1`))
+    expect(page.tasks).toHaveLength(1)
+    expect(page.nextPageToken).not.toBe('')
     // Raw HTTP: unknown operation, wrong method, wrong content type, bad JSON.
     const unknown = await fetch(`${agentUrl}/tasks/x:explode`, { method: 'POST' })
     expect(unknown.status).toBe(404)
