@@ -3,7 +3,7 @@
 // gateway and the mesh. Both protocol versions (1.0 and the 0.3 names) and hostile input.
 
 import { execFile } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
@@ -355,6 +355,27 @@ describe('A2A gateway', () => {
     expect(broken.status).toBe(400)
     expect((await json(broken)).error.status).toBe('INVALID_ARGUMENT')
   })
+
+  it('runs the @a2a-js/sdk example of docs/a2a.md as it is written', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'a2a.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('### Example: @a2a-js/sdk'))
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1]
+    expect(code).toContain('@a2a-js/sdk/client')
+    // Inside the repo, so that '@a2a-js/sdk' resolves from its node_modules like in a user's project.
+    const file = join(REPO_ROOT, 'test', `.a2a-example-${process.pid}.ts`)
+    writeFileSync(file, code as string)
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [file, `${agentUrl}/`], {
+        timeout: 60_000,
+      })
+      expect(stdout).toContain("'echo', 'ask', 'slow'")
+      expect(stdout).toContain('TASK_STATE_COMPLETED')
+      expect(stdout).toContain('echo: hello mesh')
+      expect(stdout.trim().split('\n').slice(-1)).toEqual(['statusUpdate'])
+    } finally {
+      rmSync(file, { force: true })
+    }
+  }, 90_000)
 
   it('runs the Python a2a-sdk example of docs/a2a.md as it is written', async () => {
     const doc = readFileSync(join(REPO_ROOT, 'docs', 'a2a.md'), 'utf8')
