@@ -482,4 +482,23 @@ describe('A2A gateway', () => {
     expect((await fetch(byDid)).status).toBe(401)
     expect((await fetch(byDid, { headers: headers(TOKEN) })).status).toBe(200)
   })
+
+  it('a config reload moves the gateway to a new address', async () => {
+    const [first, second] = [await freePort(), await freePort()]
+    const config = join(mesh.root, 'd.toml')
+    writeFileSync(config, `[a2a]\nlisten = "127.0.0.1:${first}"\n`)
+    const d = await mesh.spawn('d', { args: ['--config', config] })
+    const cardAt = (port: number) => fetch(`http://127.0.0.1:${port}/agents/self/.well-known/agent-card.json`)
+    expect((await json(await cardAt(first))).metadata.did).toBe(d.did)
+    writeFileSync(config, `[a2a]\nlisten = "127.0.0.1:${second}"\n`)
+    const reloaded = await d.cli('reload')
+    expect(reloaded.code, reloaded.stderr).toBe(0)
+    const card = await waitFor(
+      async () => (await cardAt(second)).ok && json(await cardAt(second)),
+      20_000,
+      'the gateway on its new address',
+    )
+    expect(card.supportedInterfaces[0].url).toBe(`http://127.0.0.1:${second}/agents/self`)
+    await expect(cardAt(first)).rejects.toThrow()
+  }, 60_000)
 })
