@@ -387,6 +387,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.networks,
     )
     await networks.start()
+    // Every subsystem that sends frames over messaging has registered its channel by now: a frame of
+    // any other channel is refused from here on (UNKNOWN_CHANNEL) instead of asked to wait.
+    messaging.channels.seal()
     // Network default credit limits apply to the members of networks this agent is in too.
     const networkService = networks.service
     const selfDid = identity.did

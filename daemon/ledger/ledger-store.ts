@@ -11,7 +11,7 @@
 //   meta!seq           last entry seq;  meta!default_limit  the default credit limit, if set at runtime
 // Writes are returned as ops so callers commit them together with the task change they belong to.
 
-import { seqKey } from '../messaging/ids.ts'
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from './signed-docs.ts'
 

@@ -6,8 +6,8 @@
 // A received message, its dedupe key, the counter and its thread index entries (thread-index.ts) are
 // written in one batch before the ack.
 
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
-import { seqKey } from './ids.ts'
 import type { InboxRecord } from './records.ts'
 import { inboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
 

@@ -7,8 +7,8 @@
 // A message is written (with its queue entry and its thread index entries, see thread-index.ts) in one
 // batch before SendMessage returns.
 
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
-import { seqKey } from './ids.ts'
 import type { OutboxRecord, OutboxStatus } from './records.ts'
 import { outboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
 

@@ -25,8 +25,8 @@
 // back); different threads proceed in parallel.
 
 import { createHash } from 'node:crypto'
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
-import { seqKey } from './ids.ts'
 import type { InboxRecord, OutboxRecord } from './records.ts'
 
 /** A message as the index sees it. */

@@ -8,7 +8,7 @@
 //   meta!hseq             last assigned history seq
 // History is bounded per network by count and age; the oldest entries go first.
 
-import { seqKey } from '../messaging/ids.ts'
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import type { BroadcastRecord, SignedInvitation } from './records.ts'
 

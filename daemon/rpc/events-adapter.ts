@@ -2,10 +2,10 @@
 
 import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { newId } from '../common/ids.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
-import { newId } from '../messaging/ids.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'

@@ -2,10 +2,10 @@
 
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import type { Balance, LedgerEntry } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { pageSize, parseCursor } from '../common/paging.ts'
 import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Entry } from '../ledger/ledger-store.ts'
-import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { TasksService } from '../tasks/tasks.ts'
 import type { ServiceImpl } from './service-types.ts'
 

@@ -1,10 +1,10 @@
 // The requester side: create a task (stored here and offered to the assignee in one batch), cancel
 // it, and answer its questions. The assignee's events come back through inbound.ts.
 
+import { newId } from '../common/ids.ts'
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Ledger } from '../ledger/ledger.ts'
-import { newId } from '../messaging/ids.ts'
 import { validateParts } from '../messaging/validate-parts.ts'
 import type { PaymentQuote } from '../wire/gen/moltmesh/v1/types.ts'
 import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'

@@ -8,7 +8,7 @@
 // A task change, its events and the frame that tells the peer are committed in one batch
 // (see task-engine.ts), so nothing acknowledged is lost on a crash.
 
-import { seqKey } from '../messaging/ids.ts'
+import { seqKey } from '../common/ids.ts'
 import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
 import type { TaskEventRecord, TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
