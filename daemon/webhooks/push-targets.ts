@@ -5,9 +5,9 @@
 // see them. The owner keeps its own state in the target (`state`), saved in the same batch as the
 // deliveries it queues.
 
+import { newId } from '../common/ids.ts'
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
 import type { DeliveryQueue } from './delivery-queue.ts'
 import type { DeliveryRecord, PushTargetRecord } from './records.ts'
 import type { WebhookStore } from './webhook-store.ts'
