@@ -274,6 +274,51 @@ describe('A2A gateway', () => {
     expect(body.result.kind).toBe('task')
     expect(body.result.status.state).toBe('completed')
     expect(body.result.artifacts[0].parts[0]).toEqual({ kind: 'text', text: 'echo: old' })
+
+    // A 0.3 push config: its notifications are the 0.3 Task object, through the same webhook queue.
+    const rpc03 = async (id: number, method: string, params: object) =>
+      json(
+        await fetch(agentUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+        }),
+      )
+    const receiver = await new WebhookReceiver().start()
+    const asked = await rpc03(8, 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: `m03-${Date.now()}`,
+        role: 'user',
+        parts: [{ kind: 'text', text: 'who?' }],
+        metadata: { skill: 'ask' },
+      },
+    })
+    expect(asked.result.status.state).toBe('input-required')
+    const set = await rpc03(9, 'tasks/pushNotificationConfig/set', {
+      taskId: asked.result.id,
+      pushNotificationConfig: { id: 'old-style', url: receiver.url, token: 'tok-03' },
+    })
+    expect(set.result.pushNotificationConfig.id).toBe('old-style')
+    await rpc03(10, 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: `m03-answer-${Date.now()}`,
+        role: 'user',
+        taskId: asked.result.id,
+        parts: [{ kind: 'text', text: 'Lin' }],
+      },
+    })
+    const pushed = await waitFor(
+      () => receiver.received.find((r) => r.body.includes('"completed"')),
+      20_000,
+      'the 0.3 COMPLETED push',
+    )
+    const pushedTask = JSON.parse(pushed.body)
+    expect(pushedTask.kind).toBe('task')
+    expect(pushedTask.artifacts[0].parts[0]).toEqual({ kind: 'text', text: 'hello Lin' })
+    expect(pushed.headers['x-a2a-notification-token']).toBe('tok-03')
+    await receiver.stop()
   })
 
   it('speaks the HTTP+JSON (REST) binding of 1.0 with the SDK REST transport', async () => {
