@@ -5,7 +5,8 @@
 // (messaging/known-peers.ts, and Diag.OpenUi in rpc/rpc-surface.ts). docs/architecture.md has the
 // picture.
 
-import { createSocketBridges } from './a2a/socket-bridges.ts'
+import { dirname } from 'node:path'
+import { type Bridges, createBridges } from './a2a/bridges.ts'
 import { createArtifacts } from './artifacts/artifacts.ts'
 import { createAddressRepublish } from './cards/address-republish.ts'
 import { createCardCache } from './cards/card-cache.ts'
@@ -61,6 +62,8 @@ export interface Assembled {
   identity: Identity
   host: Host
   cards: CardsService
+  /** Reconciled again on a config reload. */
+  bridges: Bridges
   /** host:port of the RPC TCP listener, when there is one. */
   rpcTcpAddress: string | undefined
 }
@@ -336,14 +339,16 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
   )
   const rpc = await lifecycle.start('rpc', surface.rpc)
   await lifecycle.start('ui', surface.ui)
-  await lifecycle.start(
-    'bridges',
-    createSocketBridges(
-      { logger, selfDid },
-      { socket: config.socket, a2a: config.a2a, mcp: config.mcp, configFile: ctx.configFile },
-    ),
-  )
-  return { identity, host, cards, rpcTcpAddress: rpc.tcpAddress }
+  // The bridges (A2A gateway, external A2A agents, MCP servers) are clients of the socket just opened.
+  const bridges = createBridges({
+    socket: config.socket,
+    logger,
+    selfDid,
+    cwd: ctx.configFile != null ? dirname(ctx.configFile) : process.cwd(),
+    pushTargets: webhooks.push,
+  })
+  await lifecycle.start('bridges', { start: () => bridges.apply(config), stop: () => bridges.stop() })
+  return { identity, host, cards, bridges, rpcTcpAddress: rpc.tcpAddress }
 }
 
 function registerReachabilityMetrics(

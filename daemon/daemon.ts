@@ -37,6 +37,8 @@ export interface Daemon {
    * Resolves with the number of skills on the card now.
    */
   reloadAgent(agent: AgentOptions): Promise<number>
+  /** Applies a reloaded config's bridges: [a2a] gateway, [[a2a.remote]], [[mcp.servers]]. */
+  reloadBridges(config: DaemonConfig): Promise<void>
 }
 
 export function createDaemon(options: DaemonOptions): Daemon {
@@ -110,6 +112,11 @@ export function createDaemon(options: DaemonOptions): Daemon {
       const card = await assembled.cards.reconfigure(agent)
       logger.info({ skills: card.skills.map((s) => s.id) }, 'agent skills reloaded')
       return card.skills.length
+    },
+    async reloadBridges(next) {
+      if (assembled == null)
+        throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+      await assembled.bridges.apply(next)
     },
   }
 }

@@ -2,18 +2,20 @@
 //   w!<id>                   WebhookRecord
 //   d!<delivery id>          DeliveryRecord (ids are time-ordered: listing newest first is a reverse scan)
 //   p!<delivery id>          "" while pending (the queue to resume after a restart)
+//   a!<target id>            PushTargetRecord (targets fed by another subsystem: A2A push configs)
 
 import type { JsonSublevel, Store } from '../store/store.ts'
-import type { DeliveryRecord, DeliveryStatus, WebhookRecord } from './records.ts'
+import type { DeliveryRecord, DeliveryStatus, PushTargetRecord, WebhookRecord } from './records.ts'
 
-type Value = WebhookRecord | DeliveryRecord | string
+type Value = WebhookRecord | DeliveryRecord | PushTargetRecord | string
+type Op = { type: 'put'; key: string; value: Value } | { type: 'del'; key: string }
 
 const PRUNE_BATCH = 500
 
 export async function openWebhookStore(store: Store) {
   const db: JsonSublevel<Value> = store.sublevel<Value>('webhooks')
 
-  function deliveryOps(d: DeliveryRecord) {
+  function deliveryOps(d: DeliveryRecord): Op[] {
     return [
       { type: 'put' as const, key: `d!${d.id}`, value: d },
       d.status === 'pending'
@@ -22,7 +24,7 @@ export async function openWebhookStore(store: Store) {
     ]
   }
 
-  let queued: ReturnType<typeof deliveryOps> = []
+  let queued: Op[] = []
   let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
   let writing = false
 
@@ -52,17 +54,27 @@ export async function openWebhookStore(store: Store) {
     putWebhook: (w: WebhookRecord) => db.put(`w!${w.id}`, w),
     deleteWebhook: (id: string) => db.del(`w!${id}`),
 
+    async pushTargets(): Promise<PushTargetRecord[]> {
+      const out: PushTargetRecord[] = []
+      for await (const v of db.values({ gt: 'a!', lt: 'a"' })) out.push(v as PushTargetRecord)
+      return out
+    },
+    putPushTarget: (t: PushTargetRecord) => db.put(`a!${t.id}`, t),
+    deletePushTarget: (id: string) => db.del(`a!${id}`),
+
     getDelivery: async (id: string) => (await db.get(`d!${id}`)) as DeliveryRecord | undefined,
 
     /**
      * Saves deliveries (new or changed), keeping the pending index in step. Saves that arrive while a
      * write is in flight are grouped into the next batch (group commit): one write per burst instead
-     * of one per delivery. Resolves once the caller's records are on disk.
+     * of one per delivery. Resolves once the caller's records are on disk. `targets` (push targets
+     * whose state changed with these deliveries) are written in the same batch.
      */
-    saveDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
-      if (deliveries.length === 0) return Promise.resolve()
+    saveDeliveries(deliveries: DeliveryRecord[], targets: PushTargetRecord[] = []): Promise<void> {
+      if (deliveries.length === 0 && targets.length === 0) return Promise.resolve()
       return new Promise((resolve, reject) => {
         queued.push(...deliveries.flatMap(deliveryOps))
+        for (const t of targets) queued.push({ type: 'put', key: `a!${t.id}`, value: t })
         waiters.push({ resolve, reject })
         if (!writing) void flush()
       })
