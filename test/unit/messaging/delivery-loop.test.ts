@@ -187,6 +187,25 @@ function refusing(takes: number[]): RateLimiter {
 
 type TaskFrameSink = ChannelSpec<'task'>['handle']
 
+/** A second delivery loop over a link's outbox (as after a restart), with its own dial. */
+function deliveryOver(l: Link, dialProtocol: () => Promise<unknown>): Delivery {
+  const events = createEventBus()
+  events.subscribe((e) => l.senderEvents.push(e))
+  const delivery = createDelivery({
+    host: { dialProtocol } as unknown as Host,
+    outbox: l.outbox,
+    events,
+    logger: silentLogger(),
+    metrics: createMetrics(),
+    maxPayloadBytes: 64 * 1024,
+    retryMaxDelayMs: 200,
+    dialTimeoutMs: 1_000,
+    channels: { failed: () => undefined },
+  })
+  deliveries.push(delivery)
+  return delivery
+}
+
 const textOf = (body: string) => MessageBody.decode(Buffer.from(body, 'base64')).parts[0]?.text
 
 describe('delivery and receiver loops', () => {
@@ -234,23 +253,7 @@ describe('delivery and receiver loops', () => {
     const l = await link()
     l.delivery.stop() // hold delivery while the record ages
     const record = await l.send('late', { ttlMs: 1 })
-    const fresh = await createDelivery({
-      host: { dialProtocol: async () => expect.unreachable('must not dial') } as unknown as Host,
-      outbox: l.outbox,
-      events: {
-        emit: (type: string, data: unknown) =>
-          l.senderEvents.push({ type, data, at: Date.now() } as BusEvent),
-        subscribe: () => () => {},
-        on: () => () => {},
-      },
-      logger: silentLogger(),
-      metrics: createMetrics(),
-      maxPayloadBytes: 64 * 1024,
-      retryMaxDelayMs: 200,
-      dialTimeoutMs: 1_000,
-      channels: { failed: () => undefined },
-    })
-    deliveries.push(fresh)
+    const fresh = deliveryOver(l, async () => expect.unreachable('must not dial'))
     while (Date.now() <= record.expiresAtMs) await new Promise((r) => setImmediate(r))
     fresh.kick(l.recipient.did)
     while (!l.senderEvents.some((e) => e.type === 'message.expired'))
@@ -277,22 +280,9 @@ describe('delivery and receiver loops', () => {
     l.delivery.stop()
     await l.send('queued before the restart')
     // A new delivery loop over the same outbox finds the queue on its own.
-    const resumed = createDelivery({
-      host: {
-        dialProtocol: async () => {
-          throw new Error('offline')
-        },
-      } as unknown as Host,
-      outbox: l.outbox,
-      events: createEventBus(),
-      logger: silentLogger(),
-      metrics: createMetrics(),
-      maxPayloadBytes: 64 * 1024,
-      retryMaxDelayMs: 200,
-      dialTimeoutMs: 1_000,
-      channels: { failed: () => undefined },
+    const resumed = deliveryOver(l, async () => {
+      throw new Error('offline')
     })
-    deliveries.push(resumed)
     expect(await resumed.resumeAll()).toBe(1)
   })
 })
