@@ -63,7 +63,10 @@ export async function openBlobIndex(store: Store) {
         .filter((h) => h.did !== did)
         .sort((x, y) => y.at - x.at)
         .slice(MAX_HOLDERS - 1)
-      await store.commit([holders.putOp([cid, did], Date.now()), ...stale.map((h) => holders.delOp([cid, h.did]))])
+      await store.commit([
+        holders.putOp([cid, did], Date.now()),
+        ...stale.map((h) => holders.delOp([cid, h.did])),
+      ])
     },
 
     /** Known holders of a blob, most recently learned first. */

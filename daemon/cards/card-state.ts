@@ -58,7 +58,9 @@ const signedCardShape = object<SignedCard>({
 })
 
 export const cardStateShape: Shape<CardState> = object<CardState>({
-  runtime: optional(object<LocalCardContent>({ name: str, description: str, skills: array(skillConfigShape) })),
+  runtime: optional(
+    object<LocalCardContent>({ name: str, description: str, skills: array(skillConfigShape) }),
+  ),
   sequence: num,
   card: optional(signedCardShape),
   ttlMs: num,

@@ -14,9 +14,9 @@ import { json, unit } from '../store/codecs.ts'
 import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
 import type { CardCache } from './card-cache.ts'
-import { type CardState, cardStateShape } from './card-state.ts'
 import { CARD_PROTOCOL, cardHandler, fetchCard } from './card-protocol.ts'
 import { cardKey, decodeCard, encodeCard, MAX_CARD_BYTES, type SignedCard, signCard } from './card-record.ts'
+import { type CardState, cardStateShape } from './card-state.ts'
 import {
   capabilitiesOf,
   checkCardContent,

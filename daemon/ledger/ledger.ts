@@ -412,10 +412,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       const accepted = { ...ours, status: 'accepted', counterpartySignature: s.counterpartySignature }
       c.events.emit('ledger.settlement', { settlement: accepted })
       // We paid the peer: we owe it that much less.
-      return [
-        db.settlementOp(accepted),
-        ...move(from, parseCredits(ours.amount) ?? 0n, 'settlement', s.id),
-      ]
+      return [db.settlementOp(accepted), ...move(from, parseCredits(ours.amount) ?? 0n, 'settlement', s.id)]
     },
 
     // ------------------------------------------------------------------ queries

@@ -58,7 +58,10 @@ export interface ThreadState {
   peers: Array<{ did: string; lastSeq: number }>
 }
 
-const threadEntryShape: Shape<ThreadEntry> = either(object<{ in: number }>({ in: num }), object<{ out: string }>({ out: str }))
+const threadEntryShape: Shape<ThreadEntry> = either(
+  object<{ in: number }>({ in: num }),
+  object<{ out: string }>({ out: str }),
+)
 const threadStateShape: Shape<ThreadState> = object<ThreadState>({
   threadId: str,
   count: num,
@@ -241,7 +244,8 @@ export async function openThreadIndex(store: Store) {
         for await (const [[, cursor], h] of byPeer.entries({ group: peer, lt, reverse: true, limit }))
           rows.push({ h, cursor })
       } else
-        for await (const [cursor, h] of recent.entries({ lt: before, reverse: true, limit })) rows.push({ h, cursor })
+        for await (const [cursor, h] of recent.entries({ lt: before, reverse: true, limit }))
+          rows.push({ h, cursor })
       const states = await summaries.getMany(rows.map((row) => row.h))
       return rows.flatMap((row, i) => {
         const thread = states[i]

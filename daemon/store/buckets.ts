@@ -135,7 +135,12 @@ export const BUCKETS = {
     holds: 'outbox seq of the last message indexed',
   },
 
-  'tasks.records': { sublevel: 'tasks', prefix: 't!', owner: 'tasks/task-store.ts', holds: '<id> -> TaskRecord' },
+  'tasks.records': {
+    sublevel: 'tasks',
+    prefix: 't!',
+    owner: 'tasks/task-store.ts',
+    holds: '<id> -> TaskRecord',
+  },
   'tasks.events': {
     sublevel: 'tasks',
     prefix: 'e!',
@@ -326,7 +331,12 @@ export const BUCKETS = {
     owner: 'discovery/demand-store.ts',
     holds: '<capability> -> DemandEntry',
   },
-  'names.held': { sublevel: 'names', prefix: '', owner: 'names/names-service.ts', holds: '<name> -> HeldName' },
+  'names.held': {
+    sublevel: 'names',
+    prefix: '',
+    owner: 'names/names-service.ts',
+    holds: '<name> -> HeldName',
+  },
   'names.pins': {
     sublevel: 'name-pins',
     prefix: '',

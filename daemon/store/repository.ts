@@ -69,7 +69,8 @@ export function createRepository<K, V, G>(
 
   function bounds(range: Range<K, G>) {
     const start = range.group !== undefined && keys.group != null ? prefix + keys.group(range.group) : prefix
-    const out: { gt?: string; gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number } = {}
+    const out: { gt?: string; gte?: string; lt?: string; lte?: string; reverse?: boolean; limit?: number } =
+      {}
     if (range.gt !== undefined) out.gt = encodeKey(range.gt)
     else if (range.gte !== undefined) out.gte = encodeKey(range.gte)
     else if (start !== '') out.gte = start

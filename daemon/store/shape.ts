@@ -25,7 +25,10 @@ function describe(v: unknown): string {
 }
 
 export const str: Shape<string> = leaf('a string', (v): v is string => typeof v === 'string')
-export const num: Shape<number> = leaf('a number', (v): v is number => typeof v === 'number' && Number.isFinite(v))
+export const num: Shape<number> = leaf(
+  'a number',
+  (v): v is number => typeof v === 'number' && Number.isFinite(v),
+)
 export const bool: Shape<boolean> = leaf('a boolean', (v): v is boolean => typeof v === 'boolean')
 
 /** One of a fixed set of strings or numbers (an enum, a string union, a literal). */

@@ -11,7 +11,13 @@ import { ClassicLevel } from 'classic-level'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import { BUCKETS, type BucketName } from './buckets.ts'
 import { type KeyCodec, unit, type ValueCodec } from './codecs.ts'
-import { createRepository, type Repository, type StoreOp, type TextSublevel, type WriteOptions } from './repository.ts'
+import {
+  createRepository,
+  type Repository,
+  type StoreOp,
+  type TextSublevel,
+  type WriteOptions,
+} from './repository.ts'
 
 /** Layout version of the database; bump with a migration when a sublevel's encoding changes. */
 export const SCHEMA_VERSION = 1
@@ -76,7 +82,12 @@ export async function openStore(dataDir: string): Promise<Store> {
   }
   // Each op carries its sublevel, which adds the prefix; the root database only makes the batch atomic.
   const commit = (ops: StoreOp[], options: WriteOptions = {}) => db.batch(ops, options)
-  const repository = <K, V, G>(bucket: BucketName, keys: KeyCodec<K, G>, values: ValueCodec<V>, w?: WriteOptions) => {
+  const repository = <K, V, G>(
+    bucket: BucketName,
+    keys: KeyCodec<K, G>,
+    values: ValueCodec<V>,
+    w?: WriteOptions,
+  ) => {
     const spec = BUCKETS[bucket]
     return createRepository(sublevelOf(spec.sublevel), spec, keys, values, commit, w)
   }

@@ -7,7 +7,13 @@ import type { Lease, StoredError, TaskEventRecord, TaskRecord } from './records.
 const taskState = oneOf(...Object.values(TaskState))
 const strings = array(str)
 
-const quoteShape = object<PaymentQuote>({ price: str, nonce: str, expiresAtMs: num, providerDid: str, signature: str })
+const quoteShape = object<PaymentQuote>({
+  price: str,
+  nonce: str,
+  expiresAtMs: num,
+  providerDid: str,
+  signature: str,
+})
 const errorShape = object<StoredError>({ reason: str, message: str, quote: optional(quoteShape) })
 const leaseShape = object<Lease>({ token: str, expiresAtMs: num })
 
