@@ -53,8 +53,15 @@ interface PinnedName {
   claimedAtMs: number
 }
 
-const heldShape = object<HeldName>({ name: str, seq: num, claimedAtMs: num, expiresAtMs: num, ttlMs: num })
-const pinShape = object<PinnedName>({ did: str, expiresAtMs: num, claimedAtMs: num })
+// Shapes of the two repositories' values (exported for the store format test).
+export const heldShape = object<HeldName>({
+  name: str,
+  seq: num,
+  claimedAtMs: num,
+  expiresAtMs: num,
+  ttlMs: num,
+})
+export const pinShape = object<PinnedName>({ did: str, expiresAtMs: num, claimedAtMs: num })
 
 const MIN_TTL_MS = 1_000
 const MAX_TTL_MS = 7 * 24 * 3600 * 1000
