@@ -3,8 +3,9 @@
 // can be made at once or returned as ops for an atomic commit with other buckets' writes.
 
 import type { AbstractSublevel } from 'abstract-level'
+import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { BucketSpec } from './buckets.ts'
-import type { KeyCodec, ValueCodec } from './codecs.ts'
+import { type KeyCodec, malformed, type ValueCodec } from './codecs.ts'
 import type { Db } from './store.ts'
 
 /** One write of an atomic batch (store.commit); repositories make them, nothing else needs their inside. */
@@ -55,6 +56,7 @@ function afterPrefix(prefix: string): string {
 }
 
 export function createRepository<K, V, G>(
+  name: string,
   sublevel: TextSublevel,
   spec: BucketSpec,
   keys: KeyCodec<K, G>,
@@ -64,8 +66,21 @@ export function createRepository<K, V, G>(
 ): Repository<K, V, G> {
   const { prefix } = spec
   const encodeKey = (key: K) => prefix + keys.encode(key)
-  const decodeKey = (raw: string) => keys.decode(raw.slice(prefix.length))
-  const decodeValue = (raw: string | undefined) => (raw === undefined ? undefined : values.decode(raw))
+  /** Decodes, naming the bucket and key when the stored data is not what the bucket holds. */
+  function named<T>(key: string, decode: () => T): T {
+    try {
+      return decode()
+    } catch (err) {
+      if (!(err instanceof MoltmeshError)) throw err
+      throw malformed(
+        `bucket ${name}, key "${key}": ${err.message.replace(/^stored record is malformed: /, '')}`,
+      )
+    }
+  }
+  const decodeKey = (raw: string) => named(raw, () => keys.decode(raw.slice(prefix.length)))
+  const decodeRaw = (key: string, raw: string) => named(key, () => values.decode(raw))
+  const decodeValue = (key: string, raw: string | undefined) =>
+    raw === undefined ? undefined : decodeRaw(key, raw)
 
   function bounds(range: Range<K, G>) {
     const start = range.group !== undefined && keys.group != null ? prefix + keys.group(range.group) : prefix
@@ -91,8 +106,14 @@ export function createRepository<K, V, G>(
   const delOp = (key: K): StoreOp => ({ type: 'del', key: encodeKey(key), sublevel })
 
   return {
-    get: async (key) => decodeValue(await sublevel.get(encodeKey(key))),
-    getMany: async (list) => (await sublevel.getMany(list.map(encodeKey))).map(decodeValue),
+    async get(key) {
+      const k = encodeKey(key)
+      return decodeValue(k, await sublevel.get(k))
+    },
+    async getMany(list) {
+      const ks = list.map(encodeKey)
+      return (await sublevel.getMany(ks)).map((raw, i) => decodeValue(ks[i] ?? '', raw))
+    },
     has: async (key) => (await sublevel.get(encodeKey(key))) !== undefined,
     put: (key, value) => commit([putOp(key, value)], writeOptions),
     del: (key) => commit([delOp(key)], writeOptions),
@@ -102,10 +123,11 @@ export function createRepository<K, V, G>(
       for await (const raw of sublevel.keys(bounds(range))) yield decodeKey(raw)
     },
     async *values(range = {}) {
-      for await (const raw of sublevel.values(bounds(range))) yield values.decode(raw)
+      // Keys are read along with values only to name a malformed record.
+      for await (const [k, v] of sublevel.iterator(bounds(range))) yield decodeRaw(k, v)
     },
     async *entries(range = {}) {
-      for await (const [k, v] of sublevel.iterator(bounds(range))) yield [decodeKey(k), values.decode(v)]
+      for await (const [k, v] of sublevel.iterator(bounds(range))) yield [decodeKey(k), decodeRaw(k, v)]
     },
   }
 }

@@ -89,7 +89,7 @@ export async function openStore(dataDir: string): Promise<Store> {
     w?: WriteOptions,
   ) => {
     const spec = BUCKETS[bucket]
-    return createRepository(sublevelOf(spec.sublevel), spec, keys, values, commit, w)
+    return createRepository(bucket, sublevelOf(spec.sublevel), spec, keys, values, commit, w)
   }
 
   const schema = repository('store.schema', unit, schemaText)

@@ -97,7 +97,11 @@ describe('repositories', () => {
   it('fails a read of a value that does not match the shape instead of returning it', async () => {
     await store.db.sublevel('webhooks').put('p!bad', '{"not":"a string"}')
     const pending = store.repository('webhooks.pending', single(text), json(str))
-    await expect(pending.get('bad')).rejects.toMatchObject({ reason: 'STORE_RECORD_MALFORMED' })
+    await expect(pending.get('bad')).rejects.toMatchObject({
+      reason: 'STORE_RECORD_MALFORMED',
+      message:
+        'stored record is malformed: bucket webhooks.pending, key "p!bad": value expected a string, got object',
+    })
     await expect(collect(pending.values())).rejects.toMatchObject({ reason: 'STORE_RECORD_MALFORMED' })
   })
 })
