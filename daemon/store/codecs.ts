@@ -91,6 +91,13 @@ export function json<V>(shape: Shape<V>): ValueCodec<V> {
 }
 
 /** A stored record that does not decode: data written by something else, or damaged. */
-export function malformed(detail: string): MoltmeshError {
-  return new MoltmeshError('internal', 'STORE_RECORD_MALFORMED', `stored record is malformed: ${detail}`)
+export class MalformedRecordError extends MoltmeshError {
+  /** What is wrong, without the common prefix of the message. */
+  readonly detail: string
+  constructor(detail: string) {
+    super('internal', 'STORE_RECORD_MALFORMED', `stored record is malformed: ${detail}`)
+    this.detail = detail
+  }
 }
+
+export const malformed = (detail: string): MalformedRecordError => new MalformedRecordError(detail)

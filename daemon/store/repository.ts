@@ -3,9 +3,8 @@
 // can be made at once or returned as ops for an atomic commit with other buckets' writes.
 
 import type { AbstractSublevel } from 'abstract-level'
-import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { BucketSpec } from './buckets.ts'
-import { type KeyCodec, malformed, type ValueCodec } from './codecs.ts'
+import { type KeyCodec, MalformedRecordError, malformed, type ValueCodec } from './codecs.ts'
 import type { Db } from './store.ts'
 
 /** One write of an atomic batch (store.commit); repositories make them, nothing else needs their inside. */
@@ -71,10 +70,8 @@ export function createRepository<K, V, G>(
     try {
       return decode()
     } catch (err) {
-      if (!(err instanceof MoltmeshError)) throw err
-      throw malformed(
-        `bucket ${name}, key "${key}": ${err.message.replace(/^stored record is malformed: /, '')}`,
-      )
+      if (!(err instanceof MalformedRecordError)) throw err
+      throw malformed(`bucket ${name}, key "${key}": ${err.detail}`)
     }
   }
   const decodeKey = (raw: string) => named(raw, () => keys.decode(raw.slice(prefix.length)))
