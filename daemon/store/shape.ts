@@ -49,7 +49,11 @@ export function nullable<T>(shape: Shape<T>): Shape<T | null> {
 
 export function array<T>(item: Shape<T>): Shape<T[]> {
   return {
-    is: (v): v is T[] => Array.isArray(v) && v.every((x) => item.is(x)),
+    is(v): v is T[] {
+      if (!Array.isArray(v)) return false
+      for (const x of v) if (!item.is(x)) return false
+      return true
+    },
     why(v) {
       if (!Array.isArray(v)) return `expected an array, got ${describe(v)}`
       const i = v.findIndex((x) => !item.is(x))
@@ -83,7 +87,12 @@ export function object<T extends object>(fields: { [K in keyof Required<T>]: Sha
   const entries: Array<[string, Shape<unknown>]> = Object.entries(fields)
   const fieldOk = (o: Record<string, unknown>, [k, s]: [string, Shape<unknown>]) => s.is(o[k])
   return {
-    is: (v): v is T => isPlainObject(v) && entries.every((e) => fieldOk(v, e)),
+    // A plain loop: this runs for every record read, so it is kept cheap.
+    is(v): v is T {
+      if (!isPlainObject(v)) return false
+      for (const [k, s] of entries) if (!s.is(v[k])) return false
+      return true
+    },
     why(v) {
       if (!isPlainObject(v)) return `expected an object, got ${describe(v)}`
       const bad = entries.find((e) => !fieldOk(v, e))

@@ -26,6 +26,7 @@ export type Db = ClassicLevel<string, string>
 export type { StoreOp } from './repository.ts'
 
 export interface Store {
+  /** The raw database: for migrations and tests only; subsystems use repositories. */
   readonly db: Db
   readonly path: string
   /**
