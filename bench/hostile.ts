@@ -6,9 +6,9 @@
 import { copyFileSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { types } from '../clients/ts/index.ts'
 import { encodeClaim, nameKey, signClaim } from '../daemon/names/name-record.ts'
 import { MessageBody } from '../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
+import { Part } from '../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
 import {
   decodeFrame,
   type Envelope,
@@ -96,7 +96,7 @@ async function underAttack(name: string, attack: () => Promise<void>) {
 
 const text = (t: string) =>
   Buffer.from(
-    encodeBody({ parts: [types.Part.fromPartial({ text: t })], contextId: '', threadId: '', replyTo: '' }),
+    encodeBody({ parts: [Part.fromPartial({ text: t })], contextId: '', threadId: '', replyTo: '' }),
   )
 
 async function envelope(peer: RawPeer, id: string, body: Buffer): Promise<Envelope> {

@@ -3,13 +3,6 @@
 
 import { dirname } from 'node:path'
 import { createClient } from '../clients/ts/create-client.ts'
-import * as a2aMessages from '../clients/ts/gen/moltmesh/v1/a2a.ts'
-import { A2ANodeService } from '../clients/ts/gen/moltmesh/v1/a2a.ts'
-import * as diagMessages from '../clients/ts/gen/moltmesh/v1/diag.ts'
-import { DiagService } from '../clients/ts/gen/moltmesh/v1/diag.ts'
-import * as extMessages from '../clients/ts/gen/moltmesh/v1/ext.ts'
-import { ExtService } from '../clients/ts/gen/moltmesh/v1/ext.ts'
-import { DaemonEvent } from '../clients/ts/gen/moltmesh/v1/types.ts'
 import type { A2aGateway } from './a2a/gateway.ts'
 import type { RemoteAgents } from './a2a/remote-agents.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
@@ -42,21 +35,10 @@ import { describeListenFailure } from './p2p/listen-error.ts'
 import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
-import { a2aAdapter } from './rpc/a2a-adapter.ts'
-import { artifactsAdapter } from './rpc/artifacts-adapter.ts'
-import { cardsAdapter } from './rpc/cards-adapter.ts'
-import { diagAdapter } from './rpc/diag-adapter.ts'
-import { eventsAdapter, toDaemonEvent } from './rpc/events-adapter.ts'
+import { API_DEFINITIONS, bridgedServices, createApiHandlers, grpcServices } from './rpc/api-handlers.ts'
+import { daemonEventJson } from './rpc/events-adapter.ts'
 import { type RpcServer, startRpcServer } from './rpc/grpc-server.ts'
-import { ledgerAdapter } from './rpc/ledger-adapter.ts'
-import { messagingAdapter } from './rpc/messaging-adapter.ts'
-import { namesAdapter } from './rpc/names-adapter.ts'
-import { networksAdapter } from './rpc/networks-adapter.ts'
-import { pubsubAdapter } from './rpc/pubsub-adapter.ts'
-import { buildServiceHandlers } from './rpc/service-handlers.ts'
 import { createStandardServices, type StandardServices } from './rpc/standard-services.ts'
-import { tasksAdapter } from './rpc/tasks-adapter.ts'
-import { webhooksAdapter } from './rpc/webhooks-adapter.ts'
 import { readPidFile, removePidFile, writePidFile } from './runtime/pid-file.ts'
 import { openStore, type Store } from './store/store.ts'
 import { createTaskArtifacts } from './tasks/task-artifacts.ts'
@@ -364,7 +346,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
         logger,
         metrics,
         sign: (data) => signer.sign(data),
-        serialize: (e) => DaemonEvent.toJSON(toDaemonEvent(e)),
+        serialize: daemonEventJson,
         userAgent: `moltmesh/${VERSION}`,
       },
       config.webhooks,
@@ -390,6 +372,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
       config.networks,
     )
     await networks.start()
+    // Every subsystem that sends frames over messaging has registered its channel by now: a frame of
+    // any other channel is refused from here on (UNKNOWN_CHANNEL) instead of asked to wait.
+    messaging.channels.seal()
     // Network default credit limits apply to the members of networks this agent is in too.
     const networkService = networks.service
     const selfDid = identity.did
@@ -430,53 +415,47 @@ export function createDaemon(options: DaemonOptions): Daemon {
       shutdownSignal: shutdownController.signal,
     })
     const namesImpl = names
-    const a2a = {
-      ...a2aAdapter({
+    const resolveTarget = (value: string) => resolveAgent(value, resolveName)
+    // One adapter per subsystem; createApiHandlers checks each service's map is complete and disjoint.
+    const api = createApiHandlers({
+      selfDid: identity.did,
+      node: {
         identity,
         dataDir: config.dataDir,
         heldNames: async () => (await namesImpl.list()).map((n) => n.name),
-      }),
-      ...messagingAdapter(messaging.service),
-      ...namesAdapter(names),
-      ...artifactsAdapter(artifacts.service, identity.did),
-      ...tasksAdapter(tasks.service, (skills) => cardsImpl.serve(skills)),
-      ...ledgerAdapter({
+      },
+      messaging: messaging.service,
+      names,
+      artifacts: artifacts.service,
+      tasks: tasks.service,
+      serveSkills: (skills) => cardsImpl.serve(skills),
+      ledger: {
         ledger: ledgerRef as Ledger,
-        tasks: tasks.service,
-        resolveTarget: (value) => resolveAgent(value, resolveName),
+        resolveTarget,
         knowsNetwork: (id) => networks?.service.list().some((n) => n.id === id) === true,
-      }),
-      ...cardsAdapter({
+      },
+      cards: {
         cards,
         findAgents,
         demand,
-        resolveTarget: (value) => resolveAgent(value, resolveName),
+        resolveTarget,
         ownName: async () => (await namesImpl.list())[0]?.name ?? '',
-        selfDid: identity.did,
-      }),
-    }
-    const diagImpl = {
-      ...diagAdapter(diag),
-      openUi: (request: diagMessages.OpenUiRequest) => (ui as Ui).open(request),
-    }
-    const ext = {
-      ...eventsAdapter(events),
-      ...webhooksAdapter(webhooks.service),
-      ...pubsubAdapter(pubsub.service),
-      ...networksAdapter(networks.service, identity.did),
-    }
-    const standard = createStandardServices([A2ANodeService, DiagService, ExtService], {
+      },
+      diag,
+      openUi: (request) => (ui as Ui).open(request),
+      events,
+      webhooks: webhooks.service,
+      pubsub: pubsub.service,
+      networks: networks.service,
+    })
+    const standard = createStandardServices(API_DEFINITIONS, {
       reflection: config.rpc.reflection,
     })
     standardServices = standard
     // The web workspace calls the same handler objects as gRPC (daemon/ui/rpc-bridge.ts).
     ui = createUi(
       {
-        services: [
-          { name: 'A2ANode', definition: A2ANodeService, messages: a2aMessages, impl: a2a },
-          { name: 'Diag', definition: DiagService, messages: diagMessages, impl: diagImpl },
-          { name: 'Ext', definition: ExtService, messages: extMessages, impl: ext },
-        ],
+        services: bridgedServices(api),
         logger: logger.child({ component: 'ui' }),
       },
       config.ui,
@@ -487,17 +466,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       tcpToken: config.rpc.tcpToken,
       logger: rpcLogger,
       registerUnixOnly: (server) => standard.register(server),
-      services: [
-        {
-          definition: A2ANodeService,
-          handlers: (t) => buildServiceHandlers(A2ANodeService, a2a, handlerOptions(t)),
-        },
-        {
-          definition: DiagService,
-          handlers: (t) => buildServiceHandlers(DiagService, diagImpl, handlerOptions(t)),
-        },
-        { definition: ExtService, handlers: (t) => buildServiceHandlers(ExtService, ext, handlerOptions(t)) },
-      ],
+      services: grpcServices(api, handlerOptions),
     })
     if (config.a2a.listen !== '' || config.mcp.servers.length > 0 || config.a2a.remote.length > 0) {
       // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).

@@ -25,7 +25,9 @@ trap 'rm -f "$log"' EXIT
 exec 9>/tmp/moltmesh-setup-chromium.lock
 flock 9
 if [ ! -x "$chromium" ]; then
-  if ! { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium; } \
+  # Another apt-get (outside this script's lock) may hold dpkg's lock: wait for it instead of failing.
+  if ! { apt-get -o DPkg::Lock::Timeout=600 update &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y --no-install-recommends chromium; } \
     >"$log" 2>&1; then
     tail -n 20 "$log" >&2
     give_up "apt-get could not install chromium (log above)"

@@ -2,7 +2,7 @@
 // the recipient needs no second round trip; larger ones travel as a reference with the holder's DID,
 // and the recipient fetches them on demand (GetBlob with `from`, or fetchFrom in the daemon).
 
-import type { Artifact, Part } from '../wire/gen/moltmesh/v1/types.ts'
+import type { Artifact, Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 import { type BlobRecord, INLINE_ARTIFACT_MAX_BYTES } from './records.ts'
 
 export { INLINE_ARTIFACT_MAX_BYTES }

@@ -6,7 +6,7 @@ import type { InboxRecord, OutboxRecord } from '../messaging/records.ts'
 import type { BroadcastRecord, MemberInfo } from '../networks/records.ts'
 import type { TopicMessageRecord } from '../pubsub/records.ts'
 import type { TaskRecord } from '../tasks/records.ts'
-import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
+import type { Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 
 /** Event payloads by type. Subsystems add their events here as they land. */
 export interface DaemonEvents {

@@ -11,7 +11,7 @@
 // (ledger.track-records, in the same sublevel, belongs to track-record.ts.)
 // Writes are returned as ops so callers commit them together with the task change they belong to.
 
-import { seqKey } from '../messaging/ids.ts'
+import { seqKey } from '../common/ids.ts'
 import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
 import { bool, num, object, oneOf, optional, str } from '../store/shape.ts'
 import type { Store, StoreOp } from '../store/store.ts'

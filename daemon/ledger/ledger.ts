@@ -10,12 +10,12 @@
 // Every change comes back as store ops for the caller to commit with the task change it belongs to.
 
 import { randomBytes } from 'node:crypto'
+import { newId } from '../common/ids.ts'
 import type { LedgerOptions } from '../config/options.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
 import type { Store, StoreOp } from '../store/store.ts'
 import { formatCredits, parseCredits } from './amounts.ts'
 import { type Account, type Entry, type LedgerStore, openLedgerStore } from './ledger-store.ts'

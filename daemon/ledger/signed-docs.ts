@@ -11,7 +11,7 @@ import type {
   PaymentQuote,
   Receipt,
   Settlement,
-} from '../wire/gen/moltmesh/v1/types.ts'
+} from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 
 export type { PaymentAuthorization, PaymentQuote, Receipt, Settlement }
 

@@ -17,6 +17,7 @@ import {
   encodeFrame,
   MESSAGING_PROTOCOL,
 } from '../wire/messaging-codec.ts'
+import type { ChannelRegistry } from './channels.ts'
 import type { OutboxStore } from './outbox-store.ts'
 import type { OutboxRecord } from './records.ts'
 
@@ -29,8 +30,8 @@ export interface DeliveryComponents {
   maxPayloadBytes: number
   retryMaxDelayMs: number
   dialTimeoutMs: number
-  /** Told about task frames the peer refused for good (or that expired undelivered). */
-  taskFrameFailed: (record: OutboxRecord) => void
+  /** Told about channel frames the peer refused for good (or that expired undelivered). */
+  channels: Pick<ChannelRegistry, 'failed'>
 }
 
 const ACK_TIMEOUT_MS = 15_000
@@ -146,7 +147,7 @@ export function createDelivery(c: DeliveryComponents) {
           sent.inc({ result: 'expired' })
           c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
           if (expired.channel == null) c.events.emit('message.expired', { message: expired })
-          else if (expired.channel === 'task') c.taskFrameFailed(expired)
+          else c.channels.failed(expired)
         }
         if (live.length === 0) continue
         const outcomes = await attempt(did, w, live)
@@ -175,7 +176,7 @@ export function createDelivery(c: DeliveryComponents) {
           }
         }
         for (const done of settled.length > 0 ? await c.outbox.finishMany(settled) : []) {
-          // Task and network frames are settled silently: their subsystems report events instead.
+          // Channel frames are settled silently: their subsystems report events instead.
           const isMessage = done.channel == null
           if (done.status === 'delivered') {
             sent.inc({ result: 'delivered' })
@@ -184,7 +185,7 @@ export function createDelivery(c: DeliveryComponents) {
             sent.inc({ result: 'rejected' })
             c.logger.warn({ id: done.id, to: did, reason: done.lastError }, 'recipient refused message')
             if (isMessage) c.events.emit('message.failed', { message: done })
-            else if (done.channel === 'task') c.taskFrameFailed(done)
+            else c.channels.failed(done)
           }
         }
         if (retry == null) {

@@ -3,6 +3,7 @@
 // resume from a cursor with no gap and no duplicate.
 
 import { EventEmitter } from 'node:events'
+import { pageSize, parseCursor } from '../common/paging.ts'
 import type { MessagingOptions } from '../config/options.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
@@ -57,25 +58,10 @@ export interface ThreadMessage {
   outbox?: OutboxRecord
 }
 
-export const DEFAULT_PAGE_SIZE = 50
-export const MAX_PAGE_SIZE = 1000
 /** How long SendMessage waits for a live delivery to a connected peer before answering "queued". */
 const LIVE_DELIVERY_WAIT_MS = 3_000
 const MAX_TTL_MS = 30 * 24 * 3600 * 1000
 const REPLAY_PAGE = 500
-
-export function pageSize(requested: number): number {
-  if (requested < 0) throw invalidArgument('INVALID_ARGUMENT', 'page_size must not be negative')
-  return requested === 0 ? DEFAULT_PAGE_SIZE : Math.min(requested, MAX_PAGE_SIZE)
-}
-
-/** Page tokens and cursors are the decimal sequence number of the last item seen. */
-export function parseCursor(token: string, field: string): number {
-  if (token === '') return 0
-  if (!/^\d{1,16}$/.test(token))
-    throw invalidArgument('INVALID_CURSOR', `${field} "${token}" is not a valid cursor`)
-  return Number(token)
-}
 
 export function createMessagingService(c: MessagingComponents) {
   // Delivery outcomes by message id, so send() can report "delivered live".
@@ -230,7 +216,7 @@ export function createMessagingService(c: MessagingComponents) {
     async cancel(id: string): Promise<OutboxRecord> {
       if (id === '') throw invalidArgument('INVALID_ARGUMENT', 'id is required')
       const record = await c.outbox.get(id)
-      // Task and network frames belong to their subsystems: only messages are canceled here.
+      // Channel frames (tasks, invitations) belong to their subsystems: only messages are canceled here.
       if (record == null || record.channel != null)
         throw notFound('MESSAGE_NOT_FOUND', `no sent message with id ${id}`)
       if (record.status !== 'queued')

@@ -1,6 +1,7 @@
 // The messaging subsystem: durable inbox/outbox, signed envelopes over /moltmesh/msg/1.0.0, delivery
 // with retries until the TTL, and live inbox streams. createMessaging(components, options) returns the
-// service plus its lifecycle.
+// service plus its lifecycle. Other subsystems send their own frames over it through channels they
+// register (channels.ts); messaging knows none of them.
 
 import type { MessagingOptions } from '../config/options.ts'
 import type { EventBus } from '../events/event-bus.ts'
@@ -11,15 +12,16 @@ import type { Metrics } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
 import type { NameResolver } from '../p2p/target.ts'
 import type { Store } from '../store/store.ts'
-import { MESSAGING_PROTOCOL } from '../wire/messaging-codec.ts'
+import { type ChannelName, MESSAGING_PROTOCOL } from '../wire/messaging-codec.ts'
+import { createChannelRegistry } from './channels.ts'
 import { createDelivery } from './delivery.ts'
 import { openInboxStore } from './inbox-store.ts'
 import { createMessagingService } from './messaging-service.ts'
+import { type FrameInput, signOutbound } from './outbound.ts'
 import { openOutboxStore } from './outbox-store.ts'
 import { createPeerQuota } from './peer-quota.ts'
 import { createRateLimiter } from './rate-limiter.ts'
-import { createReceiver, type NetworkFrameSink, type TaskFrameSink } from './receiver.ts'
-import type { OutboxRecord } from './records.ts'
+import { createReceiver } from './receiver.ts'
 import { openThreadIndex } from './thread-index.ts'
 
 export interface MessagingSubsystemComponents {
@@ -56,12 +58,9 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
   // Until the daemon says which peers it has worked with (setKnownPeer), every peer is a stranger.
   let isKnownPeer: (did: string) => boolean = () => false
   const quota = createPeerQuota(options, inbox, (did) => isKnownPeer(did))
-  let taskSink: TaskFrameSink | undefined
-  let networkSink: NetworkFrameSink | undefined
-  let onTaskFrameFailed: (record: OutboxRecord) => void = () => {}
+  const channels = createChannelRegistry({ logger })
   const receiver = createReceiver({
-    taskSink: () => taskSink,
-    networkSink: () => networkSink,
+    channels,
     did: c.identity.did,
     inbox,
     ownIdTaken: async (id) => (await outbox.get(id)) != null,
@@ -82,7 +81,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     maxPayloadBytes: options.maxPayloadBytes,
     retryMaxDelayMs: options.retryMaxDelayMs,
     dialTimeoutMs: c.dialTimeoutMs,
-    taskFrameFailed: (record) => onTaskFrameFailed(record),
+    channels,
   })
   const service = createMessagingService({
     identity: c.identity,
@@ -109,21 +108,18 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     service,
     outbox,
     delivery,
-    /** Connects the task subsystem: task frames arriving in envelopes are handed to `sink`. */
+    /**
+     * Where subsystems register their channels (frame handler, id prefix, failure callback), in their
+     * start(); the daemon seals it once every subsystem has started.
+     */
+    channels,
+    /** Signs a frame of a registered channel; the caller queues it with outbox.prepare in its batch. */
+    signFrame(name: ChannelName, input: FrameInput) {
+      return signOutbound(c.identity, { ...input, channel: { name, idPrefix: channels.idPrefix(name) } })
+    },
     /** Which peers get the larger inbox quota (worked with, or in a shared network). */
     setKnownPeer(known: (did: string) => boolean): void {
       isKnownPeer = known
-    },
-    setTaskSink(sink: TaskFrameSink): void {
-      taskSink = sink
-    },
-    /** Connects the network subsystem: invitations arriving in envelopes are handed to `sink`. */
-    setNetworkSink(sink: NetworkFrameSink): void {
-      networkSink = sink
-    },
-    /** Connects the task subsystem to task frames that could not be delivered. */
-    onTaskFrameFailed(listener: (record: OutboxRecord) => void): void {
-      onTaskFrameFailed = listener
     },
     async start(): Promise<void> {
       await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {

@@ -1,9 +1,10 @@
 // Builds a signed outbox record: the one place where an outgoing envelope is created, for messages
-// and for task frames alike.
+// and for the frames of registered channels alike (channels.ts gives their id prefixes).
 
+import { newId } from '../common/ids.ts'
 import type { Identity } from '../identity/identity.ts'
-import { signEnvelope } from '../wire/messaging-codec.ts'
-import { newId } from './ids.ts'
+import { type ChannelName, signEnvelope } from '../wire/messaging-codec.ts'
+import { MESSAGE_ID_PREFIX } from './channels.ts'
 import type { OutboxRecord } from './records.ts'
 
 export interface OutboundInput {
@@ -15,8 +16,14 @@ export interface OutboundInput {
   threadId: string
   replyTo: string
   idempotencyKey: string
-  channel?: 'task' | 'network'
+  /** Set for a channel's frame (messaging.signFrame): its name and id prefix. Absent for messages. */
+  channel?: { name: ChannelName; idPrefix: string }
 }
+
+/** What a channel's sender gives messaging.signFrame: the channel is implied. */
+export type FrameInput = Omit<OutboundInput, 'channel'>
+/** Signs a frame for one channel; the caller queues it (outbox.prepare) in its own batch. */
+export type FrameSigner = (input: FrameInput) => Promise<Omit<OutboxRecord, 'seq'>>
 
 export async function signOutbound(
   identity: Identity,
@@ -24,7 +31,7 @@ export async function signOutbound(
 ): Promise<Omit<OutboxRecord, 'seq'>> {
   const now = Date.now()
   const envelope = await signEnvelope(identity, {
-    id: newId(input.channel === 'task' ? 'tfr' : input.channel === 'network' ? 'nfr' : 'msg', now),
+    id: newId(input.channel?.idPrefix ?? MESSAGE_ID_PREFIX, now),
     to: input.to,
     createdAtMs: now,
     expiresAtMs: now + input.ttlMs,
@@ -47,6 +54,6 @@ export async function signOutbound(
     nextAttemptAtMs: now,
     lastError: '',
     idempotencyKey: input.idempotencyKey,
-    ...(input.channel != null ? { channel: input.channel } : {}),
+    ...(input.channel != null ? { channel: input.channel.name } : {}),
   }
 }

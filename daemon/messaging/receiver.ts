@@ -8,10 +8,11 @@ import type { EventBus } from '../events/event-bus.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
-import type { NetworkDirect } from '../wire/gen/moltmesh/wire/v1/networks.ts'
-import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import {
   AckStatus,
+  type ChannelFrame,
+  type ChannelName,
+  channelOf,
   type DeliveryAck,
   decodeBody,
   decodeFrame,
@@ -19,24 +20,10 @@ import {
   encodeFrame,
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
+import type { ChannelRegistry } from './channels.ts'
 import type { InboxStore } from './inbox-store.ts'
 import type { PeerQuota } from './peer-quota.ts'
 import type { RateLimiter } from './rate-limiter.ts'
-
-/**
- * Where task frames go (the task subsystem). It persists the frame's effect before answering, like
- * the inbox does for messages; a frame it cannot accept is refused with a reason code.
- */
-export type TaskFrameSink = (
-  from: string,
-  frame: TaskFrame,
-) => Promise<{ status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string; detail?: string }>
-
-/** Where network frames (invitations) go: the network subsystem, with the same contract as tasks. */
-export type NetworkFrameSink = (
-  from: string,
-  frame: NetworkDirect,
-) => Promise<{ status: 'stored' | 'duplicate' } | { status: 'rejected'; reason: string; detail?: string }>
 
 export interface ReceiverComponents {
   did: string
@@ -51,10 +38,8 @@ export interface ReceiverComponents {
   quota: Pick<PeerQuota, 'check' | 'stored'>
   maxPayloadBytes: number
   inboxMaxMessages: number
-  /** Task frames are handed here; until it is set they are answered RETRY_LATER. */
-  taskSink: () => TaskFrameSink | undefined
-  /** Network frames are handed here; until it is set they are answered RETRY_LATER. */
-  networkSink: () => NetworkFrameSink | undefined
+  /** Frames of other subsystems (a body with a channel field set) are handed to their channel. */
+  channels: Pick<ChannelRegistry, 'dispatch'>
 }
 
 /** Envelope overhead on top of the body: ids, DIDs, signature, framing. */
@@ -133,8 +118,9 @@ export function createReceiver(c: ReceiverComponents) {
     } catch {
       return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
     }
-    if (body.task != null) return acceptTaskFrame(e, body.task, remoteDid)
-    if (body.network != null) return acceptNetworkFrame(e, body.network, remoteDid)
+    const channel = channelOf(body)
+    if (channel === 'several') return reject(e.id, 'MALFORMED', remoteDid, 'body sets more than one channel')
+    if (channel != null) return acceptFrame(e, channel.name, channel.frame, remoteDid)
     // Another stream of this sender is storing the same id right now: let the sender retry it.
     if (storing.has(e.id))
       return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
@@ -197,34 +183,28 @@ export function createReceiver(c: ReceiverComponents) {
     return { id: e.id, status: AckStatus.ACK_STATUS_STORED }
   }
 
-  async function acceptTaskFrame(
+  /** A frame for another subsystem: its registered channel stores it (or refuses it) before the ack. */
+  async function acceptFrame(
     e: Envelope,
-    frame: TaskFrame,
+    name: ChannelName,
+    frame: ChannelFrame,
     remoteDid: string,
   ): Promise<Partial<DeliveryAck>> {
-    const sink = c.taskSink()
-    if (sink == null)
-      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
-    const outcome = await sink(remoteDid, frame)
-    if (outcome.status === 'rejected') return reject(e.id, outcome.reason, remoteDid, outcome.detail)
-    received.inc({ result: outcome.status === 'stored' ? 'task_frame' : 'duplicate' })
-    return {
-      id: e.id,
-      status: outcome.status === 'stored' ? AckStatus.ACK_STATUS_STORED : AckStatus.ACK_STATUS_DUPLICATE,
+    const outcome = await c.channels.dispatch(remoteDid, name, frame)
+    switch (outcome.status) {
+      case 'not_ready': // the daemon is starting: its subsystem has not registered yet
+        return {
+          id: e.id,
+          status: AckStatus.ACK_STATUS_RETRY_LATER,
+          reason: 'NOT_READY',
+          retryAfterMs: 1_000,
+        }
+      case 'unknown':
+        return reject(e.id, 'UNKNOWN_CHANNEL', remoteDid, `no subsystem here takes "${name}" frames`)
+      case 'rejected':
+        return reject(e.id, outcome.reason, remoteDid, outcome.detail)
     }
-  }
-
-  async function acceptNetworkFrame(
-    e: Envelope,
-    frame: NetworkDirect,
-    remoteDid: string,
-  ): Promise<Partial<DeliveryAck>> {
-    const sink = c.networkSink()
-    if (sink == null)
-      return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
-    const outcome = await sink(remoteDid, frame)
-    if (outcome.status === 'rejected') return reject(e.id, outcome.reason, remoteDid, outcome.detail)
-    received.inc({ result: outcome.status === 'stored' ? 'network_frame' : 'duplicate' })
+    received.inc({ result: outcome.status === 'stored' ? `${name}_frame` : 'duplicate' })
     return {
       id: e.id,
       status: outcome.status === 'stored' ? AckStatus.ACK_STATUS_STORED : AckStatus.ACK_STATUS_DUPLICATE,

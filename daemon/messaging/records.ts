@@ -1,6 +1,8 @@
 // What the messaging subsystem stores. Bodies and signatures are kept as base64 of the exact signed
 // bytes, so a stored message can be re-sent or re-verified byte for byte.
 
+import type { ChannelName } from '../wire/messaging-codec.ts'
+
 export type OutboxStatus = 'queued' | 'delivered' | 'expired' | 'failed'
 
 interface CommonFields {
@@ -26,8 +28,11 @@ export interface OutboxRecord extends CommonFields {
   nextAttemptAtMs: number
   lastError: string
   idempotencyKey: string
-  /** 'task' for task frames, 'network' for network invitations (not shown as messages); absent for messages. */
-  channel?: 'task' | 'network'
+  /**
+   * The registered channel a frame was sent on ('task' for task frames, 'network' for network
+   * invitations; channels.ts), not shown as a message; absent for messages.
+   */
+  channel?: ChannelName
 }
 
 export interface InboxRecord extends CommonFields {

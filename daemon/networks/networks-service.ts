@@ -3,14 +3,14 @@
 // gossiped on the network's topic and pushed to connected members; invitations are queued in the
 // messaging outbox in the same batch as the record of the sent invitation.
 
+import { newId } from '../common/ids.ts'
+import { parseCursor } from '../common/paging.ts'
 import { failedPrecondition, invalidArgument, MoltmeshError, notFound } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
-import { parseCursor } from '../messaging/messaging-service.ts'
-import { signOutbound } from '../messaging/outbound.ts'
+import type { FrameSigner } from '../messaging/outbound.ts'
 import type { OutboxStore } from '../messaging/outbox-store.ts'
 import { checkPayload } from '../pubsub/topics.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
@@ -46,6 +46,8 @@ export interface NetworksServiceComponents {
   store: NetworkStore
   broadcasts: Broadcasts
   outbox: OutboxStore
+  /** Signs an invitation frame on the network channel (messaging.signFrame('network', …)). */
+  signFrame: FrameSigner
   /** Starts delivery of queued envelopes to a peer. */
   kick: (did: string) => void
   events: EventBus
@@ -190,7 +192,7 @@ export function createNetworksService(c: NetworksServiceComponents) {
           'PAYLOAD_TOO_LARGE',
           `the invitation is ${body.length} bytes; the messaging limit is ${c.maxEnvelopeBytes}`,
         )
-      const record = await signOutbound(c.identity, {
+      const record = await c.signFrame({
         to: invitee,
         body,
         ttlMs,
@@ -198,7 +200,6 @@ export function createNetworksService(c: NetworksServiceComponents) {
         threadId: '',
         replyTo: '',
         idempotencyKey: '',
-        channel: 'network',
       })
       const queued = c.outbox.prepare(record)
       await c.store.commit([

@@ -18,8 +18,8 @@ import type { EventBus } from '../events/event-bus.ts'
 import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
+import type { ChannelSpec } from '../messaging/channels.ts'
 import type { Messaging } from '../messaging/messaging.ts'
-import type { NetworkFrameSink } from '../messaging/receiver.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
 import type { TopicRouter } from '../pubsub/topic-router.ts'
@@ -405,7 +405,8 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
 
   // ------------------------------------------------------------------------------ invitations
 
-  const sink: NetworkFrameSink = async (from, frame) => {
+  /** The handler of the 'network' channel: invitations sent to this agent (registered in start()). */
+  const sink: ChannelSpec<'network'>['handle'] = async (from, frame) => {
     const invite = frame.invite
     if (invite == null) return { status: 'rejected', reason: 'MALFORMED', detail: 'empty network frame' }
     let descriptor: SignedDescriptor
@@ -450,6 +451,7 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
     store,
     broadcasts,
     outbox: c.messaging.outbox,
+    signFrame: (input) => c.messaging.signFrame('network', input),
     kick: (did) => c.messaging.delivery.kick(did),
     events: c.events,
     logger,
@@ -472,7 +474,18 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
     async start(): Promise<void> {
       await registry.load()
       await sync.start()
-      c.messaging.setNetworkSink(sink)
+      // Invitations travel on messaging's 'network' channel. One the invitee refused or that expired
+      // has nothing to undo here: GetMessage on the message id InviteToNetwork returned shows why.
+      c.messaging.channels.register({
+        name: 'network',
+        idPrefix: 'nfr',
+        handle: sink,
+        failed: (record) =>
+          logger.info(
+            { invitee: record.to, message: record.id, reason: record.lastError },
+            'network invitation not delivered',
+          ),
+      })
       c.host.addEventListener('peer:connect', onConnect)
       const joined = registry.list().filter((s) => s.view.members.has(self))
       for (const state of joined) {

@@ -4,13 +4,13 @@
 // `topic.message` event, and the streams read those events.
 
 import { type SignedMessage, type TopicValidatorFn, TopicValidatorResult } from '@libp2p/gossipsub'
+import { newId } from '../common/ids.ts'
 import type { PubsubOptions } from '../config/options.ts'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import { TopicMessage } from '../wire/gen/moltmesh/wire/v1/pubsub.ts'
 import type { TopicMessageRecord } from './records.ts'

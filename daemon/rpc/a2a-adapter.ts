@@ -11,7 +11,7 @@ import {
   publicKeyHex,
 } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export interface A2AAdapterComponents {
   identity: Identity
@@ -19,7 +19,7 @@ export interface A2AAdapterComponents {
   heldNames: () => Promise<string[]>
 }
 
-export function a2aAdapter(c: A2AAdapterComponents): ServiceImpl<typeof A2ANodeService> {
+export function a2aAdapter(c: A2AAdapterComponents) {
   return {
     getIdentity: async () => ({
       did: c.identity.did,
@@ -42,5 +42,5 @@ export function a2aAdapter(c: A2AAdapterComponents): ServiceImpl<typeof A2ANodeS
       const did = didFromPeerId(peerId)
       return { did, peerId: peerId.toString(), publicKey: publicKeyHex(publicKeyBytesFromDid(did)) }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

@@ -5,7 +5,8 @@ import { artifactOf } from '../artifacts/artifact-part.ts'
 import type { ArtifactsService } from '../artifacts/artifacts-service.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { BLOB_CHUNK_MAX_BYTES } from '../wire/blob-codec.ts'
-import type { ServiceImpl } from './service-types.ts'
+import { apiArtifact } from './convert.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 /** The chunks of an upload after its first (metadata) message, checked one by one as they arrive. */
 async function* uploadChunks(rest: AsyncIterator<PutBlobRequest>): AsyncGenerator<Uint8Array> {
@@ -25,7 +26,7 @@ async function* uploadChunks(rest: AsyncIterator<PutBlobRequest>): AsyncGenerato
   }
 }
 
-export function artifactsAdapter(a: ArtifactsService, selfDid: string): ServiceImpl<typeof A2ANodeService> {
+export function artifactsAdapter(a: ArtifactsService, selfDid: string) {
   return {
     putBlob: async (requests, ctx) => {
       const iterator = requests[Symbol.asyncIterator]()
@@ -38,11 +39,11 @@ export function artifactsAdapter(a: ArtifactsService, selfDid: string): ServiceI
         uploadChunks(iterator),
         ctx.signal,
       )
-      return { artifact: artifactOf(record, selfDid) }
+      return { artifact: apiArtifact(artifactOf(record, selfDid)) }
     },
     async *getBlob(req, ctx) {
       const { record, chunks } = await a.get(req.cid, { offset: req.offset, from: req.from }, ctx.signal)
-      const artifact = artifactOf(record, selfDid)
+      const artifact = apiArtifact(artifactOf(record, selfDid))
       let offset = req.offset
       let first = true
       for await (const chunk of chunks) {
@@ -55,11 +56,11 @@ export function artifactsAdapter(a: ArtifactsService, selfDid: string): ServiceI
     },
     statBlob: async (req) => {
       const { record, references } = await a.stat(req.cid)
-      return { artifact: artifactOf(record, selfDid), references: references.length }
+      return { artifact: apiArtifact(artifactOf(record, selfDid)), references: references.length }
     },
     collectBlobs: async (req) => {
       const { removed, bytesFreed } = await a.collect({ dryRun: req.dryRun })
       return { removed, bytesFreed }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

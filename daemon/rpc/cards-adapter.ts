@@ -8,7 +8,7 @@ import type { LocalCardContent, LocalSkill } from '../cards/local-card.ts'
 import type { DemandStore } from '../discovery/demand-store.ts'
 import type { FindAgents } from '../discovery/find-agents.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export interface CardsAdapterDeps {
   cards: CardsService
@@ -89,7 +89,7 @@ export function localSkillOf(s: Skill): LocalSkill {
   }
 }
 
-export function cardsAdapter(d: CardsAdapterDeps): ServiceImpl<typeof A2ANodeService> {
+export function cardsAdapter(d: CardsAdapterDeps) {
   const withName = async (card: SignedCard) =>
     cardProto(card, card.did === d.selfDid ? await d.ownName() : '')
   return {
@@ -118,5 +118,5 @@ export function cardsAdapter(d: CardsAdapterDeps): ServiceImpl<typeof A2ANodeSer
       }
     },
     listDemand: async () => ({ entries: await d.demand.list() }),
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

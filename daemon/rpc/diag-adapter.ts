@@ -3,9 +3,9 @@
 import type { DiagService as DiagDefinition } from '../../clients/ts/gen/moltmesh/v1/diag.ts'
 import type { PeerInfo as PeerInfoMessage } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { DiagService, PeerSummary } from '../diag/diag-service.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
-export function diagAdapter(diag: DiagService): ServiceImpl<typeof DiagDefinition> {
+export function diagAdapter(diag: DiagService) {
   return {
     health: () => diag.health(),
     getInfo: () => diag.info(),
@@ -37,7 +37,7 @@ export function diagAdapter(diag: DiagService): ServiceImpl<typeof DiagDefinitio
       diag.shutdown()
       return {}
     },
-  }
+  } satisfies ServiceHandlers<typeof DiagDefinition>
 }
 
 export function toPeerInfo(p: PeerSummary): PeerInfoMessage {

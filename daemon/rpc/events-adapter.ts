@@ -1,16 +1,22 @@
 // Ext.WatchEvents: the daemon event bus as a gRPC stream (the same bus webhooks will subscribe to).
 
 import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
-import type { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { DaemonEvent } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { newId } from '../common/ids.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
-import { newId } from '../messaging/ids.ts'
+import { apiReceipt, apiSettlement } from './convert.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 import { taskProto } from './tasks-adapter.ts'
+
+/** A bus event as the proto3 JSON of its DaemonEvent: the body of a webhook delivery. */
+export function daemonEventJson(e: BusEvent): unknown {
+  return DaemonEvent.toJSON(toDaemonEvent(e))
+}
 
 export function toDaemonEvent(e: BusEvent): DaemonEvent {
   const base: DaemonEvent = { id: newId('evt', e.at), type: e.type, createdAtMs: e.at, networkId: '' }
@@ -29,9 +35,9 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
     case 'task.rejected':
       return { ...base, task: taskProto((e as BusEvent<'task.created'>).data.task) }
     case 'ledger.receipt':
-      return { ...base, receipt: (e as BusEvent<'ledger.receipt'>).data.receipt }
+      return { ...base, receipt: apiReceipt((e as BusEvent<'ledger.receipt'>).data.receipt) }
     case 'ledger.settlement':
-      return { ...base, settlement: (e as BusEvent<'ledger.settlement'>).data.settlement }
+      return { ...base, settlement: apiSettlement((e as BusEvent<'ledger.settlement'>).data.settlement) }
     case 'topic.message':
       return { ...base, broadcast: topicMessageProto((e as BusEvent<'topic.message'>).data.message) }
     case 'network.broadcast': {
@@ -66,7 +72,7 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
   }
 }
 
-export function eventsAdapter(events: EventBus): ServiceImpl<typeof ExtService> {
+export function eventsAdapter(events: EventBus) {
   return {
     async *watchEvents(req, ctx) {
       const matches = eventMatcher(req.types)
@@ -76,5 +82,5 @@ export function eventsAdapter(events: EventBus): ServiceImpl<typeof ExtService> 
       )
       for await (const e of queue) yield { event: toDaemonEvent(e) }
     },
-  }
+  } satisfies ServiceHandlers<typeof ExtService>
 }

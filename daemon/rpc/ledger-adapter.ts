@@ -2,12 +2,13 @@
 
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import type { Balance, LedgerEntry } from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import { pageSize, parseCursor } from '../common/paging.ts'
 import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Entry } from '../ledger/ledger-store.ts'
-import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { TasksService } from '../tasks/tasks.ts'
-import type { ServiceImpl } from './service-types.ts'
+import { apiReceipt, apiSettlement } from './convert.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export interface LedgerAdapterDeps {
   ledger: Ledger
@@ -20,10 +21,29 @@ export interface LedgerAdapterDeps {
 const SETTLEMENT_STATUSES = ['proposed', 'accepted', 'rejected']
 
 function entryProto(e: Entry): LedgerEntry {
-  return { ...e }
+  return {
+    id: e.id,
+    peer: e.peer,
+    amount: e.amount,
+    kind: e.kind,
+    reference: e.reference,
+    createdAtMs: e.createdAtMs,
+    balanceAfter: e.balanceAfter,
+  }
 }
 
-export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeService> {
+function balanceProto(b: ReturnType<Ledger['balance']>): Balance {
+  return {
+    peer: b.peer,
+    balance: b.balance,
+    reserved: b.reserved,
+    creditLimit: b.creditLimit,
+    tasksCompleted: b.tasksCompleted,
+    tasksFailed: b.tasksFailed,
+  }
+}
+
+export function ledgerAdapter(d: LedgerAdapterDeps) {
   const peerOf = async (value: string) => {
     if (value.trim() === '')
       throw invalidArgument('INVALID_ARGUMENT', 'peer is required: a DID or a claimed name')
@@ -33,11 +53,11 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
 
   return {
     async getBalance(req) {
-      return { balance: d.ledger.balance(await peerOf(req.peer)) as Balance }
+      return { balance: balanceProto(d.ledger.balance(await peerOf(req.peer))) }
     },
     listBalances() {
       return {
-        balances: d.ledger.peers().map((p) => d.ledger.balance(p) as Balance),
+        balances: d.ledger.peers().map((p) => balanceProto(d.ledger.balance(p))),
         defaultCreditLimit: d.ledger.defaultLimit(),
       }
     },
@@ -57,7 +77,7 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
     async getReceipt(req) {
       const receipt = req.taskId === '' ? undefined : await d.ledger.receipt(req.taskId)
       if (receipt == null) throw notFound('RECEIPT_NOT_FOUND', `no receipt for task "${req.taskId}"`)
-      return { receipt }
+      return { receipt: apiReceipt(receipt) }
     },
     async listReceipts(req) {
       const peer = await optionalPeer(req.peer)
@@ -67,7 +87,10 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
         .sort((a, b) => b.issuedAtMs - a.issuedAtMs || (a.taskId < b.taskId ? 1 : -1))
       const start = req.pageToken === '' ? 0 : all.findIndex((r) => r.taskId === req.pageToken) + 1
       const page = all.slice(start, start + limit)
-      return { receipts: page, nextPageToken: start + limit < all.length ? (page.at(-1)?.taskId ?? '') : '' }
+      return {
+        receipts: page.map(apiReceipt),
+        nextPageToken: start + limit < all.length ? (page.at(-1)?.taskId ?? '') : '',
+      }
     },
     async setCreditLimit(req) {
       const targets = [req.peer !== '', req.defaultLimit, req.network !== ''].filter(Boolean).length
@@ -85,15 +108,17 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
       }
       const peer = await peerOf(req.peer)
       await d.ledger.setLimit(peer, req.amount)
-      return { balance: d.ledger.balance(peer) as Balance }
+      return { balance: balanceProto(d.ledger.balance(peer)) }
     },
     async settleBalance(req) {
       return {
-        settlement: await d.tasks.proposeSettlement(await peerOf(req.peer), req.amount, req.reference),
+        settlement: apiSettlement(
+          await d.tasks.proposeSettlement(await peerOf(req.peer), req.amount, req.reference),
+        ),
       }
     },
     async respondSettlement(req) {
-      return { settlement: await d.tasks.respondSettlement(req.id, req.accept) }
+      return { settlement: apiSettlement(await d.tasks.respondSettlement(req.id, req.accept)) }
     },
     async listSettlements(req) {
       const peer = await optionalPeer(req.peer)
@@ -103,10 +128,10 @@ export function ledgerAdapter(d: LedgerAdapterDeps): ServiceImpl<typeof A2ANodeS
         .filter((s) => peer == null || s.proposer === peer || s.counterparty === peer)
         .filter((s) => req.status === '' || s.status === req.status)
         .sort((a, b) => b.createdAtMs - a.createdAtMs)
-      return { settlements }
+      return { settlements: settlements.map(apiSettlement) }
     },
     async verifyLedger() {
       return await d.ledger.verify()
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

@@ -6,7 +6,8 @@ import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { MessagingService } from '../messaging/messaging-service.ts'
 import type { InboxRecord, OutboxRecord, OutboxStatus } from '../messaging/records.ts'
 import { decodeBody } from '../wire/messaging-codec.ts'
-import type { ServiceImpl } from './service-types.ts'
+import { apiParts, wireParts } from './convert.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 const OUTBOX_STATUS: Record<OutboxStatus, MessageStatus> = {
   queued: MessageStatus.MESSAGE_STATUS_QUEUED,
@@ -16,7 +17,7 @@ const OUTBOX_STATUS: Record<OutboxStatus, MessageStatus> = {
 }
 
 function parts(body: string) {
-  return decodeBody(Buffer.from(body, 'base64')).parts
+  return apiParts(decodeBody(Buffer.from(body, 'base64')).parts)
 }
 
 export function inboxMessage(r: InboxRecord): Message {
@@ -68,12 +69,12 @@ function outboxStatusFilter(status: MessageStatus): OutboxStatus | undefined {
   return entry[0] as OutboxStatus
 }
 
-export function messagingAdapter(m: MessagingService): ServiceImpl<typeof A2ANodeService> {
+export function messagingAdapter(m: MessagingService) {
   return {
     sendMessage: async (req) => {
       const { record, queued } = await m.send({
         to: req.to,
-        parts: req.parts,
+        parts: wireParts(req.parts),
         contextId: req.contextId,
         threadId: req.threadId,
         replyTo: req.replyTo,
@@ -122,5 +123,5 @@ export function messagingAdapter(m: MessagingService): ServiceImpl<typeof A2ANod
     async *subscribeInbox(req, ctx) {
       for await (const r of m.subscribeInbox(req, ctx.signal)) yield { message: inboxMessage(r) }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

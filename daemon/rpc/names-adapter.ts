@@ -1,9 +1,9 @@
 // Name RPCs of A2ANode.
 import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import type { NamesService } from '../names/names-service.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
-export function namesAdapter(names: NamesService): ServiceImpl<typeof A2ANodeService> {
+export function namesAdapter(names: NamesService) {
   return {
     claimName: (req) => names.claim(req.name, req.ttlMs),
     resolveName: async (req) => {
@@ -15,5 +15,5 @@ export function namesAdapter(names: NamesService): ServiceImpl<typeof A2ANodeSer
       return {}
     },
     listNames: async () => ({ names: await names.list() }),
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

@@ -18,7 +18,7 @@ import {
   type SignedInvitation,
 } from '../networks/records.ts'
 import type { NetState } from '../networks/registry.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export function memberProto(m: MemberInfo): NetworkMember {
   return { did: m.did, role: m.role, joinedAtMs: m.joinedAtMs, name: '' }
@@ -84,7 +84,7 @@ function invitationInput(i: NetworkInvitation | undefined): SignedInvitation | u
   }
 }
 
-export function networksAdapter(networks: NetworksService, self: string): ServiceImpl<typeof ExtService> {
+export function networksAdapter(networks: NetworksService, self: string) {
   return {
     async createNetwork(req) {
       const state = await networks.create({
@@ -123,5 +123,5 @@ export function networksAdapter(networks: NetworksService, self: string): Servic
       for await (const r of networks.subscribe(req.networkId, req.afterCursor, ctx.signal))
         yield { message: broadcastProto(r) }
     },
-  }
+  } satisfies ServiceHandlers<typeof ExtService>
 }

@@ -4,7 +4,7 @@ import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { BroadcastMessage } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { PubsubService } from '../pubsub/pubsub-service.ts'
 import type { TopicMessageRecord } from '../pubsub/records.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export function topicMessageProto(m: TopicMessageRecord): BroadcastMessage {
   return {
@@ -18,12 +18,12 @@ export function topicMessageProto(m: TopicMessageRecord): BroadcastMessage {
   }
 }
 
-export function pubsubAdapter(pubsub: PubsubService): ServiceImpl<typeof ExtService> {
+export function pubsubAdapter(pubsub: PubsubService) {
   return {
     publish: (req) => pubsub.publish(req.topic, req.payload),
     async *subscribeTopic(req, ctx) {
       for await (const m of pubsub.subscribe(req.topic, ctx.signal)) yield { message: topicMessageProto(m) }
     },
     listTopics: () => ({ topics: pubsub.listTopics() }),
-  }
+  } satisfies ServiceHandlers<typeof ExtService>
 }

@@ -31,5 +31,13 @@ export type MethodImpl<M> = M extends { requestStream: false; responseStream: fa
       ? (requests: AsyncIterable<RequestOf<M>>, ctx: CallContext) => Promise<ResponseOf<M>>
       : never
 
-/** A partial implementation: methods left out answer UNIMPLEMENTED / NOT_IMPLEMENTED. */
-export type ServiceImpl<S> = { [K in keyof S]?: MethodImpl<S[K]> }
+/** A complete implementation: one handler for every RPC of the service definition. */
+export type ServiceImpl<S> = { [K in keyof S]: MethodImpl<S[K]> }
+
+/**
+ * Some of a service's handlers: what one adapter (one subsystem) contributes. Adapters return their
+ * object literal `satisfies ServiceHandlers<...>`, so their type keeps exactly the keys they define and
+ * mergeHandlers (merge-handlers.ts) can check at compile time that the parts of a service are disjoint
+ * and complete.
+ */
+export type ServiceHandlers<S> = { [K in keyof S]?: MethodImpl<S[K]> }

@@ -11,7 +11,17 @@ import type { TaskEventRecord, TaskRecord } from '../tasks/records.ts'
 import type { StreamItem } from '../tasks/streams.ts'
 import type { TasksService } from '../tasks/tasks.ts'
 import { localSkillOf } from './cards-adapter.ts'
-import type { ServiceImpl } from './service-types.ts'
+import {
+  apiParts,
+  apiPaymentQuote,
+  apiTaskEventKind,
+  apiTaskState,
+  wireParts,
+  wirePaymentQuote,
+  wireTaskEventKind,
+  wireTaskState,
+} from './convert.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 export function taskProto(t: TaskRecord): Task {
   return {
@@ -19,18 +29,22 @@ export function taskProto(t: TaskRecord): Task {
     requester: t.requester,
     assignee: t.assignee,
     skill: t.skill,
-    input: decodeParts(t.input),
-    output: decodeParts(t.output),
-    state: t.state,
+    input: apiParts(decodeParts(t.input)),
+    output: apiParts(decodeParts(t.output)),
+    state: apiTaskState(t.state),
     role: t.role === 'requester' ? TaskRole.TASK_ROLE_REQUESTER : TaskRole.TASK_ROLE_ASSIGNEE,
     idempotencyKey: t.idempotencyKey,
     metadata: t.metadata,
     maxPrice: t.maxPrice,
     price: t.price,
-    statusMessage: decodeParts(t.statusMessage),
+    statusMessage: apiParts(decodeParts(t.statusMessage)),
     error:
       t.error != null
-        ? { reason: t.error.reason, message: t.error.message, quote: t.error.quote }
+        ? {
+            reason: t.error.reason,
+            message: t.error.message,
+            quote: t.error.quote === undefined ? undefined : apiPaymentQuote(t.error.quote),
+          }
         : undefined,
     createdAtMs: t.createdAtMs,
     updatedAtMs: t.updatedAtMs,
@@ -47,16 +61,16 @@ function eventProto(task: TaskRecord, e: TaskEventRecord): TaskEvent {
   return {
     taskId: e.taskId,
     sequence: e.sequence,
-    kind: e.kind,
+    kind: apiTaskEventKind(e.kind),
     task: status
       ? {
           ...taskProto(task),
-          state: e.state ?? task.state,
+          state: apiTaskState(e.state ?? task.state),
           error: e.error != null ? { reason: e.error.reason, message: e.error.message } : undefined,
-          statusMessage: decodeParts(e.parts),
+          statusMessage: apiParts(decodeParts(e.parts)),
         }
       : undefined,
-    parts: status ? [] : decodeParts(e.parts),
+    parts: status ? [] : apiParts(decodeParts(e.parts)),
     progress: e.progress,
     note: e.note,
     createdAtMs: e.createdAtMs,
@@ -88,7 +102,7 @@ function roleOf(role: TaskRole): TaskRecord['role'] | undefined {
 /** Offers skills on the local card while a worker serves them (CardsService.serve). */
 export type ServeSkills = (skills: LocalSkill[]) => Promise<() => Promise<void>>
 
-export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceImpl<typeof A2ANodeService> {
+export function tasksAdapter(tasks: TasksService, serve: ServeSkills) {
   return {
     async createTask(req) {
       if (req.payment != null && req.payment.quote == null)
@@ -97,13 +111,13 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
         to: req.to,
         capability: req.capability,
         skill: req.skill,
-        input: req.input,
+        input: wireParts(req.input),
         idempotencyKey: req.idempotencyKey,
         timeoutMs: req.timeoutMs,
         maxPrice: req.maxPrice,
         metadata: req.metadata,
         contextId: req.contextId,
-        payment: req.payment?.quote,
+        payment: req.payment?.quote === undefined ? undefined : wirePaymentQuote(req.payment.quote),
       })
       return { task: taskProto(task), existing }
     },
@@ -113,7 +127,7 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
     async listTasks(req) {
       const page = await tasks.list({
         role: roleOf(req.role),
-        states: req.states,
+        states: req.states.map(wireTaskState),
         peer: req.peer,
         skill: req.skill,
         pageSize: req.pageSize,
@@ -129,7 +143,7 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
       return { task: taskProto(task), timedOut }
     },
     async sendTaskInput(req) {
-      return { task: taskProto(await tasks.sendInput(req.id, req.input)) }
+      return { task: taskProto(await tasks.sendInput(req.id, wireParts(req.input))) }
     },
     async *subscribeTaskEvents(req, ctx) {
       for await (const item of tasks.events(req.id, req.afterSequence, ctx.signal))
@@ -173,19 +187,23 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
       return { leaseExpiresAtMs: task.lease?.expiresAtMs ?? 0 }
     },
     async updateTask(req) {
-      return { task: taskProto(await tasks.update(req.id, req.leaseToken, req.state, req.message)) }
+      return {
+        task: taskProto(
+          await tasks.update(req.id, req.leaseToken, wireTaskState(req.state), wireParts(req.message)),
+        ),
+      }
     },
     async publishTaskEvent(req) {
       const sequence = await tasks.publish(req.id, req.leaseToken, {
-        kind: req.kind,
-        parts: req.parts,
+        kind: wireTaskEventKind(req.kind),
+        parts: wireParts(req.parts),
         progress: req.progress,
         note: req.note,
       })
       return { sequence }
     },
     async completeTask(req) {
-      return { task: taskProto(await tasks.complete(req.id, req.leaseToken, req.output)) }
+      return { task: taskProto(await tasks.complete(req.id, req.leaseToken, wireParts(req.output))) }
     },
     async failTask(req) {
       const error = { reason: req.error?.reason ?? '', message: req.error?.message ?? '' }
@@ -194,5 +212,5 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills): ServiceIm
     async rejectTask(req) {
       return { task: taskProto(await tasks.reject(req.id, req.leaseToken, req.reason)) }
     },
-  }
+  } satisfies ServiceHandlers<typeof A2ANodeService>
 }

@@ -4,7 +4,7 @@ import type { ExtService } from '../../clients/ts/gen/moltmesh/v1/ext.ts'
 import type { Webhook, WebhookDelivery } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { DeliveryRecord, WebhookRecord } from '../webhooks/records.ts'
 import type { WebhooksService } from '../webhooks/webhooks.ts'
-import type { ServiceImpl } from './service-types.ts'
+import type { ServiceHandlers } from './service-types.ts'
 
 function webhookProto(w: WebhookRecord): Webhook {
   return {
@@ -32,7 +32,7 @@ function deliveryProto(d: DeliveryRecord): WebhookDelivery {
   }
 }
 
-export function webhooksAdapter(webhooks: WebhooksService): ServiceImpl<typeof ExtService> {
+export function webhooksAdapter(webhooks: WebhooksService) {
   return {
     async createWebhook(req) {
       const { webhook, secret } = await webhooks.create(req)
@@ -56,5 +56,5 @@ export function webhooksAdapter(webhooks: WebhooksService): ServiceImpl<typeof E
       const r = await webhooks.test(req.id)
       return { ok: r.ok, statusCode: r.statusCode, error: r.error, latencyMs: r.latencyMs }
     },
-  }
+  } satisfies ServiceHandlers<typeof ExtService>
 }

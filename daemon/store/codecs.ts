@@ -9,8 +9,8 @@
 // level's 'json' encoding, "!"-separated key parts, sequence numbers as 16-digit zero-padded
 // decimals), so data dirs written by earlier versions read unchanged; see the store fixture test.
 
+import { seqKey } from '../common/ids.ts'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
-import { seqKey } from '../messaging/ids.ts'
 import type { Shape } from './shape.ts'
 
 export interface KeyCodec<K, G = never> {

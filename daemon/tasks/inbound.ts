@@ -6,11 +6,11 @@
 import type { LocalSkill } from '../cards/local-card.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
-import type { TaskFrameSink } from '../messaging/receiver.ts'
+import type { ChannelSpec, FrameOutcome } from '../messaging/channels.ts'
 import type { StoreOp } from '../store/store.ts'
-import type { Receipt, Settlement } from '../wire/gen/moltmesh/v1/types.ts'
-import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/v1/types.ts'
+import type { Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { InputValidator } from './input-validator.ts'
 import type { OpenTaskQuota } from './open-task-quota.ts'
 import { encodeParts } from './parts-codec.ts'
@@ -36,7 +36,7 @@ export interface InboundComponents {
   validator: InputValidator
 }
 
-type Outcome = Awaited<ReturnType<TaskFrameSink>>
+type Outcome = FrameOutcome
 
 const TASK_ID = /^task_[0-9a-z]{26}$/
 const STORED: Outcome = { status: 'stored' }
@@ -252,7 +252,8 @@ export function createInbound(c: InboundComponents) {
     return STORED
   }
 
-  const sink: TaskFrameSink = async (from, frame) => {
+  /** The handler of the 'task' channel (registered with messaging in tasks.ts start()). */
+  const sink: ChannelSpec<'task'>['handle'] = async (from, frame) => {
     if (frame.settlement != null) {
       const s = frame.settlement
       if (!/^stl_[0-9a-z]{26}$/.test(s.id))

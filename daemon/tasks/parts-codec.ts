@@ -1,6 +1,6 @@
 // Parts are stored as base64 of their protobuf encoding: JSON alone would lose raw bytes.
 
-import { Part } from '../wire/gen/moltmesh/v1/types.ts'
+import { Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 
 export type { Part }
 

@@ -1,7 +1,8 @@
 // Shapes of the stored task records (records.ts), checked on every read from the database.
 
 import { array, dict, num, object, oneOf, optional, type Shape, str } from '../store/shape.ts'
-import { type PaymentQuote, TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { PaymentQuote } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
+import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { Lease, StoredError, TaskEventRecord, TaskRecord } from './records.ts'
 
 const taskState = oneOf(...Object.values(TaskState))

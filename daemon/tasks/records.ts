@@ -1,7 +1,8 @@
 // What the task subsystem stores. Parts are kept as base64 of their protobuf encoding, so bytes and
 // artifact references survive JSON storage exactly.
 
-import type { PaymentQuote, TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { PaymentQuote } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
+import type { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 
 export type { TaskEventKind, TaskState }
 

@@ -1,14 +1,14 @@
 // The requester side: create a task (stored here and offered to the assignee in one batch), cancel
 // it, and answer its questions. The assignee's events come back through inbound.ts.
 
+import { newId } from '../common/ids.ts'
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Ledger } from '../ledger/ledger.ts'
-import { newId } from '../messaging/ids.ts'
 import { validateParts } from '../messaging/validate-parts.ts'
-import type { PaymentQuote } from '../wire/gen/moltmesh/v1/types.ts'
-import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { PaymentQuote } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
+import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { encodeParts, type Part } from './parts-codec.ts'
 import type { TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'

@@ -3,7 +3,7 @@
 // line for another worker).
 
 import { failedPrecondition } from '../errors/moltmesh-error.ts'
-import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 
 const S = TaskState
 

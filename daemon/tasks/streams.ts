@@ -4,7 +4,7 @@
 
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { eventQueue } from '../events/event-queue.ts'
-import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { TaskEventRecord, TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
 import { mustGet } from './task-changes.ts'

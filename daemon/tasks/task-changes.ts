@@ -2,7 +2,7 @@
 // with its STATUS event, and lookups that fail with the right reason code.
 
 import { failedPrecondition, notFound } from '../errors/moltmesh-error.ts'
-import { TaskEventKind, type TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { TaskEventKind, type TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { StoredError, TaskRecord, TaskRole } from './records.ts'
 import { assertTransition } from './state-machine.ts'
 import type { NewEvent } from './task-engine.ts'

@@ -11,21 +11,22 @@
 import { EventEmitter } from 'node:events'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
-import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
-import { signOutbound } from '../messaging/outbound.ts'
+import type { FrameSigner } from '../messaging/outbound.ts'
 import type { OutboxStore } from '../messaging/outbox-store.ts'
 import type { Store, StoreOp } from '../store/store.ts'
-import { type Receipt, TaskEventKind, TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import type { Receipt } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { decodeParts } from './parts-codec.ts'
 import type { TaskEventRecord, TaskRecord } from './records.ts'
 import { isTerminal, stateName } from './state-machine.ts'
 import type { TaskStore } from './task-store.ts'
 
 export interface EngineComponents {
-  identity: Identity
+  /** Signs a frame on the task channel (messaging.signFrame('task', …)). */
+  signFrame: FrameSigner
   store: Store
   tasks: TaskStore
   outbox: OutboxStore
@@ -142,7 +143,7 @@ export function createTaskEngine(c: EngineComponents) {
           'PAYLOAD_TOO_LARGE',
           `this task update is ${body.length} bytes; the limit is ${c.maxFrameBytes} (send large content as artifacts)`,
         )
-      const record = await signOutbound(c.identity, {
+      const record = await c.signFrame({
         to,
         body,
         ttlMs: Math.max(0, task.deadlineMs - now) + FRAME_GRACE_MS,
@@ -150,7 +151,6 @@ export function createTaskEngine(c: EngineComponents) {
         threadId: '',
         replyTo: '',
         idempotencyKey: '',
-        channel: 'task',
       })
       ops.push(...c.outbox.prepare(record).ops)
     }
@@ -187,7 +187,7 @@ export function createTaskEngine(c: EngineComponents) {
     /** Queues a frame to a peer outside any task (e.g. a settlement), persisted with `ops`. */
     async send(to: string, frame: TaskFrame, ops: StoreOp[] = []): Promise<void> {
       const body = MessageBody.encode(MessageBody.fromPartial({ task: frame })).finish()
-      const record = await signOutbound(c.identity, {
+      const record = await c.signFrame({
         to,
         body,
         ttlMs: LEDGER_FRAME_TTL_MS,
@@ -195,7 +195,6 @@ export function createTaskEngine(c: EngineComponents) {
         threadId: '',
         replyTo: '',
         idempotencyKey: '',
-        channel: 'task',
       })
       await c.store.commit([...ops, ...c.outbox.prepare(record).ops])
       c.kick(to)

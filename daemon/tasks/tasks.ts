@@ -3,6 +3,7 @@
 // its event log. createTasks(components, options) returns the service plus its lifecycle.
 
 import type { LocalSkill } from '../cards/local-card.ts'
+import { pageSize, parseCursor } from '../common/paging.ts'
 import type { TasksOptions } from '../config/options.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
@@ -11,13 +12,12 @@ import { debtTier } from '../ledger/debt-tier.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Messaging } from '../messaging/messaging.ts'
-import { pageSize, parseCursor } from '../messaging/messaging-service.ts'
 import type { OutboxRecord } from '../messaging/records.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Store } from '../store/store.ts'
-import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { createInbound } from './inbound.ts'
 import { createInputValidator } from './input-validator.ts'
 import { createOpenTaskQuota } from './open-task-quota.ts'
@@ -66,7 +66,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
   const logger = c.logger.child({ component: 'tasks' })
   const tasks = await openTaskStore(c.store)
   const engine = createTaskEngine({
-    identity: c.identity,
+    signFrame: (input) => c.messaging.signFrame('task', input),
     store: c.store,
     tasks,
     outbox: c.messaging.outbox,
@@ -204,9 +204,15 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
   return {
     service,
     async start(): Promise<void> {
-      c.messaging.onTaskFrameFailed((record) => void undeliverable(record))
       quota.load(await tasks.open())
-      c.messaging.setTaskSink(inbound.sink)
+      // Task frames travel on messaging's 'task' channel, registered once the open-task quota is
+      // loaded (until then peers are asked to retry); frames that failed before are handed over now.
+      c.messaging.channels.register({
+        name: 'task',
+        idPrefix: 'tfr',
+        handle: inbound.sink,
+        failed: (record) => void undeliverable(record),
+      })
       const open = await timers.start()
       if (open > 0) logger.info({ open }, 'resumed open tasks')
     },

@@ -3,7 +3,7 @@
 // are used up). Timers follow every committed change and are re-armed from the store at start.
 
 import type { Logger } from '../log/logger.ts'
-import { TaskState } from '../wire/gen/moltmesh/v1/types.ts'
+import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
 import { transition } from './task-changes.ts'

@@ -3,13 +3,13 @@
 // createWebhooks(components, options) returns the service plus its lifecycle.
 
 import { createHash } from 'node:crypto'
+import { newId } from '../common/ids.ts'
+import { pageSize } from '../common/paging.ts'
 import type { WebhookEndpointConfig, WebhooksOptions } from '../config/options.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import type { Logger } from '../log/logger.ts'
-import { newId } from '../messaging/ids.ts'
-import { pageSize } from '../messaging/messaging-service.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Store } from '../store/store.ts'
 import { createDeliveryQueue } from './delivery-queue.ts'

@@ -6,7 +6,6 @@ import { createHash } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
-import type { Part } from './gen/moltmesh/v1/types.ts'
 import {
   AckStatus,
   type DeliveryAck,
@@ -14,6 +13,7 @@ import {
   MessageBody,
   MessagingFrame,
 } from './gen/moltmesh/wire/v1/messaging.ts'
+import type { Part } from './gen/moltmesh/wire/v1/parts.ts'
 
 export type { DeliveryAck, Envelope, Part }
 export { AckStatus, MessageBody, MessagingFrame }
@@ -33,6 +33,33 @@ export function encodeBody(body: BodyFields): Uint8Array {
 
 export function decodeBody(bytes: Uint8Array): MessageBody {
   return MessageBody.decode(bytes)
+}
+
+/**
+ * The channel fields of MessageBody. A body with one of them set is a frame for the subsystem that
+ * registered that channel with messaging (daemon/messaging/channels.ts), never an inbox message. A new
+ * channel is a new MessageBody field, listed here.
+ */
+export const CHANNEL_NAMES = ['task', 'network'] as const
+export type ChannelName = (typeof CHANNEL_NAMES)[number]
+/** The frame a channel carries: the message type of its MessageBody field. */
+export type ChannelFrame<K extends ChannelName = ChannelName> = NonNullable<MessageBody[K]>
+
+/**
+ * Which channel a body belongs to: undefined for a plain message, 'several' when more than one channel
+ * field is set (no sender does that; the receiver refuses it).
+ */
+export function channelOf(
+  body: MessageBody,
+): { name: ChannelName; frame: ChannelFrame } | 'several' | undefined {
+  let found: { name: ChannelName; frame: ChannelFrame } | undefined
+  for (const name of CHANNEL_NAMES) {
+    const frame = body[name]
+    if (frame == null) continue
+    if (found != null) return 'several'
+    found = { name, frame }
+  }
+  return found
 }
 
 function signingBytes(e: Omit<Envelope, 'signature'>): Uint8Array {

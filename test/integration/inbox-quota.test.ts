@@ -2,7 +2,7 @@
 // messages, a swarm of fresh identities fills only the strangers' share of the inbox, and a peer this
 // agent has worked with still gets through. Over quota, senders are told to retry later.
 import { afterAll, describe, expect, it } from 'vitest'
-import { types } from '../../clients/ts/index.ts'
+import { Part } from '../../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
 import {
   AckStatus,
   decodeFrame,
@@ -18,9 +18,7 @@ import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
 import { isTerminalState, offerSkills, startWorker } from '../harness/tasks.ts'
 
 const body = (text: string) =>
-  Buffer.from(
-    encodeBody({ parts: [types.Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }),
-  )
+  Buffer.from(encodeBody({ parts: [Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }))
 
 describe('per-peer inbox quotas', () => {
   const mesh = useMesh()

@@ -3,7 +3,7 @@
 // message the victim sent) is refused MESSAGE_ID_CONFLICT: GetMessage keeps returning the real
 // message and AckMessage acks the right one.
 import { afterAll, describe, expect, it } from 'vitest'
-import { types } from '../../clients/ts/index.ts'
+import { Part } from '../../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
 import {
   AckStatus,
   decodeFrame,
@@ -18,9 +18,7 @@ import { allInbox, sendText } from '../harness/messages.ts'
 import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
 
 const body = (text: string) =>
-  Buffer.from(
-    encodeBody({ parts: [types.Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }),
-  )
+  Buffer.from(encodeBody({ parts: [Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }))
 
 describe('message id collisions', () => {
   const mesh = useMesh()

@@ -2,8 +2,8 @@
 // garbage are refused with a reason or a closed stream, counted in metrics, and the daemon keeps serving.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { afterAll, describe, expect, it } from 'vitest'
-import { types } from '../../clients/ts/index.ts'
 import { createIdentity } from '../../daemon/identity/identity.ts'
+import { Part } from '../../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
 import {
   AckStatus,
   decodeFrame,
@@ -18,9 +18,7 @@ import { allInbox } from '../harness/messages.ts'
 import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
 
 const body = (text: string) =>
-  Buffer.from(
-    encodeBody({ parts: [types.Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }),
-  )
+  Buffer.from(encodeBody({ parts: [Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }))
 
 describe('hostile peers on the messaging protocol', () => {
   const mesh = useMesh()

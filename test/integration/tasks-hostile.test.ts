@@ -38,7 +38,7 @@ describe('hostile peers sending task frames', () => {
     const attacker = await createRawPeer()
     peers.push(attacker)
     let n = 0
-    const send = async (target: typeof a, frame: TaskFrame) => {
+    const sendBody = async (target: typeof a, body: Partial<MessageBody>) => {
       const lp = await attacker.open(target.info!.tcpAddress, MESSAGING_PROTOCOL)
       const now = Date.now()
       const envelope = await signEnvelope(attacker.identity, {
@@ -46,11 +46,12 @@ describe('hostile peers sending task frames', () => {
         to: target.info!.did,
         createdAtMs: now,
         expiresAtMs: now + 60_000,
-        body: Buffer.from(MessageBody.encode(MessageBody.fromPartial({ task: frame })).finish()),
+        body: Buffer.from(MessageBody.encode(MessageBody.fromPartial(body)).finish()),
       })
       await lp.write(encodeFrame({ envelope }))
       return decodeFrame((await lp.read()).subarray()).ack!
     }
+    const send = (target: typeof a, frame: TaskFrame) => sendBody(target, { task: frame })
     const rejected = (reason: string) => ({ status: AckStatus.ACK_STATUS_REJECTED, reason })
 
     // "Completing" A's task as if the attacker were the assignee.
@@ -83,6 +84,12 @@ describe('hostile peers sending task frames', () => {
     const own = { offer: { ...takeover.offer, taskId: 'task_0000000000attackerowntask0' } }
     expect((await send(b, asFrame(own))).status).toBe(AckStatus.ACK_STATUS_STORED)
     expect((await send(b, asFrame(own))).status).toBe(AckStatus.ACK_STATUS_DUPLICATE)
+    // A body for two channels at once (a task offer that is also an invitation) goes to neither.
+    const twoChannels = {
+      task: asFrame({ offer: { ...takeover.offer, taskId: 'task_0000000000000twochannels00' } }),
+      network: { invite: { descriptor: '{}', invitation: '{}' } },
+    }
+    expect(await sendBody(b, twoChannels)).toMatchObject(rejected('MALFORMED'))
 
     const onA = (await a.client.a2a.getTask({ id })).task!
     const onB = (await b.client.a2a.getTask({ id })).task!
@@ -95,6 +102,7 @@ describe('hostile peers sending task frames', () => {
     const metrics = (await b.client.diag.getMetrics({})).prometheusText
     expect(metrics).toContain('moltmesh_hostile_input_total{protocol="msg",reason="TASK_NOT_FOUND"} 2')
     expect(metrics).toContain('moltmesh_hostile_input_total{protocol="msg",reason="TASK_ID_CONFLICT"} 1')
+    expect(metrics).toContain('moltmesh_hostile_input_total{protocol="msg",reason="MALFORMED"} 2')
   }, 60_000)
 })
 

@@ -8,10 +8,12 @@
 
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { privateKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { fileURLToPath } from 'node:url'
+import { generateKeyPair, privateKeyFromProtobuf } from '@libp2p/crypto/keys'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { types } from '../../clients/ts/index.ts'
+import { didFromPublicKeyBytes } from '../../daemon/identity/did.ts'
 import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -82,8 +84,14 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await w.page.goto(`${w.url}#/${view}`)
     await w.page.locator('main h1').first().waitFor()
   }
-  const shot = (w: Workspace, name: string) =>
-    w.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  /** Waits until the view shows no "Loading…" (its first data arrived). */
+  const settled = (w: Workspace) =>
+    expect.poll(() => w.page.locator('main').getByText('Loading…').count(), { timeout: 15_000 }).toBe(0)
+  const shot = async (w: Workspace, name: string) => {
+    // From the top: a full-page capture of a scrolled page draws the sticky header mid-page.
+    await w.page.evaluate('window.scrollTo(0, 0)')
+    await w.page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true })
+  }
 
   beforeAll(async () => {
     await receiver.start()
@@ -151,6 +159,24 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
   it('overview shows identity, health and the connected peer', async () => {
     await expect.poll(() => wa.page.locator('main').textContent(), { timeout: 15_000 }).toContain(a.info!.did)
     await wa.page.locator('main table tbody tr').first().waitFor({ timeout: 15_000 })
+    // Reachability is GetInfo.public_network's verdict (a loopback mesh: "unknown"), not a guess.
+    const { publicNetwork } = await a.client.diag.getInfo({})
+    expect(publicNetwork?.reachability).toBe('unknown')
+    expect(
+      await wa.page.getByTestId('reachability').locator('[data-verdict]').getAttribute('data-verdict'),
+    ).toBe(publicNetwork?.reachability)
+    expect(await wa.page.getByTestId('reachability').textContent()).toContain(
+      publicNetwork!.reachabilityReason,
+    )
+    expect(await wa.page.getByTestId('public-network').textContent()).toContain('not joined')
+    // Latency measured on demand (Diag.Ping) for the peer in the row.
+    const peerRow = wa.page
+      .locator('main table tbody tr')
+      .filter({ has: wa.page.locator(`code[title="${b.info!.did}"]`) })
+    await peerRow.getByRole('button', { name: `Ping ${b.info!.did}` }).click()
+    await expect
+      .poll(() => peerRow.locator('.latency').textContent(), { timeout: 15_000 })
+      .toMatch(/^\d+\.\d ms$/)
     await shot(wa, 'overview')
     // Speed is printed, not asserted (bench/ has the numbers that matter).
     const paint = await wa.page.evaluate(
@@ -192,6 +218,11 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     ])
     expect(download.suggestedFilename()).toBe('summary.txt')
     expect(await readFile(await download.path(), 'utf8')).toBe(ARTIFACT_TEXT)
+    // A text artifact previews in the page.
+    await page.getByRole('button', { name: 'Preview' }).click()
+    await expect
+      .poll(() => page.locator('pre.preview').textContent(), { timeout: 10_000 })
+      .toBe(ARTIFACT_TEXT)
   })
 
   it('answers a task that asks for input', async () => {
@@ -219,9 +250,103 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
       .poll(() => wb.page.locator('main').textContent(), { timeout: 20_000 })
       .toContain('hello from the A workspace')
     expect(await wb.page.getByTestId('unread-count').textContent()).toBe('1 unread')
-    await shot(wb, 'inbox')
+    await shot(wb, 'inbox-message')
+    // Answered from the Messages tab (the message has no thread: the reply only answers it).
+    const item = wb.page.locator('.message', { hasText: 'hello from the A workspace' })
+    await item.locator('summary', { hasText: 'Reply' }).click()
+    await item.getByLabel('Message', { exact: true }).fill('hello back')
+    await item.getByRole('button', { name: 'Send reply' }).click()
+    const answer = await waitFor(
+      async () => (await a.client.a2a.getInbox({})).messages.find((m) => m.parts[0]?.text === 'hello back'),
+      15_000,
+      "B's answer at A",
+    )
+    expect(answer.replyTo).toBe(await item.getAttribute('data-message-id'))
     await wb.page.getByRole('button', { name: 'Acknowledge' }).click()
     await expect.poll(() => wb.page.getByTestId('unread-count').textContent()).toBe('0 unread')
+  })
+
+  it("B's inbox: threads with unread counts, mark read and unread, paging, a reply in the thread", async () => {
+    const { page } = wb
+    await go(wb, 'inbox/threads')
+    const send = (text: string, threadId: string) =>
+      a.client.a2a.sendMessage({ to: b.info!.did, threadId, parts: [{ text }] })
+    await send('plan step 1', 'plan-1')
+    await send('plan step 2', 'plan-1')
+    // The open thread list learns of the thread and its two unread messages live.
+    const row = page.locator('tr[data-thread-id="plan-1"]')
+    await expect.poll(() => row.locator('.unread-count').textContent(), { timeout: 20_000 }).toBe('2')
+    await row.getByRole('link').click()
+    const thread = page.getByRole('article', { name: 'Thread' })
+    const messages = thread.locator('.message')
+    await expect.poll(() => messages.count(), { timeout: 10_000 }).toBe(2)
+    expect(await messages.nth(0).textContent()).toContain('plan step 1')
+    expect(await messages.nth(1).textContent()).toContain('plan step 2')
+    // Opening a thread marks nothing read: the agent's own code may still be working through it.
+    expect(await messages.nth(0).getAttribute('data-status')).toBe('UNREAD')
+
+    await messages.nth(0).getByRole('button', { name: 'Mark read' }).click()
+    await expect.poll(() => messages.nth(0).getAttribute('data-status')).toBe('READ')
+    await expect.poll(() => row.locator('.unread-count').textContent()).toBe('1')
+    const first = await b.client.a2a.getMessage({
+      id: (await messages.nth(0).getAttribute('data-message-id'))!,
+    })
+    expect(first.message?.status).toBe(types.MessageStatus.MESSAGE_STATUS_READ)
+    await messages.nth(0).getByRole('button', { name: 'Mark unread' }).click()
+    await expect.poll(() => messages.nth(0).getAttribute('data-status')).toBe('UNREAD')
+    await thread.getByRole('button', { name: 'Mark thread read (2)' }).click()
+    await expect.poll(() => page.getByTestId('unread-count').textContent()).toBe('0 unread')
+    expect(await row.locator('.unread-count').count()).toBe(0)
+    await shot(wb, 'inbox-thread')
+
+    // The reply goes to A, in the thread, answering the last message.
+    await thread.getByLabel('Message', { exact: true }).fill('step 2 agreed')
+    await thread.getByRole('button', { name: 'Reply' }).click()
+    const reply = await waitFor(
+      async () =>
+        (await a.client.a2a.getInbox({ threadId: 'plan-1' })).messages.find(
+          (m) => m.parts[0]?.text === 'step 2 agreed',
+        ),
+      15_000,
+      "B's reply at A",
+    )
+    expect(reply.replyTo).toBe(await messages.nth(1).getAttribute('data-message-id'))
+    // B's thread shows its own reply too (GetThread holds sent and received messages).
+    await expect.poll(() => messages.count(), { timeout: 10_000 }).toBe(3)
+
+    // Paging: 55 more threads; the daemon pages, the page never holds more than 50.
+    await Promise.all(
+      Array.from({ length: 55 }, (_, i) => send(`bulk ${i}`, `bulk-${String(i).padStart(2, '0')}`)),
+    )
+    // All delivered first: a thread arriving while the page pages goes to page 1, not to page 2.
+    await waitFor(
+      async () => (await b.client.a2a.listThreads({ pageSize: 100 })).threads.length === 56,
+      20_000,
+      'the 56 threads at B',
+    )
+    await go(wb, 'inbox/threads')
+    const rows = page.locator('table.threads tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(50)
+    const pager = page.getByRole('group', { name: 'Thread pages' })
+    await pager.getByRole('button', { name: 'Next' }).click()
+    await expect.poll(() => rows.count(), { timeout: 10_000 }).toBe(6) // 5 bulk threads + plan-1
+    expect(await page.locator('tr[data-thread-id="plan-1"]').count()).toBe(1)
+    expect(await pager.getByRole('button', { name: 'Next' }).isDisabled()).toBe(true)
+    await pager.getByRole('button', { name: 'Previous' }).click()
+    await expect.poll(() => rows.count()).toBe(50)
+
+    // The Messages tab: unread only (the 55), 50 a page.
+    await page.getByRole('navigation', { name: 'Inbox' }).getByRole('link', { name: 'Messages' }).click()
+    await expect
+      .poll(() => page.getByTestId('unread-count').textContent(), { timeout: 10_000 })
+      .toBe('55 unread')
+    const items = page.getByRole('list', { name: 'Messages' }).locator('.message')
+    await expect.poll(() => items.count(), { timeout: 10_000 }).toBe(50)
+    const messagePager = page.getByRole('group', { name: 'Message pages' })
+    await messagePager.getByRole('button', { name: 'Next' }).click()
+    await expect.poll(() => items.count()).toBe(5)
+    expect(await items.first().textContent()).toContain('bulk')
+    await shot(wb, 'inbox')
   })
 
   it('B accepts a settlement that A proposed', async () => {
@@ -287,9 +412,65 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     )
   })
 
-  it('the remaining views render, in light and dark, and on a narrow screen', async () => {
+  it('A creates a network and invites B; B joins; a broadcast and a topic message arrive live', async () => {
     await go(wa, 'networks')
+    await go(wb, 'networks')
+    const pa = wa.page
+    const pb = wb.page
+    await pa.getByText('Create a network').click()
+    const create = pa.getByRole('form', { name: 'Create a network' })
+    await create.getByLabel('Name').fill('ui-net')
+    await create.getByLabel('Description').fill('made in MoltBook')
+    await create.getByRole('button', { name: 'Create network' }).click()
+    const net = pa.getByRole('article', { name: 'Network ui-net' })
+    await net.waitFor({ timeout: 15_000 })
+    const networkId = (await net.getAttribute('data-network-id'))!
+    const created = (await a.client.ext.listNetworks({})).networks.find((n) => n.id === networkId)
+    expect(created).toMatchObject({ name: 'ui-net', description: 'made in MoltBook', admin: true })
+
+    const invite = net.getByRole('form', { name: 'Invite to ui-net' })
+    await invite.getByLabel('Invite DID or name').fill(b.info!.did)
+    await invite.getByRole('button', { name: 'Invite' }).click()
+    // The invitation comes to B by message: B's open page lists it, and B joins from there.
+    await pb
+      .locator('li', { hasText: networkId })
+      .getByRole('button', { name: 'Join' })
+      .click({ timeout: 20_000 })
+    await pb.getByRole('article', { name: 'Network ui-net' }).waitFor({ timeout: 15_000 })
+    // A's page sees B become a member without a reload.
+    await net.locator(`code[title="${b.info!.did}"]`).waitFor({ timeout: 20_000 })
+
+    const broadcast = net.getByRole('form', { name: 'Broadcast to ui-net' })
+    await broadcast.getByLabel('Broadcast').fill('hello ui-net')
+    await broadcast.getByRole('button', { name: 'Broadcast' }).click()
+    const liveAtB = pb.getByRole('list', { name: 'Live broadcasts' })
+    await expect.poll(() => liveAtB.textContent(), { timeout: 20_000 }).toContain('hello ui-net')
+
+    // A topic: B watches it from its page; A publishes from its page until gossipsub has put B in the
+    // topic's mesh (publishing earlier reaches nobody, and says so).
+    await pb.getByLabel('Watch topic').fill('ui-topic')
+    await pb.getByRole('button', { name: 'Watch' }).click()
+    const publish = pa.getByRole('form', { name: 'Publish to a topic' })
+    await waitFor(
+      async () => {
+        await publish.getByLabel('Topic').fill('ui-topic')
+        await publish.getByLabel('Message').fill('hello ui-topic')
+        await publish.getByRole('button', { name: 'Publish' }).click()
+        await pa.getByRole('status').filter({ hasText: 'Published on ui-topic' }).waitFor()
+        return (await liveAtB.textContent())?.includes('hello ui-topic')
+      },
+      20_000,
+      "the topic message in B's page",
+    )
+    await shot(wb, 'networks-b')
+
+    // B leaves from its page; A's page drops B from the members live.
+    await pb.getByRole('button', { name: 'Leave ui-net' }).click()
+    await expect.poll(() => net.locator(`code[title="${b.info!.did}"]`).count(), { timeout: 20_000 }).toBe(0)
     await shot(wa, 'networks')
+  })
+
+  it('the remaining views render, in light and dark, and on a narrow screen', async () => {
     await wa.page.emulateMedia({ colorScheme: 'dark' })
     await go(wa, 'tasks')
     await shot(wa, 'tasks-dark')
@@ -300,22 +481,97 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await wa.page.setViewportSize({ width: 1280, height: 800 })
   })
 
-  it('every form control has an accessible name', async () => {
+  it('accessibility: no axe-core violations (WCAG 2.1 A/AA), labelled controls, landmarks, one h1', async () => {
+    const axeSource = await readFile(fileURLToPath(import.meta.resolve('axe-core/axe.min.js')), 'utf8')
+    // Every view in the light theme; a few in the dark one too (its colours are a separate palette).
     const views = [
-      [wa, ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'inbox', 'networks']],
-      [wb, ['ledger', 'webhooks']],
+      [wa, 'light', ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'networks']],
+      [wb, 'light', ['inbox', 'inbox/threads', 'inbox/threads/plan-1', 'ledger', 'webhooks', 'tasks']],
+      [wb, 'dark', ['inbox/threads/plan-1', 'ledger', 'tasks']],
+      [wa, 'dark', ['overview', 'networks']],
     ] as const
-    for (const [w, names] of views) {
+    for (const [w, colorScheme, names] of views) {
+      await w.page.emulateMedia({ colorScheme })
       for (const view of names) {
         await go(w, view)
-        await w.page.waitForTimeout(300)
+        await settled(w)
+        const { page } = w
+        expect([view, await page.getByRole('banner').count()]).toEqual([view, 1])
+        expect([view, await page.getByRole('navigation', { name: 'Views' }).count()]).toEqual([view, 1])
+        expect([view, await page.getByRole('main').count()]).toEqual([view, 1])
+        expect([view, await page.locator('main h1').count()]).toEqual([view, 1])
+        expect(await page.locator('nav[aria-label="Views"] a[aria-current="page"]').count()).toBe(1)
         const unlabeled =
-          await w.page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
+          await page.evaluate(`[...document.querySelectorAll('input, select, textarea, button')]
           .filter((el) => !(el.labels?.length > 0 || el.getAttribute('aria-label') || (el.tagName === 'BUTTON' && el.textContent.trim())))
           .map((el) => el.outerHTML)`)
         expect([view, unlabeled]).toEqual([view, []])
+        // axe-core, injected through the DevTools protocol (the page's CSP rightly refuses foreign scripts).
+        if ((await page.evaluate('typeof window.axe')) === 'undefined') await page.evaluate(axeSource)
+        const violations = await page.evaluate(`axe
+          .run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          .then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.html) })))`)
+        expect([view, colorScheme, violations]).toEqual([view, colorScheme, []])
       }
+      await w.page.emulateMedia({ colorScheme: 'light' })
     }
+  })
+
+  it('keyboard: skip link, the views in tab order, a view opened and an agent found without a mouse', async () => {
+    const { page } = wa
+    await go(wa, 'overview')
+    await settled(wa)
+    const focused = () =>
+      page.evaluate(`(() => {
+        const e = document.activeElement
+        if (e == null) return ''
+        return e.id === 'main' ? '#main' : (e.getAttribute('aria-label') || e.labels?.[0]?.firstChild?.textContent?.trim() || e.textContent.trim())
+      })()`)
+    // A fresh load starts at the top of the page: the skip link first, then the views, then the theme.
+    await page.reload()
+    await page.getByTestId('health').waitFor()
+    const order: unknown[] = []
+    for (let i = 0; i < 9; i++) {
+      await page.keyboard.press('Tab')
+      order.push(await focused())
+    }
+    expect(order).toEqual([
+      'Skip to content',
+      'Overview',
+      'Agents',
+      'Tasks',
+      'Inbox',
+      'Ledger',
+      'Webhooks',
+      'Networks',
+      'Theme',
+    ])
+    // The skip link puts focus on the view.
+    await page.getByRole('link', { name: 'Skip to content' }).focus()
+    await page.keyboard.press('Enter')
+    expect(await focused()).toBe('#main')
+    // A view opened with Enter gets the focus, so a screen reader starts reading there.
+    await page.keyboard.press('Shift+Tab') // back into the header: the theme menu
+    for (let i = 0; i < 4; i++) await page.keyboard.press('Shift+Tab') // Networks, Webhooks, Ledger, Inbox
+    await page.keyboard.press('Shift+Tab') // Tasks
+    expect(await focused()).toBe('Tasks')
+    await page.keyboard.press('Enter')
+    await page.locator('main h1', { hasText: 'Tasks' }).waitFor()
+    await expect.poll(focused).toBe('#main')
+    // Agents: type a capability, Enter searches, Tab to the result, Enter opens the verified card.
+    await go(wa, 'agents')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('Capability')
+    await page.keyboard.type('summarize')
+    await page.keyboard.press('Enter')
+    const link = page.getByRole('link', { name: 'ui-b' })
+    await link.waitFor({ timeout: 20_000 })
+    for (let i = 0; i < 10 && (await focused()) !== 'ui-b'; i++) await page.keyboard.press('Tab')
+    expect(await focused()).toBe('ui-b')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.getByTestId('card-verified').textContent(), { timeout: 15_000 })
+      .toContain('Verified')
   })
 
   it('no secret ever reached either page', async () => {
@@ -338,6 +594,16 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     expect(all).not.toContain(webhookSecret)
     expect(all).not.toContain('whsec_')
     for (const forms of keys) for (const form of forms) expect(all).not.toContain(form)
+  })
+
+  it('an agent nobody can reach: its card view says so', async () => {
+    const { publicKey } = await generateKeyPair('Ed25519')
+    const nobody = didFromPublicKeyBytes(publicKey.raw)
+    await go(wa, `agents/${encodeURIComponent(nobody)}`)
+    const alert = wa.page.getByRole('article', { name: 'Agent card' }).getByRole('alert')
+    await alert.waitFor({ timeout: 20_000 })
+    expect(await alert.textContent()).toMatch(/[A-Z_]{6,}/) // the daemon's reason code, shown as is
+    await shot(wa, 'agent-unreachable')
   })
 
   it('tells the operator when the daemon stops, without a reload', async () => {

@@ -2,7 +2,7 @@
 // (`moltmesh ui` prints it; a fragment never reaches server logs or Referer), then routes by hash.
 
 import { render } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import { login, onConnectivity, rpc } from './api.js'
 import { html } from './kit.js'
 import { startEvents } from './live.js'
@@ -51,8 +51,12 @@ function App() {
     document.documentElement.dataset.theme = theme
     localStorage.setItem('theme', theme)
   }, [theme])
+  // Focus follows navigation (a screen reader then reads the new view), but not on first load: the
+  // page starts at the top, where the skip link and the views are the first stops of Tab.
+  const firstRoute = useRef(true)
   useEffect(() => {
-    document.getElementById('main')?.focus()
+    if (firstRoute.current) firstRoute.current = false
+    else document.getElementById('main')?.focus()
   }, [route.name])
 
   if (status === 'logged-out') {
@@ -64,7 +68,13 @@ function App() {
   }
   const view = VIEWS.find(([name]) => name === route.name) ?? VIEWS[0]
   const View = view[2]
+  // Routes live in the hash, so the skip link moves focus itself instead of jumping to "#main".
+  const skip = (e) => {
+    e.preventDefault()
+    document.getElementById('main')?.focus()
+  }
   return html`
+    <a class="skip" href=${`#/${view[0]}`} onClick=${skip}>Skip to content</a>
     <header class="top">
       <span class="brand">MoltBook</span>
       <nav aria-label="Views">

@@ -3,6 +3,7 @@
 import htm from 'htm'
 import { h } from 'preact'
 import { useCallback, useEffect, useState } from 'preact/hooks'
+import { rpc } from './api.js'
 import { useEvents } from './live.js'
 
 export const html = htm.bind(h)
@@ -31,6 +32,47 @@ export function useQuery(load, deps, { live = [], pollMs = 0 } = {}) {
   }, [reload, pollMs])
   useEvents(live, () => reload())
   return { ...state, reload }
+}
+
+/**
+ * Paging over a daemon page token: keeps the tokens of the pages seen so far, so "Previous" goes back
+ * without the daemon having to page backwards. `reset()` returns to the first page (filters changed).
+ */
+export function usePages() {
+  const [tokens, setTokens] = useState([''])
+  return {
+    token: tokens[tokens.length - 1],
+    number: tokens.length,
+    next: (token) => token && setTokens([...tokens, token]),
+    previous: () => setTokens(tokens.length > 1 ? tokens.slice(0, -1) : tokens),
+    reset: () => setTokens(['']),
+  }
+}
+
+/** Previous / page n / Next, for a list paged by the daemon. */
+export function Pager({ pages, nextToken, label }) {
+  return html`<div class="pager" role="group" aria-label=${label}>
+    <button type="button" disabled=${pages.number === 1} onClick=${pages.previous}>Previous</button>
+    <span class="muted">page ${pages.number}</span>
+    <button type="button" disabled=${!nextToken} onClick=${() => pages.next(nextToken)}>Next</button>
+  </div>`
+}
+
+let identity
+/** The local agent's DID (GetIdentity, asked once per page load). */
+export function useSelfDid() {
+  const [did, setDid] = useState(identity?.did ?? '')
+  useEffect(() => {
+    if (identity != null) return
+    rpc('A2ANode/GetIdentity').then(
+      (r) => {
+        identity = r
+        setDid(r.did)
+      },
+      () => undefined,
+    )
+  }, [])
+  return did
 }
 
 export function ErrorBox({ error }) {

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity } from '../../../daemon/identity/identity.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
+import { createChannelRegistry } from '../../../daemon/messaging/channels.ts'
 import type { InboxStore } from '../../../daemon/messaging/inbox-store.ts'
 import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
 import { createReceiver } from '../../../daemon/messaging/receiver.ts'
@@ -18,6 +19,17 @@ describe('receiver failures', () => {
     const peer = createIdentity(await generateKeyPair('Ed25519'))
     const metrics = createMetrics()
     let calls = 0
+    const channels = createChannelRegistry({ logger: silentLogger() })
+    channels.register({
+      name: 'task',
+      idPrefix: 'tfr',
+      handle: async () => {
+        calls++
+        if (calls === 1) throw new RangeError('Maximum call stack size exceeded')
+        return { status: 'stored' }
+      },
+      failed: () => undefined,
+    })
     const receiver = createReceiver({
       did: me.did,
       inbox: {} as InboxStore,
@@ -29,12 +41,7 @@ describe('receiver failures', () => {
       limiter: createRateLimiter({ ratePerSecond: 100, burst: 100, blockAfterRefusals: 10, blockMs: 1000 }),
       maxPayloadBytes: 1 << 20,
       inboxMaxMessages: 10,
-      taskSink: () => async () => {
-        calls++
-        if (calls === 1) throw new RangeError('Maximum call stack size exceeded')
-        return { status: 'stored' }
-      },
-      networkSink: () => undefined,
+      channels,
     })
     const frame = (id: string) =>
       signEnvelope(peer, {

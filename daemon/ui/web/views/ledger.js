@@ -59,7 +59,7 @@ export function Ledger() {
         (
           r,
         ) => html`<li><code title=${r.taskId}>…${r.taskId.slice(-10)}</code> ${r.skill} · ${r.price} credits · <${Did} did=${r.requester} /> → <${Did} did=${r.provider} />
-          · provider ${r.providerSignature ? 'signed' : 'UNSIGNED'} · requester ${r.requesterSignature ? 'signed' : 'UNSIGNED'} · ${r.status}</li>`,
+          ${' · '}provider ${r.providerSignature ? 'signed' : 'UNSIGNED'} · requester ${r.requesterSignature ? 'signed' : 'UNSIGNED'} · ${r.status}</li>`,
       )}</ul>`
     }
   </section>`

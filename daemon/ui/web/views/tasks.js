@@ -101,7 +101,7 @@ function TaskDetail({ id }) {
   return html`<article class="task-detail" aria-label="Task">
     <h2>Task <code>${task.id}</code></h2>
     <p>State: <strong data-testid="task-state" aria-live="polite">${state}</strong> · skill <code>${task.skill}</code>
-      · requester <${Did} did=${task.requester} /> · assignee <${Did} did=${task.assignee} />
+      ${' · '}requester <${Did} did=${task.requester} /> · assignee <${Did} did=${task.assignee} />
       ${task.price ? html` · price ${task.price}` : null}</p>
     <${ErrorBox} error=${error} />
     ${

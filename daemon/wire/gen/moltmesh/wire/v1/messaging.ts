@@ -6,8 +6,8 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import { Part } from "../../v1/types.ts";
 import { NetworkDirect } from "./networks.ts";
+import { Part } from "./parts.ts";
 import { TaskFrame } from "./tasks.ts";
 
 /**

@@ -6,19 +6,8 @@
 
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
-import {
-  Part,
-  PaymentAuthorization,
-  Receipt,
-  Settlement,
-  TaskError,
-  TaskEventKind,
-  taskEventKindFromJSON,
-  taskEventKindToJSON,
-  TaskState,
-  taskStateFromJSON,
-  taskStateToJSON,
-} from "../../v1/types.ts";
+import { PaymentAuthorization, PaymentQuote, Receipt, Settlement } from "./ledger.ts";
+import { Part } from "./parts.ts";
 
 /**
  * Daemon-to-daemon task and ledger frames. They travel inside signed messaging envelopes (MessageBody.task) on
@@ -26,6 +15,190 @@ import {
  * sender authentication, and are persisted on both sides before they are acknowledged. They never
  * reach the application inbox.
  */
+
+/** Task states, as in A2A v1. */
+export const TaskState = {
+  /** TASK_STATE_UNSPECIFIED - Not set. */
+  TASK_STATE_UNSPECIFIED: 0,
+  /** TASK_STATE_SUBMITTED - Created, waiting for a worker. */
+  TASK_STATE_SUBMITTED: 1,
+  /** TASK_STATE_WORKING - A worker is on it. */
+  TASK_STATE_WORKING: 2,
+  /** TASK_STATE_INPUT_REQUIRED - The worker asked a question; answer with SendTaskInput. */
+  TASK_STATE_INPUT_REQUIRED: 3,
+  /** TASK_STATE_AUTH_REQUIRED - The worker needs authorisation (e.g. payment) to go on. */
+  TASK_STATE_AUTH_REQUIRED: 4,
+  /** TASK_STATE_COMPLETED - Finished with a result (terminal). */
+  TASK_STATE_COMPLETED: 5,
+  /** TASK_STATE_FAILED - Finished with an error (terminal). */
+  TASK_STATE_FAILED: 6,
+  /** TASK_STATE_CANCELED - Canceled by the requester (terminal). */
+  TASK_STATE_CANCELED: 7,
+  /** TASK_STATE_REJECTED - Refused by the assignee (terminal). */
+  TASK_STATE_REJECTED: 8,
+  UNRECOGNIZED: -1,
+} as const;
+
+export type TaskState = typeof TaskState[keyof typeof TaskState];
+
+export namespace TaskState {
+  export type TASK_STATE_UNSPECIFIED = typeof TaskState.TASK_STATE_UNSPECIFIED;
+  export type TASK_STATE_SUBMITTED = typeof TaskState.TASK_STATE_SUBMITTED;
+  export type TASK_STATE_WORKING = typeof TaskState.TASK_STATE_WORKING;
+  export type TASK_STATE_INPUT_REQUIRED = typeof TaskState.TASK_STATE_INPUT_REQUIRED;
+  export type TASK_STATE_AUTH_REQUIRED = typeof TaskState.TASK_STATE_AUTH_REQUIRED;
+  export type TASK_STATE_COMPLETED = typeof TaskState.TASK_STATE_COMPLETED;
+  export type TASK_STATE_FAILED = typeof TaskState.TASK_STATE_FAILED;
+  export type TASK_STATE_CANCELED = typeof TaskState.TASK_STATE_CANCELED;
+  export type TASK_STATE_REJECTED = typeof TaskState.TASK_STATE_REJECTED;
+  export type UNRECOGNIZED = typeof TaskState.UNRECOGNIZED;
+}
+
+export function taskStateFromJSON(object: any): TaskState {
+  switch (object) {
+    case 0:
+    case "TASK_STATE_UNSPECIFIED":
+      return TaskState.TASK_STATE_UNSPECIFIED;
+    case 1:
+    case "TASK_STATE_SUBMITTED":
+      return TaskState.TASK_STATE_SUBMITTED;
+    case 2:
+    case "TASK_STATE_WORKING":
+      return TaskState.TASK_STATE_WORKING;
+    case 3:
+    case "TASK_STATE_INPUT_REQUIRED":
+      return TaskState.TASK_STATE_INPUT_REQUIRED;
+    case 4:
+    case "TASK_STATE_AUTH_REQUIRED":
+      return TaskState.TASK_STATE_AUTH_REQUIRED;
+    case 5:
+    case "TASK_STATE_COMPLETED":
+      return TaskState.TASK_STATE_COMPLETED;
+    case 6:
+    case "TASK_STATE_FAILED":
+      return TaskState.TASK_STATE_FAILED;
+    case 7:
+    case "TASK_STATE_CANCELED":
+      return TaskState.TASK_STATE_CANCELED;
+    case 8:
+    case "TASK_STATE_REJECTED":
+      return TaskState.TASK_STATE_REJECTED;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TaskState.UNRECOGNIZED;
+  }
+}
+
+export function taskStateToJSON(object: TaskState): string {
+  switch (object) {
+    case TaskState.TASK_STATE_UNSPECIFIED:
+      return "TASK_STATE_UNSPECIFIED";
+    case TaskState.TASK_STATE_SUBMITTED:
+      return "TASK_STATE_SUBMITTED";
+    case TaskState.TASK_STATE_WORKING:
+      return "TASK_STATE_WORKING";
+    case TaskState.TASK_STATE_INPUT_REQUIRED:
+      return "TASK_STATE_INPUT_REQUIRED";
+    case TaskState.TASK_STATE_AUTH_REQUIRED:
+      return "TASK_STATE_AUTH_REQUIRED";
+    case TaskState.TASK_STATE_COMPLETED:
+      return "TASK_STATE_COMPLETED";
+    case TaskState.TASK_STATE_FAILED:
+      return "TASK_STATE_FAILED";
+    case TaskState.TASK_STATE_CANCELED:
+      return "TASK_STATE_CANCELED";
+    case TaskState.TASK_STATE_REJECTED:
+      return "TASK_STATE_REJECTED";
+    case TaskState.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
+
+/** The kind of a task event. */
+export const TaskEventKind = {
+  /** TASK_EVENT_KIND_UNSPECIFIED - Not set. */
+  TASK_EVENT_KIND_UNSPECIFIED: 0,
+  /** TASK_EVENT_KIND_STATUS - The task changed state; `task` holds the new snapshot. */
+  TASK_EVENT_KIND_STATUS: 1,
+  /** TASK_EVENT_KIND_CHUNK - A chunk of streamed output (e.g. tokens). */
+  TASK_EVENT_KIND_CHUNK: 2,
+  /** TASK_EVENT_KIND_PROGRESS - Progress report. */
+  TASK_EVENT_KIND_PROGRESS: 3,
+  /** TASK_EVENT_KIND_TOOL_CALL - A tool call made by the worker. */
+  TASK_EVENT_KIND_TOOL_CALL: 4,
+  /** TASK_EVENT_KIND_ARTIFACT - A partial or final artifact. */
+  TASK_EVENT_KIND_ARTIFACT: 5,
+  /** TASK_EVENT_KIND_INPUT - Input sent by the requester in answer to INPUT_REQUIRED. */
+  TASK_EVENT_KIND_INPUT: 6,
+  UNRECOGNIZED: -1,
+} as const;
+
+export type TaskEventKind = typeof TaskEventKind[keyof typeof TaskEventKind];
+
+export namespace TaskEventKind {
+  export type TASK_EVENT_KIND_UNSPECIFIED = typeof TaskEventKind.TASK_EVENT_KIND_UNSPECIFIED;
+  export type TASK_EVENT_KIND_STATUS = typeof TaskEventKind.TASK_EVENT_KIND_STATUS;
+  export type TASK_EVENT_KIND_CHUNK = typeof TaskEventKind.TASK_EVENT_KIND_CHUNK;
+  export type TASK_EVENT_KIND_PROGRESS = typeof TaskEventKind.TASK_EVENT_KIND_PROGRESS;
+  export type TASK_EVENT_KIND_TOOL_CALL = typeof TaskEventKind.TASK_EVENT_KIND_TOOL_CALL;
+  export type TASK_EVENT_KIND_ARTIFACT = typeof TaskEventKind.TASK_EVENT_KIND_ARTIFACT;
+  export type TASK_EVENT_KIND_INPUT = typeof TaskEventKind.TASK_EVENT_KIND_INPUT;
+  export type UNRECOGNIZED = typeof TaskEventKind.UNRECOGNIZED;
+}
+
+export function taskEventKindFromJSON(object: any): TaskEventKind {
+  switch (object) {
+    case 0:
+    case "TASK_EVENT_KIND_UNSPECIFIED":
+      return TaskEventKind.TASK_EVENT_KIND_UNSPECIFIED;
+    case 1:
+    case "TASK_EVENT_KIND_STATUS":
+      return TaskEventKind.TASK_EVENT_KIND_STATUS;
+    case 2:
+    case "TASK_EVENT_KIND_CHUNK":
+      return TaskEventKind.TASK_EVENT_KIND_CHUNK;
+    case 3:
+    case "TASK_EVENT_KIND_PROGRESS":
+      return TaskEventKind.TASK_EVENT_KIND_PROGRESS;
+    case 4:
+    case "TASK_EVENT_KIND_TOOL_CALL":
+      return TaskEventKind.TASK_EVENT_KIND_TOOL_CALL;
+    case 5:
+    case "TASK_EVENT_KIND_ARTIFACT":
+      return TaskEventKind.TASK_EVENT_KIND_ARTIFACT;
+    case 6:
+    case "TASK_EVENT_KIND_INPUT":
+      return TaskEventKind.TASK_EVENT_KIND_INPUT;
+    case -1:
+    case "UNRECOGNIZED":
+    default:
+      return TaskEventKind.UNRECOGNIZED;
+  }
+}
+
+export function taskEventKindToJSON(object: TaskEventKind): string {
+  switch (object) {
+    case TaskEventKind.TASK_EVENT_KIND_UNSPECIFIED:
+      return "TASK_EVENT_KIND_UNSPECIFIED";
+    case TaskEventKind.TASK_EVENT_KIND_STATUS:
+      return "TASK_EVENT_KIND_STATUS";
+    case TaskEventKind.TASK_EVENT_KIND_CHUNK:
+      return "TASK_EVENT_KIND_CHUNK";
+    case TaskEventKind.TASK_EVENT_KIND_PROGRESS:
+      return "TASK_EVENT_KIND_PROGRESS";
+    case TaskEventKind.TASK_EVENT_KIND_TOOL_CALL:
+      return "TASK_EVENT_KIND_TOOL_CALL";
+    case TaskEventKind.TASK_EVENT_KIND_ARTIFACT:
+      return "TASK_EVENT_KIND_ARTIFACT";
+    case TaskEventKind.TASK_EVENT_KIND_INPUT:
+      return "TASK_EVENT_KIND_INPUT";
+    case TaskEventKind.UNRECOGNIZED:
+    default:
+      return "UNRECOGNIZED";
+  }
+}
 
 /** A new task, requester -> assignee. The assignee creates it under the same id. */
 export interface TaskOffer {
@@ -126,6 +299,16 @@ export interface TaskFrame {
     | undefined;
   /** A settlement proposal or its answer (either direction). */
   settlement?: Settlement | undefined;
+}
+
+/** An error attached to a failed or rejected task. */
+export interface TaskError {
+  /** Machine-readable reason, e.g. "TIMEOUT", "SKILL_NOT_FOUND", "INVALID_INPUT". */
+  reason: string;
+  /** Human-readable explanation. */
+  message: string;
+  /** The quote, when reason is CREDIT_LIMIT_EXCEEDED. */
+  quote?: PaymentQuote | undefined;
 }
 
 function createBaseTaskOffer(): TaskOffer {
@@ -1100,6 +1283,109 @@ export const TaskFrame: MessageFns<TaskFrame> = {
       : undefined;
     message.settlement = (object.settlement !== undefined && object.settlement !== null)
       ? Settlement.fromPartial(object.settlement)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseTaskError(): TaskError {
+  return { reason: "", message: "", quote: undefined };
+}
+
+export const TaskError: MessageFns<TaskError> = {
+  encode(message: TaskError, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.reason !== "") {
+      writer.uint32(10).string(message.reason);
+    }
+    if (message.message !== "") {
+      writer.uint32(18).string(message.message);
+    }
+    if (message.quote !== undefined) {
+      PaymentQuote.encode(message.quote, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): TaskError {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseTaskError();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.message = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.quote = PaymentQuote.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): TaskError {
+    return {
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      message: isSet(object.message) ? globalThis.String(object.message) : "",
+      quote: isSet(object.quote) ? PaymentQuote.fromJSON(object.quote) : undefined,
+    };
+  },
+
+  toJSON(message: TaskError): unknown {
+    const obj: any = {};
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.message !== "") {
+      obj.message = message.message;
+    }
+    if (message.quote !== undefined) {
+      obj.quote = PaymentQuote.toJSON(message.quote);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<TaskError>, I>>(base?: I): TaskError {
+    return TaskError.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<TaskError>, I>>(object: I): TaskError {
+    const message = createBaseTaskError();
+    message.reason = object.reason ?? "";
+    message.message = object.message ?? "";
+    message.quote = (object.quote !== undefined && object.quote !== null)
+      ? PaymentQuote.fromPartial(object.quote)
       : undefined;
     return message;
   },
