@@ -325,6 +325,13 @@ export const BUCKETS = {
     holds: '<delivery id> -> "" while pending',
   },
 
+  'webhooks.push-targets': {
+    sublevel: 'webhooks',
+    prefix: 'a!',
+    owner: 'webhooks/webhook-store.ts',
+    holds: '<target id> -> PushTargetRecord (A2A push configs)',
+  },
+
   'discovery.demand': {
     sublevel: 'demand',
     prefix: '',

@@ -31,6 +31,12 @@ export const num: Shape<number> = leaf(
 )
 export const bool: Shape<boolean> = leaf('a boolean', (v): v is boolean => typeof v === 'boolean')
 
+/** Any JSON value: for data whose structure belongs to someone else (checked where it is used). */
+export const anything: Shape<unknown> = {
+  is: (v): v is unknown => v !== undefined,
+  why: () => 'expected a value',
+}
+
 /** One of a fixed set of strings or numbers (an enum, a string union, a literal). */
 export function oneOf<const T extends string | number>(...values: readonly T[]): Shape<T> {
   const allowed = new Set<unknown>(values)

@@ -3,11 +3,13 @@
 //   webhooks.deliveries  <delivery id> -> DeliveryRecord (ids are time-ordered: listing newest first is
 //                        a reverse scan)
 //   webhooks.pending     <delivery id> -> "" while pending (the queue to resume after a restart)
+//   webhooks.push-targets  <target id> -> PushTargetRecord (targets fed by another subsystem: A2A
+//                        push configs)
 
 import { json, single, text } from '../store/codecs.ts'
-import { array, bool, num, object, oneOf, type Shape, str } from '../store/shape.ts'
+import { anything, array, bool, dict, num, object, oneOf, type Shape, str } from '../store/shape.ts'
 import type { Store, StoreOp } from '../store/store.ts'
-import type { DeliveryRecord, DeliveryStatus, WebhookRecord } from './records.ts'
+import type { DeliveryRecord, DeliveryStatus, PushTargetRecord, WebhookRecord } from './records.ts'
 
 const webhookShape: Shape<WebhookRecord> = object<WebhookRecord>({
   id: str,
@@ -32,6 +34,18 @@ const deliveryShape: Shape<DeliveryRecord> = object<DeliveryRecord>({
   nextAttemptAtMs: num,
   createdAtMs: num,
 })
+const pushTargetShape: Shape<PushTargetRecord> = object<PushTargetRecord>({
+  id: str,
+  url: str,
+  secret: str,
+  headers: dict(str),
+  enabled: bool,
+  disabledReason: str,
+  owner: str,
+  createdAtMs: num,
+  // The owner's own state (a cursor): its structure is the owner's business.
+  state: dict(anything),
+})
 
 const PRUNE_BATCH = 500
 
@@ -39,6 +53,7 @@ export async function openWebhookStore(store: Store) {
   const hooks = store.repository('webhooks.hooks', single(text), json(webhookShape))
   const deliveries = store.repository('webhooks.deliveries', single(text), json(deliveryShape))
   const pending = store.repository('webhooks.pending', single(text), json(str))
+  const pushTargets = store.repository('webhooks.push-targets', single(text), json(pushTargetShape))
 
   function deliveryOps(d: DeliveryRecord): StoreOp[] {
     return [deliveries.putOp(d.id, d), d.status === 'pending' ? pending.putOp(d.id, '') : pending.delOp(d.id)]
@@ -74,17 +89,27 @@ export async function openWebhookStore(store: Store) {
     putWebhook: (w: WebhookRecord) => hooks.put(w.id, w),
     deleteWebhook: (id: string) => hooks.del(id),
 
+    async pushTargets(): Promise<PushTargetRecord[]> {
+      const out: PushTargetRecord[] = []
+      for await (const t of pushTargets.values()) out.push(t)
+      return out
+    },
+    putPushTarget: (t: PushTargetRecord) => pushTargets.put(t.id, t),
+    deletePushTarget: (id: string) => pushTargets.del(id),
+
     getDelivery: (id: string) => deliveries.get(id),
 
     /**
      * Saves deliveries (new or changed), keeping the pending index in step. Saves that arrive while a
      * write is in flight are grouped into the next batch (group commit): one write per burst instead
-     * of one per delivery. Resolves once the caller's records are on disk.
+     * of one per delivery. Resolves once the caller's records are on disk. `targets` (push targets
+     * whose state changed with these deliveries) are written in the same batch.
      */
-    saveDeliveries(changed: DeliveryRecord[]): Promise<void> {
-      if (changed.length === 0) return Promise.resolve()
+    saveDeliveries(changed: DeliveryRecord[], targets: PushTargetRecord[] = []): Promise<void> {
+      if (changed.length === 0 && targets.length === 0) return Promise.resolve()
       return new Promise((resolve, reject) => {
         queued.push(...changed.flatMap(deliveryOps))
+        for (const t of targets) queued.push(pushTargets.putOp(t.id, t))
         waiters.push({ resolve, reject })
         if (!writing) void flush()
       })

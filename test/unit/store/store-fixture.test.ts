@@ -1,5 +1,5 @@
 // The on-disk format stays readable: a database written by the store code before typed repositories
-// (test/fixtures/store-v1/main-dump.json, made by generate-from-main.ts with main at d62fb9a) opens and
+// (test/fixtures/store-v1/main-dump.json, made by generate-from-main.ts with main at 0d3937f) opens and
 // reads the same with the current code, and the current code writes the same records byte for byte.
 
 import { mkdtempSync, readFileSync } from 'node:fs'
@@ -93,6 +93,7 @@ async function writeDataset(store: Store): Promise<void> {
   const webhooks = await openWebhookStore(store)
   await webhooks.putWebhook(d.webhook)
   await webhooks.saveDeliveries(d.deliveries)
+  await webhooks.putPushTarget(d.pushTarget)
 
   await createDemandStore(store).record(d.demandCapability, d.NOW)
   await heldNames(store).put(d.heldName.name, d.heldName)
@@ -175,6 +176,7 @@ describe('store format (schema version 1)', () => {
       const webhooks = await openWebhookStore(store)
       expect(await webhooks.webhooks()).toEqual([d.webhook])
       expect(await webhooks.pending()).toEqual([d.deliveries[0]])
+      expect(await webhooks.pushTargets()).toEqual([d.pushTarget])
       expect(await webhooks.deliveries({}, '', 10)).toEqual([d.deliveries[1], d.deliveries[0]])
 
       expect(await createDemandStore(store).list()).toEqual([
