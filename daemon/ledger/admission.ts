@@ -32,7 +32,7 @@ export function createAdmission(c: AdmissionComponents) {
     if (failed) a.failed++
     return [
       ...book.entryOps(r.did, -r.amount, 'release', taskId),
-      c.db.del(`v!${taskId}`),
+      c.db.dropReservationOp(taskId),
       book.accountOp(r.did),
     ]
   }
@@ -73,7 +73,7 @@ export function createAdmission(c: AdmissionComponents) {
         ops: [
           ...paymentOps,
           ...book.entryOps(requester, price, 'reservation', taskId),
-          c.db.put(`v!${taskId}`, { did: requester, amount: price.toString() }),
+          c.db.reservationOp(taskId, { did: requester, amount: price.toString() }),
           book.accountOp(requester),
         ],
       }

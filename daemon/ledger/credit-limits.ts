@@ -42,7 +42,7 @@ export async function openCreditLimits(c: CreditLimitComponents, configuredDefau
         throw invalidArgument('INVALID_AMOUNT', 'amount must be a non-negative decimal of credits')
       if (did == null) {
         defaultLimit = value
-        await c.db.commit([c.db.put('meta!default_limit', formatCredits(value))])
+        await c.db.commit([c.db.defaultLimitOp(formatCredits(value))])
         return
       }
       c.book.account(did).limit = value

@@ -44,7 +44,7 @@ export function createPaymentQuotes(c: PaymentQuoteComponents, options: { quoteT
       }
       q.signature = await sign(c.identity, quoteBytes(q))
       await c.db.commit([
-        c.db.put(`q!${q.nonce}`, { requester, price: q.price, expiresAtMs: q.expiresAtMs, used: false }),
+        c.db.quoteOp(q.nonce, { requester, price: q.price, expiresAtMs: q.expiresAtMs, used: false }),
       ])
       return q
     },
@@ -71,7 +71,7 @@ export function createPaymentQuotes(c: PaymentQuoteComponents, options: { quoteT
       // Single use, decided synchronously: a concurrent offer with the same nonce sees it used.
       if (usedNonces.has(q.nonce)) return { reason: 'NONCE_REPLAYED', message: 'this quote was already used' }
       usedNonces.add(q.nonce)
-      return [c.db.put(`q!${q.nonce}`, { ...issued, used: true })]
+      return [c.db.quoteOp(q.nonce, { ...issued, used: true })]
     },
 
     /** Requester side: our signature accepting a quote (CreateTask with `payment`). */

@@ -44,7 +44,7 @@ export function createReceipts(c: ReceiptComponents) {
         status: 'pending',
       }
       receipt.providerSignature = await sign(c.identity, receiptBytes(receipt))
-      return { receipt, ops: [db.put(`r!${task.id}`, receipt)] }
+      return { receipt, ops: [db.receiptOp(task.id, receipt)] }
     },
 
     /**
@@ -70,7 +70,7 @@ export function createReceipts(c: ReceiptComponents) {
       if (problems.length > 0 || price == null) {
         c.logger.warn({ task: task.id, provider: task.assignee, problems }, 'receipt disputed')
         const disputed = { ...receipt, requesterSignature: '', status: 'disputed' }
-        return { receipt: disputed, ops: [db.put(`r!${task.id}`, disputed)] }
+        return { receipt: disputed, ops: [db.receiptOp(task.id, disputed)] }
       }
       const settled = {
         ...receipt,
@@ -78,7 +78,7 @@ export function createReceipts(c: ReceiptComponents) {
         status: 'settled',
       }
       book.account(task.assignee).completed++
-      const ops = [db.put(`r!${task.id}`, settled), ...book.move(task.assignee, -price, 'receipt', task.id)]
+      const ops = [db.receiptOp(task.id, settled), ...book.move(task.assignee, -price, 'receipt', task.id)]
       c.events.emit('ledger.receipt', { receipt: settled })
       return { receipt: settled, ops }
     },
@@ -92,7 +92,7 @@ export function createReceipts(c: ReceiptComponents) {
       if (answer.status === 'disputed') {
         c.logger.warn({ task: ours.taskId, requester: from }, 'the requester disputed our receipt')
         return [
-          db.put(`r!${ours.taskId}`, { ...ours, status: 'disputed' }),
+          db.receiptOp(ours.taskId, { ...ours, status: 'disputed' }),
           ...c.admission.release(ours.taskId, false),
         ]
       }
@@ -103,7 +103,7 @@ export function createReceipts(c: ReceiptComponents) {
       book.account(from).completed++
       c.events.emit('ledger.receipt', { receipt: settled })
       return [
-        db.put(`r!${ours.taskId}`, settled),
+        db.receiptOp(ours.taskId, settled),
         ...releaseOps,
         ...book.move(from, parseCredits(ours.price) ?? 0n, 'receipt', ours.taskId),
       ]

@@ -48,7 +48,7 @@ export function createSettlements(c: SettlementComponents) {
         createdAtMs: Date.now(),
       }
       s.proposerSignature = await sign(c.identity, settlementBytes(s))
-      return { settlement: s, ops: [db.put(`s!${s.id}`, s)] }
+      return { settlement: s, ops: [db.settlementOp(s)] }
     },
 
     /** Countersigns (or rejects) a proposal made to us; returns it and the ops. */
@@ -61,7 +61,7 @@ export function createSettlements(c: SettlementComponents) {
         throw failedPrecondition('SETTLEMENT_CLOSED', `settlement ${id} is already ${s.status}`)
       if (!accept) {
         const rejected = { ...s, status: 'rejected' }
-        return { settlement: rejected, ops: [db.put(`s!${id}`, rejected)] }
+        return { settlement: rejected, ops: [db.settlementOp(rejected)] }
       }
       const accepted = {
         ...s,
@@ -70,7 +70,7 @@ export function createSettlements(c: SettlementComponents) {
       }
       // The proposer paid us: it owes us that much less (positive balance = the peer owes us).
       const ops = [
-        db.put(`s!${id}`, accepted),
+        db.settlementOp(accepted),
         ...book.move(s.proposer, -(parseCredits(s.amount) ?? 0n), 'settlement', id),
       ]
       c.events.emit('ledger.settlement', { settlement: accepted })
@@ -85,20 +85,20 @@ export function createSettlements(c: SettlementComponents) {
           return { reason: 'SIGNATURE_INVALID' }
         if ((await db.settlement(s.id)) != null) return []
         c.events.emit('ledger.settlement', { settlement: s })
-        return [db.put(`s!${s.id}`, { ...s, counterpartySignature: '' })]
+        return [db.settlementOp({ ...s, counterpartySignature: '' })]
       }
       const ours = await db.settlement(s.id)
       if (ours == null || ours.proposer !== self || ours.counterparty !== from)
         return { reason: 'SETTLEMENT_NOT_FOUND' }
       if (ours.status !== 'proposed') return []
-      if (s.status === 'rejected') return [db.put(`s!${s.id}`, { ...ours, status: 'rejected' })]
+      if (s.status === 'rejected') return [db.settlementOp({ ...ours, status: 'rejected' })]
       if (s.status !== 'accepted' || !(await verify(from, settlementBytes(ours), s.counterpartySignature)))
         return { reason: 'SIGNATURE_INVALID' }
       const accepted = { ...ours, status: 'accepted', counterpartySignature: s.counterpartySignature }
       c.events.emit('ledger.settlement', { settlement: accepted })
       // We paid the peer: we owe it that much less.
       return [
-        db.put(`s!${s.id}`, accepted),
+        db.settlementOp(accepted),
         ...book.move(from, parseCredits(ours.amount) ?? 0n, 'settlement', s.id),
       ]
     },
