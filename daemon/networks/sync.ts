@@ -10,6 +10,7 @@ import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import { NetSyncFrame, type NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
 import type { Broadcasts } from './broadcasts.ts'
 import { isNetworkId } from './records.ts'
@@ -148,9 +149,8 @@ export function createSync(c: SyncComponents) {
    */
   async function syncWith(did: string, net: string, outer?: AbortSignal): Promise<SyncResult> {
     const signal = AbortSignal.any([AbortSignal.timeout(SYNC_TIMEOUT_MS), ...(outer != null ? [outer] : [])])
-    const stream = await c.host.dialProtocol(peerIdFromDid(did), NET_PROTOCOL, {
+    const stream = await openProtocolStream(c.host, peerIdFromDid(did), NET_PROTOCOL, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
-      runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {
