@@ -12,6 +12,7 @@ import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { openProtocolStream } from '../p2p/open-stream.ts'
 import { NetSyncFrame, type NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
+import { strictReader } from '../wire/strict-utf8.ts'
 import type { Broadcasts } from './broadcasts.ts'
 import { isNetworkId } from './records.ts'
 import { MAX_OPS_PER_NETWORK, type Registry } from './registry.ts'
@@ -71,7 +72,7 @@ export function createSync(c: SyncComponents) {
 
   async function read(lp: ReturnType<typeof lpStream>, signal: AbortSignal): Promise<NetSyncFrame> {
     const bytes = await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) })
-    return NetSyncFrame.decode(bytes.subarray())
+    return NetSyncFrame.decode(strictReader(bytes.subarray()))
   }
 
   /** Reads operation frames up to the end frame. */

@@ -14,6 +14,7 @@ import {
   MessageBody,
   MessagingFrame,
 } from './gen/moltmesh/wire/v1/messaging.ts'
+import { strictReader } from './strict-utf8.ts'
 
 export type { DeliveryAck, Envelope, Part }
 export { AckStatus, MessageBody, MessagingFrame }
@@ -33,6 +34,14 @@ export function encodeBody(body: BodyFields): Uint8Array {
 
 export function decodeBody(bytes: Uint8Array): MessageBody {
   return MessageBody.decode(bytes)
+}
+
+/**
+ * A body received from a peer: throws InvalidUtf8Error when one of its strings (a text part, a task
+ * frame's text) is not valid UTF-8. (Stored bodies, checked on arrival, decode with decodeBody.)
+ */
+export function decodeReceivedBody(bytes: Uint8Array): MessageBody {
+  return MessageBody.decode(strictReader(bytes))
 }
 
 function signingBytes(e: Omit<Envelope, 'signature'>): Uint8Array {
