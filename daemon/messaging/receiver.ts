@@ -20,8 +20,8 @@ import {
   encodeFrame,
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
-import type { ChannelRegistry } from './channels.ts'
 import { InvalidUtf8Error } from '../wire/strict-utf8.ts'
+import type { ChannelRegistry } from './channels.ts'
 import type { InboxStore } from './inbox-store.ts'
 import type { PeerQuota } from './peer-quota.ts'
 import type { RateLimiter } from './rate-limiter.ts'
