@@ -34,6 +34,7 @@ import { createNamesService } from './names/names-service.ts'
 import { createNetworks } from './networks/networks.ts'
 import type { Host } from './p2p/create-host.ts'
 import { createDaemonHost } from './p2p/daemon-host.ts'
+import { createPeerStorePruner } from './p2p/peer-store-pruner.ts'
 import { createPublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub } from './pubsub/pubsub.ts'
@@ -105,6 +106,21 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
       },
       { p2p: config.p2p, network: config.network },
     ),
+  )
+
+  // Churning identities must not grow the peer store (and memory) without bound (docs/security.md).
+  const pruner = await lifecycle.start(
+    'peer-store-pruner',
+    createPeerStorePruner(
+      { host, logger: logger.child({ component: 'p2p' }) },
+      { maxPeers: config.p2p.connections.maxKnownPeers },
+    ),
+  )
+  metrics.gauge('moltmesh_peer_store_peers', 'Peers in the libp2p peer store at its last check', () =>
+    pruner.known(),
+  )
+  metrics.gauge('moltmesh_peer_store_pruned', 'Peers forgotten so far to keep the peer store bounded', () =>
+    pruner.pruned(),
   )
 
   // Names first: everywhere a DID is accepted, a claimed name is too.

@@ -5,6 +5,7 @@
 import canonicalize from 'canonicalize'
 import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
+import { strictText } from '../wire/strict-utf8.ts'
 import { isCapability, normalizeCapability } from './capability.ts'
 
 export const CARD_NAMESPACE = 'mm-card'
@@ -158,7 +159,7 @@ export async function decodeCard(bytes: Uint8Array, did?: string, now = Date.now
   if (bytes.length > MAX_CARD_BYTES) throw new Error('CARD_TOO_LARGE')
   let c: SignedCard
   try {
-    c = JSON.parse(new TextDecoder().decode(bytes)) as SignedCard
+    c = JSON.parse(strictText(bytes)) as SignedCard
   } catch {
     throw new Error('CARD_MALFORMED')
   }

@@ -341,6 +341,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     doc: 'Maximum open connections; beyond it the least useful are closed.',
   },
   {
+    key: 'p2p.connections.max_known_peers',
+    type: { kind: 'int', min: 10, max: 1_000_000 },
+    default: 5000,
+    doc: 'Peers kept in the peer store (addresses, protocols). Beyond it, peers that are not connected and that nothing keeps (DHT routing table, relay reservation, bootstrap) are forgotten, so connection churn cannot grow memory without bound.',
+  },
+  {
     key: 'p2p.connections.max_incoming_pending_connections',
     type: { kind: 'int', min: 1, max: 10_000 },
     default: 10,

@@ -4,6 +4,7 @@
 import canonicalize from 'canonicalize'
 import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
+import { strictText } from '../wire/strict-utf8.ts'
 
 export const NAME_NAMESPACE = 'mm-name'
 export const MAX_RECORD_BYTES = 16 * 1024
@@ -60,7 +61,7 @@ export async function decodeClaim(
   if (bytes.length > MAX_RECORD_BYTES) throw new Error('RECORD_TOO_LARGE')
   let c: SignedNameClaim
   try {
-    c = JSON.parse(new TextDecoder().decode(bytes)) as SignedNameClaim
+    c = JSON.parse(strictText(bytes)) as SignedNameClaim
   } catch {
     throw new Error('RECORD_MALFORMED')
   }

@@ -10,7 +10,9 @@ import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import { NetSyncFrame, type NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
+import { strictReader } from '../wire/strict-utf8.ts'
 import type { Broadcasts } from './broadcasts.ts'
 import { isNetworkId } from './records.ts'
 import { MAX_OPS_PER_NETWORK, type Registry } from './registry.ts'
@@ -70,7 +72,7 @@ export function createSync(c: SyncComponents) {
 
   async function read(lp: ReturnType<typeof lpStream>, signal: AbortSignal): Promise<NetSyncFrame> {
     const bytes = await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) })
-    return NetSyncFrame.decode(bytes.subarray())
+    return NetSyncFrame.decode(strictReader(bytes.subarray()))
   }
 
   /** Reads operation frames up to the end frame. */
@@ -148,9 +150,8 @@ export function createSync(c: SyncComponents) {
    */
   async function syncWith(did: string, net: string, outer?: AbortSignal): Promise<SyncResult> {
     const signal = AbortSignal.any([AbortSignal.timeout(SYNC_TIMEOUT_MS), ...(outer != null ? [outer] : [])])
-    const stream = await c.host.dialProtocol(peerIdFromDid(did), NET_PROTOCOL, {
+    const stream = await openProtocolStream(c.host, peerIdFromDid(did), NET_PROTOCOL, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
-      runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {

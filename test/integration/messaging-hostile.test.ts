@@ -98,6 +98,21 @@ describe('hostile peers on the messaging protocol', () => {
       reason: 'EXPIRED',
     })
 
+    // A correctly signed message whose text part is not valid UTF-8 ("hi" + 0xFF): refused, not stored
+    // with U+FFFD in place of the sender's bytes.
+    const badText = Buffer.from([0x0a, 5, 0x0a, 3, 0x68, 0x69, 0xff])
+    const notUtf8 = await signEnvelope(attacker.identity, {
+      id: 'msg_not_utf8',
+      to: b.did,
+      createdAtMs: now,
+      expiresAtMs: now + 60_000,
+      body: badText,
+    })
+    expect(await exchange(await attacker.open(victimAddr, MESSAGING_PROTOCOL), notUtf8)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'INVALID_UTF8',
+    })
+
     // Garbage bytes that are not a frame: the stream is closed.
     const garbage = await attacker.open(victimAddr, MESSAGING_PROTOCOL)
     await garbage.write(Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01, 0x02]))
@@ -120,6 +135,7 @@ describe('hostile peers on the messaging protocol', () => {
       'EXPIRED',
       'MALFORMED_FRAME',
       'FRAME_TOO_LARGE',
+      'INVALID_UTF8',
     ]) {
       expect(prometheusText).toContain(`moltmesh_hostile_input_total{protocol="msg",reason="${reason}"} 1`)
     }
