@@ -5,7 +5,7 @@
 import { types } from '../clients/ts/index.ts'
 import { findChromium, launchChromium } from '../test/harness/browser.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
-import { withDaemonPair } from './daemon-pair.ts'
+import { type EchoWorker, startEchoWorker, withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000)
@@ -15,25 +15,11 @@ if (chromium == null) {
   process.exit(0)
 }
 
-const abort = new AbortController()
+let worker: EchoWorker | undefined
 await withDaemonPair(async (a, b) => {
   try {
     await offerSkills(b, [{ id: 'echo' }])
-    const worker = (async () => {
-      for await (const { task } of b.client.a2a.subscribeTasks(
-        { skills: ['echo'] },
-        { signal: abort.signal },
-      )) {
-        if (task == null) continue
-        void b.client.a2a
-          .claimTask({ id: task.id })
-          .then((claim) =>
-            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-          )
-          .catch(() => undefined)
-      }
-    })().catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 300))
+    worker = await startEchoWorker(b, ['echo'])
 
     const input = [types.Part.fromPartial({ text: 'benchmark task' })]
     let next = 0
@@ -49,8 +35,7 @@ await withDaemonPair(async (a, b) => {
     )
     const fillSeconds = (performance.now() - fillStart) / 1000
     console.error(`ui bench: ${TASKS} tasks in ${round(fillSeconds, 1)} s`)
-    abort.abort()
-    await worker
+    await worker.stop()
 
     const listMs: number[] = []
     for (let i = 0; i < 20; i++) {
@@ -104,6 +89,6 @@ await withDaemonPair(async (a, b) => {
       await browser.close()
     }
   } finally {
-    abort.abort()
+    await worker?.stop()
   }
 })
