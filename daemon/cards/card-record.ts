@@ -3,7 +3,7 @@
 // their allow-list (who may call is the provider's business); private skills are never published.
 
 import canonicalize from 'canonicalize'
-import { refused } from '../errors/moltmesh-error.ts'
+import { type RecordReason, refused } from '../errors/moltmesh-error.ts'
 import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import { isCapability, normalizeCapability } from './capability.ts'
@@ -93,14 +93,7 @@ export function encodeCard(card: SignedCard): Uint8Array {
 }
 
 /** Why a card was refused; the `reason` of the thrown MoltmeshError. */
-export type CardRejection =
-  | 'CARD_TOO_LARGE'
-  | 'CARD_MALFORMED'
-  | 'CARD_KEY_MISMATCH'
-  | 'CARD_EXPIRED'
-  | 'CARD_SIGNATURE_INVALID'
-  /** Validly signed, but older than a version already seen (see card-dht.ts). */
-  | 'CARD_REPLAYED'
+export type CardRejection = Extract<RecordReason, `CARD_${string}`>
 
 const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max
 const isStrList = (v: unknown, max = MAX_LIST): v is string[] =>

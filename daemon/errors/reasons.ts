@@ -133,6 +133,7 @@ export type RecordReason =
   | 'CARD_KEY_MISMATCH'
   | 'CARD_EXPIRED'
   | 'CARD_SIGNATURE_INVALID'
+  /** Validly signed, but older than a version already seen (see cards/card-dht.ts). */
   | 'CARD_REPLAYED'
   // the network anti-entropy stream
   | 'MALFORMED_FRAME'
