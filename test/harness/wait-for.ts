@@ -23,3 +23,15 @@ export async function waitFor<T>(
     `timed out after ${timeoutMs} ms waiting for ${what}${last != null ? `: ${String(last)}` : ''}`,
   )
 }
+
+/**
+ * Resolves once the daemon has started handling every call issued before this one on `client`: it
+ * takes the calls of one connection in order, and a streaming handler subscribes to its events before
+ * its first await. So a stream opened before `callsReached` is registered when it returns, and a
+ * long call issued before it is under way. (Health answers at once.)
+ */
+export async function callsReached(client: {
+  diag: { health(req: object): Promise<unknown> }
+}): Promise<void> {
+  await client.diag.health({})
+}
