@@ -14,7 +14,7 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import grpc
 
@@ -105,6 +105,12 @@ class Stream(Generic[T]):
             pass
 
 
+class _MethodSource(Protocol):
+    """What builds a group's methods: :class:`Client` or :class:`moltmesh.aio.AsyncClient`."""
+
+    def _method(self, spec: MethodSpec) -> Callable[..., Any]: ...
+
+
 class Group:
     """One method group (``client.tasks``, ``client.node``, ...); its methods are built from
     surface.json by the client's ``_method`` (so the asyncio client's groups are this class too, with
@@ -113,7 +119,7 @@ class Group:
     #: How ``repr`` names the group's kind.
     _kind = "moltmesh"
 
-    def __init__(self, client: Client | Any, name: str, specs: Iterable[MethodSpec]) -> None:
+    def __init__(self, client: _MethodSource, name: str, specs: Iterable[MethodSpec]) -> None:
         self._client = client
         self._name = name
         self._methods: list[str] = []
