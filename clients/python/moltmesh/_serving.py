@@ -27,6 +27,7 @@ from .errors import (
     UnavailableError,
 )
 from .gen import types_pb2
+from .parts import parts_data, parts_text
 
 #: Seconds between reconnection attempts (the last one repeats).
 BACKOFF_S = (0.1, 0.25, 0.5, 1.0, 2.0)
@@ -229,3 +230,36 @@ class WorkerOptions(Generic[C, X]):
     def _reconnect_state(self) -> Reconnect:
         """The reconnection state of one run of the task subscription."""
         return Reconnect(self.reconnect, self.skills, self.on_status)
+
+
+class TaskView:
+    """The claimed task as a handler reads it (shared by the sync and the asyncio task context)."""
+
+    task: types_pb2.Task
+
+    @property
+    def id(self) -> str:
+        return self.task.id
+
+    @property
+    def skill(self) -> str:
+        return self.task.skill
+
+    @property
+    def requester(self) -> str:
+        """The requester's DID."""
+        return self.task.requester
+
+    @property
+    def input(self) -> list[types_pb2.Part]:
+        return list(self.task.input)
+
+    @property
+    def text(self) -> str:
+        """The input's text parts, joined by newlines."""
+        return parts_text(self.task.input)
+
+    @property
+    def data(self) -> Any:
+        """The input's first JSON part, parsed (``None`` when there is none)."""
+        return parts_data(self.task.input)

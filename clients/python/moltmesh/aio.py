@@ -35,6 +35,7 @@ from ._serving import (
     TaskCanceled,
     TaskFailure,
     TaskRejected,
+    TaskView,
     WorkerOptions,
     error_message,
 )
@@ -50,7 +51,7 @@ from .client import (
 )
 from .errors import MoltmeshError, VersionMismatchError, WaitTimeoutError, to_moltmesh_error
 from .gen import a2a_pb2, diag_pb2, types_pb2
-from .parts import PartLike, parts_data, parts_text, to_parts
+from .parts import PartLike, to_parts
 from .surface import API_VERSION, MethodSpec, surface
 
 if TYPE_CHECKING:
@@ -338,7 +339,7 @@ class AsyncClient(_AsyncGroups):
         return await AsyncWorker(self, skill, handler, **options).run()
 
 
-class AsyncTaskContext:
+class AsyncTaskContext(TaskView):
     """What an async handler gets: see :class:`moltmesh.worker.TaskContext`; the calls are coroutines.
     A cancel of the task cancels the handler; ``canceled`` tells it afterwards."""
 
@@ -348,30 +349,6 @@ class AsyncTaskContext:
         self.lease_token = lease_token
         self._canceled = asyncio.Event()
         self._inputs: asyncio.Queue[tuple[int, list[types_pb2.Part]]] = asyncio.Queue()
-
-    @property
-    def id(self) -> str:
-        return self.task.id
-
-    @property
-    def skill(self) -> str:
-        return self.task.skill
-
-    @property
-    def requester(self) -> str:
-        return self.task.requester
-
-    @property
-    def input(self) -> list[types_pb2.Part]:
-        return list(self.task.input)
-
-    @property
-    def text(self) -> str:
-        return parts_text(self.task.input)
-
-    @property
-    def data(self) -> Any:
-        return parts_data(self.task.input)
 
     @property
     def canceled(self) -> bool:

@@ -42,12 +42,13 @@ from ._serving import (
     TaskCanceled,
     TaskFailure,
     TaskRejected,
+    TaskView,
     WorkerOptions,
     error_message,
 )
 from .errors import MoltmeshError
 from .gen import types_pb2
-from .parts import PartLike, parts_data, parts_text, to_parts
+from .parts import PartLike, to_parts
 
 if TYPE_CHECKING:
     from ._groups import TasksGroup, WorkerGroup
@@ -69,7 +70,7 @@ class WorkerClient(Protocol):
     def worker(self) -> WorkerGroup: ...
 
 
-class TaskContext:
+class TaskContext(TaskView):
     """What a handler gets: the claimed task and the calls a worker makes on it.
 
     ``task`` is the ``Task`` (state WORKING), ``input`` its parts, ``text`` / ``data`` the text parts
@@ -85,35 +86,6 @@ class TaskContext:
         self._canceled = threading.Event()
         self._inputs: queue.Queue[tuple[int, list[types_pb2.Part]]] = queue.Queue()
         self.end_state: int = types_pb2.TASK_STATE_UNSPECIFIED
-
-    # ---------------------------------------------------------------- the task
-
-    @property
-    def id(self) -> str:
-        return self.task.id
-
-    @property
-    def skill(self) -> str:
-        return self.task.skill
-
-    @property
-    def requester(self) -> str:
-        """The requester's DID."""
-        return self.task.requester
-
-    @property
-    def input(self) -> list[types_pb2.Part]:
-        return list(self.task.input)
-
-    @property
-    def text(self) -> str:
-        """The input's text parts, joined by newlines."""
-        return parts_text(self.task.input)
-
-    @property
-    def data(self) -> Any:
-        """The input's first JSON part, parsed (``None`` when there is none)."""
-        return parts_data(self.task.input)
 
     # ---------------------------------------------------------------- cancellation
 
