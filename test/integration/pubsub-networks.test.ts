@@ -118,8 +118,21 @@ describe('pub/sub and networks', () => {
     )
     const late = await c.client.ext.publish({ topic, payload: Buffer.from('after B left') })
     await waitFor(() => subs[0]!.items.some((m) => m.id === late.id), 10_000, 'A gets it')
-    await new Promise((r) => setTimeout(r, 500))
-    expect(watchB.items).toHaveLength(2)
+    // A closing message from C on a topic B does listen to: C sends to each peer in order on one
+    // stream, so had C sent 'late' to B it would have reached B first.
+    const closingTopic = 'fanout/closing'
+    const closing = collect((signal) => b.client.ext.subscribeTopic({ topic: closingTopic }, { signal }))
+    const closer = await waitFor(
+      async () => {
+        const sent = await c.client.ext.publish({ topic: closingTopic, payload: Buffer.from('closing') })
+        return sent.recipients > 0 ? sent : undefined
+      },
+      10_000,
+      'C to know B is on the closing topic',
+    )
+    await waitFor(() => closing.items.some((m) => m.id === closer.id), 10_000, 'B gets the closing message')
+    await closing.stop()
+    expect(watchB.items.filter((e) => e.broadcast?.topic === topic)).toHaveLength(2)
     // D never subscribed: it saw no topic message at all.
     expect(watchD.items).toEqual([])
     for (const s of [subs[0]!, subs[2]!, watchB, watchD]) await s.stop()
