@@ -14,7 +14,7 @@ import json
 import sys
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, TypedDict, TypeVar
 
 import grpc
 
@@ -182,6 +182,21 @@ class Reconnect:
         wait = BACKOFF_S[min(self.attempt, len(BACKOFF_S) - 1)]
         self.attempt += 1
         return min(wait, self.give_up_after - down)
+
+
+class WorkerKeywords(TypedDict, total=False):
+    """The keyword options of a worker (see :class:`moltmesh.worker.Worker`), for type checkers."""
+
+    lease: float
+    concurrency: int
+    max_tasks: int | None
+    on_error: Callable[[BaseException, Any], None] | None
+    description: str | None
+    tags: Iterable[str] | None
+    price: str | None
+    input_schema: Any
+    reconnect: float
+    on_status: Callable[[str, str], None] | None
 
 
 C = TypeVar("C")  # the client type: moltmesh.Client or moltmesh.AsyncClient

@@ -55,7 +55,10 @@ from .parts import PartLike, to_parts
 from .surface import API_VERSION, MethodSpec, surface
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._groups import AsyncGroups as _AsyncGroups
+    from ._serving import WorkerKeywords
 else:  # the groups are built at run time; _groups.pyi types them
     _AsyncGroups = object
 
@@ -411,7 +414,11 @@ class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
     and run as tasks of the event loop (``concurrency`` at a time)."""
 
     def __init__(
-        self, client: AsyncClient, skill: SkillLike | Iterable[SkillLike], handler: AsyncHandler, **options: Any
+        self,
+        client: AsyncClient,
+        skill: SkillLike | Iterable[SkillLike],
+        handler: AsyncHandler,
+        **options: Unpack[WorkerKeywords],
     ) -> None:
         super().__init__(client, skill, **options)
         self.handler = handler

@@ -51,7 +51,10 @@ from .gen import types_pb2
 from .parts import PartLike, to_parts
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._groups import TasksGroup, WorkerGroup
+    from ._serving import WorkerKeywords
 
 log = logging.getLogger("moltmesh.worker")
 
@@ -204,7 +207,11 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
     """
 
     def __init__(
-        self, client: WorkerClient, skill: SkillLike | Iterable[SkillLike], handler: Handler, **options: Any
+        self,
+        client: WorkerClient,
+        skill: SkillLike | Iterable[SkillLike],
+        handler: Handler,
+        **options: Unpack[WorkerKeywords],
     ) -> None:
         super().__init__(client, skill, **options)
         self.handler = handler
