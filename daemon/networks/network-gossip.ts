@@ -4,6 +4,7 @@
 
 import type { SignedMessage, TopicValidatorFn } from '@libp2p/gossipsub'
 import { TopicValidatorResult } from '@libp2p/gossipsub'
+import { reasonOf } from '../errors/moltmesh-error.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
@@ -56,7 +57,7 @@ export function createNetworkGossip(c: NetworkGossipComponents) {
           void c.registry.persist(state, c.registry.apply(state, [entry]))
           return TopicValidatorResult.Accept
         } catch (err) {
-          const reason = (err as Error).message
+          const reason = reasonOf(err) ?? 'INTERNAL'
           return reason === 'FROM_THE_FUTURE' ? TopicValidatorResult.Ignore : reject(state, reason, author)
         }
       }

@@ -6,6 +6,7 @@
 
 import type { Connection, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
+import { reasonOf, refused } from '../errors/moltmesh-error.ts'
 import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
@@ -81,9 +82,10 @@ export function createSync(c: SyncComponents) {
     while (true) {
       const frame = await read(lp, signal)
       if (frame.end != null) return out
-      if (frame.ops == null) throw new Error('MALFORMED_FRAME')
+      if (frame.ops == null) throw refused('MALFORMED_FRAME', 'expected operations or the end')
       out.push(...frame.ops.ops)
-      if (out.length > MAX_OPS_PER_NETWORK) throw new Error('TOO_MANY_OPS')
+      if (out.length > MAX_OPS_PER_NETWORK)
+        throw refused('TOO_MANY_OPS', `more than ${MAX_OPS_PER_NETWORK} operations`)
     }
   }
 
@@ -99,7 +101,8 @@ export function createSync(c: SyncComponents) {
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {
       const request = (await read(lp, signal)).request
-      if (request == null || !isNetworkId(request.networkId)) throw new Error('MALFORMED_FRAME')
+      if (request == null || !isNetworkId(request.networkId))
+        throw refused('MALFORMED_FRAME', 'expected a request for a network id')
       const net = request.networkId
       const state = c.registry.get(net)
       if (state == null) {
@@ -134,8 +137,7 @@ export function createSync(c: SyncComponents) {
       await lp.write(NetSyncFrame.encode({ end: {} }).finish(), { signal })
       await stream.close()
     } catch (err) {
-      const reason =
-        (err as Error).name === 'InvalidDataLengthError' ? 'FRAME_TOO_LARGE' : (err as Error).message
+      const reason = (err as Error).name === 'InvalidDataLengthError' ? 'FRAME_TOO_LARGE' : reasonOf(err)
       if (reason === 'MALFORMED_FRAME' || reason === 'TOO_MANY_OPS' || reason === 'FRAME_TOO_LARGE') {
         c.hostile.inc({ protocol: 'net', reason })
         c.logger.warn({ peer: remote, reason }, 'bad network sync stream')
@@ -170,7 +172,7 @@ export function createSync(c: SyncComponents) {
         { signal },
       )
       const header = (await read(lp, signal)).header
-      if (header == null) throw new Error('MALFORMED_FRAME')
+      if (header == null) throw refused('MALFORMED_FRAME', 'expected a header')
       if (header.reason !== '') {
         await stream.close()
         return { reason: header.reason, descriptor: '', ops: [], fetched: 0 }
@@ -191,7 +193,7 @@ export function createSync(c: SyncComponents) {
       while (true) {
         const frame = await read(lp, signal)
         if (frame.end != null) break
-        if (frame.message == null) throw new Error('MALFORMED_FRAME')
+        if (frame.message == null) throw refused('MALFORMED_FRAME', 'expected a broadcast or the end')
         if (state != null && frame.message.sentAtMs >= floor && (await accept(state, frame.message, did)))
           fetched++
       }

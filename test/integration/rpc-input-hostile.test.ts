@@ -8,6 +8,7 @@ import { Client, credentials, type Metadata, type ServiceError } from '@grpc/grp
 import { afterAll, describe, expect, it } from 'vitest'
 import { MoltmeshError } from '../../clients/ts/index.ts'
 import { useMesh } from '../harness/mesh.ts'
+import { callsReached } from '../harness/wait-for.ts'
 
 /** A protobuf varint. */
 function varint(n: bigint): number[] {
@@ -145,7 +146,7 @@ describe('hostile local API input', () => {
     if (a == null || b == null) throw new Error('spawn failed')
     // 100 pings a minute apart: the longest a Ping may now be.
     const pending = a.client.diag.ping({ target: b.did, count: 100, intervalMs: 60_000 }).catch((e) => e)
-    await new Promise((r) => setTimeout(r, 500))
+    await callsReached(a.client) // the Ping is under way
     const exited = new Promise<number | null>((resolve) => a.child?.once('exit', (code) => resolve(code)))
     const t0 = Date.now()
     const stop = await a.cli('stop')

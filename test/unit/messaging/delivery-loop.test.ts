@@ -145,8 +145,10 @@ async function link(
       })
     },
   }
-  // Only what delivery uses of the host: a dial that opens a stream the receiver serves.
+  // Only what delivery uses of the host: no open connection (p2p/open-stream.ts then dials), and a
+  // dial that opens a stream the receiver serves.
   const host = {
+    getConnections: () => [],
     dialProtocol: async () => {
       self.dials++
       if (self.unreachable) throw new Error('peer unreachable')
@@ -192,7 +194,7 @@ function deliveryOver(l: Link, dialProtocol: () => Promise<unknown>): Delivery {
   const events = createEventBus()
   events.subscribe((e) => l.senderEvents.push(e))
   const delivery = createDelivery({
-    host: { dialProtocol } as unknown as Host,
+    host: { getConnections: () => [], dialProtocol } as unknown as Host,
     outbox: l.outbox,
     events,
     logger: silentLogger(),
