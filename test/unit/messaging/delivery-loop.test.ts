@@ -26,6 +26,7 @@ import type { Host } from '../../../daemon/p2p/create-host.ts'
 import { openStore, type Store } from '../../../daemon/store/store.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
 import { AckStatus, encodeBody, signEnvelope } from '../../../daemon/wire/messaging-codec.ts'
+import { waitFor } from '../../harness/wait-for.ts'
 
 interface Link {
   sender: Identity
@@ -243,10 +244,7 @@ describe('delivery and receiver loops', () => {
       MessageBody.fromPartial({ task: { cancel: { taskId: 'task_x', reason: 'z'.repeat(300) } } }),
     ).finish()
     const frame = await l.send('', { body, channel: { name: 'task', idPrefix: 'tfr' } })
-    await new Promise<void>((resolve) => {
-      const poll = () => (l.failedFrames.length > 0 ? resolve() : setImmediate(poll))
-      poll()
-    })
+    await waitFor(() => l.failedFrames.length > 0, 5_000, 'the refused task frame', 5)
     expect(l.failedFrames.map((r) => r.id)).toEqual([frame.id])
     expect(l.senderEvents.filter((e) => e.type === 'message.failed')).toHaveLength(1)
   })
@@ -256,10 +254,9 @@ describe('delivery and receiver loops', () => {
     l.delivery.stop() // hold delivery while the record ages
     const record = await l.send('late', { ttlMs: 1 })
     const fresh = deliveryOver(l, async () => expect.unreachable('must not dial'))
-    while (Date.now() <= record.expiresAtMs) await new Promise((r) => setImmediate(r))
+    await waitFor(() => Date.now() > record.expiresAtMs, 5_000, 'the TTL to pass', 1)
     fresh.kick(l.recipient.did)
-    while (!l.senderEvents.some((e) => e.type === 'message.expired'))
-      await new Promise((r) => setImmediate(r))
+    await waitFor(() => l.senderEvents.some((e) => e.type === 'message.expired'), 5_000, 'message.expired', 5)
     const stored = await l.outbox.get(record.id)
     expect(stored?.status).toBe('expired')
     expect(await l.outbox.queued(l.recipient.did, 10)).toEqual([])
@@ -269,7 +266,7 @@ describe('delivery and receiver loops', () => {
     const l = await link()
     l.unreachable = true
     const record = await l.send('hello')
-    while ((await l.outbox.get(record.id))?.attempts !== 1) await new Promise((r) => setImmediate(r))
+    await waitFor(async () => (await l.outbox.get(record.id))?.attempts === 1, 5_000, 'a failed attempt', 5)
     expect((await l.outbox.get(record.id))?.lastError).toContain('peer unreachable')
     l.unreachable = false
     l.delivery.kick(l.recipient.did) // as on peer:connect
