@@ -1,0 +1,281 @@
+// The I/O shell around one Raft member (one ordered thread on this daemon): it feeds the core its
+// inputs one at a time (ticks from a timer, messages from the transport, client proposals and reads)
+// and carries out each output in the order the engine contract demands (engine.ts): persist, and only
+// once that is durable send the messages and apply the committed entries, then answer reads and
+// proposals.
+//
+// Inputs are handled strictly one after another, each waiting for its own write: simple and obviously
+// persist-before-send. Batching several steps into one write (group commit) is the obvious speed-up
+// and is left to the benchmark work. A failed write stops the member (fail-stop): its memory is ahead
+// of its disk, so it must not send anything more; a restart reloads it from storage.
+
+import { randomUUID } from 'node:crypto'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import type { EngineEvent, EngineStatus } from './engine.ts'
+import type { EntrySigner, EntryVerifier } from './entry-auth.ts'
+import { RaftNode, type RaftOutput } from './raft-node.ts'
+import type { RaftTiming } from './raft-options.ts'
+import type { RaftStorage } from './storage.ts'
+import type { RaftTransport } from './transport-libp2p.ts'
+import type { Entry, Genesis, MemberChange, ProposalOutcome, RaftMessage, Snapshot } from './types.ts'
+
+export interface RaftGroupOptions extends Partial<RaftTiming> {
+  genesis: Genesis
+  signer: EntrySigner
+  verifier: EntryVerifier
+  storage: RaftStorage
+  transport: Pick<RaftTransport, 'register' | 'send'>
+  /** Length of one tick of the core's logical time. */
+  tickMs: number
+  logger: Logger
+  metrics: Metrics
+  /** Committed entries in index order, after a snapshot to restore when there is one. Called after
+   *  the entries are durable; the application must not throw. */
+  apply?: (committed: Entry[], restore: Snapshot | undefined) => void
+  random?: () => number
+}
+
+export interface AppendRequest {
+  /** DID of the agent asking: client ids are prefixed with it, so agents cannot collide on them. */
+  requester: string
+  client: string
+  seq: number
+  payload: Uint8Array
+  /** Give up waiting after this long (the append may still commit later; retry with the same seq). */
+  timeoutMs: number
+}
+
+/** An append or read that gave up waiting, or a group that stopped. */
+export class RaftGroupError extends Error {
+  override name = 'RaftGroupError'
+  readonly reason: 'TIMEOUT' | 'STOPPED'
+  constructor(reason: 'TIMEOUT' | 'STOPPED', message: string) {
+    super(message)
+    this.reason = reason
+  }
+}
+
+type Input =
+  | { type: 'tick' }
+  | { type: 'message'; message: RaftMessage }
+  | { type: 'propose'; requestId: string; client: string; seq: number; payload: Uint8Array }
+  | { type: 'change-members'; requestId: string; client: string; seq: number; change: MemberChange }
+  | { type: 'read'; requestId: string }
+
+interface Waiter<T> {
+  resolve(value: T): void
+  reject(err: Error): void
+}
+
+export interface RaftGroup {
+  readonly id: string
+  /** Proposes a data entry; resolves once it is committed (or refused). */
+  append(request: AppendRequest): Promise<ProposalOutcome>
+  changeMembers(
+    requester: string,
+    client: string,
+    seq: number,
+    change: MemberChange,
+    timeoutMs: number,
+  ): Promise<ProposalOutcome>
+  /** Linearizable read barrier: resolves with an index once every entry up to it is applied here. */
+  readIndex(timeoutMs: number): Promise<number>
+  status(): EngineStatus
+  /** Index of the last entry handed to `apply`. */
+  applied(): number
+  stop(): Promise<void>
+}
+
+/** Loads the member's state from storage and starts its timer and its transport registration. */
+export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
+  const groupId = o.genesis.groupId
+  const log = o.logger.child({ thread: groupId })
+  const hostile = o.metrics.counter(
+    'moltmesh_hostile_input_total',
+    'Rejected hostile or malformed peer input, by reason',
+  )
+  const state = await o.storage.load()
+  const node = new RaftNode(
+    {
+      genesis: o.genesis,
+      signer: o.signer,
+      verifier: o.verifier,
+      random: o.random ?? Math.random,
+      electionTicks: o.electionTicks,
+      heartbeatTicks: o.heartbeatTicks,
+    },
+    { state },
+  )
+  const proposals = new Map<string, Waiter<ProposalOutcome>>()
+  const reads = new Map<string, Waiter<number>>()
+  /** Reads whose index is known, waiting for the application to get there. */
+  const readyReads: { index: number; waiter: Waiter<number> }[] = []
+  let applied = state.snapshot?.meta.index ?? 0
+  let queue: Input[] = []
+  let draining = false
+  let tickQueued = false
+  let stopped = false
+  let failed: Error | undefined
+  let idle: Promise<void> = Promise.resolve()
+
+  function enqueue(input: Input): void {
+    if (stopped) return
+    queue.push(input)
+    if (!draining) idle = drain()
+  }
+
+  async function drain(): Promise<void> {
+    draining = true
+    try {
+      while (!stopped && queue.length > 0) {
+        const batch = queue
+        queue = []
+        for (const input of batch) {
+          if (stopped) break
+          if (input.type === 'tick') tickQueued = false
+          await run(node.step(input))
+        }
+      }
+    } catch (err) {
+      failed = err as Error
+      log.error({ err }, 'raft member stopped: could not persist its state')
+      await shutdown(new RaftGroupError('STOPPED', `raft member failed: ${(err as Error).message}`))
+    } finally {
+      draining = false
+    }
+  }
+
+  /** Carries out one output: persist, then send and apply, then answer. */
+  async function run(out: RaftOutput): Promise<void> {
+    if (out.persist != null) await o.storage.save(out.persist)
+    for (const m of out.messages) o.transport.send(groupId, m)
+    if (out.restore != null || out.committed.length > 0) {
+      o.apply?.(out.committed, out.restore)
+      if (out.restore != null) applied = Math.max(applied, out.restore.meta.index)
+      const last = out.committed.at(-1)
+      if (last != null) applied = last.index
+    }
+    for (const e of out.events) noteEvent(e)
+    for (const p of out.proposals) {
+      proposals.get(p.requestId)?.resolve(p.outcome)
+      proposals.delete(p.requestId)
+    }
+    for (const r of out.reads) {
+      const waiter = reads.get(r.requestId)
+      if (waiter == null) continue
+      reads.delete(r.requestId)
+      if (r.index < 0)
+        waiter.reject(new RaftGroupError('STOPPED', `read refused: ${r.reason ?? 'no leader'}`))
+      else readyReads.push({ index: r.index, waiter })
+    }
+    for (let i = readyReads.length - 1; i >= 0; i--) {
+      const r = readyReads[i] as (typeof readyReads)[number]
+      if (r.index <= applied) {
+        readyReads.splice(i, 1)
+        r.waiter.resolve(r.index)
+      }
+    }
+  }
+
+  function noteEvent(e: EngineEvent): void {
+    if (e.type === 'role-changed') {
+      log.info({ detail: e.detail }, 'raft role changed')
+      return
+    }
+    // Dropped messages and rejected entries come from peers: hostile or broken, counted either way.
+    const reason = / from non-member /.test(e.detail)
+      ? 'NOT_A_MEMBER'
+      : e.type === 'entry-rejected'
+        ? 'ENTRY_REJECTED'
+        : 'MALFORMED_MESSAGE'
+    hostile.inc({ protocol: 'raft', reason })
+    log.warn({ reason, detail: e.detail }, 'raft input refused')
+  }
+
+  function wait<T>(
+    map: Map<string, Waiter<T>>,
+    requestId: string,
+    timeoutMs: number,
+    input: Input,
+  ): Promise<T> {
+    if (stopped)
+      return Promise.reject(new RaftGroupError('STOPPED', failed?.message ?? 'raft member stopped'))
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        map.delete(requestId)
+        reject(new RaftGroupError('TIMEOUT', `no answer within ${timeoutMs} ms`))
+      }, timeoutMs)
+      map.set(requestId, {
+        resolve: (v) => {
+          clearTimeout(timer)
+          resolve(v)
+        },
+        reject: (err) => {
+          clearTimeout(timer)
+          reject(err)
+        },
+      })
+      enqueue(input)
+    })
+  }
+
+  const unregister = o.transport.register(groupId, (message) => enqueue({ type: 'message', message }))
+  const timer = setInterval(() => {
+    // A busy member does not pile up ticks: one waiting tick is enough.
+    if (tickQueued) return
+    tickQueued = true
+    enqueue({ type: 'tick' })
+  }, o.tickMs)
+
+  async function shutdown(err: RaftGroupError): Promise<void> {
+    stopped = true
+    clearInterval(timer)
+    unregister()
+    for (const w of proposals.values()) w.reject(err)
+    for (const w of reads.values()) w.reject(err)
+    for (const r of readyReads) r.waiter.reject(err)
+    proposals.clear()
+    reads.clear()
+    readyReads.length = 0
+  }
+
+  // The first output of a restarted node replays the committed entries (and snapshot) to the app.
+  enqueue({ type: 'tick' })
+
+  return {
+    id: groupId,
+    append(r) {
+      // Request ids are random: a response for someone else's request id cannot be guessed.
+      const requestId = randomUUID()
+      return wait(proposals, requestId, r.timeoutMs, {
+        type: 'propose',
+        requestId,
+        client: `${r.requester}/${r.client}`,
+        seq: r.seq,
+        payload: r.payload,
+      })
+    },
+    changeMembers(requester, client, seq, change, timeoutMs) {
+      const requestId = randomUUID()
+      return wait(proposals, requestId, timeoutMs, {
+        type: 'change-members',
+        requestId,
+        client: `${requester}/${client}`,
+        seq,
+        change,
+      })
+    },
+    readIndex(timeoutMs) {
+      const requestId = randomUUID()
+      return wait(reads, requestId, timeoutMs, { type: 'read', requestId })
+    },
+    status: () => node.status(),
+    applied: () => applied,
+    async stop() {
+      if (stopped) return
+      await shutdown(new RaftGroupError('STOPPED', 'raft member stopped'))
+      await idle
+    },
+  }
+}
