@@ -79,6 +79,7 @@ describe('Raft over libp2p with LevelDB storage', () => {
   it('elects a new leader when the leader stops, and a member restarted from its LevelDB catches up', async () => {
     const oldLeader = byDid(await waitFor(() => agreedLeader(members), 20_000, 'a leader'))
     const oldTerm = oldLeader.group.status().term
+    const { lastIndex: lastBeforeStop, commit: commitBeforeStop } = oldLeader.group.status()
     await oldLeader.stop()
     const newLeader = await waitFor(() => agreedLeader(up()), 20_000, 'a new leader among the other two')
     expect(newLeader).not.toBe(oldLeader.did)
@@ -100,6 +101,14 @@ describe('Raft over libp2p with LevelDB storage', () => {
     // Restart from the same directory and key (a new port): the log is read back from LevelDB, the
     // committed prefix is replayed to the application, and the rest arrives from the new leader.
     await oldLeader.start(genesis, TICK_MS)
+    // Before it can hear from anyone, its log and vote came back from disk.
+    expect(oldLeader.group.status().lastIndex).toBeGreaterThanOrEqual(lastBeforeStop)
+    expect(oldLeader.group.status().term).toBeGreaterThanOrEqual(oldTerm)
+    await waitFor(
+      () => oldLeader.group.applied() >= commitBeforeStop,
+      10_000,
+      'the committed prefix replayed',
+    )
     await introduce(members)
     const last = Math.max(...more.map((o) => (o.ok ? o.index : 0)))
     await waitFor(() => oldLeader.group.applied() >= last, 20_000, 'the restarted member to catch up')
