@@ -13,6 +13,8 @@ import { round, summarize } from './stats.ts'
 const APPENDS = Number(process.env.BENCH_APPENDS ?? 2000)
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
 const TICK_MS = 25
+/** BENCH_SYNC=0 skips fsync, to see what the disk costs. */
+const SYNC = process.env.BENCH_SYNC !== '0'
 
 async function signatureCost(): Promise<{ signUs: number; verifyUs: number }> {
   const signer = ed25519Signer(await generateKeyPair('Ed25519'))
@@ -33,7 +35,7 @@ async function run(size: number): Promise<void> {
   const members = await Promise.all(Array.from({ length: size }, () => LiveMember.create()))
   try {
     const genesis = { groupId: `bench-${size}`, voters: members.map((m) => m.did) }
-    for (const m of members) await m.start(genesis, TICK_MS)
+    for (const m of members) await m.start(genesis, TICK_MS, { sync: SYNC })
     await introduce(members)
     await waitFor(() => agreedLeader(members), 30_000, 'a leader')
     const latencies: number[] = []
@@ -65,6 +67,7 @@ async function run(size: number): Promise<void> {
       JSON.stringify({
         bench: 'raft-stack',
         members: size,
+        fsync: SYNC,
         appenders: CONCURRENCY,
         appends: APPENDS,
         failed,

@@ -96,12 +96,32 @@ export class LevelRaftStorage implements RaftStorage {
   }
 
   async save(persist: RaftPersist): Promise<void> {
+    await this.saveAll([persist])
+  }
+
+  /**
+   * Several steps' persists, in order, in one atomic batch (group commit): later writes of a key win,
+   * as they would have one after the other.
+   */
+  async saveAll(persists: RaftPersist[]): Promise<void> {
     // The stored range is tracked in memory so deletes need no read; it is known only after load.
     if (!this.loaded) throw new Error('raft storage: save before load')
     const ops: KvOp[] = []
-    let first = this.first
-    let last = this.last
-    let snapshotIndex = this.snapshotIndex
+    const range = { first: this.first, last: this.last, snapshotIndex: this.snapshotIndex }
+    for (const p of persists) this.opsFor(p, range, ops)
+    if (ops.length === 0) return
+    await this.kv.batch(ops, this.sync)
+    this.first = range.first
+    this.last = range.last
+    this.snapshotIndex = range.snapshotIndex
+  }
+
+  private opsFor(
+    persist: RaftPersist,
+    range: { first: number; last: number; snapshotIndex: number },
+    ops: KvOp[],
+  ): void {
+    let { first, last, snapshotIndex } = range
     const dropRange = (from: number, to: number): void => {
       for (let i = Math.max(from, first); i <= Math.min(to, last); i++)
         ops.push({ type: 'del', key: this.entryKey(i) })
@@ -136,11 +156,7 @@ export class LevelRaftStorage implements RaftStorage {
       const json = JSON.stringify({ term: hs.term, vote: hs.vote ?? null, commit: hs.commit })
       ops.push({ type: 'put', key: this.key('h'), value: Buffer.from(json, 'utf8') })
     }
-    if (ops.length === 0) return
-    await this.kv.batch(ops, this.sync)
-    this.first = first
-    this.last = last
-    this.snapshotIndex = snapshotIndex
+    Object.assign(range, { first, last, snapshotIndex })
   }
 }
 

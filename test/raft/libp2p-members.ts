@@ -54,7 +54,7 @@ export class LiveMember {
     return this.running.group
   }
 
-  async start(genesis: Genesis, tickMs: number): Promise<void> {
+  async start(genesis: Genesis, tickMs: number, options: { sync?: boolean } = {}): Promise<void> {
     const host = await createLibp2p({
       privateKey: this.key,
       addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -74,7 +74,7 @@ export class LiveMember {
       genesis,
       signer: ed25519Signer(this.key),
       verifier: ed25519DidVerifier(),
-      storage: new LevelRaftStorage(levelKv(db), genesis.groupId),
+      storage: new LevelRaftStorage(levelKv(db), genesis.groupId, { sync: options.sync }),
       transport,
       tickMs,
       logger,

@@ -67,6 +67,7 @@ describe('LevelRaftStorage', () => {
     let storage = new LevelRaftStorage(levelKv(db), 'thread/ü:1')
     await storage.load()
     let term = 1
+    let pending: RaftPersist[] = []
     for (let step = 0; step < 300; step++) {
       const state = model.loadSync()
       const snapIndex = state.snapshot?.meta.index ?? 0
@@ -101,7 +102,13 @@ describe('LevelRaftStorage', () => {
         }
       }
       model.saveSync(p)
-      await storage.save(p)
+      // Some persists wait and go together in one batch, as the group shell writes them.
+      pending.push(p)
+      if (rng.next() < 0.6 || step % 37 === 0 || step === 299) {
+        if (pending.length === 1) await storage.save(pending[0] as RaftPersist)
+        else await storage.saveAll(pending)
+        pending = []
+      }
       if (step % 37 === 0) {
         await db.close()
         db = await openDb(dir)
