@@ -49,12 +49,22 @@ export interface AppendRequest {
 /** An append or read that gave up waiting, or a group that stopped. */
 export class RaftGroupError extends Error {
   override name = 'RaftGroupError'
-  readonly reason: 'TIMEOUT' | 'STOPPED'
-  constructor(reason: 'TIMEOUT' | 'STOPPED', message: string) {
+  /** TIMEOUT: no answer in time; STOPPED: the member stopped; NO_LEADER: a read found no leader. */
+  readonly reason: 'TIMEOUT' | 'STOPPED' | 'NO_LEADER'
+  constructor(reason: 'TIMEOUT' | 'STOPPED' | 'NO_LEADER', message: string) {
     super(message)
     this.reason = reason
   }
 }
+
+/** How many applied entries' terms are remembered (see recentTerms). */
+const RECENT_TERMS = 4096
+
+const lost = (index: number): ProposalOutcome => ({
+  ok: false,
+  reason: 'LEADERSHIP_LOST',
+  detail: `another entry was committed at index ${index}; retry with the same sequence number`,
+})
 
 /** Inputs stepped before one storage write: bounds the batch and the latency it adds. */
 const MAX_STEPS_PER_WRITE = 256
@@ -117,6 +127,13 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
   )
   const proposals = new Map<string, Waiter<ProposalOutcome>>()
   const reads = new Map<string, Waiter<number>>()
+  /** Accepted proposals by the index the leader gave them, until this member commits that index. */
+  const commitWaits = new Map<
+    number,
+    { requestId: string; outcome: Extract<ProposalOutcome, { ok: true }> }[]
+  >()
+  /** Terms of the last applied entries, to check an outcome that arrives after its index committed. */
+  const recentTerms = new Map<number, number>()
   /** Reads whose index is known, waiting for the application to get there. */
   const readyReads: { index: number; waiter: Waiter<number> }[] = []
   let applied = state.snapshot?.meta.index ?? 0
@@ -171,21 +188,48 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     for (const m of out.messages) o.transport.send(groupId, m)
     if (out.restore != null || out.committed.length > 0) {
       o.apply?.(out.committed, out.restore)
-      if (out.restore != null) applied = Math.max(applied, out.restore.meta.index)
-      const last = out.committed.at(-1)
-      if (last != null) applied = last.index
+      if (out.restore != null) {
+        applied = Math.max(applied, out.restore.meta.index)
+        // Whatever was waiting inside the snapshot cannot be checked here: the caller retries with
+        // the same sequence number and gets the index it has (dedupe travels in snapshots).
+        for (const [index, waits] of commitWaits) {
+          if (index > applied) continue
+          commitWaits.delete(index)
+          for (const w of waits) answer(w.requestId, lost(index))
+        }
+      }
+      for (const e of out.committed) {
+        applied = e.index
+        recentTerms.set(e.index, e.term)
+        recentTerms.delete(e.index - RECENT_TERMS)
+        const waits = commitWaits.get(e.index)
+        if (waits == null) continue
+        commitWaits.delete(e.index)
+        for (const w of waits) answer(w.requestId, e.term === w.outcome.term ? w.outcome : lost(e.index))
+      }
     }
     for (const e of out.events) noteEvent(e)
+    // An ok outcome says where the leader put the entry; the append is acknowledged only once this
+    // member has committed that index with that term (same index and term: same entry). Another
+    // entry there means a leader change lost it: the caller retries with the same sequence number.
     for (const p of out.proposals) {
-      proposals.get(p.requestId)?.resolve(p.outcome)
-      proposals.delete(p.requestId)
+      const outcome = p.outcome
+      if (!outcome.ok) answer(p.requestId, outcome)
+      else if (outcome.index <= applied) {
+        const term = recentTerms.get(outcome.index)
+        answer(p.requestId, term === undefined || term === outcome.term ? outcome : lost(outcome.index))
+      } else {
+        const waits = commitWaits.get(outcome.index) ?? []
+        waits.push({ requestId: p.requestId, outcome })
+        commitWaits.set(outcome.index, waits)
+      }
     }
     for (const r of out.reads) {
       const waiter = reads.get(r.requestId)
       if (waiter == null) continue
       reads.delete(r.requestId)
       if (r.index < 0)
-        waiter.reject(new RaftGroupError('STOPPED', `read refused: ${r.reason ?? 'no leader'}`))
+        waiter.reject(new RaftGroupError('NO_LEADER', `read refused: ${r.reason ?? 'no leader'}`))
       else readyReads.push({ index: r.index, waiter })
     }
     for (let i = readyReads.length - 1; i >= 0; i--) {
@@ -195,6 +239,11 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
         r.waiter.resolve(r.index)
       }
     }
+  }
+
+  function answer(requestId: string, outcome: ProposalOutcome): void {
+    proposals.get(requestId)?.resolve(outcome)
+    proposals.delete(requestId)
   }
 
   function noteEvent(e: EngineEvent): void {
@@ -255,6 +304,7 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     for (const w of reads.values()) w.reject(err)
     for (const r of readyReads) r.waiter.reject(err)
     proposals.clear()
+    commitWaits.clear()
     reads.clear()
     readyReads.length = 0
   }

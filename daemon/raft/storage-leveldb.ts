@@ -95,6 +95,18 @@ export class LevelRaftStorage implements RaftStorage {
     return { hardState, snapshot, entries }
   }
 
+  /** Stored entries with index in [from, to], at most `limit`, in order (for reading a thread). */
+  async readEntries(from: number, to: number, limit: number): Promise<Entry[]> {
+    const out: Entry[] = []
+    if (to < from || limit <= 0) return out
+    const range = { gte: this.entryKey(Math.max(from, 0)), lt: this.entryKey(to + 1) }
+    for await (const value of this.kv.values(range)) {
+      out.push(decodeEntry(value))
+      if (out.length >= limit) break
+    }
+    return out
+  }
+
   async save(persist: RaftPersist): Promise<void> {
     await this.saveAll([persist])
   }

@@ -36,17 +36,25 @@ describe('Raft over libp2p with LevelDB storage', () => {
   it('elects a leader and replicates appends made through every member, in one order', async () => {
     const leader = await waitFor(() => agreedLeader(members), 20_000, 'a leader all members agree on')
     // Appends through each member (followers forward to the leader), concurrently.
+    const notYetApplied: string[] = []
     const outcomes = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        (members[i % 3] as LiveMember).group.append({
-          requester: (members[i % 3] as LiveMember).did,
+      Array.from({ length: 30 }, async (_, i) => {
+        const m = members[i % 3] as LiveMember
+        const seq = Math.floor(i / 3) + 1
+        const o = await m.group.append({
+          requester: m.did,
           client: 'c',
-          seq: Math.floor(i / 3) + 1,
+          seq,
           payload: utf8(`a${i}`),
           timeoutMs: 15_000,
-        }),
-      ),
+        })
+        // Acknowledged means committed here: the member has already applied it, at that index.
+        const e = o.ok ? m.applied.find((x) => x.index === o.index) : undefined
+        if (e?.client !== `${m.did}/c` || e.seq !== seq) notYetApplied.push(`a${i}`)
+        return o
+      }),
     )
+    expect(notYetApplied).toEqual([])
     for (const o of outcomes) expect(o.ok, JSON.stringify(o)).toBe(true)
     const indexes = outcomes.map((o) => (o.ok ? o.index : -1))
     expect(new Set(indexes).size).toBe(30)

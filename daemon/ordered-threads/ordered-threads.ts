@@ -1,0 +1,243 @@
+// Ordered threads on one daemon: the Raft groups this daemon is a member of, one per thread, each a
+// RaftGroup (daemon/raft/raft-group.ts) on the shared /moltmesh/raft/1.0.0 transport with its log in
+// LevelDB. This is the layer the API will call; it is not wired into the daemon yet (no RPCs, CLI or
+// events), and invitations are not built: `create` is what the creator does, `join` what an invited
+// member does once it accepted (both start the same group from the same genesis).
+//
+// A thread's entries are its Raft log. Logs are never compacted here: every member keeps the whole
+// thread, which `thread verify`/`thread export` need anyway; compaction (and with it snapshots of the
+// application state) waits until there is state smaller than the log.
+//
+// The registry of threads (genesis and title) is stored under `!threads/<id>` in the same key-value
+// space as the groups' logs (whose keys start with a base64url group id, which never contains `!`).
+
+import { randomUUID } from 'node:crypto'
+import { MoltmeshError } from '../errors/moltmesh-error.ts'
+import { isDid } from '../identity/did.ts'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import type { EntrySigner, EntryVerifier } from '../raft/entry-auth.ts'
+import { type RaftGroup, RaftGroupError, startRaftGroup } from '../raft/raft-group.ts'
+import type { RaftTiming } from '../raft/raft-options.ts'
+import { LevelRaftStorage, type RaftKv } from '../raft/storage-leveldb.ts'
+import type { RaftTransport } from '../raft/transport-libp2p.ts'
+import type { Entry, Genesis, RejectReason } from '../raft/types.ts'
+
+export interface OrderedThreadsOptions extends Partial<RaftTiming> {
+  /** This daemon's agent DID (its member id in every thread). */
+  did: string
+  signer: EntrySigner
+  verifier: EntryVerifier
+  transport: Pick<RaftTransport, 'register' | 'send'>
+  kv: RaftKv
+  logger: Logger
+  metrics: Metrics
+  tickMs: number
+  /** Committed entries of a thread, in order, once durable (for SubscribeThread and events). */
+  onCommitted?: (threadId: string, entries: Entry[]) => void
+}
+
+export interface ThreadRecord {
+  genesis: Genesis
+  title: string
+  createdAtMs: number
+}
+
+/** Most members a thread may start with (every entry is replicated to each). */
+export const MAX_THREAD_MEMBERS = 15
+const MAX_TITLE_LENGTH = 200
+const REGISTRY_PREFIX = '!threads/'
+
+/** Reason codes of the core's refusals, as the API reports them. */
+const REJECT_KIND: Record<
+  RejectReason,
+  'unavailable' | 'failed_precondition' | 'invalid_argument' | 'permission_denied'
+> = {
+  NO_LEADER: 'unavailable',
+  LEADERSHIP_LOST: 'unavailable',
+  NOT_A_MEMBER: 'permission_denied',
+  BAD_SIGNATURE: 'permission_denied',
+  ENTRY_TOO_LARGE: 'invalid_argument',
+  INVALID_PROPOSAL: 'invalid_argument',
+  STALE_SEQUENCE: 'failed_precondition',
+  CONFIG_CHANGE_PENDING: 'failed_precondition',
+}
+
+/** Refusals that an election ends: worth retrying until the caller's deadline. */
+const RETRYABLE = new Set<RejectReason>(['NO_LEADER', 'LEADERSHIP_LOST'])
+
+interface Open {
+  record: ThreadRecord
+  group: RaftGroup
+  storage: LevelRaftStorage
+}
+
+export function createOrderedThreads(o: OrderedThreadsOptions) {
+  const open = new Map<string, Open>()
+  const registryKey = (id: string): string => `${REGISTRY_PREFIX}${id}`
+
+  async function startGroup(record: ThreadRecord): Promise<void> {
+    const storage = new LevelRaftStorage(o.kv, record.genesis.groupId)
+    const group = await startRaftGroup({
+      genesis: record.genesis,
+      signer: o.signer,
+      verifier: o.verifier,
+      storage,
+      transport: o.transport,
+      tickMs: o.tickMs,
+      electionTicks: o.electionTicks,
+      heartbeatTicks: o.heartbeatTicks,
+      logger: o.logger,
+      metrics: o.metrics,
+      apply: (committed) => {
+        if (committed.length > 0) o.onCommitted?.(record.genesis.groupId, committed)
+      },
+    })
+    open.set(record.genesis.groupId, { record, group, storage })
+  }
+
+  /** Waits a couple of ticks before a retry; false when the deadline would pass first. */
+  async function pause(deadline: number): Promise<boolean> {
+    const ms = 2 * o.tickMs
+    if (Date.now() + ms >= deadline) return false
+    await new Promise((resolve) => setTimeout(resolve, ms))
+    return true
+  }
+
+  function get(id: string): Open {
+    const t = open.get(id)
+    if (t == null)
+      throw new MoltmeshError('not_found', 'THREAD_NOT_FOUND', `no ordered thread ${id} on this daemon`)
+    return t
+  }
+
+  function checkMembers(voters: string[]): string[] {
+    const unique = [...new Set(voters)].sort()
+    for (const v of unique) {
+      if (!isDid(v)) throw new MoltmeshError('invalid_argument', 'INVALID_DID', `member ${v} is not a DID`)
+    }
+    if (!unique.includes(o.did)) {
+      throw new MoltmeshError('invalid_argument', 'NOT_A_MEMBER', 'this daemon must be one of the members')
+    }
+    if (unique.length > MAX_THREAD_MEMBERS) {
+      throw new MoltmeshError('invalid_argument', 'TOO_MANY_MEMBERS', `at most ${MAX_THREAD_MEMBERS} members`)
+    }
+    return unique
+  }
+
+  async function add(genesis: Genesis, title: string): Promise<ThreadRecord> {
+    if (title.length > MAX_TITLE_LENGTH) {
+      throw new MoltmeshError(
+        'invalid_argument',
+        'TITLE_TOO_LONG',
+        `title over ${MAX_TITLE_LENGTH} characters`,
+      )
+    }
+    const record: ThreadRecord = { genesis, title, createdAtMs: Date.now() }
+    const value = Buffer.from(JSON.stringify(record), 'utf8')
+    await o.kv.batch([{ type: 'put', key: registryKey(genesis.groupId), value }], true)
+    await startGroup(record)
+    return record
+  }
+
+  return {
+    /** Opens every thread in the registry. */
+    async start(): Promise<void> {
+      for await (const value of o.kv.values({ gte: REGISTRY_PREFIX, lt: '!threads0' })) {
+        const record = JSON.parse(Buffer.from(value).toString('utf8')) as ThreadRecord
+        await startGroup(record)
+      }
+    },
+
+    async stop(): Promise<void> {
+      for (const t of open.values()) await t.group.stop()
+      open.clear()
+    },
+
+    /** A new thread with these first voters (this daemon among them); returns its record. */
+    async create(voters: string[], title = ''): Promise<ThreadRecord> {
+      const genesis: Genesis = {
+        groupId: `othr_${randomUUID().replaceAll('-', '')}`,
+        voters: checkMembers(voters),
+      }
+      return add(genesis, title)
+    },
+
+    /** Joins a thread another member created (after accepting its invitation). */
+    async join(genesis: Genesis, title = ''): Promise<ThreadRecord> {
+      if (!/^othr_[0-9a-f]{32}$/.test(genesis.groupId)) {
+        throw new MoltmeshError('invalid_argument', 'INVALID_THREAD_ID', 'not an ordered thread id')
+      }
+      if (open.has(genesis.groupId)) return (open.get(genesis.groupId) as Open).record
+      return add({ groupId: genesis.groupId, voters: checkMembers(genesis.voters) }, title)
+    },
+
+    list(): ThreadRecord[] {
+      return [...open.values()].map((t) => t.record)
+    },
+
+    status(id: string) {
+      return get(id).group.status()
+    },
+
+    /**
+     * Appends once committed; `requester` is the asking agent's DID, `client`+`seq` make retries safe.
+     * While there is no leader (an election is running) it retries until `timeoutMs`, with the same
+     * sequence number, so an entry is never committed twice.
+     */
+    async append(
+      id: string,
+      r: { requester: string; client: string; seq: number; payload: Uint8Array; timeoutMs: number },
+    ): Promise<{ index: number; term: number; duplicate: boolean }> {
+      const t = get(id)
+      const deadline = Date.now() + r.timeoutMs
+      while (true) {
+        let outcome: Awaited<ReturnType<RaftGroup['append']>>
+        try {
+          outcome = await t.group.append({ ...r, timeoutMs: Math.max(1, deadline - Date.now()) })
+        } catch (err) {
+          throw groupError(err)
+        }
+        if (outcome.ok) return { index: outcome.index, term: outcome.term, duplicate: outcome.duplicate }
+        if (!RETRYABLE.has(outcome.reason) || !(await pause(deadline))) {
+          throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
+        }
+      }
+    },
+
+    /** Linearizable read: entries after `afterIndex` committed when the read started (retried, like
+     *  appends, while there is no leader). */
+    async read(id: string, afterIndex: number, limit: number, timeoutMs: number): Promise<Entry[]> {
+      const t = get(id)
+      const deadline = Date.now() + timeoutMs
+      while (true) {
+        try {
+          const upTo = await t.group.readIndex(Math.max(1, deadline - Date.now()))
+          return await t.storage.readEntries(afterIndex + 1, upTo, limit)
+        } catch (err) {
+          if (!(err instanceof RaftGroupError && err.reason === 'NO_LEADER' && (await pause(deadline)))) {
+            throw groupError(err)
+          }
+        }
+      }
+    },
+  }
+}
+
+function groupError(err: unknown): unknown {
+  if (!(err instanceof RaftGroupError)) return err
+  switch (err.reason) {
+    case 'TIMEOUT':
+      return new MoltmeshError(
+        'deadline_exceeded',
+        'NOT_COMMITTED',
+        `${err.message} (no majority reachable?)`,
+      )
+    case 'NO_LEADER':
+      return new MoltmeshError('unavailable', 'NO_LEADER', err.message)
+    case 'STOPPED':
+      return new MoltmeshError('unavailable', 'THREAD_STOPPED', err.message)
+  }
+}
+
+export type OrderedThreads = ReturnType<typeof createOrderedThreads>

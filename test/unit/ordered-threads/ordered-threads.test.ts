@@ -1,0 +1,167 @@
+// The ordered-threads layer on three "daemons" in this process (real libp2p hosts on 127.0.0.1, the
+// raft transport, LevelDB): create on one, join on the others, append through a member, read
+// linearizably through another, reopen from the registry, refuse bad input with reason codes, and
+// commit nothing without a majority.
+
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { ClassicLevel } from 'classic-level'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { silentLogger } from '../../../daemon/log/logger.ts'
+import { createMetrics } from '../../../daemon/metrics/metrics.ts'
+import { createOrderedThreads, type OrderedThreads } from '../../../daemon/ordered-threads/ordered-threads.ts'
+import { ed25519DidVerifier, ed25519Signer } from '../../../daemon/raft/entry-auth.ts'
+import { levelKv } from '../../../daemon/raft/storage-leveldb.ts'
+import { createRaftTransport, type RaftTransport } from '../../../daemon/raft/transport-libp2p.ts'
+import type { Entry } from '../../../daemon/raft/types.ts'
+import { waitFor } from '../../harness/mesh.ts'
+import { createRawPeer, type RawPeer } from '../../harness/raw-peer.ts'
+
+interface Node {
+  peer: RawPeer
+  transport: RaftTransport
+  db: ClassicLevel<string, Uint8Array>
+  threads: OrderedThreads
+  committed: Entry[]
+  dir: string
+}
+
+const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+const text = (e: Entry): string => new TextDecoder().decode(e.payload)
+
+async function openThreads(n: Omit<Node, 'threads'>): Promise<OrderedThreads> {
+  const threads = createOrderedThreads({
+    did: n.peer.identity.did,
+    signer: ed25519Signer(n.peer.identity.privateKey),
+    verifier: ed25519DidVerifier(),
+    transport: n.transport,
+    kv: levelKv(n.db),
+    logger: silentLogger(),
+    metrics: createMetrics(),
+    tickMs: 25,
+    onCommitted: (_id, entries) => n.committed.push(...entries),
+  })
+  await threads.start()
+  return threads
+}
+
+describe('ordered threads', () => {
+  const nodes: Node[] = []
+
+  beforeAll(async () => {
+    for (let i = 0; i < 3; i++) {
+      const peer = await createRawPeer()
+      const transport = createRaftTransport({
+        did: peer.identity.did,
+        host: peer.node,
+        logger: silentLogger(),
+        metrics: createMetrics(),
+      })
+      await transport.start()
+      const dir = await mkdtemp(join(tmpdir(), 'othreads-'))
+      const db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view' })
+      await db.open()
+      const partial = { peer, transport, db, committed: [] as Entry[], dir }
+      nodes.push({ ...partial, threads: await openThreads(partial) })
+    }
+    for (const a of nodes)
+      for (const b of nodes)
+        if (a !== b)
+          await a.peer.node.peerStore.patch(b.peer.node.peerId, { multiaddrs: b.peer.node.getMultiaddrs() })
+  })
+
+  afterAll(async () => {
+    for (const n of nodes) {
+      await n.threads.stop()
+      await n.transport.stop()
+      await n.peer.stop()
+      await n.db.close()
+      await rm(n.dir, { recursive: true, force: true })
+    }
+  })
+
+  const a = (): Node => nodes[0] as Node
+  const b = (): Node => nodes[1] as Node
+  const c = (): Node => nodes[2] as Node
+  let threadId = ''
+
+  it('creates on one member, joins on the others, appends through one and reads through another', async () => {
+    const dids = nodes.map((n) => n.peer.identity.did)
+    const record = await a().threads.create(dids, 'plan')
+    threadId = record.genesis.groupId
+    expect(threadId).toMatch(/^othr_[0-9a-f]{32}$/)
+    await b().threads.join(record.genesis, 'plan')
+    await c().threads.join(record.genesis, 'plan')
+    await waitFor(() => a().threads.status(threadId).leader, 20_000, 'a leader')
+    const appended = await b().threads.append(threadId, {
+      requester: b().peer.identity.did,
+      client: 'agent-1',
+      seq: 1,
+      payload: utf8('step one'),
+      timeoutMs: 15_000,
+    })
+    expect(appended).toMatchObject({ duplicate: false })
+    const read = await c().threads.read(threadId, 0, 100, 10_000)
+    expect(read.filter((e) => e.kind === 'data').map(text)).toEqual(['step one'])
+    expect(read.at(-1)?.index).toBeGreaterThanOrEqual(appended.index)
+    // Paging: nothing after the last index.
+    expect(await c().threads.read(threadId, appended.index, 100, 10_000)).toEqual([])
+    await waitFor(() => a().committed.some((e) => text(e) === 'step one'), 10_000, 'A told of the commit')
+  }, 60_000)
+
+  it('refuses bad input with reason codes', async () => {
+    const other = (await createRawPeer().then(async (p) => [p.identity.did, await p.stop()]))[0] as string
+    await expect(
+      a().threads.append('othr_nope', {
+        requester: 'x',
+        client: 'c',
+        seq: 1,
+        payload: utf8('x'),
+        timeoutMs: 1000,
+      }),
+    ).rejects.toMatchObject({ reason: 'THREAD_NOT_FOUND', kind: 'not_found' })
+    await expect(a().threads.create([other], 't')).rejects.toMatchObject({ reason: 'NOT_A_MEMBER' })
+    await expect(a().threads.create([a().peer.identity.did, 'bob'], 't')).rejects.toMatchObject({
+      reason: 'INVALID_DID',
+    })
+    await expect(
+      a().threads.join({ groupId: '../etc', voters: [a().peer.identity.did] }),
+    ).rejects.toMatchObject({ reason: 'INVALID_THREAD_ID' })
+    await expect(
+      a().threads.append(threadId, {
+        requester: 'x',
+        client: 'c',
+        seq: 1,
+        payload: new Uint8Array(65 * 1024),
+        timeoutMs: 5000,
+      }),
+    ).rejects.toMatchObject({ reason: 'ENTRY_TOO_LARGE', kind: 'invalid_argument' })
+  }, 30_000)
+
+  it('reopens its threads from the registry after a restart', async () => {
+    await a().threads.stop()
+    const n = a()
+    n.committed = []
+    n.threads = await openThreads(n)
+    expect(n.threads.list().map((r) => r.genesis.groupId)).toEqual([threadId])
+    expect(n.threads.list()[0]?.title).toBe('plan')
+    const read = await n.threads.read(threadId, 0, 100, 15_000)
+    expect(read.filter((e) => e.kind === 'data').map(text)).toEqual(['step one'])
+  }, 60_000)
+
+  it('commits nothing without a majority: the append times out as NOT_COMMITTED', async () => {
+    await b().threads.stop()
+    await c().threads.stop()
+    await expect(
+      a().threads.append(threadId, {
+        requester: a().peer.identity.did,
+        client: 'alone',
+        seq: 1,
+        payload: utf8('lost?'),
+        timeoutMs: 1_500,
+      }),
+    ).rejects.toMatchObject({ reason: expect.stringMatching(/^(NOT_COMMITTED|NO_LEADER)$/) })
+    expect(a().committed.some((e) => text(e) === 'lost?')).toBe(false)
+  }, 30_000)
+})
