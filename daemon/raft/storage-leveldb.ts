@@ -1,7 +1,8 @@
 // Durable storage of a Raft member in LevelDB: hard state (term, vote, commit), the latest snapshot and
 // the entries after it. Each `save` is one atomic batch, written with fsync by default: the shell sends
 // the messages of a step only after its save resolved, so a vote granted or an entry acknowledged is on
-// disk before anyone hears of it, even if the machine loses power.
+// disk before anyone hears of it, even if the machine loses power. (A batch that only moves the commit
+// index skips the fsync: see saveAll.)
 //
 // Layout, under a prefix per group (base64url of the group id, so ids cannot collide with the layout):
 //   <group>/h            hard state, JSON {term, vote, commit}
@@ -59,6 +60,9 @@ export class LevelRaftStorage implements RaftStorage {
   private last = 0
   private snapshotIndex = 0
   private loaded = false
+  /** Term and vote as last written (a change of either needs fsync). */
+  private durableTerm = 0
+  private durableVote: string | undefined
   private readonly kv: RaftKv
 
   constructor(kv: RaftKv, groupId: string, options: LevelRaftStorageOptions = {}) {
@@ -91,6 +95,8 @@ export class LevelRaftStorage implements RaftStorage {
     this.snapshotIndex = snapshot?.meta.index ?? 0
     this.first = entries[0]?.index ?? this.snapshotIndex + 1
     this.last = entries.at(-1)?.index ?? this.snapshotIndex
+    this.durableTerm = hardState.term
+    this.durableVote = hardState.vote
     this.loaded = true
     return { hardState, snapshot, entries }
   }
@@ -122,7 +128,19 @@ export class LevelRaftStorage implements RaftStorage {
     const range = { first: this.first, last: this.last, snapshotIndex: this.snapshotIndex }
     for (const p of persists) this.opsFor(p, range, ops)
     if (ops.length === 0) return
-    await this.kv.batch(ops, this.sync)
+    // Only term, vote and the log promise something to others; the commit index can always be
+    // learned again from the leader (Raft never needs it durable). A batch that changes nothing but
+    // the commit index is written without fsync: it still survives the process, and on power loss
+    // the member merely restarts with a lower commit index. A later fsync covers it anyway.
+    const hs = persists.findLast((p) => p.hardState != null)?.hardState
+    const promises =
+      persists.some((p) => p.entries.length > 0 || p.snapshot != null || p.discardEntries) ||
+      (hs != null && (hs.term !== this.durableTerm || hs.vote !== this.durableVote))
+    await this.kv.batch(ops, this.sync && promises)
+    if (hs != null) {
+      this.durableTerm = hs.term
+      this.durableVote = hs.vote
+    }
     this.first = range.first
     this.last = range.last
     this.snapshotIndex = range.snapshotIndex

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { ClassicLevel } from 'classic-level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryRaftStorage, type RaftPersist } from '../../daemon/raft/storage.ts'
-import { LevelRaftStorage, levelKv } from '../../daemon/raft/storage-leveldb.ts'
+import { type KvOp, LevelRaftStorage, levelKv, type RaftKv } from '../../daemon/raft/storage-leveldb.ts'
 import type { Entry, PersistedRaftState, Snapshot } from '../../daemon/raft/types.ts'
 import { Prng } from './sim/prng.ts'
 
@@ -160,5 +160,31 @@ describe('LevelRaftStorage', () => {
     await db.del(`${Buffer.from('g').toString('base64url')}/e${(1).toString(16).padStart(16, '0')}`)
     await expect(new LevelRaftStorage(levelKv(db), 'g').load()).rejects.toThrow(/entry 2 stored after 0/)
     await db.close()
+  })
+
+  it('fsyncs what promises something (entries, snapshots, term, vote) and not a commit-only change', async () => {
+    const syncs: boolean[] = []
+    const kv: RaftKv = {
+      get: async () => undefined,
+      values: async function* () {},
+      batch: async (_ops: KvOp[], sync: boolean) => {
+        syncs.push(sync)
+      },
+    }
+    const s = new LevelRaftStorage(kv, 'g')
+    await s.load()
+    const none = { snapshot: undefined, discardEntries: false, entries: [], hardState: undefined }
+    await s.save({ ...none, hardState: { term: 1, vote: 'a', commit: 0 } }) // vote: sync
+    await s.save({ ...none, entries: [entry(1, 1)] }) // entries: sync
+    await s.save({ ...none, hardState: { term: 1, vote: 'a', commit: 1 } }) // commit only: no sync
+    await s.save({ ...none, hardState: { term: 2, vote: undefined, commit: 1 } }) // term: sync
+    await s.save({ ...none, snapshot: snapshot(1, 1) }) // snapshot: sync
+    expect(syncs).toEqual([true, true, false, true, true])
+    // With sync off, nothing is fsynced.
+    const off = new LevelRaftStorage(kv, 'h', { sync: false })
+    await off.load()
+    syncs.length = 0
+    await off.save({ ...none, entries: [entry(1, 1)] })
+    expect(syncs).toEqual([false])
   })
 })
