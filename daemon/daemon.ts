@@ -2,9 +2,7 @@
 // started here in dependency order and stopped in reverse; nothing else starts anything.
 
 import { dirname } from 'node:path'
-import { createClient } from '../clients/ts/create-client.ts'
-import type { A2aGateway } from './a2a/gateway.ts'
-import type { RemoteAgents } from './a2a/remote-agents.ts'
+import { type Bridges, createBridges } from './a2a/bridges.ts'
 import { type Artifacts, createArtifacts } from './artifacts/artifacts.ts'
 import { createCardCache } from './cards/card-cache.ts'
 import { cardDhtHooks } from './cards/card-dht.ts'
@@ -21,7 +19,6 @@ import { ensureDataDir, loadOrCreateKey } from './identity/key-file.ts'
 import { createLedger, type Ledger } from './ledger/ledger.ts'
 import { createTrackRecords, type TrackRecords } from './ledger/track-record.ts'
 import { createLogger, type Logger } from './log/logger.ts'
-import type { McpBridge } from './mcp-bridge/mcp-bridge.ts'
 import { createMessaging, type Messaging } from './messaging/messaging.ts'
 import { createMetrics, type Metrics } from './metrics/metrics.ts'
 import { createNameCache } from './names/name-cache.ts'
@@ -76,6 +73,8 @@ export interface Daemon {
    * Resolves with the number of skills on the card now.
    */
   reloadAgent(agent: AgentOptions): Promise<number>
+  /** Applies a reloaded config's bridges: [a2a] gateway, [[a2a.remote]], [[mcp.servers]]. */
+  reloadBridges(config: DaemonConfig): Promise<void>
 }
 
 const RPC_SHUTDOWN_GRACE_MS = 3_000
@@ -105,10 +104,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let publicNetwork: PublicNetwork | undefined
   let republishTimer: NodeJS.Timeout | undefined
   let stopping: Promise<void> | undefined
-  /** The bridges (A2A gateway, MCP servers) and the client of our own socket they use. */
-  let bridges:
-    | { gateway?: A2aGateway; mcp?: McpBridge; remotes?: RemoteAgents; close: () => void }
-    | undefined
+  /** The bridges (A2A gateway, external A2A agents, MCP servers), daemon/a2a/bridges.ts. */
+  let bridges: Bridges | undefined
   let resolveStopRequested: () => void = () => {}
   const stopRequested = new Promise<void>((resolve) => {
     resolveStopRequested = resolve
@@ -468,30 +465,14 @@ export function createDaemon(options: DaemonOptions): Daemon {
       registerUnixOnly: (server) => standard.register(server),
       services: grpcServices(api, handlerOptions),
     })
-    if (config.a2a.listen !== '' || config.mcp.servers.length > 0 || config.a2a.remote.length > 0) {
-      // The bridges are clients of this daemon's own socket, like any SDK user (docs/a2a.md).
-      const client = createClient({ socket: config.socket })
-      bridges = { close: () => client.close() }
-      // Loaded only when configured: the A2A and MCP libraries would slow every daemon's start.
-      if (config.a2a.listen !== '') {
-        const { startA2aGateway } = await import('./a2a/gateway.ts')
-        bridges.gateway = await startA2aGateway(
-          { client, logger: logger.child({ component: 'a2a' }), selfDid: identity.did },
-          config.a2a,
-        )
-      }
-      if (config.mcp.servers.length > 0) {
-        const { createMcpBridge } = await import('./mcp-bridge/mcp-bridge.ts')
-        const cwd = options.configFile != null ? dirname(options.configFile) : process.cwd()
-        bridges.mcp = createMcpBridge({ client, logger: logger.child({ component: 'mcp' }), cwd })
-        bridges.mcp.start(config.mcp.servers)
-      }
-      if (config.a2a.remote.length > 0) {
-        const { createRemoteAgents } = await import('./a2a/remote-agents.ts')
-        bridges.remotes = createRemoteAgents({ client, logger: logger.child({ component: 'a2a-remote' }) })
-        bridges.remotes.start(config.a2a.remote)
-      }
-    }
+    bridges = createBridges({
+      socket: config.socket,
+      logger,
+      selfDid: identity.did,
+      cwd: options.configFile != null ? dirname(options.configFile) : process.cwd(),
+      pushTargets: webhooks.push,
+    })
+    await bridges.apply(config)
     // grpc.health.v1: SERVING while the P2P host runs (it is up by now).
     standard.setServing(host.status === 'started')
     await ui.start()
@@ -562,10 +543,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       cards?.beginStop()
       standardServices?.setServing(false)
       shutdownController.abort()
-      await bridges?.gateway?.stop().catch((err: unknown) => logger.warn({ err }, 'a2a gateway stop failed'))
-      await bridges?.mcp?.stop().catch((err: unknown) => logger.warn({ err }, 'mcp bridge stop failed'))
-      await bridges?.remotes?.stop().catch((err: unknown) => logger.warn({ err }, 'a2a remotes stop failed'))
-      bridges?.close()
+      await bridges?.stop()
       // Reverse order of start: stop taking calls, leave the network, close the database.
       await ui?.stop().catch((err: unknown) => logger.warn({ err }, 'ui stop failed'))
       await rpc?.stop(RPC_SHUTDOWN_GRACE_MS).catch((err) => logger.warn({ err }, 'rpc stop failed'))
@@ -609,6 +587,10 @@ export function createDaemon(options: DaemonOptions): Daemon {
       const card = await cards.reconfigure(agent)
       logger.info({ skills: card.skills.map((s) => s.id) }, 'agent skills reloaded')
       return card.skills.length
+    },
+    async reloadBridges(next) {
+      if (bridges == null) throw new MoltmeshError('unavailable', 'NOT_READY', 'the daemon is still starting')
+      await bridges.apply(next)
     },
   }
 }

@@ -25,8 +25,8 @@ export interface DaemonProcessHooks {
  * Runs the daemon in the foreground until SIGINT/SIGTERM or a Shutdown RPC. Resolves with the exit
  * code. Startup failures (bad config, data dir in use, live socket, port taken) are thrown as
  * MoltmeshError with a reason; the caller prints them. SIGHUP re-reads the config file and applies
- * its [agent] section (name, description, skills: the card is republished); a config that no longer
- * loads is logged and the running one kept.
+ * its [agent] section (name, description, skills: the card is republished) and the bridges ([a2a],
+ * [[a2a.remote]], [[mcp.servers]]); a config that no longer loads is logged and the running one kept.
  */
 export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessHooks = {}): Promise<number> {
   // Everything the daemon creates (database files, blobs, logs) is for its user only: 0600 / 0700.
@@ -58,6 +58,7 @@ export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessH
       try {
         const next = loadConfig({ flags })
         const skills = await daemon.reloadAgent(next.config.agent)
+        await daemon.reloadBridges(next.config)
         await attached?.reload(next)
         logger.info({ configFile: next.configFile, skills }, 'config reloaded')
       } catch (err) {

@@ -1,6 +1,7 @@
 // `moltmesh mcp add <name> -- <command> [args...]` and `moltmesh a2a add <name> <agent-card-url>`:
 // declare an MCP server or an external A2A agent whose skills this agent serves, as a table appended
-// to the config file ([[mcp.servers]], [[a2a.remote]]; the daemon reads them at start: docs/a2a.md).
+// to the config file ([[mcp.servers]], [[a2a.remote]]; the daemon reads them at start and on
+// `moltmesh reload`: docs/a2a.md).
 // The file is checked after the edit and restored if the result is invalid.
 
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
@@ -75,12 +76,16 @@ async function appendTable(config: string | undefined, table: Record<string, unk
 }
 
 function report(cmd: Command, name: string, what: string, file: string): void {
-  const result = { added: name, configFile: file, note: 'restart the daemon to start it' }
+  const result = {
+    added: name,
+    configFile: file,
+    note: 'run `moltmesh reload` (or start the daemon) to serve its skills',
+  }
   if (globals(cmd).json === true) printJson(result)
   else
     printFields([
       ['Added', `${name}: ${what}`],
       ['Config', file],
-      ['Next', 'restart the daemon (moltmesh stop; moltmesh start) to serve its skills'],
+      ['Next', 'moltmesh reload (a running daemon picks it up) to serve its skills'],
     ])
 }

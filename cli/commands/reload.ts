@@ -1,5 +1,6 @@
 // `moltmesh reload`: makes the running daemon re-read the [agent] section of its config file (name,
-// description, skills and their handlers) and republish its card: the same as `kill -HUP <pid>`.
+// description, skills and their handlers) and republish its card, and apply its bridges ([a2a],
+// [[a2a.remote]], [[mcp.servers]]: docs/a2a.md): the same as `kill -HUP <pid>`.
 // The file is checked here first, so a mistake is reported with the key named instead of only in
 // the daemon log; then the command waits for the new card version. Like `start`, it loads the
 // daemon's config code (docs/decisions/0001-foundation.md): it needs the daemon on this machine.
@@ -14,7 +15,7 @@ export function registerReload(program: Command): void {
   program
     .command('reload')
     .description(
-      "re-read the daemon's config file (agent name, description, skills, handlers) and republish the card",
+      "re-read the daemon's config file (agent name, description, skills, handlers, A2A/MCP bridges) and republish the card",
     )
     .action(
       action(async (_opts: unknown, cmd: Command) =>

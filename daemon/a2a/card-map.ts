@@ -5,7 +5,22 @@
 import type { AgentCard } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import { VERSION } from '../version.ts'
 
-const MODES = ['text/plain', 'application/json', 'application/octet-stream']
+/** The media types every agent takes and answers in (declared as its default modes). */
+export const MODES = ['text/plain', 'application/json', 'application/octet-stream']
+
+/**
+ * Whether a client's `acceptedOutputModes` lets us answer: an empty list takes anything, else one
+ * entry must be one of MODES or a wildcard covering one (`text/\*`, the any-type wildcard).
+ */
+export function acceptsOurOutput(accepted: unknown): boolean {
+  if (!Array.isArray(accepted) || accepted.length === 0) return true
+  return accepted.some((m) => {
+    if (typeof m !== 'string') return false
+    const type = m.split(';')[0]?.trim().toLowerCase() ?? ''
+    if (type === '*/*' || MODES.includes(type)) return true
+    return type.endsWith('/*') && MODES.some((ours) => ours.startsWith(type.slice(0, -1)))
+  })
+}
 
 export function toA2aCard(card: AgentCard, url: string, tokensRequired: boolean): Record<string, unknown> {
   const security = tokensRequired
@@ -21,6 +36,7 @@ export function toA2aCard(card: AgentCard, url: string, tokensRequired: boolean)
     supportedInterfaces: [
       { url, protocolBinding: 'JSONRPC', protocolVersion: '1.0' },
       { url, protocolBinding: 'JSONRPC', protocolVersion: '0.3' },
+      { url, protocolBinding: 'HTTP+JSON', protocolVersion: '1.0' },
     ],
     capabilities: { streaming: true, pushNotifications: true, extendedAgentCard: false },
     defaultInputModes: MODES,

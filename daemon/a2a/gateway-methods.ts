@@ -13,6 +13,7 @@ import type { AgentCard, Part, Task } from '../../clients/ts/gen/moltmesh/v1/typ
 import { TaskRole, TaskState } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import { type Client, uploadStream } from '../../clients/ts/index.ts'
 import { type A2aStreamResponse, INTERRUPTED_STATES, TERMINAL_STATES } from './a2a-types.ts'
+import { acceptsOurOutput, MODES } from './card-map.ts'
 import { A2aRpcError, invalidParams, RPC, toRpcError } from './json-rpc-errors.ts'
 import { fromA2aParts } from './parts-map.ts'
 import type { PushNotifications } from './push-notifications.ts'
@@ -87,6 +88,15 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
     const messageId = str(message.messageId)
     if (messageId == null || messageId.length > MAX_MESSAGE_ID_LENGTH)
       throw invalidParams(`message.messageId is required (at most ${MAX_MESSAGE_ID_LENGTH} characters)`)
+    const configuration = params.configuration as Json | undefined
+    if (!acceptsOurOutput(configuration?.acceptedOutputModes))
+      throw new A2aRpcError(
+        RPC.CONTENT_TYPE_NOT_SUPPORTED,
+        `the agent answers in ${MODES.join(', ')}: none of them is in configuration.acceptedOutputModes`,
+        { reason: 'CONTENT_TYPE_NOT_SUPPORTED' },
+      )
+    const push = configuration?.taskPushNotificationConfig as Json | undefined
+    if (push != null) c.push.check(push)
     const input = await fromA2aParts(message.parts, upload)
     const taskId = str(message.taskId)
     let task: Task
@@ -125,8 +135,7 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
         throw toRpcError(err)
       }
     }
-    const push = (params.configuration as Json | undefined)?.taskPushNotificationConfig as Json | undefined
-    if (push != null) c.push.set(task.id, task.lastSequence, push, ctx.legacy)
+    if (push != null) await c.push.set(task.id, task.lastSequence, push, ctx.legacy)
     return task
   }
 
@@ -223,7 +232,7 @@ export function createGatewayMethods(c: { client: Client; push: PushNotification
       const task = await ownTask(params.taskId, ctx.card)
       const id = str(params.id)
       if (id == null) throw invalidParams('id (push config id) is required')
-      c.push.delete(task.id, id)
+      await c.push.delete(task.id, id)
       return {}
     },
   }

@@ -1,7 +1,8 @@
 // The A2A gateway: every mesh agent is an A2A agent at http://HOST:PORT/agents/<did-or-name>
 // (`self` = the local agent). GET .../.well-known/agent-card.json serves its card, POST ... takes
-// JSON-RPC 2.0 with the A2A 1.0 method names and the 0.3 ones (translated by v03-compat.ts).
-// Streaming methods answer with server-sent events. With a2a.tokens set, every request but the
+// JSON-RPC 2.0 with the A2A 1.0 method names and the 0.3 ones (translated by v03-compat.ts), and
+// POST/GET/DELETE .../<operation> the HTTP+JSON binding of 1.0 (rest-binding.ts), both on the same
+// methods. Streaming methods answer with server-sent events. With a2a.tokens set, every request but the
 // local agent's card needs `Authorization: Bearer <token>` (compared in constant time).
 
 import { createHash, timingSafeEqual } from 'node:crypto'
@@ -11,10 +12,12 @@ import type { AgentCard } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import type { Client } from '../../clients/ts/index.ts'
 import type { A2aOptions } from '../config/options.ts'
 import type { Logger } from '../log/logger.ts'
+import type { PushTargets } from '../webhooks/push-targets.ts'
 import { toA2aCard } from './card-map.ts'
 import { createGatewayMethods, type MethodContext } from './gateway-methods.ts'
 import { A2aRpcError, RPC, toRpcError } from './json-rpc-errors.ts'
 import { createPushNotifications } from './push-notifications.ts'
+import { createRestBinding } from './rest-binding.ts'
 import { paramsIn, resultOut, streamEventOut, V03_METHODS } from './v03-compat.ts'
 
 const CARD_PATHS = new Set(['.well-known/agent-card.json', '.well-known/agent.json'])
@@ -37,7 +40,13 @@ export interface A2aGateway {
 const digest = (s: string) => createHash('sha256').update(s).digest()
 
 export async function startA2aGateway(
-  c: { client: Client; logger: Logger; selfDid: string },
+  c: {
+    client: Client
+    logger: Logger
+    selfDid: string
+    /** The webhook machinery's push targets: push notifications are delivered there. */
+    pushTargets: PushTargets
+  },
   options: A2aOptions,
 ): Promise<A2aGateway> {
   const log = c.logger
@@ -46,7 +55,7 @@ export async function startA2aGateway(
     .map((t) => t.trim())
     .filter((t) => t !== '')
     .map(digest)
-  const push = createPushNotifications({ client: c.client, logger: log })
+  const push = createPushNotifications({ client: c.client, logger: log, targets: c.pushTargets })
   const methods = createGatewayMethods({ client: c.client, push })
   const cards = new Map<string, { card: AgentCard; at: number }>()
   const open = new Set<ServerResponse>()
@@ -106,6 +115,15 @@ export async function startA2aGateway(
     }
     return Buffer.concat(chunks)
   }
+
+  const handleRest = createRestBinding({
+    methods,
+    agentCard,
+    readBody,
+    maxBodyBytes: options.maxBodyBytes,
+    open,
+    log,
+  })
 
   async function handleRpc(req: IncomingMessage, res: ServerResponse, agentId: string) {
     const body = await readBody(req)
@@ -285,6 +303,7 @@ export async function startA2aGateway(
       )
     }
     if (req.method === 'POST' && rest === '') return handleRpc(req, res, agentId)
+    if (rest !== '' && !CARD_PATHS.has(rest)) return handleRest(req, res, agentId, rest, url.searchParams)
     req.resume()
     sendJson(res, rest === '' ? 405 : 404, {
       error: `${req.method} ${url.pathname} is not served`,
@@ -317,6 +336,7 @@ export async function startA2aGateway(
   const bound = server.address() as AddressInfo
   const address = `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}`
   log.info({ address, auth: tokens.length > 0 ? 'bearer' : 'none' }, 'a2a gateway listening')
+  await push.start()
   return {
     address,
     async stop() {

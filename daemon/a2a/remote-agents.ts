@@ -6,7 +6,8 @@
 // INPUT_REQUIRED becomes our INPUT_REQUIRED and the answer goes back on the same remote task, the
 // final artifacts become the output, FAILED/REJECTED/CANCELED fail the task with the remote's text,
 // and a mesh cancel cancels the remote task. A remote whose card cannot be read is retried with
-// back-off.
+// back-off. A config reload reconciles the remotes by name (new ones start, removed ones stop,
+// changed ones restart).
 
 import { type AgentCard, Message, Task as SdkTask, SendMessageRequest, StreamResponse } from '@a2a-js/sdk'
 import {
@@ -21,6 +22,7 @@ import type { A2aRemoteConfig } from '../config/options.ts'
 import type { Logger } from '../log/logger.ts'
 import type { A2aPart, A2aTask } from './a2a-types.ts'
 import { fromA2aParts, toA2aParts } from './parts-map.ts'
+import { createSupervisor, sleep } from './supervisor.ts'
 
 const MIN_BACKOFF_MS = 1000
 const MAX_BACKOFF_MS = 60_000
@@ -33,8 +35,7 @@ export function remoteSkillId(name: string, skill: string): string | undefined {
 }
 
 export function createRemoteAgents(c: { client: Client; logger: Logger }) {
-  const stopAll = new AbortController()
-  const running: Promise<void>[] = []
+  const supervisor = createSupervisor<A2aRemoteConfig>((remote, signal) => serveRemote(remote, signal))
   const upload = (bytes: Buffer, name: string, mediaType: string) =>
     uploadStream(c.client, [bytes], { name, mediaType, size: bytes.length })
 
@@ -56,10 +57,10 @@ export function createRemoteAgents(c: { client: Client; logger: Logger }) {
     return { a2a, card }
   }
 
-  async function serveRemote(remote: A2aRemoteConfig): Promise<void> {
+  async function serveRemote(remote: A2aRemoteConfig, signal: AbortSignal): Promise<void> {
     const log = c.logger.child({ remote: remote.name })
     let backoff = MIN_BACKOFF_MS
-    while (!stopAll.signal.aborted) {
+    while (!signal.aborted) {
       try {
         const { a2a, card } = await connect(remote)
         backoff = MIN_BACKOFF_MS
@@ -85,13 +86,14 @@ export function createRemoteAgents(c: { client: Client; logger: Logger }) {
           c.client,
           offers,
           (ctx) => forward(a2a, streaming, skills.get(ctx.task.skill) ?? '', ctx),
-          { signal: stopAll.signal, concurrency: 4, reconnect: false, onStatus: () => {} },
+          { signal, concurrency: 4, reconnect: false, onStatus: () => {} },
         )
       } catch (err) {
-        if (stopAll.signal.aborted) return
+        if (signal.aborted) break
         log.warn({ err: (err as Error).message, retryInMs: backoff }, 'remote A2A agent unavailable')
       }
-      await new Promise((r) => setTimeout(r, backoff))
+      if (signal.aborted) break
+      await sleep(backoff, signal)
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
     }
   }
@@ -178,13 +180,9 @@ export function createRemoteAgents(c: { client: Client; logger: Logger }) {
   }
 
   return {
-    start(remotes: A2aRemoteConfig[]): void {
-      for (const r of remotes) running.push(serveRemote(r))
-    },
-    async stop(): Promise<void> {
-      stopAll.abort()
-      await Promise.allSettled(running)
-    },
+    /** Starts, stops and restarts remotes so that exactly `remotes` are served (at start and on reload). */
+    reconcile: (remotes: A2aRemoteConfig[]) => supervisor.reconcile(remotes),
+    stop: () => supervisor.stop(),
   }
 }
 

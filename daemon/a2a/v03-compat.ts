@@ -81,6 +81,7 @@ export function paramsIn(method: string, params: Json): Json {
         message: messageIn(params.message),
         configuration: {
           returnImmediately: config.blocking === false,
+          acceptedOutputModes: config.acceptedOutputModes,
           ...(config.pushNotificationConfig != null
             ? { taskPushNotificationConfig: pushConfigIn(undefined, config.pushNotificationConfig) }
             : {}),

@@ -1,95 +1,86 @@
-// Blob metadata in the `blobs` sublevel. Keys:
-//   b!<cid>          BlobRecord of a blob held in the local store
-//   r!<cid>!<ref>    a reference ("task:<id>", "message:<id>", …) that keeps the blob from garbage
-//                    collection; value: when it was added. A reference may name a blob not held yet
-//                    (a task result fetched on demand later).
-//   h!<cid>!<did>    an agent known to hold the blob (learned from fetches and artifact references);
-//                    value: when we learned it. Used to fetch without an explicit `from`.
+// Blob metadata in the `blobs` sublevel. Buckets (store/buckets.ts):
+//   blobs.records     <cid> -> BlobRecord of a blob held in the local store
+//   blobs.references  <cid>!<ref>: a reference ("task:<id>", "message:<id>", …) that keeps the blob from
+//                     garbage collection; value: when it was added. A reference may name a blob not held
+//                     yet (a task result fetched on demand later).
+//   blobs.holders     <cid>!<did>: an agent known to hold the blob (learned from fetches and artifact
+//                     references); value: when we learned it. Used to fetch without an explicit `from`.
 // Records are written with sync: the acknowledgement of an upload or a fetch follows the write.
 
-import type { JsonSublevel, Store } from '../store/store.ts'
+import { json, pair, single, text } from '../store/codecs.ts'
+import { num, object, oneOf, type Shape, str } from '../store/shape.ts'
+import type { Store } from '../store/store.ts'
 import type { BlobRecord } from './records.ts'
-
-type Value = BlobRecord | number
 
 /** Holders remembered per blob; the oldest are forgotten beyond this. */
 const MAX_HOLDERS = 16
-// classic-level honours `sync` (fsync of the write-ahead log); abstract-level's option types omit it.
-const SYNC = { sync: true } as object
+const SYNC = { sync: true }
 
-/** Upper bound of a key range with this prefix (the character after "!" sorts after every key). */
-const rangeOf = (prefix: string) => ({ gt: prefix, lt: `${prefix}\uffff` })
+const blobRecordShape: Shape<BlobRecord> = object<BlobRecord>({
+  cid: str,
+  size: num,
+  mediaType: str,
+  name: str,
+  createdAtMs: num,
+  pinnedUntilMs: num,
+  origin: oneOf('upload', 'fetch'),
+  fetchedFrom: str,
+})
 
 export async function openBlobIndex(store: Store) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('blobs')
-
-  async function keysOf(prefix: string): Promise<string[]> {
-    const keys: string[] = []
-    for await (const key of db.keys(rangeOf(prefix))) keys.push(key)
-    return keys
-  }
+  const records = store.repository('blobs.records', single(text), json(blobRecordShape), SYNC)
+  const references = store.repository('blobs.references', pair(text, text), json(num), SYNC)
+  const holders = store.repository('blobs.holders', pair(text, text), json(num))
 
   return {
-    async get(cid: string): Promise<BlobRecord | undefined> {
-      return (await db.get(`b!${cid}`)) as BlobRecord | undefined
-    },
+    get: (cid: string): Promise<BlobRecord | undefined> => records.get(cid),
 
-    async put(record: BlobRecord): Promise<void> {
-      await db.put(`b!${record.cid}`, record, SYNC)
-    },
+    put: (record: BlobRecord): Promise<void> => records.put(record.cid, record),
 
-    async delete(cid: string): Promise<void> {
-      await db.del(`b!${cid}`, SYNC)
-    },
+    delete: (cid: string): Promise<void> => records.del(cid),
 
-    async *records(): AsyncGenerator<BlobRecord> {
-      for await (const value of db.values(rangeOf('b!'))) yield value as BlobRecord
-    },
+    records: (): AsyncGenerator<BlobRecord> => records.values(),
 
-    async addReference(cid: string, ref: string): Promise<void> {
-      await db.put(`r!${cid}!${ref}`, Date.now(), SYNC)
-    },
+    addReference: (cid: string, ref: string): Promise<void> => references.put([cid, ref], Date.now()),
 
     /** Returns whether the reference existed. */
     async removeReference(cid: string, ref: string): Promise<boolean> {
-      const key = `r!${cid}!${ref}`
-      if ((await db.get(key)) === undefined) return false
-      await db.del(key, SYNC)
+      if (!(await references.has([cid, ref]))) return false
+      await references.del([cid, ref])
       return true
     },
 
     async references(cid: string): Promise<string[]> {
-      return (await keysOf(`r!${cid}!`)).map((k) => k.slice(`r!${cid}!`.length))
+      const out: string[] = []
+      for await (const [, ref] of references.keys({ group: cid })) out.push(ref)
+      return out
     },
 
     async noteHolder(cid: string, did: string): Promise<void> {
-      const prefix = `h!${cid}!`
-      const known: Array<{ key: string; at: number }> = []
-      for await (const [key, at] of db.iterator(rangeOf(prefix))) known.push({ key, at: at as number })
+      const known: Array<{ did: string; at: number }> = []
+      for await (const [[, holder], at] of holders.entries({ group: cid })) known.push({ did: holder, at })
       const stale = known
-        .filter((h) => h.key !== prefix + did)
+        .filter((h) => h.did !== did)
         .sort((x, y) => y.at - x.at)
         .slice(MAX_HOLDERS - 1)
-      await db.batch([
-        { type: 'put', key: prefix + did, value: Date.now() },
-        ...stale.map((h) => ({ type: 'del' as const, key: h.key })),
+      await store.commit([
+        holders.putOp([cid, did], Date.now()),
+        ...stale.map((h) => holders.delOp([cid, h.did])),
       ])
     },
 
     /** Known holders of a blob, most recently learned first. */
     async holders(cid: string): Promise<string[]> {
-      const prefix = `h!${cid}!`
       const known: Array<{ did: string; at: number }> = []
-      for await (const [key, at] of db.iterator(rangeOf(prefix)))
-        known.push({ did: key.slice(prefix.length), at: at as number })
+      for await (const [[, did], at] of holders.entries({ group: cid })) known.push({ did, at })
       return known.sort((x, y) => y.at - x.at).map((h) => h.did)
     },
 
     /** Forgets holders learned before `beforeMs`; returns how many. */
     async pruneHolders(beforeMs: number): Promise<number> {
-      const stale: string[] = []
-      for await (const [key, at] of db.iterator(rangeOf('h!'))) if ((at as number) < beforeMs) stale.push(key)
-      if (stale.length > 0) await db.batch(stale.map((key) => ({ type: 'del' as const, key })))
+      const stale: Array<[string, string]> = []
+      for await (const [key, at] of holders.entries()) if (at < beforeMs) stale.push(key)
+      if (stale.length > 0) await store.commit(stale.map((key) => holders.delOp(key)))
       return stale.length
     },
   }

@@ -10,11 +10,13 @@ import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { announceWithRetry, countStored } from '../p2p/dht-announce.ts'
 import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
+import { json, unit } from '../store/codecs.ts'
 import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
 import type { CardCache } from './card-cache.ts'
 import { CARD_PROTOCOL, cardHandler, fetchCard } from './card-protocol.ts'
 import { cardKey, decodeCard, encodeCard, MAX_CARD_BYTES, type SignedCard, signCard } from './card-record.ts'
+import { type CardState, cardStateShape } from './card-state.ts'
 import {
   capabilitiesOf,
   checkCardContent,
@@ -42,23 +44,14 @@ export interface CardsComponents {
   configured: LocalCardContent
 }
 
-interface CardState {
-  /** Content published at runtime; replaces the configured content until an empty publish. */
-  runtime?: LocalCardContent
-  sequence: number
-  card?: SignedCard
-  ttlMs: number
-}
-
 /** Once a record is in, how long a lookup waits for other replicas to report a newer one. */
 const LOOKUP_GRACE_MS = 1_000
 const DIRECT_FETCH_TIMEOUT_MS = 3_000
 /** A node with fewer DHT peers than this re-announces when new peers connect (bootstrap). */
 const WELL_CONNECTED = 20
-const STATE_KEY = 'local'
 
 export function createCardsService(c: CardsComponents, options: CardsOptions) {
-  const db = c.store.sublevel<CardState>('cards')
+  const db = c.store.repository('cards.local', unit, json(cardStateShape))
   const dht = () => c.host.services.dht
   let state: CardState = { sequence: 0, ttlMs: options.ttlMs }
   let provided: string[] = []
@@ -187,7 +180,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       )
     }
     state = { ...state, sequence: card.sequence, card }
-    await db.put(STATE_KEY, state)
+    await db.put(null, state)
     c.cache.observe(card)
     scheduleRepublish()
     return card
@@ -318,7 +311,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     },
 
     async start(): Promise<void> {
-      const saved = await db.get(STATE_KEY)
+      const saved = await db.get(null)
       if (saved != null) state = { ...saved, ttlMs: saved.ttlMs > 0 ? saved.ttlMs : options.ttlMs }
       await c.host.handle(
         CARD_PROTOCOL,

@@ -452,13 +452,13 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     key: 'mcp.servers',
     type: { kind: 'table-list', fields: MCP_SERVER_FIELDS, unique: 'name' },
     default: [],
-    doc: 'MCP servers whose tools this agent serves as skills ([[mcp.servers]], docs/a2a.md): started over stdio by the daemon, restarted with back-off. Only in this file; read at start.',
+    doc: 'MCP servers whose tools this agent serves as skills ([[mcp.servers]], docs/a2a.md): started over stdio by the daemon, restarted with back-off. Only in this file; read at start and on `moltmesh reload` (SIGHUP).',
   },
   {
     key: 'a2a.listen',
     type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
     default: '',
-    doc: 'A2A gateway (JSON-RPC over HTTP, docs/a2a.md), "host:port" (e.g. "127.0.0.1:7420"). Empty = off. An address other than loopback requires a2a.tokens.',
+    doc: 'A2A gateway (JSON-RPC and HTTP+JSON, docs/a2a.md), "host:port" (e.g. "127.0.0.1:7420"). Empty = off. An address other than loopback requires a2a.tokens.',
   },
   {
     key: 'a2a.tokens',
@@ -470,7 +470,7 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     key: 'a2a.remote',
     type: { kind: 'table-list', fields: A2A_REMOTE_FIELDS, unique: 'name' },
     default: [],
-    doc: 'External A2A agents whose skills this agent serves ([[a2a.remote]], docs/a2a.md): their skills are offered here and mesh tasks for them are forwarded over A2A. Only in this file; read at start.',
+    doc: 'External A2A agents whose skills this agent serves ([[a2a.remote]], docs/a2a.md): their skills are offered here and mesh tasks for them are forwarded over A2A. Only in this file; read at start and on `moltmesh reload` (SIGHUP).',
   },
   {
     key: 'a2a.max_body_bytes',

@@ -1,6 +1,8 @@
 // Unmet demand: capabilities that were searched for and not found, with how often and when last.
 // Persisted, so an operator can see over time what agents on the network ask for and nobody offers.
 
+import { json, single, text } from '../store/codecs.ts'
+import { num, object, str } from '../store/shape.ts'
 import type { Store } from '../store/store.ts'
 
 export interface DemandEntry {
@@ -9,12 +11,14 @@ export interface DemandEntry {
   lastAskedAtMs: number
 }
 
+const demandShape = object<DemandEntry>({ capability: str, count: num, lastAskedAtMs: num })
+
 /**
  * At most `maxEntries` capabilities are kept: a new one past that replaces the one asked for least
  * recently, so searches for ever-new capability names cannot grow the list (and the database) freely.
  */
 export function createDemandStore(store: Store, maxEntries = 1000) {
-  const db = store.sublevel<DemandEntry>('demand')
+  const db = store.repository('discovery.demand', single(text), json(demandShape))
   // Serialised per capability so concurrent misses are all counted.
   let chain: Promise<unknown> = Promise.resolve()
   let lastAsked: Map<string, number> | undefined

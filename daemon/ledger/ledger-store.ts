@@ -1,19 +1,23 @@
-// The ledger's persistent state. Keys (sublevel "ledger"):
-//   a!<did>            Account (cached balance, reserved, limit override, counters)
-//   e!<did>!<seq>      Entry (append-only history per counterparty)
-//   g!<seq>            "<did>!<seq>": every entry in order (history across counterparties)
-//   v!<task id>        Reservation {did, amount} while a priced task is admitted and not settled
-//   r!<task id>        Receipt
-//   q!<nonce>          Quote issued {requester, price, expiresAtMs, used}
-//   s!<id>             Settlement
-//   n!<network id>     default credit limit for members of that network
-//   t!<did>            TrackRecord of a provider (track-record.ts)
-//   meta!seq           last entry seq;  meta!default_limit  the default credit limit, if set at runtime
+// The ledger's persistent state. Buckets (store/buckets.ts), all in the sublevel "ledger":
+//   ledger.accounts        <did> -> Account (cached balance, reserved, limit override, counters)
+//   ledger.entries         <did>!<seq> -> Entry (append-only history per counterparty)
+//   ledger.history         <seq> -> "<did>!<seq>": every entry in order (history across counterparties)
+//   ledger.reservations    <task id> -> Reservation {did, amount} while a priced task is admitted
+//   ledger.receipts        <task id> -> Receipt
+//   ledger.quotes          <nonce> -> quote issued {requester, price, expiresAtMs, used}
+//   ledger.settlements     <id> -> Settlement
+//   ledger.network-limits  <network id> -> default credit limit for members of that network
+//   ledger.last-seq        last entry seq;  ledger.default-limit  the default limit, if set at runtime
+// (ledger.track-records, in the same sublevel, belongs to track-record.ts.)
 // Writes are returned as ops so callers commit them together with the task change they belong to.
 
 import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { bool, num, object, oneOf, optional, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from './signed-docs.ts'
+
+const entryKey = pair(text, seq)
 
 export interface Account {
   peer: string
@@ -47,90 +51,122 @@ export interface IssuedQuote {
   used: boolean
 }
 
-type Value = Account | Entry | Reservation | Receipt | IssuedQuote | Settlement | string | number
+const accountShape = object<Account>({
+  peer: str,
+  balance: str,
+  reserved: str,
+  limit: optional(str),
+  completed: num,
+  failed: num,
+})
+const entryShape = object<Entry>({
+  id: str,
+  peer: str,
+  amount: str,
+  kind: oneOf('receipt', 'settlement', 'reservation', 'release'),
+  reference: str,
+  createdAtMs: num,
+  balanceAfter: str,
+})
+const reservationShape = object<Reservation>({ did: str, amount: str })
+const quoteShape = object<IssuedQuote>({ requester: str, price: str, expiresAtMs: num, used: bool })
+const receiptShape = object<Receipt>({
+  taskId: str,
+  requester: str,
+  provider: str,
+  skill: str,
+  price: str,
+  resultHash: str,
+  issuedAtMs: num,
+  providerSignature: str,
+  requesterSignature: str,
+  status: str,
+})
+const settlementShape = object<Settlement>({
+  id: str,
+  proposer: str,
+  counterparty: str,
+  amount: str,
+  reference: str,
+  status: str,
+  proposerSignature: str,
+  counterpartySignature: str,
+  createdAtMs: num,
+})
+
+/** Collects an async iteration. */
+async function all<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = []
+  for await (const item of items) out.push(item)
+  return out
+}
 
 export async function openLedgerStore(store: Store) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('ledger')
-  const sublevel = db as unknown as JsonSublevel<never>
-  let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
-  const put = (key: string, value: Value): StoreOp => ({ type: 'put', key, value, sublevel })
-  const del = (key: string): StoreOp => ({ type: 'del', key, sublevel })
+  const accounts = store.repository('ledger.accounts', single(text), json(accountShape))
+  const entries = store.repository('ledger.entries', entryKey, json(entryShape))
+  const history = store.repository('ledger.history', single(seq), json(str))
+  const reservations = store.repository('ledger.reservations', single(text), json(reservationShape))
+  const receipts = store.repository('ledger.receipts', single(text), json(receiptShape))
+  const quotes = store.repository('ledger.quotes', single(text), json(quoteShape))
+  const settlements = store.repository('ledger.settlements', single(text), json(settlementShape))
+  const networkLimits = store.repository('ledger.network-limits', single(text), json(str))
+  const counter = store.repository('ledger.last-seq', unit, json(num))
+  const defaultLimit = store.repository('ledger.default-limit', unit, json(str))
+  let lastSeq = (await counter.get(null)) ?? 0
 
   return {
-    put,
-    del,
     commit: (ops: StoreOp[]) => store.commit(ops),
 
-    async accounts(): Promise<Account[]> {
-      const out: Account[] = []
-      for await (const v of db.values({ gt: 'a!', lt: 'a"' })) out.push(v as Account)
-      return out
-    },
-    async reservations(): Promise<Array<[string, Reservation]>> {
-      const out: Array<[string, Reservation]> = []
-      for await (const [k, v] of db.iterator({ gt: 'v!', lt: 'v"' })) out.push([k.slice(2), v as Reservation])
-      return out
-    },
-    defaultLimit: async () => (await db.get('meta!default_limit')) as string | undefined,
-    async networkLimits(): Promise<Array<[string, string]>> {
-      const out: Array<[string, string]> = []
-      for await (const [k, v] of db.iterator({ gt: 'n!', lt: 'n"' })) out.push([k.slice(2), v as string])
-      return out
-    },
+    accounts: () => all(accounts.values()),
+    reservations: () => all(reservations.entries()),
+    reservationOp: (taskId: string, r: Reservation) => reservations.putOp(taskId, r),
+    dropReservationOp: (taskId: string) => reservations.delOp(taskId),
+    defaultLimit: () => defaultLimit.get(null),
+    defaultLimitOp: (amount: string) => defaultLimit.putOp(null, amount),
+    networkLimits: () => all(networkLimits.entries()),
     networkLimitOp: (networkId: string, amount: string | undefined): StoreOp =>
-      amount == null ? del(`n!${networkId}`) : put(`n!${networkId}`, amount),
+      amount == null ? networkLimits.delOp(networkId) : networkLimits.putOp(networkId, amount),
 
-    accountOp: (a: Account) => put(`a!${a.peer}`, a),
+    accountOp: (a: Account) => accounts.putOp(a.peer, a),
 
     /** Ops appending an entry (with its global index) and the new seq. */
     entryOps(entry: Omit<Entry, 'id'>): { entry: Entry; ops: StoreOp[] } {
-      const seq = ++lastSeq
-      const id = `le_${seqKey(seq)}`
+      const at = ++lastSeq
+      const id = `le_${seqKey(at)}`
       const full: Entry = { ...entry, id }
       return {
         entry: full,
         ops: [
-          put(`e!${entry.peer}!${seqKey(seq)}`, full),
-          put(`g!${seqKey(seq)}`, `${entry.peer}!${seqKey(seq)}`),
-          put('meta!seq', seq),
+          entries.putOp([entry.peer, at], full),
+          // The global index points at the entry's key: "<did>!<seq>".
+          history.putOp(at, `${entry.peer}!${seqKey(at)}`),
+          counter.putOp(null, at),
         ],
       }
     },
 
     async entries(peer: string | undefined, before: number, limit: number): Promise<Entry[]> {
-      const out: Entry[] = []
       if (peer != null) {
-        const lt = before > 0 ? `e!${peer}!${seqKey(before)}` : `e!${peer}"`
-        for await (const v of db.values({ gt: `e!${peer}!`, lt, reverse: true, limit })) out.push(v as Entry)
-        return out
+        const lt = before > 0 ? ([peer, before] satisfies [string, number]) : undefined
+        return all(entries.values({ group: peer, lt, reverse: true, limit }))
       }
-      const lt = before > 0 ? `g!${seqKey(before)}` : 'g"'
-      const keys: string[] = []
-      for await (const v of db.values({ gt: 'g!', lt, reverse: true, limit })) keys.push(`e!${v as string}`)
-      const got = await db.getMany(keys)
-      return got.filter((e): e is Entry => e != null && typeof e === 'object')
+      const keys: Array<[string, number]> = []
+      for await (const ref of history.values({ lt: before > 0 ? before : undefined, reverse: true, limit }))
+        keys.push(entryKey.decode(ref))
+      return (await entries.getMany(keys)).filter((e) => e != null)
     },
 
     /** Every entry with one counterparty, oldest first (for verification). */
-    async allEntries(peer: string): Promise<Entry[]> {
-      const out: Entry[] = []
-      for await (const v of db.values({ gt: `e!${peer}!`, lt: `e!${peer}"` })) out.push(v as Entry)
-      return out
-    },
+    allEntries: (peer: string) => all(entries.values({ group: peer })),
 
-    receipt: async (taskId: string) => (await db.get(`r!${taskId}`)) as Receipt | undefined,
-    async receipts(): Promise<Receipt[]> {
-      const out: Receipt[] = []
-      for await (const v of db.values({ gt: 'r!', lt: 'r"' })) out.push(v as Receipt)
-      return out
-    },
-    quote: async (nonce: string) => (await db.get(`q!${nonce}`)) as IssuedQuote | undefined,
-    settlement: async (id: string) => (await db.get(`s!${id}`)) as Settlement | undefined,
-    async settlements(): Promise<Settlement[]> {
-      const out: Settlement[] = []
-      for await (const v of db.values({ gt: 's!', lt: 's"' })) out.push(v as Settlement)
-      return out
-    },
+    receipt: (taskId: string) => receipts.get(taskId),
+    receipts: () => all(receipts.values()),
+    receiptOp: (taskId: string, r: Receipt) => receipts.putOp(taskId, r),
+    quote: (nonce: string) => quotes.get(nonce),
+    quoteOp: (nonce: string, q: IssuedQuote) => quotes.putOp(nonce, q),
+    settlement: (id: string) => settlements.get(id),
+    settlements: () => all(settlements.values()),
+    settlementOp: (s: Settlement) => settlements.putOp(s.id, s),
   }
 }
 

@@ -139,7 +139,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     }
     q.signature = await sign(c.identity, quoteBytes(q))
     await db.commit([
-      db.put(`q!${q.nonce}`, { requester, price: q.price, expiresAtMs: q.expiresAtMs, used: false }),
+      db.quoteOp(q.nonce, { requester, price: q.price, expiresAtMs: q.expiresAtMs, used: false }),
     ])
     return q
   }
@@ -170,7 +170,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     // Single use, decided synchronously: a concurrent offer with the same nonce sees it used.
     if (usedNonces.has(q.nonce)) return { reason: 'NONCE_REPLAYED', message: 'this quote was already used' }
     usedNonces.add(q.nonce)
-    return [db.put(`q!${q.nonce}`, { ...issued, used: true })]
+    return [db.quoteOp(q.nonce, { ...issued, used: true })]
   }
   const usedNonces = new Set<string>()
 
@@ -190,7 +190,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       createdAtMs: Date.now(),
       balanceAfter: formatCredits(a.balance),
     })
-    return [...ops, db.del(`v!${taskId}`), accountOp(r.did)]
+    return [...ops, db.dropReservationOp(taskId), accountOp(r.did)]
   }
 
   return {
@@ -238,7 +238,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         ops: [
           ...paymentOps,
           ...ops,
-          db.put(`v!${taskId}`, { did: requester, amount: price.toString() }),
+          db.reservationOp(taskId, { did: requester, amount: price.toString() }),
           accountOp(requester),
         ],
       }
@@ -266,7 +266,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         status: 'pending',
       }
       receipt.providerSignature = await sign(c.identity, receiptBytes(receipt))
-      return { receipt, ops: [db.put(`r!${task.id}`, receipt)] }
+      return { receipt, ops: [db.receiptOp(task.id, receipt)] }
     },
 
     /**
@@ -293,7 +293,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       if (problems.length > 0 || price == null) {
         c.logger.warn({ task: task.id, provider: task.assignee, problems }, 'receipt disputed')
         const disputed = { ...receipt, requesterSignature: '', status: 'disputed' }
-        return { receipt: disputed, ops: [db.put(`r!${task.id}`, disputed)] }
+        return { receipt: disputed, ops: [db.receiptOp(task.id, disputed)] }
       }
       const settled = {
         ...receipt,
@@ -301,7 +301,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         status: 'settled',
       }
       account(task.assignee).completed++
-      const ops = [db.put(`r!${task.id}`, settled), ...move(task.assignee, -price, 'receipt', task.id)]
+      const ops = [db.receiptOp(task.id, settled), ...move(task.assignee, -price, 'receipt', task.id)]
       c.events.emit('ledger.receipt', { receipt: settled })
       return { receipt: settled, ops }
     },
@@ -314,7 +314,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       if (ours.status !== 'pending') return []
       if (answer.status === 'disputed') {
         c.logger.warn({ task: ours.taskId, requester: from }, 'the requester disputed our receipt')
-        return [db.put(`r!${ours.taskId}`, { ...ours, status: 'disputed' }), ...release(ours.taskId, false)]
+        return [db.receiptOp(ours.taskId, { ...ours, status: 'disputed' }), ...release(ours.taskId, false)]
       }
       if (!(await verify(from, receiptBytes(ours), answer.requesterSignature)))
         return { reason: 'SIGNATURE_INVALID' }
@@ -324,7 +324,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       account(from).completed++
       c.events.emit('ledger.receipt', { receipt: settled })
       return [
-        db.put(`r!${ours.taskId}`, settled),
+        db.receiptOp(ours.taskId, settled),
         ...releaseOps,
         ...move(from, parseCredits(ours.price) ?? 0n, 'receipt', ours.taskId),
       ]
@@ -363,7 +363,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         createdAtMs: Date.now(),
       }
       s.proposerSignature = await sign(c.identity, settlementBytes(s))
-      return { settlement: s, ops: [db.put(`s!${s.id}`, s)] }
+      return { settlement: s, ops: [db.settlementOp(s)] }
     },
 
     /** Countersigns (or rejects) a proposal made to us; returns it and the ops. */
@@ -376,7 +376,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         throw failedPrecondition('SETTLEMENT_CLOSED', `settlement ${id} is already ${s.status}`)
       if (!accept) {
         const rejected = { ...s, status: 'rejected' }
-        return { settlement: rejected, ops: [db.put(`s!${id}`, rejected)] }
+        return { settlement: rejected, ops: [db.settlementOp(rejected)] }
       }
       const accepted = {
         ...s,
@@ -385,7 +385,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
       }
       // The proposer paid us: it owes us that much less (positive balance = the peer owes us).
       const ops = [
-        db.put(`s!${id}`, accepted),
+        db.settlementOp(accepted),
         ...move(s.proposer, -(parseCredits(s.amount) ?? 0n), 'settlement', id),
       ]
       c.events.emit('ledger.settlement', { settlement: accepted })
@@ -400,22 +400,19 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
           return { reason: 'SIGNATURE_INVALID' }
         if ((await db.settlement(s.id)) != null) return []
         c.events.emit('ledger.settlement', { settlement: s })
-        return [db.put(`s!${s.id}`, { ...s, counterpartySignature: '' })]
+        return [db.settlementOp({ ...s, counterpartySignature: '' })]
       }
       const ours = await db.settlement(s.id)
       if (ours == null || ours.proposer !== self || ours.counterparty !== from)
         return { reason: 'SETTLEMENT_NOT_FOUND' }
       if (ours.status !== 'proposed') return []
-      if (s.status === 'rejected') return [db.put(`s!${s.id}`, { ...ours, status: 'rejected' })]
+      if (s.status === 'rejected') return [db.settlementOp({ ...ours, status: 'rejected' })]
       if (s.status !== 'accepted' || !(await verify(from, settlementBytes(ours), s.counterpartySignature)))
         return { reason: 'SIGNATURE_INVALID' }
       const accepted = { ...ours, status: 'accepted', counterpartySignature: s.counterpartySignature }
       c.events.emit('ledger.settlement', { settlement: accepted })
       // We paid the peer: we owe it that much less.
-      return [
-        db.put(`s!${s.id}`, accepted),
-        ...move(from, parseCredits(ours.amount) ?? 0n, 'settlement', s.id),
-      ]
+      return [db.settlementOp(accepted), ...move(from, parseCredits(ours.amount) ?? 0n, 'settlement', s.id)]
     },
 
     // ------------------------------------------------------------------ queries
@@ -461,7 +458,7 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
         throw invalidArgument('INVALID_AMOUNT', 'amount must be a non-negative decimal of credits')
       if (did == null) {
         defaultLimit = value
-        await db.commit([db.put('meta!default_limit', formatCredits(value))])
+        await db.commit([db.defaultLimitOp(formatCredits(value))])
         return
       }
       account(did).limit = value

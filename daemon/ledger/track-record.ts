@@ -2,13 +2,15 @@
 // tasks failed, and a moving average of the time from creation to COMPLETED. Together with the
 // balance it feeds FindAgents ranking (providers that serve reliably and quickly rank higher).
 //
-// Kept under `t!<did>` in the ledger's sublevel, updated from the event bus after each task change is
-// committed. A crash between the commit and this write loses one task's worth of statistics; the
+// Kept in the bucket ledger.track-records (store/buckets.ts), updated from the event bus after each
+// task change is committed. A crash between the commit and this write loses one task's worth of statistics; the
 // record only ranks search results, so that is accepted rather than widening the task commit.
 
 import type { EventBus } from '../events/event-bus.ts'
 import type { Logger } from '../log/logger.ts'
-import type { JsonSublevel, Store } from '../store/store.ts'
+import { json, single, text } from '../store/codecs.ts'
+import { num, object } from '../store/shape.ts'
+import type { Store } from '../store/store.ts'
 import type { TaskRecord } from '../tasks/records.ts'
 
 export interface TrackRecord {
@@ -26,13 +28,12 @@ export interface TrackRecordComponents {
 
 // Weight of the newest completion in the latency average: recent behaviour counts most.
 const LATENCY_WEIGHT = 0.2
-const KEY_PREFIX = 't!'
+const trackRecordShape = object<TrackRecord>({ completed: num, failed: num, latencyMs: num })
 
 export async function createTrackRecords(c: TrackRecordComponents) {
-  const db = c.store.sublevel<TrackRecord>('ledger') as JsonSublevel<TrackRecord>
+  const db = c.store.repository('ledger.track-records', single(text), json(trackRecordShape))
   const records = new Map<string, TrackRecord>()
-  for await (const [key, value] of db.iterator({ gte: KEY_PREFIX, lt: `${KEY_PREFIX}~` }))
-    records.set(key.slice(KEY_PREFIX.length), value)
+  for await (const [did, value] of db.entries()) records.set(did, value)
 
   // Writes of one provider are chained so they land in order.
   let writes = Promise.resolve()
@@ -47,7 +48,7 @@ export async function createTrackRecords(c: TrackRecordComponents) {
     records.set(task.assignee, r)
     const snapshot = { ...r }
     writes = writes
-      .then(() => db.put(`${KEY_PREFIX}${task.assignee}`, snapshot))
+      .then(() => db.put(task.assignee, snapshot))
       .catch((err: Error) => c.logger.warn({ err: err.message }, 'track record not saved'))
   }
 

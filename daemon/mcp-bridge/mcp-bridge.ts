@@ -6,11 +6,14 @@
 // the tool's arguments; the result becomes the output (tool-results.ts); a tool error FAILS the
 // task with TOOL_ERROR and the tool's message. notifications/tools/list_changed re-lists the tools.
 // A server that exits is restarted with back-off (1 s doubling to 60 s; reset after a minute up).
+// A config reload reconciles the servers by name: new ones start, removed ones stop (their skills
+// leave the card), changed ones restart.
 
 import { Client as McpClient } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js'
 import { type Client, runWorker, type SkillOffer, TaskFailure, uploadStream } from '../../clients/ts/index.ts'
+import { createSupervisor, sleep } from '../a2a/supervisor.ts'
 import type { McpServerConfig } from '../config/options.ts'
 import type { Logger } from '../log/logger.ts'
 import { VERSION } from '../version.ts'
@@ -46,29 +49,29 @@ function envOf(entries: string[]): Record<string, string> {
 }
 
 export function createMcpBridge(c: { client: Client; logger: Logger; cwd: string }) {
-  const stopAll = new AbortController()
-  const running: Promise<void>[] = []
+  const supervisor = createSupervisor<McpServerConfig>((server, signal) => supervise(server, signal))
 
   /** One server: connect, serve its tools until it exits, then again after a pause. */
-  async function supervise(server: McpServerConfig): Promise<void> {
+  async function supervise(server: McpServerConfig, signal: AbortSignal): Promise<void> {
     const log = c.logger.child({ mcp: server.name })
     let backoff = MIN_BACKOFF_MS
-    while (!stopAll.signal.aborted) {
+    while (!signal.aborted) {
       const startedAt = Date.now()
       try {
-        await serveOnce(server, log)
+        await serveOnce(server, log, signal)
       } catch (err) {
         log.warn({ err: (err as Error).message }, 'mcp server failed')
       }
-      if (stopAll.signal.aborted) return
+      if (signal.aborted) break
       if (Date.now() - startedAt > HEALTHY_AFTER_MS) backoff = MIN_BACKOFF_MS
       log.info({ restartInMs: backoff }, 'mcp server exited; restarting')
-      await new Promise((r) => setTimeout(r, backoff))
+      await sleep(backoff, signal)
       backoff = Math.min(backoff * 2, MAX_BACKOFF_MS)
     }
+    log.info('mcp server stopped')
   }
 
-  async function serveOnce(server: McpServerConfig, log: Logger): Promise<void> {
+  async function serveOnce(server: McpServerConfig, log: Logger, signal: AbortSignal): Promise<void> {
     const transport = new StdioClientTransport({
       command: server.command,
       args: server.args,
@@ -158,13 +161,13 @@ export function createMcpBridge(c: { client: Client; logger: Logger; cwd: string
       void refresh()
     })
     const onStop = () => void mcp.close().catch(() => undefined)
-    stopAll.signal.addEventListener('abort', onStop, { once: true })
+    signal.addEventListener('abort', onStop, { once: true })
     try {
       await refresh()
       await closed
       await refreshing
     } finally {
-      stopAll.signal.removeEventListener('abort', onStop)
+      signal.removeEventListener('abort', onStop)
       worker?.abort()
       await workerDone
       await mcp.close().catch(() => undefined)
@@ -172,13 +175,9 @@ export function createMcpBridge(c: { client: Client; logger: Logger; cwd: string
   }
 
   return {
-    start(servers: McpServerConfig[]): void {
-      for (const s of servers) running.push(supervise(s))
-    },
-    async stop(): Promise<void> {
-      stopAll.abort()
-      await Promise.allSettled(running)
-    },
+    /** Starts, stops and restarts servers so that exactly `servers` run (at start and on reload). */
+    reconcile: (servers: McpServerConfig[]) => supervisor.reconcile(servers),
+    stop: () => supervisor.stop(),
   }
 }
 

@@ -1,17 +1,17 @@
-// The persistent inbox. Keys (sublevel "inbox"):
-//   m!<seq>        InboxRecord, in arrival order (seq is the resume cursor)
-//   i!<from>!<id>  seq, for exactly-once dedupe per sender
-//   x!<id>         seq, lookup by message id
-//   meta!seq       last assigned seq
+// The persistent inbox. Buckets (store/buckets.ts):
+//   inbox.messages  <seq> -> InboxRecord, in arrival order (seq is the resume cursor)
+//   inbox.dedupe    <from>!<id> -> seq, for exactly-once dedupe per sender
+//   inbox.ids       <id> -> seq, lookup by message id
+//   inbox.last-seq  last assigned seq
 // A received message, its dedupe key, the counter and its thread index entries (thread-index.ts) are
 // written in one batch before the ack.
 
-import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { num } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import { inboxRecordShape } from './record-shapes.ts'
 import type { InboxRecord } from './records.ts'
 import { inboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
-
-type Value = InboxRecord | number
 
 export interface InboxFilter {
   from?: string
@@ -35,8 +35,11 @@ export function matchesInbox(r: InboxRecord, f: InboxFilter): boolean {
 const bodyBytes = (r: InboxRecord) => Math.floor((r.body.length * 3) / 4)
 
 export async function openInboxStore(store: Store, threads: ThreadIndex) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('inbox')
-  let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
+  const messages = store.repository('inbox.messages', single(seq), json(inboxRecordShape))
+  const dedupe = store.repository('inbox.dedupe', pair(text, text), json(num))
+  const ids = store.repository('inbox.ids', single(text), json(num))
+  const counter = store.repository('inbox.last-seq', unit, json(num))
+  let lastSeq = (await counter.get(null)) ?? 0
   let count = 0
   let unread = 0
   // Unacknowledged messages and body bytes per sender: what per-peer quotas count.
@@ -50,8 +53,7 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
     if (p.messages <= 0) pending.delete(r.from)
     else pending.set(r.from, p)
   }
-  for await (const value of db.values({ gte: 'm!', lt: 'm"' })) {
-    const r = value as InboxRecord
+  for await (const r of messages.values()) {
     count++
     if (!r.read) unread++
     if (!r.acked) track(r, 1)
@@ -79,24 +81,23 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
     },
 
     async isDuplicate(from: string, id: string): Promise<boolean> {
-      return (await db.get(`i!${from}!${id}`)) !== undefined
+      return dedupe.has([from, id])
     },
 
     /** Whether any sender's message already has this id (ids are unique in the inbox). */
     async idTaken(id: string): Promise<boolean> {
-      return (await db.get(`x!${id}`)) !== undefined
+      return ids.has(id)
     },
 
     /** Persists a new message (caller checked it is not a duplicate). Returns the stored record. */
     async add(record: Omit<InboxRecord, 'seq'>): Promise<InboxRecord> {
-      const seq = ++lastSeq
-      const full: InboxRecord = { ...record, seq }
-      const sublevel = db as unknown as JsonSublevel<never>
+      const at = ++lastSeq
+      const full: InboxRecord = { ...record, seq: at }
       const ops: StoreOp[] = [
-        { type: 'put', key: `m!${seqKey(seq)}`, value: full, sublevel },
-        { type: 'put', key: `i!${record.from}!${record.id}`, value: seq, sublevel },
-        { type: 'put', key: `x!${record.id}`, value: seq, sublevel },
-        { type: 'put', key: 'meta!seq', value: seq, sublevel },
+        messages.putOp(at, full),
+        dedupe.putOp([record.from, record.id], at),
+        ids.putOp(record.id, at),
+        counter.putOp(null, at),
       ]
       await threads.commit(inboxRef(full), ops)
       count++
@@ -106,26 +107,24 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
     },
 
     async getById(id: string): Promise<InboxRecord | undefined> {
-      const seq = (await db.get(`x!${id}`)) as number | undefined
-      return seq == null ? undefined : ((await db.get(`m!${seqKey(seq)}`)) as InboxRecord | undefined)
+      const at = await ids.get(id)
+      return at == null ? undefined : messages.get(at)
     },
 
     /** Records by seq (undefined where there is none). */
     async getManyBySeq(seqs: number[]): Promise<Array<InboxRecord | undefined>> {
-      return (await db.getMany(seqs.map((seq) => `m!${seqKey(seq)}`))) as Array<InboxRecord | undefined>
+      return messages.getMany(seqs)
     },
 
     /** Every record after `afterSeq`, in arrival order, as the thread index sees it (its catch-up). */
     async *threadRefsAfter(afterSeq: number): AsyncGenerator<ThreadMessageRef> {
-      for await (const value of db.values({ gt: `m!${seqKey(afterSeq)}`, lt: 'm"' }))
-        yield inboxRef(value as InboxRecord)
+      for await (const r of messages.values({ gt: afterSeq })) yield inboxRef(r)
     },
 
     /** Records after `afterSeq` in arrival order, filtered, at most `limit`. */
     async list(filter: InboxFilter, afterSeq: number, limit: number): Promise<InboxRecord[]> {
       const out: InboxRecord[] = []
-      for await (const value of db.values({ gt: `m!${seqKey(afterSeq)}`, lt: 'm"' })) {
-        const r = value as InboxRecord
+      for await (const r of messages.values({ gt: afterSeq })) {
         if (matchesInbox(r, filter)) out.push(r)
         if (out.length >= limit) break
       }
@@ -135,7 +134,7 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
     /** Sets read/acked flags; returns how many records changed. */
     async update(ids: string[], change: { read?: boolean; acked?: boolean }): Promise<number> {
       let changed = 0
-      const ops: Array<{ type: 'put'; key: string; value: Value }> = []
+      const ops: StoreOp[] = []
       for (const id of new Set(ids)) {
         const r = await this.getById(id)
         if (r == null) continue
@@ -143,10 +142,10 @@ export async function openInboxStore(store: Store, threads: ThreadIndex) {
         if (next.read === r.read && next.acked === r.acked) continue
         if (r.read !== next.read) unread += next.read ? -1 : 1
         if (r.acked !== next.acked) track(r, next.acked ? -1 : 1)
-        ops.push({ type: 'put', key: `m!${seqKey(r.seq)}`, value: next })
+        ops.push(messages.putOp(r.seq, next))
         changed++
       }
-      if (ops.length > 0) await db.batch(ops)
+      if (ops.length > 0) await store.commit(ops)
       return changed
     },
   }

@@ -1,32 +1,34 @@
-// The persistent outbox. Keys (sublevel "outbox"):
-//   m!<id>            OutboxRecord
-//   o!<seq>           id, in send order (listing; messages only, not task frames)
-//   q!<to>!<seq>      id, only while queued: the delivery queue of one recipient, in order
-//   k!<idempotency>   id
-//   meta!seq          last assigned seq
+// The persistent outbox. Buckets (store/buckets.ts):
+//   outbox.messages     <id> -> OutboxRecord
+//   outbox.sent         <seq> -> id, in send order (listing; messages only, not task frames)
+//   outbox.queue        <to>!<seq> -> id, only while queued: the delivery queue of one recipient, in order
+//   outbox.idempotency  <idempotency key> -> id
+//   outbox.last-seq     last assigned seq
 // A message is written (with its queue entry and its thread index entries, see thread-index.ts) in one
 // batch before SendMessage returns.
 
-import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { num, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import { outboxRecordShape } from './record-shapes.ts'
 import type { OutboxRecord, OutboxStatus } from './records.ts'
 import { outboxRef, type ThreadIndex, type ThreadMessageRef } from './thread-index.ts'
 
-type Value = OutboxRecord | string | number
-
 export async function openOutboxStore(store: Store, threads: ThreadIndex) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('outbox')
-  let lastSeq = ((await db.get('meta!seq')) as number | undefined) ?? 0
+  const messages = store.repository('outbox.messages', single(text), json(outboxRecordShape))
+  const sent = store.repository('outbox.sent', single(seq), json(str))
+  const queue = store.repository('outbox.queue', pair(text, seq), json(str))
+  const idempotency = store.repository('outbox.idempotency', single(text), json(str))
+  const counter = store.repository('outbox.last-seq', unit, json(num))
+  let lastSeq = (await counter.get(null)) ?? 0
 
-  async function get(id: string): Promise<OutboxRecord | undefined> {
-    return (await db.get(`m!${id}`)) as OutboxRecord | undefined
-  }
+  const get = (id: string): Promise<OutboxRecord | undefined> => messages.get(id)
 
   return {
     get,
 
     async byIdempotencyKey(key: string): Promise<OutboxRecord | undefined> {
-      const id = (await db.get(`k!${key}`)) as string | undefined
+      const id = await idempotency.get(key)
       return id == null ? undefined : get(id)
     },
 
@@ -40,13 +42,13 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
 
     /** Records by id (undefined where there is none). */
     async getMany(ids: string[]): Promise<Array<OutboxRecord | undefined>> {
-      return (await db.getMany(ids.map((id) => `m!${id}`))) as Array<OutboxRecord | undefined>
+      return messages.getMany(ids)
     },
 
     /** Every message (not frame) after `afterSeq`, in send order, as the thread index sees it. */
     async *threadRefsAfter(afterSeq: number): AsyncGenerator<ThreadMessageRef> {
-      for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
-        const r = await get(id as string)
+      for await (const id of sent.values({ gt: afterSeq })) {
+        const r = await get(id)
         if (r != null && r.channel == null) yield outboxRef(r)
       }
     },
@@ -56,18 +58,16 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
      * (a task transition and its frame to the peer). A failed commit only leaves a gap in `seq`.
      */
     prepare(record: Omit<OutboxRecord, 'seq'>): { full: OutboxRecord; ops: StoreOp[] } {
-      const seq = ++lastSeq
-      const full: OutboxRecord = { ...record, seq }
-      const sublevel = db as unknown as JsonSublevel<never>
+      const at = ++lastSeq
+      const full: OutboxRecord = { ...record, seq: at }
       const ops: StoreOp[] = [
-        { type: 'put', key: `m!${full.id}`, value: full, sublevel },
-        { type: 'put', key: `q!${full.to}!${seqKey(seq)}`, value: full.id, sublevel },
-        { type: 'put', key: 'meta!seq', value: seq, sublevel },
+        messages.putOp(full.id, full),
+        queue.putOp([full.to, at], full.id),
+        counter.putOp(null, at),
       ]
       // Task and network frames are not messages: they stay out of the GetOutbox listing.
-      if (full.channel == null) ops.push({ type: 'put', key: `o!${seqKey(seq)}`, value: full.id, sublevel })
-      if (full.idempotencyKey !== '')
-        ops.push({ type: 'put', key: `k!${full.idempotencyKey}`, value: full.id, sublevel })
+      if (full.channel == null) ops.push(sent.putOp(at, full.id))
+      if (full.idempotencyKey !== '') ops.push(idempotency.putOp(full.idempotencyKey, full.id))
       return { full, ops }
     },
 
@@ -79,16 +79,16 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
     /** The oldest `limit` queued messages for a recipient, in send order. */
     async queued(to: string, limit: number): Promise<OutboxRecord[]> {
       const ids: string[] = []
-      for await (const id of db.values({ gt: `q!${to}!`, lt: `q!${to}"`, limit })) ids.push(id as string)
+      for await (const id of queue.values({ group: to, limit })) ids.push(id)
       // One read for the whole window instead of one per message.
-      const records = await db.getMany(ids.map((id) => `m!${id}`))
-      return records.filter((r): r is OutboxRecord => r != null && typeof r === 'object')
+      const records = await messages.getMany(ids)
+      return records.filter((r) => r != null)
     },
 
     /** Recipients that have queued messages (to resume delivery after a restart). */
     async queuedRecipients(): Promise<string[]> {
       const out = new Set<string>()
-      for await (const key of db.keys({ gt: 'q!', lt: 'q"' })) out.add(key.slice(2, key.lastIndexOf('!')))
+      for await (const [to] of queue.keys()) out.add(to)
       return [...out]
     },
 
@@ -99,10 +99,7 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       patch: Partial<OutboxRecord>,
     ): Promise<OutboxRecord> {
       const next: OutboxRecord = { ...record, ...patch, status }
-      await db.batch([
-        { type: 'put', key: `m!${record.id}`, value: next },
-        { type: 'del', key: `q!${record.to}!${seqKey(record.seq)}` },
-      ])
+      await store.commit([messages.putOp(record.id, next), queue.delOp([record.to, record.seq])])
       return next
     },
 
@@ -115,12 +112,7 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       }>,
     ): Promise<OutboxRecord[]> {
       const next = items.map(({ record, status, patch }) => ({ ...record, ...patch, status }))
-      await db.batch(
-        next.flatMap((r) => [
-          { type: 'put' as const, key: `m!${r.id}`, value: r },
-          { type: 'del' as const, key: `q!${r.to}!${seqKey(r.seq)}` },
-        ]),
-      )
+      await store.commit(next.flatMap((r) => [messages.putOp(r.id, r), queue.delOp([r.to, r.seq])]))
       return next
     },
 
@@ -129,7 +121,7 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       const current = await get(record.id)
       if (current != null && current.status !== 'queued') return current
       const next = { ...record, ...patch }
-      await db.put(`m!${record.id}`, next)
+      await messages.put(record.id, next)
       return next
     },
 
@@ -139,8 +131,8 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       limit: number,
     ): Promise<OutboxRecord[]> {
       const out: OutboxRecord[] = []
-      for await (const id of db.values({ gt: `o!${seqKey(afterSeq)}`, lt: 'o"' })) {
-        const r = await get(id as string)
+      for await (const id of sent.values({ gt: afterSeq })) {
+        const r = await get(id)
         if (r == null || r.channel != null) continue
         if ((filter.status == null || r.status === filter.status) && (!filter.to || r.to === filter.to))
           out.push(r)

@@ -2,20 +2,21 @@
 // this daemon stored it, plus one summary per thread. Task and network frames are not messages and are
 // never indexed; messages without a thread_id belong to no thread.
 //
-// Keys (h = sha256 hex of the thread id: thread ids are arbitrary strings chosen by the sender, the
-// hash gives every thread a short key that cannot run into another thread's range):
-//   t!<h>!<seq>                   {in: inbox seq} | {out: outbox id}: the thread's messages, in order
-//   s!<h>                         ThreadState (the summary)
-//   r!<seq>                       h, one per thread, at the seq of its latest message (ListThreads)
-//   p!<did>!<seq>                 h, one per (thread, counterparty), at the seq of the latest message
-//                                 exchanged with that counterparty in the thread (ListThreads by peer)
-//   e!in!<inbox seq>, e!out!<id>  thread seq: this message is indexed (makes the catch-up idempotent)
-//   meta!in, meta!out             inbox / outbox seq of the last message written with this index
-// `seq` is one counter for the whole index (the highest `r!` key: no counter key is written per message).
+// Buckets (store/buckets.ts; h = sha256 hex of the thread id: thread ids are arbitrary strings chosen
+// by the sender, the hash gives every thread a short key that cannot run into another thread's range):
+//   threads.entries      <h>!<seq> -> {in: inbox seq} | {out: outbox id}: the thread's messages, in order
+//   threads.summaries    <h> -> ThreadState (the summary)
+//   threads.recent       <seq> -> h, one per thread, at the seq of its latest message (ListThreads)
+//   threads.by-peer      <did>!<seq> -> h, one per (thread, counterparty), at the seq of the latest
+//                        message exchanged with that counterparty in the thread (ListThreads by peer)
+//   threads.indexed-in / -out   <inbox seq> / <outbox id> -> thread seq: this message is indexed (makes
+//                        the catch-up idempotent)
+//   threads.watermark-in / -out inbox / outbox seq of the last message written with this index
+// `seq` is one counter for the whole index (the highest `recent` key: no counter is written per message).
 //
 // Written in the same batch as the message itself (inbox add, outbox add), so a message and its index
 // entries exist together or not at all. Messages stored by a daemon without this index (an older
-// version) are indexed at startup by `catchUp`, which starts after meta!in / meta!out.
+// version) are indexed at startup by `catchUp`, which starts after the watermarks.
 //
 // Why an index and not a scan: a thread can span any number of inbox and outbox messages, so deriving
 // threads from the stores would cost a full scan of both per ListThreads page. With the index, each new
@@ -25,8 +26,9 @@
 // back); different threads proceed in parallel.
 
 import { createHash } from 'node:crypto'
-import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { array, either, num, object, type Shape, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
 import type { InboxRecord, OutboxRecord } from './records.ts'
 
 /** A message as the index sees it. */
@@ -56,7 +58,17 @@ export interface ThreadState {
   peers: Array<{ did: string; lastSeq: number }>
 }
 
-type Value = ThreadEntry | ThreadState | string | number
+const threadEntryShape: Shape<ThreadEntry> = either(
+  object<{ in: number }>({ in: num }),
+  object<{ out: string }>({ out: str }),
+)
+const threadStateShape: Shape<ThreadState> = object<ThreadState>({
+  threadId: str,
+  count: num,
+  lastSeq: num,
+  lastMessageAtMs: num,
+  peers: array(object<{ did: string; lastSeq: number }>({ did: str, lastSeq: num })),
+})
 
 /** Messages indexed per batch by the startup catch-up. */
 const CATCH_UP_BATCH = 500
@@ -85,48 +97,56 @@ export function outboxRef(r: OutboxRecord): ThreadMessageRef {
   }
 }
 
-const memberKey = (m: ThreadMessageRef) =>
-  m.dir === 'in' ? `e!in!${seqKey(m.ref as number)}` : `e!out!${m.ref as string}`
-const watermarkKey = (dir: 'in' | 'out') => `meta!${dir}`
-const seqOfKey = (key: string) => Number(key.slice(key.lastIndexOf('!') + 1))
-
 export async function openThreadIndex(store: Store) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('threads')
-  const sublevel = db as unknown as JsonSublevel<never>
-  const put = (key: string, value: unknown): StoreOp => ({ type: 'put', key, value, sublevel })
-  const del = (key: string): StoreOp => ({ type: 'del', key, sublevel })
+  const entries = store.repository('threads.entries', pair(text, seq), json(threadEntryShape))
+  const summaries = store.repository('threads.summaries', single(text), json(threadStateShape))
+  const recent = store.repository('threads.recent', single(seq), json(str))
+  const byPeer = store.repository('threads.by-peer', pair(text, seq), json(str))
+  const indexed = {
+    in: store.repository('threads.indexed-in', single(seq), json(num)),
+    out: store.repository('threads.indexed-out', single(text), json(num)),
+  }
+  const watermarks = {
+    in: store.repository('threads.watermark-in', unit, json(num)),
+    out: store.repository('threads.watermark-out', unit, json(num)),
+  }
+  /** Marks a message as indexed, or tells whether it is. */
+  const memberOp = (m: ThreadMessageRef, at: number): StoreOp =>
+    typeof m.ref === 'number' ? indexed.in.putOp(m.ref, at) : indexed.out.putOp(m.ref, at)
+  const isMember = (m: ThreadMessageRef): Promise<boolean> =>
+    typeof m.ref === 'number' ? indexed.in.has(m.ref) : indexed.out.has(m.ref)
 
   let lastSeq = 0
-  for await (const key of db.keys({ gt: 'r!', lt: 'r"', reverse: true, limit: 1 })) lastSeq = seqOfKey(key)
+  for await (const at of recent.keys({ reverse: true, limit: 1 })) lastSeq = at
 
-  /** The writes that add `m` to its thread as message number `seq`, and the new summary. */
+  /** The writes that add `m` to its thread as message number `at`, and the new summary. */
   function apply(
     prev: ThreadState | undefined,
     m: ThreadMessageRef,
-    seq: number,
+    at: number,
   ): { next: ThreadState; ops: StoreOp[] } {
     const h = threadKey(m.threadId)
     const ops: StoreOp[] = [
-      put(`t!${h}!${seqKey(seq)}`, m.dir === 'in' ? { in: m.ref } : { out: m.ref }),
-      put(memberKey(m), seq),
-      put(`r!${seqKey(seq)}`, h),
-      put(`p!${m.counterparty}!${seqKey(seq)}`, h),
+      entries.putOp([h, at], typeof m.ref === 'number' ? { in: m.ref } : { out: m.ref }),
+      memberOp(m, at),
+      recent.putOp(at, h),
+      byPeer.putOp([m.counterparty, at], h),
     ]
-    if (prev != null) ops.push(del(`r!${seqKey(prev.lastSeq)}`))
+    if (prev != null) ops.push(recent.delOp(prev.lastSeq))
     const peers = (prev?.peers ?? []).map((p) => {
       if (p.did !== m.counterparty) return p
-      ops.push(del(`p!${p.did}!${seqKey(p.lastSeq)}`))
-      return { did: p.did, lastSeq: seq }
+      ops.push(byPeer.delOp([p.did, p.lastSeq]))
+      return { did: p.did, lastSeq: at }
     })
-    if (!peers.some((p) => p.did === m.counterparty)) peers.push({ did: m.counterparty, lastSeq: seq })
+    if (!peers.some((p) => p.did === m.counterparty)) peers.push({ did: m.counterparty, lastSeq: at })
     const next: ThreadState = {
       threadId: m.threadId,
       count: (prev?.count ?? 0) + 1,
-      lastSeq: seq,
+      lastSeq: at,
       lastMessageAtMs: Math.max(prev?.lastMessageAtMs ?? 0, m.atMs),
       peers,
     }
-    ops.push(put(`s!${h}`, next))
+    ops.push(summaries.putOp(h, next))
     return { next, ops }
   }
 
@@ -142,9 +162,7 @@ export async function openThreadIndex(store: Store) {
     return run
   }
 
-  async function state(h: string): Promise<ThreadState | undefined> {
-    return (await db.get(`s!${h}`)) as ThreadState | undefined
-  }
+  const state = (h: string): Promise<ThreadState | undefined> => summaries.get(h)
 
   return {
     /**
@@ -152,12 +170,12 @@ export async function openThreadIndex(store: Store) {
      * Messages without a thread only move the watermark.
      */
     async commit(m: ThreadMessageRef, ops: StoreOp[]): Promise<void> {
-      const base = [...ops, put(watermarkKey(m.dir), m.storeSeq)]
+      const base = [...ops, watermarks[m.dir].putOp(null, m.storeSeq)]
       if (m.threadId === '') return store.commit(base)
       const h = threadKey(m.threadId)
       await serialized(h, async () => {
-        const seq = ++lastSeq
-        await store.commit([...base, ...apply(await state(h), m, seq).ops])
+        const at = ++lastSeq
+        await store.commit([...base, ...apply(await state(h), m, at).ops])
       })
     },
 
@@ -171,8 +189,8 @@ export async function openThreadIndex(store: Store) {
       outboxAfter: (seq: number) => AsyncIterable<ThreadMessageRef>,
     ): Promise<number> {
       const watermark = {
-        in: ((await db.get(watermarkKey('in'))) as number | undefined) ?? 0,
-        out: ((await db.get(watermarkKey('out'))) as number | undefined) ?? 0,
+        in: (await watermarks.in.get(null)) ?? 0,
+        out: (await watermarks.out.get(null)) ?? 0,
       }
       const seen = { ...watermark }
       const received = inboxAfter(watermark.in)[Symbol.asyncIterator]()
@@ -183,18 +201,19 @@ export async function openThreadIndex(store: Store) {
       let ops: StoreOp[] = []
       const cache = new Map<string, ThreadState>()
       const flush = async () => {
-        ops.push(put(watermarkKey('in'), seen.in), put(watermarkKey('out'), seen.out))
+        ops.push(watermarks.in.putOp(null, seen.in), watermarks.out.putOp(null, seen.out))
         await store.commit(ops)
         ops = []
         cache.clear()
       }
       while (!r.done || !s.done) {
         const takeReceived = s.done || (!r.done && r.value.atMs <= s.value.atMs)
-        const m = (takeReceived ? r.value : s.value) as ThreadMessageRef
+        const m: ThreadMessageRef | undefined = takeReceived ? r.value : s.value
+        if (m == null) break
         if (takeReceived) r = await received.next()
         else s = await sent.next()
         seen[m.dir] = Math.max(seen[m.dir], m.storeSeq)
-        if (m.threadId === '' || (await db.get(memberKey(m))) !== undefined) continue
+        if (m.threadId === '' || (await isMember(m))) continue
         const h = threadKey(m.threadId)
         const { next, ops: more } = apply(cache.get(h) ?? (await state(h)), m, ++lastSeq)
         cache.set(h, next)
@@ -217,18 +236,19 @@ export async function openThreadIndex(store: Store) {
       beforeSeq: number,
       limit: number,
     ): Promise<Array<{ thread: ThreadState; cursor: number }>> {
-      const prefix = filter.peer != null ? `p!${filter.peer}!` : 'r!'
-      const range = {
-        gt: prefix,
-        lt: beforeSeq > 0 ? `${prefix}${seqKey(beforeSeq)}` : `${prefix.slice(0, -1)}"`,
-        reverse: true,
-        limit,
-      }
       const rows: Array<{ h: string; cursor: number }> = []
-      for await (const [key, h] of db.iterator(range)) rows.push({ h: h as string, cursor: seqOfKey(key) })
-      const states = await db.getMany(rows.map((row) => `s!${row.h}`))
+      const before = beforeSeq > 0 ? beforeSeq : undefined
+      const { peer } = filter
+      if (peer != null) {
+        const lt = before == null ? undefined : ([peer, before] satisfies [string, number])
+        for await (const [[, cursor], h] of byPeer.entries({ group: peer, lt, reverse: true, limit }))
+          rows.push({ h, cursor })
+      } else
+        for await (const [cursor, h] of recent.entries({ lt: before, reverse: true, limit }))
+          rows.push({ h, cursor })
+      const states = await summaries.getMany(rows.map((row) => row.h))
       return rows.flatMap((row, i) => {
-        const thread = states[i] as ThreadState | undefined
+        const thread = states[i]
         return thread == null ? [] : [{ thread, cursor: row.cursor }]
       })
     },
@@ -241,12 +261,8 @@ export async function openThreadIndex(store: Store) {
     ): Promise<Array<{ seq: number; entry: ThreadEntry }>> {
       const h = threadKey(threadId)
       const out: Array<{ seq: number; entry: ThreadEntry }> = []
-      for await (const [key, entry] of db.iterator({
-        gt: `t!${h}!${seqKey(afterSeq)}`,
-        lt: `t!${h}"`,
-        limit,
-      }))
-        out.push({ seq: seqOfKey(key), entry: entry as ThreadEntry })
+      for await (const [[, at], entry] of entries.entries({ group: h, gt: [h, afterSeq], limit }))
+        out.push({ seq: at, entry })
       return out
     },
   }

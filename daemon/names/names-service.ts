@@ -7,7 +7,9 @@ import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
-import type { JsonSublevel, Store } from '../store/store.ts'
+import { json, single, text } from '../store/codecs.ts'
+import { num, object, str } from '../store/shape.ts'
+import type { Store } from '../store/store.ts'
 import type { NameCache } from './name-cache.ts'
 import { encodeClaim, nameKey, type SignedNameClaim, signClaim } from './name-record.ts'
 import { normalizeName } from './name-rules.ts'
@@ -51,14 +53,24 @@ interface PinnedName {
   claimedAtMs: number
 }
 
+// Shapes of the two repositories' values (exported for the store format test).
+export const heldShape = object<HeldName>({
+  name: str,
+  seq: num,
+  claimedAtMs: num,
+  expiresAtMs: num,
+  ttlMs: num,
+})
+export const pinShape = object<PinnedName>({ did: str, expiresAtMs: num, claimedAtMs: num })
+
 const MIN_TTL_MS = 1_000
 const MAX_TTL_MS = 7 * 24 * 3600 * 1000
 /** How long a lookup keeps collecting replicas after the first valid record arrives. */
 const LOOKUP_GRACE_MS = 1_500
 
 export function createNamesService(c: NamesComponents, options: NamesOptions) {
-  const held: JsonSublevel<HeldName> = c.store.sublevel<HeldName>('names')
-  const pins: JsonSublevel<PinnedName> = c.store.sublevel<PinnedName>('name-pins')
+  const held = c.store.repository('names.held', single(text), json(heldShape))
+  const pins = c.store.repository('names.pins', single(text), json(pinShape))
   const timers = new Map<string, NodeJS.Timeout>()
   const dht = () => c.host.services.dht
   let stopped = false

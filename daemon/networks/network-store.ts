@@ -1,15 +1,18 @@
-// Persistent state of networks. Keys (sublevel "networks"):
-//   d!<net>               descriptor text (networks this agent created, joined or left)
-//   o!<net>!<hash>        signed membership operation text
-//   i!<net>               a received invitation: { descriptor, invitation, receivedAtMs }
-//   s!<net>!<invitee>     an invitation this agent sent: { invitation, messageId }
-//   h!<net>!<seq>         BroadcastRecord, in local arrival order (seq is the resume cursor)
-//   x!<net>!<id>          seq, for de-duplication by broadcast id
-//   meta!hseq             last assigned history seq
+// Persistent state of networks. Buckets (store/buckets.ts), all in the sublevel "networks":
+//   networks.descriptors            <net> -> descriptor text (networks this agent created, joined or left)
+//   networks.ops                    <net>!<hash> -> signed membership operation text
+//   networks.received-invitations   <net> -> { descriptor, invitation, receivedAtMs }
+//   networks.sent-invitations       <net>!<invitee> -> { invitation, messageId }
+//   networks.history                <net>!<seq> -> BroadcastRecord, in local arrival order (seq is the
+//                                   resume cursor)
+//   networks.history-ids            <net>!<id> -> seq, for de-duplication by broadcast id
+//   networks.last-seq               last assigned history seq
 // History is bounded per network by count and age; the oldest entries go first.
 
-import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { num, object, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import { broadcastRecordShape, signedInvitationShape } from './record-shapes.ts'
 import type { BroadcastRecord, SignedInvitation } from './records.ts'
 
 export interface ReceivedInvitation {
@@ -23,7 +26,12 @@ export interface SentInvitation {
   messageId: string
 }
 
-type Value = string | number | ReceivedInvitation | SentInvitation | BroadcastRecord
+const receivedShape = object<ReceivedInvitation>({
+  descriptor: str,
+  invitation: signedInvitationShape,
+  receivedAtMs: num,
+})
+const sentShape = object<SentInvitation>({ invitation: signedInvitationShape, messageId: str })
 
 export interface HistoryLimits {
   maxMessages: number
@@ -31,17 +39,20 @@ export interface HistoryLimits {
 }
 
 export async function openNetworkStore(store: Store, limits: HistoryLimits) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('networks')
-  const sublevel = db as unknown as JsonSublevel<never>
-  let lastSeq = ((await db.get('meta!hseq')) as number | undefined) ?? 0
+  const descriptors = store.repository('networks.descriptors', single(text), json(str))
+  const ops = store.repository('networks.ops', pair(text, text), json(str))
+  const received = store.repository('networks.received-invitations', single(text), json(receivedShape))
+  const sent = store.repository('networks.sent-invitations', pair(text, text), json(sentShape))
+  const history = store.repository('networks.history', pair(text, seq), json(broadcastRecordShape))
+  const historyIds = store.repository('networks.history-ids', pair(text, text), json(num))
+  const counter = store.repository('networks.last-seq', unit, json(num))
+  let lastSeq = (await counter.get(null)) ?? 0
   /** Stored broadcasts per network, and the newest committed position per network. */
   const counts = new Map<string, number>()
   const newest = new Map<string, number>()
-  for await (const key of db.keys({ gte: 'h!', lt: 'h"' })) {
-    const cut = key.lastIndexOf('!')
-    const net = key.slice(2, cut)
+  for await (const [net, at] of history.keys()) {
     counts.set(net, (counts.get(net) ?? 0) + 1)
-    newest.set(net, Number(key.slice(cut + 1)))
+    newest.set(net, at)
   }
   /** Ids of the stored broadcasts per network (bounded by the history limits), for de-duplication. */
   const ids = new Map<string, Set<string>>()
@@ -53,27 +64,18 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
     }
     return set
   }
-  for await (const key of db.keys({ gte: 'x!', lt: 'x"' })) {
-    const cut = key.indexOf('!', 2)
-    idsOf(key.slice(2, cut)).add(key.slice(cut + 1))
-  }
-
-  const range = (prefix: string) => ({ gt: prefix, lt: `${prefix.slice(0, -1)}"` })
+  for await (const [net, id] of historyIds.keys()) idsOf(net).add(id)
 
   async function historyPage(net: string, afterSeq: number, limit: number): Promise<BroadcastRecord[]> {
     const out: BroadcastRecord[] = []
-    for await (const value of db.values({ gt: `h!${net}!${seqKey(afterSeq)}`, lt: `h!${net}"`, limit }))
-      out.push(value as BroadcastRecord)
+    for await (const r of history.values({ group: net, gt: [net, afterSeq], limit })) out.push(r)
     return out
   }
 
   async function deleteHistory(records: BroadcastRecord[]): Promise<void> {
     if (records.length === 0) return
-    await db.batch(
-      records.flatMap((r) => [
-        { type: 'del' as const, key: `h!${r.networkId}!${seqKey(r.seq)}` },
-        { type: 'del' as const, key: `x!${r.networkId}!${r.id}` },
-      ]),
+    await store.commit(
+      records.flatMap((r) => [history.delOp([r.networkId, r.seq]), historyIds.delOp([r.networkId, r.id])]),
     )
     for (const r of records) {
       counts.set(r.networkId, Math.max(0, (counts.get(r.networkId) ?? 1) - 1))
@@ -92,48 +94,46 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
 
     async descriptors(): Promise<Array<{ id: string; text: string }>> {
       const out: Array<{ id: string; text: string }> = []
-      for await (const [key, value] of db.iterator(range('d!')))
-        out.push({ id: key.slice(2), text: value as string })
+      for await (const [id, text] of descriptors.entries()) out.push({ id, text })
       return out
     },
 
     async ops(net: string): Promise<string[]> {
       const out: string[] = []
-      for await (const value of db.values(range(`o!${net}!`))) out.push(value as string)
+      for await (const value of ops.values({ group: net })) out.push(value)
       return out
     },
 
     descriptorOp(net: string, text: string): StoreOp {
-      return { type: 'put', key: `d!${net}`, value: text, sublevel }
+      return descriptors.putOp(net, text)
     },
 
     opOps(net: string, entries: Array<{ hash: string; json: string }>): StoreOp[] {
-      return entries.map((e) => ({ type: 'put', key: `o!${net}!${e.hash}`, value: e.json, sublevel }))
+      return entries.map((e) => ops.putOp([net, e.hash], e.json))
     },
 
     // ---------------------------------------------------------------- invitations
 
     async receivedInvitation(net: string): Promise<ReceivedInvitation | undefined> {
-      return (await db.get(`i!${net}`)) as ReceivedInvitation | undefined
+      return received.get(net)
     },
 
     async receivedInvitations(): Promise<Array<{ id: string; received: ReceivedInvitation }>> {
       const out: Array<{ id: string; received: ReceivedInvitation }> = []
-      for await (const [key, value] of db.iterator(range('i!')))
-        out.push({ id: key.slice(2), received: value as ReceivedInvitation })
+      for await (const [id, value] of received.entries()) out.push({ id, received: value })
       return out
     },
 
-    async putReceivedInvitation(net: string, received: ReceivedInvitation): Promise<void> {
-      await db.put(`i!${net}`, received)
+    async putReceivedInvitation(net: string, invitation: ReceivedInvitation): Promise<void> {
+      await received.put(net, invitation)
     },
 
     dropReceivedInvitationOp(net: string): StoreOp {
-      return { type: 'del', key: `i!${net}`, sublevel }
+      return received.delOp(net)
     },
 
-    sentInvitationOp(net: string, invitee: string, sent: SentInvitation): StoreOp {
-      return { type: 'put', key: `s!${net}!${invitee}`, value: sent, sublevel }
+    sentInvitationOp(net: string, invitee: string, invitation: SentInvitation): StoreOp {
+      return sent.putOp([net, invitee], invitation)
     },
 
     commit: (ops: StoreOp[]) => store.commit(ops),
@@ -149,14 +149,14 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
      * no longer fits.
      */
     async addBroadcast(record: Omit<BroadcastRecord, 'seq'>): Promise<BroadcastRecord> {
-      const seq = ++lastSeq
-      const full: BroadcastRecord = { ...record, seq }
-      await db.batch([
-        { type: 'put', key: `h!${full.networkId}!${seqKey(seq)}`, value: full },
-        { type: 'put', key: `x!${full.networkId}!${full.id}`, value: seq },
-        { type: 'put', key: 'meta!hseq', value: seq },
+      const at = ++lastSeq
+      const full: BroadcastRecord = { ...record, seq: at }
+      await store.commit([
+        history.putOp([full.networkId, at], full),
+        historyIds.putOp([full.networkId, full.id], at),
+        counter.putOp(null, at),
       ])
-      newest.set(full.networkId, seq)
+      newest.set(full.networkId, at)
       idsOf(full.networkId).add(full.id)
       const count = (counts.get(full.networkId) ?? 0) + 1
       counts.set(full.networkId, count)
@@ -170,25 +170,20 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
     /** Ids and positions of a network's stored broadcasts (without reading their payloads). */
     async historyIndex(net: string): Promise<Array<{ id: string; seq: number }>> {
       const out: Array<{ id: string; seq: number }> = []
-      const prefix = `x!${net}!`
-      for await (const [key, seq] of db.iterator(range(prefix)))
-        out.push({ id: key.slice(prefix.length), seq: seq as number })
+      for await (const [[, id], at] of historyIds.entries({ group: net })) out.push({ id, seq: at })
       return out
     },
 
     async historyAt(net: string, seqs: number[]): Promise<BroadcastRecord[]> {
-      const values = await db.getMany(seqs.map((seq) => `h!${net}!${seqKey(seq)}`))
-      return values.filter((v): v is BroadcastRecord => v != null && typeof v === 'object')
+      const values = await history.getMany(seqs.map((at): [string, number] => [net, at]))
+      return values.filter((v) => v != null)
     },
 
     /** Drops broadcasts older than the age limit (by their send time); returns how many. */
     async pruneByAge(now = Date.now()): Promise<number> {
       const cutoff = now - limits.maxAgeMs
       const old: BroadcastRecord[] = []
-      for await (const value of db.values(range('h!'))) {
-        const r = value as BroadcastRecord
-        if (r.sentAtMs < cutoff) old.push(r)
-      }
+      for await (const r of history.values()) if (r.sentAtMs < cutoff) old.push(r)
       await deleteHistory(old)
       return old.length
     },

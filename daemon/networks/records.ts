@@ -16,6 +16,7 @@ import { base32 } from 'multiformats/bases/base32'
 import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
+import { signedDescriptorShape, signedInvitationShape, signedOpShape } from './record-shapes.ts'
 
 export type NetworkPolicyName = 'invite-only' | 'open'
 export type OpKind = 'join' | 'leave' | 'remove'
@@ -189,6 +190,7 @@ export function networkIdOf(descriptor: SignedDescriptor): string {
 export async function parseDescriptor(text: string, id?: string): Promise<SignedDescriptor> {
   const r = parseStrict(text, DESCRIPTOR_KEYS)
   if (
+    !signedDescriptorShape.is(r) ||
     r.v !== 1 ||
     r.type !== 'moltmesh.network' ||
     !isStr(r.name, MAX_NAME_LENGTH) ||
@@ -202,7 +204,7 @@ export async function parseDescriptor(text: string, id?: string): Promise<Signed
     !isStr(r.sig, 128)
   )
     throw new Error('RECORD_MALFORMED')
-  const d = r as unknown as SignedDescriptor
+  const d = r
   if (id != null && networkIdOf(d) !== id) throw new Error('NETWORK_ID_MISMATCH')
   if (!(await verify(d.creator, d))) throw new Error('SIGNATURE_INVALID')
   return d
@@ -241,6 +243,7 @@ export async function signInvitation(
 /** Checks the shape of an invitation object (from JSON or from the API). */
 function checkInvitationShape(r: Record<string, unknown>): SignedInvitation {
   if (
+    !signedInvitationShape.is(r) ||
     r.v !== 1 ||
     r.type !== 'moltmesh.netinvite' ||
     !isStr(r.network) ||
@@ -254,7 +257,7 @@ function checkInvitationShape(r: Record<string, unknown>): SignedInvitation {
     !isStr(r.sig, 128)
   )
     throw new Error('RECORD_MALFORMED')
-  return r as unknown as SignedInvitation
+  return r
 }
 
 export function parseInvitationText(text: string): SignedInvitation {
@@ -366,7 +369,8 @@ export async function parseOp(
     if (keys.join() !== [...INVITATION_KEYS].sort().join()) throw new Error('RECORD_MALFORMED')
     checkInvitationShape(inv)
   }
-  const op = r as unknown as SignedOp
+  if (!signedOpShape.is(r)) throw new Error('RECORD_MALFORMED')
+  const op = r
   if (op.network !== networkId) throw new Error('WRONG_NETWORK')
   if (op.at_ms > now + CLOCK_SKEW_MS) throw new Error('FROM_THE_FUTURE')
   if (op.member === descriptor.creator) throw new Error('RULE_VIOLATION')

@@ -1,65 +1,53 @@
 // One classic-level database per daemon, with a sublevel per subsystem.
 //
-// Subsystems get typed sublevels from here and write related changes in one atomic `batch()` before
+// Subsystems get typed repositories from here, one per bucket (buckets.ts lists them all), and write
+// related changes in one atomic `commit()` before
 // acknowledging anything. The schema version key lets a newer daemon refuse (or migrate) an older
 // layout instead of misreading it.
 
 import { chmod, mkdir, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { AbstractBatchOperation } from 'abstract-level'
 import { ClassicLevel } from 'classic-level'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
+import { BUCKETS, type BucketName } from './buckets.ts'
+import { type KeyCodec, unit, type ValueCodec } from './codecs.ts'
+import {
+  createRepository,
+  type Repository,
+  type StoreOp,
+  type TextSublevel,
+  type WriteOptions,
+} from './repository.ts'
 
 /** Layout version of the database; bump with a migration when a sublevel's encoding changes. */
 export const SCHEMA_VERSION = 1
-const SCHEMA_KEY = 'schema-version'
-
-/**
- * Every sublevel the daemon uses. Names are never reused for something else, even after removal,
- * so old data can never be misread by new code.
- */
-export const SUBLEVELS = [
-  'meta',
-  'peers',
-  'inbox',
-  'outbox',
-  'tasks',
-  'blobs',
-  'names',
-  'cards',
-  'ledger',
-  'networks',
-  'webhooks',
-  'demand',
-  'threads',
-  'name-pins',
-] as const
-export type SublevelName = (typeof SUBLEVELS)[number]
 
 export type Db = ClassicLevel<string, string>
-
-/** A sublevel storing JSON values of type V under string keys. */
-export type JsonSublevel<V> = ReturnType<typeof jsonSublevel<V>>
-
-function jsonSublevel<V>(db: Db, name: SublevelName) {
-  return db.sublevel<string, V>(name, { valueEncoding: 'json' })
-}
-
-/**
- * One write of a cross-sublevel batch. Subsystems that must change two sublevels together (a task
- * transition and the frame that tells the peer) collect these and commit them with `store.commit`.
- */
-export type StoreOp =
-  | { type: 'put'; key: string; value: unknown; sublevel: JsonSublevel<never> }
-  | { type: 'del'; key: string; sublevel: JsonSublevel<never> }
+export type { StoreOp } from './repository.ts'
 
 export interface Store {
+  /** The raw database: for migrations and tests only; subsystems use repositories. */
   readonly db: Db
   readonly path: string
-  sublevel<V>(name: SublevelName): JsonSublevel<V>
-  /** Writes ops from any sublevels in one atomic batch. */
-  commit(ops: StoreOp[]): Promise<void>
+  /**
+   * The repository of a bucket (buckets.ts). Open each bucket once, in its owner file; `keys` and
+   * `values` are the bucket's codecs.
+   */
+  repository<K, V, G = never>(
+    bucket: BucketName,
+    keys: KeyCodec<K, G>,
+    values: ValueCodec<V>,
+    writeOptions?: WriteOptions,
+  ): Repository<K, V, G>
+  /** Writes ops from any repositories in one atomic batch. */
+  commit(ops: StoreOp[], options?: WriteOptions): Promise<void>
   close(): Promise<void>
+}
+
+/** The schema version is plain text (not JSON), as the first version wrote it. */
+const schemaText: ValueCodec<number> = {
+  encode: String,
+  decode: (raw) => Number(raw),
 }
 
 export async function openStore(dataDir: string): Promise<Store> {
@@ -84,11 +72,32 @@ export async function openStore(dataDir: string): Promise<Store> {
       { cause: err },
     )
   }
-  const meta = db.sublevel<string, string>('meta', { valueEncoding: 'utf8' })
-  const stored = await meta.get(SCHEMA_KEY)
+  const sublevels = new Map<string, TextSublevel>()
+  const sublevelOf = (name: string): TextSublevel => {
+    let sublevel = sublevels.get(name)
+    if (sublevel == null) {
+      sublevel = db.sublevel<string, string>(name, { valueEncoding: 'utf8' })
+      sublevels.set(name, sublevel)
+    }
+    return sublevel
+  }
+  // Each op carries its sublevel, which adds the prefix; the root database only makes the batch atomic.
+  const commit = (ops: StoreOp[], options: WriteOptions = {}) => db.batch(ops, options)
+  const repository = <K, V, G>(
+    bucket: BucketName,
+    keys: KeyCodec<K, G>,
+    values: ValueCodec<V>,
+    w?: WriteOptions,
+  ) => {
+    const spec = BUCKETS[bucket]
+    return createRepository(bucket, sublevelOf(spec.sublevel), spec, keys, values, commit, w)
+  }
+
+  const schema = repository('store.schema', unit, schemaText)
+  const stored = await schema.get(null)
   if (stored === undefined) {
-    await meta.put(SCHEMA_KEY, String(SCHEMA_VERSION))
-  } else if (Number(stored) !== SCHEMA_VERSION) {
+    await schema.put(null, SCHEMA_VERSION)
+  } else if (stored !== SCHEMA_VERSION) {
     await db.close()
     throw new MoltmeshError(
       'failed_precondition',
@@ -96,12 +105,5 @@ export async function openStore(dataDir: string): Promise<Store> {
       `database ${path} has schema version ${stored}; this daemon supports ${SCHEMA_VERSION}`,
     )
   }
-  return {
-    db,
-    path,
-    sublevel: <V>(name: SublevelName) => jsonSublevel<V>(db, name),
-    // The sublevel on each op encodes its key and value; the root database only makes it atomic.
-    commit: (ops) => db.batch(ops as unknown as Array<AbstractBatchOperation<Db, string, string>>),
-    close: () => db.close(),
-  }
+  return { db, path, repository, commit, close: () => db.close() }
 }

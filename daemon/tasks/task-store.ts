@@ -1,19 +1,19 @@
-// The persistent task table. Keys (sublevel "tasks"):
-//   t!<id>               TaskRecord
-//   e!<id>!<seq>         TaskEventRecord, per-task sequence (replay in order)
-//   k!<idempotency>      id (requester side)
-//   n!<order>            id, in local creation order (listing, newest first)
-//   a!<id>               "" while the task is not terminal (timers and worker queues after a restart)
-//   meta!order           last assigned order
+// The persistent task table. Buckets (store/buckets.ts):
+//   tasks.records      <id> -> TaskRecord
+//   tasks.events       <id>!<seq> -> TaskEventRecord, per-task sequence (replay in order)
+//   tasks.idempotency  <idempotency key> -> id (requester side)
+//   tasks.order        <order> -> id, in local creation order (listing, newest first)
+//   tasks.open         <id> -> "" while the task is not terminal (timers and worker queues after a restart)
+//   tasks.last-order   last assigned order
 // A task change, its events and the frame that tells the peer are committed in one batch
 // (see task-engine.ts), so nothing acknowledged is lost on a crash.
 
-import { seqKey } from '../common/ids.ts'
-import type { JsonSublevel, Store, StoreOp } from '../store/store.ts'
+import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
+import { num, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import { taskEventShape, taskRecordShape } from './record-shapes.ts'
 import type { TaskEventRecord, TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
-
-type Value = TaskRecord | TaskEventRecord | string | number
 
 export interface TaskListFilter {
   role?: TaskRecord['role']
@@ -23,19 +23,21 @@ export interface TaskListFilter {
 }
 
 export async function openTaskStore(store: Store) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('tasks')
-  const sublevel = db as unknown as JsonSublevel<never>
-  let lastOrder = ((await db.get('meta!order')) as number | undefined) ?? 0
+  const records = store.repository('tasks.records', single(text), json(taskRecordShape))
+  const events = store.repository('tasks.events', pair(text, seq), json(taskEventShape))
+  const idempotency = store.repository('tasks.idempotency', single(text), json(str))
+  const order = store.repository('tasks.order', single(seq), json(str))
+  const unfinished = store.repository('tasks.open', single(text), json(str))
+  const counter = store.repository('tasks.last-order', unit, json(num))
+  let lastOrder = (await counter.get(null)) ?? 0
 
-  async function get(id: string): Promise<TaskRecord | undefined> {
-    return (await db.get(`t!${id}`)) as TaskRecord | undefined
-  }
+  const get = (id: string): Promise<TaskRecord | undefined> => records.get(id)
 
   return {
     get,
 
     async byIdempotencyKey(key: string): Promise<TaskRecord | undefined> {
-      const id = (await db.get(`k!${key}`)) as string | undefined
+      const id = await idempotency.get(key)
       return id == null ? undefined : get(id)
     },
 
@@ -43,43 +45,39 @@ export async function openTaskStore(store: Store) {
     nextOrder: (): number => ++lastOrder,
 
     /** Writes for a task after a change, plus its new events. `isNew` adds the index entries. */
-    ops(task: TaskRecord, events: TaskEventRecord[], isNew: boolean): StoreOp[] {
-      const ops: StoreOp[] = [{ type: 'put', key: `t!${task.id}`, value: task, sublevel }]
-      for (const e of events)
-        ops.push({ type: 'put', key: `e!${task.id}!${seqKey(e.sequence)}`, value: e, sublevel })
+    ops(task: TaskRecord, added: TaskEventRecord[], isNew: boolean): StoreOp[] {
+      const ops: StoreOp[] = [records.putOp(task.id, task)]
+      for (const e of added) ops.push(events.putOp([task.id, e.sequence], e))
       if (isNew) {
-        ops.push({ type: 'put', key: `n!${seqKey(task.order)}`, value: task.id, sublevel })
-        ops.push({ type: 'put', key: 'meta!order', value: lastOrder, sublevel })
+        ops.push(order.putOp(task.order, task.id))
+        ops.push(counter.putOp(null, lastOrder))
         if (task.idempotencyKey !== '' && task.role === 'requester')
-          ops.push({ type: 'put', key: `k!${task.idempotencyKey}`, value: task.id, sublevel })
+          ops.push(idempotency.putOp(task.idempotencyKey, task.id))
       }
-      if (isTerminal(task.state)) ops.push({ type: 'del', key: `a!${task.id}`, sublevel })
-      else ops.push({ type: 'put', key: `a!${task.id}`, value: '', sublevel })
+      if (isTerminal(task.state)) ops.push(unfinished.delOp(task.id))
+      else ops.push(unfinished.putOp(task.id, ''))
       return ops
     },
 
     /** Every task that is not terminal. */
     async open(): Promise<TaskRecord[]> {
       const ids: string[] = []
-      for await (const key of db.keys({ gt: 'a!', lt: 'a"' })) ids.push(key.slice(2))
-      const records = await db.getMany(ids.map((id) => `t!${id}`))
-      return records.filter((r): r is TaskRecord => r != null && typeof r === 'object')
+      for await (const id of unfinished.keys()) ids.push(id)
+      return (await records.getMany(ids)).filter((r) => r != null)
     },
 
     /** Events of a task with a sequence above `after`, in order. */
     async events(id: string, after: number, limit: number): Promise<TaskEventRecord[]> {
       const out: TaskEventRecord[] = []
-      for await (const value of db.values({ gt: `e!${id}!${seqKey(after)}`, lt: `e!${id}"`, limit }))
-        out.push(value as TaskEventRecord)
+      for await (const e of events.values({ group: id, gt: [id, after], limit })) out.push(e)
       return out
     },
 
     /** Tasks matching the filter, newest first, starting below listing position `before` (0 = newest). */
     async list(filter: TaskListFilter, before: number, limit: number): Promise<TaskRecord[]> {
       const out: TaskRecord[] = []
-      const range = before > 0 ? { lt: `n!${seqKey(before)}`, gt: 'n!' } : { lt: 'n"', gt: 'n!' }
-      for await (const id of db.values({ ...range, reverse: true })) {
-        const t = await get(id as string)
+      for await (const id of order.values({ lt: before > 0 ? before : undefined, reverse: true })) {
+        const t = await get(id)
         if (t == null) continue
         if (filter.role != null && t.role !== filter.role) continue
         if (filter.states.size > 0 && !filter.states.has(t.state)) continue

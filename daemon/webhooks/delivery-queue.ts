@@ -6,7 +6,7 @@
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { HttpSender } from './http-sender.ts'
-import type { DeliveryRecord, WebhookRecord } from './records.ts'
+import type { DeliveryRecord, DeliveryTarget, PushTargetRecord } from './records.ts'
 import { delayBefore } from './retry-schedule.ts'
 import { signatureHeaders } from './signing.ts'
 import type { WebhookStore } from './webhook-store.ts'
@@ -16,9 +16,10 @@ export interface QueueComponents {
   sender: HttpSender
   /** Ed25519 signature by the agent's key (the `v1a` signature). */
   sign: (data: Uint8Array) => Promise<Uint8Array>
-  webhook: (id: string) => WebhookRecord | undefined
+  /** A webhook or a push target, by id. */
+  webhook: (id: string) => DeliveryTarget | undefined
   /** Called when an endpoint answered 410 Gone. */
-  disable: (webhook: WebhookRecord, reason: string) => Promise<void>
+  disable: (webhook: DeliveryTarget, reason: string) => Promise<void>
   logger: Logger
   metrics: Metrics
   schedule: number[]
@@ -102,7 +103,7 @@ export function createDeliveryQueue(c: QueueComponents) {
     let result: Awaited<ReturnType<HttpSender['post']>>
     try {
       const headers = await signatureHeaders(webhook.secret, c.sign, d.id, d.body)
-      result = await c.sender.post(webhook.url, headers, d.body)
+      result = await c.sender.post(webhook.url, { ...webhook.headers, ...headers }, d.body)
     } catch (err) {
       result = { ok: false, statusCode: 0, error: (err as Error).message, gone: false, latencyMs: 0 }
     }
@@ -142,9 +143,9 @@ export function createDeliveryQueue(c: QueueComponents) {
   }
 
   return {
-    /** Persists new deliveries, then queues them. */
-    async add(deliveries: DeliveryRecord[]): Promise<void> {
-      await c.store.saveDeliveries(deliveries)
+    /** Persists new deliveries (and the push targets whose state changed with them), then queues them. */
+    async add(deliveries: DeliveryRecord[], targets: PushTargetRecord[] = []): Promise<void> {
+      await c.store.saveDeliveries(deliveries, targets)
       for (const d of deliveries) schedule(d)
     },
     /** Queues again a delivery that is already stored as pending (redeliver, restart). */

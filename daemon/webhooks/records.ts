@@ -32,3 +32,33 @@ export interface DeliveryRecord {
   nextAttemptAtMs: number
   createdAtMs: number
 }
+
+/**
+ * Where one delivery goes: a webhook, or a push target. `secret` "" = no `v1` (HMAC) signature, only
+ * the `v1a` one by the agent's key; `headers` are sent with every attempt (an A2A notification token).
+ */
+export interface DeliveryTarget {
+  id: string
+  url: string
+  secret: string
+  headers?: Record<string, string>
+  enabled: boolean
+  disabledReason: string
+}
+
+/**
+ * A target another subsystem owns and feeds itself (an A2A push config, daemon/a2a/push-notifications.ts):
+ * it subscribes to no event, is not listed by ListWebhooks, and its deliveries go through the same
+ * durable queue, retries and signatures as webhooks'. `state` is the owner's, stored with the target
+ * and saved in the same batch as the deliveries the owner queues (so a cursor in it never runs ahead
+ * of what was queued).
+ */
+export interface PushTargetRecord extends DeliveryTarget {
+  /** "whp_..." */
+  id: string
+  /** Who feeds it, e.g. "a2a". */
+  owner: string
+  headers: Record<string, string>
+  createdAtMs: number
+  state: Record<string, unknown>
+}

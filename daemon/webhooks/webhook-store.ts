@@ -1,28 +1,65 @@
-// Persistent webhooks and deliveries. Keys (sublevel "webhooks"):
-//   w!<id>                   WebhookRecord
-//   d!<delivery id>          DeliveryRecord (ids are time-ordered: listing newest first is a reverse scan)
-//   p!<delivery id>          "" while pending (the queue to resume after a restart)
+// Persistent webhooks and deliveries. Buckets (store/buckets.ts):
+//   webhooks.hooks       <id> -> WebhookRecord
+//   webhooks.deliveries  <delivery id> -> DeliveryRecord (ids are time-ordered: listing newest first is
+//                        a reverse scan)
+//   webhooks.pending     <delivery id> -> "" while pending (the queue to resume after a restart)
+//   webhooks.push-targets  <target id> -> PushTargetRecord (targets fed by another subsystem: A2A
+//                        push configs)
 
-import type { JsonSublevel, Store } from '../store/store.ts'
-import type { DeliveryRecord, DeliveryStatus, WebhookRecord } from './records.ts'
+import { json, single, text } from '../store/codecs.ts'
+import { anything, array, bool, dict, num, object, oneOf, type Shape, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
+import type { DeliveryRecord, DeliveryStatus, PushTargetRecord, WebhookRecord } from './records.ts'
 
-type Value = WebhookRecord | DeliveryRecord | string
+const webhookShape: Shape<WebhookRecord> = object<WebhookRecord>({
+  id: str,
+  url: str,
+  events: array(str),
+  description: str,
+  secret: str,
+  enabled: bool,
+  disabledReason: str,
+  createdAtMs: num,
+  fromConfig: bool,
+})
+const deliveryShape: Shape<DeliveryRecord> = object<DeliveryRecord>({
+  id: str,
+  webhookId: str,
+  eventType: str,
+  body: str,
+  status: oneOf('pending', 'succeeded', 'failed'),
+  attempts: num,
+  lastStatusCode: num,
+  lastError: str,
+  nextAttemptAtMs: num,
+  createdAtMs: num,
+})
+const pushTargetShape: Shape<PushTargetRecord> = object<PushTargetRecord>({
+  id: str,
+  url: str,
+  secret: str,
+  headers: dict(str),
+  enabled: bool,
+  disabledReason: str,
+  owner: str,
+  createdAtMs: num,
+  // The owner's own state (a cursor): its structure is the owner's business.
+  state: dict(anything),
+})
 
 const PRUNE_BATCH = 500
 
 export async function openWebhookStore(store: Store) {
-  const db: JsonSublevel<Value> = store.sublevel<Value>('webhooks')
+  const hooks = store.repository('webhooks.hooks', single(text), json(webhookShape))
+  const deliveries = store.repository('webhooks.deliveries', single(text), json(deliveryShape))
+  const pending = store.repository('webhooks.pending', single(text), json(str))
+  const pushTargets = store.repository('webhooks.push-targets', single(text), json(pushTargetShape))
 
-  function deliveryOps(d: DeliveryRecord) {
-    return [
-      { type: 'put' as const, key: `d!${d.id}`, value: d },
-      d.status === 'pending'
-        ? { type: 'put' as const, key: `p!${d.id}`, value: '' }
-        : { type: 'del' as const, key: `p!${d.id}` },
-    ]
+  function deliveryOps(d: DeliveryRecord): StoreOp[] {
+    return [deliveries.putOp(d.id, d), d.status === 'pending' ? pending.putOp(d.id, '') : pending.delOp(d.id)]
   }
 
-  let queued: ReturnType<typeof deliveryOps> = []
+  let queued: StoreOp[] = []
   let waiters: Array<{ resolve: () => void; reject: (err: unknown) => void }> = []
   let writing = false
 
@@ -34,7 +71,7 @@ export async function openWebhookStore(store: Store) {
       queued = []
       waiters = []
       try {
-        await db.batch(ops)
+        await store.commit(ops)
         for (const w of done) w.resolve()
       } catch (err) {
         for (const w of done) w.reject(err)
@@ -46,23 +83,33 @@ export async function openWebhookStore(store: Store) {
   return {
     async webhooks(): Promise<WebhookRecord[]> {
       const out: WebhookRecord[] = []
-      for await (const v of db.values({ gt: 'w!', lt: 'w"' })) out.push(v as WebhookRecord)
+      for await (const w of hooks.values()) out.push(w)
       return out
     },
-    putWebhook: (w: WebhookRecord) => db.put(`w!${w.id}`, w),
-    deleteWebhook: (id: string) => db.del(`w!${id}`),
+    putWebhook: (w: WebhookRecord) => hooks.put(w.id, w),
+    deleteWebhook: (id: string) => hooks.del(id),
 
-    getDelivery: async (id: string) => (await db.get(`d!${id}`)) as DeliveryRecord | undefined,
+    async pushTargets(): Promise<PushTargetRecord[]> {
+      const out: PushTargetRecord[] = []
+      for await (const t of pushTargets.values()) out.push(t)
+      return out
+    },
+    putPushTarget: (t: PushTargetRecord) => pushTargets.put(t.id, t),
+    deletePushTarget: (id: string) => pushTargets.del(id),
+
+    getDelivery: (id: string) => deliveries.get(id),
 
     /**
      * Saves deliveries (new or changed), keeping the pending index in step. Saves that arrive while a
      * write is in flight are grouped into the next batch (group commit): one write per burst instead
-     * of one per delivery. Resolves once the caller's records are on disk.
+     * of one per delivery. Resolves once the caller's records are on disk. `targets` (push targets
+     * whose state changed with these deliveries) are written in the same batch.
      */
-    saveDeliveries(deliveries: DeliveryRecord[]): Promise<void> {
-      if (deliveries.length === 0) return Promise.resolve()
+    saveDeliveries(changed: DeliveryRecord[], targets: PushTargetRecord[] = []): Promise<void> {
+      if (changed.length === 0 && targets.length === 0) return Promise.resolve()
       return new Promise((resolve, reject) => {
-        queued.push(...deliveries.flatMap(deliveryOps))
+        queued.push(...changed.flatMap(deliveryOps))
+        for (const t of targets) queued.push(pushTargets.putOp(t.id, t))
         waiters.push({ resolve, reject })
         if (!writing) void flush()
       })
@@ -70,9 +117,8 @@ export async function openWebhookStore(store: Store) {
 
     async pending(): Promise<DeliveryRecord[]> {
       const ids: string[] = []
-      for await (const key of db.keys({ gt: 'p!', lt: 'p"' })) ids.push(key.slice(2))
-      const records = await db.getMany(ids.map((id) => `d!${id}`))
-      return records.filter((r): r is DeliveryRecord => r != null && typeof r === 'object')
+      for await (const id of pending.keys()) ids.push(id)
+      return (await deliveries.getMany(ids)).filter((r) => r != null)
     },
 
     /**
@@ -81,19 +127,18 @@ export async function openWebhookStore(store: Store) {
      */
     async prune(cutoffMs: number): Promise<number> {
       let removed = 0
-      let batch: Array<{ type: 'del'; key: string }> = []
-      for await (const v of db.values({ gt: 'd!', lt: 'd"' })) {
-        const d = v as DeliveryRecord
+      let batch: StoreOp[] = []
+      for await (const d of deliveries.values()) {
         if (d.createdAtMs >= cutoffMs) break
         if (d.status === 'pending') continue
-        batch.push({ type: 'del', key: `d!${d.id}` })
+        batch.push(deliveries.delOp(d.id))
         if (batch.length >= PRUNE_BATCH) {
-          await db.batch(batch)
+          await store.commit(batch)
           removed += batch.length
           batch = []
         }
       }
-      if (batch.length > 0) await db.batch(batch)
+      if (batch.length > 0) await store.commit(batch)
       return removed + batch.length
     },
 
@@ -104,9 +149,7 @@ export async function openWebhookStore(store: Store) {
       limit: number,
     ): Promise<DeliveryRecord[]> {
       const out: DeliveryRecord[] = []
-      const range = { gt: 'd!', lt: before === '' ? 'd"' : `d!${before}`, reverse: true }
-      for await (const v of db.values(range)) {
-        const d = v as DeliveryRecord
+      for await (const d of deliveries.values({ lt: before === '' ? undefined : before, reverse: true })) {
         if (filter.webhookId != null && d.webhookId !== filter.webhookId) continue
         if (filter.status != null && d.status !== filter.status) continue
         out.push(d)

@@ -14,7 +14,14 @@ import type { Metrics } from '../metrics/metrics.ts'
 import type { Store } from '../store/store.ts'
 import { createDeliveryQueue } from './delivery-queue.ts'
 import { createHttpSender } from './http-sender.ts'
-import type { DeliveryRecord, DeliveryStatus, WebhookRecord } from './records.ts'
+import { createPushTargets } from './push-targets.ts'
+import type {
+  DeliveryRecord,
+  DeliveryStatus,
+  DeliveryTarget,
+  PushTargetRecord,
+  WebhookRecord,
+} from './records.ts'
 import { parseSchedule } from './retry-schedule.ts'
 import { isSecret, newSecret, signatureHeaders } from './signing.ts'
 import { openWebhookStore } from './webhook-store.ts'
@@ -57,6 +64,8 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     .filter((s) => s !== '')
   const webhooks = new Map<string, WebhookRecord>()
   const matchers = new Map<string, (type: string) => boolean>()
+  /** Push targets (A2A push configs): delivered like webhooks, never matched against events. */
+  const targets = new Map<string, PushTargetRecord>()
   const sender = createHttpSender({
     timeoutMs: options.timeoutMs,
     connectionsPerOrigin: options.maxInFlightPerWebhook,
@@ -66,7 +75,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     store,
     sender,
     sign: c.sign,
-    webhook: (id) => webhooks.get(id),
+    webhook: (id) => webhooks.get(id) ?? targets.get(id),
     disable,
     logger,
     metrics: c.metrics,
@@ -74,6 +83,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     maxInFlightPerWebhook: options.maxInFlightPerWebhook,
   })
   let unsubscribe: (() => void) | undefined
+  const push = createPushTargets({ store, queue, checkUrl, targets, logger })
 
   function remember(w: WebhookRecord): void {
     webhooks.set(w.id, w)
@@ -81,10 +91,17 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     matchers.set(w.id, w.events.length === 0 ? (type) => !NOISY.test(type) : explicit)
   }
 
-  async function disable(w: WebhookRecord, reason: string): Promise<void> {
-    const next = { ...w, enabled: false, disabledReason: reason }
-    remember(next)
-    await store.putWebhook(next)
+  async function disable(w: DeliveryTarget, reason: string): Promise<void> {
+    const target = targets.get(w.id)
+    if (target != null) {
+      const next = { ...target, enabled: false, disabledReason: reason }
+      targets.set(next.id, next)
+      await store.putPushTarget(next)
+    } else {
+      const next = { ...(w as WebhookRecord), enabled: false, disabledReason: reason }
+      remember(next)
+      await store.putWebhook(next)
+    }
     await queue.drop(w.id, `webhook disabled: ${reason}`)
   }
 
@@ -247,7 +264,8 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     },
 
     async deliveries(req: { webhookId: string; status: string; pageSize: number; pageToken: string }) {
-      if (req.webhookId !== '') mustGet(req.webhookId)
+      // A push target's deliveries (an A2A push config, id "whp_...") can be listed by its id too.
+      if (req.webhookId !== '' && !targets.has(req.webhookId)) mustGet(req.webhookId)
       if (req.status !== '' && !STATUSES.includes(req.status as DeliveryStatus))
         throw invalidArgument('INVALID_ARGUMENT', `status is one of ${STATUSES.join(', ')}`)
       if (req.pageToken !== '' && !/^whd_[0-9a-z]{26}$/.test(req.pageToken))
@@ -268,7 +286,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     async redeliver(deliveryId: string): Promise<DeliveryRecord> {
       const d = deliveryId === '' ? undefined : await store.getDelivery(deliveryId)
       if (d == null) throw notFound('DELIVERY_NOT_FOUND', `no webhook delivery with id "${deliveryId}"`)
-      const w = mustGet(d.webhookId)
+      const w: DeliveryTarget = targets.get(d.webhookId) ?? mustGet(d.webhookId)
       if (!w.enabled)
         throw failedPrecondition('WEBHOOK_DISABLED', `webhook ${w.id} is disabled: ${w.disabledReason}`)
       const next: DeliveryRecord = {
@@ -299,8 +317,11 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
 
   return {
     service,
+    /** Targets fed by other subsystems (A2A push configs), see push-targets.ts. */
+    push,
     async start(configured: WebhookEndpointConfig[]): Promise<void> {
       for (const w of await store.webhooks()) remember(w)
+      await push.load()
       await syncConfigured(configured)
       // Deliveries of events arriving together are written in one batch (see saveDeliveries); a
       // failed write is logged, never thrown into the code that emitted the event.

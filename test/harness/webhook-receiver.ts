@@ -38,7 +38,8 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${port}/hooks`
   }
 
-  async start(): Promise<this> {
+  /** Listens on `port` (0 = any free one; a port again after stop() to come back at the same URL). */
+  async start(port = 0): Promise<this> {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = []
       req.on('data', (c: Buffer) => chunks.push(c))
@@ -49,7 +50,7 @@ export class WebhookReceiver {
         })
       })
     })
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve))
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve))
     return this
   }
 

@@ -2,7 +2,11 @@
 // daemon B's agent serves skills through an SDK worker, and every A2A call to B goes through A's
 // gateway and the mesh. Both protocol versions (1.0 and the 0.3 names) and hostile input.
 
+import { execFile } from 'node:child_process'
+import { readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import {
   type AgentCard,
   ListTasksRequest,
@@ -11,11 +15,18 @@ import {
   type Task,
   TaskState,
 } from '@a2a-js/sdk'
-import { type Client, ClientFactory, ClientFactoryOptions, JsonRpcTransportFactory } from '@a2a-js/sdk/client'
+import {
+  type Client,
+  ClientFactory,
+  ClientFactoryOptions,
+  JsonRpcTransportFactory,
+  RestTransportFactory,
+} from '@a2a-js/sdk/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker, textOf } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
+import { REPO_ROOT } from '../harness/paths.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
 
 const TOKEN = 'a2a-test-token-0123456789'
@@ -124,6 +135,7 @@ describe('A2A gateway', () => {
     expect(card.supportedInterfaces.map((i) => `${i.protocolBinding} ${i.protocolVersion}`)).toEqual([
       'JSONRPC 1.0',
       'JSONRPC 0.3',
+      'HTTP+JSON 1.0',
     ])
     expect(card.supportedInterfaces[0]?.url).toBe(agentUrl)
     expect(card.capabilities?.streaming).toBe(true)
@@ -262,7 +274,167 @@ describe('A2A gateway', () => {
     expect(body.result.kind).toBe('task')
     expect(body.result.status.state).toBe('completed')
     expect(body.result.artifacts[0].parts[0]).toEqual({ kind: 'text', text: 'echo: old' })
+
+    // A 0.3 push config: its notifications are the 0.3 Task object, through the same webhook queue.
+    const rpc03 = async (id: number, method: string, params: object) =>
+      json(
+        await fetch(agentUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ jsonrpc: '2.0', id, method, params }),
+        }),
+      )
+    const receiver = await new WebhookReceiver().start()
+    const asked = await rpc03(8, 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: `m03-${Date.now()}`,
+        role: 'user',
+        parts: [{ kind: 'text', text: 'who?' }],
+        metadata: { skill: 'ask' },
+      },
+    })
+    expect(asked.result.status.state).toBe('input-required')
+    const set = await rpc03(9, 'tasks/pushNotificationConfig/set', {
+      taskId: asked.result.id,
+      pushNotificationConfig: { id: 'old-style', url: receiver.url, token: 'tok-03' },
+    })
+    expect(set.result.pushNotificationConfig.id).toBe('old-style')
+    await rpc03(10, 'message/send', {
+      message: {
+        kind: 'message',
+        messageId: `m03-answer-${Date.now()}`,
+        role: 'user',
+        taskId: asked.result.id,
+        parts: [{ kind: 'text', text: 'Lin' }],
+      },
+    })
+    const pushed = await waitFor(
+      () => receiver.received.find((r) => r.body.includes('"completed"')),
+      20_000,
+      'the 0.3 COMPLETED push',
+    )
+    const pushedTask = JSON.parse(pushed.body)
+    expect(pushedTask.kind).toBe('task')
+    expect(pushedTask.artifacts[0].parts[0]).toEqual({ kind: 'text', text: 'hello Lin' })
+    expect(pushed.headers['x-a2a-notification-token']).toBe('tok-03')
+    await receiver.stop()
   })
+
+  it('speaks the HTTP+JSON (REST) binding of 1.0 with the SDK REST transport', async () => {
+    const factory = new ClientFactory(
+      ClientFactoryOptions.createFrom(ClientFactoryOptions.default, {
+        transports: [new RestTransportFactory()],
+      }),
+    )
+    const rest = await factory.createFromUrl(`${agentUrl}/`)
+    const task = (await rest.sendMessage(request([{ text: 'rest' }], { skill: 'echo' }))) as Task
+    expect(task.status?.state).toBe(TaskState.TASK_STATE_COMPLETED)
+    expect(texts(task)).toContain('echo: rest')
+    const got = await rest.getTask({ tenant: '', id: task.id, historyLength: undefined })
+    expect(got.id).toBe(task.id)
+    const listed = await rest.listTasks(ListTasksRequest.fromJSON({ contextId: task.contextId }))
+    expect(listed.tasks.map((t) => t.id)).toEqual([task.id])
+    const kinds: (string | undefined)[] = []
+    for await (const e of rest.sendMessageStream(request([{ text: 'rest stream' }], { skill: 'echo' })))
+      kinds.push(e.payload?.$case)
+    expect(kinds[0]).toBe('task')
+    expect(kinds.at(-1)).toBe('statusUpdate')
+    // Input required, answered on the same task; push configs; cancel; errors as the SDK's classes.
+    const asked = (await rest.sendMessage(request([{ text: '?' }], { skill: 'ask' }))) as Task
+    expect(asked.status?.state).toBe(TaskState.TASK_STATE_INPUT_REQUIRED)
+    const receiver = await new WebhookReceiver().start()
+    const config = await rest.createTaskPushNotificationConfig({
+      tenant: '',
+      id: 'cfg-1',
+      taskId: asked.id,
+      url: receiver.url,
+      token: 'rest-token',
+      authentication: undefined,
+    })
+    expect(config.id).toBe('cfg-1')
+    const configs = await rest.listTaskPushNotificationConfig({ tenant: '', taskId: asked.id } as never)
+    expect(configs.configs.map((c) => c.id)).toEqual(['cfg-1'])
+    const done = (await rest.sendMessage(request([{ text: 'Grace' }], { taskId: asked.id }))) as Task
+    expect(texts(done)).toEqual(['hello Grace'])
+    const pushed = await waitFor(
+      () => receiver.received.find((r) => r.body.includes('hello Grace')),
+      20_000,
+      'the COMPLETED push',
+    )
+    expect(pushed.headers['x-a2a-notification-token']).toBe('rest-token')
+    await rest.deleteTaskPushNotificationConfig({ tenant: '', taskId: asked.id, id: 'cfg-1' })
+    expect(
+      (await rest.listTaskPushNotificationConfig({ tenant: '', taskId: asked.id } as never)).configs,
+    ).toEqual([])
+    await receiver.stop()
+    await expect(rest.cancelTask({ tenant: '', id: task.id, metadata: undefined })).rejects.toMatchObject({
+      name: 'TaskNotCancelableError',
+    })
+    await expect(
+      rest.getTask({ tenant: '', id: 'task_nope', historyLength: undefined }),
+    ).rejects.toMatchObject({ name: 'TaskNotFoundError' })
+    const extended = await fetch(`${agentUrl}/extendedAgentCard`)
+    expect(extended.status).toBe(400)
+    expect((await json(extended)).error.details[0].reason).toBe('EXTENDED_AGENT_CARD_NOT_CONFIGURED')
+    const page = await json(await fetch(`${agentUrl}/tasks?pageSize=1`))
+    expect(page.tasks).toHaveLength(1)
+    expect(page.nextPageToken).not.toBe('')
+    // Raw HTTP: unknown operation, wrong method, wrong content type, bad JSON.
+    const unknown = await fetch(`${agentUrl}/tasks/x:explode`, { method: 'POST' })
+    expect(unknown.status).toBe(404)
+    expect((await json(unknown)).error.details[0].metadata.reason).toBe('NOT_FOUND')
+    expect((await fetch(`${agentUrl}/message:send`)).status).toBe(405)
+    const xml = await fetch(`${agentUrl}/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/xml' },
+      body: '<message/>',
+    })
+    expect(xml.status).toBe(415)
+    expect((await json(xml)).error.details[0].reason).toBe('CONTENT_TYPE_NOT_SUPPORTED')
+    const broken = await fetch(`${agentUrl}/message:send`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{nope',
+    })
+    expect(broken.status).toBe(400)
+    expect((await json(broken)).error.status).toBe('INVALID_ARGUMENT')
+  })
+
+  it('runs the @a2a-js/sdk example of docs/a2a.md as it is written', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'a2a.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('### Example: @a2a-js/sdk'))
+    const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1]
+    expect(code).toContain('@a2a-js/sdk/client')
+    // Inside the repo, so that '@a2a-js/sdk' resolves from its node_modules like in a user's project.
+    const file = join(REPO_ROOT, 'test', `.a2a-example-${process.pid}.ts`)
+    writeFileSync(file, code as string)
+    try {
+      const { stdout } = await promisify(execFile)(process.execPath, [file, `${agentUrl}/`], {
+        timeout: 60_000,
+      })
+      expect(stdout).toContain("'echo', 'ask', 'slow'")
+      expect(stdout).toContain('TASK_STATE_COMPLETED')
+      expect(stdout).toContain('echo: hello mesh')
+      expect(stdout.trim().split('\n').slice(-1)).toEqual(['statusUpdate'])
+    } finally {
+      rmSync(file, { force: true })
+    }
+  }, 90_000)
+
+  it('runs the Python a2a-sdk example of docs/a2a.md as it is written', async () => {
+    const doc = readFileSync(join(REPO_ROOT, 'docs', 'a2a.md'), 'utf8')
+    const section = doc.slice(doc.indexOf('### Example: Python a2a-sdk'))
+    const code = /```python\n([\s\S]*?)```/.exec(section)?.[1]
+    expect(code).toContain('a2a.client')
+    const file = join(mesh.root, 'a2a_example.py')
+    writeFileSync(file, code as string)
+    const python = join(REPO_ROOT, '.venv', 'bin', 'python')
+    const { stdout } = await promisify(execFile)(python, [file, agentUrl], { timeout: 60_000 })
+    expect(stdout).toContain("skills: ['echo', 'ask', 'slow']")
+    expect(stdout).toContain('echo: hello mesh')
+    expect(stdout).toContain('TASK_STATE_COMPLETED')
+  }, 90_000)
 
   it('answers hostile or broken requests with JSON-RPC / HTTP errors and keeps serving', async () => {
     const post = (body: string | Buffer, url = agentUrl, headers: Record<string, string> = {}) =>
@@ -288,6 +460,21 @@ describe('A2A gateway', () => {
     expect((await json(badParams)).error).toMatchObject({
       code: -32602,
       data: { reason: 'INVALID_ARGUMENT' },
+    })
+    const images = await post(
+      JSON.stringify({
+        jsonrpc: '2.0',
+        id: 5,
+        method: 'SendMessage',
+        params: {
+          message: { messageId: 'img-only', role: 'ROLE_USER', parts: [{ text: 'x' }] },
+          configuration: { acceptedOutputModes: ['image/png'] },
+        },
+      }),
+    )
+    expect((await json(images)).error).toMatchObject({
+      code: -32005,
+      data: { reason: 'CONTENT_TYPE_NOT_SUPPORTED' },
     })
     const big = await post(Buffer.alloc(5 * 1024 * 1024, 0x20))
     expect(big.status).toBe(413)
@@ -340,4 +527,23 @@ describe('A2A gateway', () => {
     expect((await fetch(byDid)).status).toBe(401)
     expect((await fetch(byDid, { headers: headers(TOKEN) })).status).toBe(200)
   })
+
+  it('a config reload moves the gateway to a new address', async () => {
+    const [first, second] = [await freePort(), await freePort()]
+    const config = join(mesh.root, 'd.toml')
+    writeFileSync(config, `[a2a]\nlisten = "127.0.0.1:${first}"\n`)
+    const d = await mesh.spawn('d', { args: ['--config', config] })
+    const cardAt = (port: number) => fetch(`http://127.0.0.1:${port}/agents/self/.well-known/agent-card.json`)
+    expect((await json(await cardAt(first))).metadata.did).toBe(d.did)
+    writeFileSync(config, `[a2a]\nlisten = "127.0.0.1:${second}"\n`)
+    const reloaded = await d.cli('reload')
+    expect(reloaded.code, reloaded.stderr).toBe(0)
+    const card = await waitFor(
+      async () => (await cardAt(second)).ok && json(await cardAt(second)),
+      20_000,
+      'the gateway on its new address',
+    )
+    expect(card.supportedInterfaces[0].url).toBe(`http://127.0.0.1:${second}/agents/self`)
+    await expect(cardAt(first)).rejects.toThrow()
+  }, 60_000)
 })

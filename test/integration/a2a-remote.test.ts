@@ -2,6 +2,7 @@
 // @a2a-js/sdk (server side) on a loopback port is added with `moltmesh a2a add` to daemon M; an agent
 // on daemon R calls its skills through the mesh by capability, including an input-required turn.
 
+import { writeFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { AgentCard, Task, TaskArtifactUpdateEvent, TaskStatusUpdateEvent } from '@a2a-js/sdk'
@@ -118,6 +119,7 @@ describe('A2A remote agents', () => {
   let m: DaemonProcess
   let r: DaemonProcess
   let server: Server
+  let cardUrl: string
 
   beforeAll(async () => {
     server = createServer()
@@ -158,14 +160,8 @@ describe('A2A remote agents', () => {
     })
 
     const config = `${mesh.root}/m.toml`
-    const added = await runCli([
-      'a2a',
-      'add',
-      '--config',
-      config,
-      'ext',
-      `${url}/.well-known/agent-card.json`,
-    ])
+    cardUrl = `${url}/.well-known/agent-card.json`
+    const added = await runCli(['a2a', 'add', '--config', config, 'ext', cardUrl])
     expect(added.code, added.stderr).toBe(0)
     m = await mesh.spawn('m', { args: ['--config', config] })
     r = await mesh.spawn('r', { bootstrap: [m.info!.tcpAddress] })
@@ -243,4 +239,45 @@ describe('A2A remote agents', () => {
     await waitFor(() => canceled.length > 0, 20_000, 'the remote cancel')
     expect(canceled).toEqual([...cancelWaiters.keys()])
   })
+
+  it('a config reload adds, changes and removes remote agents', async () => {
+    const config = `${mesh.root}/m.toml`
+    const skills = async () =>
+      ((await m.client.a2a.getAgentCard({})).card?.skills ?? []).map((x) => x.id).sort()
+    const reload = async () => {
+      const res = await m.cli('reload')
+      expect(res.code, res.stderr).toBe(0)
+    }
+    // Added with the CLI while the daemon runs, then picked up by a reload.
+    const added = await runCli(['a2a', 'add', '--config', config, 'ext2', cardUrl])
+    expect(added.code, added.stderr).toBe(0)
+    await reload()
+    await waitFor(async () => (await skills()).length === 6, 30_000, 'ext2 skills next to ext ones')
+    const task = await r.client.runTask(
+      { capability: 'ext2-upper', skill: 'ext2-upper', input: [{ text: 'reloaded' }] },
+      { timeoutMs: 30_000 },
+    )
+    expect(textOf(task.output)).toContain('RELOADED')
+    // Changed (a token now): ext2 restarts, ext keeps running untouched.
+    const table = (name: string, token = '') =>
+      `[[a2a.remote]]\nname = "${name}"\nurl = "${cardUrl}"\ntoken = "${token}"\n`
+    writeFileSync(config, `${table('ext')}\n${table('ext2', 'a-token-for-ext2')}`)
+    await reload()
+    await waitFor(
+      () => m.output.some((l) => l.includes('a2a remotes reconciled') && l.includes('"stopped":["ext2"]')),
+      20_000,
+      'ext2 restarted',
+    )
+    expect(m.output.some((l) => l.includes('a2a remotes reconciled') && l.includes('"stopped":["ext"'))).toBe(
+      false,
+    )
+    // Removed: its skills leave the card.
+    writeFileSync(config, table('ext2', 'a-token-for-ext2'))
+    await reload()
+    await waitFor(
+      async () => (await skills()).join() === 'ext2-quiz,ext2-slow,ext2-upper',
+      30_000,
+      'only ext2 skills left',
+    )
+  }, 120_000)
 })

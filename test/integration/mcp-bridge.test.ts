@@ -4,7 +4,7 @@
 // the server process gets it restarted.
 
 import { execFileSync } from 'node:child_process'
-import { writeFileSync } from 'node:fs'
+import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
@@ -20,7 +20,12 @@ const EVERYTHING = createRequire(import.meta.url).resolve(
 
 /** The MCP server processes the daemon started (its children running server-everything). */
 function serverPids(d: DaemonProcess): number[] {
-  const out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(d.child?.pid)], { encoding: 'utf8' })
+  let out: string
+  try {
+    out = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(d.child?.pid)], { encoding: 'utf8' })
+  } catch {
+    return [] // ps exits 1 when the daemon has no child
+  }
   return out
     .split('\n')
     .filter((l) => l.includes('server-everything'))
@@ -31,9 +36,10 @@ describe('MCP bridge', () => {
   const mesh = useMesh()
   let m: DaemonProcess
   let r: DaemonProcess
+  let config: string
 
   beforeAll(async () => {
-    const config = join(mesh.root, 'm.toml')
+    config = join(mesh.root, 'm.toml')
     writeFileSync(config, '')
     const added = await runCli(
       [
@@ -135,4 +141,32 @@ describe('MCP bridge', () => {
       30_000,
     )
   }, 60_000)
+
+  it('a config reload changes, removes and adds MCP servers', async () => {
+    const skills = async () =>
+      ((await m.client.a2a.getAgentCard({})).card?.skills ?? []).map((x) => x.id).sort()
+    const reload = async () => {
+      const res = await m.cli('reload')
+      expect(res.code, res.stderr).toBe(0)
+    }
+    const original = readFileSync(config, 'utf8')
+    // Changed (a shorter allow-list): the server restarts and offers only what is allowed now.
+    const [before] = serverPids(m)
+    writeFileSync(config, original.replace(/tools = \[[^\]]*\]/, 'tools = ["echo"]'))
+    await reload()
+    await waitFor(async () => (await skills()).join() === 'ev-echo', 30_000, 'only ev-echo on the card')
+    expect(serverPids(m)).not.toContain(before)
+    // Removed: the skills leave the card and the server process ends.
+    writeFileSync(config, '')
+    await reload()
+    await waitFor(async () => (await skills()).length === 0, 30_000, 'no MCP skills on the card')
+    await waitFor(() => serverPids(m).length === 0, 20_000, 'the MCP server process to end')
+    // Added again under another name.
+    writeFileSync(config, original.replace('name = "ev"', 'name = "ev2"'))
+    await reload()
+    await waitFor(async () => (await skills()).includes('ev2-get-sum'), 30_000, 'ev2 skills on the card')
+    const sum = await call('ev2-get-sum', { a: 4, b: 5 })
+    expect(sum.state).toBe(TaskState.TASK_STATE_COMPLETED)
+    expect(sum.output.map((p) => p.text).join('')).toContain('9')
+  }, 120_000)
 })

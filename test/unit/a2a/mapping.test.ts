@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest'
 import { type Part, TaskState } from '../../../clients/ts/gen/moltmesh/v1/types.ts'
+import { acceptsOurOutput } from '../../../daemon/a2a/card-map.ts'
 import { A2aRpcError, RPC, toRpcError } from '../../../daemon/a2a/json-rpc-errors.ts'
 import { fromA2aParts, toA2aParts } from '../../../daemon/a2a/parts-map.ts'
 import { toA2aTask } from '../../../daemon/a2a/task-map.ts'
@@ -121,5 +122,17 @@ describe('errors and ids', () => {
     expect(skillIdOf('ev', 'Read.File')).toBe('ev-read-file')
     expect(skillIdOf('ev', 'weird!name')).toBeUndefined()
     expect(skillIdOf('ev', 'x'.repeat(70))).toBeUndefined()
+  })
+})
+
+describe('accepted output modes', () => {
+  it('takes an empty list, one of our modes or a wildcard covering one; refuses the rest', () => {
+    expect(acceptsOurOutput(undefined)).toBe(true)
+    expect(acceptsOurOutput([])).toBe(true)
+    expect(acceptsOurOutput(['image/png', 'text/plain; charset=utf-8'])).toBe(true)
+    expect(acceptsOurOutput(['*/*'])).toBe(true)
+    expect(acceptsOurOutput(['application/*'])).toBe(true)
+    expect(acceptsOurOutput(['image/png'])).toBe(false)
+    expect(acceptsOurOutput(['image/*', 42])).toBe(false)
   })
 })

@@ -122,7 +122,7 @@ describe('thread index', () => {
     await s.outbox.add(sent('o2', 'did:b', ''))
     const before = await snapshot(s.threads)
     // An older daemon's database: the same messages, no thread index.
-    await store.sublevel('threads').clear()
+    await store.db.sublevel('threads').clear()
     await store.close()
 
     store = await openStore(dir)
@@ -153,7 +153,7 @@ describe('thread index', () => {
       else await s.outbox.add(sent(`o${i}`, 'did:b', `t${i % 3}`))
     }
     const before = await snapshot(s.threads)
-    await store.sublevel('threads').clear()
+    await store.db.sublevel('threads').clear()
     await store.close()
     store = await openStore(dir)
     s = await open(store)

@@ -44,6 +44,18 @@ describe('Standard Webhooks signing', () => {
     expect(v1).toBe(`v1,${createHmac('sha256', key).update(content).digest('base64')}`)
     expect(await verifyDidSignature(identity.did, content, Buffer.from(v1a!.slice(4), 'base64'))).toBe(true)
   })
+
+  it('signs only v1a when the target has no secret (an A2A push config without a token)', async () => {
+    const identity = createIdentity(await generateKeyPair('Ed25519'))
+    const headers = await signatureHeaders('', (d) => identity.sign(d), 'whd_2', '{}', 1_700_000_000_000)
+    const parts = headers['webhook-signature']!.split(' ')
+    expect(parts).toHaveLength(1)
+    expect(parts[0]?.startsWith('v1a,')).toBe(true)
+    const content = signedContent('whd_2', 1_700_000_000, '{}')
+    expect(await verifyDidSignature(identity.did, content, Buffer.from(parts[0]!.slice(4), 'base64'))).toBe(
+      true,
+    )
+  })
 })
 
 describe('retry schedule', () => {
