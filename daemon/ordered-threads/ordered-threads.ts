@@ -8,8 +8,8 @@
 // thread, which `thread verify`/`thread export` need anyway; compaction (and with it snapshots of the
 // application state) waits until there is state smaller than the log.
 //
-// The registry of threads (genesis and title) is stored under `!threads/<id>` in the same key-value
-// space as the groups' logs (whose keys start with a base64url group id, which never contains `!`).
+// The registry of threads (genesis and title) is the bucket `ordered-threads.threads`; the logs are in
+// the raft buckets (daemon/raft/storage-leveldb.ts).
 
 import { randomUUID } from 'node:crypto'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
@@ -19,9 +19,12 @@ import type { Metrics } from '../metrics/metrics.ts'
 import type { EntrySigner, EntryVerifier } from '../raft/entry-auth.ts'
 import { type RaftGroup, RaftGroupError, startRaftGroup } from '../raft/raft-group.ts'
 import type { RaftTiming } from '../raft/raft-options.ts'
-import { LevelRaftStorage, type RaftKv } from '../raft/storage-leveldb.ts'
+import { LevelRaftStorage, openRaftRepositories } from '../raft/storage-leveldb.ts'
 import type { RaftTransport } from '../raft/transport-libp2p.ts'
 import type { Entry, Genesis, RejectReason } from '../raft/types.ts'
+import { json, single, text } from '../store/codecs.ts'
+import { array, num, object, str } from '../store/shape.ts'
+import type { Store } from '../store/store.ts'
 
 export interface OrderedThreadsOptions extends Partial<RaftTiming> {
   /** This daemon's agent DID (its member id in every thread). */
@@ -29,7 +32,7 @@ export interface OrderedThreadsOptions extends Partial<RaftTiming> {
   signer: EntrySigner
   verifier: EntryVerifier
   transport: Pick<RaftTransport, 'register' | 'send'>
-  kv: RaftKv
+  store: Pick<Store, 'repository' | 'commit'>
   logger: Logger
   metrics: Metrics
   tickMs: number
@@ -46,7 +49,11 @@ export interface ThreadRecord {
 /** Most members a thread may start with (every entry is replicated to each). */
 export const MAX_THREAD_MEMBERS = 15
 const MAX_TITLE_LENGTH = 200
-const REGISTRY_PREFIX = '!threads/'
+const threadShape = object<ThreadRecord>({
+  genesis: object<Genesis>({ groupId: str, voters: array(str) }),
+  title: str,
+  createdAtMs: num,
+})
 
 /** Reason codes of the core's refusals, as the API reports them. */
 const REJECT_KIND: Record<
@@ -74,10 +81,11 @@ interface Open {
 
 export function createOrderedThreads(o: OrderedThreadsOptions) {
   const open = new Map<string, Open>()
-  const registryKey = (id: string): string => `${REGISTRY_PREFIX}${id}`
+  const registry = o.store.repository('ordered-threads.threads', single(text), json(threadShape))
+  const raft = openRaftRepositories(o.store)
 
   async function startGroup(record: ThreadRecord): Promise<void> {
-    const storage = new LevelRaftStorage(o.kv, record.genesis.groupId)
+    const storage = new LevelRaftStorage(raft, record.genesis.groupId)
     const group = await startRaftGroup({
       genesis: record.genesis,
       signer: o.signer,
@@ -134,8 +142,7 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       )
     }
     const record: ThreadRecord = { genesis, title, createdAtMs: Date.now() }
-    const value = Buffer.from(JSON.stringify(record), 'utf8')
-    await o.kv.batch([{ type: 'put', key: registryKey(genesis.groupId), value }], true)
+    await o.store.commit([registry.putOp(genesis.groupId, record)], { sync: true })
     await startGroup(record)
     return record
   }
@@ -143,10 +150,7 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
   return {
     /** Opens every thread in the registry. */
     async start(): Promise<void> {
-      for await (const value of o.kv.values({ gte: REGISTRY_PREFIX, lt: '!threads0' })) {
-        const record = JSON.parse(Buffer.from(value).toString('utf8')) as ThreadRecord
-        await startGroup(record)
-      }
+      for await (const record of registry.values()) await startGroup(record)
     },
 
     async stop(): Promise<void> {

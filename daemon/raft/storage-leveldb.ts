@@ -4,44 +4,83 @@
 // disk before anyone hears of it, even if the machine loses power. (A batch that only moves the commit
 // index skips the fsync: see saveAll.)
 //
-// Layout, under a prefix per group (base64url of the group id, so ids cannot collide with the layout):
-//   <group>/h            hard state, JSON {term, vote, commit}
-//   <group>/s            snapshot, the RaftSnapshot wire encoding
-//   <group>/e<16 hex>    entry at that index, the RaftEntry wire encoding (hex keeps index order)
-// The storage talks to a small key-value interface; `levelKv` adapts a classic-level database or
-// sublevel with string keys. (Issue 18c moves stores onto typed repositories in daemon/store/: this
-// storage then gets a repository behind the same interface and a bucket in that table.)
+// Three buckets of the daemon's database (daemon/store/buckets.ts), keyed by the group id in base64url
+// (which never contains the key separator "!"): `raft.hard-state` (JSON), `raft.snapshots` and
+// `raft.entries` (<group>!<index>, the index zero-padded so key order is log order). Entries and
+// snapshots are stored in their wire encoding (raft.proto), as base64 text.
 
+import {
+  json,
+  type KeyCodec,
+  malformed,
+  type PartCodec,
+  pair,
+  seq,
+  single,
+  type ValueCodec,
+} from '../store/codecs.ts'
+import type { Repository } from '../store/repository.ts'
+import { nullable, num, object, str } from '../store/shape.ts'
+import type { Store, StoreOp } from '../store/store.ts'
 import { decodeEntry, decodeSnapshot, encodeEntry, encodeSnapshot } from '../wire/raft-codec.ts'
 import { EMPTY_HARD_STATE, type RaftPersist, type RaftStorage } from './storage.ts'
 import type { Entry, HardState, PersistedRaftState, Snapshot } from './types.ts'
 
-export type KvOp = { type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }
-
-/** The few key-value operations the Raft storage needs. */
-export interface RaftKv {
-  get(key: string): Promise<Uint8Array | undefined>
-  /** Values of keys in [gte, lt), in key order. */
-  values(range: { gte: string; lt: string }): AsyncIterable<Uint8Array>
-  /** Applies ops atomically; durably (fsync) when `sync`. */
-  batch(ops: KvOp[], sync: boolean): Promise<void>
+/** A group id as a key part: base64url, so any id is safe between separators. */
+const groupPart: PartCodec<string> = {
+  encode: (id) => Buffer.from(id, 'utf8').toString('base64url'),
+  decode: (raw) => Buffer.from(raw, 'base64url').toString('utf8'),
 }
 
-/** What `levelKv` needs of an abstract-level database (classic-level or one of its sublevels). */
-export interface LevelLike {
-  get(key: string, options: { valueEncoding: 'view' }): Promise<Uint8Array | undefined>
-  values(options: { gte: string; lt: string; valueEncoding: 'view' }): AsyncIterable<Uint8Array>
-  batch(
-    ops: Array<{ type: 'put'; key: string; value: Uint8Array } | { type: 'del'; key: string }>,
-    options: { valueEncoding: 'view'; sync: boolean },
-  ): Promise<void>
-}
-
-export function levelKv(db: LevelLike): RaftKv {
+/** Wire-encoded bytes as base64 text (the repositories store text). */
+function wireValue<T>(
+  what: string,
+  encode: (v: T) => Uint8Array,
+  decode: (b: Uint8Array) => T,
+): ValueCodec<T> {
   return {
-    get: (key) => db.get(key, { valueEncoding: 'view' }),
-    values: (range) => db.values({ ...range, valueEncoding: 'view' }),
-    batch: (ops, sync) => db.batch(ops, { valueEncoding: 'view', sync }),
+    encode: (v) => Buffer.from(encode(v)).toString('base64'),
+    decode(raw) {
+      try {
+        return decode(Buffer.from(raw, 'base64'))
+      } catch (err) {
+        throw malformed(`${what} does not decode: ${(err as Error).message}`)
+      }
+    },
+  }
+}
+
+interface HardStateRecord {
+  term: number
+  vote: string | null
+  commit: number
+}
+
+const hardStateShape = object<HardStateRecord>({ term: num, vote: nullable(str), commit: num })
+
+/** The Raft buckets of a store; open once per daemon and share between groups. */
+export interface RaftRepositories {
+  hardStates: Repository<string, HardStateRecord>
+  snapshots: Repository<string, Snapshot>
+  entries: Repository<[string, number], Entry, string>
+  commit(ops: StoreOp[], options: { sync: boolean }): Promise<void>
+}
+
+export function openRaftRepositories(store: Pick<Store, 'repository' | 'commit'>): RaftRepositories {
+  const groupKey: KeyCodec<string> = single(groupPart)
+  return {
+    hardStates: store.repository('raft.hard-state', groupKey, json(hardStateShape)),
+    snapshots: store.repository(
+      'raft.snapshots',
+      groupKey,
+      wireValue('snapshot', encodeSnapshot, decodeSnapshot),
+    ),
+    entries: store.repository(
+      'raft.entries',
+      pair(groupPart, seq),
+      wireValue('entry', encodeEntry, decodeEntry),
+    ),
+    commit: (ops, options) => store.commit(ops, options),
   }
 }
 
@@ -50,10 +89,8 @@ export interface LevelRaftStorageOptions {
   sync?: boolean
 }
 
-const entryKeyPart = (index: number): string => index.toString(16).padStart(16, '0')
-
 export class LevelRaftStorage implements RaftStorage {
-  private readonly prefix: string
+  private readonly groupId: string
   private readonly sync: boolean
   /** Stored entry range, known after load(); empty when first > last. */
   private first = 1
@@ -63,31 +100,21 @@ export class LevelRaftStorage implements RaftStorage {
   /** Term and vote as last written (a change of either needs fsync). */
   private durableTerm = 0
   private durableVote: string | undefined
-  private readonly kv: RaftKv
+  private readonly repos: RaftRepositories
 
-  constructor(kv: RaftKv, groupId: string, options: LevelRaftStorageOptions = {}) {
-    this.kv = kv
-    this.prefix = `${Buffer.from(groupId, 'utf8').toString('base64url')}/`
+  constructor(repos: RaftRepositories, groupId: string, options: LevelRaftStorageOptions = {}) {
+    this.repos = repos
+    this.groupId = groupId
     this.sync = options.sync ?? true
   }
 
-  private key(part: string): string {
-    return `${this.prefix}${part}`
-  }
-
-  private entryKey(index: number): string {
-    return this.key(`e${entryKeyPart(index)}`)
-  }
-
   async load(): Promise<PersistedRaftState> {
-    const hsBytes = await this.kv.get(this.key('h'))
+    const hs = await this.repos.hardStates.get(this.groupId)
     const hardState: HardState =
-      hsBytes == null ? { ...EMPTY_HARD_STATE } : parseHardState(Buffer.from(hsBytes).toString('utf8'))
-    const snapBytes = await this.kv.get(this.key('s'))
-    const snapshot: Snapshot | undefined = snapBytes == null ? undefined : decodeSnapshot(snapBytes)
+      hs == null ? { ...EMPTY_HARD_STATE } : { term: hs.term, vote: hs.vote ?? undefined, commit: hs.commit }
+    const snapshot = await this.repos.snapshots.get(this.groupId)
     const entries: Entry[] = []
-    for await (const value of this.kv.values({ gte: this.key('e'), lt: this.key('f') })) {
-      const e = decodeEntry(value)
+    for await (const e of this.repos.entries.values({ group: this.groupId })) {
       const expected = (entries.at(-1)?.index ?? snapshot?.meta.index ?? 0) + 1
       if (e.index !== expected) throw new Error(`raft storage: entry ${e.index} stored after ${expected - 1}`)
       entries.push(e)
@@ -105,10 +132,9 @@ export class LevelRaftStorage implements RaftStorage {
   async readEntries(from: number, to: number, limit: number): Promise<Entry[]> {
     const out: Entry[] = []
     if (to < from || limit <= 0) return out
-    const range = { gte: this.entryKey(Math.max(from, 0)), lt: this.entryKey(to + 1) }
-    for await (const value of this.kv.values(range)) {
-      out.push(decodeEntry(value))
-      if (out.length >= limit) break
+    const g = this.groupId
+    for await (const e of this.repos.entries.values({ gte: [g, Math.max(from, 0)], lte: [g, to], limit })) {
+      out.push(e)
     }
     return out
   }
@@ -124,7 +150,7 @@ export class LevelRaftStorage implements RaftStorage {
   async saveAll(persists: RaftPersist[]): Promise<void> {
     // The stored range is tracked in memory so deletes need no read; it is known only after load.
     if (!this.loaded) throw new Error('raft storage: save before load')
-    const ops: KvOp[] = []
+    const ops: StoreOp[] = []
     const range = { first: this.first, last: this.last, snapshotIndex: this.snapshotIndex }
     for (const p of persists) this.opsFor(p, range, ops)
     if (ops.length === 0) return
@@ -136,7 +162,7 @@ export class LevelRaftStorage implements RaftStorage {
     const promises =
       persists.some((p) => p.entries.length > 0 || p.snapshot != null || p.discardEntries) ||
       (hs != null && (hs.term !== this.durableTerm || hs.vote !== this.durableVote))
-    await this.kv.batch(ops, this.sync && promises)
+    await this.repos.commit(ops, { sync: this.sync && promises })
     if (hs != null) {
       this.durableTerm = hs.term
       this.durableVote = hs.vote
@@ -149,12 +175,13 @@ export class LevelRaftStorage implements RaftStorage {
   private opsFor(
     persist: RaftPersist,
     range: { first: number; last: number; snapshotIndex: number },
-    ops: KvOp[],
+    ops: StoreOp[],
   ): void {
+    const g = this.groupId
     let { first, last, snapshotIndex } = range
     const dropRange = (from: number, to: number): void => {
       for (let i = Math.max(from, first); i <= Math.min(to, last); i++)
-        ops.push({ type: 'del', key: this.entryKey(i) })
+        ops.push(this.repos.entries.delOp([g, i]))
     }
     if (persist.discardEntries) {
       dropRange(first, last)
@@ -162,7 +189,7 @@ export class LevelRaftStorage implements RaftStorage {
     }
     if (persist.snapshot != null) {
       snapshotIndex = persist.snapshot.meta.index
-      ops.push({ type: 'put', key: this.key('s'), value: encodeSnapshot(persist.snapshot) })
+      ops.push(this.repos.snapshots.putOp(g, persist.snapshot))
       dropRange(first, snapshotIndex)
       if (last <= snapshotIndex) last = snapshotIndex
       first = snapshotIndex + 1
@@ -177,27 +204,13 @@ export class LevelRaftStorage implements RaftStorage {
       const newLast = head.index + persist.entries.length - 1
       // A conflicting suffix longer than the new entries: the rest of it goes.
       dropRange(newLast + 1, last)
-      for (const e of persist.entries)
-        ops.push({ type: 'put', key: this.entryKey(e.index), value: encodeEntry(e) })
+      for (const e of persist.entries) ops.push(this.repos.entries.putOp([g, e.index], e))
       last = newLast
     }
     if (persist.hardState != null) {
       const hs = persist.hardState
-      const json = JSON.stringify({ term: hs.term, vote: hs.vote ?? null, commit: hs.commit })
-      ops.push({ type: 'put', key: this.key('h'), value: Buffer.from(json, 'utf8') })
+      ops.push(this.repos.hardStates.putOp(g, { term: hs.term, vote: hs.vote ?? null, commit: hs.commit }))
     }
     Object.assign(range, { first, last, snapshotIndex })
-  }
-}
-
-function parseHardState(text: string): HardState {
-  const v = JSON.parse(text) as { term?: unknown; vote?: unknown; commit?: unknown }
-  if (!Number.isSafeInteger(v.term) || !Number.isSafeInteger(v.commit)) {
-    throw new Error('raft storage: corrupt hard state')
-  }
-  return {
-    term: v.term as number,
-    vote: typeof v.vote === 'string' ? v.vote : undefined,
-    commit: v.commit as number,
   }
 }

@@ -11,20 +11,20 @@ import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
-import { ClassicLevel } from 'classic-level'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import { silentLogger } from '../../daemon/log/logger.ts'
 import { createMetrics, type Metrics } from '../../daemon/metrics/metrics.ts'
 import { ed25519DidVerifier, ed25519Signer } from '../../daemon/raft/entry-auth.ts'
 import { type RaftGroup, startRaftGroup } from '../../daemon/raft/raft-group.ts'
-import { LevelRaftStorage, levelKv } from '../../daemon/raft/storage-leveldb.ts'
+import { LevelRaftStorage, openRaftRepositories } from '../../daemon/raft/storage-leveldb.ts'
 import { createRaftTransport, type RaftTransport } from '../../daemon/raft/transport-libp2p.ts'
 import type { Entry, Genesis } from '../../daemon/raft/types.ts'
+import { openStore, type Store } from '../../daemon/store/store.ts'
 
 export interface RunningMember {
   host: Libp2p
   transport: RaftTransport
-  db: ClassicLevel<string, Uint8Array>
+  db: Store
   group: RaftGroup
   metrics: Metrics
 }
@@ -67,14 +67,13 @@ export class LiveMember {
     const logger = silentLogger()
     const transport = createRaftTransport({ did: this.did, host, logger, metrics: this.metrics })
     await transport.start()
-    const db = new ClassicLevel<string, Uint8Array>(join(this.dir, 'db'), { valueEncoding: 'view' })
-    await db.open()
+    const db = await openStore(this.dir)
     this.applied = []
     const group = await startRaftGroup({
       genesis,
       signer: ed25519Signer(this.key),
       verifier: ed25519DidVerifier(),
-      storage: new LevelRaftStorage(levelKv(db), genesis.groupId, { sync: options.sync }),
+      storage: new LevelRaftStorage(openRaftRepositories(db), genesis.groupId, { sync: options.sync }),
       transport,
       tickMs,
       logger,

@@ -6,11 +6,15 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ClassicLevel } from 'classic-level'
 import { afterEach, describe, expect, it } from 'vitest'
 import { MemoryRaftStorage, type RaftPersist } from '../../daemon/raft/storage.ts'
-import { type KvOp, LevelRaftStorage, levelKv, type RaftKv } from '../../daemon/raft/storage-leveldb.ts'
+import {
+  LevelRaftStorage,
+  openRaftRepositories,
+  type RaftRepositories,
+} from '../../daemon/raft/storage-leveldb.ts'
 import type { Entry, PersistedRaftState, Snapshot } from '../../daemon/raft/types.ts'
+import { openStore, type Store } from '../../daemon/store/store.ts'
 import { Prng } from './sim/prng.ts'
 
 const entry = (index: number, term: number): Entry => ({
@@ -51,11 +55,8 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) await rm(d, { recursive: true, force: true })
 })
 
-async function openDb(dir: string) {
-  const db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view' })
-  await db.open()
-  return db
-}
+const openDb = (dir: string): Promise<Store> => openStore(dir)
+const repos = (db: Store): RaftRepositories => openRaftRepositories(db)
 
 describe('LevelRaftStorage', () => {
   it('matches the in-memory model over random persists, across reopenings', async () => {
@@ -64,7 +65,7 @@ describe('LevelRaftStorage', () => {
     const rng = new Prng(20)
     const model = new MemoryRaftStorage()
     let db = await openDb(dir)
-    let storage = new LevelRaftStorage(levelKv(db), 'thread/ü:1')
+    let storage = new LevelRaftStorage(repos(db), 'thread/ü:1')
     await storage.load()
     let term = 1
     let pending: RaftPersist[] = []
@@ -112,18 +113,18 @@ describe('LevelRaftStorage', () => {
       if (step % 37 === 0) {
         await db.close()
         db = await openDb(dir)
-        storage = new LevelRaftStorage(levelKv(db), 'thread/ü:1')
+        storage = new LevelRaftStorage(repos(db), 'thread/ü:1')
       }
       if (step % 37 === 0 || step === 299) {
         expect(plain(await storage.load()), `step ${step}`).toEqual(plain(model.loadSync()))
       }
     }
-    // Nothing was written outside the group's keys, and exactly one key per stored entry is left.
-    const keys = await db.keys().all()
+    // Nothing was written outside the raft buckets, and exactly one key per stored entry is left.
+    const keys = (await db.db.keys().all()).filter((k) => !k.startsWith('!meta!'))
     const state = model.loadSync()
     const expectedKeys = state.entries.length + 2 // entries, hard state, snapshot
     expect(keys.length).toBe(expectedKeys)
-    expect(keys.every((k) => k.startsWith(`${Buffer.from('thread/ü:1').toString('base64url')}/`))).toBe(true)
+    expect(keys.every((k) => k.startsWith('!raft!'))).toBe(true)
     await db.close()
   })
 
@@ -131,8 +132,8 @@ describe('LevelRaftStorage', () => {
     const dir = await mkdtemp(join(tmpdir(), 'raft-level-'))
     dirs.push(dir)
     const db = await openDb(dir)
-    const a = new LevelRaftStorage(levelKv(db), 'a')
-    const b = new LevelRaftStorage(levelKv(db), 'b', { sync: false })
+    const a = new LevelRaftStorage(repos(db), 'a')
+    const b = new LevelRaftStorage(repos(db), 'b', { sync: false })
     const none = { snapshot: undefined, discardEntries: false, hardState: undefined }
     await expect(a.save({ ...none, entries: [entry(1, 1)] })).rejects.toThrow(/before load/)
     await a.load()
@@ -140,8 +141,8 @@ describe('LevelRaftStorage', () => {
     await a.save({ ...none, entries: [entry(1, 1), entry(2, 1)] })
     await b.save({ ...none, entries: [entry(1, 5)] })
     await expect(a.save({ ...none, entries: [entry(4, 1)] })).rejects.toThrow(/entry 4 written after 2/)
-    expect((await new LevelRaftStorage(levelKv(db), 'a').load()).entries.map((e) => e.index)).toEqual([1, 2])
-    expect((await new LevelRaftStorage(levelKv(db), 'b').load()).entries.map((e) => e.term)).toEqual([5])
+    expect((await new LevelRaftStorage(repos(db), 'a').load()).entries.map((e) => e.index)).toEqual([1, 2])
+    expect((await new LevelRaftStorage(repos(db), 'b').load()).entries.map((e) => e.term)).toEqual([5])
     await db.close()
   })
 
@@ -149,7 +150,7 @@ describe('LevelRaftStorage', () => {
     const dir = await mkdtemp(join(tmpdir(), 'raft-level-'))
     dirs.push(dir)
     const db = await openDb(dir)
-    const s = new LevelRaftStorage(levelKv(db), 'g')
+    const s = new LevelRaftStorage(repos(db), 'g')
     await s.load()
     await s.save({
       snapshot: undefined,
@@ -157,18 +158,21 @@ describe('LevelRaftStorage', () => {
       hardState: undefined,
       entries: [entry(1, 1), entry(2, 1)],
     })
-    await db.del(`${Buffer.from('g').toString('base64url')}/e${(1).toString(16).padStart(16, '0')}`)
-    await expect(new LevelRaftStorage(levelKv(db), 'g').load()).rejects.toThrow(/entry 2 stored after 0/)
+    await repos(db).entries.del(['g', 1])
+    await expect(new LevelRaftStorage(repos(db), 'g').load()).rejects.toThrow(/entry 2 stored after 0/)
     await db.close()
   })
 
   it('fsyncs what promises something (entries, snapshots, term, vote) and not a commit-only change', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'raft-level-'))
+    dirs.push(dir)
+    const db = await openDb(dir)
     const syncs: boolean[] = []
-    const kv: RaftKv = {
-      get: async () => undefined,
-      values: async function* () {},
-      batch: async (_ops: KvOp[], sync: boolean) => {
-        syncs.push(sync)
+    const kv: RaftRepositories = {
+      ...repos(db),
+      commit: async (ops, options) => {
+        syncs.push(options.sync)
+        await db.commit(ops, options)
       },
     }
     const s = new LevelRaftStorage(kv, 'g')
@@ -186,5 +190,6 @@ describe('LevelRaftStorage', () => {
     syncs.length = 0
     await off.save({ ...none, entries: [entry(1, 1)] })
     expect(syncs).toEqual([false])
+    await db.close()
   })
 })

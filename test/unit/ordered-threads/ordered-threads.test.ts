@@ -6,22 +6,21 @@
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ClassicLevel } from 'classic-level'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { silentLogger } from '../../../daemon/log/logger.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
 import { createOrderedThreads, type OrderedThreads } from '../../../daemon/ordered-threads/ordered-threads.ts'
 import { ed25519DidVerifier, ed25519Signer } from '../../../daemon/raft/entry-auth.ts'
-import { levelKv } from '../../../daemon/raft/storage-leveldb.ts'
 import { createRaftTransport, type RaftTransport } from '../../../daemon/raft/transport-libp2p.ts'
 import type { Entry } from '../../../daemon/raft/types.ts'
+import { openStore, type Store } from '../../../daemon/store/store.ts'
 import { waitFor } from '../../harness/mesh.ts'
 import { createRawPeer, type RawPeer } from '../../harness/raw-peer.ts'
 
 interface Node {
   peer: RawPeer
   transport: RaftTransport
-  db: ClassicLevel<string, Uint8Array>
+  db: Store
   threads: OrderedThreads
   committed: Entry[]
   dir: string
@@ -36,7 +35,7 @@ async function openThreads(n: Omit<Node, 'threads'>): Promise<OrderedThreads> {
     signer: ed25519Signer(n.peer.identity.privateKey),
     verifier: ed25519DidVerifier(),
     transport: n.transport,
-    kv: levelKv(n.db),
+    store: n.db,
     logger: silentLogger(),
     metrics: createMetrics(),
     tickMs: 25,
@@ -60,8 +59,7 @@ describe('ordered threads', () => {
       })
       await transport.start()
       const dir = await mkdtemp(join(tmpdir(), 'othreads-'))
-      const db = new ClassicLevel<string, Uint8Array>(dir, { valueEncoding: 'view' })
-      await db.open()
+      const db = await openStore(dir)
       const partial = { peer, transport, db, committed: [] as Entry[], dir }
       nodes.push({ ...partial, threads: await openThreads(partial) })
     }
