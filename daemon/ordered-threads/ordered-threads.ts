@@ -17,11 +17,13 @@ import { isDid } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { EntrySigner, EntryVerifier } from '../raft/entry-auth.ts'
+import { exportLog } from '../raft/log-export.ts'
 import { type RaftGroup, RaftGroupError, startRaftGroup } from '../raft/raft-group.ts'
 import type { RaftTiming } from '../raft/raft-options.ts'
 import { LevelRaftStorage, openRaftRepositories } from '../raft/storage-leveldb.ts'
 import type { RaftTransport } from '../raft/transport-libp2p.ts'
 import type { Entry, Genesis, RejectReason } from '../raft/types.ts'
+import { type VerifyResult, verifyLog } from '../raft/verify-log.ts'
 import { json, single, text } from '../store/codecs.ts'
 import { array, num, object, str } from '../store/shape.ts'
 import type { Store } from '../store/store.ts'
@@ -207,6 +209,23 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
           throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
         }
       }
+    },
+
+    /**
+     * This member's committed copy of the thread as JSON lines (log-export.ts): the genesis, then every
+     * committed entry. Anyone holding the members' DIDs can check it with `verifyLog`.
+     */
+    async export(id: string): Promise<string> {
+      const t = get(id)
+      const entries = await t.storage.readEntries(1, t.group.status().commit, Number.MAX_SAFE_INTEGER)
+      return exportLog(t.record.genesis, entries)
+    },
+
+    /** Checks this member's committed copy: every signature, every membership change, the chain. */
+    async verify(id: string): Promise<VerifyResult> {
+      const t = get(id)
+      const entries = await t.storage.readEntries(1, t.group.status().commit, Number.MAX_SAFE_INTEGER)
+      return verifyLog(t.record.genesis, entries, o.verifier)
     },
 
     /** Linearizable read: entries after `afterIndex` committed when the read started (retried, like

@@ -11,8 +11,10 @@ import { silentLogger } from '../../../daemon/log/logger.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
 import { createOrderedThreads, type OrderedThreads } from '../../../daemon/ordered-threads/ordered-threads.ts'
 import { ed25519DidVerifier, ed25519Signer } from '../../../daemon/raft/entry-auth.ts'
+import { parseExport } from '../../../daemon/raft/log-export.ts'
 import { createRaftTransport, type RaftTransport } from '../../../daemon/raft/transport-libp2p.ts'
 import type { Entry } from '../../../daemon/raft/types.ts'
+import { verifyLog } from '../../../daemon/raft/verify-log.ts'
 import { openStore, type Store } from '../../../daemon/store/store.ts'
 import { waitFor } from '../../harness/mesh.ts'
 import { createRawPeer, type RawPeer } from '../../harness/raw-peer.ts'
@@ -107,6 +109,32 @@ describe('ordered threads', () => {
     expect(await c().threads.read(threadId, appended.index, 100, 10_000)).toEqual([])
     await waitFor(() => a().committed.some((e) => text(e) === 'step one'), 10_000, 'A told of the commit')
   }, 60_000)
+
+  it('exports identical copies on every member that verify offline, and an altered copy does not', async () => {
+    // Wait until every member has committed the same prefix, then compare their exports.
+    const commit = a().threads.status(threadId).commit
+    await waitFor(
+      () => nodes.every((n) => n.threads.status(threadId).commit >= commit),
+      10_000,
+      'same commit',
+    )
+    const copies = await Promise.all(nodes.map((n) => n.threads.export(threadId)))
+    const prefix = (copy: string) =>
+      copy
+        .split('\n')
+        .slice(0, commit + 1)
+        .join('\n')
+    for (const copy of copies) expect(prefix(copy)).toBe(prefix(copies[0] as string))
+    for (const n of nodes) expect(await n.threads.verify(threadId)).toMatchObject({ ok: true })
+    const parsed = parseExport(copies[0] as string)
+    expect(verifyLog(parsed.genesis, parsed.entries, ed25519DidVerifier())).toMatchObject({ ok: true })
+    const data = parsed.entries.find((e) => e.kind === 'data') as Entry
+    data.payload = utf8('step 0ne')
+    expect(verifyLog(parsed.genesis, parsed.entries, ed25519DidVerifier())).toMatchObject({
+      ok: false,
+      index: data.index,
+    })
+  })
 
   it('refuses bad input with reason codes', async () => {
     const other = (await createRawPeer().then(async (p) => [p.identity.did, await p.stop()]))[0] as string
