@@ -72,9 +72,6 @@ const REJECT_KIND: Record<
   CONFIG_CHANGE_PENDING: 'failed_precondition',
 }
 
-/** Refusals that an election ends: worth retrying until the caller's deadline. */
-const RETRYABLE = new Set<RejectReason>(['NO_LEADER', 'LEADERSHIP_LOST'])
-
 interface Open {
   record: ThreadRecord
   group: RaftGroup
@@ -104,14 +101,6 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       },
     })
     open.set(record.genesis.groupId, { record, group, storage })
-  }
-
-  /** Waits a couple of ticks before a retry; false when the deadline would pass first. */
-  async function pause(deadline: number): Promise<boolean> {
-    const ms = 2 * o.tickMs
-    if (Date.now() + ms >= deadline) return false
-    await new Promise((resolve) => setTimeout(resolve, ms))
-    return true
   }
 
   function get(id: string): Open {
@@ -188,27 +177,21 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
 
     /**
      * Appends once committed; `requester` is the asking agent's DID, `client`+`seq` make retries safe.
-     * While there is no leader (an election is running) it retries until `timeoutMs`, with the same
-     * sequence number, so an entry is never committed twice.
+     * Through an election the group proposes again (same client and seq) until `timeoutMs`.
      */
     async append(
       id: string,
       r: { requester: string; client: string; seq: number; payload: Uint8Array; timeoutMs: number },
     ): Promise<{ index: number; term: number; duplicate: boolean }> {
       const t = get(id)
-      const deadline = Date.now() + r.timeoutMs
-      while (true) {
-        let outcome: Awaited<ReturnType<RaftGroup['append']>>
-        try {
-          outcome = await t.group.append({ ...r, timeoutMs: Math.max(1, deadline - Date.now()) })
-        } catch (err) {
-          throw groupError(err)
-        }
-        if (outcome.ok) return { index: outcome.index, term: outcome.term, duplicate: outcome.duplicate }
-        if (!RETRYABLE.has(outcome.reason) || !(await pause(deadline))) {
-          throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
-        }
+      let outcome: Awaited<ReturnType<RaftGroup['append']>>
+      try {
+        outcome = await t.group.append(r)
+      } catch (err) {
+        throw groupError(err, 'NOT_COMMITTED')
       }
+      if (!outcome.ok) throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
+      return { index: outcome.index, term: outcome.term, duplicate: outcome.duplicate }
     },
 
     /**
@@ -228,39 +211,29 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       return verifyLog(t.record.genesis, entries, o.verifier)
     },
 
-    /** Linearizable read: entries after `afterIndex` committed when the read started (retried, like
-     *  appends, while there is no leader). */
+    /** Linearizable read: entries after `afterIndex` committed when the read started. */
     async read(id: string, afterIndex: number, limit: number, timeoutMs: number): Promise<Entry[]> {
       const t = get(id)
-      const deadline = Date.now() + timeoutMs
-      while (true) {
-        try {
-          const upTo = await t.group.readIndex(Math.max(1, deadline - Date.now()))
-          return await t.storage.readEntries(afterIndex + 1, upTo, limit)
-        } catch (err) {
-          if (!(err instanceof RaftGroupError && err.reason === 'NO_LEADER' && (await pause(deadline)))) {
-            throw groupError(err)
-          }
-        }
+      let upTo: number
+      try {
+        upTo = await t.group.readIndex(timeoutMs)
+      } catch (err) {
+        throw groupError(err, 'READ_TIMEOUT')
       }
+      return t.storage.readEntries(afterIndex + 1, upTo, limit)
     },
   }
 }
 
-function groupError(err: unknown): unknown {
+function groupError(err: unknown, timeoutReason: string): unknown {
   if (!(err instanceof RaftGroupError)) return err
-  switch (err.reason) {
-    case 'TIMEOUT':
-      return new MoltmeshError(
+  return err.reason === 'TIMEOUT'
+    ? new MoltmeshError(
         'deadline_exceeded',
-        'NOT_COMMITTED',
-        `${err.message} (no majority reachable?)`,
+        timeoutReason,
+        `${err.message}: no leader or no majority reachable`,
       )
-    case 'NO_LEADER':
-      return new MoltmeshError('unavailable', 'NO_LEADER', err.message)
-    case 'STOPPED':
-      return new MoltmeshError('unavailable', 'THREAD_STOPPED', err.message)
-  }
+    : new MoltmeshError('unavailable', 'THREAD_STOPPED', err.message)
 }
 
 export type OrderedThreads = ReturnType<typeof createOrderedThreads>

@@ -14,7 +14,7 @@ import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { EngineEvent, EngineStatus } from './engine.ts'
 import type { EntrySigner, EntryVerifier } from './entry-auth.ts'
-import { RaftNode, type RaftOutput } from './raft-node.ts'
+import { defaultRaftOptions, RaftNode, type RaftOutput } from './raft-node.ts'
 import type { RaftTiming } from './raft-options.ts'
 import type { RaftStorage } from './storage.ts'
 import type { RaftTransport } from './transport-libp2p.ts'
@@ -49,9 +49,9 @@ export interface AppendRequest {
 /** An append or read that gave up waiting, or a group that stopped. */
 export class RaftGroupError extends Error {
   override name = 'RaftGroupError'
-  /** TIMEOUT: no answer in time; STOPPED: the member stopped; NO_LEADER: a read found no leader. */
-  readonly reason: 'TIMEOUT' | 'STOPPED' | 'NO_LEADER'
-  constructor(reason: 'TIMEOUT' | 'STOPPED' | 'NO_LEADER', message: string) {
+  /** TIMEOUT: no commit (or read) in time, e.g. no leader or no majority; STOPPED: the member stopped. */
+  readonly reason: 'TIMEOUT' | 'STOPPED'
+  constructor(reason: 'TIMEOUT' | 'STOPPED', message: string) {
     super(message)
     this.reason = reason
   }
@@ -65,6 +65,9 @@ const lost = (index: number): ProposalOutcome => ({
   reason: 'LEADERSHIP_LOST',
   detail: `another entry was committed at index ${index}; retry with the same sequence number`,
 })
+
+/** Refusals that an election or a retry can end: the request is made again instead of answered. */
+const RETRY_ON = new Set<string>(['NO_LEADER', 'LEADERSHIP_LOST'])
 
 /** Inputs stepped before one storage write: bounds the batch and the latency it adds. */
 const MAX_STEPS_PER_WRITE = 256
@@ -132,6 +135,8 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     number,
     { requestId: string; outcome: Extract<ProposalOutcome, { ok: true }> }[]
   >()
+  /** The last refusal of a request still being retried, for the timeout's message. */
+  const lastRefusal = new Map<string, string>()
   /** Terms of the last applied entries, to check an outcome that arrives after its index committed. */
   const recentTerms = new Map<number, number>()
   /** Reads whose index is known, waiting for the application to get there. */
@@ -227,10 +232,14 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     for (const r of out.reads) {
       const waiter = reads.get(r.requestId)
       if (waiter == null) continue
+      if (r.index < 0) {
+        // No leader to confirm the read (an election, or this member is cut off): the read is made
+        // again by the resend timer until the deadline.
+        lastRefusal.set(r.requestId, r.reason ?? 'NO_LEADER')
+        continue
+      }
       reads.delete(r.requestId)
-      if (r.index < 0)
-        waiter.reject(new RaftGroupError('NO_LEADER', `read refused: ${r.reason ?? 'no leader'}`))
-      else readyReads.push({ index: r.index, waiter })
+      readyReads.push({ index: r.index, waiter })
     }
     for (let i = readyReads.length - 1; i >= 0; i--) {
       const r = readyReads[i] as (typeof readyReads)[number]
@@ -242,6 +251,12 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
   }
 
   function answer(requestId: string, outcome: ProposalOutcome): void {
+    if (!outcome.ok && RETRY_ON.has(outcome.reason)) {
+      // An election is running or a leader change lost the entry: the resend timer proposes it again
+      // (same client and seq) until the deadline, so the caller sees a commit or a timeout.
+      lastRefusal.set(requestId, outcome.reason)
+      return
+    }
     proposals.get(requestId)?.resolve(outcome)
     proposals.delete(requestId)
   }
@@ -271,16 +286,28 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
       return Promise.reject(new RaftGroupError('STOPPED', failed?.message ?? 'raft member stopped'))
     return new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
+        clearInterval(resend)
         map.delete(requestId)
-        reject(new RaftGroupError('TIMEOUT', `no answer within ${timeoutMs} ms`))
+        const last = lastRefusal.get(requestId)
+        lastRefusal.delete(requestId)
+        const why = last == null ? '' : ` (last answer: ${last})`
+        reject(new RaftGroupError('TIMEOUT', `no answer within ${timeoutMs} ms${why}`))
       }, timeoutMs)
+      // Messages may be lost (a forward to a leader that just changed, a peer being redialled): the
+      // same request is made again now and then until answered. Proposals keep their client and seq,
+      // so a repeat is deduplicated, never committed twice; the first answer wins.
+      const resend = setInterval(() => enqueue(input), resendMs)
       map.set(requestId, {
         resolve: (v) => {
           clearTimeout(timer)
+          clearInterval(resend)
+          lastRefusal.delete(requestId)
           resolve(v)
         },
         reject: (err) => {
           clearTimeout(timer)
+          clearInterval(resend)
+          lastRefusal.delete(requestId)
           reject(err)
         },
       })
@@ -288,6 +315,8 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     })
   }
 
+  /** Two election timeouts: long enough for an answer or a new leader, short next to a deadline. */
+  const resendMs = 2 * (o.electionTicks ?? defaultRaftOptions.electionTicks) * o.tickMs
   const unregister = o.transport.register(groupId, (message) => enqueue({ type: 'message', message }))
   const timer = setInterval(() => {
     // A busy member does not pile up ticks: one waiting tick is enough.
@@ -305,6 +334,7 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     for (const r of readyReads) r.waiter.reject(err)
     proposals.clear()
     commitWaits.clear()
+    lastRefusal.clear()
     reads.clear()
     readyReads.length = 0
   }

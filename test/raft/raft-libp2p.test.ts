@@ -14,6 +14,7 @@ import { agreedLeader, dataTexts, introduce, LiveMember } from './libp2p-members
 
 const TICK_MS = 25
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s)
+const utf8text = (b: Uint8Array): string => new TextDecoder().decode(b)
 
 describe('Raft over libp2p with LevelDB storage', () => {
   let members: LiveMember[] = []
@@ -128,6 +129,59 @@ describe('Raft over libp2p with LevelDB storage', () => {
     )
     expect(dataTexts(oldLeader)).toEqual(expect.arrayContaining(['a0', 'a29', 'b1', 'b5']))
     expect(oldLeader.group.status().term).toBeGreaterThan(oldTerm)
+  }, 90_000)
+
+  it('a leader cut off from the others commits nothing; after healing its append is gone and a retry commits once', async () => {
+    const leader = byDid(await waitFor(() => agreedLeader(members), 20_000, 'a leader'))
+    const others = members.filter((m) => m !== leader)
+    // Partition: close every connection between the leader and the others and forget their addresses,
+    // so neither side can dial the other again until `introduce`.
+    for (const o of others) {
+      const l = leader.running?.host
+      const h = o.running?.host
+      if (l == null || h == null) throw new Error('members must be running')
+      await l.peerStore.delete(h.peerId)
+      await h.peerStore.delete(l.peerId)
+      await l.hangUp(h.peerId)
+      await h.hangUp(l.peerId)
+    }
+    const request = { requester: leader.did, client: 'partitioned', seq: 1, payload: utf8('minority') }
+    await expect(leader.group.append({ ...request, timeoutMs: 1_500 })).rejects.toMatchObject({
+      reason: 'TIMEOUT',
+    })
+    expect(leader.applied.some((e) => utf8text(e.payload) === 'minority')).toBe(false)
+
+    const newLeader = await waitFor(() => agreedLeader(others), 20_000, 'a leader on the majority side')
+    expect(newLeader).not.toBe(leader.did)
+    const majority = others[0] as LiveMember
+    const ok = await majority.group.append({
+      requester: majority.did,
+      client: 'majority',
+      seq: 1,
+      payload: utf8('majority'),
+      timeoutMs: 15_000,
+    })
+    expect(ok.ok).toBe(true)
+
+    await introduce(members)
+    const last = ok.ok ? ok.index : 0
+    await waitFor(() => leader.group.applied() >= last, 20_000, 'the old leader to catch up after healing')
+    const hashes = (m: LiveMember) => m.applied.slice(0, last).map((e) => Buffer.from(e.hash).toString('hex'))
+    expect(hashes(leader)).toEqual(hashes(majority))
+    // The minority's append never committed anywhere; a retry with the same client and seq commits it
+    // exactly once.
+    for (const m of members) expect(m.applied.some((e) => utf8text(e.payload) === 'minority')).toBe(false)
+    const retry = await majority.group.append({ ...request, timeoutMs: 15_000 })
+    expect(retry.ok).toBe(true)
+    const again = await leader.group.append({ ...request, timeoutMs: 15_000 })
+    expect(again).toMatchObject({ ok: true, duplicate: true, index: retry.ok ? retry.index : -1 })
+    await waitFor(
+      () => members.every((m) => m.group.applied() >= (retry.ok ? retry.index : 0)),
+      15_000,
+      'all applied',
+    )
+    for (const m of members)
+      expect(m.applied.filter((e) => utf8text(e.payload) === 'minority')).toHaveLength(1)
   }, 90_000)
 
   describe('hostile input on /moltmesh/raft/1.0.0', () => {
