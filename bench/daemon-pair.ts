@@ -30,3 +30,42 @@ export async function withDaemonPair<T>(
     rmSync(root, { recursive: true, force: true })
   }
 }
+
+export interface EchoWorker {
+  /** Ends the subscription (tasks already claimed may still complete). */
+  stop(): Promise<void>
+}
+
+/**
+ * A worker on `node` for the task benches: it claims every task of `skills` as it arrives and
+ * completes it at once with its input as output (no await between tasks). Resolves once the daemon
+ * confirms the subscription (its first response has no task), so no task is offered before it serves.
+ */
+export async function startEchoWorker(node: DaemonProcess, skills: string[]): Promise<EchoWorker> {
+  const abort = new AbortController()
+  let serving!: () => void
+  const confirmed = new Promise<void>((resolve) => {
+    serving = resolve
+  })
+  const loop = (async () => {
+    for await (const { task } of node.client.a2a.subscribeTasks({ skills }, { signal: abort.signal })) {
+      if (task == null) {
+        serving()
+        continue
+      }
+      void node.client.a2a
+        .claimTask({ id: task.id })
+        .then((claim) =>
+          node.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
+        )
+        .catch(() => undefined)
+    }
+  })().catch(() => undefined)
+  await Promise.race([confirmed, loop])
+  return {
+    async stop() {
+      abort.abort()
+      await loop
+    },
+  }
+}

@@ -8,17 +8,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { encodeClaim, nameKey, signClaim } from '../daemon/names/name-record.ts'
 import { MessageBody } from '../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
-import { Part } from '../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
-import {
-  decodeFrame,
-  type Envelope,
-  encodeBody,
-  encodeFrame,
-  MESSAGING_PROTOCOL,
-  signEnvelope,
-} from '../daemon/wire/messaging-codec.ts'
+import { type Envelope, MESSAGING_PROTOCOL } from '../daemon/wire/messaging-codec.ts'
 import { DaemonProcess } from '../test/harness/daemon-process.ts'
 import { createRawDhtPeer } from '../test/harness/raw-dht-peer.ts'
+import { openMessaging, textBody, textEnvelope } from '../test/harness/raw-messaging.ts'
 import { createRawPeer, type RawPeer } from '../test/harness/raw-peer.ts'
 import { round, summarize } from './stats.ts'
 
@@ -94,23 +87,10 @@ async function underAttack(name: string, attack: () => Promise<void>) {
   }
 }
 
-const text = (t: string) =>
-  Buffer.from(
-    encodeBody({ parts: [Part.fromPartial({ text: t })], contextId: '', threadId: '', replyTo: '' }),
-  )
-
-async function envelope(peer: RawPeer, id: string, body: Buffer): Promise<Envelope> {
-  const now = Date.now()
-  return signEnvelope(peer.identity, {
-    id,
-    to: victim.did,
-    createdAtMs: now,
-    expiresAtMs: now + 600_000,
-    body,
-  })
+function envelope(peer: RawPeer, id: string, body: Buffer): Promise<Envelope> {
+  return textEnvelope(peer.identity, { id, to: victim.did, body }, 600_000)
 }
 
-/** Sends envelopes on one stream, each waiting for its ack. */
 /** Waits until a heap snapshot file in `dir` stops growing (at most 60 s). */
 async function waitForSnapshot(dir: string): Promise<void> {
   let last = -1
@@ -129,14 +109,14 @@ function within<T>(p: Promise<T>, ms = 10_000): Promise<T> {
   return Promise.race([p, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), ms))])
 }
 
+/** Sends envelopes on one stream, each waiting for its ack; returns how many were refused. */
 async function send(peer: RawPeer, envelopes: Envelope[]): Promise<number> {
   let refused = 0
   try {
-    const lp = await within(peer.open(victim.info!.tcpAddress, MESSAGING_PROTOCOL))
+    const stream = await within(openMessaging(peer, victim.info!.tcpAddress))
     for (const e of envelopes) {
-      await lp.write(encodeFrame({ envelope: e }))
-      const ack = decodeFrame((await lp.read({ signal: AbortSignal.timeout(10_000) })).subarray()).ack
-      if (ack?.reason !== '') refused++
+      const ack = await stream.exchange(e, AbortSignal.timeout(10_000))
+      if (ack.reason !== '') refused++
     }
   } catch {
     // cut off by the daemon (blocked, connection limits): that is part of the attack's outcome
@@ -158,7 +138,7 @@ async function attackRound(round: number): Promise<Record<string, unknown>> {
     flooders.map(async (peer, p) => {
       const batch: Envelope[] = []
       for (let i = 0; i < FLOOD_MESSAGES; i++)
-        batch.push(await envelope(peer, `msg_flood${round}_${p}_${i}`, text(kb)))
+        batch.push(await envelope(peer, `msg_flood${round}_${p}_${i}`, textBody(kb)))
       return batch
     }),
   )
@@ -168,7 +148,7 @@ async function attackRound(round: number): Promise<Record<string, unknown>> {
   phases.churn = await underAttack('churn', async () => {
     for (let i = 0; i < CHURN_PEERS; i++) {
       const peer = await createRawPeer()
-      await send(peer, [await envelope(peer, `msg_churn${round}_${i}`, text('hello'))])
+      await send(peer, [await envelope(peer, `msg_churn${round}_${i}`, textBody('hello'))])
       await within(peer.stop()).catch(() => undefined)
     }
   })
@@ -188,7 +168,9 @@ async function attackRound(round: number): Promise<Record<string, unknown>> {
   const collider = await createRawPeer()
   peers.push(collider)
   const collisions = await Promise.all(
-    Array.from({ length: 500 }, (_, i) => envelope(collider, `msg_flood${round}_0_${i}`, text('mine now'))),
+    Array.from({ length: 500 }, (_, i) =>
+      envelope(collider, `msg_flood${round}_0_${i}`, textBody('mine now')),
+    ),
   )
   phases.idCollision = await underAttack('idCollision', async () => {
     await send(collider, collisions)

@@ -4,32 +4,18 @@
 // Prints one JSON line.
 import { types } from '../clients/ts/index.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
-import { withDaemonPair } from './daemon-pair.ts'
+import { type EchoWorker, startEchoWorker, withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 150)
 const OFFERS = Number(process.env.BENCH_OFFERS ?? 500)
 
-const abort = new AbortController()
+let worker: EchoWorker | undefined
 await withDaemonPair(async (a, b) => {
   try {
     await offerSkills(b, [{ id: 'free' }, { id: 'priced', price: '0.001' }, { id: 'queue', price: '1' }])
     await b.client.a2a.setCreditLimit({ peer: a.did, amount: '1000000' })
-    const worker = (async () => {
-      for await (const { task } of b.client.a2a.subscribeTasks(
-        { skills: ['free', 'priced'] },
-        { signal: abort.signal },
-      )) {
-        if (task == null) continue
-        void b.client.a2a
-          .claimTask({ id: task.id })
-          .then((claim) =>
-            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-          )
-          .catch(() => undefined)
-      }
-    })().catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 300))
+    worker = await startEchoWorker(b, ['free', 'priced'])
     const input = [types.Part.fromPartial({ text: 'benchmark task' })]
     const roundTrip = async (skill: string) => {
       const { task } = await a.client.a2a.createTask({ to: b.did, skill, input, maxPrice: '1' })
@@ -79,9 +65,8 @@ await withDaemonPair(async (a, b) => {
         aim: 'priced/unpriced < 1.2x',
       }),
     )
-    abort.abort()
-    await worker
+    await worker.stop()
   } finally {
-    abort.abort()
+    await worker?.stop()
   }
 })

@@ -3,33 +3,18 @@
 // with 16 concurrent requesters. Prints one JSON line. (Artifact transfer: bench/artifacts.ts.)
 import { types } from '../clients/ts/index.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
-import { withDaemonPair } from './daemon-pair.ts'
+import { type EchoWorker, startEchoWorker, withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
 const THROUGHPUT_TASKS = Number(process.env.BENCH_TASKS ?? 1000)
 
-const abort = new AbortController()
+let worker: EchoWorker | undefined
 await withDaemonPair(async (a, b) => {
   try {
     await offerSkills(b, [{ id: 'echo' }])
 
-    // The worker: claims every task as it arrives and completes it at once (no await between tasks).
-    const worker = (async () => {
-      for await (const { task } of b.client.a2a.subscribeTasks(
-        { skills: ['echo'] },
-        { signal: abort.signal },
-      )) {
-        if (task == null) continue
-        void b.client.a2a
-          .claimTask({ id: task.id })
-          .then((claim) =>
-            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-          )
-          .catch(() => undefined)
-      }
-    })().catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 300))
+    worker = await startEchoWorker(b, ['echo'])
 
     const input = [types.Part.fromPartial({ text: 'benchmark task' })]
     const roundTrip = async () => {
@@ -56,8 +41,7 @@ await withDaemonPair(async (a, b) => {
       }),
     )
     const perSecond = round(THROUGHPUT_TASKS / ((performance.now() - start) / 1000), 0)
-    abort.abort()
-    await worker
+    await worker.stop()
     console.log(
       JSON.stringify({
         bench: 'tasks',
@@ -69,6 +53,6 @@ await withDaemonPair(async (a, b) => {
       }),
     )
   } finally {
-    abort.abort()
+    await worker?.stop()
   }
 })

@@ -16,7 +16,7 @@ import { types } from '../clients/ts/index.ts'
 import { findChromium, launchChromium } from '../test/harness/browser.ts'
 import type { DaemonProcess } from '../test/harness/daemon-process.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
-import { withDaemonPair } from './daemon-pair.ts'
+import { type EchoWorker, startEchoWorker, withDaemonPair } from './daemon-pair.ts'
 import { round, summarize } from './stats.ts'
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 10_000)
@@ -72,7 +72,7 @@ async function firstPaint(daemon: DaemonProcess, browser: Browser, runs: number)
   return { cold: stats(cold), warm: stats(warm), loadAverage1m: round(loadavg()[0]!, 2) }
 }
 
-const abort = new AbortController()
+let worker: EchoWorker | undefined
 await withDaemonPair(async (a, b) => {
   const browser = await launchChromium(chromium)
   try {
@@ -80,21 +80,7 @@ await withDaemonPair(async (a, b) => {
     console.error(`ui bench: first paint (quiet daemon) ${JSON.stringify(firstPaintQuiet)}`)
 
     await offerSkills(b, [{ id: 'echo' }])
-    const worker = (async () => {
-      for await (const { task } of b.client.a2a.subscribeTasks(
-        { skills: ['echo'] },
-        { signal: abort.signal },
-      )) {
-        if (task == null) continue
-        void b.client.a2a
-          .claimTask({ id: task.id })
-          .then((claim) =>
-            b.client.a2a.completeTask({ id: task.id, leaseToken: claim.leaseToken, output: task.input }),
-          )
-          .catch(() => undefined)
-      }
-    })().catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 300))
+    worker = await startEchoWorker(b, ['echo'])
 
     const input = [types.Part.fromPartial({ text: 'benchmark task' })]
     let next = 0
@@ -110,8 +96,7 @@ await withDaemonPair(async (a, b) => {
     )
     const fillSeconds = (performance.now() - fillStart) / 1000
     console.error(`ui bench: ${TASKS} tasks in ${round(fillSeconds, 1)} s`)
-    abort.abort()
-    await worker
+    await worker.stop()
 
     const listMs: number[] = []
     for (let i = 0; i < 20; i++) {
@@ -165,7 +150,7 @@ await withDaemonPair(async (a, b) => {
       }),
     )
   } finally {
-    abort.abort()
+    await worker?.stop()
     await browser.close()
   }
 })

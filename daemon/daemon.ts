@@ -29,6 +29,7 @@ import { transportOf } from './p2p/connection-info.ts'
 import { createHost, type Host, startHost } from './p2p/create-host.ts'
 import { dialDiscoveredPeers } from './p2p/dial-discovered.ts'
 import { describeListenFailure } from './p2p/listen-error.ts'
+import { createPeerStorePruner, type PeerStorePruner } from './p2p/peer-store-pruner.ts'
 import { createPublicNetwork, type PublicNetwork } from './p2p/public-network.ts'
 import { resolveAgent } from './p2p/target.ts'
 import { createPubsub, type Pubsub } from './pubsub/pubsub.ts'
@@ -102,6 +103,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
   let networks: Networks | undefined
   let ui: Ui | undefined
   let publicNetwork: PublicNetwork | undefined
+  let peerStorePruner: PeerStorePruner | undefined
   let republishTimer: NodeJS.Timeout | undefined
   let stopping: Promise<void> | undefined
   /** The bridges (A2A gateway, external A2A agents, MCP servers), daemon/a2a/bridges.ts. */
@@ -176,6 +178,19 @@ export function createDaemon(options: DaemonOptions): Daemon {
         { cause: err },
       )
     }
+    // Churning identities must not grow the peer store (and memory) without bound (docs/security.md).
+    const pruner = createPeerStorePruner(
+      { host, logger: logger.child({ component: 'p2p' }) },
+      { maxPeers: config.p2p.connections.maxKnownPeers },
+    )
+    peerStorePruner = pruner
+    pruner.start()
+    metrics.gauge('moltmesh_peer_store_peers', 'Peers in the libp2p peer store at its last check', () =>
+      pruner.known(),
+    )
+    metrics.gauge('moltmesh_peer_store_pruned', 'Peers forgotten so far to keep the peer store bounded', () =>
+      pruner.pruned(),
+    )
 
     names = createNamesService(
       { host, identity, store, cache: nameCache, logger: logger.child({ component: 'names' }) },
@@ -556,6 +571,7 @@ export function createDaemon(options: DaemonOptions): Daemon {
       await artifacts?.stop().catch((err: unknown) => logger.warn({ err }, 'artifacts stop failed'))
       names?.stop()
       publicNetwork?.stop()
+      await peerStorePruner?.stop()
       clearTimeout(republishTimer)
       await cards?.stop().catch((err: unknown) => logger.warn({ err }, 'cards stop failed'))
       await Promise.resolve(host?.stop()).catch((err: unknown) => logger.warn({ err }, 'p2p stop failed'))

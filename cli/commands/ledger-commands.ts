@@ -1,10 +1,10 @@
 // `moltmesh ledger balance|history|limit|settle|settlements|respond|receipts|verify`.
 
 import type { Command } from 'commander'
-import { a2a, type types } from '../../clients/ts/index.ts'
+import { a2a, formatCredits, type types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
-import { credits, printFields } from '../output/format.ts'
+import { printFields } from '../output/format.ts'
 import { printMessage } from '../output/proto-json.ts'
 import { safeText } from '../output/terminal-safe.ts'
 
@@ -15,7 +15,7 @@ function balanceLine(b: types.Balance): string {
 function settlementLine(s: types.Settlement): string {
   // The reference is the proposer's free text: escaped like every peer string.
   return safeText(
-    `${s.id}  ${s.status.padEnd(8)} ${credits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`,
+    `${s.id}  ${s.status.padEnd(8)} ${formatCredits(s.amount)}  ${s.proposer} -> ${s.counterparty}${s.reference ? `  (${s.reference})` : ''}`,
   )
 }
 
@@ -34,7 +34,7 @@ export function registerLedgerCommands(program: Command): void {
             const b = res.balance as types.Balance
             printFields([
               ['Peer', b.peer],
-              ['Balance', `${credits(b.balance)} (positive: they owe you)`],
+              ['Balance', `${formatCredits(b.balance)} (positive: they owe you)`],
               ['Reserved', b.reserved],
               ['Credit limit', b.creditLimit],
               ['Tasks', `${b.tasksCompleted} completed, ${b.tasksFailed} failed`],
@@ -166,7 +166,7 @@ export function registerLedgerCommands(program: Command): void {
           if (json) return printMessage(a2a.ListReceiptsResponse, res)
           for (const r of res.receipts)
             console.log(
-              `${r.taskId}  ${r.status.padEnd(8)} ${credits(r.price)}  ${r.skill}  ${r.requester} -> ${r.provider}`,
+              `${r.taskId}  ${r.status.padEnd(8)} ${formatCredits(r.price)}  ${r.skill}  ${r.requester} -> ${r.provider}`,
             )
         }),
       ),

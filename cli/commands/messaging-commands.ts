@@ -2,10 +2,10 @@
 
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
-import { a2a, type Client, MoltmeshError, types } from '../../clients/ts/index.ts'
+import { a2a, type Client, MoltmeshError, messageStatusName, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { formatDuration, printFields } from '../output/format.ts'
-import { contentText, messageLine, OUTBOX_STATUS_NAMES, statusName } from '../output/message-format.ts'
+import { contentText, messageLine, OUTBOX_STATUS_NAMES } from '../output/message-format.ts'
 import { progressWanted } from '../output/progress.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
 import { formatBytes, uploadFile } from './blob-commands.ts'
@@ -208,7 +208,7 @@ export function registerMessagingCommands(program: Command): void {
             ['Message ID', message.id],
             ['From', message.from],
             ['To', message.to],
-            ['Status', statusName(message.status)],
+            ['Status', messageStatusName(message.status)],
             ['Created', new Date(message.createdAtMs).toISOString()],
             ['Context', message.contextId || undefined],
             ['Thread', message.threadId || undefined],
@@ -278,7 +278,7 @@ export function registerMessagingCommands(program: Command): void {
           for (const m of res.messages) {
             const extra = m.lastError !== '' ? ` (${m.lastError})` : ''
             console.log(
-              `${statusName(m.status).padEnd(9)} ${messageLine(m, 'out', opts.full != null ? 0 : undefined)}${extra}`,
+              `${messageStatusName(m.status).padEnd(9)} ${messageLine(m, 'out', opts.full != null ? 0 : undefined)}${extra}`,
             )
           }
           if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)

@@ -4,11 +4,10 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Command } from 'commander'
-import { type Client, types } from '../../clients/ts/index.ts'
+import { type Client, taskStateName, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { priceText } from '../output/card-format.ts'
 import { formatDuration, printFields, printJson } from '../output/format.ts'
-import { taskStateName } from '../output/task-format.ts'
 import { safeText } from '../output/terminal-safe.ts'
 
 const OPEN_STATES = [

@@ -3,7 +3,14 @@
 
 import type { Command } from 'commander'
 import type { DeepPartial } from '../../clients/ts/deep-partial.ts'
-import { a2a, type Client, isTerminalState, types } from '../../clients/ts/index.ts'
+import {
+  a2a,
+  type Client,
+  formatCredits,
+  isTerminalState,
+  taskStateName,
+  types,
+} from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { parseDuration } from '../duration-option.ts'
 import {
@@ -14,11 +21,11 @@ import {
   taskExitCode,
 } from '../exit-codes.ts'
 import { intOption } from '../int-option.ts'
-import { credits, printFields, shorten } from '../output/format.ts'
+import { printFields, shorten } from '../output/format.ts'
 import { partText } from '../output/message-format.ts'
 import { createWaitProgress, progressWanted } from '../output/progress.ts'
 import { printMessage, printMessageLine } from '../output/proto-json.ts'
-import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine, taskStateName } from '../output/task-format.ts'
+import { eventLine, printTask, TASK_STATE_BY_NAME, taskLine } from '../output/task-format.ts'
 import { safeBlock } from '../output/terminal-safe.ts'
 import { uploadFile } from './blob-commands.ts'
 
@@ -89,10 +96,11 @@ async function checkPrice(client: Client, to: string, skill: string, maxPrice: s
   const price = card?.skills.find((s) => s.id === skill)?.price ?? ''
   const cost = microCredits(price === '' ? '0' : price) ?? 0n
   if (cost === 0n) return
-  if (maxPrice == null) throw new Error(`skill "${skill}" costs ${credits(price)}: add --max-price ${price}`)
+  if (maxPrice == null)
+    throw new Error(`skill "${skill}" costs ${formatCredits(price)}: add --max-price ${price}`)
   if ((microCredits(maxPrice) ?? 0n) < cost)
     throw new Error(
-      `skill "${skill}" costs ${credits(price)}, more than --max-price ${maxPrice}: raise it to ${price}`,
+      `skill "${skill}" costs ${formatCredits(price)}, more than --max-price ${maxPrice}: raise it to ${price}`,
     )
 }
 

@@ -1,10 +1,10 @@
 // `moltmesh thread list|get`: conversations (messages sharing a thread_id), sent and received together.
 
 import type { Command } from 'commander'
-import { a2a, types } from '../../clients/ts/index.ts'
+import { a2a, messageStatusName, types } from '../../clients/ts/index.ts'
 import { action, withClient } from '../context.ts'
 import { intOption } from '../int-option.ts'
-import { messageLine, statusName } from '../output/message-format.ts'
+import { messageLine } from '../output/message-format.ts'
 import { printMessage } from '../output/proto-json.ts'
 import { safeText } from '../output/terminal-safe.ts'
 
@@ -70,7 +70,7 @@ export function registerThreadCommands(program: Command): void {
             for (const m of res.messages) {
               const when = new Date(m.createdAtMs).toISOString()
               console.log(
-                `${when}  ${statusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out', opts.full === true ? 0 : undefined)}`,
+                `${when}  ${messageStatusName(m.status).padEnd(9)} ${messageLine(m, isReceived(m) ? 'in' : 'out', opts.full === true ? 0 : undefined)}`,
               )
             }
             if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)

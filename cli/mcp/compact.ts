@@ -1,10 +1,13 @@
 // Compact JSON views of daemon objects for a model: snake_case, ISO times, enum names in lower case,
 // content parts folded into text / data / attachments, signatures and other plumbing left out.
 
-import { isTerminalState, types } from '../../clients/ts/index.ts'
-import { credits } from '../output/format.ts'
-import { statusName } from '../output/message-format.ts'
-import { taskStateName } from '../output/task-format.ts'
+import {
+  formatCredits,
+  isTerminalState,
+  messageStatusName,
+  taskStateName,
+  types,
+} from '../../clients/ts/index.ts'
 
 export interface Content {
   /** The text parts, joined by newlines. */
@@ -89,7 +92,7 @@ export function compactMessage(m: types.Message): Record<string, unknown> {
     id: m.id,
     from: m.from,
     at: iso(m.deliveredAtMs) ?? iso(m.createdAtMs),
-    status: statusName(m.status),
+    status: messageStatusName(m.status),
     thread_id: m.threadId,
     context_id: m.contextId,
     reply_to: m.replyTo,
@@ -105,7 +108,7 @@ export function compactSkill(s: types.Skill): Record<string, unknown> {
     name: s.name !== s.id ? s.name : undefined,
     description: s.description,
     tags: s.tags.length > 0 ? s.tags : undefined,
-    price: s.price !== '' && s.price !== '0' ? credits(s.price) : 'free',
+    price: s.price !== '' && s.price !== '0' ? formatCredits(s.price) : 'free',
     visibility: s.visibility > 1 ? VISIBILITY[s.visibility] : undefined,
     input_schema: s.inputSchemaJson !== '' ? parseJson(s.inputSchemaJson) : undefined,
   })

@@ -3,7 +3,8 @@
 
 import type { FindAgentsResponse } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type AgentCard, type Skill, Visibility } from '../../clients/ts/gen/moltmesh/v1/types.ts'
-import { credits, printFields } from './format.ts'
+import { formatCredits } from '../../clients/ts/index.ts'
+import { printFields } from './format.ts'
 import { safeText } from './terminal-safe.ts'
 
 const VISIBILITY_LABEL: Record<number, string> = {
@@ -14,7 +15,7 @@ const VISIBILITY_LABEL: Record<number, string> = {
 }
 
 export function priceText(price: string): string {
-  return price === '' || Number(price) === 0 ? 'free' : credits(price)
+  return price === '' || Number(price) === 0 ? 'free' : formatCredits(price)
 }
 
 export function displayName(card: AgentCard): string {

@@ -54,9 +54,3 @@ export function formatLatency(ms: number): string {
 export function shorten(id: string, keep = 12): string {
   return id.length <= keep * 2 + 1 ? id : `${id.slice(0, keep)}…${id.slice(-4)}`
 }
-
-/** "1 credit", "0.5 credits", "-1 credit": singular only for exactly one (either sign). */
-export function credits(amount: string | number): string {
-  const text = String(amount)
-  return `${text} ${Math.abs(Number(text)) === 1 ? 'credit' : 'credits'}`
-}

@@ -30,15 +30,3 @@ export function messageLine(m: types.Message, direction: 'in' | 'out', max = LIS
 }
 
 export const OUTBOX_STATUS_NAMES = ['queued', 'delivered', 'expired', 'failed'] as const
-
-export function statusName(status: number): string {
-  const names: Record<number, string> = {
-    1: 'queued',
-    2: 'delivered',
-    3: 'expired',
-    4: 'unread',
-    5: 'read',
-    6: 'failed',
-  }
-  return names[status] ?? 'unknown'
-}

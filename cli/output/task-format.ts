@@ -1,15 +1,10 @@
 // Task rendering like the product examples:
 //   Task ID   task_01jy...
 //   Status    SUBMITTED → WORKING
-import { types } from '../../clients/ts/index.ts'
+import { taskStateName, types } from '../../clients/ts/index.ts'
 import { printFields } from './format.ts'
 import { partText } from './message-format.ts'
 import { safeText } from './terminal-safe.ts'
-
-export function taskStateName(state: types.TaskState): string {
-  const entry = Object.entries(types.TaskState).find(([, v]) => v === state)
-  return entry == null ? String(state) : entry[0].replace('TASK_STATE_', '')
-}
 
 export const TASK_STATE_BY_NAME: Record<string, types.TaskState> = Object.fromEntries(
   Object.entries(types.TaskState)

@@ -15,11 +15,11 @@ import {
   isTerminalState,
   type ReconnectOptions,
   type SkillOffer,
+  taskStateName,
   types,
   type WorkerStatus,
   workerTasks,
 } from '../../clients/ts/index.ts'
-import { taskStateName } from '../output/task-format.ts'
 import { runHandler } from './handler-process.ts'
 import { collectOutputFiles, fetchInputFiles } from './task-files.ts'
 

@@ -12,6 +12,7 @@ import { peerIdFromDid } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import {
   BLOB_FRAME_MAX_BYTES,
   BLOB_PROTOCOL,
@@ -59,9 +60,8 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
   ): Promise<BlobHeader> {
     let stream: Awaited<ReturnType<Host['dialProtocol']>>
     try {
-      stream = await c.host.dialProtocol(peerIdFromDid(did), BLOB_PROTOCOL, {
+      stream = await openProtocolStream(c.host, peerIdFromDid(did), BLOB_PROTOCOL, {
         signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
-        runOnLimitedConnection: true,
       })
     } catch (err) {
       signal.throwIfAborted()

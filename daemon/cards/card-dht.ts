@@ -5,6 +5,7 @@
 // a replayed old version cannot overwrite the newer one here.
 
 import type { SelectFn, ValidateFn } from '@libp2p/kad-dht'
+import { type ReasonCode, reasonOf, refused } from '../errors/moltmesh-error.ts'
 import type { CardCache } from './card-cache.ts'
 import { CARD_NAMESPACE, compareCards, decodeCard, didOfCardKey, type SignedCard } from './card-record.ts'
 
@@ -25,16 +26,18 @@ export const selectCardRecord: SelectFn = async (key, records) => {
 
 export function cardDhtHooks(
   cache: CardCache,
-  onReject: (did: string, reason: string) => void,
+  onReject: (did: string, reason: ReasonCode) => void,
 ): { validators: Record<string, ValidateFn>; selectors: Record<string, SelectFn> } {
   const validate: ValidateFn = async (key, value) => {
     const did = didOfCardKey(key)
     try {
       const card = await decodeCard(value, did)
-      if (card.sequence < cache.highestSequence(did)) throw new Error('CARD_REPLAYED')
+      if (card.sequence < cache.highestSequence(did))
+        throw refused('CARD_REPLAYED', `card sequence ${card.sequence} is older than one seen before`)
       cache.observe(card)
     } catch (err) {
-      const reason = (err as Error).message
+      // decodeCard throws only coded refusals; anything else is a bug, counted as such.
+      const reason = reasonOf(err) ?? 'INTERNAL'
       cache.rejected(did, reason)
       onReject(did, reason)
       throw err

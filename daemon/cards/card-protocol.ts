@@ -7,6 +7,7 @@ import type { Connection, PeerId, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { didFromPeerId } from '../identity/did.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import { decodeCard, encodeCard, MAX_CARD_BYTES, type SignedCard } from './card-record.ts'
 
 export const CARD_PROTOCOL = '/moltmesh/card/1.0.0'
@@ -32,7 +33,7 @@ export function cardHandler(current: () => SignedCard | undefined) {
 /** Fetches and verifies a peer's card; throws with a CardRejection message or a transport error. */
 export async function fetchCard(host: Host, peer: PeerId, timeoutMs: number): Promise<SignedCard> {
   const signal = AbortSignal.timeout(timeoutMs)
-  const stream = await host.dialProtocol(peer, CARD_PROTOCOL, { signal, runOnLimitedConnection: true })
+  const stream = await openProtocolStream(host, peer, CARD_PROTOCOL, { signal })
   try {
     const lp = lpStream(stream, { maxDataLength: MAX_CARD_BYTES + FRAME_SLACK })
     const bytes = (await lp.read({ signal })).subarray()

@@ -3,8 +3,10 @@
 // their allow-list (who may call is the provider's business); private skills are never published.
 
 import canonicalize from 'canonicalize'
+import { type RecordReason, refused } from '../errors/moltmesh-error.ts'
 import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
+import { strictText } from '../wire/strict-utf8.ts'
 import { isCapability, normalizeCapability } from './capability.ts'
 
 export const CARD_NAMESPACE = 'mm-card'
@@ -91,15 +93,8 @@ export function encodeCard(card: SignedCard): Uint8Array {
   return new TextEncoder().encode(canonicalize(card))
 }
 
-/** Why a card was refused; the message of the thrown Error. */
-export type CardRejection =
-  | 'CARD_TOO_LARGE'
-  | 'CARD_MALFORMED'
-  | 'CARD_KEY_MISMATCH'
-  | 'CARD_EXPIRED'
-  | 'CARD_SIGNATURE_INVALID'
-  /** Validly signed, but older than a version already seen (see card-dht.ts). */
-  | 'CARD_REPLAYED'
+/** Why a card was refused; the `reason` of the thrown MoltmeshError. */
+export type CardRejection = Extract<RecordReason, `CARD_${string}`>
 
 const isStr = (v: unknown, max = MAX_TEXT): v is string => typeof v === 'string' && v.length <= max
 const isStrList = (v: unknown, max = MAX_LIST): v is string[] =>
@@ -152,21 +147,21 @@ function wellFormed(c: SignedCard): boolean {
 
 /**
  * Parses and fully verifies a card; `did` (when given) is the DID it must belong to (the DHT key or
- * the authenticated peer). Throws an Error whose message is a CardRejection.
+ * the authenticated peer). Throws a MoltmeshError whose reason is a CardRejection.
  */
 export async function decodeCard(bytes: Uint8Array, did?: string, now = Date.now()): Promise<SignedCard> {
-  if (bytes.length > MAX_CARD_BYTES) throw new Error('CARD_TOO_LARGE')
+  if (bytes.length > MAX_CARD_BYTES) throw refused('CARD_TOO_LARGE', `card over ${MAX_CARD_BYTES} bytes`)
   let c: SignedCard
   try {
-    c = JSON.parse(new TextDecoder().decode(bytes)) as SignedCard
+    c = JSON.parse(strictText(bytes)) as SignedCard
   } catch {
-    throw new Error('CARD_MALFORMED')
+    throw refused('CARD_MALFORMED', 'card is not JSON')
   }
-  if (!wellFormed(c)) throw new Error('CARD_MALFORMED')
-  if (did != null && c.did !== did) throw new Error('CARD_KEY_MISMATCH')
-  if (c.expires_at_ms <= now) throw new Error('CARD_EXPIRED')
+  if (!wellFormed(c)) throw refused('CARD_MALFORMED', 'a card field is missing or has a wrong type')
+  if (did != null && c.did !== did) throw refused('CARD_KEY_MISMATCH', `the card is not that of ${did}`)
+  if (c.expires_at_ms <= now) throw refused('CARD_EXPIRED', 'the card has expired')
   if (!(await verifyDidSignature(c.did, signingBytes(c), Buffer.from(c.sig, 'base64url'))))
-    throw new Error('CARD_SIGNATURE_INVALID')
+    throw refused('CARD_SIGNATURE_INVALID', "the card's signature does not verify")
   return c
 }
 

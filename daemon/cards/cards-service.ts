@@ -8,8 +8,9 @@ import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
-import { announceWithRetry, countStored } from '../p2p/dht-announce.ts'
-import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
+import { dhtPeerCount } from '../p2p/dht-announce.ts'
+import { createDhtAnnouncer } from '../p2p/dht-announcer.ts'
+import { runDhtLookup } from '../p2p/dht-records.ts'
 import { json, unit } from '../store/codecs.ts'
 import type { Store } from '../store/store.ts'
 import { capabilityCid } from './capability.ts'
@@ -47,7 +48,7 @@ export interface CardsComponents {
 /** Once a record is in, how long a lookup waits for other replicas to report a newer one. */
 const LOOKUP_GRACE_MS = 1_000
 const DIRECT_FETCH_TIMEOUT_MS = 3_000
-/** A node with fewer DHT peers than this re-announces when new peers connect (bootstrap). */
+/** A node with fewer DHT peers than this re-announces as its routing table grows (bootstrap). */
 const WELL_CONNECTED = 20
 
 export function createCardsService(c: CardsComponents, options: CardsOptions) {
@@ -57,9 +58,11 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   let provided: string[] = []
   let republishTimer: NodeJS.Timeout | undefined
   let reprovideTimer: NodeJS.Timeout | undefined
-  let reannounceTimer: NodeJS.Timeout | undefined
   let announcedWithPeers = 0
   let stopped = false
+  // Supersedes older announcements of the card, and announces again what reached nobody once the
+  // DHT has a peer (dht-announcer.ts).
+  const announcer = createDhtAnnouncer({ dht, logger: c.logger })
 
   // Normalised like runtime content (full capability keys to short ones, tags de-duplicated).
   let configured = checkCardContent(c.configured)
@@ -74,42 +77,42 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   let signing: Promise<unknown> = Promise.resolve()
   const defaultName = () => `agent-${c.identity.did.slice(-6).toLowerCase()}`
 
-  const putCard = (card: SignedCard) =>
-    putDhtRecord(dht(), cardKey(card.did), encodeCard(card), options.lookupTimeoutMs, c.logger)
-
-  /** Announces provider records; waits at most the lookup timeout (retries go on in the background). */
-  async function provide(capabilities: string[]): Promise<void> {
-    const all = Promise.all(
-      capabilities.map(async (cap) => {
-        const cid = await capabilityCid(cap)
-        await announceWithRetry(
-          dht(),
-          { capability: cap },
-          (signal) => countStored(dht().provide(cid, { signal }), 'ADD_PROVIDER'),
-          c.logger,
-        )
-      }),
-    )
+  /** Waits for `work` at most the lookup timeout (retries go on in the background). */
+  async function atMostLookupTimeout(work: Promise<unknown>): Promise<void> {
     let timer: NodeJS.Timeout | undefined
     await Promise.race([
-      all,
+      work,
       new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lookupTimeoutMs))),
     ])
     clearTimeout(timer)
   }
 
+  const putCard = (card: SignedCard) =>
+    atMostLookupTimeout(announcer.put(cardKey(card.did), encodeCard(card)))
+
+  /** Announces provider records. */
+  const provide = (capabilities: string[]) =>
+    atMostLookupTimeout(
+      Promise.all(
+        capabilities.map(async (cap) => announcer.provide(await capabilityCid(cap), { capability: cap })),
+      ),
+    )
+
   /** Stores the card in the DHT and announces its capabilities; withdraws dropped ones. */
   async function announce(): Promise<void> {
     const card = state.card
     if (card == null || stopped) return
-    announcedWithPeers = c.host.getPeers().length
+    announcedWithPeers = dhtPeerCount(dht())
     const caps = capabilitiesOf(card.skills)
     const dropped = provided.filter((p) => !caps.includes(p))
     provided = caps
-    for (const cap of dropped)
+    for (const cap of dropped) {
+      const cid = await capabilityCid(cap)
+      announcer.withdraw(cid)
       await dht()
-        .cancelReprovide(await capabilityCid(cap))
+        .cancelReprovide(cid)
         .catch(() => undefined)
+    }
     await Promise.all([putCard(card), provide(caps)])
   }
 
@@ -228,18 +231,17 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     }
   }
 
-  function onPeerConnect(): void {
-    // At startup the routing table is empty: the first announcement reached nobody. Announce again
-    // (debounced) as peers arrive, until the node is well connected — but only each time the peer
-    // count has doubled (1, 2, 4, 8, 16): announcing on every new peer made every node of a growing
-    // mesh re-run its DHT lookups about once a second, which starved daemons still starting up on a
-    // shared CPU (40-50 daemons could not all come up; docs/discovery.md).
-    if (announcedWithPeers >= WELL_CONNECTED || reannounceTimer != null || stopped) return
-    reannounceTimer = setTimeout(() => {
-      reannounceTimer = undefined
-      if (c.host.getPeers().length >= Math.max(1, 2 * announcedWithPeers)) void announce()
-    }, 1_000)
-    reannounceTimer.unref()
+  function onDhtPeerAdded(): void {
+    // A record stored on the first one or two peers of a growing mesh is not on the peers closest to
+    // its key once more arrive. Announce again (the announcer debounces) as the DHT routing table grows,
+    // until the node is well connected — but only each time it has doubled (1, 2, 4, 8, 16):
+    // announcing on every new peer made every node of a growing mesh re-run its DHT lookups about
+    // once a second, which starved daemons still starting up on a shared CPU (40-50 daemons could not
+    // all come up; docs/discovery.md). Only moltmesh DHT peers count: the public DHT nodes a joined
+    // daemon connects to first hold no moltmesh records. (An announcement that reached nobody at all
+    // is run again by the announcer itself.)
+    if (announcedWithPeers >= WELL_CONNECTED || stopped) return
+    if (dhtPeerCount(dht()) >= Math.max(1, 2 * announcedWithPeers)) void announce()
   }
 
   /** When each peer's card was last fetched directly (bounded like the cache). */
@@ -322,7 +324,8 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
           runOnLimitedConnection: true,
         },
       )
-      c.host.addEventListener('peer:connect', onPeerConnect)
+      announcer.start()
+      announcer.onPeerAdded(onDhtPeerAdded)
       reprovideTimer = setInterval(() => {
         void provide(provided)
       }, options.reprovideIntervalMs)
@@ -340,8 +343,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
       stopped = true
       clearTimeout(republishTimer)
       clearInterval(reprovideTimer)
-      clearTimeout(reannounceTimer)
-      c.host.removeEventListener('peer:connect', onPeerConnect)
+      announcer.stop()
       await c.host.unhandle(CARD_PROTOCOL).catch(() => undefined)
     },
   }

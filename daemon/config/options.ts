@@ -8,6 +8,7 @@ export type TransportName = 'tcp' | 'quic'
 
 export interface ConnectionOptions {
   maxConnections: number
+  maxKnownPeers: number
   maxIncomingPendingConnections: number
   maxParallelDials: number
   dialTimeoutMs: number

@@ -43,6 +43,26 @@ export interface KeySpec {
   required?: boolean
 }
 
+// Row builders for the common shapes, so each row reads as key, bounds, default, doc.
+const int = (key: string, t: { min: number; max: number; default: number }, doc: string): KeySpec => ({
+  key,
+  type: { kind: 'int', min: t.min, max: t.max },
+  default: t.default,
+  doc,
+})
+const bool = (key: string, value: boolean, doc: string): KeySpec => ({
+  key,
+  type: { kind: 'bool' },
+  default: value,
+  doc,
+})
+const text = (key: string, value: string, doc: string): KeySpec => ({
+  key,
+  type: { kind: 'string' },
+  default: value,
+  doc,
+})
+
 /** A capability: lowercase words joined by hyphens (2-63 chars), optionally "a2a:v1:cap:"-prefixed. */
 export function isCapabilityName(value: string): boolean {
   const short = value.startsWith('a2a:v1:cap:') ? value.slice('a2a:v1:cap:'.length) : value
@@ -57,6 +77,29 @@ function isJsonObjectOrEmpty(value: string): boolean {
   } catch {
     return false
   }
+}
+
+const JSON_SCHEMA_TEXT: KeyType = {
+  kind: 'string',
+  valid: isJsonObjectOrEmpty,
+  expected: 'empty or a JSON Schema object as JSON text',
+}
+/** The name of an MCP server or remote A2A agent: it prefixes the skills made from it. */
+const SHORT_NAME: KeyType = {
+  kind: 'string',
+  valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
+  expected: 'lowercase words joined by hyphens, at most 30 characters',
+}
+const CREDIT_AMOUNT: KeyType = {
+  kind: 'string',
+  valid: (v) => /^\d{1,18}(\.\d{1,6})?$/.test(v),
+  expected: 'a non-negative decimal amount of credits with at most 6 decimals, e.g. "0.5"',
+}
+
+const HOST_PORT_OR_EMPTY: KeyType = {
+  kind: 'string',
+  valid: isHostPortOrEmpty,
+  expected: 'empty or "host:port"',
 }
 
 const SKILL_FIELDS: readonly KeySpec[] = [
@@ -81,31 +124,19 @@ const SKILL_FIELDS: readonly KeySpec[] = [
   },
   {
     key: 'input_schema',
-    type: {
-      kind: 'string',
-      valid: isJsonObjectOrEmpty,
-      expected: 'empty or a JSON Schema object as JSON text',
-    },
+    type: JSON_SCHEMA_TEXT,
     default: '',
     doc: 'JSON Schema (JSON text) that task input must satisfy; empty = anything.',
   },
   {
     key: 'output_schema',
-    type: {
-      kind: 'string',
-      valid: isJsonObjectOrEmpty,
-      expected: 'empty or a JSON Schema object as JSON text',
-    },
+    type: JSON_SCHEMA_TEXT,
     default: '',
     doc: 'JSON Schema (JSON text) of the output; informative.',
   },
   {
     key: 'price',
-    type: {
-      kind: 'string',
-      valid: (v) => /^\d{1,18}(\.\d{1,6})?$/.test(v),
-      expected: 'a non-negative decimal amount of credits with at most 6 decimals, e.g. "0.5"',
-    },
+    type: CREDIT_AMOUNT,
     default: '0',
     doc: 'Price per task in credits (decimal string); "0" = free.',
   },
@@ -121,18 +152,16 @@ const SKILL_FIELDS: readonly KeySpec[] = [
     default: [],
     doc: 'For whitelist and private skills: the DIDs allowed to call (never published).',
   },
-  {
-    key: 'handler',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Command `moltmesh start` runs per task (sh -c, in the config file\'s directory): input on stdin, output on stdout, input artifacts as "$@", files written to $MOLTMESH_OUTPUT_DIR become output artifacts. Empty = served by a separate worker.',
-  },
-  {
-    key: 'concurrency',
-    type: { kind: 'int', min: 1, max: 256 },
-    default: 1,
-    doc: 'Tasks of this skill the handler runs at the same time.',
-  },
+  text(
+    'handler',
+    '',
+    'Command `moltmesh start` runs per task (sh -c, in the config file\'s directory): input on stdin, output on stdout, input artifacts as "$@", files written to $MOLTMESH_OUTPUT_DIR become output artifacts. Empty = served by a separate worker.',
+  ),
+  int(
+    'concurrency',
+    { min: 1, max: 256, default: 1 },
+    'Tasks of this skill the handler runs at the same time.',
+  ),
   {
     key: 'timeout',
     type: {
@@ -156,12 +185,11 @@ export function parseDurationMs(value: string): number | undefined {
 
 const WEBHOOK_FIELDS: readonly KeySpec[] = [
   { key: 'url', type: { kind: 'string' }, default: '', required: true, doc: 'Target URL (http or https).' },
-  {
-    key: 'events',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Comma-separated event types or prefixes ("task.*,message.received"); empty = all but peer.* and daemon.*.',
-  },
+  text(
+    'events',
+    '',
+    'Comma-separated event types or prefixes ("task.*,message.received"); empty = all but peer.* and daemon.*.',
+  ),
   { key: 'description', type: { kind: 'string' }, default: '', doc: 'Free text.' },
   {
     key: 'secret',
@@ -189,11 +217,7 @@ export const PUBLIC_BOOTSTRAP_PEERS: readonly string[] = [
 const MCP_SERVER_FIELDS: readonly KeySpec[] = [
   {
     key: 'name',
-    type: {
-      kind: 'string',
-      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
-      expected: 'lowercase words joined by hyphens, at most 30 characters',
-    },
+    type: SHORT_NAME,
     default: '',
     required: true,
     doc: 'Server name; its tools become skills "<name>-<tool>".',
@@ -223,11 +247,7 @@ const MCP_SERVER_FIELDS: readonly KeySpec[] = [
 const A2A_REMOTE_FIELDS: readonly KeySpec[] = [
   {
     key: 'name',
-    type: {
-      kind: 'string',
-      valid: (v) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(v) && v.length <= 30,
-      expected: 'lowercase words joined by hyphens, at most 30 characters',
-    },
+    type: SHORT_NAME,
     default: '',
     required: true,
     doc: 'Local name; the remote skills become skills "<name>-<skill>".',
@@ -239,12 +259,7 @@ const A2A_REMOTE_FIELDS: readonly KeySpec[] = [
     required: true,
     doc: "URL of the remote agent's card (…/.well-known/agent-card.json).",
   },
-  {
-    key: 'token',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Bearer token sent to the remote agent, if it asks for one.',
-  },
+  text('token', '', 'Bearer token sent to the remote agent, if it asks for one.'),
 ]
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const
@@ -268,12 +283,11 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: 'info',
     doc: 'Log level: trace, debug, info, warn, error, fatal or silent. Logs are JSON lines on stdout.',
   },
-  {
-    key: 'p2p.port',
-    type: { kind: 'int', min: 0, max: 65535 },
-    default: 4001,
-    doc: 'libp2p listen port, used by TCP and by QUIC (UDP). 0 = any free port.',
-  },
+  int(
+    'p2p.port',
+    { min: 0, max: 65535, default: 4001 },
+    'libp2p listen port, used by TCP and by QUIC (UDP). 0 = any free port.',
+  ),
   {
     key: 'p2p.host',
     type: { kind: 'string', valid: (v) => isIP(v) !== 0, expected: 'an IPv4 or IPv6 address' },
@@ -304,141 +318,116 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: [],
     doc: 'Peers to connect to at startup, as multiaddrs ending in /p2p/<peer id>.',
   },
-  {
-    key: 'p2p.mdns',
-    type: { kind: 'bool' },
-    default: true,
-    doc: 'Discover peers on the local network with mDNS.',
-  },
+  bool('p2p.mdns', true, 'Discover peers on the local network with mDNS.'),
   {
     key: 'p2p.dht_mode',
     type: { kind: 'enum', values: ['auto', 'server', 'client'] },
     default: 'auto',
     doc: 'Kademlia DHT mode: "auto" (server once the node is publicly reachable), "server" or "client".',
   },
-  {
-    key: 'p2p.relay',
-    type: { kind: 'bool' },
-    default: true,
-    doc: 'Circuit relay v2 client: dial and accept connections through relays (for peers behind NAT).',
-  },
-  {
-    key: 'p2p.autonat',
-    type: { kind: 'bool' },
-    default: true,
-    doc: 'AutoNAT: ask peers whether our addresses are reachable.',
-  },
-  {
-    key: 'p2p.dcutr',
-    type: { kind: 'bool' },
-    default: true,
-    doc: 'DCUtR: upgrade relayed connections to direct ones (hole punching).',
-  },
-  {
-    key: 'p2p.connections.max_connections',
-    type: { kind: 'int', min: 1, max: 100_000 },
-    default: 300,
-    doc: 'Maximum open connections; beyond it the least useful are closed.',
-  },
-  {
-    key: 'p2p.connections.max_incoming_pending_connections',
-    type: { kind: 'int', min: 1, max: 10_000 },
-    default: 10,
-    doc: 'Maximum inbound connections being upgraded (Noise, Yamux) at the same time.',
-  },
-  {
-    key: 'p2p.connections.max_parallel_dials',
-    type: { kind: 'int', min: 1, max: 10_000 },
-    default: 50,
-    doc: 'Maximum outbound dials in flight.',
-  },
-  {
-    key: 'p2p.connections.dial_timeout_ms',
-    type: { kind: 'int', min: 100, max: 600_000 },
-    default: 10_000,
-    doc: 'Timeout of one dial, in milliseconds.',
-  },
-  {
-    key: 'p2p.connections.inbound_connection_threshold',
-    type: { kind: 'int', min: 1, max: 10_000 },
-    default: 5,
-    doc: 'Inbound connections accepted per second from one host before it is refused.',
-  },
-  {
-    key: 'network.join_public',
-    type: { kind: 'bool' },
-    default: false,
-    doc: 'Join the global moltmesh network through the public IPFS (Amino) DHT: bootstrap from network.public_bootstrap_peers, find other daemons through a rendezvous record there, reserve relay slots when behind NAT, serve as relay and DHT server when publicly reachable (docs/network.md). Flag: start --public. Off = a private mesh of p2p.bootstrap and mDNS peers only.',
-  },
+  bool(
+    'p2p.relay',
+    true,
+    'Circuit relay v2 client: dial and accept connections through relays (for peers behind NAT).',
+  ),
+  bool('p2p.autonat', true, 'AutoNAT: ask peers whether our addresses are reachable.'),
+  bool('p2p.dcutr', true, 'DCUtR: upgrade relayed connections to direct ones (hole punching).'),
+  int(
+    'p2p.connections.max_connections',
+    { min: 1, max: 100_000, default: 300 },
+    'Maximum open connections; beyond it the least useful are closed.',
+  ),
+  int(
+    'p2p.connections.max_known_peers',
+    { min: 10, max: 1_000_000, default: 5000 },
+    'Peers kept in the peer store (addresses, protocols). Beyond it, peers that are not connected and that nothing keeps (DHT routing table, relay reservation, bootstrap) are forgotten, so connection churn cannot grow memory without bound.',
+  ),
+  int(
+    'p2p.connections.max_incoming_pending_connections',
+    { min: 1, max: 10_000, default: 10 },
+    'Maximum inbound connections being upgraded (Noise, Yamux) at the same time.',
+  ),
+  int(
+    'p2p.connections.max_parallel_dials',
+    { min: 1, max: 10_000, default: 50 },
+    'Maximum outbound dials in flight.',
+  ),
+  int(
+    'p2p.connections.dial_timeout_ms',
+    { min: 100, max: 600_000, default: 10_000 },
+    'Timeout of one dial, in milliseconds.',
+  ),
+  int(
+    'p2p.connections.inbound_connection_threshold',
+    { min: 1, max: 10_000, default: 5 },
+    'Inbound connections accepted per second from one host before it is refused.',
+  ),
+  bool(
+    'network.join_public',
+    false,
+    'Join the global moltmesh network through the public IPFS (Amino) DHT: bootstrap from network.public_bootstrap_peers, find other daemons through a rendezvous record there, reserve relay slots when behind NAT, serve as relay and DHT server when publicly reachable (docs/network.md). Flag: start --public. Off = a private mesh of p2p.bootstrap and mDNS peers only.',
+  ),
   {
     key: 'network.public_bootstrap_peers',
     type: { kind: 'list', item: 'peer-multiaddr' },
     default: [...PUBLIC_BOOTSTRAP_PEERS],
     doc: 'Entry points of the public DHT (default: the list Kubo ships). Used only when network.join_public is on.',
   },
-  {
-    key: 'network.rendezvous_find_interval_ms',
-    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
-    default: 10 * 60 * 1000,
-    doc: 'How often the public DHT is searched for other moltmesh daemons once some were found; until then the search repeats after 5 s, doubling up to this.',
-  },
-  {
-    key: 'network.rendezvous_reprovide_interval_ms',
-    type: { kind: 'int', min: 60_000, max: 48 * 3600 * 1000 },
-    default: 3 * 3600 * 1000,
-    doc: 'How often this daemon announces itself again under the rendezvous record of the public DHT (also whenever its addresses change). Public DHT servers keep provider records for 48 h.',
-  },
-  {
-    key: 'network.relay_reservations',
-    type: { kind: 'int', min: 0, max: 8 },
-    default: 2,
-    doc: 'Relay slots reserved on reachable moltmesh daemons when this daemon finds itself behind NAT; its /p2p-circuit addresses go into its card and provider records. 0 = none.',
-  },
+  int(
+    'network.rendezvous_find_interval_ms',
+    { min: 1000, max: 24 * 3600 * 1000, default: 10 * 60 * 1000 },
+    'How often the public DHT is searched for other moltmesh daemons once some were found; until then the search repeats after 5 s, doubling up to this.',
+  ),
+  int(
+    'network.rendezvous_reprovide_interval_ms',
+    { min: 60_000, max: 48 * 3600 * 1000, default: 3 * 3600 * 1000 },
+    'How often this daemon announces itself again under the rendezvous record of the public DHT (also whenever its addresses change). Public DHT servers keep provider records for 48 h.',
+  ),
+  int(
+    'network.relay_reservations',
+    { min: 0, max: 8, default: 2 },
+    'Relay slots reserved on reachable moltmesh daemons when this daemon finds itself behind NAT; its /p2p-circuit addresses go into its card and provider records. 0 = none.',
+  ),
   {
     key: 'network.relay_service',
     type: { kind: 'enum', values: ['auto', 'on', 'off'] },
     default: 'auto',
     doc: 'Circuit relay v2 service for other daemons: "auto" = on while this daemon is publicly reachable and joined to the public network, "on" = always, "off" = never.',
   },
-  {
-    key: 'network.relay_max_reservations',
-    type: { kind: 'int', min: 1, max: 100_000 },
-    default: 128,
-    doc: 'Relay service: reservations held for other peers at once; further requests are refused.',
-  },
-  {
-    key: 'network.relay_duration_limit_ms',
-    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
-    default: 3600 * 1000,
-    doc: 'Relay service: longest life of one relayed connection (default 1 h); the peers then open a new one (messages and task updates are retried, nothing is lost).',
-  },
-  {
-    key: 'network.relay_data_limit_bytes',
-    type: { kind: 'int', min: 1024, max: 2 ** 50 },
-    default: 1024 ** 3,
-    doc: 'Relay service: bytes (both directions together) one relayed connection may carry before it is closed (default 1 GiB, enough for moltmesh messages, tasks and artifacts; libp2p defaults to 128 KiB).',
-  },
+  int(
+    'network.relay_max_reservations',
+    { min: 1, max: 100_000, default: 128 },
+    'Relay service: reservations held for other peers at once; further requests are refused.',
+  ),
+  int(
+    'network.relay_duration_limit_ms',
+    { min: 1000, max: 24 * 3600 * 1000, default: 3600 * 1000 },
+    'Relay service: longest life of one relayed connection (default 1 h); the peers then open a new one (messages and task updates are retried, nothing is lost).',
+  ),
+  int(
+    'network.relay_data_limit_bytes',
+    { min: 1024, max: 2 ** 50, default: 1024 ** 3 },
+    'Relay service: bytes (both directions together) one relayed connection may carry before it is closed (default 1 GiB, enough for moltmesh messages, tasks and artifacts; libp2p defaults to 128 KiB).',
+  ),
   {
     key: 'rpc.tcp_listen',
-    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    type: HOST_PORT_OR_EMPTY,
     default: '',
     doc: 'Optional TCP listener for gRPC, "host:port" (e.g. "127.0.0.1:50051"). Empty = unix socket only. Requires rpc.tcp_token.',
   },
-  {
-    key: 'rpc.tcp_token',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Bearer token that TCP clients must send (`authorization: Bearer <token>`); at least 16 characters.',
-  },
-  {
-    key: 'rpc.reflection',
-    type: { kind: 'bool' },
-    default: true,
-    doc: 'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
-  },
+  text(
+    'rpc.tcp_token',
+    '',
+    'Bearer token that TCP clients must send (`authorization: Bearer <token>`); at least 16 characters.',
+  ),
+  bool(
+    'rpc.reflection',
+    true,
+    'Serve gRPC server reflection on the unix socket (for grpcurl and other generic gRPC tools). The standard grpc.health.v1.Health service is always served.',
+  ),
   {
     key: 'ui.listen',
-    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    type: HOST_PORT_OR_EMPTY,
     default: '',
     doc: 'Serve the web workspace (docs/ui.md) on this "host:port", e.g. "127.0.0.1:7421". Empty = off (`moltmesh ui` turns it on). A non-loopback host requires ui.tokens.',
   },
@@ -456,194 +445,155 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
   },
   {
     key: 'a2a.listen',
-    type: { kind: 'string', valid: isHostPortOrEmpty, expected: 'empty or "host:port"' },
+    type: HOST_PORT_OR_EMPTY,
     default: '',
     doc: 'A2A gateway (JSON-RPC and HTTP+JSON, docs/a2a.md), "host:port" (e.g. "127.0.0.1:7420"). Empty = off. An address other than loopback requires a2a.tokens.',
   },
-  {
-    key: 'a2a.tokens',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Bearer tokens the A2A gateway accepts (`Authorization: Bearer <token>`), comma-separated, each at least 16 characters. Empty = no token asked (loopback only).',
-  },
+  text(
+    'a2a.tokens',
+    '',
+    'Bearer tokens the A2A gateway accepts (`Authorization: Bearer <token>`), comma-separated, each at least 16 characters. Empty = no token asked (loopback only).',
+  ),
   {
     key: 'a2a.remote',
     type: { kind: 'table-list', fields: A2A_REMOTE_FIELDS, unique: 'name' },
     default: [],
     doc: 'External A2A agents whose skills this agent serves ([[a2a.remote]], docs/a2a.md): their skills are offered here and mesh tasks for them are forwarded over A2A. Only in this file; read at start and on `moltmesh reload` (SIGHUP).',
   },
-  {
-    key: 'a2a.max_body_bytes',
-    type: { kind: 'int', min: 1024, max: 64 * 1024 * 1024 },
-    default: 4 * 1024 * 1024,
-    doc: 'Largest JSON-RPC request body the A2A gateway reads, in bytes; larger requests are answered 413.',
-  },
-  {
-    key: 'messaging.max_payload_bytes',
-    type: { kind: 'int', min: 1024, max: 16 * 1024 * 1024 },
-    default: 1024 * 1024,
-    doc: 'Largest message body accepted inline (sent or received), in bytes; larger content goes through artifacts.',
-  },
-  {
-    key: 'messaging.default_ttl_ms',
-    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
-    default: 72 * 3600 * 1000,
-    doc: 'How long an undelivered message is retried when SendMessage gives no ttl (default 72 h); then it is EXPIRED.',
-  },
-  {
-    key: 'messaging.inbox_max_messages',
-    type: { kind: 'int', min: 1, max: 100_000_000 },
-    default: 1_000_000,
-    doc: 'Inbox size limit; when full, senders are told to retry later (nothing is dropped).',
-  },
-  {
-    key: 'messaging.peer_max_unacked_messages',
-    type: { kind: 'int', min: 1, max: 100_000_000 },
-    default: 5000,
-    doc: 'Unacknowledged inbox messages one peer may have here; over it the peer is told to retry later (PEER_QUOTA_EXCEEDED). Peers this agent has worked with get known_peer_quota_multiplier times more.',
-  },
-  {
-    key: 'messaging.peer_max_unacked_bytes',
-    type: { kind: 'int', min: 1024, max: 1024 ** 4 },
-    default: 64 * 1024 * 1024,
-    doc: 'Bytes of unacknowledged inbox messages one peer may have here (same rule as peer_max_unacked_messages).',
-  },
-  {
-    key: 'messaging.known_peer_quota_multiplier',
-    type: { kind: 'int', min: 1, max: 1000 },
-    default: 10,
-    doc: 'Quota multiplier for peers this agent has worked with (a task or ledger record with them) or shares a network with.',
-  },
-  {
-    key: 'messaging.strangers_inbox_share_percent',
-    type: { kind: 'int', min: 1, max: 100 },
-    default: 50,
-    doc: 'Share of inbox_max_messages that unacknowledged messages from all other peers together may fill, so known peers always find room.',
-  },
-  {
-    key: 'messaging.receive_rate_per_second',
-    type: { kind: 'int', min: 1, max: 1_000_000 },
-    default: 2000,
-    doc: 'Messages per second accepted from one peer; above it the peer is told to retry later (back-pressure).',
-  },
-  {
-    key: 'messaging.receive_burst',
-    type: { kind: 'int', min: 1, max: 1_000_000 },
-    default: 4000,
-    doc: 'Burst of messages accepted from one peer above the rate.',
-  },
-  {
-    key: 'messaging.retry_max_delay_ms',
-    type: { kind: 'int', min: 100, max: 24 * 3600 * 1000 },
-    default: 5 * 60 * 1000,
-    doc: 'Longest pause between delivery attempts (exponential backoff with jitter up to this, until the TTL).',
-  },
-  {
-    key: 'agent.name',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Display name in the signed agent card. Empty = "agent-" and the end of the DID.',
-  },
-  {
-    key: 'agent.description',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'What the agent is and does, in the agent card.',
-  },
+  int(
+    'a2a.max_body_bytes',
+    { min: 1024, max: 64 * 1024 * 1024, default: 4 * 1024 * 1024 },
+    'Largest JSON-RPC request body the A2A gateway reads, in bytes; larger requests are answered 413.',
+  ),
+  int(
+    'messaging.max_payload_bytes',
+    { min: 1024, max: 16 * 1024 * 1024, default: 1024 * 1024 },
+    'Largest message body accepted inline (sent or received), in bytes; larger content goes through artifacts.',
+  ),
+  int(
+    'messaging.default_ttl_ms',
+    { min: 1000, max: 30 * 24 * 3600 * 1000, default: 72 * 3600 * 1000 },
+    'How long an undelivered message is retried when SendMessage gives no ttl (default 72 h); then it is EXPIRED.',
+  ),
+  int(
+    'messaging.inbox_max_messages',
+    { min: 1, max: 100_000_000, default: 1_000_000 },
+    'Inbox size limit; when full, senders are told to retry later (nothing is dropped).',
+  ),
+  int(
+    'messaging.peer_max_unacked_messages',
+    { min: 1, max: 100_000_000, default: 5000 },
+    'Unacknowledged inbox messages one peer may have here; over it the peer is told to retry later (PEER_QUOTA_EXCEEDED). Peers this agent has worked with get known_peer_quota_multiplier times more.',
+  ),
+  int(
+    'messaging.peer_max_unacked_bytes',
+    { min: 1024, max: 1024 ** 4, default: 64 * 1024 * 1024 },
+    'Bytes of unacknowledged inbox messages one peer may have here (same rule as peer_max_unacked_messages).',
+  ),
+  int(
+    'messaging.known_peer_quota_multiplier',
+    { min: 1, max: 1000, default: 10 },
+    'Quota multiplier for peers this agent has worked with (a task or ledger record with them) or shares a network with.',
+  ),
+  int(
+    'messaging.strangers_inbox_share_percent',
+    { min: 1, max: 100, default: 50 },
+    'Share of inbox_max_messages that unacknowledged messages from all other peers together may fill, so known peers always find room.',
+  ),
+  int(
+    'messaging.receive_rate_per_second',
+    { min: 1, max: 1_000_000, default: 2000 },
+    'Messages per second accepted from one peer; above it the peer is told to retry later (back-pressure).',
+  ),
+  int(
+    'messaging.receive_burst',
+    { min: 1, max: 1_000_000, default: 4000 },
+    'Burst of messages accepted from one peer above the rate.',
+  ),
+  int(
+    'messaging.retry_max_delay_ms',
+    { min: 100, max: 24 * 3600 * 1000, default: 5 * 60 * 1000 },
+    'Longest pause between delivery attempts (exponential backoff with jitter up to this, until the TTL).',
+  ),
+  text('agent.name', '', 'Display name in the signed agent card. Empty = "agent-" and the end of the DID.'),
+  text('agent.description', '', 'What the agent is and does, in the agent card.'),
   {
     key: 'agent.skills',
     type: { kind: 'table-list', fields: SKILL_FIELDS, unique: 'id' },
     default: [],
     doc: 'Skills the agent offers, as [[agent.skills]] tables (only in this file; re-read on SIGHUP and `moltmesh reload`). PublishAgentCard replaces them at runtime.',
   },
-  {
-    key: 'cards.ttl_ms',
-    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
-    default: 24 * 3600 * 1000,
-    doc: 'Lifetime of the published agent card (default 24 h); it is republished at half of it and on every change.',
-  },
-  {
-    key: 'discovery.find_timeout_ms',
-    type: { kind: 'int', min: 100, max: 600_000 },
-    default: 10_000,
-    doc: 'Default search time of FindAgents and of card lookups in the DHT.',
-  },
-  {
-    key: 'discovery.reprovide_interval_ms',
-    type: { kind: 'int', min: 1000, max: 48 * 3600 * 1000 },
-    default: 12 * 3600 * 1000,
-    doc: 'How often the capability provider records of the local skills are announced again in the DHT.',
-  },
-  {
-    key: 'discovery.max_demand_entries',
-    type: { kind: 'int', min: 1, max: 1_000_000 },
-    default: 1000,
-    doc: 'Capabilities kept in the unmet-demand list (ListDemand); past it the one asked for least recently is dropped.',
-  },
-  {
-    key: 'names.claim_ttl_ms',
-    type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
-    default: 24 * 3600 * 1000,
-    doc: 'Lifetime of a name claim record (default 24 h); the daemon renews held names at half of it.',
-  },
-  {
-    key: 'names.lookup_timeout_ms',
-    type: { kind: 'int', min: 100, max: 600_000 },
-    default: 10_000,
-    doc: 'How long a name lookup in the DHT may take.',
-  },
-  {
-    key: 'names.max_names',
-    type: { kind: 'int', min: 1, max: 10_000 },
-    default: 100,
-    doc: 'Names this agent may hold at once; ClaimName of another one fails with TOO_MANY_NAMES.',
-  },
-  {
-    key: 'tasks.default_timeout_ms',
-    type: { kind: 'int', min: 1000, max: 30 * 24 * 3600 * 1000 },
-    default: 3600 * 1000,
-    doc: 'Deadline of a task created without timeout_ms (default 1 h); both daemons fail it with TIMEOUT after it.',
-  },
-  {
-    key: 'tasks.default_lease_ms',
-    type: { kind: 'int', min: 1000, max: 3600 * 1000 },
-    default: 60_000,
-    doc: 'Lease a worker gets from ClaimTask without lease_ms; a lease not renewed in time puts the task back in line.',
-  },
-  {
-    key: 'tasks.max_attempts',
-    type: { kind: 'int', min: 1, max: 100 },
-    default: 3,
-    doc: 'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
-  },
-  {
-    key: 'tasks.max_open_per_requester',
-    type: { kind: 'int', min: 1, max: 1_000_000 },
-    default: 1000,
-    doc: 'Open (not yet finished) tasks one requester may have at this daemon; further offers are REJECTED with TOO_MANY_OPEN_TASKS.',
-  },
+  int(
+    'cards.ttl_ms',
+    { min: 1000, max: 30 * 24 * 3600 * 1000, default: 24 * 3600 * 1000 },
+    'Lifetime of the published agent card (default 24 h); it is republished at half of it and on every change.',
+  ),
+  int(
+    'discovery.find_timeout_ms',
+    { min: 100, max: 600_000, default: 10_000 },
+    'Default search time of FindAgents and of card lookups in the DHT.',
+  ),
+  int(
+    'discovery.reprovide_interval_ms',
+    { min: 1000, max: 48 * 3600 * 1000, default: 12 * 3600 * 1000 },
+    'How often the capability provider records of the local skills are announced again in the DHT.',
+  ),
+  int(
+    'discovery.max_demand_entries',
+    { min: 1, max: 1_000_000, default: 1000 },
+    'Capabilities kept in the unmet-demand list (ListDemand); past it the one asked for least recently is dropped.',
+  ),
+  int(
+    'names.claim_ttl_ms',
+    { min: 1000, max: 7 * 24 * 3600 * 1000, default: 24 * 3600 * 1000 },
+    'Lifetime of a name claim record (default 24 h); the daemon renews held names at half of it.',
+  ),
+  int(
+    'names.lookup_timeout_ms',
+    { min: 100, max: 600_000, default: 10_000 },
+    'How long a name lookup in the DHT may take.',
+  ),
+  int(
+    'names.max_names',
+    { min: 1, max: 10_000, default: 100 },
+    'Names this agent may hold at once; ClaimName of another one fails with TOO_MANY_NAMES.',
+  ),
+  int(
+    'tasks.default_timeout_ms',
+    { min: 1000, max: 30 * 24 * 3600 * 1000, default: 3600 * 1000 },
+    'Deadline of a task created without timeout_ms (default 1 h); both daemons fail it with TIMEOUT after it.',
+  ),
+  int(
+    'tasks.default_lease_ms',
+    { min: 1000, max: 3600 * 1000, default: 60_000 },
+    'Lease a worker gets from ClaimTask without lease_ms; a lease not renewed in time puts the task back in line.',
+  ),
+  int(
+    'tasks.max_attempts',
+    { min: 1, max: 100, default: 3 },
+    'Worker claims per task; when the lease of the last one runs out the task FAILS with LEASE_EXPIRED.',
+  ),
+  int(
+    'tasks.max_open_per_requester',
+    { min: 1, max: 1_000_000, default: 1000 },
+    'Open (not yet finished) tasks one requester may have at this daemon; further offers are REJECTED with TOO_MANY_OPEN_TASKS.',
+  ),
   {
     key: 'ledger.default_credit_limit',
-    type: {
-      kind: 'string',
-      valid: (v) => /^\d{1,18}(\.\d{1,6})?$/.test(v),
-      expected: 'a non-negative decimal amount of credits, e.g. "100"',
-    },
+    type: CREDIT_AMOUNT,
     default: '100',
     doc: 'How far a requester may owe this agent (balance + reserved + price) before priced tasks need a payment authorisation; per-peer overrides with SetCreditLimit.',
   },
-  {
-    key: 'ledger.quote_ttl_ms',
-    type: { kind: 'int', min: 1000, max: 7 * 24 * 3600 * 1000 },
-    default: 600_000,
-    doc: 'How long a payment-required quote can be accepted.',
-  },
-  {
-    key: 'webhooks.timeout_ms',
-    type: { kind: 'int', min: 100, max: 120_000 },
-    default: 15_000,
-    doc: 'Time limit of one webhook POST (connect, headers and body).',
-  },
+  int(
+    'ledger.quote_ttl_ms',
+    { min: 1000, max: 7 * 24 * 3600 * 1000, default: 600_000 },
+    'How long a payment-required quote can be accepted.',
+  ),
+  int(
+    'webhooks.timeout_ms',
+    { min: 100, max: 120_000, default: 15_000 },
+    'Time limit of one webhook POST (connect, headers and body).',
+  ),
   {
     key: 'webhooks.retry_schedule_ms',
     type: {
@@ -654,84 +604,72 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: '0,5000,300000,1800000,7200000,18000000,36000000,36000000',
     doc: 'Delay before each attempt of a delivery (now, 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h), each with ±10% jitter; a longer Retry-After wins. After the last attempt the delivery is dead-lettered.',
   },
-  {
-    key: 'webhooks.max_in_flight_per_webhook',
-    type: { kind: 'int', min: 1, max: 256 },
-    default: 16,
-    doc: 'Concurrent POSTs (and keep-alive connections) per endpoint.',
-  },
-  {
-    key: 'webhooks.delivery_retention_ms',
-    type: { kind: 'int', min: 60_000, max: 3650 * 86_400_000 },
-    default: 7 * 86_400_000,
-    doc: 'How long finished deliveries (succeeded or dead-lettered) stay listable and redeliverable before they are pruned; pending ones are never pruned.',
-  },
-  {
-    key: 'webhooks.allowed_hosts',
-    type: { kind: 'string' },
-    default: '',
-    doc: 'Comma-separated hosts webhooks may target ("example.com", "*.example.com", "127.0.0.1"); empty = any, local backends included.',
-  },
+  int(
+    'webhooks.max_in_flight_per_webhook',
+    { min: 1, max: 256, default: 16 },
+    'Concurrent POSTs (and keep-alive connections) per endpoint.',
+  ),
+  int(
+    'webhooks.delivery_retention_ms',
+    { min: 60_000, max: 3650 * 86_400_000, default: 7 * 86_400_000 },
+    'How long finished deliveries (succeeded or dead-lettered) stay listable and redeliverable before they are pruned; pending ones are never pruned.',
+  ),
+  text(
+    'webhooks.allowed_hosts',
+    '',
+    'Comma-separated hosts webhooks may target ("example.com", "*.example.com", "127.0.0.1"); empty = any, local backends included.',
+  ),
   {
     key: 'webhooks.endpoints',
     type: { kind: 'table-list', fields: WEBHOOK_FIELDS, unique: 'url' },
     default: [],
     doc: 'Webhooks declared in the file ([[webhooks.endpoints]]), created at every start.',
   },
-  {
-    key: 'artifacts.max_blob_bytes',
-    type: { kind: 'int', min: 1, max: 2 ** 50 },
-    default: 1024 ** 3,
-    doc: 'Largest blob stored (uploaded with PutBlob or fetched from a peer), in bytes (default 1 GiB).',
-  },
-  {
-    key: 'artifacts.gc_grace_ms',
-    type: { kind: 'int', min: 0, max: 365 * 24 * 3600 * 1000 },
-    default: 24 * 3600 * 1000,
-    doc: 'How long an uploaded or fetched blob is pinned (default 24 h): CollectBlobs removes a blob only when no task or message references it and this time has passed since it was stored.',
-  },
-  {
-    key: 'artifacts.max_streams_per_peer',
-    type: { kind: 'int', min: 1, max: 64 },
-    default: 4,
-    doc: 'Blob transfers served to one peer at a time; more are answered "busy".',
-  },
-  {
-    key: 'pubsub.max_payload_bytes',
-    type: { kind: 'int', min: 1, max: 3 * 1024 * 1024 },
-    default: 1024 * 1024,
-    doc: 'Largest payload of a topic message (Publish) or network broadcast (BroadcastNetwork), sent or received, in bytes.',
-  },
-  {
-    key: 'pubsub.max_topics',
-    type: { kind: 'int', min: 1, max: 1000 },
-    default: 100,
-    doc: 'Public topics the daemon subscribes to at once (topics with at least one SubscribeTopic stream).',
-  },
-  {
-    key: 'networks.history_max_messages',
-    type: { kind: 'int', min: 1, max: 100_000 },
-    default: 1000,
-    doc: 'Broadcasts kept per network for SubscribeNetwork replay and for members that were offline; older ones are dropped.',
-  },
-  {
-    key: 'networks.history_max_age_ms',
-    type: { kind: 'int', min: 60_000, max: 30 * 24 * 3600 * 1000 },
-    default: 24 * 3600 * 1000,
-    doc: 'Broadcasts older than this (default 24 h) leave the history and are not fetched from other members.',
-  },
-  {
-    key: 'networks.sync_interval_ms',
-    type: { kind: 'int', min: 1000, max: 24 * 3600 * 1000 },
-    default: 60_000,
-    doc: 'How often the daemon compares membership and history with a connected member of each joined network (besides on every connect and start).',
-  },
-  {
-    key: 'networks.max_networks',
-    type: { kind: 'int', min: 1, max: 10_000 },
-    default: 100,
-    doc: 'Networks this agent may be a member of at once; CreateNetwork and JoinNetwork past it fail with TOO_MANY_NETWORKS.',
-  },
+  int(
+    'artifacts.max_blob_bytes',
+    { min: 1, max: 2 ** 50, default: 1024 ** 3 },
+    'Largest blob stored (uploaded with PutBlob or fetched from a peer), in bytes (default 1 GiB).',
+  ),
+  int(
+    'artifacts.gc_grace_ms',
+    { min: 0, max: 365 * 24 * 3600 * 1000, default: 24 * 3600 * 1000 },
+    'How long an uploaded or fetched blob is pinned (default 24 h): CollectBlobs removes a blob only when no task or message references it and this time has passed since it was stored.',
+  ),
+  int(
+    'artifacts.max_streams_per_peer',
+    { min: 1, max: 64, default: 4 },
+    'Blob transfers served to one peer at a time; more are answered "busy".',
+  ),
+  int(
+    'pubsub.max_payload_bytes',
+    { min: 1, max: 3 * 1024 * 1024, default: 1024 * 1024 },
+    'Largest payload of a topic message (Publish) or network broadcast (BroadcastNetwork), sent or received, in bytes.',
+  ),
+  int(
+    'pubsub.max_topics',
+    { min: 1, max: 1000, default: 100 },
+    'Public topics the daemon subscribes to at once (topics with at least one SubscribeTopic stream).',
+  ),
+  int(
+    'networks.history_max_messages',
+    { min: 1, max: 100_000, default: 1000 },
+    'Broadcasts kept per network for SubscribeNetwork replay and for members that were offline; older ones are dropped.',
+  ),
+  int(
+    'networks.history_max_age_ms',
+    { min: 60_000, max: 30 * 24 * 3600 * 1000, default: 24 * 3600 * 1000 },
+    'Broadcasts older than this (default 24 h) leave the history and are not fetched from other members.',
+  ),
+  int(
+    'networks.sync_interval_ms',
+    { min: 1000, max: 24 * 3600 * 1000, default: 60_000 },
+    'How often the daemon compares membership and history with a connected member of each joined network (besides on every connect and start).',
+  ),
+  int(
+    'networks.max_networks',
+    { min: 1, max: 10_000, default: 100 },
+    'Networks this agent may be a member of at once; CreateNetwork and JoinNetwork past it fail with TOO_MANY_NETWORKS.',
+  ),
 ]
 
 /** MOLTMESH_P2P_DHT_MODE for "p2p.dht_mode". */

@@ -10,6 +10,7 @@ import { peerIdFromDid } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import {
   AckStatus,
   decodeFrame,
@@ -235,9 +236,8 @@ export function createDelivery(c: DeliveryComponents) {
       const outcomes: Outcome[] = []
       try {
         if (w.lp == null) {
-          w.stream = await c.host.dialProtocol(peerIdFromDid(did), MESSAGING_PROTOCOL, {
+          w.stream = await openProtocolStream(c.host, peerIdFromDid(did), MESSAGING_PROTOCOL, {
             signal: AbortSignal.timeout(c.dialTimeoutMs),
-            runOnLimitedConnection: true,
           })
           w.lp = lpStream(w.stream, { maxDataLength: 64 * 1024 })
         }

@@ -14,12 +14,13 @@ import {
   type ChannelName,
   channelOf,
   type DeliveryAck,
-  decodeBody,
   decodeFrame,
+  decodeReceivedBody,
   type Envelope,
   encodeFrame,
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
+import { InvalidUtf8Error } from '../wire/strict-utf8.ts'
 import type { ChannelRegistry } from './channels.ts'
 import type { InboxStore } from './inbox-store.ts'
 import type { PeerQuota } from './peer-quota.ts'
@@ -112,10 +113,13 @@ export function createReceiver(c: ReceiverComponents) {
     if (e.body.length > c.maxPayloadBytes)
       return reject(e.id, 'PAYLOAD_TOO_LARGE', remoteDid, `${e.body.length} bytes`)
     if (!(await verifyEnvelope(e))) return reject(e.id, 'SIGNATURE_INVALID', remoteDid)
-    let body: ReturnType<typeof decodeBody>
+    let body: ReturnType<typeof decodeReceivedBody>
     try {
-      body = decodeBody(e.body)
-    } catch {
+      body = decodeReceivedBody(e.body)
+    } catch (err) {
+      // Refused rather than stored with U+FFFD in place of the sender's bytes.
+      if (err instanceof InvalidUtf8Error)
+        return reject(e.id, 'INVALID_UTF8', remoteDid, 'a text field of the body is not valid UTF-8')
       return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
     }
     const channel = channelOf(body)
@@ -134,7 +138,7 @@ export function createReceiver(c: ReceiverComponents) {
 
   async function store(
     e: Envelope,
-    body: ReturnType<typeof decodeBody>,
+    body: ReturnType<typeof decodeReceivedBody>,
     remoteDid: string,
     now: number,
   ): Promise<Partial<DeliveryAck>> {

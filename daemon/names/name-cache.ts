@@ -27,7 +27,7 @@ export interface NameCache {
    * Why an incoming claim must be refused here, if it must: it competes with a live claim by another
    * holder that wins by first-seen order (this node saw that holder first).
    */
-  refusal(claim: SignedNameClaim, now?: number): string | undefined
+  refusal(claim: SignedNameClaim, now?: number): 'RECORD_NAME_TAKEN' | undefined
 }
 
 interface Seen {

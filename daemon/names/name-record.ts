@@ -2,8 +2,10 @@
 // with the holder's Ed25519 key; every field is covered by the signature.
 
 import canonicalize from 'canonicalize'
+import { refused } from '../errors/moltmesh-error.ts'
 import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
+import { strictText } from '../wire/strict-utf8.ts'
 
 export const NAME_NAMESPACE = 'mm-name'
 export const MAX_RECORD_BYTES = 16 * 1024
@@ -57,12 +59,13 @@ export async function decodeClaim(
   name: string,
   now = Date.now(),
 ): Promise<SignedNameClaim> {
-  if (bytes.length > MAX_RECORD_BYTES) throw new Error('RECORD_TOO_LARGE')
+  if (bytes.length > MAX_RECORD_BYTES)
+    throw refused('RECORD_TOO_LARGE', `name record over ${MAX_RECORD_BYTES} bytes`)
   let c: SignedNameClaim
   try {
-    c = JSON.parse(new TextDecoder().decode(bytes)) as SignedNameClaim
+    c = JSON.parse(strictText(bytes)) as SignedNameClaim
   } catch {
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'name record is not JSON')
   }
   if (
     c == null ||
@@ -75,12 +78,12 @@ export async function decodeClaim(
     !Number.isSafeInteger(c.expires_at_ms) ||
     typeof c.released !== 'boolean'
   ) {
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'a name record field is missing or has a wrong type')
   }
-  if (c.name !== name) throw new Error('RECORD_KEY_MISMATCH')
-  if (c.expires_at_ms <= now) throw new Error('RECORD_EXPIRED')
+  if (c.name !== name) throw refused('RECORD_KEY_MISMATCH', `the record is for another name than "${name}"`)
+  if (c.expires_at_ms <= now) throw refused('RECORD_EXPIRED', 'the name record has expired')
   if (!(await verifyDidSignature(c.did, signingBytes(c), Buffer.from(c.sig, 'base64url'))))
-    throw new Error('RECORD_SIGNATURE_INVALID')
+    throw refused('RECORD_SIGNATURE_INVALID', "the name record's signature does not verify")
   return c
 }
 

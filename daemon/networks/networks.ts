@@ -14,6 +14,7 @@ import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import type { NetworksOptions } from '../config/options.ts'
+import { reasonOf } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
@@ -156,7 +157,7 @@ export async function createNetworks(c: NetworksComponents, options: NetworksOpt
           void registry.persist(state, registry.apply(state, [entry]))
           return TopicValidatorResult.Accept
         } catch (err) {
-          const reason = (err as Error).message
+          const reason = reasonOf(err) ?? 'INTERNAL'
           return reason === 'FROM_THE_FUTURE' ? TopicValidatorResult.Ignore : reject(state, reason, author)
         }
       }

@@ -8,11 +8,12 @@
 //   broadcast   NetworkBroadcast (protobuf) with a signature by `from` over JCS {v, type:
 //               "moltmesh.netmsg", id, network, from, sent_at_ms, payload_sha256}
 // Parsing is strict: unknown keys, wrong types, non-canonical text, bad signatures and rule violations
-// are refused with a reason code (thrown as the error message).
+// are refused with a reason code (a MoltmeshError whose `reason` callers test; the message says why).
 
 import { createHash, randomBytes } from 'node:crypto'
 import canonicalize from 'canonicalize'
 import { base32 } from 'multiformats/bases/base32'
+import { refused } from '../errors/moltmesh-error.ts'
 import { isDid, verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
@@ -131,20 +132,22 @@ async function verify(did: string, record: { sig: string }): Promise<boolean> {
 
 /** Parses JSON text that must be the canonical form of an object with exactly `keys`. */
 function parseStrict(text: string, keys: readonly string[]): Record<string, unknown> {
-  if (text.length > MAX_RECORD_BYTES) throw new Error('RECORD_TOO_LARGE')
+  if (text.length > MAX_RECORD_BYTES)
+    throw refused('RECORD_TOO_LARGE', `record over ${MAX_RECORD_BYTES} bytes`)
   let value: unknown
   try {
     value = JSON.parse(text)
   } catch {
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'record is not JSON')
   }
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) throw new Error('RECORD_MALFORMED')
+  if (value == null || typeof value !== 'object' || Array.isArray(value))
+    throw refused('RECORD_MALFORMED', 'record is not a JSON object')
   const record = value as Record<string, unknown>
   const actual = Object.keys(record).sort()
   const expected = [...keys].sort()
   if (actual.length !== expected.length || actual.some((k, i) => k !== expected[i]))
-    throw new Error('RECORD_MALFORMED')
-  if (canonical(record) !== text) throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', `record keys are not ${expected.join(',')}`)
+  if (canonical(record) !== text) throw refused('RECORD_MALFORMED', 'record is not canonical JSON (JCS)')
   return record
 }
 
@@ -203,10 +206,12 @@ export async function parseDescriptor(text: string, id?: string): Promise<Signed
     !isStr(r.nonce, 64) ||
     !isStr(r.sig, 128)
   )
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'a network descriptor field has a wrong type or length')
   const d = r
-  if (id != null && networkIdOf(d) !== id) throw new Error('NETWORK_ID_MISMATCH')
-  if (!(await verify(d.creator, d))) throw new Error('SIGNATURE_INVALID')
+  if (id != null && networkIdOf(d) !== id)
+    throw refused('NETWORK_ID_MISMATCH', `the descriptor is not that of network ${id}`)
+  if (!(await verify(d.creator, d)))
+    throw refused('SIGNATURE_INVALID', "the descriptor's signature does not verify")
   return d
 }
 
@@ -256,7 +261,7 @@ function checkInvitationShape(r: Record<string, unknown>): SignedInvitation {
     !isTime(r.expires_at_ms) ||
     !isStr(r.sig, 128)
   )
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'an invitation field has a wrong type or length')
   return r
 }
 
@@ -362,32 +367,37 @@ export async function parseOp(
     !isStr(r.sig, 128) ||
     (r.invitation !== null && (typeof r.invitation !== 'object' || Array.isArray(r.invitation)))
   )
-    throw new Error('RECORD_MALFORMED')
+    throw refused('RECORD_MALFORMED', 'a membership operation field has a wrong type or length')
   if (r.invitation !== null) {
     const inv = r.invitation as Record<string, unknown>
     const keys = Object.keys(inv).sort()
-    if (keys.join() !== [...INVITATION_KEYS].sort().join()) throw new Error('RECORD_MALFORMED')
+    if (keys.join() !== [...INVITATION_KEYS].sort().join())
+      throw refused('RECORD_MALFORMED', 'the embedded invitation has unexpected keys')
     checkInvitationShape(inv)
   }
-  if (!signedOpShape.is(r)) throw new Error('RECORD_MALFORMED')
+  if (!signedOpShape.is(r)) throw refused('RECORD_MALFORMED', 'an operation field has a wrong type or length')
   const op = r
-  if (op.network !== networkId) throw new Error('WRONG_NETWORK')
-  if (op.at_ms > now + CLOCK_SKEW_MS) throw new Error('FROM_THE_FUTURE')
-  if (op.member === descriptor.creator) throw new Error('RULE_VIOLATION')
+  if (op.network !== networkId) throw refused('WRONG_NETWORK', `the operation is for network ${op.network}`)
+  if (op.at_ms > now + CLOCK_SKEW_MS) throw refused('FROM_THE_FUTURE', 'the operation is dated in the future')
+  if (op.member === descriptor.creator)
+    throw refused('RULE_VIOLATION', 'the creator cannot join, leave or be removed')
   if (op.op === 'remove') {
-    if (op.actor !== descriptor.creator) throw new Error('NOT_ADMIN')
-    if (op.invitation !== null) throw new Error('RECORD_MALFORMED')
-  } else if (op.actor !== op.member) throw new Error('RULE_VIOLATION')
-  if (op.op === 'leave' && op.invitation !== null) throw new Error('RECORD_MALFORMED')
+    if (op.actor !== descriptor.creator) throw refused('NOT_ADMIN', 'only the admin removes members')
+    if (op.invitation !== null) throw refused('RECORD_MALFORMED', 'a remove carries no invitation')
+  } else if (op.actor !== op.member) throw refused('RULE_VIOLATION', 'only the member joins or leaves')
+  if (op.op === 'leave' && op.invitation !== null)
+    throw refused('RECORD_MALFORMED', 'a leave carries no invitation')
   if (op.op === 'join') {
-    if (op.invitation == null && descriptor.policy !== 'open') throw new Error('INVITATION_INVALID')
-    if (
-      op.invitation != null &&
-      (await invitationProblem(op.invitation, descriptor, networkId, op.member, op.at_ms)) != null
-    )
-      throw new Error('INVITATION_INVALID')
+    if (op.invitation == null && descriptor.policy !== 'open')
+      throw refused('INVITATION_INVALID', 'a join of an invite-only network needs an invitation')
+    const problem =
+      op.invitation == null
+        ? undefined
+        : await invitationProblem(op.invitation, descriptor, networkId, op.member, op.at_ms)
+    if (problem != null) throw refused('INVITATION_INVALID', problem)
   }
-  if (!(await verify(op.actor, op))) throw new Error('SIGNATURE_INVALID')
+  if (!(await verify(op.actor, op)))
+    throw refused('SIGNATURE_INVALID', "the operation's signature does not verify")
   return { hash: sha256Hex(json), json, op }
 }
 

@@ -3,6 +3,7 @@
 // member set is announced on the event bus (`network.member_joined` / `network.member_left`). A change
 // of the local agent's own membership is reported to `onSelfChange` (join or leave the topic).
 
+import { reasonOf } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
@@ -190,7 +191,7 @@ export function createRegistry(c: RegistryComponents) {
         try {
           entries.push(await parseOp(text, state.descriptor, id))
         } catch (err) {
-          const reason = (err as Error).message
+          const reason = reasonOf(err) ?? 'INTERNAL'
           if (reason === 'FROM_THE_FUTURE') continue // offered again by a later sync
           c.hostile.inc({ protocol: 'net', reason })
           c.logger.warn({ network: id, peer: source, reason }, 'rejected a membership operation')

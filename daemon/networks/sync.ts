@@ -6,11 +6,14 @@
 
 import type { Connection, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
+import { reasonOf, refused } from '../errors/moltmesh-error.ts'
 import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { openProtocolStream } from '../p2p/open-stream.ts'
 import { NetSyncFrame, type NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
+import { strictReader } from '../wire/strict-utf8.ts'
 import type { Broadcasts } from './broadcasts.ts'
 import { isNetworkId } from './records.ts'
 import { MAX_OPS_PER_NETWORK, type Registry } from './registry.ts'
@@ -70,7 +73,7 @@ export function createSync(c: SyncComponents) {
 
   async function read(lp: ReturnType<typeof lpStream>, signal: AbortSignal): Promise<NetSyncFrame> {
     const bytes = await lp.read({ signal: AbortSignal.any([signal, AbortSignal.timeout(READ_TIMEOUT_MS)]) })
-    return NetSyncFrame.decode(bytes.subarray())
+    return NetSyncFrame.decode(strictReader(bytes.subarray()))
   }
 
   /** Reads operation frames up to the end frame. */
@@ -79,9 +82,10 @@ export function createSync(c: SyncComponents) {
     while (true) {
       const frame = await read(lp, signal)
       if (frame.end != null) return out
-      if (frame.ops == null) throw new Error('MALFORMED_FRAME')
+      if (frame.ops == null) throw refused('MALFORMED_FRAME', 'expected operations or the end')
       out.push(...frame.ops.ops)
-      if (out.length > MAX_OPS_PER_NETWORK) throw new Error('TOO_MANY_OPS')
+      if (out.length > MAX_OPS_PER_NETWORK)
+        throw refused('TOO_MANY_OPS', `more than ${MAX_OPS_PER_NETWORK} operations`)
     }
   }
 
@@ -97,7 +101,8 @@ export function createSync(c: SyncComponents) {
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {
       const request = (await read(lp, signal)).request
-      if (request == null || !isNetworkId(request.networkId)) throw new Error('MALFORMED_FRAME')
+      if (request == null || !isNetworkId(request.networkId))
+        throw refused('MALFORMED_FRAME', 'expected a request for a network id')
       const net = request.networkId
       const state = c.registry.get(net)
       if (state == null) {
@@ -132,8 +137,7 @@ export function createSync(c: SyncComponents) {
       await lp.write(NetSyncFrame.encode({ end: {} }).finish(), { signal })
       await stream.close()
     } catch (err) {
-      const reason =
-        (err as Error).name === 'InvalidDataLengthError' ? 'FRAME_TOO_LARGE' : (err as Error).message
+      const reason = (err as Error).name === 'InvalidDataLengthError' ? 'FRAME_TOO_LARGE' : reasonOf(err)
       if (reason === 'MALFORMED_FRAME' || reason === 'TOO_MANY_OPS' || reason === 'FRAME_TOO_LARGE') {
         c.hostile.inc({ protocol: 'net', reason })
         c.logger.warn({ peer: remote, reason }, 'bad network sync stream')
@@ -148,9 +152,8 @@ export function createSync(c: SyncComponents) {
    */
   async function syncWith(did: string, net: string, outer?: AbortSignal): Promise<SyncResult> {
     const signal = AbortSignal.any([AbortSignal.timeout(SYNC_TIMEOUT_MS), ...(outer != null ? [outer] : [])])
-    const stream = await c.host.dialProtocol(peerIdFromDid(did), NET_PROTOCOL, {
+    const stream = await openProtocolStream(c.host, peerIdFromDid(did), NET_PROTOCOL, {
       signal: AbortSignal.any([signal, AbortSignal.timeout(c.dialTimeoutMs)]),
-      runOnLimitedConnection: true,
     })
     const lp = lpStream(stream, { maxDataLength: maxFrame })
     try {
@@ -169,7 +172,7 @@ export function createSync(c: SyncComponents) {
         { signal },
       )
       const header = (await read(lp, signal)).header
-      if (header == null) throw new Error('MALFORMED_FRAME')
+      if (header == null) throw refused('MALFORMED_FRAME', 'expected a header')
       if (header.reason !== '') {
         await stream.close()
         return { reason: header.reason, descriptor: '', ops: [], fetched: 0 }
@@ -190,7 +193,7 @@ export function createSync(c: SyncComponents) {
       while (true) {
         const frame = await read(lp, signal)
         if (frame.end != null) break
-        if (frame.message == null) throw new Error('MALFORMED_FRAME')
+        if (frame.message == null) throw refused('MALFORMED_FRAME', 'expected a broadcast or the end')
         if (state != null && frame.message.sentAtMs >= floor && (await accept(state, frame.message, did)))
           fetched++
       }

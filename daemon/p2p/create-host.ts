@@ -19,6 +19,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { NetworkOptions, P2pOptions } from '../config/options.ts'
 import { AGENT_NAME, VERSION } from '../version.ts'
+import { withFreshDialBacks } from './libp2p-internals.ts'
 import { listenAddresses } from './listen-addresses.ts'
 import { publicDht } from './public-dht.ts'
 
@@ -103,7 +104,7 @@ export async function createHost(init: HostInit): Promise<Host> {
           : '',
     }),
   }
-  if (p2p.autonat) services.autonat = autoNAT()
+  if (p2p.autonat) services.autonat = withFreshDialBacks(autoNAT() as (components: never) => unknown)
   if (p2p.dcutr) services.dcutr = dcutr()
   if (network.joinPublic) services.publicDht = publicDht()
   if (wantsRelayServer(network))

@@ -16,6 +16,13 @@ export const ANNOUNCE_TIMEOUT_MS = 60_000
 /** Pauses before the retries of an announcement that reached nobody; then the periodic republish. */
 export const ANNOUNCE_RETRY_DELAYS_MS = [2_000, 5_000, 15_000, 30_000, 60_000]
 
+export interface RetryOptions {
+  /** True once a newer announcement of the same record (or key) replaced this one: stop retrying. */
+  superseded?: () => boolean
+  /** Aborts the attempt in flight (a superseded announcement should not send its old version on). */
+  signal?: AbortSignal
+}
+
 /** Peers that answered the store message (`PUT_VALUE` or `ADD_PROVIDER`) in a put/provide query. */
 export async function countStored(
   events: AsyncIterable<unknown>,
@@ -41,20 +48,26 @@ const sleep = (ms: number) =>
 /**
  * Runs `attempt` (one put or provide, returning how many peers took the record) until a peer took it,
  * retrying after each of ANNOUNCE_RETRY_DELAYS_MS. Gives up early when the DHT is stopped or has no
- * peers (the re-announcement on new connections covers a node that is still alone). Never throws;
- * resolves with the number of peers that took the record in the last attempt.
+ * peers (dht-announcer.ts announces again when the routing table gains one), and stops when
+ * `superseded`. Never throws; resolves with the number of peers that took the record in the last
+ * attempt (0 when it reached nobody or was superseded).
  */
 export async function announceWithRetry(
   dht: KadDHT,
   what: Record<string, string>,
   attempt: (signal: AbortSignal) => Promise<number>,
   logger: Logger,
+  options: RetryOptions = {},
 ): Promise<number> {
   for (let i = 0; ; i++) {
+    // A newer announcement of the same record took over: retrying this one would only send peers a
+    // version older than the one they may hold by now (refused as a replay, and counted as hostile).
+    if (i > 0 && options.superseded?.() === true) return 0
     let stored = 0
     let error: string | undefined
     try {
-      stored = await attempt(AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS))
+      const deadline = AbortSignal.timeout(ANNOUNCE_TIMEOUT_MS)
+      stored = await attempt(options.signal == null ? deadline : AbortSignal.any([deadline, options.signal]))
     } catch (err) {
       error = (err as Error).message
       if (/not started|database is not open/i.test(error)) return 0 // the daemon is stopping
@@ -64,10 +77,12 @@ export async function announceWithRetry(
       if (i > 0) logger.warn({ ...what, stored, attempts: i + 1 }, 'DHT announcement stored after retrying')
       return stored
     }
+    if (options.superseded?.() === true) return 0
     const delay = ANNOUNCE_RETRY_DELAYS_MS[i]
     if (delay == null || dhtPeerCount(dht) === 0) {
       if (delay == null)
         logger.warn({ ...what, err: error }, 'DHT announcement reached no peer; left to the next republish')
+      else logger.info({ ...what, err: error }, 'DHT announcement reached no peer: the DHT has none yet')
       return 0
     }
     logger.warn({ ...what, err: error, retryInMs: delay }, 'DHT announcement reached no peer; retrying')

@@ -35,3 +35,36 @@ export function addressesWithMetadata(host: Host): AddressWithMetadata[] {
 export function listenOn(host: Host, addrs: Multiaddr[]): Promise<void> {
   return internals(host).transportManager.listen(addrs)
 }
+
+/**
+ * Wraps a libp2p service factory so its dial-backs open a new connection. AutoNAT (v1) answers a
+ * peer's "dial me back at this address" with `openConnection(address)` and closes that connection
+ * afterwards; libp2p hands back the connection it already has to that peer (a TCP one, even when
+ * the address asked for is QUIC), so AutoNAT checked the wrong address and then closed our own
+ * connection to the peer. A NATed daemon's connection to its relay (which keeps verifying its
+ * addresses with its peers) was closed every few seconds: relay reservations, DHT routing-table
+ * entries and records in flight were lost with it (the join-the-world failures). Forced, the
+ * dial-back goes to exactly the address asked for, and closing it closes nothing else. Dials of
+ * several addresses at once (AutoNAT looking for new peers) are left alone.
+ */
+export function withFreshDialBacks<S>(factory: (components: never) => S): (components: never) => S {
+  return (components) => {
+    const target = components as Record<string, unknown>
+    const manager = target.connectionManager as {
+      openConnection(peer: unknown, options?: Record<string, unknown>): Promise<unknown>
+    }
+    const dialBack = (peer: unknown, options?: Record<string, unknown>) =>
+      manager.openConnection(peer, Array.isArray(peer) ? options : { ...options, force: true })
+    const forced = new Proxy(manager, {
+      get: (m, prop) => {
+        if (prop === 'openConnection') return dialBack
+        const value = Reflect.get(m, prop)
+        return typeof value === 'function' ? value.bind(m) : value
+      },
+    })
+    const wrapped = new Proxy(target, {
+      get: (t, prop, receiver) => (prop === 'connectionManager' ? forced : Reflect.get(t, prop, receiver)),
+    })
+    return factory(wrapped as never)
+  }
+}

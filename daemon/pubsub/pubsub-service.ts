@@ -13,6 +13,7 @@ import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import { TopicMessage } from '../wire/gen/moltmesh/wire/v1/pubsub.ts'
+import { strictReader } from '../wire/strict-utf8.ts'
 import type { TopicMessageRecord } from './records.ts'
 import type { TopicRouter } from './topic-router.ts'
 import { checkPayload, checkTopic } from './topics.ts'
@@ -55,7 +56,7 @@ export function createPubsubService(c: PubsubComponents, options: PubsubOptions)
       return reject('NOT_ED25519', peer.toString())
     let m: TopicMessage
     try {
-      m = TopicMessage.decode(msg.data)
+      m = TopicMessage.decode(strictReader(msg.data))
     } catch {
       return reject('MALFORMED', peer.toString())
     }

@@ -6,6 +6,7 @@
 
 import { invalidArgument, type MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { MethodDefinitionLike } from './service-types.ts'
+import { findWireProblem, requestMessageOf } from './wire-fields.ts'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -96,56 +97,61 @@ export function undecodable(request: unknown): MoltmeshError | undefined {
     : undefined
 }
 
-/** Count of U+FFFD in the strings of a decoded message, and the path of the first such string. */
-function replacementChars(message: unknown): { count: number; path: string } {
-  let count = 0
-  let first = ''
-  const stack: Array<[unknown, string]> = [[message, '']]
+/** Whether any string of a decoded message holds U+FFFD (what invalid UTF-8 decodes to). */
+function hasReplacementChar(message: unknown): boolean {
+  const stack: unknown[] = [message]
   while (stack.length > 0) {
-    const [value, path] = stack.pop() as [unknown, string]
+    const value = stack.pop()
     if (typeof value === 'string') {
-      if (!value.includes('\uFFFD')) continue
-      for (const ch of value) if (ch === '\uFFFD') count++
-      if (first === '') first = path
-    } else if (Array.isArray(value)) {
-      value.forEach((v, i) => {
-        stack.push([v, `${path}[${i}]`])
-      })
-    } else if (value != null && typeof value === 'object' && !(value instanceof Uint8Array)) {
-      for (const [k, v] of Object.entries(value))
-        stack.push([v, path === '' ? snake(k) : `${path}.${snake(k)}`])
-    }
+      if (value.includes('\uFFFD')) return true
+    } else if (Array.isArray(value)) for (const v of value) stack.push(v)
+    else if (value != null && typeof value === 'object' && !(value instanceof Uint8Array))
+      for (const v of Object.values(value)) stack.push(v)
   }
-  return { count, path: first }
-}
-
-/** Occurrences of U+FFFD's UTF-8 encoding (EF BF BD) in the raw request. */
-function encodedReplacementChars(buf: Buffer): number {
-  let n = 0
-  for (let i = buf.indexOf(0xef); i !== -1 && i + 2 < buf.length; i = buf.indexOf(0xef, i + 1))
-    if (buf[i + 1] === 0xbf && buf[i + 2] === 0xbd) n++
-  return n
+  return false
 }
 
 /**
  * Decodes like `deserialize`, but a request that does not decode, or whose strings held invalid
- * UTF-8 (decoding left more U+FFFD than the bytes spelled out), becomes a marker the handler turns
- * into INVALID_ARGUMENT instead of grpc-js answering INTERNAL or the service seeing altered text.
+ * UTF-8, becomes a marker the handler turns into INVALID_ARGUMENT (naming the field) instead of
+ * grpc-js answering INTERNAL or the service seeing altered text. The raw bytes are walked with the
+ * method's descriptor (wire-fields.ts) only when decoding failed or the text holds U+FFFD: the UTF-8
+ * verdict is exact (a fatal decoder on the field's bytes), a U+FFFD the client really sent passes.
  */
-export function guardedDeserialize(deserialize: (buf: Buffer) => unknown): (buf: Buffer) => unknown {
+export function guardedDeserialize(
+  deserialize: (buf: Buffer) => unknown,
+  methodPath = '',
+): (buf: Buffer) => unknown {
   return (buf: Buffer) => {
+    const desc = () => requestMessageOf(methodPath)
     let message: unknown
     try {
       message = deserialize(buf)
     } catch (err) {
+      const d = desc()
+      const problem = d == null ? undefined : findWireProblem(d, buf)
+      if (problem?.problem === 'too-large')
+        return {
+          [UNDECODABLE]: bad(problem.path, 'is larger than 2^53-1 (9007199254740991)'),
+        } satisfies Undecodable
+      if (problem?.problem === 'not-utf8')
+        return { [UNDECODABLE]: bad(problem.path, 'is not valid UTF-8') } satisfies Undecodable
       const why = /MAX_SAFE_INTEGER/.test(String((err as Error)?.message))
         ? 'an integer field is larger than 2^53-1'
         : `it is not valid protobuf (${String((err as Error)?.message).slice(0, 80)})`
       return { [UNDECODABLE]: bad('request', `does not decode: ${why}`) } satisfies Undecodable
     }
-    const replaced = replacementChars(message)
-    if (replaced.count > 0 && replaced.count > encodedReplacementChars(buf))
-      return { [UNDECODABLE]: bad(replaced.path, 'is not valid UTF-8') } satisfies Undecodable
+    if (hasReplacementChar(message)) {
+      const d = desc()
+      const problem = d == null ? undefined : findWireProblem(d, buf)
+      if (problem != null)
+        return {
+          [UNDECODABLE]: bad(
+            problem.path,
+            problem.problem === 'not-utf8' ? 'is not valid UTF-8' : 'is out of range',
+          ),
+        } satisfies Undecodable
+    }
     return message
   }
 }
@@ -154,6 +160,6 @@ export function guardedDeserialize(deserialize: (buf: Buffer) => unknown): (buf:
 export function guardDefinition<S extends Record<string, MethodDefinitionLike>>(definition: S): S {
   const out: Record<string, MethodDefinitionLike> = {}
   for (const [name, method] of Object.entries(definition))
-    out[name] = { ...method, requestDeserialize: guardedDeserialize(method.requestDeserialize) }
+    out[name] = { ...method, requestDeserialize: guardedDeserialize(method.requestDeserialize, method.path) }
   return out as S
 }

@@ -14,6 +14,7 @@ import {
   MessagingFrame,
 } from './gen/moltmesh/wire/v1/messaging.ts'
 import type { Part } from './gen/moltmesh/wire/v1/parts.ts'
+import { strictReader } from './strict-utf8.ts'
 
 export type { DeliveryAck, Envelope, Part }
 export { AckStatus, MessageBody, MessagingFrame }
@@ -60,6 +61,14 @@ export function channelOf(
     found = { name, frame }
   }
   return found
+}
+
+/**
+ * A body received from a peer: throws InvalidUtf8Error when one of its strings (a text part, a task
+ * frame's text) is not valid UTF-8. (Stored bodies, checked on arrival, decode with decodeBody.)
+ */
+export function decodeReceivedBody(bytes: Uint8Array): MessageBody {
+  return MessageBody.decode(strictReader(bytes))
 }
 
 function signingBytes(e: Omit<Envelope, 'signature'>): Uint8Array {

@@ -76,24 +76,4 @@ export function useMesh(): Mesh {
   return mesh
 }
 
-/** Polls `check` until it returns a truthy value or the timeout passes. */
-export async function waitFor<T>(
-  check: () => Promise<T> | T,
-  timeoutMs = 20_000,
-  what = 'condition',
-): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs
-  let last: unknown
-  while (Date.now() < deadline) {
-    try {
-      const value = await check()
-      if (value) return value as NonNullable<T>
-    } catch (err) {
-      last = err
-    }
-    await new Promise((r) => setTimeout(r, 100))
-  }
-  throw new Error(
-    `timed out after ${timeoutMs} ms waiting for ${what}${last != null ? `: ${String(last)}` : ''}`,
-  )
-}
+export { waitFor } from './wait-for.ts'

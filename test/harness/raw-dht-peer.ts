@@ -1,16 +1,14 @@
 // A bare libp2p node that speaks the moltmesh DHT protocol but accepts and serves any record: hostile
 // tests use it to inject forged, replayed and expired records into a mesh of real daemons.
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { identify } from '@libp2p/identify'
 import { type KadDHT, kadDHT, passthroughMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import { createIdentity, type Identity } from '../../daemon/identity/identity.ts'
 import { DHT_PROTOCOL } from '../../daemon/p2p/create-host.ts'
+import { createLoopbackNode } from './raw-peer.ts'
 
 export interface RawDhtPeer {
   node: Libp2p<{ dht: KadDHT; identify: unknown; ping: unknown }>
@@ -26,25 +24,17 @@ const firstRecord = (): number => 0
 
 export async function createRawDhtPeer(): Promise<RawDhtPeer> {
   const privateKey = await generateKeyPair('Ed25519')
-  const node = await createLibp2p({
-    privateKey,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      ping: ping(),
-      dht: kadDHT({
-        protocol: DHT_PROTOCOL,
-        clientMode: false,
-        peerInfoMapper: passthroughMapper,
-        validators: { 'mm-card': acceptAnything, 'mm-name': acceptAnything },
-        selectors: { 'mm-card': firstRecord, 'mm-name': firstRecord },
-      }),
-    },
+  const node: RawDhtPeer['node'] = await createLoopbackNode(privateKey, {
+    identify: identify(),
+    ping: ping(),
+    dht: kadDHT({
+      protocol: DHT_PROTOCOL,
+      clientMode: false,
+      peerInfoMapper: passthroughMapper,
+      validators: { 'mm-card': acceptAnything, 'mm-name': acceptAnything },
+      selectors: { 'mm-card': firstRecord, 'mm-name': firstRecord },
+    }),
   })
-  await node.start()
   await node.services.dht.setMode('server')
   return {
     node,

@@ -1,15 +1,13 @@
 // A bare libp2p node with GossipSub (strict signing, as the daemons run it) for hostile pub/sub tests:
 // it publishes hand-made data on any topic, including a network's internal one, to a real daemon.
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { type GossipSub, gossipsub, StrictSign } from '@libp2p/gossipsub'
 import { identify } from '@libp2p/identify'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
-import { createLibp2p, type Libp2p } from 'libp2p'
+import type { Libp2p } from 'libp2p'
 import { createIdentity, type Identity } from '../../daemon/identity/identity.ts'
-import { waitFor } from './mesh.ts'
+import { createLoopbackNode } from './raw-peer.ts'
+import { waitFor } from './wait-for.ts'
 
 export interface RawGossipPeer {
   node: Libp2p<{ pubsub: GossipSub; identify: unknown }>
@@ -22,18 +20,10 @@ export interface RawGossipPeer {
 
 export async function createRawGossipPeer(): Promise<RawGossipPeer> {
   const privateKey = await generateKeyPair('Ed25519')
-  const node = await createLibp2p({
-    privateKey,
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: {
-      identify: identify(),
-      pubsub: gossipsub({ globalSignaturePolicy: StrictSign, allowPublishToZeroTopicPeers: true }),
-    },
+  const node: RawGossipPeer['node'] = await createLoopbackNode(privateKey, {
+    identify: identify(),
+    pubsub: gossipsub({ globalSignaturePolicy: StrictSign, allowPublishToZeroTopicPeers: true }),
   })
-  await node.start()
   return {
     node,
     identity: createIdentity(privateKey),

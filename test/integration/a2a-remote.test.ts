@@ -23,6 +23,8 @@ import { runCli } from '../harness/run-cli.ts'
 /** Remote task ids the remote agent was asked to cancel. */
 const canceled: string[] = []
 const cancelWaiters = new Map<string, () => void>()
+/** Partial results the mesh requester has seen as CHUNK events (the remote agent waits for them). */
+const chunksSeen: string[] = []
 
 /** The remote agent: "upper" upper-cases the text, "quiz" asks a question first, "slow" waits for a cancel. */
 const executor: AgentExecutor = {
@@ -78,8 +80,8 @@ const executor: AgentExecutor = {
           }),
         ),
       )
-      // Long enough for the requester to be watching when the task completes.
-      await new Promise((resolve) => setTimeout(resolve, 500))
+      // The final state only once the requester has seen the partial result stream by.
+      await waitFor(() => chunksSeen.includes('working on it'), 20_000, 'the requester to see the chunk')
       bus.publish(
         AgentEvent.artifactUpdate(
           TaskArtifactUpdateEvent.fromJSON({
@@ -197,7 +199,10 @@ describe('A2A remote agents', () => {
     const chunks: string[] = []
     let task: types.Task | undefined
     for await (const { event } of r.client.a2a.subscribeTaskEvents({ id })) {
-      if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK) chunks.push(textOf(event.parts))
+      if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_CHUNK) {
+        chunks.push(textOf(event.parts))
+        chunksSeen.push(textOf(event.parts))
+      }
       if (event?.task != null && event.task.state === types.TaskState.TASK_STATE_COMPLETED) {
         task = event.task
         break

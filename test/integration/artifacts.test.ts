@@ -253,7 +253,12 @@ describe('artifacts', () => {
     const g = await mesh.spawn('art-gc', { env: { MOLTMESH_ARTIFACTS_GC_GRACE_MS: '1500' } })
     const { artifact } = await g.client.a2a.putBlob(generatedUpload(300_000).requests)
     expect(await g.client.a2a.collectBlobs({})).toEqual({ removed: 0, bytesFreed: 0 })
-    await new Promise((r) => setTimeout(r, 1_600))
+    // Pinned for the 1.5 s grace period, then collectable.
+    await waitFor(
+      async () => (await g.client.a2a.collectBlobs({ dryRun: true })).removed === 1,
+      20_000,
+      'the grace period to pass',
+    )
 
     const dry = await g.cli('blob', 'gc', '--dry-run')
     expect(dry.code, dry.stderr).toBe(0)

@@ -213,9 +213,14 @@ describe('agent cards and discovery', () => {
 
     // A short TTL is renewed at half of it while the daemon runs.
     const short = await publishCard(b!, 'changing', [{ id: 'lasting-skill' }], 2_000)
-    await new Promise((r) => setTimeout(r, 3_000))
-    const renewed = (await a!.client.a2a.getAgentCard({ did: b!.did, timeoutMs: 3_000 })).card!
-    expect(renewed.sequence).toBeGreaterThan(short.sequence)
+    const renewed = await waitFor(
+      async () => {
+        const card = (await a!.client.a2a.getAgentCard({ did: b!.did, timeoutMs: 3_000 })).card!
+        return card.sequence > short.sequence ? card : undefined
+      },
+      20_000,
+      'the renewed card',
+    )
     expect(renewed.expiresAtMs).toBeGreaterThan(Date.now())
   })
 

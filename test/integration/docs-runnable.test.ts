@@ -7,10 +7,10 @@
 //
 // The README CLI tour is a transcript with placeholders across two machines (kept as ```text): its
 // task flow is run verbatim against two daemons by worker-skills.test.ts instead.
-import { spawn } from 'node:child_process'
 import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startProcess } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh } from '../harness/mesh.ts'
 import { CLI_MAIN, REPO_ROOT } from '../harness/paths.ts'
@@ -49,26 +49,12 @@ function runnableBlocks(file: string, text: string): Block[] {
   return blocks
 }
 
-function run(command: string, cwd: string, env: Record<string, string>) {
-  return new Promise<{ code: number | null; output: string }>((resolve) => {
-    const child = spawn('bash', ['-c', command], {
-      cwd,
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    let output = ''
-    child.stdout.on('data', (b: Buffer) => {
-      output += b.toString()
-    })
-    child.stderr.on('data', (b: Buffer) => {
-      output += b.toString()
-    })
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      resolve({ code, output })
-    })
-  })
+async function run(command: string, cwd: string, env: Record<string, string>) {
+  const p = startProcess('bash', ['-c', command], { cwd, env })
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), 60_000)
+  const code = await p.exited
+  clearTimeout(timer)
+  return { code, output: p.output() }
 }
 
 describe('runnable docs', () => {

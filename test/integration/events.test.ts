@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest'
 import type { types } from '../../clients/ts/index.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { sendText } from '../harness/messages.ts'
+import { callsReached } from '../harness/wait-for.ts'
 
 describe('WatchEvents', () => {
   const mesh = useMesh()
@@ -20,7 +21,7 @@ describe('WatchEvents', () => {
         bEvents.push(event!)
       }
     })()
-    await new Promise((r) => setTimeout(r, 300))
+    await callsReached(b.client) // B's watch is registered before A connects
     const a = await mesh.spawn('ev-a', { bootstrap: [b.info!.tcpAddress] })
     const watchA = (async () => {
       for await (const { event } of a.client.ext.watchEvents(
@@ -30,7 +31,7 @@ describe('WatchEvents', () => {
         aEvents.push(event!)
       }
     })()
-    await new Promise((r) => setTimeout(r, 300))
+    await callsReached(a.client) // A's watch is registered before A sends
     await waitFor(async () => (await a.client.diag.health({})).peerCount === 1, 20_000, 'connection')
 
     const sent = await sendText(a, b.did, 'event me')

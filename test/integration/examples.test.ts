@@ -2,10 +2,11 @@
 // on B, the requester on A discovers it and prints the result; the webhook backends (TypeScript and
 // Python) on A verify the daemon's signed POSTs and answer a message sent from B; the Python worker
 // serves the TypeScript requester.
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { textOf } from '../../clients/ts/index.ts'
+import { startProcess } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { REPO_ROOT } from '../harness/paths.ts'
@@ -23,18 +24,10 @@ const PYTHON = join(REPO_ROOT, '.venv', 'bin', 'python')
 function runExample(file: string, socket: string, args: string[] = []): Running {
   const py = file.endsWith('.py')
   const script = join(REPO_ROOT, 'examples', py ? 'python' : 'ts', file)
-  const child = spawn(py ? PYTHON : process.execPath, [script, ...args], {
-    env: { ...process.env, MOLTMESH_SOCKET: socket, PYTHONUNBUFFERED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const p = startProcess(py ? PYTHON : process.execPath, [script, ...args], {
+    env: { MOLTMESH_SOCKET: socket, PYTHONUNBUFFERED: '1' },
   })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  const r = { child, out: () => out }
+  const r = { child: p.child, out: p.output }
   running.push(r)
   return r
 }

@@ -142,14 +142,16 @@ describe('moltmesh mcp', () => {
   })
 
   it('create_task with wait returns the output a worker on B produced, with progress', async () => {
+    const progress: string[] = []
     const worker = startWorker(b, 'upper', async (ctx) => {
       await ctx.chunk('working on it')
-      await new Promise((r) => setTimeout(r, 300))
+      // The task stays WORKING until the MCP client has reported it as progress: the tool stops
+      // reporting once the task is done, so a handler that finished at once could race it.
+      await waitFor(() => progress.includes('task working'), 20_000, 'WORKING reported to the MCP client')
       const input = ctx.task.input[0]
       return [{ text: (input?.text ?? input?.dataJson ?? '').toUpperCase() }]
     })
     try {
-      const progress: string[] = []
       const res = await mcpA.call(
         'create_task',
         { to: b.did, skill: 'upper', input: 'hello mesh', wait: true, timeout_seconds: 30 },

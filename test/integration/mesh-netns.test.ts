@@ -91,7 +91,8 @@ if (!ns.ok) {
       for (const m of rest)
         void (async () => {
           for await (const { message } of m.daemon.client.ext.subscribeNetwork(
-            { networkId, afterCursor: '' },
+            // From cursor 0 (no broadcast yet): one sent before the stream is live is replayed.
+            { networkId, afterCursor: '0' },
             { signal: abort.signal },
           )) {
             const set = got.get(message?.id ?? '') ?? new Set()
@@ -99,7 +100,6 @@ if (!ns.ok) {
             got.set(message?.id ?? '', set)
           }
         })().catch(() => undefined)
-      await new Promise((r) => setTimeout(r, 500))
       const { id } = await admin!.daemon.client.ext.broadcastNetwork({
         networkId,
         payload: Buffer.from('to everyone'),

@@ -2,30 +2,17 @@
 // AckMessage look them up by id. A peer that reuses another sender's message id (or an id of a
 // message the victim sent) is refused MESSAGE_ID_CONFLICT: GetMessage keeps returning the real
 // message and AckMessage acks the right one.
-import { afterAll, describe, expect, it } from 'vitest'
-import { Part } from '../../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
-import {
-  AckStatus,
-  decodeFrame,
-  encodeBody,
-  encodeFrame,
-  MESSAGING_PROTOCOL,
-  signEnvelope,
-} from '../../daemon/wire/messaging-codec.ts'
+import { describe, expect, it } from 'vitest'
+import { AckStatus } from '../../daemon/wire/messaging-codec.ts'
 import { sampleHealth } from '../harness/health-sampler.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { allInbox, sendText } from '../harness/messages.ts'
-import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
-
-const body = (text: string) =>
-  Buffer.from(encodeBody({ parts: [Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }))
+import { openMessaging } from '../harness/raw-messaging.ts'
+import { useRawPeers } from '../harness/raw-peer-fixture.ts'
 
 describe('message id collisions', () => {
   const mesh = useMesh()
-  const peers: RawPeer[] = []
-  afterAll(async () => {
-    await Promise.all(peers.map((p) => p.stop()))
-  })
+  const peers = useRawPeers()
 
   it("refuses a peer's message that reuses another sender's id or one of the receiver's own", async () => {
     const [a, b] = await mesh.spawnMany(2)
@@ -34,21 +21,9 @@ describe('message id collisions', () => {
     await waitFor(async () => ((await allInbox(b)).length === 1 ? true : undefined), 20_000)
     const ownSent = await sendText(b, a.did, 'sent by b')
 
-    const attacker = await createRawPeer()
-    peers.push(attacker)
-    const lp = await attacker.open(b.info!.tcpAddress, MESSAGING_PROTOCOL)
-    const send = async (id: string, text: string) => {
-      const now = Date.now()
-      const envelope = await signEnvelope(attacker.identity, {
-        id,
-        to: b.did,
-        createdAtMs: now,
-        expiresAtMs: now + 60_000,
-        body: body(text),
-      })
-      await lp.write(encodeFrame({ envelope }))
-      return decodeFrame((await lp.read()).subarray()).ack!
-    }
+    const attacker = await peers.create()
+    const stream = await openMessaging(attacker, b.info!.tcpAddress)
+    const send = (id: string, text: string) => stream.sendText(id, b.did, text)
     const health = sampleHealth(b, 'message id collisions')
     const conflict = { status: AckStatus.ACK_STATUS_REJECTED, reason: 'MESSAGE_ID_CONFLICT' }
     expect(await send(sent.id, 'forged')).toMatchObject(conflict)

@@ -1,101 +1,86 @@
 // Hostile peers on /moltmesh/msg/1.0.0: forged senders, bad signatures, replays, oversized frames and
 // garbage are refused with a reason or a closed stream, counted in metrics, and the daemon keeps serving.
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createIdentity } from '../../daemon/identity/identity.ts'
-import { Part } from '../../daemon/wire/gen/moltmesh/wire/v1/parts.ts'
-import {
-  AckStatus,
-  decodeFrame,
-  type Envelope,
-  encodeBody,
-  encodeFrame,
-  MESSAGING_PROTOCOL,
-  signEnvelope,
-} from '../../daemon/wire/messaging-codec.ts'
+import { AckStatus, MESSAGING_PROTOCOL } from '../../daemon/wire/messaging-codec.ts'
 import { useMesh } from '../harness/mesh.ts'
 import { allInbox } from '../harness/messages.ts'
-import { createRawPeer, type RawPeer } from '../harness/raw-peer.ts'
-
-const body = (text: string) =>
-  Buffer.from(encodeBody({ parts: [Part.fromPartial({ text })], contextId: '', threadId: '', replyTo: '' }))
+import { openMessaging, textBody, textEnvelope } from '../harness/raw-messaging.ts'
+import { useRawPeers } from '../harness/raw-peer-fixture.ts'
 
 describe('hostile peers on the messaging protocol', () => {
   const mesh = useMesh()
-  const peers: RawPeer[] = []
-  afterAll(async () => {
-    await Promise.all(peers.map((p) => p.stop()))
-  })
+  const peers = useRawPeers()
 
   it('refuses forged, invalid, replayed, oversized and garbage input and keeps serving', async () => {
     const b = await mesh.spawn('victim')
-    const attacker = await createRawPeer()
-    peers.push(attacker)
+    const attacker = await peers.create()
     const victimAddr = b.info!.tcpAddress
     const now = Date.now()
     const envelope = (id: string, text: string) =>
-      signEnvelope(attacker.identity, {
-        id,
-        to: b.did,
-        createdAtMs: now,
-        expiresAtMs: now + 60_000,
-        body: body(text),
-      })
-    const exchange = async (lp: Awaited<ReturnType<RawPeer['open']>>, e: Envelope) => {
-      await lp.write(encodeFrame({ envelope: e }))
-      return decodeFrame((await lp.read()).subarray()).ack!
-    }
+      textEnvelope(attacker.identity, { id, to: b.did, text, createdAtMs: now })
 
-    const lp = await attacker.open(victimAddr, MESSAGING_PROTOCOL)
+    const stream = await openMessaging(attacker, victimAddr)
     // A legitimate message from the attacker's own identity is fine...
     const legit = await envelope('msg_legit', 'hi')
-    expect((await exchange(lp, legit)).status).toBe(AckStatus.ACK_STATUS_STORED)
+    expect((await stream.exchange(legit)).status).toBe(AckStatus.ACK_STATUS_STORED)
     // ...and replaying it is acknowledged as a duplicate, never stored twice.
-    expect((await exchange(lp, legit)).status).toBe(AckStatus.ACK_STATUS_DUPLICATE)
+    expect((await stream.exchange(legit)).status).toBe(AckStatus.ACK_STATUS_DUPLICATE)
 
     // Forged sender: an envelope correctly signed by someone else's key, sent by the attacker.
     const victimOfForgery = createIdentity(await generateKeyPair('Ed25519'))
-    const forged = await signEnvelope(victimOfForgery, {
+    const forged = await textEnvelope(victimOfForgery, {
       id: 'msg_forged',
       to: b.did,
-      createdAtMs: now,
-      expiresAtMs: now + 60_000,
-      body: body('i am someone else'),
+      text: 'i am someone else',
     })
-    expect(await exchange(lp, forged)).toMatchObject({
+    expect(await stream.exchange(forged)).toMatchObject({
       status: AckStatus.ACK_STATUS_REJECTED,
       reason: 'SENDER_MISMATCH',
     })
 
     // Tampered body: the signature no longer matches.
-    const tampered = { ...(await envelope('msg_tampered', 'original')), body: body('changed') }
-    expect(await exchange(lp, tampered)).toMatchObject({
+    const tampered = { ...(await envelope('msg_tampered', 'original')), body: textBody('changed') }
+    expect(await stream.exchange(tampered)).toMatchObject({
       status: AckStatus.ACK_STATUS_REJECTED,
       reason: 'SIGNATURE_INVALID',
     })
 
     // Wrong recipient and expired envelopes.
-    const elsewhere = await signEnvelope(attacker.identity, {
+    const elsewhere = await textEnvelope(attacker.identity, {
       id: 'msg_else',
       to: victimOfForgery.did,
-      createdAtMs: now,
-      expiresAtMs: now + 60_000,
-      body: body('x'),
+      text: 'x',
     })
-    expect(await exchange(lp, elsewhere)).toMatchObject({
+    expect(await stream.exchange(elsewhere)).toMatchObject({
       status: AckStatus.ACK_STATUS_REJECTED,
       reason: 'WRONG_RECIPIENT',
     })
-    const old = await signEnvelope(attacker.identity, {
+    const old = await textEnvelope(attacker.identity, {
       id: 'msg_old',
       to: b.did,
+      text: 'x',
       createdAtMs: now - 10_000,
       expiresAtMs: now - 1,
-      body: body('x'),
     })
-    expect(await exchange(lp, old)).toMatchObject({
+    expect(await stream.exchange(old)).toMatchObject({
       status: AckStatus.ACK_STATUS_REJECTED,
       reason: 'EXPIRED',
+    })
+
+    // A correctly signed message whose text part is not valid UTF-8 ("hi" + 0xFF): refused, not stored
+    // with U+FFFD in place of the sender's bytes.
+    const badText = Buffer.from([0x0a, 5, 0x0a, 3, 0x68, 0x69, 0xff])
+    const notUtf8 = await textEnvelope(attacker.identity, {
+      id: 'msg_not_utf8',
+      to: b.did,
+      body: badText,
+      createdAtMs: now,
+    })
+    expect(await (await openMessaging(attacker, victimAddr)).exchange(notUtf8)).toMatchObject({
+      status: AckStatus.ACK_STATUS_REJECTED,
+      reason: 'INVALID_UTF8',
     })
 
     // Garbage bytes that are not a frame: the stream is closed.
@@ -120,6 +105,7 @@ describe('hostile peers on the messaging protocol', () => {
       'EXPIRED',
       'MALFORMED_FRAME',
       'FRAME_TOO_LARGE',
+      'INVALID_UTF8',
     ]) {
       expect(prometheusText).toContain(`moltmesh_hostile_input_total{protocol="msg",reason="${reason}"} 1`)
     }
@@ -129,22 +115,12 @@ describe('hostile peers on the messaging protocol', () => {
     const b = await mesh.spawn('flooded', {
       env: { MOLTMESH_MESSAGING_RECEIVE_RATE_PER_SECOND: '5', MOLTMESH_MESSAGING_RECEIVE_BURST: '5' },
     })
-    const attacker = await createRawPeer()
-    peers.push(attacker)
-    const lp = await attacker.open(b.info!.tcpAddress, MESSAGING_PROTOCOL)
+    const attacker = await peers.create()
+    const stream = await openMessaging(attacker, b.info!.tcpAddress)
     const statuses: number[] = []
     let retryAfter = 0
     for (let i = 0; i < 30; i++) {
-      const now = Date.now()
-      const e = await signEnvelope(attacker.identity, {
-        id: `msg_flood_${i}`,
-        to: b.did,
-        createdAtMs: now,
-        expiresAtMs: now + 60_000,
-        body: body(`f${i}`),
-      })
-      await lp.write(encodeFrame({ envelope: e }))
-      const ack = decodeFrame((await lp.read()).subarray()).ack!
+      const ack = await stream.sendText(`msg_flood_${i}`, b.did, `f${i}`)
       statuses.push(ack.status)
       if (ack.status === AckStatus.ACK_STATUS_RETRY_LATER) {
         expect(ack.reason).toBe('RATE_LIMITED')

@@ -17,11 +17,15 @@ describe('messaging', () => {
     const abort = new AbortController()
     const received: types.Message[] = []
     const subscription = (async () => {
-      for await (const { message } of b.client.a2a.subscribeInbox({}, { signal: abort.signal })) {
+      // From cursor 0 (B's inbox is empty): what arrives before the stream is live is replayed, so
+      // nothing is missed however long the subscription takes to register.
+      for await (const { message } of b.client.a2a.subscribeInbox(
+        { afterCursor: '0' },
+        { signal: abort.signal },
+      )) {
         if (message != null) received.push(message)
       }
     })()
-    await new Promise((r) => setTimeout(r, 300)) // the subscription is registered
 
     const sent = await sendText(a, b.did, 'hello B', { contextId: 'ctx-1', threadId: 'th-1' })
     expect(sent.queued).toBe(false)
@@ -89,10 +93,12 @@ describe('messaging', () => {
     await waitFor(() => second.length === 3, 10_000, 'replay')
     await sendText(a, b.did, 'c6') // live, after the replay
     await waitFor(() => second.length === 4, 10_000, 'live message')
-    await new Promise((r) => setTimeout(r, 300))
+    // A last message marks the end: the stream is in order, so a duplicate would have come before it.
+    await sendText(a, b.did, 'c7')
+    await waitFor(() => second.some((m) => m.parts[0]?.text === 'c7'), 10_000, 'the closing message')
     abort.abort()
     await done
-    expect(textsOf(second)).toEqual(['c3', 'c4', 'c5', 'c6'])
+    expect(textsOf(second)).toEqual(['c3', 'c4', 'c5', 'c6', 'c7'])
   })
 
   it('is idempotent per key and refuses bad input with reason codes', async () => {

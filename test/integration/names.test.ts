@@ -51,15 +51,24 @@ describe('names', () => {
     const short = await b!.client.a2a.claimName({ name: 'short-lived', ttlMs: 2_000 })
     expect((await a!.client.a2a.resolveName({ name: 'short-lived' })).did).toBe(b!.did)
     await b!.stop() // no more renewals for short-lived
-    await new Promise((r) => setTimeout(r, 3_000))
-
-    const nowMine = await a!.client.a2a.claimName({ name: 'short-lived' })
+    // Refused (NAME_TAKEN) until b's claim expires, about 2 s from now.
+    const nowMine = await waitFor(
+      () => a!.client.a2a.claimName({ name: 'short-lived' }),
+      20_000,
+      'the unrenewed claim to expire',
+    )
     expect(nowMine.did).toBe(a!.did)
     expect(nowMine.expiresAtMs).toBeGreaterThan(short.expiresAtMs)
     // kept-alive was renewed by its running holder: still held, with a later expiry.
-    const still = await a!.client.a2a.resolveName({ name: 'kept-alive' })
+    const still = await waitFor(
+      async () => {
+        const r = await a!.client.a2a.resolveName({ name: 'kept-alive' })
+        return r.expiresAtMs > renewed.expiresAtMs ? r : undefined
+      },
+      10_000,
+      'a renewal of kept-alive',
+    )
     expect(still.did).toBe(a!.did)
-    expect(still.expiresAtMs).toBeGreaterThan(renewed.expiresAtMs)
   })
 
   it('held names are renewed after a restart; bad names and unknown names get reason codes', async () => {

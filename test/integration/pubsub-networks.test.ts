@@ -118,8 +118,21 @@ describe('pub/sub and networks', () => {
     )
     const late = await c.client.ext.publish({ topic, payload: Buffer.from('after B left') })
     await waitFor(() => subs[0]!.items.some((m) => m.id === late.id), 10_000, 'A gets it')
-    await new Promise((r) => setTimeout(r, 500))
-    expect(watchB.items).toHaveLength(2)
+    // A closing message from C on a topic B does listen to: C sends to each peer in order on one
+    // stream, so had C sent 'late' to B it would have reached B first.
+    const closingTopic = 'fanout/closing'
+    const closing = collect((signal) => b.client.ext.subscribeTopic({ topic: closingTopic }, { signal }))
+    const closer = await waitFor(
+      async () => {
+        const sent = await c.client.ext.publish({ topic: closingTopic, payload: Buffer.from('closing') })
+        return sent.recipients > 0 ? sent : undefined
+      },
+      10_000,
+      'C to know B is on the closing topic',
+    )
+    await waitFor(() => closing.items.some((m) => m.id === closer.id), 10_000, 'B gets the closing message')
+    await closing.stop()
+    expect(watchB.items.filter((e) => e.broadcast?.topic === topic)).toHaveLength(2)
     // D never subscribed: it saw no topic message at all.
     expect(watchD.items).toEqual([])
     for (const s of [subs[0]!, subs[2]!, watchB, watchD]) await s.stop()
@@ -186,10 +199,12 @@ describe('pub/sub and networks', () => {
     )
     expect(eventsA.items.find((e) => e.member?.did === d.did)).toMatchObject({ networkId: network })
 
+    // From cursor 0 (no broadcast yet): one sent before a stream is live is replayed, not missed.
     const streams = [a, b, d].map((x) =>
-      collect((signal) => x.client.ext.subscribeNetwork({ networkId: network }, { signal })),
+      collect((signal) =>
+        x.client.ext.subscribeNetwork({ networkId: network, afterCursor: '0' }, { signal }),
+      ),
     )
-    await new Promise((r) => setTimeout(r, 300))
     const sent = await b.client.ext.broadcastNetwork({
       networkId: network,
       payload: Buffer.from('new dataset'),
@@ -247,21 +262,26 @@ describe('pub/sub and networks', () => {
       d.client.ext.subscribeNetwork({ networkId: network, afterCursor: '0' }, { signal }),
     )
     await waitFor(() => replay.items.length >= 3, 20_000, 'D fetched the missed broadcasts')
-    await new Promise((r) => setTimeout(r, 300))
-    await replay.stop()
-    expect(replay.items.map(text)).toEqual(['new dataset', 'while D was away 1', 'while D was away 2'])
-    expect(replay.items.slice(1).map((m) => m.id)).toEqual(missed.map((m) => m.id))
     // Cursors resume: after the first one, exactly the rest.
     const resumed = collect((signal) =>
       d.client.ext.subscribeNetwork({ networkId: network, afterCursor: replay.items[0]!.cursor }, { signal }),
     )
     await waitFor(() => resumed.items.length === 2, 10_000, 'resume')
+    // A live broadcast closes both streams: each is in order, so a duplicate would come before it.
     const live = await a.client.ext.broadcastNetwork({
       networkId: network,
       payload: Buffer.from('live again'),
     })
-    await waitFor(() => resumed.items.length === 3, 10_000, 'live after replay')
-    await resumed.stop()
+    await waitFor(() => resumed.items.some((m) => m.id === live.id), 10_000, 'live after resume')
+    await waitFor(() => replay.items.some((m) => m.id === live.id), 10_000, 'live after replay')
+    await Promise.all([replay.stop(), resumed.stop()])
+    expect(replay.items.map(text)).toEqual([
+      'new dataset',
+      'while D was away 1',
+      'while D was away 2',
+      'live again',
+    ])
+    expect(replay.items.slice(1, 3).map((m) => m.id)).toEqual(missed.map((m) => m.id))
     expect(resumed.items.map((m) => m.id)).toEqual([...missed.map((m) => m.id), live.id])
     const listed = (await d.client.ext.listNetworks({})).networks
     expect(listed).toEqual([
@@ -336,9 +356,14 @@ describe('pub/sub and networks', () => {
       payload: Buffer.from('members only'),
     })
     await waitFor(() => streamB.items.some((m) => m.id === legit.id), 10_000, 'a member still gets through')
-    await new Promise((r) => setTimeout(r, 500))
+    // A second one closes the check: the stream is in order, so anything injected came before it.
+    const closing = await c.client.ext.broadcastNetwork({
+      networkId: network,
+      payload: Buffer.from('and again'),
+    })
+    await waitFor(() => streamB.items.some((m) => m.id === closing.id), 10_000, 'the closing broadcast')
     await streamB.stop()
-    expect(streamB.items.map((m) => m.id)).toEqual([legit.id])
+    expect(streamB.items.map((m) => m.id)).toEqual([legit.id, closing.id])
     expect(await memberDids(b, network)).toEqual(rest)
   })
 
@@ -387,8 +412,9 @@ describe('pub/sub and networks', () => {
     expect(joined.code, joined.stderr).toBe(0)
     expect(joined.stdout).toMatch(/^Joined\s+net_/m)
     await waitFor(async () => (await memberDids(c, id)).length === 2, 10_000, 'A joined')
-    const sub = collect((signal) => c.client.ext.subscribeNetwork({ networkId: id }, { signal }))
-    await new Promise((r) => setTimeout(r, 300))
+    const sub = collect((signal) =>
+      c.client.ext.subscribeNetwork({ networkId: id, afterCursor: '0' }, { signal }),
+    )
     const sent = await a.cli('network', 'broadcast', id, 'hello from the CLI')
     expect(sent.code, sent.stderr).toBe(0)
     expect(sent.stdout).toContain('Delivered 1 member via GossipSub')

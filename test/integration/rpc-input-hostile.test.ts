@@ -8,6 +8,7 @@ import { Client, credentials, type Metadata, type ServiceError } from '@grpc/grp
 import { afterAll, describe, expect, it } from 'vitest'
 import { MoltmeshError } from '../../clients/ts/index.ts'
 import { useMesh } from '../harness/mesh.ts'
+import { callsReached } from '../harness/wait-for.ts'
 
 /** A protobuf varint. */
 function varint(n: bigint): number[] {
@@ -94,10 +95,40 @@ describe('hostile local API input', () => {
     // An int64 at 2^63-1 no longer fails as INTERNAL "Error deserializing request".
     const claimName = '/moltmesh.v1.A2ANode/ClaimName'
     const big = [...stringField(1, [...Buffer.from('big-ttl')]), ...varintField(2, 2n ** 63n - 1n)]
-    expect(await rawCall(a.socket, claimName, big)).toMatch(/^3:INVALID_ARGUMENT .*larger than 2\^53-1/)
+    expect(await rawCall(a.socket, claimName, big)).toBe(
+      '3:INVALID_ARGUMENT ttl_ms is larger than 2^53-1 (9007199254740991)',
+    )
+    // The same through the SDK (which encodes 2^60 faithfully): the field is named.
+    expect(
+      await message(
+        a.client.a2a.createTask({ to: b.did, skill: 'x', input: [{ text: 'x' }], timeoutMs: 2 ** 60 }),
+      ),
+    ).toBe('INVALID_ARGUMENT: timeout_ms is larger than 2^53-1 (9007199254740991)')
     // Item 12: invalid UTF-8 is refused, not silently replaced with U+FFFD.
     const broken = stringField(1, [0x61, 0x62, 0xff, 0x63])
     expect(await rawCall(a.socket, claimName, broken)).toBe('3:INVALID_ARGUMENT name is not valid UTF-8')
+    // Checked exactly (a fatal UTF-8 decoder on the field's bytes), nested fields named by their path.
+    const createTask = '/moltmesh.v1.A2ANode/CreateTask'
+    const part = (bytes: number[]) => stringField(4, stringField(1, bytes))
+    const nested = [
+      ...stringField(1, [...Buffer.from(b.did)]),
+      ...part([0x6f, 0x6b]),
+      ...part([0x61, 0xc3, 0x28]),
+    ]
+    expect(await rawCall(a.socket, createTask, nested)).toBe(
+      '3:INVALID_ARGUMENT input[1].text is not valid UTF-8',
+    )
+    // The old check compared U+FFFD counts with EF BF BD sequences in the whole request: a raw bytes
+    // part holding EF BF BD hid the invalid text next to it.
+    const rawPart = stringField(4, stringField(3, [0xef, 0xbf, 0xbd]))
+    const hidden = [...stringField(1, [...Buffer.from(b.did)]), ...rawPart, ...part([0x61, 0xff])]
+    expect(await rawCall(a.socket, createTask, hidden)).toBe(
+      '3:INVALID_ARGUMENT input[1].text is not valid UTF-8',
+    )
+    // An overlong encoding ("/" as C0 AF) is invalid too, though every byte of it looks like UTF-8.
+    expect(await rawCall(a.socket, claimName, stringField(1, [0x61, 0xc0, 0xaf]))).toBe(
+      '3:INVALID_ARGUMENT name is not valid UTF-8',
+    )
     // A real U+FFFD in the text is fine (it reaches the name rules, which refuse it for their reasons).
     expect(await rawCall(a.socket, claimName, stringField(1, [...Buffer.from('ab\uFFFDc')]))).toMatch(
       /^3:INVALID_NAME/,
@@ -115,7 +146,7 @@ describe('hostile local API input', () => {
     if (a == null || b == null) throw new Error('spawn failed')
     // 100 pings a minute apart: the longest a Ping may now be.
     const pending = a.client.diag.ping({ target: b.did, count: 100, intervalMs: 60_000 }).catch((e) => e)
-    await new Promise((r) => setTimeout(r, 500))
+    await callsReached(a.client) // the Ping is under way
     const exited = new Promise<number | null>((resolve) => a.child?.once('exit', (code) => resolve(code)))
     const t0 = Date.now()
     const stop = await a.cli('stop')

@@ -1,40 +1,17 @@
 // The task commands of the CLI against real daemons: `moltmesh worker --exec` serves a skill with a
 // shell command; `create-task --wait` streams and prints the result; task get/list/events/cancel and
 // wait-task show the same task; a failing command fails the task with its exit code.
-import { spawn } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { startCli } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
-import { CLI_MAIN } from '../harness/paths.ts'
 import { offerSkills } from '../harness/tasks.ts'
 
 /** Starts `moltmesh worker` against daemon `d`; stop() sends SIGINT and waits for it to exit. */
-function startCliWorker(d: DaemonProcess, skill: string, exec: string) {
-  const child = spawn(
-    process.execPath,
-    [CLI_MAIN, '--socket', d.socket, 'worker', '--skill', skill, '--exec', exec],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let output = ''
-  child.stdout.on('data', (b: Buffer) => {
-    output += b.toString()
-  })
-  child.stderr.on('data', (b: Buffer) => {
-    output += b.toString()
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  return {
-    output: () => output,
-    async stop() {
-      child.kill('SIGINT')
-      return exited
-    },
-  }
-}
+const startCliWorker = (d: DaemonProcess, skill: string, exec: string) =>
+  startCli(d, ['worker', '--skill', skill, '--exec', exec])
 
 describe('task CLI', () => {
   const mesh = useMesh()

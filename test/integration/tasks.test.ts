@@ -199,9 +199,12 @@ describe('tasks', () => {
       input: [{ text: 'hello' }],
     })
     const id = task!.id
-    await waitFor(async () => (await b.client.a2a.getTask({ id }).catch(() => undefined))?.task, 10_000)
-    await new Promise((r) => setTimeout(r, 500))
-    expect((await b.client.a2a.getTask({ id })).task!.state).toBe(TaskState.TASK_STATE_SUBMITTED)
+    // Admitted at B and, with no worker serving the skill, left as submitted.
+    const waiting = await waitFor(
+      async () => (await b.client.a2a.getTask({ id }).catch(() => undefined))?.task,
+      10_000,
+    )
+    expect(waiting.state).toBe(TaskState.TASK_STATE_SUBMITTED)
     // The first worker claims with a short lease and "crashes" (never renews, never finishes).
     const crashed = startWorker(b, 'echo', async () => undefined, 1_500)
     await waitFor(() => crashed.handled.includes(id), 10_000)
@@ -347,8 +350,13 @@ describe('tasks', () => {
       skill: 'sum',
       input: [{ dataJson: '{"a":1,"b":2}' }],
     })
-    await new Promise((r) => setTimeout(r, 1_000))
-    expect((await b.client.a2a.getTask({ id: ok.task!.id })).task!.state).toBe(TaskState.TASK_STATE_SUBMITTED)
+    // B checks the input when the offer arrives: once B has the task, its verdict is in.
+    const admitted = await waitFor(
+      async () => (await b.client.a2a.getTask({ id: ok.task!.id }).catch(() => undefined))?.task,
+      10_000,
+      'the valid task at B',
+    )
+    expect(admitted.state).toBe(TaskState.TASK_STATE_SUBMITTED)
   }, 60_000)
 
   it('answers bad calls with reason codes', async () => {

@@ -155,8 +155,18 @@ describe('webhooks', () => {
     }, 15_000)
     expect(disabled.disabledReason).toContain('410')
     const before = r.attempts.length
-    await a.client.a2a.sendMessage({ to: b.info!.did, parts: text('ignored') })
-    await new Promise((res) => setTimeout(res, 1_500))
+    const deliveries = async () =>
+      (await b.client.ext.listWebhookDeliveries({ webhookId: webhook.id })).deliveries.length
+    const queued = await deliveries()
+    const ignored = await a.client.a2a.sendMessage({ to: b.info!.did, parts: text('ignored') })
+    // B stores the message and emits message.received in one step: once B has it, a delivery to an
+    // enabled webhook would be queued.
+    await waitFor(
+      async () => (await b.client.a2a.getMessage({ id: ignored.id }).catch(() => undefined))?.message,
+      15_000,
+      'the message at B',
+    )
+    expect(await deliveries()).toBe(queued)
     expect(r.attempts.length).toBe(before)
     expect(await reasonOf(b.client.ext.redeliverWebhook({ deliveryId: r.attempts[0]!.id }))).toBe(
       'FAILED_PRECONDITION:WEBHOOK_DISABLED',

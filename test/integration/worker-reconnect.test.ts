@@ -2,11 +2,11 @@
 // run_worker say that they lost the daemon, subscribe again once it is back (their skills return to
 // the card) and serve tasks; when the daemon stays away past their limit they end with an error
 // (the CLI and the Python script exit non-zero).
-import { type ChildProcess, spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createClient, types, type WorkerStatus } from '../../clients/ts/index.ts'
-import { startCli } from '../harness/cli-process.ts'
+import { startCli, startProcess } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { REPO_ROOT } from '../harness/paths.ts'
@@ -23,19 +23,10 @@ with moltmesh.Client(sys.argv[1]) as client:
 `
 
 function startPython(socket: string, skill: string, reconnectS: number) {
-  const child: ChildProcess = spawn(PYTHON, ['-c', PY_WORKER, socket, skill, String(reconnectS)], {
-    env: { ...process.env, PYTHONUNBUFFERED: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const p = startProcess(PYTHON, ['-c', PY_WORKER, socket, skill, String(reconnectS)], {
+    env: { PYTHONUNBUFFERED: '1' },
   })
-  let out = ''
-  child.stdout?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  child.stderr?.on('data', (d: Buffer) => {
-    out += d.toString()
-  })
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve))
-  return { child, out: () => out, exited }
+  return { child: p.child, out: p.output, exited: p.exited }
 }
 
 describe('workers across daemon restarts', () => {

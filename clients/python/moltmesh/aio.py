@@ -27,16 +27,38 @@ import grpc
 import grpc.aio
 
 from ._requests import async_put_blob_requests, build_request, put_blob_requests
-from ._serving import Reconnect, SkillLike, describe_skills
-from .client import CHUNK_BYTES, MAX_MESSAGE_BYTES, WAIT_SLICE_S, SourceGuard, _describe, _settled, default_socket
+from ._serving import (
+    HANDLER_ERROR,
+    TASK_ENDED_REASONS,
+    TERMINAL_STATES,
+    SkillLike,
+    TaskCanceled,
+    TaskFailure,
+    TaskRejected,
+    TaskView,
+    WorkerOptions,
+    error_message,
+)
+from .client import (
+    CHUNK_BYTES,
+    MAX_MESSAGE_BYTES,
+    WAIT_SLICE_S,
+    Group,
+    SourceGuard,
+    _describe,
+    _settled,
+    default_socket,
+)
 from .errors import MoltmeshError, VersionMismatchError, WaitTimeoutError, to_moltmesh_error
 from .gen import a2a_pb2, diag_pb2, types_pb2
-from .parts import PartLike, parts_data, parts_text, to_parts
+from .parts import PartLike, to_parts
 from .surface import API_VERSION, MethodSpec, surface
-from .worker import _TERMINAL, HANDLER_ERROR, TaskCanceled, TaskFailure, TaskRejected, _error_message
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from ._groups import AsyncGroups as _AsyncGroups
+    from ._serving import WorkerKeywords
 else:  # the groups are built at run time; _groups.pyi types them
     _AsyncGroups = object
 
@@ -106,21 +128,10 @@ class AsyncStream(Generic[T]):
             pass
 
 
-class AsyncGroup:
-    """One method group of an :class:`AsyncClient`."""
+class AsyncGroup(Group):
+    """One method group of an :class:`AsyncClient`: its methods are coroutines."""
 
-    def __init__(self, client: AsyncClient, name: str, specs: Iterable[MethodSpec]) -> None:
-        self._name = name
-        self._methods: list[str] = []
-        for spec in specs:
-            setattr(self, spec.name, client._method(spec))
-            self._methods.append(spec.name)
-
-    def __dir__(self) -> list[str]:
-        return [*self._methods, *super().__dir__()]
-
-    def __repr__(self) -> str:
-        return f"<moltmesh async {self._name}: {', '.join(self._methods)}>"
+    _kind = "moltmesh async"
 
 
 class AsyncClient(_AsyncGroups):
@@ -331,7 +342,7 @@ class AsyncClient(_AsyncGroups):
         return await AsyncWorker(self, skill, handler, **options).run()
 
 
-class AsyncTaskContext:
+class AsyncTaskContext(TaskView):
     """What an async handler gets: see :class:`moltmesh.worker.TaskContext`; the calls are coroutines.
     A cancel of the task cancels the handler; ``canceled`` tells it afterwards."""
 
@@ -341,30 +352,6 @@ class AsyncTaskContext:
         self.lease_token = lease_token
         self._canceled = asyncio.Event()
         self._inputs: asyncio.Queue[tuple[int, list[types_pb2.Part]]] = asyncio.Queue()
-
-    @property
-    def id(self) -> str:
-        return self.task.id
-
-    @property
-    def skill(self) -> str:
-        return self.task.skill
-
-    @property
-    def requester(self) -> str:
-        return self.task.requester
-
-    @property
-    def input(self) -> list[types_pb2.Part]:
-        return list(self.task.input)
-
-    @property
-    def text(self) -> str:
-        return parts_text(self.task.input)
-
-    @property
-    def data(self) -> Any:
-        return parts_data(self.task.input)
 
     @property
     def canceled(self) -> bool:
@@ -380,7 +367,7 @@ class AsyncTaskContext:
                 id=self.id, lease_token=self.lease_token, kind=kind, parts=to_parts(parts), progress=progress, note=note
             )
         except MoltmeshError as err:
-            if err.reason in ("TASK_TERMINAL", "LEASE_EXPIRED", "LEASE_INVALID"):
+            if err.reason in TASK_ENDED_REASONS:
                 self._canceled.set()
                 raise TaskCanceled(f"task {self.id} ended: {err}") from err
             raise
@@ -422,7 +409,7 @@ class AsyncTaskContext:
         await self.client.worker.renew_lease(id=self.id, lease_token=self.lease_token, lease_ms=lease_ms)
 
 
-class AsyncWorker:
+class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
     """The asyncio twin of :class:`moltmesh.worker.Worker` (same options); handlers are coroutines
     and run as tasks of the event loop (``concurrency`` at a time)."""
 
@@ -431,38 +418,12 @@ class AsyncWorker:
         client: AsyncClient,
         skill: SkillLike | Iterable[SkillLike],
         handler: AsyncHandler,
-        *,
-        lease: float = 60.0,
-        concurrency: int = 1,
-        max_tasks: int | None = None,
-        on_error: Callable[[BaseException, AsyncTaskContext], None] | None = None,
-        description: str | None = None,
-        tags: Iterable[str] | None = None,
-        price: str | None = None,
-        input_schema: Any = None,
-        reconnect: float = 60.0,
-        on_status: Callable[[str, str], None] | None = None,
+        **options: Unpack[WorkerKeywords],
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
-        self.client = client
-        self.skills, self.offers = describe_skills(
-            skill, description=description, tags=tags, price=price, input_schema=input_schema
-        )
-        self.reconnect = reconnect
-        self.on_status = on_status
+        super().__init__(client, skill, **options)
         self.handler = handler
-        self.lease = lease
-        self.concurrency = concurrency
-        self.max_tasks = max_tasks
-        self.on_error = on_error
-        self.handled = 0
         self._stream: AsyncStream[Any] | None = None
         self._stopping = False
-
-    @property
-    def lease_ms(self) -> int:
-        return max(1000, int(self.lease * 1000))
 
     def stop(self) -> None:
         """Stops taking tasks; ``run()`` returns once the running ones are done."""
@@ -506,16 +467,14 @@ class AsyncWorker:
 
     async def _tasks(self) -> AsyncIterator[types_pb2.Task]:
         """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
-        state = Reconnect(self.reconnect, self.skills, self.on_status)
+        state = self._reconnect_state()
         while not self._stopping:
             failure: MoltmeshError | None = None
             self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
             try:
                 async for res in self._stream:
-                    if not res.HasField("task"):
-                        state.ready()  # the first response: serving
-                        continue
-                    yield res.task
+                    if (task := state.task_of(res)) is not None:
+                        yield task
             except MoltmeshError as err:
                 failure = err
             if self._stopping:
@@ -563,12 +522,12 @@ class AsyncWorker:
         except Exception as err:
             if ctx.canceled:
                 return
-            error = types_pb2.TaskError(reason=HANDLER_ERROR, message=_error_message(err))
+            error = types_pb2.TaskError(reason=HANDLER_ERROR, message=error_message(err))
             await self._report(ctx, w.fail(id=ctx.id, lease_token=ctx.lease_token, error=error))
             if self.on_error is not None:
                 self.on_error(err, ctx)
             else:
-                log.warning("task %s failed: %s", ctx.id, _error_message(err), exc_info=err)
+                log.warning("task %s failed: %s", ctx.id, error_message(err), exc_info=err)
             return
         if ctx.canceled:
             return
@@ -586,7 +545,7 @@ class AsyncWorker:
         try:
             async for res in events:
                 ev = res.event
-                if ev.kind == types_pb2.TASK_EVENT_KIND_STATUS and ev.task.state in _TERMINAL:
+                if ev.kind == types_pb2.TASK_EVENT_KIND_STATUS and ev.task.state in TERMINAL_STATES:
                     ctx._canceled.set()
                     job.cancel()
                 elif ev.kind == types_pb2.TASK_EVENT_KIND_INPUT:
@@ -600,7 +559,7 @@ class AsyncWorker:
             try:
                 await ctx.renew(self.lease_ms)
             except MoltmeshError as err:
-                if err.reason in ("TASK_TERMINAL", "LEASE_EXPIRED", "LEASE_INVALID", "TASK_NOT_FOUND"):
+                if err.reason in (*TASK_ENDED_REASONS, "TASK_NOT_FOUND"):
                     ctx._canceled.set()
                     job.cancel()
                     return

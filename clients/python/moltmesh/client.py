@@ -14,19 +14,20 @@ import tempfile
 import time
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
 
 import grpc
 
 from ._requests import build_request, put_blob_requests
+from ._serving import TERMINAL_STATES
 from .errors import MoltmeshError, VersionMismatchError, WaitTimeoutError, to_moltmesh_error
 from .gen import a2a_pb2, diag_pb2, types_pb2
 from .surface import API_VERSION, MethodSpec, surface
+from .worker import Handler, Worker
 
 if TYPE_CHECKING:
     from ._groups import Groups as _Groups
     from ._serving import SkillLike
-    from .worker import Handler, Worker
 else:  # the groups are built at run time; _groups.pyi types them
     _Groups = object
 
@@ -39,14 +40,6 @@ CHUNK_BYTES = 1024 * 1024
 #: Longest single WaitTask call made by ``wait_task`` (it calls again until its own timeout).
 WAIT_SLICE_S = 30.0
 
-TERMINAL_STATES = frozenset(
-    {
-        types_pb2.TASK_STATE_COMPLETED,
-        types_pb2.TASK_STATE_FAILED,
-        types_pb2.TASK_STATE_CANCELED,
-        types_pb2.TASK_STATE_REJECTED,
-    }
-)
 
 
 def default_socket() -> str:
@@ -112,11 +105,21 @@ class Stream(Generic[T]):
             pass
 
 
+class _MethodSource(Protocol):
+    """What builds a group's methods: :class:`Client` or :class:`moltmesh.aio.AsyncClient`."""
+
+    def _method(self, spec: MethodSpec) -> Callable[..., Any]: ...
+
+
 class Group:
     """One method group (``client.tasks``, ``client.node``, ...); its methods are built from
-    surface.json. ``Client`` is typed with per-group stubs (``moltmesh/_groups.pyi``)."""
+    surface.json by the client's ``_method`` (so the asyncio client's groups are this class too, with
+    coroutines). ``Client`` is typed with per-group stubs (``moltmesh/_groups.pyi``)."""
 
-    def __init__(self, client: Client, name: str, specs: Iterable[MethodSpec]) -> None:
+    #: How ``repr`` names the group's kind.
+    _kind = "moltmesh"
+
+    def __init__(self, client: _MethodSource, name: str, specs: Iterable[MethodSpec]) -> None:
         self._client = client
         self._name = name
         self._methods: list[str] = []
@@ -128,7 +131,7 @@ class Group:
         return [*self._methods, *super().__dir__()]
 
     def __repr__(self) -> str:
-        return f"<moltmesh {self._name}: {', '.join(self._methods)}>"
+        return f"<{self._kind} {self._name}: {', '.join(self._methods)}>"
 
 
 def _describe(spec: MethodSpec, fn: Callable[..., Any]) -> None:
@@ -330,15 +333,11 @@ class Client(_Groups):
         """Serves tasks of ``skill`` with ``handler`` until interrupted (or ``max_tasks`` are done);
         returns the number of tasks handled. See :class:`moltmesh.worker.Worker` for the options and
         :class:`moltmesh.worker.TaskContext` for what the handler gets."""
-        from .worker import Worker
-
         return Worker(self, skill, handler, **options).run()
 
     def start_worker(self, skill: SkillLike | Iterable[SkillLike], handler: Handler, **options: Any) -> Worker:
         """Like :meth:`run_worker`, in a background thread: returns the running
         :class:`~moltmesh.worker.Worker` (``stop()`` it when done)."""
-        from .worker import Worker
-
         return Worker(self, skill, handler, **options).start()
 
 

@@ -32,51 +32,48 @@ import logging
 import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from ._serving import Reconnect, SkillLike, describe_skills
+from ._serving import (
+    HANDLER_ERROR,
+    TASK_ENDED_REASONS,
+    TERMINAL_STATES,
+    SkillLike,
+    TaskCanceled,
+    TaskFailure,
+    TaskRejected,
+    TaskView,
+    WorkerOptions,
+    error_message,
+)
 from .errors import MoltmeshError
 from .gen import types_pb2
-from .parts import PartLike, parts_data, parts_text, to_parts
+from .parts import PartLike, to_parts
 
 if TYPE_CHECKING:
-    from .client import Client
+    from typing_extensions import Unpack
+
+    from ._groups import TasksGroup, WorkerGroup
+    from ._serving import WorkerKeywords
 
 log = logging.getLogger("moltmesh.worker")
-
-#: The reason of a task failed by a handler's exception (other than TaskFailure).
-HANDLER_ERROR = "HANDLER_ERROR"
 
 #: A handler: gets the task's context, returns its output (see :func:`moltmesh.parts.to_parts`).
 Handler = Callable[["TaskContext"], Any]
 
 
-class TaskFailure(Exception):
-    """Raise it from a handler to fail the task with your own reason (UPPER_SNAKE_CASE), e.g.
-    ``raise TaskFailure("UPSTREAM_DOWN", "the model API answered 503")``. Any other exception fails the
-    task with reason ``HANDLER_ERROR`` (as the TypeScript SDK) and the exception as message."""
+class WorkerClient(Protocol):
+    """What a worker needs of its client (a :class:`moltmesh.Client` is one): the task and worker
+    calls. Typed by shape, so this module does not import client.py, which builds workers."""
 
-    def __init__(self, reason: str, message: str = "") -> None:
-        super().__init__(message or reason)
-        self.reason = reason
-        self.message = message
+    @property
+    def tasks(self) -> TasksGroup: ...
 
-
-class TaskRejected(Exception):
-    """Raise it from a handler to refuse the task (REJECTED, reason ``REJECTED_BY_WORKER``)."""
+    @property
+    def worker(self) -> WorkerGroup: ...
 
 
-class TaskCanceled(Exception):
-    """Raised by the task context's calls once the task was canceled (or ended elsewhere); a handler
-    may let it propagate: the worker then leaves the task alone."""
-
-
-def _error_message(err: BaseException) -> str:
-    text = str(err)
-    return f"{type(err).__name__}: {text}" if text else type(err).__name__
-
-
-class TaskContext:
+class TaskContext(TaskView):
     """What a handler gets: the claimed task and the calls a worker makes on it.
 
     ``task`` is the ``Task`` (state WORKING), ``input`` its parts, ``text`` / ``data`` the text parts
@@ -85,42 +82,13 @@ class TaskContext:
     ``raise_if_canceled()``.
     """
 
-    def __init__(self, client: Client, task: types_pb2.Task, lease_token: str) -> None:
+    def __init__(self, client: WorkerClient, task: types_pb2.Task, lease_token: str) -> None:
         self.client = client
         self.task = task
         self.lease_token = lease_token
         self._canceled = threading.Event()
         self._inputs: queue.Queue[tuple[int, list[types_pb2.Part]]] = queue.Queue()
         self.end_state: int = types_pb2.TASK_STATE_UNSPECIFIED
-
-    # ---------------------------------------------------------------- the task
-
-    @property
-    def id(self) -> str:
-        return self.task.id
-
-    @property
-    def skill(self) -> str:
-        return self.task.skill
-
-    @property
-    def requester(self) -> str:
-        """The requester's DID."""
-        return self.task.requester
-
-    @property
-    def input(self) -> list[types_pb2.Part]:
-        return list(self.task.input)
-
-    @property
-    def text(self) -> str:
-        """The input's text parts, joined by newlines."""
-        return parts_text(self.task.input)
-
-    @property
-    def data(self) -> Any:
-        """The input's first JSON part, parsed (``None`` when there is none)."""
-        return parts_data(self.task.input)
 
     # ---------------------------------------------------------------- cancellation
 
@@ -215,12 +183,12 @@ class TaskContext:
         self.client.worker.renew_lease(id=self.id, lease_token=self.lease_token, lease_ms=lease_ms)
 
     def _raise_if_ended(self, err: MoltmeshError) -> None:
-        if err.reason in ("TASK_TERMINAL", "LEASE_EXPIRED", "LEASE_INVALID"):
+        if err.reason in TASK_ENDED_REASONS:
             self._canceled.set()
             raise TaskCanceled(f"task {self.id} ended: {err}") from err
 
 
-class Worker:
+class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
     """Serves the tasks of one or more skills with a handler.
 
     Options: ``lease`` (seconds per claim, renewed every third of it while the handler runs; default
@@ -240,45 +208,18 @@ class Worker:
 
     def __init__(
         self,
-        client: Client,
+        client: WorkerClient,
         skill: SkillLike | Iterable[SkillLike],
         handler: Handler,
-        *,
-        lease: float = 60.0,
-        concurrency: int = 1,
-        max_tasks: int | None = None,
-        on_error: Callable[[BaseException, TaskContext], None] | None = None,
-        description: str | None = None,
-        tags: Iterable[str] | None = None,
-        price: str | None = None,
-        input_schema: Any = None,
-        reconnect: float = 60.0,
-        on_status: Callable[[str, str], None] | None = None,
+        **options: Unpack[WorkerKeywords],
     ) -> None:
-        if concurrency < 1:
-            raise ValueError("concurrency must be at least 1")
-        self.client = client
-        self.skills, self.offers = describe_skills(
-            skill, description=description, tags=tags, price=price, input_schema=input_schema
-        )
-        self.reconnect = reconnect
-        self.on_status = on_status
+        super().__init__(client, skill, **options)
         self.handler = handler
-        self.lease = lease
-        self.concurrency = concurrency
-        self.max_tasks = max_tasks
-        self.on_error = on_error
-        #: Tasks handled so far (completed, failed, rejected or canceled while running).
-        self.handled = 0
         self._stopping = threading.Event()
         self._stream: Any = None
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()
-
-    @property
-    def lease_ms(self) -> int:
-        return max(1000, int(self.lease * 1000))
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -321,7 +262,7 @@ class Worker:
 
     def _tasks(self) -> Iterator[types_pb2.Task]:
         """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
-        state = Reconnect(self.reconnect, self.skills, self.on_status)
+        state = self._reconnect_state()
         while not self._stopping.is_set():
             failure: MoltmeshError | None = None
             self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
@@ -329,10 +270,8 @@ class Worker:
                 self._stream.cancel()
             try:
                 for res in self._stream:
-                    if not res.HasField("task"):
-                        state.ready()  # the first response: serving
-                        continue
-                    yield res.task
+                    if (task := state.task_of(res)) is not None:
+                        yield task
             except MoltmeshError as err:
                 failure = err
             if self._stopping.is_set():
@@ -414,14 +353,14 @@ class Worker:
             return
         except Exception as err:
             if ctx.canceled:
-                log.info("task %s canceled; the handler ended with %s", ctx.id, _error_message(err))
+                log.info("task %s canceled; the handler ended with %s", ctx.id, error_message(err))
                 return
-            error = types_pb2.TaskError(reason=HANDLER_ERROR, message=_error_message(err))
+            error = types_pb2.TaskError(reason=HANDLER_ERROR, message=error_message(err))
             self._report(ctx, lambda: w.fail(id=ctx.id, lease_token=ctx.lease_token, error=error))
             if self.on_error is not None:
                 self.on_error(err, ctx)
             else:
-                log.warning("task %s failed: %s", ctx.id, _error_message(err), exc_info=err)
+                log.warning("task %s failed: %s", ctx.id, error_message(err), exc_info=err)
             return
         if ctx.canceled:
             log.info("task %s canceled; its result is dropped", ctx.id)
@@ -450,9 +389,7 @@ class Worker:
             call()
         except MoltmeshError as err:
             # Canceled (or timed out) while finishing: the task already ended elsewhere.
-            level = (
-                logging.INFO if err.reason in ("TASK_TERMINAL", "LEASE_EXPIRED", "LEASE_INVALID") else logging.WARNING
-            )
+            level = logging.INFO if err.reason in TASK_ENDED_REASONS else logging.WARNING
             log.log(level, "task %s: result not reported: %s", ctx.id, err)
 
     def _watch(self, ctx: TaskContext, events: Any) -> None:
@@ -460,7 +397,7 @@ class Worker:
         try:
             for res in events:
                 ev = res.event
-                if ev.kind == types_pb2.TASK_EVENT_KIND_STATUS and ev.task.state in _TERMINAL:
+                if ev.kind == types_pb2.TASK_EVENT_KIND_STATUS and ev.task.state in TERMINAL_STATES:
                     ctx._cancel(ev.task.state)
                 elif ev.kind == types_pb2.TASK_EVENT_KIND_INPUT:
                     ctx._inputs.put((int(ev.sequence), list(ev.parts)))
@@ -473,20 +410,11 @@ class Worker:
             try:
                 ctx.renew(self.lease_ms)
             except MoltmeshError as err:
-                if err.reason in ("TASK_TERMINAL", "LEASE_EXPIRED", "LEASE_INVALID", "TASK_NOT_FOUND"):
+                if err.reason in (*TASK_ENDED_REASONS, "TASK_NOT_FOUND"):
                     log.info("task %s: lease lost (%s)", ctx.id, err.reason)
                     ctx._canceled.set()
                     return
                 log.warning("task %s: lease renewal failed: %s", ctx.id, err)
 
-
-_TERMINAL = frozenset(
-    {
-        types_pb2.TASK_STATE_COMPLETED,
-        types_pb2.TASK_STATE_FAILED,
-        types_pb2.TASK_STATE_CANCELED,
-        types_pb2.TASK_STATE_REJECTED,
-    }
-)
 
 __all__ = ["HANDLER_ERROR", "Handler", "TaskCanceled", "TaskContext", "TaskFailure", "TaskRejected", "Worker"]

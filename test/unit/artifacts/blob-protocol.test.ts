@@ -12,6 +12,7 @@ import {
   decodeBlobFrame,
   encodeBlobFrame,
 } from '../../../daemon/wire/blob-codec.ts'
+import { waitFor } from '../../harness/wait-for.ts'
 import {
   asAsync,
   cidOf,
@@ -246,8 +247,8 @@ describe('blob protocol', () => {
       }
     })()
     reading.catch(() => undefined)
-    await new Promise((r) => setTimeout(r, 500))
-    expect(received).toBe(window) // all of the window, and not a byte more
+    await waitFor(() => received >= window, 10_000, 'the first window', 10)
+    expect(received).toBe(window) // all of the window, and not a byte more (the credit below proves it)
 
     // A second transfer from the same peer while the first is open: refused politely.
     const second = await requester.dialProtocol(a.host.getMultiaddrs()[0]!, BLOB_PROTOCOL)
@@ -259,7 +260,8 @@ describe('blob protocol', () => {
     })
 
     await lp.write(encodeBlobFrame({ credit: { bytes: 512 * 1024 } }))
-    await new Promise((r) => setTimeout(r, 300))
+    // Exactly the credit more: had the holder sent past the first window, the total would be over.
+    await waitFor(() => received >= window + 512 * 1024, 10_000, 'the credited bytes', 10)
     expect(received).toBe(window + 512 * 1024)
     stream.abort(new Error('done'))
   })

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { INLINE_ARTIFACT_MAX_BYTES } from '../../../daemon/artifacts/artifact-part.ts'
+import { waitFor } from '../../harness/wait-for.ts'
 import {
   asAsync,
   cidOf,
@@ -74,7 +75,9 @@ describe('blob store', () => {
       meta({ name: 'a.txt', mediaType: 'text/plain' }),
       asAsync([Buffer.from('same')]),
     )
-    await new Promise((r) => setTimeout(r, 5))
+    // The clock moves past the first upload (pinned for the 60 s grace) so the second's pin ends later.
+    const storedAt = a.pinnedUntilMs - 60_000
+    await waitFor(() => Date.now() > storedAt, 1_000, 'the clock to tick', 1)
     const b = await n.artifacts.service.put(
       meta({ name: 'b.txt', mediaType: '' }),
       asAsync([Buffer.from('sa'), Buffer.from('me')]),

@@ -3,6 +3,7 @@
 import { existsSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { waitFor } from '../../harness/wait-for.ts'
 import { asAsync, cidOf, createNode, metricValue, type Node, removeDataDirs } from './fixtures.ts'
 
 const nodes: Node[] = []
@@ -11,7 +12,6 @@ afterAll(async () => {
   removeDataDirs()
 })
 const meta = { name: '', mediaType: '', size: 0 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('blob garbage collection', () => {
   it('removes only unreferenced blobs whose pin has run out; dry runs remove nothing', async () => {
@@ -26,7 +26,13 @@ describe('blob garbage collection', () => {
     await svc.addReference(a.cid, 'task:t1')
     await svc.addReference(a.cid, 'message:m1')
     expect((await svc.stat(a.cid)).references.sort()).toEqual(['message:m1', 'task:t1'])
-    await sleep(350)
+    // Once the 300 ms pin has run out, the unreferenced blob is collectable.
+    await waitFor(
+      async () => (await svc.collect({ dryRun: true })).removed === 1,
+      10_000,
+      'the pin to run out',
+      20,
+    )
 
     const dry = await svc.collect({ dryRun: true })
     expect(dry).toMatchObject({ removed: 1, bytesFreed: b.size, cids: [b.cid] })
@@ -52,9 +58,11 @@ describe('blob garbage collection', () => {
     nodes.push(n)
     const svc = n.artifacts.service
     const r = await svc.put(meta, asAsync([Buffer.from('again')]))
-    await sleep(700)
-    await svc.put(meta, asAsync([Buffer.from('again')]))
-    await sleep(500) // past the first upload's pin, within the second's
+    await waitFor(() => Date.now() >= r.pinnedUntilMs - 300, 10_000, 'late in the first pin', 10)
+    const again = await svc.put(meta, asAsync([Buffer.from('again')]))
+    expect(again.pinnedUntilMs).toBeGreaterThan(r.pinnedUntilMs)
+    // Past the first upload's pin, within the second's.
+    await waitFor(() => Date.now() > r.pinnedUntilMs, 10_000, 'the first pin to run out', 10)
     expect((await svc.collect({ dryRun: false })).removed).toBe(0)
     expect((await svc.stat(r.cid)).record.cid).toBe(r.cid)
 

@@ -12,6 +12,7 @@ import {
 } from '../../../daemon/cards/card-record.ts'
 import { checkCardContent, type LocalSkill, publishedSkills } from '../../../daemon/cards/local-card.ts'
 import { matchingSkill, scoreOf } from '../../../daemon/discovery/find-agents.ts'
+import { reasonOf } from '../../../daemon/errors/moltmesh-error.ts'
 import { createIdentity } from '../../../daemon/identity/identity.ts'
 
 const now = Date.now()
@@ -78,7 +79,7 @@ describe('agent cards', async () => {
     const reason = (bytes: Uint8Array, did = alice.did) =>
       decodeCard(bytes, did).then(
         () => 'accepted',
-        (e: Error) => e.message,
+        (e: unknown) => reasonOf(e) ?? `uncoded: ${e}`,
       )
     expect(await reason(encodeCard({ ...card, description: 'changed' }))).toBe('CARD_SIGNATURE_INVALID')
     const skills = [{ ...content.skills[0]!, price: '0' }]
@@ -113,9 +114,9 @@ describe('agent cards', async () => {
     const validate = cardDhtHooks(cache, (_did, reason) => rejected.push(reason)).validators['mm-card']!
     await validate(key, v2)
     expect(cache.get(alice.did)?.sequence).toBe(2)
-    await expect(validate(key, v1)).rejects.toThrow('CARD_REPLAYED')
-    await expect(validate(key, forged)).rejects.toThrow('CARD_SIGNATURE_INVALID')
-    await expect(validate(cardKey(mallory.did), v2)).rejects.toThrow('CARD_KEY_MISMATCH')
+    await expect(validate(key, v1)).rejects.toMatchObject({ reason: 'CARD_REPLAYED' })
+    await expect(validate(key, forged)).rejects.toMatchObject({ reason: 'CARD_SIGNATURE_INVALID' })
+    await expect(validate(cardKey(mallory.did), v2)).rejects.toMatchObject({ reason: 'CARD_KEY_MISMATCH' })
     expect(rejected).toEqual(['CARD_REPLAYED', 'CARD_SIGNATURE_INVALID', 'CARD_KEY_MISMATCH'])
     expect(cache.lastRejection(alice.did)).toBe('CARD_SIGNATURE_INVALID')
     expect(cache.get(alice.did)?.sequence).toBe(2)

@@ -10,10 +10,10 @@ import {
   EXIT_WAIT_TIMEOUT,
   taskExitCode,
 } from '../../../cli/exit-codes.ts'
-import { credits, printFields } from '../../../cli/output/format.ts'
+import { printFields } from '../../../cli/output/format.ts'
 import { contentText, messageLine, partText } from '../../../cli/output/message-format.ts'
 import { guardConsole, safeBlock, safeText } from '../../../cli/output/terminal-safe.ts'
-import { types } from '../../../clients/ts/index.ts'
+import { formatCredits, messageStatusName, taskStateName, types } from '../../../clients/ts/index.ts'
 import pkg from '../../../package.json' with { type: 'json' }
 import { CLI_MAIN } from '../../harness/paths.ts'
 
@@ -59,11 +59,19 @@ describe('terminal-safe output', () => {
 
 describe('output nits', () => {
   it('credits are singular for exactly one', () => {
-    expect(credits('1')).toBe('1 credit')
-    expect(credits('-1')).toBe('-1 credit')
-    expect(credits('3')).toBe('3 credits')
-    expect(credits('0.5')).toBe('0.5 credits')
-    expect(credits('1.0')).toBe('1.0 credit')
+    expect(formatCredits('1')).toBe('1 credit')
+    expect(formatCredits('-1')).toBe('-1 credit')
+    expect(formatCredits('3')).toBe('3 credits')
+    expect(formatCredits('0.5')).toBe('0.5 credits')
+    expect(formatCredits('1.0')).toBe('1.0 credit')
+  })
+
+  it('task states and message statuses have short names (shared by the CLI and the MCP tools)', () => {
+    expect(taskStateName(types.TaskState.TASK_STATE_INPUT_REQUIRED)).toBe('INPUT_REQUIRED')
+    expect(taskStateName(99 as types.TaskState)).toBe('99')
+    expect(messageStatusName(types.MessageStatus.MESSAGE_STATUS_DELIVERED)).toBe('delivered')
+    expect(messageStatusName(types.MessageStatus.MESSAGE_STATUS_FAILED)).toBe('failed')
+    expect(messageStatusName(42)).toBe('unknown')
   })
 
   it('long messages are cut in listings (with the count of what is hidden) unless full', () => {

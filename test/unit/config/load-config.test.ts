@@ -59,6 +59,7 @@ describe('defaults', () => {
         dcutr: true,
         connections: {
           maxConnections: 300,
+          maxKnownPeers: 5000,
           maxIncomingPendingConnections: 10,
           maxParallelDials: 50,
           dialTimeoutMs: 10_000,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest'
 import { McpServer, SUPPORTED_PROTOCOL_VERSIONS } from '../../../cli/mcp/server.ts'
 import { createMoltmeshTools } from '../../../cli/mcp/tool-handlers.ts'
 import { type Tool, ToolArgumentError } from '../../../cli/mcp/tool-types.ts'
+import { waitFor } from '../../harness/wait-for.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON-RPC messages, checked by the assertions
 type Msg = Record<string, any>
@@ -232,7 +233,7 @@ describe('McpServer tools', () => {
         params: { name: 'slow', arguments: {}, _meta: { progressToken: 'p1' } },
       }),
     )
-    await new Promise((r) => setTimeout(r, 20))
+    await waitFor(() => sent.length > 0, 5_000, 'the progress notification', 5)
     expect(sent.at(-1)).toEqual({
       jsonrpc: '2.0',
       method: 'notifications/progress',

@@ -43,24 +43,30 @@ describe('name records', async () => {
     await expect(validateNameRecord(key, encodeClaim(good))).resolves.toBeUndefined()
     // Claims Alice's DID but signed by Bob.
     const forged: SignedNameClaim = { ...(await claim(bob)), did: alice.did }
-    await expect(validateNameRecord(key, encodeClaim(forged))).rejects.toThrow('RECORD_SIGNATURE_INVALID')
+    await expect(validateNameRecord(key, encodeClaim(forged))).rejects.toMatchObject({
+      reason: 'RECORD_SIGNATURE_INVALID',
+    })
     await expect(
       validateNameRecord(key, encodeClaim({ ...good, expires_at_ms: good.expires_at_ms + 1 })),
-    ).rejects.toThrow('RECORD_SIGNATURE_INVALID')
+    ).rejects.toMatchObject({ reason: 'RECORD_SIGNATURE_INVALID' })
     await expect(
       validateNameRecord(key, encodeClaim(await claim(alice, { expires_at_ms: now - 1 }))),
-    ).rejects.toThrow('RECORD_EXPIRED')
-    await expect(validateNameRecord(nameKey('other-name'), encodeClaim(good))).rejects.toThrow(
-      'RECORD_KEY_MISMATCH',
-    )
-    await expect(validateNameRecord(key, new Uint8Array(17 * 1024))).rejects.toThrow('RECORD_TOO_LARGE')
-    await expect(validateNameRecord(key, new TextEncoder().encode('{"v":1}'))).rejects.toThrow(
-      'RECORD_MALFORMED',
-    )
+    ).rejects.toMatchObject({ reason: 'RECORD_EXPIRED' })
+    await expect(validateNameRecord(nameKey('other-name'), encodeClaim(good))).rejects.toMatchObject({
+      reason: 'RECORD_KEY_MISMATCH',
+    })
+    await expect(validateNameRecord(key, new Uint8Array(17 * 1024))).rejects.toMatchObject({
+      reason: 'RECORD_TOO_LARGE',
+    })
+    await expect(validateNameRecord(key, new TextEncoder().encode('{"v":1}'))).rejects.toMatchObject({
+      reason: 'RECORD_MALFORMED',
+    })
     await expect(decodeClaim(encodeClaim(good), 'swift-falcon')).resolves.toMatchObject({ did: alice.did })
     // A replay of an older record from a holder already seen with a newer one.
     await validateNameRecord(key, encodeClaim(await claim(alice, { seq: 5, released: true })))
-    await expect(validateNameRecord(key, encodeClaim(good))).rejects.toThrow('RECORD_REPLAYED')
+    await expect(validateNameRecord(key, encodeClaim(good))).rejects.toMatchObject({
+      reason: 'RECORD_REPLAYED',
+    })
   })
 
   it('selects the same winner everywhere: newest of one holder, earliest claim across holders, active over released', async () => {

@@ -2,6 +2,7 @@
 // verified strictly, and every forgery or rule violation is refused with its reason.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { reasonOf } from '../../../daemon/errors/moltmesh-error.ts'
 import { createIdentity, type Identity } from '../../../daemon/identity/identity.ts'
 import {
   canonical,
@@ -27,7 +28,7 @@ async function reason(p: Promise<unknown>): Promise<string> {
   try {
     await p
   } catch (err) {
-    return (err as Error).message
+    return reasonOf(err) ?? `uncoded: ${err}`
   }
   return 'accepted'
 }

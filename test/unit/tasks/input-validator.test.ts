@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { assertSchemaSafe, nestingDepth } from '../../../daemon/tasks/input-schema.ts'
 import { createInputValidator, type InputValidator } from '../../../daemon/tasks/input-validator.ts'
+import { waitFor } from '../../harness/wait-for.ts'
 
 const explode = JSON.stringify({
   anyOf: [
@@ -43,12 +44,12 @@ describe('input validator', () => {
   }, 30_000)
 
   it('ends an idle worker', async () => {
-    v = createInputValidator({ budgetMs: 2_000, idleMs: 100 })
-    await v.validate({ schema: '{"type":"string"}', text: 'x', json: false })
-    expect(v.hasWorker).toBe(true)
-    await new Promise((r) => setTimeout(r, 400))
-    expect(v.hasWorker).toBe(false)
-    expect(await v.validate({ schema: '{"type":"string"}', text: 'x', json: false })).toEqual({ ok: true })
+    const idle = createInputValidator({ budgetMs: 2_000, idleMs: 100 })
+    v = idle
+    await idle.validate({ schema: '{"type":"string"}', text: 'x', json: false })
+    expect(idle.hasWorker).toBe(true)
+    await waitFor(() => !idle.hasWorker, 10_000, 'the idle worker to end', 20)
+    expect(await idle.validate({ schema: '{"type":"string"}', text: 'x', json: false })).toEqual({ ok: true })
   }, 30_000)
 })
 
