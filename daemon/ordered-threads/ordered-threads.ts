@@ -225,7 +225,7 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
   }
 }
 
-function groupError(err: unknown, timeoutReason: string): unknown {
+function groupError(err: unknown, timeoutReason: 'NOT_COMMITTED' | 'READ_TIMEOUT'): unknown {
   if (!(err instanceof RaftGroupError)) return err
   return err.reason === 'TIMEOUT'
     ? new MoltmeshError(
