@@ -76,7 +76,12 @@ interface Open {
   record: ThreadRecord
   group: RaftGroup
   storage: LevelRaftStorage
+  /** Live subscribers: each gets every committed entry as it is applied. */
+  listeners: Set<(entries: Entry[]) => void>
 }
+
+/** Entries a subscriber may fall behind by before it is cut off (SLOW_CONSUMER). */
+const MAX_SUBSCRIBER_BACKLOG = 10_000
 
 export function createOrderedThreads(o: OrderedThreadsOptions) {
   const open = new Map<string, Open>()
@@ -85,6 +90,7 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
 
   async function startGroup(record: ThreadRecord): Promise<void> {
     const storage = new LevelRaftStorage(raft, record.genesis.groupId)
+    const listeners = new Set<(entries: Entry[]) => void>()
     const group = await startRaftGroup({
       genesis: record.genesis,
       signer: o.signer,
@@ -97,10 +103,12 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       logger: o.logger,
       metrics: o.metrics,
       apply: (committed) => {
-        if (committed.length > 0) o.onCommitted?.(record.genesis.groupId, committed)
+        if (committed.length === 0) return
+        o.onCommitted?.(record.genesis.groupId, committed)
+        for (const l of listeners) l(committed)
       },
     })
-    open.set(record.genesis.groupId, { record, group, storage })
+    open.set(record.genesis.groupId, { record, group, storage, listeners })
   }
 
   function get(id: string): Open {
@@ -145,8 +153,11 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
     },
 
     async stop(): Promise<void> {
-      for (const t of open.values()) await t.group.stop()
+      const threads = [...open.values()]
+      for (const t of threads) await t.group.stop()
       open.clear()
+      // Subscribers see their thread gone and end.
+      for (const t of threads) for (const l of t.listeners) l([])
     },
 
     /** A new thread with these first voters (this daemon among them); returns its record. */
@@ -209,6 +220,58 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       const t = get(id)
       const entries = await t.storage.readEntries(1, t.group.status().commit, Number.MAX_SAFE_INTEGER)
       return verifyLog(t.record.genesis, entries, o.verifier)
+    },
+
+    /**
+     * Committed entries after `afterIndex`, in order, without gaps or repeats: first those already
+     * applied here (from storage), then each new one as it is applied. Resumable: pass the last index
+     * seen. Ends when `signal` aborts or the thread stops; a subscriber more than 10,000 entries
+     * behind is cut off with SLOW_CONSUMER.
+     */
+    async *subscribe(id: string, afterIndex: number, signal: AbortSignal): AsyncGenerator<Entry> {
+      const t = get(id)
+      const backlog: Entry[] = []
+      let wake: (() => void) | undefined
+      let overflow = false
+      const listener = (entries: Entry[]) => {
+        backlog.push(...entries)
+        if (backlog.length > MAX_SUBSCRIBER_BACKLOG) overflow = true
+        wake?.()
+      }
+      // Listen before reading storage, so nothing applied in between is missed (repeats are skipped).
+      t.listeners.add(listener)
+      const onAbort = () => wake?.()
+      signal.addEventListener('abort', onAbort)
+      try {
+        let last = afterIndex
+        while (!signal.aborted) {
+          const stored = await t.storage.readEntries(last + 1, t.group.applied(), 1024)
+          for (const e of stored) {
+            yield e
+            last = e.index
+          }
+          if (stored.length < 1024) break
+        }
+        while (!signal.aborted && open.get(id) === t) {
+          if (overflow) {
+            throw new MoltmeshError('resource_exhausted', 'SLOW_CONSUMER', 'subscriber fell too far behind')
+          }
+          const next = backlog.shift()
+          if (next == null) {
+            await new Promise<void>((resolve) => {
+              wake = resolve
+            })
+            wake = undefined
+            continue
+          }
+          if (next.index <= last) continue
+          yield next
+          last = next.index
+        }
+      } finally {
+        t.listeners.delete(listener)
+        signal.removeEventListener('abort', onAbort)
+      }
     },
 
     /** Linearizable read: entries after `afterIndex` committed when the read started. */

@@ -136,6 +136,45 @@ describe('ordered threads', () => {
     })
   })
 
+  it('subscribers get every committed entry in order, stored ones first, and can resume', async () => {
+    const abort = new AbortController()
+    const seen: string[] = []
+    let lastIndex = 0
+    const reader = (async () => {
+      for await (const e of c().threads.subscribe(threadId, 0, abort.signal)) {
+        if (e.kind === 'data') seen.push(text(e))
+        lastIndex = e.index
+        if (seen.length === 4) abort.abort()
+      }
+    })()
+    for (const [i, word] of ['two', 'three', 'four'].entries()) {
+      await a().threads.append(threadId, {
+        requester: a().peer.identity.did,
+        client: 'sub',
+        seq: i + 1,
+        payload: utf8(word),
+        timeoutMs: 15_000,
+      })
+    }
+    await reader
+    expect(seen).toEqual(['step one', 'two', 'three', 'four'])
+    // Resuming after the last index seen yields only what came later.
+    await a().threads.append(threadId, {
+      requester: a().peer.identity.did,
+      client: 'sub',
+      seq: 4,
+      payload: utf8('five'),
+      timeoutMs: 15_000,
+    })
+    const again = new AbortController()
+    const later: string[] = []
+    for await (const e of c().threads.subscribe(threadId, lastIndex, again.signal)) {
+      if (e.kind === 'data') later.push(text(e))
+      if (later.length === 1) again.abort()
+    }
+    expect(later).toEqual(['five'])
+  }, 60_000)
+
   it('refuses bad input with reason codes', async () => {
     const other = (await createRawPeer().then(async (p) => [p.identity.did, await p.stop()]))[0] as string
     await expect(
@@ -173,7 +212,13 @@ describe('ordered threads', () => {
     expect(n.threads.list().map((r) => r.genesis.groupId)).toEqual([threadId])
     expect(n.threads.list()[0]?.title).toBe('plan')
     const read = await n.threads.read(threadId, 0, 100, 15_000)
-    expect(read.filter((e) => e.kind === 'data').map(text)).toEqual(['step one'])
+    expect(read.filter((e) => e.kind === 'data').map(text)).toEqual([
+      'step one',
+      'two',
+      'three',
+      'four',
+      'five',
+    ])
   }, 60_000)
 
   it('commits nothing without a majority: the append times out as NOT_COMMITTED', async () => {
