@@ -22,7 +22,7 @@ import { type RaftGroup, RaftGroupError, startRaftGroup } from '../raft/raft-gro
 import type { RaftTiming } from '../raft/raft-options.ts'
 import { LevelRaftStorage, openRaftRepositories } from '../raft/storage-leveldb.ts'
 import type { RaftTransport } from '../raft/transport-libp2p.ts'
-import type { Entry, Genesis, RejectReason } from '../raft/types.ts'
+import type { Entry, Genesis, MemberChange, RejectReason } from '../raft/types.ts'
 import { type VerifyResult, verifyLog } from '../raft/verify-log.ts'
 import { json, single, text } from '../store/codecs.ts'
 import { array, num, object, str } from '../store/shape.ts'
@@ -118,12 +118,12 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
     return t
   }
 
-  function checkMembers(voters: string[]): string[] {
+  function checkMembers(voters: string[], includesSelf: boolean): string[] {
     const unique = [...new Set(voters)].sort()
     for (const v of unique) {
       if (!isDid(v)) throw new MoltmeshError('invalid_argument', 'INVALID_DID', `member ${v} is not a DID`)
     }
-    if (!unique.includes(o.did)) {
+    if (includesSelf && !unique.includes(o.did)) {
       throw new MoltmeshError('invalid_argument', 'NOT_A_MEMBER', 'this daemon must be one of the members')
     }
     if (unique.length > MAX_THREAD_MEMBERS) {
@@ -164,18 +164,23 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
     async create(voters: string[], title = ''): Promise<ThreadRecord> {
       const genesis: Genesis = {
         groupId: `othr_${randomUUID().replaceAll('-', '')}`,
-        voters: checkMembers(voters),
+        voters: checkMembers(voters, true),
       }
       return add(genesis, title)
     },
 
-    /** Joins a thread another member created (after accepting its invitation). */
-    async join(genesis: Genesis, title = ''): Promise<ThreadRecord> {
+    /**
+     * Joins a thread another member created (after accepting its invitation). A member added after
+     * the thread began (`addedLater`) is not among the genesis voters: it starts from the genesis and
+     * becomes a member when the leader's log reaches its add entry (which proves itself).
+     */
+    async join(genesis: Genesis, title = '', options: { addedLater?: boolean } = {}): Promise<ThreadRecord> {
       if (!/^othr_[0-9a-f]{32}$/.test(genesis.groupId)) {
         throw new MoltmeshError('invalid_argument', 'INVALID_THREAD_ID', 'not an ordered thread id')
       }
       if (open.has(genesis.groupId)) return (open.get(genesis.groupId) as Open).record
-      return add({ groupId: genesis.groupId, voters: checkMembers(genesis.voters) }, title)
+      const voters = checkMembers(genesis.voters, options.addedLater !== true)
+      return add({ groupId: genesis.groupId, voters }, title)
     },
 
     list(): ThreadRecord[] {
@@ -203,6 +208,28 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       }
       if (!outcome.ok) throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
       return { index: outcome.index, term: outcome.term, duplicate: outcome.duplicate }
+    },
+
+    /**
+     * Adds or removes one member (single-server change). An added member joins as a learner and is
+     * promoted to voter by the leader once it has caught up. Resolves once the change is committed.
+     */
+    async changeMembers(
+      id: string,
+      r: { requester: string; client: string; seq: number; change: MemberChange; timeoutMs: number },
+    ): Promise<{ index: number }> {
+      const t = get(id)
+      if (!isDid(r.change.member)) {
+        throw new MoltmeshError('invalid_argument', 'INVALID_DID', `member ${r.change.member} is not a DID`)
+      }
+      let outcome: Awaited<ReturnType<RaftGroup['changeMembers']>>
+      try {
+        outcome = await t.group.changeMembers(r.requester, r.client, r.seq, r.change, r.timeoutMs)
+      } catch (err) {
+        throw groupError(err, 'NOT_COMMITTED')
+      }
+      if (!outcome.ok) throw new MoltmeshError(REJECT_KIND[outcome.reason], outcome.reason, outcome.detail)
+      return { index: outcome.index }
     },
 
     /**

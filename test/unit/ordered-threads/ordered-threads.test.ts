@@ -13,7 +13,7 @@ import { createOrderedThreads, type OrderedThreads } from '../../../daemon/order
 import { ed25519DidVerifier, ed25519Signer } from '../../../daemon/raft/entry-auth.ts'
 import { parseExport } from '../../../daemon/raft/log-export.ts'
 import { createRaftTransport, type RaftTransport } from '../../../daemon/raft/transport-libp2p.ts'
-import type { Entry } from '../../../daemon/raft/types.ts'
+import type { Entry, Genesis } from '../../../daemon/raft/types.ts'
 import { verifyLog } from '../../../daemon/raft/verify-log.ts'
 import { openStore, type Store } from '../../../daemon/store/store.ts'
 import { waitFor } from '../../harness/mesh.ts'
@@ -51,7 +51,8 @@ describe('ordered threads', () => {
   const nodes: Node[] = []
 
   beforeAll(async () => {
-    for (let i = 0; i < 3; i++) {
+    // Three first members and a fourth added later.
+    for (let i = 0; i < 4; i++) {
       const peer = await createRawPeer()
       const transport = createRaftTransport({
         did: peer.identity.did,
@@ -84,12 +85,16 @@ describe('ordered threads', () => {
   const a = (): Node => nodes[0] as Node
   const b = (): Node => nodes[1] as Node
   const c = (): Node => nodes[2] as Node
+  const d = (): Node => nodes[3] as Node
+  const trio = (): Node[] => nodes.slice(0, 3)
+  let genesis: Genesis | undefined
   let threadId = ''
 
   it('creates on one member, joins on the others, appends through one and reads through another', async () => {
-    const dids = nodes.map((n) => n.peer.identity.did)
+    const dids = trio().map((n) => n.peer.identity.did)
     const record = await a().threads.create(dids, 'plan')
     threadId = record.genesis.groupId
+    genesis = record.genesis
     expect(threadId).toMatch(/^othr_[0-9a-f]{32}$/)
     await b().threads.join(record.genesis, 'plan')
     await c().threads.join(record.genesis, 'plan')
@@ -114,18 +119,18 @@ describe('ordered threads', () => {
     // Wait until every member has committed the same prefix, then compare their exports.
     const commit = a().threads.status(threadId).commit
     await waitFor(
-      () => nodes.every((n) => n.threads.status(threadId).commit >= commit),
+      () => trio().every((n) => n.threads.status(threadId).commit >= commit),
       10_000,
       'same commit',
     )
-    const copies = await Promise.all(nodes.map((n) => n.threads.export(threadId)))
+    const copies = await Promise.all(trio().map((n) => n.threads.export(threadId)))
     const prefix = (copy: string) =>
       copy
         .split('\n')
         .slice(0, commit + 1)
         .join('\n')
     for (const copy of copies) expect(prefix(copy)).toBe(prefix(copies[0] as string))
-    for (const n of nodes) expect(await n.threads.verify(threadId)).toMatchObject({ ok: true })
+    for (const n of trio()) expect(await n.threads.verify(threadId)).toMatchObject({ ok: true })
     const parsed = parseExport(copies[0] as string)
     expect(verifyLog(parsed.genesis, parsed.entries, ed25519DidVerifier())).toMatchObject({ ok: true })
     const data = parsed.entries.find((e) => e.kind === 'data') as Entry
@@ -220,6 +225,63 @@ describe('ordered threads', () => {
       'five',
     ])
   }, 60_000)
+
+  it('adds a fourth member, which catches up, is promoted to voter and appends; then removes it', async () => {
+    if (genesis == null) throw new Error('no thread')
+    // Not among the genesis voters: it may only join as a member added later.
+    await expect(d().threads.join(genesis, 'plan')).rejects.toMatchObject({ reason: 'NOT_A_MEMBER' })
+    await d().threads.join(genesis, 'plan', { addedLater: true })
+    const dDid = d().peer.identity.did
+    const added = await a().threads.changeMembers(threadId, {
+      requester: a().peer.identity.did,
+      client: 'members',
+      seq: 1,
+      change: { type: 'add', member: dDid },
+      timeoutMs: 15_000,
+    })
+    expect(added.index).toBeGreaterThan(0)
+    await waitFor(() => a().threads.status(threadId).voters.includes(dDid), 20_000, 'the learner promoted')
+    const o = await d().threads.append(threadId, {
+      requester: dDid,
+      client: 'd',
+      seq: 1,
+      payload: utf8('from the newcomer'),
+      timeoutMs: 15_000,
+    })
+    const read = await d().threads.read(threadId, 0, 1000, 10_000)
+    expect(read.filter((e) => e.kind === 'data').map(text)).toEqual([
+      'step one',
+      'two',
+      'three',
+      'four',
+      'five',
+      'from the newcomer',
+    ])
+    expect(read.at(-1)?.index).toBe(o.index)
+    expect(await d().threads.verify(threadId)).toMatchObject({ ok: true })
+
+    await b().threads.changeMembers(threadId, {
+      requester: b().peer.identity.did,
+      client: 'members',
+      seq: 1,
+      change: { type: 'remove', member: dDid },
+      timeoutMs: 15_000,
+    })
+    await waitFor(
+      () => trio().every((n) => !n.threads.status(threadId).voters.includes(dDid)),
+      20_000,
+      'the member removed everywhere',
+    )
+    await expect(
+      a().threads.changeMembers(threadId, {
+        requester: a().peer.identity.did,
+        client: 'members',
+        seq: 2,
+        change: { type: 'add', member: 'not-a-did' },
+        timeoutMs: 5_000,
+      }),
+    ).rejects.toMatchObject({ reason: 'INVALID_DID' })
+  }, 90_000)
 
   it('commits nothing without a majority: the append times out as NOT_COMMITTED', async () => {
     await b().threads.stop()
