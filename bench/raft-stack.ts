@@ -15,6 +15,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16)
 const TICK_MS = 25
 /** BENCH_SYNC=0 skips fsync, to see what the disk costs. */
 const SYNC = process.env.BENCH_SYNC !== '0'
+/** BENCH_POOL=1 checks entry signatures in a worker thread per member (verify-pool.ts). */
+const POOL = process.env.BENCH_POOL === '1'
 
 async function signatureCost(): Promise<{ signUs: number; verifyUs: number }> {
   const signer = ed25519Signer(await generateKeyPair('Ed25519'))
@@ -35,7 +37,7 @@ async function run(size: number): Promise<void> {
   const members = await Promise.all(Array.from({ length: size }, () => LiveMember.create()))
   try {
     const genesis = { groupId: `bench-${size}`, voters: members.map((m) => m.did) }
-    for (const m of members) await m.start(genesis, TICK_MS, { sync: SYNC })
+    for (const m of members) await m.start(genesis, TICK_MS, { sync: SYNC, verifyPool: POOL })
     await introduce(members)
     await waitFor(() => agreedLeader(members), 30_000, 'a leader')
     const latencies: number[] = []
@@ -68,6 +70,7 @@ async function run(size: number): Promise<void> {
         bench: 'raft-stack',
         members: size,
         fsync: SYNC,
+        verifyPool: POOL,
         appenders: CONCURRENCY,
         appends: APPENDS,
         failed,

@@ -24,6 +24,7 @@ import { LevelRaftStorage, openRaftRepositories } from '../raft/storage-leveldb.
 import type { RaftTransport } from '../raft/transport-libp2p.ts'
 import type { Entry, Genesis, MemberChange, RejectReason } from '../raft/types.ts'
 import { type VerifyResult, verifyLog } from '../raft/verify-log.ts'
+import type { VerifyPool } from '../raft/verify-pool.ts'
 import { json, single, text } from '../store/codecs.ts'
 import { array, num, object, str } from '../store/shape.ts'
 import type { Store } from '../store/store.ts'
@@ -38,6 +39,8 @@ export interface OrderedThreadsOptions extends Partial<RaftTiming> {
   logger: Logger
   metrics: Metrics
   tickMs: number
+  /** Checks entry signatures in worker threads (verify-pool.ts); without it the core verifies inline. */
+  verifyPool?: VerifyPool
   /** Committed entries of a thread, in order, once durable (for SubscribeThread and events). */
   onCommitted?: (threadId: string, entries: Entry[]) => void
 }
@@ -94,7 +97,11 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
     const group = await startRaftGroup({
       genesis: record.genesis,
       signer: o.signer,
-      verifier: o.verifier,
+      verifier: o.verifyPool?.verifier ?? o.verifier,
+      precheck:
+        o.verifyPool == null
+          ? undefined
+          : (m) => (o.verifyPool as VerifyPool).precheck(record.genesis.groupId, m),
       storage,
       transport: o.transport,
       tickMs: o.tickMs,

@@ -34,6 +34,9 @@ export interface RaftGroupOptions extends Partial<RaftTiming> {
    *  the entries are durable; the application must not throw. */
   apply?: (committed: Entry[], restore: Snapshot | undefined) => void
   random?: () => number
+  /** Checks a message's signatures ahead of the core (verify-pool.ts); the message is stepped once
+   *  this resolves, in arrival order. */
+  precheck?: (message: RaftMessage) => Promise<void>
 }
 
 export interface AppendRequest {
@@ -74,7 +77,7 @@ const MAX_STEPS_PER_WRITE = 256
 
 type Input =
   | { type: 'tick' }
-  | { type: 'message'; message: RaftMessage }
+  | { type: 'message'; message: RaftMessage; ready?: Promise<void> }
   | { type: 'propose'; requestId: string; client: string; seq: number; payload: Uint8Array }
   | { type: 'change-members'; requestId: string; client: string; seq: number; change: MemberChange }
   | { type: 'read'; requestId: string }
@@ -164,6 +167,9 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
         // depends on is durable; the core meanwhile only ran ahead in memory, as it does while any
         // write is in flight (the simulation's disk completes writes after a delay in the same way).
         const batch = queue.splice(0, MAX_STEPS_PER_WRITE)
+        // Signatures checked in workers: wait for this batch's, keeping the order of arrival.
+        await Promise.all(batch.map((i) => (i.type === 'message' ? i.ready : undefined)))
+        if (stopped) break
         const outputs: RaftOutput[] = []
         for (const input of batch) {
           if (input.type === 'tick') tickQueued = false
@@ -317,7 +323,14 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
 
   /** Two election timeouts: long enough for an answer or a new leader, short next to a deadline. */
   const resendMs = 2 * (o.electionTicks ?? defaultRaftOptions.electionTicks) * o.tickMs
-  const unregister = o.transport.register(groupId, (message) => enqueue({ type: 'message', message }))
+  const precheck = o.precheck
+  const unregister = o.transport.register(groupId, (message) =>
+    enqueue({
+      type: 'message',
+      message,
+      ready: precheck == null ? undefined : precheck(message).catch(() => undefined),
+    }),
+  )
   const timer = setInterval(() => {
     // A busy member does not pile up ticks: one waiting tick is enough.
     if (tickQueued) return

@@ -19,6 +19,7 @@ import { type RaftGroup, startRaftGroup } from '../../daemon/raft/raft-group.ts'
 import { LevelRaftStorage, openRaftRepositories } from '../../daemon/raft/storage-leveldb.ts'
 import { createRaftTransport, type RaftTransport } from '../../daemon/raft/transport-libp2p.ts'
 import type { Entry, Genesis } from '../../daemon/raft/types.ts'
+import { createVerifyPool, type VerifyPool } from '../../daemon/raft/verify-pool.ts'
 import { openStore, type Store } from '../../daemon/store/store.ts'
 
 export interface RunningMember {
@@ -27,6 +28,7 @@ export interface RunningMember {
   db: Store
   group: RaftGroup
   metrics: Metrics
+  pool: VerifyPool | undefined
 }
 
 export class LiveMember {
@@ -54,7 +56,11 @@ export class LiveMember {
     return this.running.group
   }
 
-  async start(genesis: Genesis, tickMs: number, options: { sync?: boolean } = {}): Promise<void> {
+  async start(
+    genesis: Genesis,
+    tickMs: number,
+    options: { sync?: boolean; verifyPool?: boolean } = {},
+  ): Promise<void> {
     const host = await createLibp2p({
       privateKey: this.key,
       addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -69,10 +75,12 @@ export class LiveMember {
     await transport.start()
     const db = await openStore(this.dir)
     this.applied = []
+    const pool = options.verifyPool === true ? createVerifyPool(1, ed25519DidVerifier()) : undefined
     const group = await startRaftGroup({
       genesis,
       signer: ed25519Signer(this.key),
-      verifier: ed25519DidVerifier(),
+      verifier: pool?.verifier ?? ed25519DidVerifier(),
+      precheck: pool == null ? undefined : (m) => (pool as VerifyPool).precheck(genesis.groupId, m),
       storage: new LevelRaftStorage(openRaftRepositories(db), genesis.groupId, { sync: options.sync }),
       transport,
       tickMs,
@@ -83,7 +91,7 @@ export class LiveMember {
         this.applied.push(...committed)
       },
     })
-    this.running = { host, transport, db, group, metrics: this.metrics }
+    this.running = { host, transport, db, group, metrics: this.metrics, pool }
   }
 
   /** Stops everything, as a crash of the process would after its last completed write. */
@@ -92,6 +100,7 @@ export class LiveMember {
     if (r == null) return
     this.running = undefined
     await r.group.stop()
+    await r.pool?.close()
     await r.transport.stop()
     await r.host.stop()
     await r.db.close()

@@ -23,7 +23,8 @@ describe('Raft over libp2p with LevelDB storage', () => {
   beforeAll(async () => {
     members = await Promise.all([0, 1, 2].map(() => LiveMember.create()))
     genesis = { groupId: 'thread-live-1', voters: members.map((m) => m.did) }
-    for (const m of members) await m.start(genesis, TICK_MS)
+    // Member 0 checks entry signatures in a worker thread (verify-pool.ts), the others inline.
+    for (const [i, m] of members.entries()) await m.start(genesis, TICK_MS, { verifyPool: i === 0 })
     await introduce(members)
   })
 
@@ -109,7 +110,7 @@ describe('Raft over libp2p with LevelDB storage', () => {
 
     // Restart from the same directory and key (a new port): the log is read back from LevelDB, the
     // committed prefix is replayed to the application, and the rest arrives from the new leader.
-    await oldLeader.start(genesis, TICK_MS)
+    await oldLeader.start(genesis, TICK_MS, { verifyPool: oldLeader === members[0] })
     // Before it can hear from anyone, its log and vote came back from disk.
     expect(oldLeader.group.status().lastIndex).toBeGreaterThanOrEqual(lastBeforeStop)
     expect(oldLeader.group.status().term).toBeGreaterThanOrEqual(oldTerm)
