@@ -42,6 +42,9 @@ export interface EngineOutput<M, P> {
   /** Newly committed entries in index order. */
   committed: Entry[]
   reads: ReadResult[]
+  /** Where the leader placed each proposal, or why it refused it. An ok outcome is NOT a commit: the
+   *  shell acknowledges the append once it has committed that index with that term, and reports it
+   *  lost (retry with the same client and seq) if another entry commits there. */
   proposals: { requestId: string; outcome: ProposalOutcome }[]
   /** Things worth a log line: rejected entries, dropped messages from non-members, role changes. */
   events: EngineEvent[]

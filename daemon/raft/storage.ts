@@ -19,6 +19,8 @@ export interface RaftPersist {
 export interface RaftStorage {
   load(): Promise<PersistedRaftState>
   save(persist: RaftPersist): Promise<void>
+  /** Several persists, in order, in one atomic write (group commit); optional. */
+  saveAll?(persists: RaftPersist[]): Promise<void>
 }
 
 export const EMPTY_HARD_STATE: HardState = { term: 0, vote: undefined, commit: 0 }

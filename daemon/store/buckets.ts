@@ -332,6 +332,31 @@ export const BUCKETS = {
     holds: '<target id> -> PushTargetRecord (A2A push configs)',
   },
 
+  'raft.hard-state': {
+    sublevel: 'raft',
+    prefix: 'h!',
+    owner: 'raft/storage-leveldb.ts',
+    holds: '<group, base64url> -> {term, vote, commit} of this member',
+  },
+  'raft.snapshots': {
+    sublevel: 'raft',
+    prefix: 's!',
+    owner: 'raft/storage-leveldb.ts',
+    holds: '<group, base64url> -> latest snapshot (RaftSnapshot wire encoding, base64)',
+  },
+  'raft.entries': {
+    sublevel: 'raft',
+    prefix: 'e!',
+    owner: 'raft/storage-leveldb.ts',
+    holds: '<group, base64url>!<index> -> log entry (RaftEntry wire encoding, base64)',
+  },
+  'ordered-threads.threads': {
+    sublevel: 'ordered-threads',
+    prefix: 't!',
+    owner: 'ordered-threads/ordered-threads.ts',
+    holds: '<thread id> -> ThreadRecord (genesis, title): the ordered threads this daemon is a member of',
+  },
+
   'discovery.demand': {
     sublevel: 'demand',
     prefix: '',
