@@ -335,7 +335,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
     },
 
     /** The daemon is going down: workers that end now change nothing (no republish into a closing store). */
-    beginStop(): void {
+    beforeStop(): void {
       stopped = true
     },
 

@@ -47,7 +47,7 @@ export interface FindComponents {
   logger: Logger
   selfDid: string
   defaultTimeoutMs: number
-  /** The ledger's view of an agent, for ranking (late-bound: the ledger opens after discovery). */
+  /** The ledger's view of an agent, for ranking. */
   standing?: (did: string) => Standing | undefined
 }
 

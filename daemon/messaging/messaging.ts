@@ -16,6 +16,7 @@ import { type ChannelName, MESSAGING_PROTOCOL } from '../wire/messaging-codec.ts
 import { createChannelRegistry } from './channels.ts'
 import { createDelivery } from './delivery.ts'
 import { openInboxStore } from './inbox-store.ts'
+import type { KnownPeers } from './known-peers.ts'
 import { createMessagingService } from './messaging-service.ts'
 import { type FrameInput, signOutbound } from './outbound.ts'
 import { openOutboxStore } from './outbox-store.ts'
@@ -33,6 +34,8 @@ export interface MessagingSubsystemComponents {
   metrics: Metrics
   resolveName: NameResolver
   dialTimeoutMs: number
+  /** Peers this agent has worked with or shares a network with (larger inbox quotas). */
+  knownPeers: Pick<KnownPeers, 'isKnown'>
 }
 
 /** Concurrent inbound messaging streams per connection (a sender uses one at a time). */
@@ -55,9 +58,7 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     blockAfterRefusals: BLOCK_AFTER_REFUSALS,
     blockMs: BLOCK_MS,
   })
-  // Until the daemon says which peers it has worked with (setKnownPeer), every peer is a stranger.
-  let isKnownPeer: (did: string) => boolean = () => false
-  const quota = createPeerQuota(options, inbox, (did) => isKnownPeer(did))
+  const quota = createPeerQuota(options, inbox, (did) => c.knownPeers.isKnown(did))
   const channels = createChannelRegistry({ logger })
   const receiver = createReceiver({
     channels,
@@ -110,16 +111,12 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
     delivery,
     /**
      * Where subsystems register their channels (frame handler, id prefix, failure callback), in their
-     * start(); the daemon seals it once every subsystem has started.
+     * start(); sealed in afterStart(), once every subsystem has started.
      */
     channels,
     /** Signs a frame of a registered channel; the caller queues it with outbox.prepare in its batch. */
     signFrame(name: ChannelName, input: FrameInput) {
       return signOutbound(c.identity, { ...input, channel: { name, idPrefix: channels.idPrefix(name) } })
-    },
-    /** Which peers get the larger inbox quota (worked with, or in a shared network). */
-    setKnownPeer(known: (did: string) => boolean): void {
-      isKnownPeer = known
     },
     async start(): Promise<void> {
       await c.host.handle(MESSAGING_PROTOCOL, receiver.handle, {
@@ -131,6 +128,13 @@ export async function createMessaging(c: MessagingSubsystemComponents, options: 
       c.host.addEventListener('peer:connect', onConnect)
       const resumed = await delivery.resumeAll()
       if (resumed > 0) logger.info({ recipients: resumed }, 'resuming queued deliveries')
+    },
+    /**
+     * Every subsystem that sends frames over messaging has registered its channel by now: a frame of
+     * any other channel is refused from here on (UNKNOWN_CHANNEL) instead of asked to wait.
+     */
+    afterStart(): void {
+      channels.seal()
     },
     async stop(): Promise<void> {
       c.host.removeEventListener('peer:connect', onConnect)

@@ -1,5 +1,6 @@
 // The pub/sub subsystem: the topic router over the host's GossipSub (shared with networks) and the
-// public topic service. createPubsub(components, options) returns both plus a stop.
+// public topic service. createPubsub(components, options) returns both plus its lifecycle (the
+// router follows GossipSub, which starts with the host: nothing to start here).
 
 import type { PubsubOptions } from '../config/options.ts'
 import type { EventBus } from '../events/event-bus.ts'
@@ -37,6 +38,7 @@ export function createPubsub(c: PubsubSubsystemComponents, options: PubsubOption
   return {
     router,
     service,
+    start(): void {},
     stop(): void {
       service.stop()
       router.stop()

@@ -319,7 +319,8 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
     service,
     /** Targets fed by other subsystems (A2A push configs), see push-targets.ts. */
     push,
-    async start(configured: WebhookEndpointConfig[]): Promise<void> {
+    /** Starts with the endpoints of moltbook.toml (or `configured`, e.g. in benchmarks). */
+    async start(configured: WebhookEndpointConfig[] = options.endpoints): Promise<void> {
       for (const w of await store.webhooks()) remember(w)
       await push.load()
       await syncConfigured(configured)
