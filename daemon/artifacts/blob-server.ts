@@ -9,6 +9,7 @@ import { lpStream } from '@libp2p/utils'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
+import { isFrameTooLarge } from '../p2p/frame-errors.ts'
 import {
   BLOB_CHUNK_MAX_BYTES,
   type BlobHeader,
@@ -40,12 +41,6 @@ const MAX_TOTAL_STREAMS = 64
 const REQUEST_TIMEOUT_MS = 10_000
 /** A requester that grants no credit for this long is cut off. */
 const CREDIT_TIMEOUT_MS = 60_000
-
-const LENGTH_ERRORS = new Set([
-  'InvalidDataLengthError',
-  'InvalidMessageLengthError',
-  'InvalidDataLengthLengthError',
-])
 
 export function createBlobServer(c: BlobServerComponents) {
   const active = new Map<string, number>()
@@ -79,7 +74,7 @@ export function createBlobServer(c: BlobServerComponents) {
         )
       } catch (err) {
         const name = (err as Error).name
-        if (LENGTH_ERRORS.has(name)) hostile('FRAME_TOO_LARGE')
+        if (isFrameTooLarge(err)) hostile('FRAME_TOO_LARGE')
         else if (name !== 'TimeoutError' && name !== 'UnexpectedEOFError') hostile('MALFORMED_FRAME', name)
         stream.abort(err as Error)
         return
@@ -156,7 +151,7 @@ export function createBlobServer(c: BlobServerComponents) {
           bytes = next.subarray()
         } catch (err) {
           // EOF (the requester closed its side) or a reset ends the transfer either way.
-          if (LENGTH_ERRORS.has((err as Error).name)) hostile('FRAME_TOO_LARGE')
+          if (isFrameTooLarge(err)) hostile('FRAME_TOO_LARGE')
           failure = err as Error
           break
         }

@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { isFrameTooLarge } from '../p2p/frame-errors.ts'
 import {
   AckStatus,
   type ChannelFrame,
@@ -241,12 +242,7 @@ export function createReceiver(c: ReceiverComponents) {
         try {
           bytes = (await lp.read({ signal: AbortSignal.timeout(READ_IDLE_TIMEOUT_MS) })).subarray()
         } catch (err) {
-          const name = (err as Error).name
-          if (
-            name === 'InvalidDataLengthError' ||
-            name === 'InvalidMessageLengthError' ||
-            name === 'InvalidDataLengthLengthError'
-          ) {
+          if (isFrameTooLarge(err)) {
             hostile.inc({ protocol: 'msg', reason: 'FRAME_TOO_LARGE' })
             c.logger.warn({ peer: remoteDid, err: (err as Error).message }, 'oversized frame: closing stream')
             stream.abort(err as Error)

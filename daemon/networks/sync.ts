@@ -11,6 +11,7 @@ import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
 import type { Host } from '../p2p/create-host.ts'
+import { isFrameTooLarge } from '../p2p/frame-errors.ts'
 import { openProtocolStream } from '../p2p/open-stream.ts'
 import { NetSyncFrame, type NetworkBroadcast } from '../wire/gen/moltmesh/wire/v1/networks.ts'
 import { strictReader } from '../wire/strict-utf8.ts'
@@ -137,7 +138,7 @@ export function createSync(c: SyncComponents) {
       await lp.write(NetSyncFrame.encode({ end: {} }).finish(), { signal })
       await stream.close()
     } catch (err) {
-      const reason = (err as Error).name === 'InvalidDataLengthError' ? 'FRAME_TOO_LARGE' : reasonOf(err)
+      const reason = isFrameTooLarge(err) ? 'FRAME_TOO_LARGE' : reasonOf(err)
       if (reason === 'MALFORMED_FRAME' || reason === 'TOO_MANY_OPS' || reason === 'FRAME_TOO_LARGE') {
         c.hostile.inc({ protocol: 'net', reason })
         c.logger.warn({ peer: remote, reason }, 'bad network sync stream')

@@ -23,6 +23,7 @@ import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import { createRateLimiter, type RateLimiter } from '../messaging/rate-limiter.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { isFrameTooLarge } from '../p2p/frame-errors.ts'
 import { decodeRaftFrame, encodeRaftFrame, RAFT_PROTOCOL } from '../wire/raft-codec.ts'
 import type { RaftMessage } from './types.ts'
 
@@ -136,12 +137,7 @@ export function createRaftTransport(o: RaftTransportOptions): RaftTransport {
         try {
           bytes = (await lp.read({ signal: AbortSignal.timeout(READ_IDLE_TIMEOUT_MS) })).subarray()
         } catch (err) {
-          const name = (err as Error).name
-          if (
-            name === 'InvalidDataLengthError' ||
-            name === 'InvalidMessageLengthError' ||
-            name === 'InvalidDataLengthLengthError'
-          ) {
+          if (isFrameTooLarge(err)) {
             refuse(remote, 'FRAME_TOO_LARGE', (err as Error).message)
             stream.abort(err as Error)
           }
