@@ -5,11 +5,10 @@
 // see them. The owner keeps its own state in the target (`state`), saved in the same batch as the
 // deliveries it queues.
 
-import { newId } from '../common/ids.ts'
 import { failedPrecondition, invalidArgument } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
 import type { DeliveryQueue } from './delivery-queue.ts'
-import type { DeliveryRecord, PushTargetRecord } from './records.ts'
+import { newDelivery, type PushTargetRecord } from './records.ts'
 import type { WebhookStore } from './webhook-store.ts'
 
 /** More would mean a client creating configs without end: refused rather than stored. */
@@ -92,18 +91,7 @@ export function createPushTargets(c: {
     async enqueue(items: PushItem[]): Promise<void> {
       const now = Date.now()
       const live = items.filter((i) => targets.get(i.target.id)?.enabled === true)
-      const deliveries: DeliveryRecord[] = live.map((i) => ({
-        id: newId('whd', now),
-        webhookId: i.target.id,
-        eventType: i.eventType,
-        body: i.body,
-        status: 'pending',
-        attempts: 0,
-        lastStatusCode: 0,
-        lastError: '',
-        nextAttemptAtMs: now,
-        createdAtMs: now,
-      }))
+      const deliveries = live.map((i) => newDelivery(i.target.id, i.eventType, i.body, now))
       const saved = live.map((i) => ({
         ...(targets.get(i.target.id) as PushTargetRecord),
         state: i.target.state,

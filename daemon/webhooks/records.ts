@@ -1,6 +1,8 @@
 // What the webhook subsystem stores. The secret is kept (it signs every delivery) but never leaves
 // the daemon after CreateWebhook, and is never logged.
 
+import { newId } from '../common/ids.ts'
+
 export interface WebhookRecord {
   id: string
   url: string
@@ -31,6 +33,22 @@ export interface DeliveryRecord {
   lastError: string
   nextAttemptAtMs: number
   createdAtMs: number
+}
+
+/** A delivery not yet attempted, due now: what both webhook events and A2A push notifications queue. */
+export function newDelivery(webhookId: string, eventType: string, body: string, now: number): DeliveryRecord {
+  return {
+    id: newId('whd', now),
+    webhookId,
+    eventType,
+    body,
+    status: 'pending',
+    attempts: 0,
+    lastStatusCode: 0,
+    lastError: '',
+    nextAttemptAtMs: now,
+    createdAtMs: now,
+  }
 }
 
 /**

@@ -15,12 +15,13 @@ import type { Store } from '../store/store.ts'
 import { createDeliveryQueue } from './delivery-queue.ts'
 import { createHttpSender } from './http-sender.ts'
 import { createPushTargets } from './push-targets.ts'
-import type {
-  DeliveryRecord,
-  DeliveryStatus,
-  DeliveryTarget,
-  PushTargetRecord,
-  WebhookRecord,
+import {
+  type DeliveryRecord,
+  type DeliveryStatus,
+  type DeliveryTarget,
+  newDelivery,
+  type PushTargetRecord,
+  type WebhookRecord,
 } from './records.ts'
 import { parseSchedule } from './retry-schedule.ts'
 import { isSecret, newSecret, signatureHeaders } from './signing.ts'
@@ -161,20 +162,7 @@ export async function createWebhooks(c: WebhooksComponents, options: WebhooksOpt
       data: c.serialize(e),
     })
     const now = Date.now()
-    await queue.add(
-      targets.map((w) => ({
-        id: newId('whd', now),
-        webhookId: w.id,
-        eventType: e.type,
-        body,
-        status: 'pending',
-        attempts: 0,
-        lastStatusCode: 0,
-        lastError: '',
-        nextAttemptAtMs: now,
-        createdAtMs: now,
-      })),
-    )
+    await queue.add(targets.map((w) => newDelivery(w.id, e.type, body, now)))
   }
 
   /** Endpoints from moltbook.toml: recreated at every start with a stable id per URL. */
