@@ -1,4 +1,14 @@
 // The `moltmesh` CLI entry point: builds the command tree and runs it on the process arguments.
-import { buildProgram } from './program.ts'
+//
+// Node's compile cache is switched on before anything else loads: it keeps the type-stripped
+// source and V8's compiled code of every module on disk (os.tmpdir()/node-compile-cache, or
+// $NODE_COMPILE_CACHE), so only the first start after an install or an edit strips and compiles the
+// ~270 TypeScript and ~1500 JavaScript modules; later starts read them back (docs/benchmarks.md,
+// startup). Entries are keyed by the file's content, so an edited file is never served stale. A cache
+// that cannot be written (read-only tmp, another user's directory) only means slower starts;
+// NODE_DISABLE_COMPILE_CACHE=1 turns it off. The imports below are dynamic so they come after it.
+import { enableCompileCache } from 'node:module'
 
+enableCompileCache()
+const { buildProgram } = await import('./program.ts')
 await buildProgram().parseAsync(process.argv)

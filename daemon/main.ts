@@ -1,6 +1,7 @@
 // The daemon as a process: load config, start, log, reload on SIGHUP, and stop cleanly on signals.
 // `moltmesh start` calls runDaemonProcess; everything else about the daemon lives in createDaemon.
 
+import { flushCompileCache } from 'node:module'
 import { type ConfigFlags, type LoadedConfig, loadConfig } from './config/load-config.ts'
 import { createDaemon } from './daemon.ts'
 import { isMoltmeshError } from './errors/moltmesh-error.ts'
@@ -87,6 +88,9 @@ export async function runDaemonProcess(flags: ConfigFlags, hooks: DaemonProcessH
   try {
     await daemon.start()
     attached = await hooks.started?.(loaded, logger)
+    // The compile cache (cli/main.ts) is written at exit; a daemon that is killed never exits, so the
+    // modules it loaded are written now (nothing when they all came from the cache).
+    setImmediate(() => flushCompileCache())
   } catch (err) {
     await stopAll().catch(() => undefined)
     detachSignals()

@@ -2,7 +2,8 @@
 // Methods: initialize (version negotiation), ping, tools/list, tools/call, and the notifications
 // initialized and cancelled. Requests run concurrently; a cancelled request gets no response.
 
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js'
+import { createRequire } from 'node:module'
+import type { ErrorObject, ValidateFunction } from 'ajv/dist/2020.js'
 import type { Line } from './framing.ts'
 import {
   classify,
@@ -23,6 +24,10 @@ import { type Tool, ToolArgumentError, type ToolContext } from './tool-types.ts'
 /** Newest first. The answer to initialize is the client's version when listed, else the first. */
 export const SUPPORTED_PROTOCOL_VERSIONS = ['2025-11-25', '2025-06-18', '2025-03-26', '2024-11-05'] as const
 export const LATEST_PROTOCOL_VERSION = SUPPORTED_PROTOCOL_VERSIONS[0]
+
+// ajv is loaded when a server is made (`moltmesh mcp`), not by every CLI command that builds the
+// command tree (`moltmesh start` among them).
+const requireLazy = createRequire(import.meta.url)
 
 export const DEFAULT_MAX_OUTPUT_CHARS = 100_000
 export const DEFAULT_MAX_IN_FLIGHT = 64
@@ -63,6 +68,7 @@ export class McpServer {
 
   constructor(options: ServerOptions) {
     this.options = options
+    const { Ajv2020 } = requireLazy('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')
     const ajv = new Ajv2020({ allErrors: true, strict: true, useDefaults: true })
     for (const tool of options.tools) {
       this.tools.set(tool.name, tool)

@@ -4,9 +4,9 @@
 // no negative count, duration or time, and every wait, interval and lifetime bounded, so one call
 // cannot park a handler for weeks. Errors name the field (proto names, e.g. `interval_ms`).
 
+import { createRequire } from 'node:module'
 import { invalidArgument, type MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { MethodDefinitionLike } from './service-types.ts'
-import { findWireProblem, requestMessageOf } from './wire-fields.ts'
 
 const MINUTE = 60_000
 const DAY = 24 * 60 * MINUTE
@@ -118,18 +118,26 @@ function hasReplacementChar(message: unknown): boolean {
  * method's descriptor (wire-fields.ts) only when decoding failed or the text holds U+FFFD: the UTF-8
  * verdict is exact (a fatal decoder on the field's bytes), a U+FFFD the client really sent passes.
  */
+// wire-fields.ts walks the API's descriptors with @bufbuild/protobuf's reflection, whose boot of
+// descriptor.proto costs ~100-300 ms of start-up and ~10 MB; only a request that failed to decode
+// needs it, so it is loaded on the first one (synchronously: a deserializer cannot await).
+const requireLazy = createRequire(import.meta.url)
+let wireFields: typeof import('./wire-fields.ts') | undefined
+const loadWireFields = () =>
+  (wireFields ??= requireLazy('./wire-fields.ts') as typeof import('./wire-fields.ts'))
+
 export function guardedDeserialize(
   deserialize: (buf: Buffer) => unknown,
   methodPath = '',
 ): (buf: Buffer) => unknown {
   return (buf: Buffer) => {
-    const desc = () => requestMessageOf(methodPath)
+    const desc = () => loadWireFields().requestMessageOf(methodPath)
     let message: unknown
     try {
       message = deserialize(buf)
     } catch (err) {
       const d = desc()
-      const problem = d == null ? undefined : findWireProblem(d, buf)
+      const problem = d == null ? undefined : loadWireFields().findWireProblem(d, buf)
       if (problem?.problem === 'too-large')
         return {
           [UNDECODABLE]: bad(problem.path, 'is larger than 2^53-1 (9007199254740991)'),
@@ -143,7 +151,7 @@ export function guardedDeserialize(
     }
     if (hasReplacementChar(message)) {
       const d = desc()
-      const problem = d == null ? undefined : findWireProblem(d, buf)
+      const problem = d == null ? undefined : loadWireFields().findWireProblem(d, buf)
       if (problem != null)
         return {
           [UNDECODABLE]: bad(

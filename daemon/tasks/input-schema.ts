@@ -5,9 +5,18 @@
 // Validation itself runs in a worker with a time budget (input-validator.ts), so even a schema whose
 // combinators blow up on some input only costs that one offer.
 
-import { Ajv, type ValidateFunction } from 'ajv'
-import { RE2JS } from 're2js'
+import { createRequire } from 'node:module'
+import type { Ajv, ValidateFunction } from 'ajv'
+import type { RE2JS } from 're2js'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
+
+// ajv (~90 modules) and RE2JS (~250 KB) are loaded by the first schema to check, not at start-up:
+// most daemons publish no input schema, and the validator's worker thread loads its own copy.
+const requireLazy = createRequire(import.meta.url)
+let ajvClass: typeof Ajv | undefined
+let re2: typeof RE2JS | undefined
+const loadAjv = () => (ajvClass ??= (requireLazy('ajv') as typeof import('ajv')).Ajv)
+const loadRe2 = () => (re2 ??= (requireLazy('re2js') as typeof import('re2js')).RE2JS)
 
 /** Deepest nesting of arrays/objects accepted in a task input (checked without recursion). */
 export const MAX_INPUT_DEPTH = 64
@@ -19,7 +28,7 @@ export const MAX_UNIQUE_ITEMS = 1000
 function linearRegExp(pattern: string, flags: string): { test: (s: string) => boolean } {
   // ECMAScript `u` changes little for RE2, which is always Unicode-aware; other flags do not occur.
   void flags
-  const re = RE2JS.compile(pattern)
+  const re = loadRe2().compile(pattern)
   return { test: (s: string) => re.test(s) }
 }
 // Only used by ajv's standalone code generation, which the daemon does not use.
@@ -27,6 +36,7 @@ linearRegExp.code = 'linearRegExp'
 
 /** A fresh ajv whose regexes are RE2JS (each worker and the publish check have their own). */
 export function createSchemaCompiler(): Ajv {
+  const Ajv = loadAjv()
   return new Ajv({ strict: false, allErrors: false, code: { regExp: linearRegExp } })
 }
 
@@ -66,7 +76,7 @@ function* schemaNodes(schema: unknown): Generator<[Record<string, unknown>, stri
 
 function regexProblem(pattern: string): string | undefined {
   try {
-    RE2JS.compile(pattern)
+    loadRe2().compile(pattern)
     return undefined
   } catch (err) {
     return (err as Error).message

@@ -2,7 +2,7 @@
 // delivered; redirects are not followed (a 3xx is a failure); 410 Gone tells the caller to disable the
 // endpoint; Retry-After is reported; every attempt has a hard timeout.
 
-import { Agent, request } from 'undici'
+import type { Agent } from 'undici'
 import { retryAfterMs } from './retry-schedule.ts'
 
 export interface AttemptResult {
@@ -23,14 +23,22 @@ export interface HttpSenderOptions {
 }
 
 export function createHttpSender(options: HttpSenderOptions) {
-  const agent = new Agent({
-    connections: options.connectionsPerOrigin,
-    keepAliveTimeout: 30_000,
-    headersTimeout: options.timeoutMs,
-    bodyTimeout: options.timeoutMs,
-  })
+  // undici (~110 modules, ~1.2 MB of source) is loaded with the first delivery: most daemons have
+  // no webhook, and start-up should not pay for it.
+  let undici: Promise<{ agent: Agent; request: typeof import('undici').request }> | undefined
+  const load = () =>
+    (undici ??= import('undici').then(({ Agent, request }) => ({
+      agent: new Agent({
+        connections: options.connectionsPerOrigin,
+        keepAliveTimeout: 30_000,
+        headersTimeout: options.timeoutMs,
+        bodyTimeout: options.timeoutMs,
+      }),
+      request,
+    })))
 
   async function post(url: string, headers: Record<string, string>, body: string): Promise<AttemptResult> {
+    const { agent, request } = await load()
     const started = performance.now()
     const done = (r: Omit<AttemptResult, 'latencyMs'>): AttemptResult => ({
       ...r,
@@ -63,7 +71,7 @@ export function createHttpSender(options: HttpSenderOptions) {
     }
   }
 
-  return { post, close: () => agent.close() }
+  return { post, close: async () => (undici == null ? undefined : (await undici).agent.close()) }
 }
 
 export type HttpSender = ReturnType<typeof createHttpSender>
