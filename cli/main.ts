@@ -8,7 +8,10 @@
 // that cannot be written (read-only tmp, another user's directory) only means slower starts;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. The imports below are dynamic so they come after it.
 import { enableCompileCache } from 'node:module'
+import { applyDaemonRuntime } from './daemon-runtime.ts'
 
+// `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts).
+applyDaemonRuntime()
 enableCompileCache()
 const { buildProgram } = await import('./program.ts')
 await buildProgram().parseAsync(process.argv)

@@ -52,6 +52,9 @@ export function createDaemon(options: DaemonOptions): Daemon {
   const stopped = Promise.withResolvers<void>()
 
   async function start(): Promise<void> {
+    // Milliseconds since the process began (performance's time origin): up to here is Node's boot and
+    // module loading, the rest is the subsystems' start (each logged at debug by the lifecycle).
+    const loadMs = Math.round(performance.now())
     assembled = await assembleDaemon(
       {
         config,
@@ -74,6 +77,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
         tcp: assembled.rpcTcpAddress,
         listen: host.getMultiaddrs().map((a) => a.toString()),
         peers: host.getPeers().length,
+        loadMs,
+        startMs: Math.round(performance.now()) - loadMs,
       },
       'daemon started',
     )

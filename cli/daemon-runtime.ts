@@ -1,0 +1,63 @@
+// Memory settings for the daemon process, applied by re-executing `moltmesh start` in place (same
+// pid, same stdio, same arguments) before any module is loaded, because both must be in place when
+// the process begins:
+// - `--max-semi-space-size=1`: V8's young generation capped at 1 MiB per semi-space instead of 16;
+//   an idle daemon holds ~20-25 MiB less (docs/benchmarks.md, startup). A daemon's allocations are
+//   small and short-lived, so the extra scavenges are cheap.
+// - MALLOC_ARENA_MAX=2: glibc's malloc keeps two arenas instead of up to 8 per core, each holding on
+//   to freed memory; this bounds what the threads of libuv's pool and LevelDB keep after a burst.
+// A value the user already set (NODE_OPTIONS or the command line naming the flag, MALLOC_ARENA_MAX)
+// is kept; MOLTMESH_NODE_DEFAULTS=0 turns this off. Only `start` in the foreground is affected: other
+// commands are short-lived clients, and `start --detach` re-runs `start` (which then does this).
+
+const SEMI_SPACE = '--max-semi-space-size'
+const MARKER = 'MOLTMESH_RUNTIME_APPLIED'
+
+/** The command word of a `moltmesh` argument list: the first word that is not an option or its value. */
+export function commandOf(args: string[]): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string
+    if (a === '--socket') i++
+    else if (!a.startsWith('-')) return a
+  }
+  return undefined
+}
+
+export interface Relaunch {
+  execArgv: string[]
+  env: NodeJS.ProcessEnv
+}
+
+/** What to re-execute the process with, or undefined when nothing needs changing. */
+export function daemonRelaunch(
+  argv: string[],
+  execArgv: string[],
+  env: NodeJS.ProcessEnv,
+): Relaunch | undefined {
+  if (env[MARKER] != null || env.MOLTMESH_NODE_DEFAULTS === '0') return undefined
+  if (commandOf(argv.slice(2)) !== 'start' || argv.includes('--detach')) return undefined
+  const named = (flag: string) =>
+    execArgv.some((a) => a.startsWith(flag)) || (env.NODE_OPTIONS ?? '').includes(flag)
+  const addFlags = named(SEMI_SPACE) ? [] : [`${SEMI_SPACE}=1`]
+  const addEnv = env.MALLOC_ARENA_MAX == null ? { MALLOC_ARENA_MAX: '2' } : {}
+  if (addFlags.length === 0 && Object.keys(addEnv).length === 0) return undefined
+  return { execArgv: [...execArgv, ...addFlags], env: { ...env, ...addEnv, [MARKER]: '1' } }
+}
+
+/**
+ * Re-executes this process with the daemon's settings when `moltmesh start` runs without them; on a
+ * platform without execve (Windows) or a Node without process.execve, the daemon runs as it is.
+ */
+export function applyDaemonRuntime(): void {
+  const relaunch = daemonRelaunch(process.argv, process.execArgv, process.env)
+  if (relaunch == null) {
+    delete process.env[MARKER]
+    return
+  }
+  if (typeof process.execve !== 'function' || process.platform === 'win32') return
+  process.execve(
+    process.execPath,
+    [process.execPath, ...relaunch.execArgv, ...process.argv.slice(1)],
+    relaunch.env,
+  )
+}
