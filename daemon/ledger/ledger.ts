@@ -58,6 +58,9 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
   })
   const settlements = createSettlements({ db, book, identity: c.identity, events: c.events })
 
+  const verifyAbort = new AbortController()
+  let verifying: Promise<void> | undefined
+
   return {
     parsePrice: (price: string): bigint => parseCredits(price === '' ? '0' : price) ?? 0n,
     ...admission,
@@ -89,12 +92,34 @@ export async function createLedger(c: LedgerComponents, options: LedgerOptions) 
     commit: (ops: StoreOp[]) => db.commit(ops),
     verify: () => verifyBooks(db, book),
 
-    /** Checks the books at start: a mismatch is reported, not hidden (and not fatal). */
-    async start(): Promise<void> {
-      const check = await verifyBooks(db, book)
-      if (!check.ok) c.logger.error({ problems: check.problems }, 'ledger verification failed at start')
+    /**
+     * Checks the books after start, in the background: a mismatch is reported, not hidden (and not
+     * fatal). It reads every entry and verifies two signatures per settled receipt, so it grows with
+     * the ledger; the daemon answers meanwhile (VerifyLedger runs the same check on demand).
+     */
+    start(): void {
+      const began = performance.now()
+      verifying = verifyBooks(db, book, { signal: verifyAbort.signal })
+        .then((check) => {
+          if (verifyAbort.signal.aborted) return
+          const ms = Math.round(performance.now() - began)
+          if (!check.ok)
+            c.logger.error({ problems: check.problems, ms }, 'ledger verification failed at start')
+          else
+            c.logger.debug(
+              { peers: check.peersChecked, entries: check.entriesChecked, ms },
+              'ledger verified',
+            )
+        })
+        .catch((err: Error) => {
+          if (!verifyAbort.signal.aborted)
+            c.logger.error({ err: err.message }, 'ledger verification failed at start')
+        })
     },
-    stop(): void {},
+    async stop(): Promise<void> {
+      verifyAbort.abort()
+      await verifying
+    },
   }
 }
 
