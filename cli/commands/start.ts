@@ -4,7 +4,7 @@
 // (cli/worker/handler-supervisor.ts), reconciled on every reload (SIGHUP, `moltmesh reload`).
 
 import { spawn } from 'node:child_process'
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs'
+import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { type Client, createClient } from '../../clients/ts/index.ts'
@@ -121,6 +121,21 @@ async function detach(flags: ConfigFlags, json: boolean): Promise<void> {
   }
 }
 
+/**
+ * Health of the daemon being started, on a fresh channel once its socket exists: the channel of a
+ * failed connect waits out grpc's reconnect backoff (250 ms, growing) before it tries again, which
+ * would hold the answer back after the daemon is up.
+ */
+async function probeHealth(socket: string) {
+  if (!existsSync(socket)) return undefined
+  const probe = createClient({ socket })
+  try {
+    return await probe.diag.health({}, { deadlineMs: 1000 }).catch(() => undefined)
+  } finally {
+    probe.close()
+  }
+}
+
 async function detachWith(client: Client, config: { dataDir: string; socket: string }, json: boolean) {
   // Otherwise the running daemon's Health would pass for the new one, which is about to fail.
   const running = await client.diag.health({}, { deadlineMs: 2000 }).catch(() => undefined)
@@ -148,7 +163,7 @@ async function detachWith(client: Client, config: { dataDir: string; socket: str
 
   const deadline = Date.now() + DETACH_READY_TIMEOUT_MS
   while (Date.now() < deadline && exited == null) {
-    const health = await client.diag.health({}, { deadlineMs: 1000 }).catch(() => undefined)
+    const health = await probeHealth(config.socket)
     if (health?.ok) {
       const result = { did: health.did, socket: config.socket, pid: child.pid, logFile }
       if (json) printJson(result)
@@ -161,7 +176,7 @@ async function detachWith(client: Client, config: { dataDir: string; socket: str
         ])
       return
     }
-    await new Promise((r) => setTimeout(r, 100))
+    await new Promise((r) => setTimeout(r, 25))
   }
   const tail = readFileSync(logFile)
     .subarray(logStart)
