@@ -6,9 +6,15 @@
 //   comments, the health service, and google.rpc.ErrorInfo (so tools can print an error's details).
 //   The daemon-to-daemon wire protos are never served.
 
+import { createRequire } from 'node:module'
 import { BinaryReader, WireType } from '@bufbuild/protobuf/wire'
-import type { Server } from '@grpc/grpc-js'
-import { ReflectionService } from '@grpc/reflection'
+import {
+  type Server,
+  type ServerDuplexStream,
+  status,
+  type UntypedServiceImplementation,
+} from '@grpc/grpc-js'
+import type { ReflectionService } from '@grpc/reflection'
 import { HealthImplementation, service as healthService } from 'grpc-health-check'
 import { API_DESCRIPTOR_SET_BASE64, ERROR_DETAILS_DESCRIPTOR_SET_BASE64 } from './gen/descriptor-sets.ts'
 
@@ -51,7 +57,7 @@ export function createStandardServices(
   return {
     register(server) {
       health.addToServer(server)
-      if (options.reflection) createReflection().addToServer(server)
+      if (options.reflection) addLazyReflection(server)
     },
     setServing(serving) {
       for (const name of names) health.setStatus(name, serving ? 'SERVING' : 'NOT_SERVING')
@@ -59,7 +65,91 @@ export function createStandardServices(
   }
 }
 
+const requireLazy = createRequire(import.meta.url)
+const passThrough = (b: Buffer) => b
+const REFLECTION_VERSIONS = ['v1', 'v1alpha'] as const
+
+/**
+ * Server reflection, built on its first call. @grpc/reflection parses every file of the API's
+ * descriptor set with protobufjs and loads its own .proto files when it is created: ~150-250 ms and
+ * several MB that a daemon nobody points grpcurl at never needs, and that used to hold back Health
+ * at start-up. The methods are registered at once with pass-through (de)serializers; the first call
+ * builds the real service, and each stream is handed to its handler with the real codecs.
+ */
+function addLazyReflection(server: Server): void {
+  type Captured = {
+    definition: Record<
+      string,
+      { requestDeserialize(b: Buffer): unknown; responseSerialize(m: unknown): Buffer }
+    >
+    handlers: UntypedServiceImplementation
+  }
+  let built: Map<string, Captured> | undefined
+  const build = () => {
+    if (built != null) return built
+    const captured = new Map<string, Captured>()
+    // addToServer of the real service, into a stand-in that only records what it is given.
+    createReflection().addToServer({
+      addService(definition: Captured['definition'], handlers: UntypedServiceImplementation) {
+        const path = Object.values(definition)[0] as unknown as { path: string }
+        captured.set(path.path, { definition, handlers })
+      },
+    } as unknown as Server)
+    built = captured
+    return captured
+  }
+  for (const version of REFLECTION_VERSIONS) {
+    const path = `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`
+    const definition = {
+      ServerReflectionInfo: {
+        path,
+        requestStream: true,
+        responseStream: true,
+        requestSerialize: passThrough,
+        requestDeserialize: passThrough,
+        responseSerialize: passThrough,
+        responseDeserialize: passThrough,
+      },
+    }
+    server.addService(definition, {
+      ServerReflectionInfo: (call: ServerDuplexStream<Buffer, Buffer>) => {
+        const real = build().get(path)
+        const method = real?.definition.ServerReflectionInfo
+        const handler = real?.handlers.ServerReflectionInfo as ((stream: unknown) => void) | undefined
+        if (method == null || handler == null) {
+          call.emit('error', { code: status.UNIMPLEMENTED, details: 'server reflection is not available' })
+          return
+        }
+        // The real handler listens for 'data' and 'end' and writes responses: the same stream,
+        // with decoded requests in and encoded responses out.
+        const stream = {
+          on(event: string, listener: (...args: unknown[]) => void) {
+            if (event === 'data')
+              call.on('data', (b: Buffer) => {
+                let request: unknown
+                try {
+                  request = method.requestDeserialize(b)
+                } catch {
+                  // A stream error ends the call with this status (grpc-js ServerDuplexStream).
+                  call.emit('error', { code: status.INVALID_ARGUMENT, details: 'request does not decode' })
+                  return
+                }
+                listener(request)
+              })
+            else call.on(event, listener)
+            return stream
+          },
+          write: (message: unknown) => call.write(method.responseSerialize(message)),
+          end: () => call.end(),
+        }
+        handler(stream)
+      },
+    })
+  }
+}
+
 function createReflection(): ReflectionService {
+  const { ReflectionService } = requireLazy('@grpc/reflection') as typeof import('@grpc/reflection')
   // The reflection service reads only `fileDescriptorProtos` of each entry of a package definition:
   // the API's and ErrorInfo's come from committed descriptor sets, Health's from its own package.
   const filesOf = (base64: string) =>
