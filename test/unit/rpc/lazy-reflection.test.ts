@@ -57,7 +57,7 @@ function ask(version: 'v1' | 'v1alpha', requests: object[]): Promise<Response[]>
     grpc: { reflection: Record<string, { ServerReflection: grpc.ServiceClientConstructor }> }
   }
   const Client = pkg.grpc.reflection[version]?.ServerReflection as grpc.ServiceClientConstructor
-  const client = new Client(`unix:${socket}`, grpc.credentials.createInsecure()) as grpc.Client & {
+  const client = new Client(`unix:${socket}`, grpc.credentials.createInsecure()) as unknown as grpc.Client & {
     ServerReflectionInfo(): grpc.ClientDuplexStream<object, Response>
   }
   return new Promise((resolve, reject) => {
