@@ -7,6 +7,7 @@
 //   --runs N       runs each benchmark N times (figures are medians; their spread is the noise)
 //   --noise F      the smallest relative change that is flagged (default 0.2; this machine's figures
 //                  move by 10-50% between runs with other work on it)
+//   BENCH_RESULTS  another directory for the saved figures (default bench/results)
 // A figure is every number in a benchmark's JSON line except its inputs (counts and sizes, see
 // INPUTS). Exit code 1 when a benchmark failed; --compare does not fail on a flagged figure (the
 // machine's load moves figures): it prints them, with the load average of both runs, for a person.
@@ -19,7 +20,9 @@ import { fileURLToPath } from 'node:url'
 import { flattenFigures, judge, median, type SavedBench, type SavedRun } from './guard.ts'
 
 const here = dirname(fileURLToPath(import.meta.url))
-const RESULTS = join(here, 'results')
+// Saved figures belong to a machine, so they are not committed (.gitignore); BENCH_RESULTS points
+// several checkouts (git worktrees) at one directory, e.g. to compare a branch with main's figures.
+const RESULTS = process.env.BENCH_RESULTS ?? join(here, 'results')
 const HELPERS = new Set(['run.ts', 'stats.ts', 'guard.ts', 'bare-health-server.ts', 'daemon-pair.ts'])
 const all = readdirSync(here)
   .filter((f) => f.endsWith('.ts') && !HELPERS.has(f))
@@ -115,7 +118,8 @@ for (const name of wanted) {
       }
   }
   loads.push(loadavg()[0] ?? 0)
-  if (Object.keys(samples).length > 0)
+  if (Object.keys(samples).length === 0) console.error(`${name}: printed no JSON line with figures`)
+  else
     current[name] = {
       at: new Date().toISOString(),
       commit: commit(),
