@@ -17,7 +17,7 @@ import { didFromPublicKeyBytes } from '../../daemon/identity/did.ts'
 import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
-import { offerSkills, startWorker } from '../harness/tasks.ts'
+import { offerSkills, startAskingWorker, startWorker } from '../harness/tasks.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
 
 const chromiumPath = findChromium()
@@ -112,21 +112,7 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
       },
       { id: 'ask' },
     ])
-    asker = startWorker(b, 'ask', async (ctx) => {
-      const id = ctx.task.id
-      await b.client.a2a.updateTask({
-        id,
-        leaseToken: ctx.leaseToken,
-        state: types.TaskState.TASK_STATE_INPUT_REQUIRED,
-        message: [{ text: 'which colour?' }],
-      })
-      let answer = ''
-      for await (const { event } of b.client.a2a.subscribeTaskEvents({ id })) {
-        if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT) answer = event.parts[0]?.text ?? ''
-        if (event?.task?.state === types.TaskState.TASK_STATE_WORKING && answer !== '') break
-      }
-      return [{ text: `painted ${answer}` }]
-    })
+    asker = startAskingWorker(b, 'ask')
     worker = startWorker(b, 'summarize', async (ctx) => {
       await released
       await ctx.chunk('half way')
