@@ -72,7 +72,15 @@ describe('ordered threads through real daemons', () => {
   })
 
   it('creates a thread with the CLI, invites the members over messaging, and they accept', async () => {
-    const created = await a.cli('thread', 'create', '--members', `${b.did},${c.did}`, '--title', 'plan', '--json')
+    const created = await a.cli(
+      'thread',
+      'create',
+      '--members',
+      `${b.did},${c.did}`,
+      '--title',
+      'plan',
+      '--json',
+    )
     expect(created.code, created.stderr).toBe(0)
     const out = created.json<{ thread: { id: string; title: string; genesisVoters: string[] } }>()
     threadId = out.thread.id
@@ -101,7 +109,7 @@ describe('ordered threads through real daemons', () => {
     // Accepting one never received is refused with a reason.
     expect(
       await reasonOf(b.client.ordered.accept({ threadId: 'othr_00000000000000000000000000000000' })),
-    ).toBe('THREAD_INVITATION_NOT_FOUND')
+    ).toBe('NOT_FOUND:THREAD_INVITATION_NOT_FOUND')
 
     const status = await waitFor(
       async () => {
@@ -195,8 +203,9 @@ describe('ordered threads through real daemons', () => {
 
     const log = await a.cli('thread', 'log', threadId, '--after', String(index - 1), '--json')
     expect(log.code, log.stderr).toBe(0)
-    const entries = log.json<{ entries: { index: number; parts: { text?: string; dataJson?: string }[] }[] }>()
-      .entries
+    const entries = log.json<{
+      entries: { index: number; parts: { text?: string; dataJson?: string }[] }[]
+    }>().entries
     expect(entries[0]?.index).toBe(index)
     expect(entries[0]?.parts[0]?.text).toBe('from the cli')
     expect(JSON.parse(entries[1]?.parts[0]?.dataJson ?? '')).toEqual({ step: 2 })
@@ -223,8 +232,10 @@ describe('ordered threads through real daemons', () => {
     // Bad input gets a reason code.
     expect(
       await reasonOf(a.client.ordered.append({ threadId, parts: [], clientId: '', seq: 0, timeoutMs: 0 })),
-    ).toBe('EMPTY_MESSAGE')
-    expect(await reasonOf(a.client.ordered.status({ threadId: 'othr_nope' }))).toBe('THREAD_NOT_FOUND')
+    ).toBe('INVALID_ARGUMENT:EMPTY_MESSAGE')
+    expect(await reasonOf(a.client.ordered.status({ threadId: 'othr_nope' }))).toBe(
+      'NOT_FOUND:THREAD_NOT_FOUND',
+    )
   })
 
   it('SubscribeThread streams committed entries after an index and resumes where a client left off', async () => {
@@ -237,7 +248,9 @@ describe('ordered threads through real daemons', () => {
     expect(seen).toEqual(all.slice(10).map((e) => e.index))
     // Resume after the last one seen: only what commits next arrives.
     const last = seen.at(-1) as number
-    const resumed = collect((signal) => c.client.ordered.subscribe({ threadId, afterIndex: last }, { signal }))
+    const resumed = collect((signal) =>
+      c.client.ordered.subscribe({ threadId, afterIndex: last }, { signal }),
+    )
     const next = await a.client.ordered.append({
       threadId,
       parts: [{ text: 'after resume', metadata: {} }],
