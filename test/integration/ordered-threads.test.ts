@@ -218,6 +218,14 @@ describe('ordered threads through real daemons', () => {
     expect([a.did, b.did, c.did]).toContain(s.leader)
     expect(s.commitIndex).toBeGreaterThanOrEqual(index + 1)
 
+    // Transport and thread metrics are in GetMetrics.
+    const metrics = (await a.client.node.metrics({})).metrics
+    const frames = metrics
+      .filter((m) => m.name === 'moltmesh_raft_frames_total')
+      .reduce((n, m) => n + m.value, 0)
+    expect(frames).toBeGreaterThan(0)
+    expect(metrics.find((m) => m.name === 'moltmesh_ordered_threads')?.value).toBe(1)
+
     const listed = await b.client.threads.list({ peer: '', pageSize: 50, pageToken: '' })
     const ordered = listed.threads.find((t) => t.threadId === threadId)
     expect(ordered?.ordered).toBe(true)
