@@ -9,6 +9,7 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { types } from '../../clients/ts/index.ts'
+import { startCli } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -270,6 +271,33 @@ describe('ordered threads through real daemons', () => {
     await resumed.stop()
     expect(resumed.items.map((r) => r.entry?.index)[0]).toBe(last + 1)
     expect(resumed.items.map((r) => r.entry && text(r.entry))).toContain('after resume')
+
+    // `thread log --follow` streams from an index until interrupted.
+    const follow = startCli(b, [
+      'thread',
+      'log',
+      threadId,
+      '--after',
+      String(next.index),
+      '--follow',
+      '--json',
+    ])
+    const live = await c.client.ordered.append({
+      threadId,
+      parts: [{ text: 'followed', metadata: {} }],
+      clientId: '',
+      seq: 0,
+      timeoutMs: 30_000,
+    })
+    await waitFor(() => follow.output().includes('followed'), 20_000, 'thread log --follow output')
+    expect(await follow.stop()).toBe(0)
+    const lines = follow
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { index: number })
+    expect(lines[0]?.index).toBe(next.index + 1)
+    expect(lines.at(-1)?.index).toBe(live.index)
   })
 
   it('adds a fourth member, which accepts, catches up, is promoted and appends; then removes it', async () => {
@@ -359,6 +387,10 @@ describe('ordered threads through real daemons', () => {
       timeoutMs: 30_000,
     })
     await c.start()
+    // Its log, term and committed prefix are back from its data dir.
+    const restarted = await c.client.ordered.status({ threadId })
+    expect(restarted.lastIndex).toBeGreaterThanOrEqual(before.at(-1)?.index ?? 1)
+    expect(restarted.term).toBeGreaterThan(0)
     await mesh.connectAll([a, b, c])
     // Its own copy is back from disk, then it catches up with what committed while it was down.
     const after = await waitFor(
