@@ -537,6 +537,15 @@ class NodeGroup:
         **fields: Any,
     ) -> diag_pb2.GetMetricsResponse:
         """Diag.GetMetrics"""
+    def activity(
+        self,
+        request: diag_pb2.GetActivityRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.GetActivityResponse:
+        """Diag.GetActivity"""
     def shutdown(
         self,
         request: diag_pb2.ShutdownRequest | Mapping[str, Any] | None = ...,
@@ -1374,6 +1383,15 @@ class AsyncNodeGroup:
         **fields: Any,
     ) -> diag_pb2.GetMetricsResponse:
         """Diag.GetMetrics"""
+    async def activity(
+        self,
+        request: diag_pb2.GetActivityRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.GetActivityResponse:
+        """Diag.GetActivity"""
     async def shutdown(
         self,
         request: diag_pb2.ShutdownRequest | Mapping[str, Any] | None = ...,

@@ -100,6 +100,12 @@ def test_message_is_received_by_an_inbox_subscription_and_acked(
     assert provider.inbox.mark_read(ids=[msg.id], unread=True).updated == 1
     assert msg.id in [m.id for m in provider.inbox.list(unread_only=True).messages]
     assert sent.id in [m.id for m in requester.messages.outbox(to=pair.b.did).messages]
+    # The daemon counts it in its per-minute activity (what the workspace's Overview charts show).
+    activity = provider.node.activity(minutes=5)
+    assert [s.name for s in activity.series] == ["messages", "tasks", "errors"]
+    assert len(activity.series[0].counts) == 5 and sum(activity.series[0].counts) >= 1
+    with pytest.raises(moltmesh.InvalidArgumentError):
+        provider.node.activity(minutes=61)
 
 
 def test_a_queued_message_is_canceled_and_an_unknown_ack_is_not_found(requester: moltmesh.Client) -> None:
