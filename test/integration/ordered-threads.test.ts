@@ -405,5 +405,18 @@ describe('ordered threads through real daemons', () => {
     expect(after).toEqual(await readAll(a, threadId))
     const v = await c.cli('thread', 'verify', threadId, '--json')
     expect(v.json<{ ok: boolean }>().ok).toBe(true)
+
+    // c's webhook hears of the entry that committed while it was down (it learned of it after its
+    // restart), and of no entry twice: what it replays from its own disk is not news.
+    const indexOf = (r: (typeof receiver.received)[number]) =>
+      Number((r.json.data.threadEntry as { index: number | string }).index)
+    await waitFor(
+      () => receiver.received.some((r) => indexOf(r) === during.index),
+      30_000,
+      'the webhook for the entry committed while c was down',
+    )
+    const deliveries = new Map(receiver.received.map((r) => [r.id, indexOf(r)]))
+    const indexes = [...deliveries.values()]
+    expect(new Set(indexes).size).toBe(indexes.length)
   })
 })
