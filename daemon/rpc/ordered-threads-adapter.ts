@@ -97,12 +97,14 @@ export function orderedThreadListing(
       const after = pageToken === '' ? 0 : Number(pageToken)
       if (!Number.isSafeInteger(after) || after < 0)
         throw invalidArgument('INVALID_CURSOR', 'page_token of an ordered thread is an entry index')
-      const { entries } = await s.read({ threadId, afterIndex: after, limit: pageSize, timeoutMs: 0 })
+      // The page size as ReadThread clamps it: a full page means there may be more.
+      const limit = pageSize === 0 ? 100 : Math.min(pageSize, 1000)
+      const { entries } = await s.read({ threadId, afterIndex: after, limit, timeoutMs: 0 })
       const last = entries.at(-1)?.entry.index
       return {
         messages: [],
         orderedEntries: entries.map((v) => apiThreadEntry(threadId, v)),
-        nextPageToken: last != null && entries.length === (pageSize || 100) ? String(last) : '',
+        nextPageToken: last != null && entries.length === limit ? String(last) : '',
       }
     },
   }
