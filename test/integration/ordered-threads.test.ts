@@ -419,4 +419,25 @@ describe('ordered threads through real daemons', () => {
     const indexes = [...deliveries.values()]
     expect(new Set(indexes).size).toBe(indexes.length)
   })
+
+  it('without a majority nothing commits: appends and reads end at their deadline with a reason', async () => {
+    await b.stop()
+    await c.stop()
+    expect(
+      await reasonOf(
+        a.client.ordered.append({
+          threadId,
+          parts: [{ text: 'alone', metadata: {} }],
+          clientId: 'alone',
+          seq: 1,
+          timeoutMs: 2_000,
+        }),
+      ),
+    ).toBe('DEADLINE_EXCEEDED:NOT_COMMITTED')
+    expect(
+      await reasonOf(a.client.ordered.read({ threadId, afterIndex: 0, limit: 1, timeoutMs: 2_000 })),
+    ).toBe('DEADLINE_EXCEEDED:READ_TIMEOUT')
+    // The status still answers, from this member's own state.
+    expect((await a.client.ordered.status({ threadId })).thread?.id).toBe(threadId)
+  })
 })
