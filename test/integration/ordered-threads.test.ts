@@ -3,7 +3,8 @@
 // over durable messaging and accept it; all three append concurrently and read back the same log; a
 // subscription resumes after an index; the commit event reaches WatchEvents and a real webhook
 // receiver; a fourth daemon is added and removed; every member's copy verifies, an altered export does
-// not; and a member SIGKILLed and restarted has its log back and catches up.
+// not; a member SIGKILLed and restarted has its log back and catches up; and without a majority
+// nothing commits.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
