@@ -42,7 +42,7 @@ export function decodeBody(bytes: Uint8Array): MessageBody {
  * registered that channel with messaging (daemon/messaging/channels.ts), never an inbox message. A new
  * channel is a new MessageBody field, listed here.
  */
-export const CHANNEL_NAMES = ['task', 'network'] as const
+export const CHANNEL_NAMES = ['task', 'network', 'orderedThread'] as const
 export type ChannelName = (typeof CHANNEL_NAMES)[number]
 /** The frame a channel carries: the message type of its MessageBody field. */
 export type ChannelFrame<K extends ChannelName = ChannelName> = NonNullable<MessageBody[K]>
@@ -69,7 +69,7 @@ export function channelOf(
  * keeps the two equal). A new channel is a new field: a daemon that predates it must not take such a
  * frame for an empty message, see unknownBodyFields.
  */
-export const KNOWN_BODY_FIELDS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6])
+export const KNOWN_BODY_FIELDS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7])
 
 /**
  * Top-level field numbers of an encoded MessageBody that this daemon does not know (the generated

@@ -87,7 +87,7 @@ describe('MessageBody fields unknown to this version', () => {
       })
     expect(
       await receiver.accept(
-        await envelope('xyz_1', newerBody(MessageBody.fromPartial({ threadId: 't' }), 7)),
+        await envelope('xyz_1', newerBody(MessageBody.fromPartial({ threadId: 't' }), 9)),
         peer.did,
       ),
     ).toMatchObject({ status: AckStatus.ACK_STATUS_REJECTED, reason: 'UNKNOWN_CHANNEL' })
