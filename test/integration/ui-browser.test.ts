@@ -40,6 +40,8 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
   let wa: Workspace
   let wb: Workspace
   const receiver = new WebhookReceiver()
+  /** The ordered thread A starts with B (its view is checked for accessibility too). */
+  let orderedThreadId = ''
   let webhookSecret = ''
   let release: () => void = () => {}
   const released = new Promise<void>((resolve) => {
@@ -456,6 +458,64 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await shot(wa, 'networks')
   })
 
+  it('A starts an ordered thread with B; B accepts in its page; an entry appended at A shows at B live', async () => {
+    await go(wa, 'inbox/threads')
+    await go(wb, 'inbox/threads')
+    const pa = wa.page
+    const pb = wb.page
+    await pa.getByText('New ordered thread').click()
+    const create = pa.getByRole('form', { name: 'New ordered thread' })
+    await create.getByLabel('Members').fill(b.info!.did)
+    await create.getByLabel('Title').fill('ui plan')
+    await create.getByRole('button', { name: 'Create' }).click()
+    const atA = pa.getByRole('article', { name: 'Ordered thread' })
+    await atA.waitFor({ timeout: 15_000 })
+    orderedThreadId = (await atA.getAttribute('data-thread-id'))!
+    expect(orderedThreadId).toMatch(/^othr_[0-9a-f]{32}$/)
+    // The invitation travels by durable message; B's open page polls for it and accepts from there.
+    await pb
+      .getByRole('region', { name: 'Thread invitations' })
+      .getByRole('button', { name: 'Accept ui plan' })
+      .click({ timeout: 20_000 })
+    const atB = pb.getByRole('article', { name: 'Ordered thread' })
+    await atB.waitFor({ timeout: 15_000 })
+    expect(await atB.getAttribute('data-thread-id')).toBe(orderedThreadId)
+    // Two members: nothing commits until B runs the group too; A's append waits for that.
+    const append = atA.getByRole('form', { name: 'Append to the thread' })
+    await append.getByLabel('Entry').fill('step 1: gather')
+    await append.getByRole('button', { name: 'Append' }).click()
+    const committed = await waitFor(
+      async () =>
+        (await append
+          .getByRole('status')
+          .textContent()
+          .catch(() => null)) ?? undefined,
+      30_000,
+      "A's append committed",
+    )
+    const index = Number(/committed at #(\d+)/.exec(committed)?.[1])
+    expect(index).toBeGreaterThan(0)
+    // B's page shows the entry at the same index without a reload, and the daemon agrees.
+    await atB
+      .locator(`.entry[data-index="${index}"]`)
+      .filter({ hasText: 'step 1: gather' })
+      .waitFor({ timeout: 20_000 })
+    const read = await b.client.ext.readThread({ threadId: orderedThreadId, afterIndex: index - 1, limit: 1 })
+    expect(read.entries[0]?.parts[0]?.text).toBe('step 1: gather')
+    // The thread is listed, marked ordered, with its title.
+    const row = pb.locator(`tr[data-thread-id="${orderedThreadId}"]`)
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('ordered')
+    expect(await row.textContent()).toContain('ui plan')
+    // B checks its copy.
+    await atB.getByRole('button', { name: 'Verify this copy' }).click()
+    const verdict = atB.getByTestId('thread-verdict')
+    await verdict.waitFor({ timeout: 15_000 })
+    expect(await verdict.getAttribute('data-ok')).toBe('true')
+    await atB.getByRole('button', { name: 'Export' }).click()
+    await atB.getByRole('link', { name: `Download ${orderedThreadId}.jsonl` }).waitFor({ timeout: 15_000 })
+    await shot(wb, 'ordered-thread')
+  })
+
   it('the remaining views render, in light and dark, and on a narrow screen', async () => {
     await wa.page.emulateMedia({ colorScheme: 'dark' })
     await go(wa, 'tasks')
@@ -472,7 +532,19 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     // Every view in the light theme; a few in the dark one too (its colours are a separate palette).
     const views = [
       [wa, 'light', ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'networks']],
-      [wb, 'light', ['inbox', 'inbox/threads', 'inbox/threads/plan-1', 'ledger', 'webhooks', 'tasks']],
+      [
+        wb,
+        'light',
+        [
+          'inbox',
+          'inbox/threads',
+          'inbox/threads/plan-1',
+          `inbox/threads/${orderedThreadId}`,
+          'ledger',
+          'webhooks',
+          'tasks',
+        ],
+      ],
       [wb, 'dark', ['inbox/threads/plan-1', 'ledger', 'tasks']],
       [wa, 'dark', ['overview', 'networks']],
     ] as const
