@@ -41,7 +41,11 @@ async function queuedMessage() {
   return { outbox, record }
 }
 
-const cancel = (r: OutboxRecord) => ({ record: r, status: 'failed' as const, patch: { lastError: 'CANCELED' } })
+const cancel = (r: OutboxRecord) => ({
+  record: r,
+  status: 'failed' as const,
+  patch: { lastError: 'CANCELED' },
+})
 
 describe('outbox: delivery worker and cancel', () => {
   it('a retry recorded while a cancel is written leaves the message canceled and off the queue', async () => {
