@@ -32,6 +32,7 @@ import { createNameCache } from './names/name-cache.ts'
 import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService } from './names/names-service.ts'
 import { createNetworks } from './networks/networks.ts'
+import { createOrderedThreadsSubsystem } from './ordered-threads/subsystem.ts'
 import type { Host } from './p2p/create-host.ts'
 import { createDaemonHost } from './p2p/daemon-host.ts'
 import { createPeerStorePruner } from './p2p/peer-store-pruner.ts'
@@ -302,6 +303,27 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     ),
   )
 
+  // Ordered threads: Raft groups on the daemon's host, logs in its store, invitations over messaging.
+  const orderedThreads = await lifecycle.start(
+    'ordered-threads',
+    createOrderedThreadsSubsystem(
+      {
+        host,
+        privateKey,
+        selfDid,
+        store,
+        messaging,
+        events,
+        logger,
+        metrics,
+        resolveTarget,
+        dialTimeoutMs,
+        maxEnvelopeBytes: config.messaging.maxPayloadBytes,
+      },
+      config.threads,
+    ),
+  )
+
   // The RPC surface: one adapter per subsystem (rpc/api-handlers.ts), converting proto <-> domain types.
   const diag = createDiagService({
     host,
@@ -346,6 +368,8 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
         webhooks: webhooks.service,
         pubsub: pubsub.service,
         networks: networks.service,
+        orderedThreads: orderedThreads.service,
+        resolveTarget,
       },
       host,
       logger,

@@ -41,7 +41,7 @@ export function decodeBody(bytes: Uint8Array): MessageBody {
  * registered that channel with messaging (daemon/messaging/channels.ts), never an inbox message. A new
  * channel is a new MessageBody field, listed here.
  */
-export const CHANNEL_NAMES = ['task', 'network'] as const
+export const CHANNEL_NAMES = ['task', 'network', 'orderedThread'] as const
 export type ChannelName = (typeof CHANNEL_NAMES)[number]
 /** The frame a channel carries: the message type of its MessageBody field. */
 export type ChannelFrame<K extends ChannelName = ChannelName> = NonNullable<MessageBody[K]>
