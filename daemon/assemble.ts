@@ -17,6 +17,7 @@ import { createDiagService } from './diag/diag-service.ts'
 import { createDemandStore } from './discovery/demand-store.ts'
 import { createFindAgents } from './discovery/find-agents.ts'
 import { createFindAssignee } from './discovery/find-assignee.ts'
+import { createActivityCounter } from './events/activity.ts'
 import type { EventBus } from './events/event-bus.ts'
 import type { Identity } from './identity/identity.ts'
 import { createLedger } from './ledger/ledger.ts'
@@ -73,8 +74,11 @@ export interface Assembled {
 export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): Promise<Assembled> {
   const { config, logger, metrics, events } = ctx
   const dialTimeoutMs = config.p2p.connections.dialTimeoutMs
+  // Counting from the first event on, so the workspace shows the hour before it was opened.
+  const activity = createActivityCounter({ events })
 
   // The data dir (database, pid file, identity key): first in, last out.
+  await lifecycle.start('activity', stopOnly(activity.stop))
   const { store, privateKey, identity } = await lifecycle.start(
     'data-dir',
     await openDataDir(config.dataDir, logger),
@@ -336,6 +340,7 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     startedAt: ctx.startedAt,
     requestShutdown: ctx.requestShutdown,
     publicNetwork: () => publicNetwork.status(),
+    activity,
   })
   const surface = createRpcSurface(
     {

@@ -82,6 +82,7 @@ export const SURFACE = {
     connect: 'Diag.ConnectPeer',
     disconnect: 'Diag.DisconnectPeer',
     metrics: 'Diag.GetMetrics',
+    activity: 'Diag.GetActivity',
     shutdown: 'Diag.Shutdown',
     openUi: 'Diag.OpenUi',
   },

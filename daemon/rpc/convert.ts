@@ -10,6 +10,7 @@ import type { ThreadInvitationRecord } from '../ordered-threads/invitations.ts'
 import type { ThreadRecord } from '../ordered-threads/ordered-threads.ts'
 import type { EntryView } from '../ordered-threads/ordered-threads-service.ts'
 import type { EngineStatus } from '../raft/engine.ts'
+import type { VerifyResult } from '../raft/verify-log.ts'
 import type { PaymentQuote, Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 import type { Artifact, Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 import type { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
@@ -164,6 +165,31 @@ export function apiThreadMembers(s: EngineStatus): api.OrderedThreadMember[] {
     ...s.voters.map((did) => ({ did, voter: true, matchIndex: match.get(did) ?? 0 })),
     ...s.learners.map((did) => ({ did, voter: false, matchIndex: match.get(did) ?? 0 })),
   ]
+}
+
+export function apiThreadStatus(r: ThreadRecord, s: EngineStatus) {
+  return {
+    thread: apiOrderedThread(r),
+    role: s.role,
+    term: s.term,
+    leader: s.leader ?? '',
+    commitIndex: s.commit,
+    appliedIndex: s.applied,
+    lastIndex: s.lastIndex,
+    members: apiThreadMembers(s),
+  }
+}
+
+export function apiVerifyResult(r: VerifyResult) {
+  return r.ok
+    ? {
+        ok: true,
+        entries: r.entries,
+        badIndex: 0,
+        reason: '',
+        lastHash: Buffer.from(r.lastHash).toString('hex'),
+      }
+    : { ok: false, entries: 0, badIndex: r.index, reason: r.reason, lastHash: '' }
 }
 
 export function apiThreadInvitation(r: ThreadInvitationRecord) {

@@ -9,7 +9,8 @@ import {
   apiOrderedThreadSummary,
   apiThreadEntry,
   apiThreadInvitation,
-  apiThreadMembers,
+  apiThreadStatus,
+  apiVerifyResult,
   wireParts,
 } from './convert.ts'
 import type { OrderedThreadListing } from './messaging-adapter.ts'
@@ -46,32 +47,12 @@ export function orderedThreadsAdapter(s: OrderedThreadsService) {
     },
     getThreadStatus(req) {
       const { record, status } = s.status(req.threadId)
-      return {
-        thread: apiOrderedThread(record),
-        role: status.role,
-        term: status.term,
-        leader: status.leader ?? '',
-        commitIndex: status.commit,
-        appliedIndex: status.applied,
-        lastIndex: status.lastIndex,
-        members: apiThreadMembers(status),
-      }
+      return apiThreadStatus(record, status)
     },
     addThreadMember: (req) => s.addMember(req),
     removeThreadMember: (req) => s.removeMember(req),
     exportThread: (req) => s.export(req.threadId),
-    async verifyThread(req) {
-      const r = await s.verify(req)
-      return r.ok
-        ? {
-            ok: true,
-            entries: r.entries,
-            badIndex: 0,
-            reason: '',
-            lastHash: Buffer.from(r.lastHash).toString('hex'),
-          }
-        : { ok: false, entries: 0, badIndex: r.index, reason: r.reason, lastHash: '' }
-    },
+    verifyThread: async (req) => apiVerifyResult(await s.verify(req)),
   } satisfies ServiceHandlers<typeof ExtService>
 }
 
@@ -97,12 +78,14 @@ export function orderedThreadListing(
       const after = pageToken === '' ? 0 : Number(pageToken)
       if (!Number.isSafeInteger(after) || after < 0)
         throw invalidArgument('INVALID_CURSOR', 'page_token of an ordered thread is an entry index')
-      const { entries } = await s.read({ threadId, afterIndex: after, limit: pageSize, timeoutMs: 0 })
+      // The page size as ReadThread clamps it: a full page means there may be more.
+      const limit = pageSize === 0 ? 100 : Math.min(pageSize, 1000)
+      const { entries } = await s.read({ threadId, afterIndex: after, limit, timeoutMs: 0 })
       const last = entries.at(-1)?.entry.index
       return {
         messages: [],
         orderedEntries: entries.map((v) => apiThreadEntry(threadId, v)),
-        nextPageToken: last != null && entries.length === (pageSize || 100) ? String(last) : '',
+        nextPageToken: last != null && entries.length === limit ? String(last) : '',
       }
     },
   }

@@ -3,12 +3,14 @@
 // over durable messaging and accept it; all three append concurrently and read back the same log; a
 // subscription resumes after an index; the commit event reaches WatchEvents and a real webhook
 // receiver; a fourth daemon is added and removed; every member's copy verifies, an altered export does
-// not; and a member SIGKILLed and restarted has its log back and catches up.
+// not; a member SIGKILLed and restarted has its log back and catches up; and without a majority
+// nothing commits.
 
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { types } from '../../clients/ts/index.ts'
+import { startCli } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { reasonOf } from '../harness/errors.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -218,6 +220,14 @@ describe('ordered threads through real daemons', () => {
     expect([a.did, b.did, c.did]).toContain(s.leader)
     expect(s.commitIndex).toBeGreaterThanOrEqual(index + 1)
 
+    // Transport and thread metrics are in GetMetrics.
+    const metrics = (await a.client.node.metrics({})).metrics
+    const frames = metrics
+      .filter((m) => m.name === 'moltmesh_raft_frames_total')
+      .reduce((n, m) => n + m.value, 0)
+    expect(frames).toBeGreaterThan(0)
+    expect(metrics.find((m) => m.name === 'moltmesh_ordered_threads')?.value).toBe(1)
+
     const listed = await b.client.threads.list({ peer: '', pageSize: 50, pageToken: '' })
     const ordered = listed.threads.find((t) => t.threadId === threadId)
     expect(ordered?.ordered).toBe(true)
@@ -262,6 +272,33 @@ describe('ordered threads through real daemons', () => {
     await resumed.stop()
     expect(resumed.items.map((r) => r.entry?.index)[0]).toBe(last + 1)
     expect(resumed.items.map((r) => r.entry && text(r.entry))).toContain('after resume')
+
+    // `thread log --follow` streams from an index until interrupted.
+    const follow = startCli(b, [
+      'thread',
+      'log',
+      threadId,
+      '--after',
+      String(next.index),
+      '--follow',
+      '--json',
+    ])
+    const live = await c.client.ordered.append({
+      threadId,
+      parts: [{ text: 'followed', metadata: {} }],
+      clientId: '',
+      seq: 0,
+      timeoutMs: 30_000,
+    })
+    await waitFor(() => follow.output().includes('followed'), 20_000, 'thread log --follow output')
+    expect(await follow.stop()).toBe(0)
+    const lines = follow
+      .output()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { index: number })
+    expect(lines[0]?.index).toBe(next.index + 1)
+    expect(lines.at(-1)?.index).toBe(live.index)
   })
 
   it('adds a fourth member, which accepts, catches up, is promoted and appends; then removes it', async () => {
@@ -351,6 +388,10 @@ describe('ordered threads through real daemons', () => {
       timeoutMs: 30_000,
     })
     await c.start()
+    // Its log, term and committed prefix are back from its data dir.
+    const restarted = await c.client.ordered.status({ threadId })
+    expect(restarted.lastIndex).toBeGreaterThanOrEqual(before.at(-1)?.index ?? 1)
+    expect(restarted.term).toBeGreaterThan(0)
     await mesh.connectAll([a, b, c])
     // Its own copy is back from disk, then it catches up with what committed while it was down.
     const after = await waitFor(
@@ -365,5 +406,39 @@ describe('ordered threads through real daemons', () => {
     expect(after).toEqual(await readAll(a, threadId))
     const v = await c.cli('thread', 'verify', threadId, '--json')
     expect(v.json<{ ok: boolean }>().ok).toBe(true)
+
+    // c's webhook hears of the entry that committed while it was down (it learned of it after its
+    // restart), and of no entry twice: what it replays from its own disk is not news.
+    const indexOf = (r: (typeof receiver.received)[number]) =>
+      Number((r.json.data.threadEntry as { index: number | string }).index)
+    await waitFor(
+      () => receiver.received.some((r) => indexOf(r) === during.index),
+      30_000,
+      'the webhook for the entry committed while c was down',
+    )
+    const deliveries = new Map(receiver.received.map((r) => [r.id, indexOf(r)]))
+    const indexes = [...deliveries.values()]
+    expect(new Set(indexes).size).toBe(indexes.length)
+  })
+
+  it('without a majority nothing commits: appends and reads end at their deadline with a reason', async () => {
+    await b.stop()
+    await c.stop()
+    expect(
+      await reasonOf(
+        a.client.ordered.append({
+          threadId,
+          parts: [{ text: 'alone', metadata: {} }],
+          clientId: 'alone',
+          seq: 1,
+          timeoutMs: 2_000,
+        }),
+      ),
+    ).toBe('DEADLINE_EXCEEDED:NOT_COMMITTED')
+    expect(
+      await reasonOf(a.client.ordered.read({ threadId, afterIndex: 0, limit: 1, timeoutMs: 2_000 })),
+    ).toBe('DEADLINE_EXCEEDED:READ_TIMEOUT')
+    // The status still answers, from this member's own state.
+    expect((await a.client.ordered.status({ threadId })).thread?.id).toBe(threadId)
   })
 })

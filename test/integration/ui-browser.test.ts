@@ -606,6 +606,25 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await shot(wa, 'agent-unreachable')
   })
 
+  it("overview's activity is counted by the daemon, the time before the page opened included", async () => {
+    // A page loaded now still shows the messages B received earlier in this file: the counts are the
+    // daemon's (Diag.GetActivity), not events this page saw.
+    await wb.page.reload()
+    await go(wb, 'overview')
+    const messages = async () => {
+      const { series } = await b.client.diag.getActivity({ minutes: 15 })
+      return series.find((s) => s.name === 'messages')?.counts.reduce((x, y) => x + y, 0) ?? 0
+    }
+    expect(await messages()).toBeGreaterThanOrEqual(55)
+    const caption = wb.page.locator('.sparks figcaption').filter({ hasText: 'Messages' })
+    await expect
+      .poll(async () => (await caption.textContent()) === `Messages: ${await messages()}`, {
+        timeout: 15_000,
+      })
+      .toBe(true)
+    await expect(b.client.diag.getActivity({ minutes: 61 })).rejects.toMatchObject({ code: 3 })
+  })
+
   it('tells the operator when the daemon stops, without a reload', async () => {
     await go(wb, 'overview')
     await b.stop()
