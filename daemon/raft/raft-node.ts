@@ -33,6 +33,7 @@ import { proposalProblem } from './entry-rules.ts'
 import { isMember, isVoter, quorumSize, quorumValue, toConfigChange } from './membership.ts'
 import { provenMember } from './membership-proof.ts'
 import { messageProblem } from './message-shape.ts'
+import { rememberOwnSignatures } from './own-signatures.ts'
 import { RaftLog } from './raft-log.ts'
 import { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart } from './raft-options.ts'
 import { ReadIndexQueue } from './read-index-queue.ts'
@@ -145,8 +146,10 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     this.id = options.signer.id
     this.groupId = options.genesis.groupId
     this.genesis = { groupId: options.genesis.groupId, voters: [...options.genesis.voters].sort() }
-    this.signer = options.signer
-    this.verifier = options.verifier
+    // Its own signatures coming back in the leader's appends are recognised, not re-verified.
+    const own = rememberOwnSignatures(options.signer, options.verifier)
+    this.signer = own.signer
+    this.verifier = own.verifier
     this.random = options.random
     this.electionTicks = options.electionTicks ?? defaultRaftOptions.electionTicks
     this.heartbeatTicks = options.heartbeatTicks ?? defaultRaftOptions.heartbeatTicks
