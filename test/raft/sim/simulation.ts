@@ -586,8 +586,10 @@ class Simulation {
   }
 
   private onProposal(m: Member, requestId: string, outcome: ProposalOutcome): void {
-    if (outcome.ok && outcome.duplicate) this.stats.dedupedRetries++
     const found = this.clientOf(requestId, m)
+    // A client's retry that found its first attempt already committed (the engine answers a duplicated
+    // forward once: the member that forwarded takes only the first answer of the leader it asked).
+    if (outcome.ok && outcome.duplicate && found != null) this.stats.dedupedRetries++
     if (found != null && !outcome.ok) this.retrySoon(found.c, found.attempt)
   }
 
