@@ -4,6 +4,7 @@
 // through random members. Prints one JSON line per cluster size: commit latency (append call to
 // committed answer) p50/p99 and appends/s, plus the cost of one Ed25519 sign and verify here.
 // bench/threads (real daemons through the API) comes with the daemon wiring.
+import { loadavg } from 'node:os'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { ed25519DidVerifier, ed25519Signer } from '../daemon/raft/entry-auth.ts'
 import { waitFor } from '../test/harness/mesh.ts'
@@ -44,7 +45,19 @@ async function run(size: number): Promise<void> {
     let next = 0
     let failed = 0
     const payload = new TextEncoder().encode('x'.repeat(100))
+    const total = (name: string, labels: Record<string, string> = {}): number =>
+      members
+        .flatMap((m) => m.metrics.collect())
+        .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        .reduce((sum, s) => sum + s.value, 0)
+    const sentFrames = (): number => total('moltmesh_raft_frames_total', { direction: 'out', result: 'sent' })
+    const before = {
+      writes: total('moltmesh_raft_writes_total'),
+      steps: total('moltmesh_raft_steps_total'),
+      frames: sentFrames(),
+    }
     const started = performance.now()
+    const cpu0 = process.cpuUsage()
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async (_, worker) => {
         let seq = 0
@@ -65,6 +78,8 @@ async function run(size: number): Promise<void> {
       }),
     )
     const seconds = (performance.now() - started) / 1000
+    const cpu = process.cpuUsage(cpu0)
+    const per = (n: number): number => round(n / APPENDS, 2)
     console.log(
       JSON.stringify({
         bench: 'raft-stack',
@@ -76,6 +91,15 @@ async function run(size: number): Promise<void> {
         failed,
         commitMs: summarize(latencies),
         appendsPerSecond: round(latencies.length / seconds, 0),
+        // Work per append, all members together: CPU of this one process (every member's), storage
+        // writes (group commits), inputs stepped, frames sent.
+        perAppend: {
+          cpuMs: round((cpu.user + cpu.system) / 1000 / APPENDS, 3),
+          writes: per(total('moltmesh_raft_writes_total') - before.writes),
+          steps: per(total('moltmesh_raft_steps_total') - before.steps),
+          framesSent: per(sentFrames() - before.frames),
+        },
+        loadAverage: loadavg().map((l) => round(l, 2)),
         ...(size === 3 ? { ed25519: await signatureCost() } : {}),
       }),
     )
@@ -84,5 +108,5 @@ async function run(size: number): Promise<void> {
   }
 }
 
-await run(3)
-await run(5)
+/** BENCH_SIZES=3 runs one size only (e.g. under --cpu-prof). */
+for (const size of (process.env.BENCH_SIZES ?? '3,5').split(',').map(Number)) await run(size)

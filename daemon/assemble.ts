@@ -17,6 +17,7 @@ import { createDiagService } from './diag/diag-service.ts'
 import { createDemandStore } from './discovery/demand-store.ts'
 import { createFindAgents } from './discovery/find-agents.ts'
 import { createFindAssignee } from './discovery/find-assignee.ts'
+import { createActivityCounter } from './events/activity.ts'
 import type { EventBus } from './events/event-bus.ts'
 import type { Identity } from './identity/identity.ts'
 import { createLedger } from './ledger/ledger.ts'
@@ -32,6 +33,7 @@ import { createNameCache } from './names/name-cache.ts'
 import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService } from './names/names-service.ts'
 import { createNetworks } from './networks/networks.ts'
+import { createOrderedThreadsSubsystem } from './ordered-threads/subsystem.ts'
 import type { Host } from './p2p/create-host.ts'
 import { createDaemonHost } from './p2p/daemon-host.ts'
 import { createPeerStorePruner } from './p2p/peer-store-pruner.ts'
@@ -72,8 +74,11 @@ export interface Assembled {
 export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): Promise<Assembled> {
   const { config, logger, metrics, events } = ctx
   const dialTimeoutMs = config.p2p.connections.dialTimeoutMs
+  // Counting from the first event on, so the workspace shows the hour before it was opened.
+  const activity = createActivityCounter({ events })
 
   // The data dir (database, pid file, identity key): first in, last out.
+  await lifecycle.start('activity', stopOnly(activity.stop))
   const { store, privateKey, identity } = await lifecycle.start(
     'data-dir',
     await openDataDir(config.dataDir, logger),
@@ -302,6 +307,27 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     ),
   )
 
+  // Ordered threads: Raft groups on the daemon's host, logs in its store, invitations over messaging.
+  const orderedThreads = await lifecycle.start(
+    'ordered-threads',
+    createOrderedThreadsSubsystem(
+      {
+        host,
+        privateKey,
+        selfDid,
+        store,
+        messaging,
+        events,
+        logger,
+        metrics,
+        resolveTarget,
+        dialTimeoutMs,
+        maxEnvelopeBytes: config.messaging.maxPayloadBytes,
+      },
+      config.threads,
+    ),
+  )
+
   // The RPC surface: one adapter per subsystem (rpc/api-handlers.ts), converting proto <-> domain types.
   const diag = createDiagService({
     host,
@@ -314,6 +340,7 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     startedAt: ctx.startedAt,
     requestShutdown: ctx.requestShutdown,
     publicNetwork: () => publicNetwork.status(),
+    activity,
   })
   const surface = createRpcSurface(
     {
@@ -346,6 +373,8 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
         webhooks: webhooks.service,
         pubsub: pubsub.service,
         networks: networks.service,
+        orderedThreads: orderedThreads.service,
+        resolveTarget,
       },
       host,
       logger,

@@ -1,4 +1,5 @@
-// identity, info, health, peers, connect, disconnect, metrics: one SDK call each, plus formatting.
+// identity, info, health, peers, connect, disconnect, metrics, activity: one SDK call each, plus
+// formatting.
 
 import type { Command } from 'commander'
 import { a2a, diag, type types } from '../../clients/ts/index.ts'
@@ -152,6 +153,34 @@ export function registerDiagCommands(program: Command): void {
         }),
       ),
     )
+
+  program
+    .command('activity')
+    .description('event counts per minute (messages, tasks, errors) since the daemon started, up to an hour')
+    .option('--minutes <n>', 'minutes to show, ending now (1-60)', intOption(1, 60), 15)
+    .action(
+      action(async (opts: { minutes: number }, cmd: Command) =>
+        withClient(cmd, async (client, { json }) => {
+          const res = await client.diag.getActivity({ minutes: opts.minutes })
+          if (json) return printMessage(diag.GetActivityResponse, res)
+          console.log(`per minute from ${new Date(res.startMs).toISOString()} (oldest first)`)
+          for (const s of res.series) {
+            const total = s.counts.reduce((a, b) => a + b, 0)
+            console.log(
+              `${s.name.padEnd(8)}  ${sparkline(s.counts)}  ${total} in all, ${s.counts.at(-1) ?? 0} this minute`,
+            )
+          }
+        }),
+      ),
+    )
+}
+
+const BARS = '▁▂▃▄▅▆▇█'
+
+/** One character per count, scaled to the largest (a blank series stays at the bottom). */
+function sparkline(counts: number[]): string {
+  const max = Math.max(1, ...counts)
+  return counts.map((n) => BARS[Math.round((n / max) * (BARS.length - 1))]).join('')
 }
 
 function peerLine(p: types.PeerInfo): string {

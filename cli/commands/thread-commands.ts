@@ -7,6 +7,7 @@ import { intOption } from '../int-option.ts'
 import { messageLine } from '../output/message-format.ts'
 import { printMessage } from '../output/proto-json.ts'
 import { safeText } from '../output/terminal-safe.ts'
+import { orderedEntryLine, registerOrderedThreadCommands } from './ordered-thread-commands.ts'
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`
 
@@ -18,7 +19,10 @@ const isReceived = (m: types.Message) =>
 export function registerThreadCommands(program: Command): void {
   const thread = program
     .command('thread')
-    .description('threads: the messages sharing a thread id, sent and received together')
+    .description(
+      'threads: the messages sharing a thread id (list, get), and ordered threads committed by their members (create, append, log, ...)',
+    )
+  registerOrderedThreadCommands(thread)
 
   thread
     .command('list')
@@ -37,7 +41,15 @@ export function registerThreadCommands(program: Command): void {
           if (json) return printMessage(a2a.ListThreadsResponse, res)
           console.log(plural(res.threads.length, 'thread'))
           for (const t of res.threads) {
-            // participants[0] is this agent; the rest are the counterparties.
+            // participants[0] is this agent; the rest are the counterparties (the members of an ordered one).
+            if (t.ordered) {
+              console.log(
+                safeText(
+                  `${t.threadId}  ordered  "${t.title}"  committed up to #${t.messageCount}  with ${t.participants.slice(1).join(', ')}`,
+                ),
+              )
+              continue
+            }
             console.log(
               safeText(
                 `${t.threadId}  ${plural(t.messageCount, 'message')}  last ${new Date(t.lastMessageAtMs).toISOString()}  with ${t.participants.slice(1).join(', ')}`,
@@ -66,6 +78,12 @@ export function registerThreadCommands(program: Command): void {
               pageToken: opts.pageToken,
             })
             if (json) return printMessage(a2a.GetThreadResponse, res)
+            if (res.orderedEntries.length > 0) {
+              // An ordered thread: its committed entries (`thread log` reads them too).
+              for (const e of res.orderedEntries) console.log(orderedEntryLine(e))
+              if (res.nextPageToken !== '') console.log(`more: --page-token ${res.nextPageToken}`)
+              return
+            }
             console.log(plural(res.messages.length, 'message'))
             for (const m of res.messages) {
               const when = new Date(m.createdAtMs).toISOString()

@@ -95,6 +95,7 @@ export interface DaemonConfig {
   webhooks: WebhooksOptions
   pubsub: PubsubOptions
   networks: NetworksOptions
+  threads: ThreadsOptions
   a2a: A2aOptions
   mcp: McpOptions
 }
@@ -139,6 +140,18 @@ export interface NetworksOptions {
   historyMaxAgeMs: number
   syncIntervalMs: number
   maxNetworks: number
+}
+
+/** Ordered threads (daemon/ordered-threads/, docs/threads.md). */
+export interface ThreadsOptions {
+  tickMs: number
+  electionTicks: number
+  heartbeatTicks: number
+  maxFrameBytes: number
+  ratePerSecond: number
+  burst: number
+  maxMembers: number
+  verifyWorkers: number
 }
 
 export interface ArtifactsOptions {

@@ -670,6 +670,46 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     { min: 1, max: 10_000, default: 100 },
     'Networks this agent may be a member of at once; CreateNetwork and JoinNetwork past it fail with TOO_MANY_NETWORKS.',
   ),
+  int(
+    'threads.tick_ms',
+    { min: 1, max: 10_000, default: 50 },
+    'Length of one Raft tick of ordered threads, in milliseconds. Elections and heartbeats count ticks: keep election_ticks x tick_ms well above a round trip plus a disk write and a GC pause.',
+  ),
+  int(
+    'threads.election_ticks',
+    { min: 3, max: 1000, default: 10 },
+    'Ticks a member waits without hearing from a leader before it campaigns (randomised in [n, 2n)).',
+  ),
+  int(
+    'threads.heartbeat_ticks',
+    { min: 1, max: 500, default: 2 },
+    "Ticks between a leader's heartbeats; must be well below election_ticks.",
+  ),
+  int(
+    'threads.max_frame_bytes',
+    { min: 64 * 1024, max: 64 * 1024 * 1024, default: 4 * 1024 * 1024 },
+    'Largest Raft frame sent or accepted on /moltmesh/raft/1.0.0, in bytes; larger incoming frames close the stream.',
+  ),
+  int(
+    'threads.rate_per_second',
+    { min: 1, max: 1_000_000, default: 5_000 },
+    'Raft frames one peer may send per second (all threads together); more are dropped and counted.',
+  ),
+  int(
+    'threads.burst',
+    { min: 1, max: 1_000_000, default: 10_000 },
+    'Raft frames one peer may send in a burst above rate_per_second.',
+  ),
+  int(
+    'threads.max_members',
+    { min: 1, max: 64, default: 15 },
+    'Most members of an ordered thread (every entry is replicated to each): CreateOrderedThread past it fails with TOO_MANY_MEMBERS.',
+  ),
+  int(
+    'threads.verify_workers',
+    { min: 0, max: 16, default: 0 },
+    'Worker threads that check entry signatures before Raft steps a message; 0 checks them on the event loop.',
+  ),
 ]
 
 /** MOLTMESH_P2P_DHT_MODE for "p2p.dht_mode". */

@@ -5,6 +5,7 @@ import type { Connection, PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { DaemonConfig } from '../config/options.ts'
 import { failedPrecondition, MoltmeshError, unavailable } from '../errors/moltmesh-error.ts'
+import { ACTIVITY_MINUTES, type Activity, type ActivityCounter } from '../events/activity.ts'
 import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
@@ -32,6 +33,8 @@ export interface DiagComponents {
   requestShutdown: () => void
   /** Reachability, relays and rendezvous (p2p/public-network.ts). */
   publicNetwork?: () => PublicNetworkStatus
+  /** Event counts per minute since start (events/activity.ts). */
+  activity: Pick<ActivityCounter, 'read'>
 }
 
 export interface PeerSummary {
@@ -298,6 +301,17 @@ export function createDiagService(c: DiagComponents) {
     metrics(): { samples: MetricSample[]; prometheusText: string } {
       const samples = c.metrics.collect()
       return { samples, prometheusText: c.metrics.prometheusText() }
+    },
+
+    /** Event counts per minute over the last `minutes` (0 = 15, at most 60). */
+    activity(minutes: number): Activity {
+      if (!Number.isInteger(minutes) || minutes < 0 || minutes > ACTIVITY_MINUTES)
+        throw new MoltmeshError(
+          'invalid_argument',
+          'INVALID_ARGUMENT',
+          `minutes must be between 1 and ${ACTIVITY_MINUTES} (0 for 15)`,
+        )
+      return c.activity.read(minutes === 0 ? 15 : minutes)
     },
 
     shutdown(): void {

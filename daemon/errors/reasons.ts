@@ -79,8 +79,10 @@ export type ClientReason =
   | 'INVITATION_INVALID'
   | 'MEMBERSHIP_LOG_FULL'
   | 'TOO_MANY_NETWORKS'
-  // ordered threads (daemon/ordered-threads; not in the API yet)
+  // ordered threads (daemon/ordered-threads)
   | 'INVALID_THREAD_ID'
+  | 'THREAD_INVITATION_NOT_FOUND'
+  | 'INVALID_EXPORT'
   | 'TOO_MANY_MEMBERS'
   | 'TITLE_TOO_LONG'
   | 'ENTRY_TOO_LARGE'

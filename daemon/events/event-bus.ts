@@ -5,6 +5,7 @@ import { EventEmitter } from 'node:events'
 import type { InboxRecord, OutboxRecord } from '../messaging/records.ts'
 import type { BroadcastRecord, MemberInfo } from '../networks/records.ts'
 import type { TopicMessageRecord } from '../pubsub/records.ts'
+import type { Entry } from '../raft/types.ts'
 import type { TaskRecord } from '../tasks/records.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 
@@ -40,6 +41,8 @@ export interface DaemonEvents {
   'ledger.receipt': { receipt: Receipt }
   /** A settlement was proposed to us, or one of ours / to us was accepted. */
   'ledger.settlement': { settlement: Settlement }
+  /** An entry of an ordered thread (data or membership change) committed while this daemon runs. */
+  'thread.entry.committed': { threadId: string; entry: Entry }
 }
 
 export type DaemonEventType = keyof DaemonEvents

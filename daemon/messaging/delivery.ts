@@ -145,6 +145,7 @@ export function createDelivery(c: DeliveryComponents) {
           const expired = await c.outbox.finish(r, 'expired', {
             lastError: r.lastError || 'TTL expired before delivery',
           })
+          if (expired == null) continue // canceled meanwhile
           sent.inc({ result: 'expired' })
           c.logger.info({ id: r.id, to: did, attempts: r.attempts }, 'message expired undelivered')
           if (expired.channel == null) c.events.emit('message.expired', { message: expired })

@@ -222,6 +222,11 @@ export function createMessagingService(c: MessagingComponents) {
       if (record.status !== 'queued')
         throw failedPrecondition('MESSAGE_NOT_QUEUED', `message ${id} is already ${record.status}`)
       const canceled = await c.outbox.finish(record, 'failed', { lastError: 'CANCELED', nextAttemptAtMs: 0 })
+      // Delivered, refused or expired between the read above and the write.
+      if (canceled == null) {
+        const now = (await c.outbox.get(id)) as OutboxRecord
+        throw failedPrecondition('MESSAGE_NOT_QUEUED', `message ${id} is already ${now.status}`)
+      }
       c.logger.info({ id, to: record.to, attempts: record.attempts }, 'queued message canceled')
       c.events.emit('message.failed', { message: canceled })
       return canceled

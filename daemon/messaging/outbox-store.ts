@@ -7,6 +7,7 @@
 // A message is written (with its queue entry and its thread index entries, see thread-index.ts) in one
 // batch before SendMessage returns.
 
+import { createKeyedLock } from '../common/keyed-lock.ts'
 import { json, pair, seq, single, text, unit } from '../store/codecs.ts'
 import { num, str } from '../store/shape.ts'
 import type { Store, StoreOp } from '../store/store.ts'
@@ -23,6 +24,12 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
   let lastSeq = (await counter.get(null)) ?? 0
 
   const get = (id: string): Promise<OutboxRecord | undefined> => messages.get(id)
+  // A message's state changes from two places: its delivery worker (retry, delivered, refused) and
+  // the API (cancel). Each change re-reads the record under this lock, so a retry written after a
+  // cancel cannot put the message back in the queue, nor a cancel overwrite a delivery.
+  const lock = createKeyedLock()
+  const lockAll = <T>(ids: string[], fn: () => Promise<T>): Promise<T> =>
+    ids.length === 0 ? fn() : lock(ids[0] as string, () => lockAll(ids.slice(1), fn))
 
   return {
     get,
@@ -92,18 +99,22 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       return [...out]
     },
 
-    /** Moves a message to a final state and takes it off its queue, atomically. */
+    /**
+     * Moves a message that is still queued to a final state and takes it off its queue, atomically.
+     * Returns the new record, or undefined when it was no longer queued (settled meanwhile).
+     */
     async finish(
       record: OutboxRecord,
       status: Exclude<OutboxStatus, 'queued'>,
       patch: Partial<OutboxRecord>,
-    ): Promise<OutboxRecord> {
-      const next: OutboxRecord = { ...record, ...patch, status }
-      await store.commit([messages.putOp(record.id, next), queue.delOp([record.to, record.seq])])
-      return next
+    ): Promise<OutboxRecord | undefined> {
+      return (await this.finishMany([{ record, status, patch }]))[0]
     },
 
-    /** finish() for many messages in one atomic write (a delivered window). */
+    /**
+     * finish() for many messages in one atomic write (a delivered window). Messages no longer queued
+     * (canceled while in flight) are left as they are and not returned.
+     */
     async finishMany(
       items: Array<{
         record: OutboxRecord
@@ -111,18 +122,27 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
         patch: Partial<OutboxRecord>
       }>,
     ): Promise<OutboxRecord[]> {
-      const next = items.map(({ record, status, patch }) => ({ ...record, ...patch, status }))
-      await store.commit(next.flatMap((r) => [messages.putOp(r.id, r), queue.delOp([r.to, r.seq])]))
-      return next
+      const ids = [...new Set(items.map((i) => i.record.id))].sort()
+      return lockAll(ids, async () => {
+        const current = await messages.getMany(items.map((i) => i.record.id))
+        const next = items
+          .filter((_, i) => current[i]?.status === 'queued')
+          .map(({ record, status, patch }) => ({ ...record, ...patch, status }))
+        if (next.length > 0)
+          await store.commit(next.flatMap((r) => [messages.putOp(r.id, r), queue.delOp([r.to, r.seq])]))
+        return next
+      })
     },
 
-    /** Records a retry of a queued message; one canceled meanwhile (no longer queued) stays as it is. */
+    /** Records a retry of a queued message; one settled meanwhile (e.g. canceled) stays as it is. */
     async update(record: OutboxRecord, patch: Partial<OutboxRecord>): Promise<OutboxRecord> {
-      const current = await get(record.id)
-      if (current != null && current.status !== 'queued') return current
-      const next = { ...record, ...patch }
-      await messages.put(record.id, next)
-      return next
+      return lock(record.id, async () => {
+        const current = await get(record.id)
+        if (current != null && current.status !== 'queued') return current
+        const next = { ...record, ...patch }
+        await messages.put(record.id, next)
+        return next
+      })
     },
 
     async list(

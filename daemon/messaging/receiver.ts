@@ -19,6 +19,7 @@ import {
   decodeReceivedBody,
   type Envelope,
   encodeFrame,
+  unknownBodyFields,
   verifyEnvelope,
 } from '../wire/messaging-codec.ts'
 import { InvalidUtf8Error } from '../wire/strict-utf8.ts'
@@ -126,6 +127,13 @@ export function createReceiver(c: ReceiverComponents) {
     const channel = channelOf(body)
     if (channel === 'several') return reject(e.id, 'MALFORMED', remoteDid, 'body sets more than one channel')
     if (channel != null) return acceptFrame(e, channel.name, channel.frame, remoteDid)
+    // No parts and a field this daemon does not know: a frame of a channel added by a newer version,
+    // not an empty message. Refused for good, so the sender's subsystem learns it cannot reach us.
+    if (body.parts.length === 0) {
+      const unknown = unknownBodyFields(e.body)
+      if (unknown.length > 0)
+        return reject(e.id, 'UNKNOWN_CHANNEL', remoteDid, `body field(s) ${unknown.join(', ')} unknown here`)
+    }
     // Another stream of this sender is storing the same id right now: let the sender retry it.
     if (storing.has(e.id))
       return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }

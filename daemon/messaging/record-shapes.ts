@@ -1,6 +1,7 @@
 // Shapes of the stored messaging records (records.ts), checked on every read from the database.
 
 import { bool, num, object, oneOf, optional, type Shape, str } from '../store/shape.ts'
+import { CHANNEL_NAMES } from '../wire/messaging-codec.ts'
 import type { InboxRecord, OutboxRecord } from './records.ts'
 
 const common = {
@@ -32,5 +33,5 @@ export const outboxRecordShape: Shape<OutboxRecord> = object<OutboxRecord>({
   nextAttemptAtMs: num,
   lastError: str,
   idempotencyKey: str,
-  channel: optional(oneOf('task', 'network')),
+  channel: optional(oneOf(...CHANNEL_NAMES)),
 })

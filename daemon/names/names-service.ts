@@ -6,7 +6,8 @@ import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmes
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Host } from '../p2p/create-host.ts'
-import { putDhtRecord, runDhtLookup } from '../p2p/dht-records.ts'
+import { createDhtAnnouncer } from '../p2p/dht-announcer.ts'
+import { runDhtLookup } from '../p2p/dht-records.ts'
 import { json, single, text } from '../store/codecs.ts'
 import { num, object, str } from '../store/shape.ts'
 import type { Store } from '../store/store.ts'
@@ -73,6 +74,10 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
   const pins = c.store.repository('names.pins', single(text), json(pinShape))
   const timers = new Map<string, NodeJS.Timeout>()
   const dht = () => c.host.services.dht
+  // Claims, renewals and tombstones of a name go through one announcer key: a newer record stops the
+  // retries of an older one (peers would refuse it as a replay), and a record that reached nobody is
+  // announced again once the DHT routing table gains a peer (dht-announcer.ts).
+  const announcer = createDhtAnnouncer({ dht, logger: c.logger })
   let stopped = false
 
   /** The winning valid claim for a name across the DHT (and this node), if any. */
@@ -84,7 +89,13 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
 
   async function publish(claim: SignedNameClaim): Promise<void> {
     c.cache.observe(claim)
-    await putDhtRecord(dht(), nameKey(claim.name), encodeClaim(claim), options.lookupTimeoutMs, c.logger)
+    // Waits at most the lookup timeout; the announcement goes on in the background with its retries.
+    let timer: NodeJS.Timeout | undefined
+    await Promise.race([
+      announcer.put(nameKey(claim.name), encodeClaim(claim)),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lookupTimeoutMs))),
+    ])
+    clearTimeout(timer)
   }
 
   function scheduleRenewal(name: string, ttlMs: number): void {
@@ -250,6 +261,8 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
 
     /** Renews (re-claims) every held name after a restart. */
     async start(): Promise<void> {
+      stopped = false
+      announcer.start()
       for await (const h of held.values()) {
         claim(h.name, h.ttlMs).catch((err: Error & { reason?: string }) => {
           c.logger.warn(
@@ -263,6 +276,7 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
 
     stop(): void {
       stopped = true
+      announcer.stop()
       for (const t of timers.values()) clearTimeout(t)
       timers.clear()
     },

@@ -3,6 +3,7 @@
 // member set is announced on the event bus (`network.member_joined` / `network.member_left`). A change
 // of the local agent's own membership is reported to `onSelfChange` (join or leave the topic).
 
+import { createKeyedLock } from '../common/keyed-lock.ts'
 import { reasonOf } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Logger } from '../log/logger.ts'
@@ -43,19 +44,9 @@ export const MAX_OPS_PER_NETWORK = 10_000
 
 export function createRegistry(c: RegistryComponents) {
   const states = new Map<string, NetState>()
-  const locks = new Map<string, Promise<unknown>>()
 
   /** Runs `fn` after every earlier call for the same network has finished. */
-  function lock<T>(id: string, fn: () => Promise<T>): Promise<T> {
-    const previous = locks.get(id) ?? Promise.resolve()
-    const next = previous.then(fn, fn)
-    const tail = next.catch(() => undefined)
-    locks.set(id, tail)
-    void tail.then(() => {
-      if (locks.get(id) === tail) locks.delete(id)
-    })
-    return next
-  }
+  const lock = createKeyedLock()
 
   /**
    * Adds verified operations to the in-memory set and re-derives the members (synchronously, so a

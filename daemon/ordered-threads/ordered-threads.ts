@@ -1,8 +1,8 @@
 // Ordered threads on one daemon: the Raft groups this daemon is a member of, one per thread, each a
 // RaftGroup (daemon/raft/raft-group.ts) on the shared /moltmesh/raft/1.0.0 transport with its log in
-// LevelDB. This is the layer the API will call; it is not wired into the daemon yet (no RPCs, CLI or
-// events), and invitations are not built: `create` is what the creator does, `join` what an invited
-// member does once it accepted (both start the same group from the same genesis).
+// LevelDB. The API's service (ordered-threads-service.ts) calls it: `create` is what the creator does,
+// `join` what an invited member does once it accepted (both start the same group from the same
+// genesis).
 //
 // A thread's entries are its Raft log. Logs are never compacted here: every member keeps the whole
 // thread, which `thread verify`/`thread export` need anyway; compaction (and with it snapshots of the
@@ -28,6 +28,7 @@ import type { VerifyPool } from '../raft/verify-pool.ts'
 import { json, single, text } from '../store/codecs.ts'
 import { array, num, object, str } from '../store/shape.ts'
 import type { Store } from '../store/store.ts'
+import { MAX_TITLE_LENGTH } from './invitations.ts'
 
 export interface OrderedThreadsOptions extends Partial<RaftTiming> {
   /** This daemon's agent DID (its member id in every thread). */
@@ -41,8 +42,13 @@ export interface OrderedThreadsOptions extends Partial<RaftTiming> {
   tickMs: number
   /** Checks entry signatures in worker threads (verify-pool.ts); without it the core verifies inline. */
   verifyPool?: VerifyPool
-  /** Committed entries of a thread, in order, once durable (for SubscribeThread and events). */
+  /**
+   * Entries of a thread committed while this daemon runs, in order, once applied (for events). The
+   * entries a restarted member replays from its own disk are not repeated here.
+   */
   onCommitted?: (threadId: string, entries: Entry[]) => void
+  /** Most members a thread may have (default MAX_THREAD_MEMBERS). */
+  maxMembers?: number
 }
 
 export interface ThreadRecord {
@@ -53,7 +59,6 @@ export interface ThreadRecord {
 
 /** Most members a thread may start with (every entry is replicated to each). */
 export const MAX_THREAD_MEMBERS = 15
-const MAX_TITLE_LENGTH = 200
 const threadShape = object<ThreadRecord>({
   genesis: object<Genesis>({ groupId: str, voters: array(str) }),
   title: str,
@@ -94,6 +99,8 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
   async function startGroup(record: ThreadRecord): Promise<void> {
     const storage = new LevelRaftStorage(raft, record.genesis.groupId)
     const listeners = new Set<(entries: Entry[]) => void>()
+    // What the member committed before this start; its first output replays it (not news).
+    let replayedUpTo = Number.POSITIVE_INFINITY
     const group = await startRaftGroup({
       genesis: record.genesis,
       signer: o.signer,
@@ -111,10 +118,14 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
       metrics: o.metrics,
       apply: (committed) => {
         if (committed.length === 0) return
-        o.onCommitted?.(record.genesis.groupId, committed)
+        const fresh = committed.filter((e) => e.index > replayedUpTo)
+        if (fresh.length > 0) o.onCommitted?.(record.genesis.groupId, fresh)
         for (const l of listeners) l(committed)
       },
     })
+    // The group steps its first input (the replay) only after this synchronous code: the commit index
+    // it loaded is what it replays.
+    replayedUpTo = group.status().commit
     open.set(record.genesis.groupId, { record, group, storage, listeners })
   }
 
@@ -133,8 +144,9 @@ export function createOrderedThreads(o: OrderedThreadsOptions) {
     if (includesSelf && !unique.includes(o.did)) {
       throw new MoltmeshError('invalid_argument', 'NOT_A_MEMBER', 'this daemon must be one of the members')
     }
-    if (unique.length > MAX_THREAD_MEMBERS) {
-      throw new MoltmeshError('invalid_argument', 'TOO_MANY_MEMBERS', `at most ${MAX_THREAD_MEMBERS} members`)
+    const max = o.maxMembers ?? MAX_THREAD_MEMBERS
+    if (unique.length > max) {
+      throw new MoltmeshError('invalid_argument', 'TOO_MANY_MEMBERS', `at most ${max} members`)
     }
     return unique
   }

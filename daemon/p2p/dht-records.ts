@@ -1,4 +1,4 @@
-// Reading and writing signed records in the kad-dht, for subsystems whose validators remember every
+// Reading signed records from the kad-dht (writing them: dht-announcer.ts), for subsystems whose validators remember every
 // valid record they see (names, cards). kad-dht's `get` yields values only when its whole query has
 // finished, and a query can stall for a dial timeout on an unreachable peer (a QUIC dial to a dead
 // port). So a lookup runs the query only to feed the validator, and stops a short grace period after
@@ -6,7 +6,6 @@
 
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Logger } from '../log/logger.ts'
-import { announceWithRetry, countStored } from './dht-announce.ts'
 
 export interface DhtLookup {
   timeoutMs: number
@@ -40,26 +39,4 @@ export async function runDhtLookup(
     clearTimeout(deadline)
     clearTimeout(grace)
   }
-}
-
-/**
- * Stores a record locally, then on the closest peers. Waits at most `timeoutMs`; the announcement
- * itself goes on in the background with its own deadline and retries (dht-announce.ts). Never throws.
- */
-export async function putDhtRecord(
-  dht: KadDHT,
-  key: Uint8Array,
-  value: Uint8Array,
-  timeoutMs: number,
-  logger: Logger,
-): Promise<void> {
-  const stored = announceWithRetry(
-    dht,
-    { key: new TextDecoder().decode(key) },
-    (signal) => countStored(dht.put(key, value, { signal }), 'PUT_VALUE'),
-    logger,
-  )
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([stored, new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)))])
-  clearTimeout(timer)
 }

@@ -12,13 +12,16 @@
 import { randomUUID } from 'node:crypto'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { coalesceAppends } from './coalesce.ts'
 import type { EngineEvent, EngineStatus } from './engine.ts'
 import type { EntrySigner, EntryVerifier } from './entry-auth.ts'
+import { leaderSends } from './leader-sends.ts'
 import { defaultRaftOptions, RaftNode, type RaftOutput } from './raft-node.ts'
 import type { RaftTiming } from './raft-options.ts'
 import type { RaftStorage } from './storage.ts'
 import type { RaftTransport } from './transport-libp2p.ts'
 import type { Entry, Genesis, MemberChange, ProposalOutcome, RaftMessage, Snapshot } from './types.ts'
+import { WritePlan } from './write-plan.ts'
 
 export interface RaftGroupOptions extends Partial<RaftTiming> {
   genesis: Genesis
@@ -71,6 +74,9 @@ const lost = (index: number): ProposalOutcome => ({
 
 /** Refusals that an election or a retry can end: the request is made again instead of answered. */
 const RETRY_ON = new Set<string>(['NO_LEADER', 'LEADERSHIP_LOST'])
+
+/** Longest a commit-index-only change waits to be written (see write-plan.ts). */
+const COMMIT_WRITE_LAZY_MS = 200
 
 /** Inputs stepped before one storage write: bounds the batch and the latency it adds. */
 const MAX_STEPS_PER_WRITE = 256
@@ -145,6 +151,7 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
   /** Reads whose index is known, waiting for the application to get there. */
   const readyReads: { index: number; waiter: Waiter<number> }[] = []
   let applied = state.snapshot?.meta.index ?? 0
+  const plan = new WritePlan(state.hardState, COMMIT_WRITE_LAZY_MS)
   const queue: Input[] = []
   let draining = false
   let tickQueued = false
@@ -155,7 +162,12 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
   function enqueue(input: Input): void {
     if (stopped) return
     queue.push(input)
-    if (!draining) idle = drain()
+    if (draining) return
+    // Start stepping at the end of this turn of the event loop, not now: inputs that arrive together
+    // (frames read from one socket chunk, appends of callers woken by one commit) are stepped and
+    // written together, and their appends leave as one message per follower.
+    draining = true
+    idle = new Promise((resolve) => setImmediate(resolve)).then(drain)
   }
 
   async function drain(): Promise<void> {
@@ -164,25 +176,48 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
       while (!stopped && queue.length > 0) {
         // Group commit: step everything waiting (up to a bound), write all the resulting state in one
         // batch, then carry out the outputs in order. Every message still leaves after the state it
-        // depends on is durable; the core meanwhile only ran ahead in memory, as it does while any
-        // write is in flight (the simulation's disk completes writes after a delay in the same way).
+        // depends on is durable (a leader's appends depend on its term only: see below); the core
+        // meanwhile only ran ahead in memory, as it does while any write is in flight (the
+        // simulation's disk completes writes after a delay in the same way).
         const batch = queue.splice(0, MAX_STEPS_PER_WRITE)
         // Signatures checked in workers: wait for this batch's, keeping the order of arrival.
         await Promise.all(batch.map((i) => (i.type === 'message' ? i.ready : undefined)))
         if (stopped) break
+        const start = node.status()
         const outputs: RaftOutput[] = []
         for (const input of batch) {
           if (input.type === 'tick') tickQueued = false
           outputs.push(node.step(input))
         }
-        const persists = outputs.flatMap((out) => (out.persist != null ? [out.persist] : []))
-        if (persists.length > 0) {
-          if (o.storage.saveAll != null) await o.storage.saveAll(persists)
-          else for (const p of persists) await o.storage.save(p)
+        steps.inc({}, batch.length)
+        const end = node.status()
+        // Appends that continue one another leave as one message per follower (coalesce.ts).
+        const messages = coalesceAppends(outputs.flatMap((out) => out.messages))
+        const durableTerm = plan.durableTerm
+        const toWrite = plan.take(
+          outputs.flatMap((out) => (out.persist != null ? [out.persist] : [])),
+          Date.now(),
+        )
+        // A leader's appends leave before its own write of them completes, with the commit index
+        // held to its durable log (leader-sends.ts): the followers write while the leader does. At
+        // the start of a batch everything stepped before is durable (writes complete before the next
+        // batch is stepped), so the durable log ends at start.lastIndex and the term at durableTerm.
+        const sends =
+          toWrite == null
+            ? { now: [], afterWrite: messages }
+            : leaderSends(messages, {
+                leader: end.role === 'leader',
+                durableTerm,
+                durableLast: start.lastIndex,
+              })
+        for (const m of sends.now) o.transport.send(groupId, m)
+        if (toWrite != null) {
+          if (o.storage.saveAll != null) await o.storage.saveAll(toWrite)
+          else for (const p of toWrite) await o.storage.save(p)
           writes.inc()
         }
-        steps.inc({}, batch.length)
         if (stopped) break
+        for (const m of sends.afterWrite) o.transport.send(groupId, m)
         for (const out of outputs) carryOut(out)
       }
     } catch (err) {
@@ -194,9 +229,8 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
     }
   }
 
-  /** Carries out one output whose state is durable: send and apply, then answer. */
+  /** Carries out one output whose state is durable and whose messages are sent: apply, then answer. */
   function carryOut(out: RaftOutput): void {
-    for (const m of out.messages) o.transport.send(groupId, m)
     if (out.restore != null || out.committed.length > 0) {
       o.apply?.(out.committed, out.restore)
       if (out.restore != null) {
@@ -388,6 +422,9 @@ export async function startRaftGroup(o: RaftGroupOptions): Promise<RaftGroup> {
       if (stopped) return
       await shutdown(new RaftGroupError('STOPPED', 'raft member stopped'))
       await idle
+      // The commit index not written yet (write-plan.ts): a clean stop keeps it.
+      const pending = plan.takePending()
+      if (pending != null && failed == null) await o.storage.save(pending).catch(() => undefined)
     },
   }
 }

@@ -33,6 +33,7 @@ import { proposalProblem } from './entry-rules.ts'
 import { isMember, isVoter, quorumSize, quorumValue, toConfigChange } from './membership.ts'
 import { provenMember } from './membership-proof.ts'
 import { messageProblem } from './message-shape.ts'
+import { rememberOwnSignatures } from './own-signatures.ts'
 import { RaftLog } from './raft-log.ts'
 import { defaultRaftOptions, PROMOTE_CLIENT, type RaftOptions, type RaftRestart } from './raft-options.ts'
 import { ReadIndexQueue } from './read-index-queue.ts'
@@ -99,6 +100,9 @@ const emptyOutput = (): PendingOutput => ({
   entries: [],
 })
 
+/** Outstanding forwards and read-index requests remembered (raft-group.ts has far fewer in flight). */
+const MAX_ASKED = 10_000
+
 const SIGNED_HERE: EntryVerifier = { verify: () => true }
 
 const reject = (reason: RejectReason, detail: string): ProposalOutcome => ({ ok: false, reason, detail })
@@ -138,6 +142,12 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private votes = new Map<string, boolean>()
   protected progress = new Map<string, Progress>()
   private readonly reads = new ReadIndexQueue()
+  /**
+   * Forwards and read-index requests sent to a leader, by request id: the member asked. Only that
+   * member's answer is taken, so another member cannot answer a request it never got (request ids are
+   * random, but a member sees those of the requests it leads and could replay them later).
+   */
+  private readonly asked = new Map<string, string>()
   private persisted: HardState
   private out: PendingOutput = emptyOutput()
 
@@ -145,8 +155,10 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     this.id = options.signer.id
     this.groupId = options.genesis.groupId
     this.genesis = { groupId: options.genesis.groupId, voters: [...options.genesis.voters].sort() }
-    this.signer = options.signer
-    this.verifier = options.verifier
+    // Its own signatures coming back in the leader's appends are recognised, not re-verified.
+    const own = rememberOwnSignatures(options.signer, options.verifier)
+    this.signer = own.signer
+    this.verifier = own.verifier
     this.random = options.random
     this.electionTicks = options.electionTicks ?? defaultRaftOptions.electionTicks
     this.heartbeatTicks = options.heartbeatTicks ?? defaultRaftOptions.heartbeatTicks
@@ -409,9 +421,11 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
         this.onReadIndex(m)
         return
       case 'forward-response':
+        if (!this.answeredBy(m.requestId, m.from)) return
         this.out.proposals.push({ requestId: m.requestId, outcome: m.outcome })
         return
       case 'read-index-response':
+        if (!this.answeredBy(m.requestId, m.from)) return
         this.out.reads.push(
           m.index < 0
             ? { requestId: m.requestId, index: -1, reason: 'NO_LEADER' }
@@ -797,6 +811,24 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     return { ...p, signature: this.signer.sign(signingBytes(this.groupId, p)) }
   }
 
+  /** Notes that `member` was asked `requestId` (a retry to another leader replaces the first). */
+  private ask(requestId: string, member: string): void {
+    this.asked.delete(requestId)
+    this.asked.set(requestId, member)
+    // Requests the shell gave up on are never answered: keep the newest only.
+    if (this.asked.size > MAX_ASKED) this.asked.delete(this.asked.keys().next().value as string)
+  }
+
+  /** True (and forgets the request) when `from` is the member the request went to. */
+  private answeredBy(requestId: string, from: string): boolean {
+    if (this.asked.get(requestId) !== from) {
+      this.event('message-dropped', `answer to request ${requestId} from ${from}, which was not asked`)
+      return false
+    }
+    this.asked.delete(requestId)
+    return true
+  }
+
   private proposeLocal(requestId: string, p: Proposal): void {
     let outcome: ProposalOutcome
     if (!isMember(this.config, this.id)) {
@@ -806,6 +838,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
     } else if (this.role === 'leader') {
       outcome = this.appendProposal(this.sign(p), true)
     } else if (this.leader !== undefined) {
+      this.ask(requestId, this.leader)
       this.send({
         type: 'forward',
         from: this.id,
@@ -940,6 +973,7 @@ export class RaftNode implements ConsensusEngine<RaftMessage, RaftPersist> {
   private readLocal(requestId: string): void {
     if (this.role === 'leader') this.leaderRead(requestId, this.id)
     else if (this.leader !== undefined) {
+      this.ask(requestId, this.leader)
       this.send({ type: 'read-index', from: this.id, to: this.leader, term: this.term, requestId })
     } else this.out.reads.push({ requestId, index: -1, reason: 'NO_LEADER' })
   }

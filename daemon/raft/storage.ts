@@ -64,6 +64,21 @@ export class MemoryRaftStorage implements RaftStorage {
     if (persist.hardState != null) this.hardState = { ...persist.hardState }
   }
 
+  /** Term and last entry index as stored (what a crash keeps), without copying the log. */
+  durable(): { term: number; lastIndex: number } {
+    return {
+      term: this.hardState.term,
+      lastIndex: this.entries.at(-1)?.index ?? this.snapshot?.meta.index ?? 0,
+    }
+  }
+
+  /** True when entry `index` of term `term` is stored, or covered by the stored snapshot. */
+  holds(index: number, term: number): boolean {
+    if (this.snapshot != null && this.snapshot.meta.index >= index) return true
+    const first = this.entries[0]?.index
+    return first != null && this.entries[index - first]?.term === term
+  }
+
   /** Test hook: the stored entries, as a tampering test or an export would read them. */
   storedEntries(): Entry[] {
     return [...this.entries]

@@ -20,6 +20,7 @@ import type { EventBus } from '../events/event-bus.ts'
 import type { MessagingService } from '../messaging/messaging-service.ts'
 import type { NamesService } from '../names/names-service.ts'
 import type { NetworksService } from '../networks/networks-service.ts'
+import type { OrderedThreadsService } from '../ordered-threads/ordered-threads-service.ts'
 import type { PubsubService } from '../pubsub/pubsub-service.ts'
 import type { TasksService } from '../tasks/tasks.ts'
 import type { BridgedService } from '../ui/rpc-bridge.ts'
@@ -35,6 +36,7 @@ import { mergeHandlers } from './merge-handlers.ts'
 import { messagingAdapter } from './messaging-adapter.ts'
 import { namesAdapter } from './names-adapter.ts'
 import { networksAdapter } from './networks-adapter.ts'
+import { orderedThreadListing, orderedThreadsAdapter } from './ordered-threads-adapter.ts'
 import { pubsubAdapter } from './pubsub-adapter.ts'
 import { buildServiceHandlers, type HandlerOptions } from './service-handlers.ts'
 import type { ServiceImpl } from './service-types.ts'
@@ -60,6 +62,9 @@ export interface ApiHandlerComponents {
   webhooks: WebhooksService
   pubsub: PubsubService
   networks: NetworksService
+  orderedThreads: OrderedThreadsService
+  /** A DID or a claimed name -> DID. */
+  resolveTarget: (value: string) => Promise<string>
 }
 
 export interface ApiHandlers {
@@ -72,7 +77,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
   return {
     a2a: mergeHandlers('A2ANode', A2ANodeService, {
       node: a2aAdapter(c.node),
-      messaging: messagingAdapter(c.messaging),
+      messaging: messagingAdapter(c.messaging, orderedThreadListing(c.orderedThreads, c.resolveTarget)),
       names: namesAdapter(c.names),
       artifacts: artifactsAdapter(c.artifacts, c.selfDid),
       tasks: tasksAdapter(c.tasks, c.serveSkills),
@@ -88,6 +93,7 @@ export function createApiHandlers(c: ApiHandlerComponents): ApiHandlers {
       webhooks: webhooksAdapter(c.webhooks),
       pubsub: pubsubAdapter(c.pubsub),
       networks: networksAdapter(c.networks, c.selfDid),
+      orderedThreads: orderedThreadsAdapter(c.orderedThreads),
     }),
   }
 }

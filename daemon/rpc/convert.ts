@@ -6,6 +6,11 @@
 // change to the other. Enums share their numbering: the typed identity makes the compiler check that.
 
 import type * as api from '../../clients/ts/gen/moltmesh/v1/types.ts'
+import type { ThreadInvitationRecord } from '../ordered-threads/invitations.ts'
+import type { ThreadRecord } from '../ordered-threads/ordered-threads.ts'
+import type { EntryView } from '../ordered-threads/ordered-threads-service.ts'
+import type { EngineStatus } from '../raft/engine.ts'
+import type { VerifyResult } from '../raft/verify-log.ts'
 import type { PaymentQuote, Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
 import type { Artifact, Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 import type { TaskEventKind, TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
@@ -108,5 +113,92 @@ export function apiSettlement(s: Settlement): api.Settlement {
     proposerSignature: s.proposerSignature,
     counterpartySignature: s.counterpartySignature,
     createdAtMs: s.createdAtMs,
+  }
+}
+
+// ---------------------------------------------------------------- ordered threads
+
+export function apiOrderedThread(r: ThreadRecord): api.OrderedThread {
+  return {
+    id: r.genesis.groupId,
+    title: r.title,
+    genesisVoters: [...r.genesis.voters],
+    createdAtMs: r.createdAtMs,
+  }
+}
+
+export function apiThreadEntry(threadId: string, v: EntryView): api.ThreadEntry {
+  const e = v.entry
+  return {
+    threadId,
+    index: e.index,
+    term: e.term,
+    kind: e.kind,
+    proposer: e.proposer,
+    clientId: e.client,
+    seq: e.seq,
+    parts: apiParts(v.parts),
+    change: v.change,
+    prevHash: Buffer.from(e.prevHash).toString('hex'),
+    hash: Buffer.from(e.hash).toString('hex'),
+    signature: Buffer.from(e.signature).toString('base64'),
+  }
+}
+
+/** An ordered thread as ListThreads lists it: members as participants (this agent first). */
+export function apiOrderedThreadSummary(r: ThreadRecord, s: EngineStatus, self: string) {
+  const members = [...s.voters, ...s.learners]
+  return {
+    threadId: r.genesis.groupId,
+    participants: [self, ...members.filter((m) => m !== self)],
+    messageCount: s.commit,
+    lastMessageAtMs: r.createdAtMs,
+    ordered: true,
+    title: r.title,
+  }
+}
+
+/** Voters then learners, with the leader's view of their match index (0 elsewhere). */
+export function apiThreadMembers(s: EngineStatus): api.OrderedThreadMember[] {
+  const match = new Map(s.progress.map((p) => [p.member, p.match]))
+  return [
+    ...s.voters.map((did) => ({ did, voter: true, matchIndex: match.get(did) ?? 0 })),
+    ...s.learners.map((did) => ({ did, voter: false, matchIndex: match.get(did) ?? 0 })),
+  ]
+}
+
+export function apiThreadStatus(r: ThreadRecord, s: EngineStatus) {
+  return {
+    thread: apiOrderedThread(r),
+    role: s.role,
+    term: s.term,
+    leader: s.leader ?? '',
+    commitIndex: s.commit,
+    appliedIndex: s.applied,
+    lastIndex: s.lastIndex,
+    members: apiThreadMembers(s),
+  }
+}
+
+export function apiVerifyResult(r: VerifyResult) {
+  return r.ok
+    ? {
+        ok: true,
+        entries: r.entries,
+        badIndex: 0,
+        reason: '',
+        lastHash: Buffer.from(r.lastHash).toString('hex'),
+      }
+    : { ok: false, entries: 0, badIndex: r.index, reason: r.reason, lastHash: '' }
+}
+
+export function apiThreadInvitation(r: ThreadInvitationRecord) {
+  return {
+    threadId: r.threadId,
+    title: r.title,
+    inviter: r.inviter,
+    genesisVoters: r.voters,
+    addedLater: r.addedLater,
+    receivedAtMs: r.receivedAtMs,
   }
 }

@@ -33,6 +33,7 @@ export function diagAdapter(diag: DiagService) {
         prometheusText,
       }
     },
+    getActivity: (req) => diag.activity(req.minutes),
     shutdown: () => {
       diag.shutdown()
       return {}

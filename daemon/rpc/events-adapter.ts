@@ -6,7 +6,8 @@ import { newId } from '../common/ids.ts'
 import type { BusEvent, EventBus } from '../events/event-bus.ts'
 import { eventMatcher } from '../events/event-filter.ts'
 import { eventQueue } from '../events/event-queue.ts'
-import { apiReceipt, apiSettlement } from './convert.ts'
+import { entryView } from '../ordered-threads/ordered-threads-service.ts'
+import { apiReceipt, apiSettlement, apiThreadEntry } from './convert.ts'
 import { inboxMessage, outboxMessage } from './messaging-adapter.ts'
 import { broadcastProto, memberProto } from './networks-adapter.ts'
 import { topicMessageProto } from './pubsub-adapter.ts'
@@ -38,6 +39,10 @@ export function toDaemonEvent(e: BusEvent): DaemonEvent {
       return { ...base, receipt: apiReceipt((e as BusEvent<'ledger.receipt'>).data.receipt) }
     case 'ledger.settlement':
       return { ...base, settlement: apiSettlement((e as BusEvent<'ledger.settlement'>).data.settlement) }
+    case 'thread.entry.committed': {
+      const d = (e as BusEvent<'thread.entry.committed'>).data
+      return { ...base, threadEntry: apiThreadEntry(d.threadId, entryView(d.entry)) }
+    }
     case 'topic.message':
       return { ...base, broadcast: topicMessageProto((e as BusEvent<'topic.message'>).data.message) }
     case 'network.broadcast': {

@@ -1,6 +1,10 @@
 // Messaging RPCs of A2ANode: proto <-> messaging records, nothing else.
 
-import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
+import type {
+  A2ANodeService,
+  GetThreadResponse,
+  ThreadSummary,
+} from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type Message, MessageStatus } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { MessagingService } from '../messaging/messaging-service.ts'
@@ -69,7 +73,16 @@ function outboxStatusFilter(status: MessageStatus): OutboxStatus | undefined {
   return entry[0] as OutboxStatus
 }
 
-export function messagingAdapter(m: MessagingService) {
+/**
+ * Ordered threads as ListThreads/GetThread show them (ordered-threads-adapter.ts builds it): summaries
+ * listed first on the first page, and the entries of one, or undefined when the id is not one here.
+ */
+export interface OrderedThreadListing {
+  summaries(peer: string): Promise<ThreadSummary[]>
+  entries(threadId: string, pageSize: number, pageToken: string): Promise<GetThreadResponse | undefined>
+}
+
+export function messagingAdapter(m: MessagingService, ordered?: OrderedThreadListing) {
   return {
     sendMessage: async (req) => {
       const { record, queued } = await m.send({
@@ -110,14 +123,22 @@ export function messagingAdapter(m: MessagingService) {
       return { messages: page.messages.map(outboxMessage), nextPageToken: page.nextPageToken }
     },
     cancelMessage: async (req) => ({ message: outboxMessage(await m.cancel(req.id)) }),
-    listThreads: async (req) => m.listThreads(req),
+    listThreads: async (req) => {
+      const page = await m.listThreads(req)
+      const threads = page.threads.map((t) => ({ ...t, ordered: false, title: '' }))
+      const first = ordered == null || req.pageToken !== '' ? [] : await ordered.summaries(req.peer)
+      return { threads: [...first, ...threads], nextPageToken: page.nextPageToken }
+    },
     getThread: async (req) => {
+      const entries = await ordered?.entries(req.threadId, req.pageSize, req.pageToken)
+      if (entries != null) return entries
       const page = await m.getThread(req)
       return {
         messages: page.messages.map((t) =>
           t.inbox != null ? inboxMessage(t.inbox) : outboxMessage(t.outbox as OutboxRecord),
         ),
         nextPageToken: page.nextPageToken,
+        orderedEntries: [],
       }
     },
     async *subscribeInbox(req, ctx) {

@@ -356,6 +356,12 @@ export const BUCKETS = {
     owner: 'ordered-threads/ordered-threads.ts',
     holds: '<thread id> -> ThreadRecord (genesis, title): the ordered threads this daemon is a member of',
   },
+  'ordered-threads.invitations': {
+    sublevel: 'ordered-threads',
+    prefix: 'i!',
+    owner: 'ordered-threads/invitations.ts',
+    holds: '<thread id> -> ThreadInvitationRecord: invitations received and not accepted yet',
+  },
 
   'discovery.demand': {
     sublevel: 'demand',

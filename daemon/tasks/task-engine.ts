@@ -9,6 +9,7 @@
 // requester uses to drop repeats.
 
 import { EventEmitter } from 'node:events'
+import { createKeyedLock } from '../common/keyed-lock.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Logger } from '../log/logger.ts'
@@ -60,22 +61,12 @@ const LEDGER_FRAME_TTL_MS = 72 * 3600_000
 const FRAME_GRACE_MS = 3600_000
 
 export function createTaskEngine(c: EngineComponents) {
-  const locks = new Map<string, Promise<unknown>>()
   /** `task:<id>` -> (task, events) after each commit; `task` -> task for any change. */
   const changes = new EventEmitter()
   changes.setMaxListeners(0)
 
   /** Runs `fn` after every earlier call for the same key has finished (per-task serialisation). */
-  function lock<T>(key: string, fn: () => Promise<T>): Promise<T> {
-    const previous = locks.get(key) ?? Promise.resolve()
-    const next = previous.then(fn, fn)
-    const tail = next.catch(() => undefined)
-    locks.set(key, tail)
-    void tail.then(() => {
-      if (locks.get(key) === tail) locks.delete(key)
-    })
-    return next
-  }
+  const lock = createKeyedLock()
 
   function counterparty(task: TaskRecord): string {
     return task.role === 'requester' ? task.assignee : task.requester

@@ -3,6 +3,7 @@
 // signed do not depend on any protobuf encoder.
 
 import { createHash } from 'node:crypto'
+import { BinaryReader } from '@bufbuild/protobuf/wire'
 import canonicalize from 'canonicalize'
 import { verifyDidSignature } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
@@ -41,7 +42,7 @@ export function decodeBody(bytes: Uint8Array): MessageBody {
  * registered that channel with messaging (daemon/messaging/channels.ts), never an inbox message. A new
  * channel is a new MessageBody field, listed here.
  */
-export const CHANNEL_NAMES = ['task', 'network'] as const
+export const CHANNEL_NAMES = ['task', 'network', 'orderedThread'] as const
 export type ChannelName = (typeof CHANNEL_NAMES)[number]
 /** The frame a channel carries: the message type of its MessageBody field. */
 export type ChannelFrame<K extends ChannelName = ChannelName> = NonNullable<MessageBody[K]>
@@ -61,6 +62,28 @@ export function channelOf(
     found = { name, frame }
   }
   return found
+}
+
+/**
+ * Field numbers of MessageBody this daemon knows (proto/moltmesh/wire/v1/messaging.proto; a unit test
+ * keeps the two equal). A new channel is a new field: a daemon that predates it must not take such a
+ * frame for an empty message, see unknownBodyFields.
+ */
+export const KNOWN_BODY_FIELDS: ReadonlySet<number> = new Set([1, 2, 3, 4, 5, 6, 7])
+
+/**
+ * Top-level field numbers of an encoded MessageBody that this daemon does not know (the generated
+ * decoder skips them silently). Throws on bytes that are not protobuf.
+ */
+export function unknownBodyFields(bytes: Uint8Array): number[] {
+  const reader = new BinaryReader(bytes)
+  const unknown = new Set<number>()
+  while (reader.pos < reader.len) {
+    const [field, wireType] = reader.tag()
+    if (!KNOWN_BODY_FIELDS.has(field)) unknown.add(field)
+    reader.skip(wireType)
+  }
+  return [...unknown]
 }
 
 /**

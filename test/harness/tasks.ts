@@ -108,6 +108,28 @@ export function startWorker(d: DaemonProcess, skill: string, handler: Handler, l
   }
 }
 
+/**
+ * Serves `skill` on `d` with a worker that asks the requester `question` (INPUT_REQUIRED), waits for
+ * the answer on the task's event stream, and completes with "painted <answer>".
+ */
+export function startAskingWorker(d: DaemonProcess, skill: string, question = 'which colour?') {
+  return startWorker(d, skill, async (ctx) => {
+    const id = ctx.task.id
+    await d.client.a2a.updateTask({
+      id,
+      leaseToken: ctx.leaseToken,
+      state: types.TaskState.TASK_STATE_INPUT_REQUIRED,
+      message: [{ text: question }],
+    })
+    let answer = ''
+    for await (const { event } of d.client.a2a.subscribeTaskEvents({ id })) {
+      if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT) answer = event.parts[0]?.text ?? ''
+      if (event?.task?.state === types.TaskState.TASK_STATE_WORKING && answer !== '') break
+    }
+    return [{ text: `painted ${answer}` }]
+  })
+}
+
 /** The fields both daemons must agree on. */
 export function sharedView(t: types.Task) {
   return {

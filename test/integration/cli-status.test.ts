@@ -71,6 +71,21 @@ describe('moltmesh status', () => {
     )
   }, 60_000)
 
+  it('`moltmesh activity` shows the task events counted this minute', async () => {
+    // The first test created a task at a (task.created) and b received it: both counted.
+    const json = (await a.cli('--json', 'activity', '--minutes', '5')).json<{
+      series: Array<{ name: string; counts: number[] }>
+    }>()
+    expect(json.series.map((s) => s.name)).toEqual(['messages', 'tasks', 'errors'])
+    const tasks = json.series.find((s) => s.name === 'tasks')?.counts ?? []
+    expect(tasks).toHaveLength(5)
+    expect(tasks.reduce((x, y) => x + y, 0)).toBeGreaterThanOrEqual(1)
+    const res = await a.cli('activity', '--minutes', '5')
+    expect(res.code, res.stderr).toBe(0)
+    expect(res.stdout).toMatch(/^tasks\s+\S{5}\s+\d+ in all, \d+ this minute$/m)
+    expect((await a.cli('activity', '--minutes', '61')).code).not.toBe(0)
+  }, 20_000)
+
   it('without a daemon it says so and exits 2', async () => {
     const res = await a.cli('--socket', `${a.home}/nobody.sock`, 'status')
     expect(res.code).toBe(2)

@@ -8,11 +8,10 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { McpError } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { types } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { CLI_MAIN } from '../harness/paths.ts'
-import { offerSkills, startWorker } from '../harness/tasks.ts'
+import { offerSkills, startAskingWorker, startWorker } from '../harness/tasks.ts'
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON from the wire, checked by the assertions
 type Structured = Record<string, any>
@@ -181,21 +180,7 @@ describe('moltmesh mcp', () => {
   }, 90_000)
 
   it('create_task stops waiting at a question; answer_task and wait_task finish it', async () => {
-    const worker = startWorker(b, 'ask', async (ctx) => {
-      const id = ctx.task.id
-      await b.client.a2a.updateTask({
-        id,
-        leaseToken: ctx.leaseToken,
-        state: types.TaskState.TASK_STATE_INPUT_REQUIRED,
-        message: [{ text: 'which colour?' }],
-      })
-      let answer = ''
-      for await (const { event } of b.client.a2a.subscribeTaskEvents({ id })) {
-        if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT) answer = event.parts[0]?.text ?? ''
-        if (event?.task?.state === types.TaskState.TASK_STATE_WORKING && answer !== '') break
-      }
-      return [{ text: `painted ${answer}` }]
-    })
+    const worker = startAskingWorker(b, 'ask')
     try {
       const asked = await mcpA.call('create_task', { to: b.did, skill: 'ask', input: 'paint' })
       expect(asked.structured).toMatchObject({

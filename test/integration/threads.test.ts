@@ -201,6 +201,7 @@ describe('threads', () => {
     expect(await a2a.getThread({ threadId: 'only', pageToken: '999999' })).toEqual({
       messages: [],
       nextPageToken: '',
+      orderedEntries: [],
     })
     expect((await a2a.listThreads({ pageSize: 1_000_000 })).threads.map((t) => t.threadId)).toEqual(['only'])
   })

@@ -17,7 +17,7 @@ import { didFromPublicKeyBytes } from '../../daemon/identity/did.ts'
 import { findChromium, launchChromium, outputDir } from '../harness/browser.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
-import { offerSkills, startWorker } from '../harness/tasks.ts'
+import { offerSkills, startAskingWorker, startWorker } from '../harness/tasks.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
 
 const chromiumPath = findChromium()
@@ -40,6 +40,8 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
   let wa: Workspace
   let wb: Workspace
   const receiver = new WebhookReceiver()
+  /** The ordered thread A starts with B (its view is checked for accessibility too). */
+  let orderedThreadId = ''
   let webhookSecret = ''
   let release: () => void = () => {}
   const released = new Promise<void>((resolve) => {
@@ -112,21 +114,7 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
       },
       { id: 'ask' },
     ])
-    asker = startWorker(b, 'ask', async (ctx) => {
-      const id = ctx.task.id
-      await b.client.a2a.updateTask({
-        id,
-        leaseToken: ctx.leaseToken,
-        state: types.TaskState.TASK_STATE_INPUT_REQUIRED,
-        message: [{ text: 'which colour?' }],
-      })
-      let answer = ''
-      for await (const { event } of b.client.a2a.subscribeTaskEvents({ id })) {
-        if (event?.kind === types.TaskEventKind.TASK_EVENT_KIND_INPUT) answer = event.parts[0]?.text ?? ''
-        if (event?.task?.state === types.TaskState.TASK_STATE_WORKING && answer !== '') break
-      }
-      return [{ text: `painted ${answer}` }]
-    })
+    asker = startAskingWorker(b, 'ask')
     worker = startWorker(b, 'summarize', async (ctx) => {
       await released
       await ctx.chunk('half way')
@@ -470,6 +458,64 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await shot(wa, 'networks')
   })
 
+  it('A starts an ordered thread with B; B accepts in its page; an entry appended at A shows at B live', async () => {
+    await go(wa, 'inbox/threads')
+    await go(wb, 'inbox/threads')
+    const pa = wa.page
+    const pb = wb.page
+    await pa.getByText('New ordered thread').click()
+    const create = pa.getByRole('form', { name: 'New ordered thread' })
+    await create.getByLabel('Members').fill(b.info!.did)
+    await create.getByLabel('Title').fill('ui plan')
+    await create.getByRole('button', { name: 'Create' }).click()
+    const atA = pa.getByRole('article', { name: 'Ordered thread' })
+    await atA.waitFor({ timeout: 15_000 })
+    orderedThreadId = (await atA.getAttribute('data-thread-id'))!
+    expect(orderedThreadId).toMatch(/^othr_[0-9a-f]{32}$/)
+    // The invitation travels by durable message; B's open page polls for it and accepts from there.
+    await pb
+      .getByRole('region', { name: 'Thread invitations' })
+      .getByRole('button', { name: 'Accept ui plan' })
+      .click({ timeout: 20_000 })
+    const atB = pb.getByRole('article', { name: 'Ordered thread' })
+    await atB.waitFor({ timeout: 15_000 })
+    expect(await atB.getAttribute('data-thread-id')).toBe(orderedThreadId)
+    // Two members: nothing commits until B runs the group too; A's append waits for that.
+    const append = atA.getByRole('form', { name: 'Append to the thread' })
+    await append.getByLabel('Entry').fill('step 1: gather')
+    await append.getByRole('button', { name: 'Append' }).click()
+    const committed = await waitFor(
+      async () =>
+        (await append
+          .getByRole('status')
+          .textContent()
+          .catch(() => null)) ?? undefined,
+      30_000,
+      "A's append committed",
+    )
+    const index = Number(/committed at #(\d+)/.exec(committed)?.[1])
+    expect(index).toBeGreaterThan(0)
+    // B's page shows the entry at the same index without a reload, and the daemon agrees.
+    await atB
+      .locator(`.entry[data-index="${index}"]`)
+      .filter({ hasText: 'step 1: gather' })
+      .waitFor({ timeout: 20_000 })
+    const read = await b.client.ext.readThread({ threadId: orderedThreadId, afterIndex: index - 1, limit: 1 })
+    expect(read.entries[0]?.parts[0]?.text).toBe('step 1: gather')
+    // The thread is listed, marked ordered, with its title.
+    const row = pb.locator(`tr[data-thread-id="${orderedThreadId}"]`)
+    await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain('ordered')
+    expect(await row.textContent()).toContain('ui plan')
+    // B checks its copy.
+    await atB.getByRole('button', { name: 'Verify this copy' }).click()
+    const verdict = atB.getByTestId('thread-verdict')
+    await verdict.waitFor({ timeout: 15_000 })
+    expect(await verdict.getAttribute('data-ok')).toBe('true')
+    await atB.getByRole('button', { name: 'Export' }).click()
+    await atB.getByRole('link', { name: `Download ${orderedThreadId}.jsonl` }).waitFor({ timeout: 15_000 })
+    await shot(wb, 'ordered-thread')
+  })
+
   it('the remaining views render, in light and dark, and on a narrow screen', async () => {
     await wa.page.emulateMedia({ colorScheme: 'dark' })
     await go(wa, 'tasks')
@@ -486,7 +532,19 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     // Every view in the light theme; a few in the dark one too (its colours are a separate palette).
     const views = [
       [wa, 'light', ['overview', 'agents', `agents/${encodeURIComponent(b.info!.did)}`, 'tasks', 'networks']],
-      [wb, 'light', ['inbox', 'inbox/threads', 'inbox/threads/plan-1', 'ledger', 'webhooks', 'tasks']],
+      [
+        wb,
+        'light',
+        [
+          'inbox',
+          'inbox/threads',
+          'inbox/threads/plan-1',
+          `inbox/threads/${orderedThreadId}`,
+          'ledger',
+          'webhooks',
+          'tasks',
+        ],
+      ],
       [wb, 'dark', ['inbox/threads/plan-1', 'ledger', 'tasks']],
       [wa, 'dark', ['overview', 'networks']],
     ] as const
@@ -604,6 +662,25 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await alert.waitFor({ timeout: 20_000 })
     expect(await alert.textContent()).toMatch(/[A-Z_]{6,}/) // the daemon's reason code, shown as is
     await shot(wa, 'agent-unreachable')
+  })
+
+  it("overview's activity is counted by the daemon, the time before the page opened included", async () => {
+    // A page loaded now still shows the messages B received earlier in this file: the counts are the
+    // daemon's (Diag.GetActivity), not events this page saw.
+    await wb.page.reload()
+    await go(wb, 'overview')
+    const messages = async () => {
+      const { series } = await b.client.diag.getActivity({ minutes: 15 })
+      return series.find((s) => s.name === 'messages')?.counts.reduce((x, y) => x + y, 0) ?? 0
+    }
+    expect(await messages()).toBeGreaterThanOrEqual(55)
+    const caption = wb.page.locator('.sparks figcaption').filter({ hasText: 'Messages' })
+    await expect
+      .poll(async () => (await caption.textContent()) === `Messages: ${await messages()}`, {
+        timeout: 15_000,
+      })
+      .toBe(true)
+    await expect(b.client.diag.getActivity({ minutes: 61 })).rejects.toMatchObject({ code: 3 })
   })
 
   it('tells the operator when the daemon stops, without a reload', async () => {

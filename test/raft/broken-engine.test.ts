@@ -47,4 +47,15 @@ describe('the simulation catches a broken engine', { timeout: 120_000 }, () => {
     expect(lost.length).toBeGreaterThan(0)
     expect(lost.join('\n')).toMatch(/liveness: members did not converge/)
   })
+
+  it('a leader that announces commits resting on its unwritten entries is caught (durability)', () => {
+    // leader-sends.ts lets a leader's appends leave before its own write; if they carried a commit
+    // index counting the leader's unwritten entries, a follower would apply an entry that fewer than
+    // a majority have on disk. The simulation checks that at every apply.
+    const { failures } = runMany('short', 1, 800, undefined, { leaderCommitUnchecked: true })
+    expect(failures.length).toBeGreaterThan(0)
+    expect(failures.join('\n')).toMatch(
+      /durability: n\d applied entry \d+ .* while 1 member\(s\) had it on disk/,
+    )
+  })
 })

@@ -93,4 +93,45 @@ describe('hostile input', () => {
     cluster.tick()
     for (const id of ids) expect(cluster.texts(id).at(-1)).toBe('unbothered')
   })
+
+  it('takes the answer to a forward or a read only from the leader it was sent to', () => {
+    const cluster = new Cluster(ids)
+    const leader = cluster.electLeader()
+    const [asker, other] = ids.filter((id) => id !== leader) as [string, string]
+    cluster.step(asker, {
+      type: 'propose',
+      requestId: 'p1',
+      client: 'c',
+      seq: 1,
+      payload: new Uint8Array([1]),
+    })
+    cluster.step(asker, { type: 'read', requestId: 'r1' })
+    const requests = cluster.inflight.splice(0)
+    expect(requests.map((m) => [m.type, m.to])).toEqual([
+      ['forward', leader],
+      ['read-index', leader],
+    ])
+    // The other follower answers both first (a member can learn request ids it should not answer).
+    const { term } = cluster.get(asker).engine.status()
+    const forged: RaftMessage[] = [
+      {
+        type: 'forward-response',
+        from: other,
+        to: asker,
+        term,
+        requestId: 'p1',
+        outcome: { ok: false, reason: 'NO_LEADER', detail: 'forged' },
+      },
+      { type: 'read-index-response', from: other, to: asker, term, requestId: 'r1', index: 0 },
+    ]
+    for (const message of forged) cluster.step(asker, { type: 'message', message })
+    expect(cluster.get(asker).proposals).toEqual([])
+    expect(cluster.get(asker).reads).toEqual([])
+    // The leader's real answers are taken.
+    cluster.inflight.push(...requests)
+    cluster.deliverAll()
+    cluster.tick()
+    expect(cluster.get(asker).proposals.map((p) => [p.requestId, p.outcome.ok])).toEqual([['p1', true]])
+    expect(cluster.get(asker).reads.map((r) => r.requestId)).toEqual(['r1'])
+  })
 })

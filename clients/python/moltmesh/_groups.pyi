@@ -537,6 +537,15 @@ class NodeGroup:
         **fields: Any,
     ) -> diag_pb2.GetMetricsResponse:
         """Diag.GetMetrics"""
+    def activity(
+        self,
+        request: diag_pb2.GetActivityRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.GetActivityResponse:
+        """Diag.GetActivity"""
     def shutdown(
         self,
         request: diag_pb2.ShutdownRequest | Mapping[str, Any] | None = ...,
@@ -676,6 +685,107 @@ class NetworksGroup:
         **fields: Any,
     ) -> Stream[ext_pb2.SubscribeNetworkResponse]:
         """Ext.SubscribeNetwork"""
+
+class OrderedGroup:
+    def create(
+        self,
+        request: ext_pb2.CreateOrderedThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.CreateOrderedThreadResponse:
+        """Ext.CreateOrderedThread"""
+    def invitations(
+        self,
+        request: ext_pb2.ListThreadInvitationsRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ListThreadInvitationsResponse:
+        """Ext.ListThreadInvitations"""
+    def accept(
+        self,
+        request: ext_pb2.AcceptThreadInvitationRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AcceptThreadInvitationResponse:
+        """Ext.AcceptThreadInvitation"""
+    def append(
+        self,
+        request: ext_pb2.AppendToThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AppendToThreadResponse:
+        """Ext.AppendToThread"""
+    def read(
+        self,
+        request: ext_pb2.ReadThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ReadThreadResponse:
+        """Ext.ReadThread"""
+    def subscribe(
+        self,
+        request: ext_pb2.SubscribeThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> Stream[ext_pb2.SubscribeThreadResponse]:
+        """Ext.SubscribeThread"""
+    def status(
+        self,
+        request: ext_pb2.GetThreadStatusRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.GetThreadStatusResponse:
+        """Ext.GetThreadStatus"""
+    def add_member(
+        self,
+        request: ext_pb2.AddThreadMemberRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AddThreadMemberResponse:
+        """Ext.AddThreadMember"""
+    def remove_member(
+        self,
+        request: ext_pb2.RemoveThreadMemberRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.RemoveThreadMemberResponse:
+        """Ext.RemoveThreadMember"""
+    def export(
+        self,
+        request: ext_pb2.ExportThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ExportThreadResponse:
+        """Ext.ExportThread"""
+    def verify(
+        self,
+        request: ext_pb2.VerifyThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.VerifyThreadResponse:
+        """Ext.VerifyThread"""
 
 class WebhooksGroup:
     def create(
@@ -1273,6 +1383,15 @@ class AsyncNodeGroup:
         **fields: Any,
     ) -> diag_pb2.GetMetricsResponse:
         """Diag.GetMetrics"""
+    async def activity(
+        self,
+        request: diag_pb2.GetActivityRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> diag_pb2.GetActivityResponse:
+        """Diag.GetActivity"""
     async def shutdown(
         self,
         request: diag_pb2.ShutdownRequest | Mapping[str, Any] | None = ...,
@@ -1413,6 +1532,107 @@ class AsyncNetworksGroup:
     ) -> AsyncStream[ext_pb2.SubscribeNetworkResponse]:
         """Ext.SubscribeNetwork"""
 
+class AsyncOrderedGroup:
+    async def create(
+        self,
+        request: ext_pb2.CreateOrderedThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.CreateOrderedThreadResponse:
+        """Ext.CreateOrderedThread"""
+    async def invitations(
+        self,
+        request: ext_pb2.ListThreadInvitationsRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ListThreadInvitationsResponse:
+        """Ext.ListThreadInvitations"""
+    async def accept(
+        self,
+        request: ext_pb2.AcceptThreadInvitationRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AcceptThreadInvitationResponse:
+        """Ext.AcceptThreadInvitation"""
+    async def append(
+        self,
+        request: ext_pb2.AppendToThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AppendToThreadResponse:
+        """Ext.AppendToThread"""
+    async def read(
+        self,
+        request: ext_pb2.ReadThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ReadThreadResponse:
+        """Ext.ReadThread"""
+    def subscribe(
+        self,
+        request: ext_pb2.SubscribeThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> AsyncStream[ext_pb2.SubscribeThreadResponse]:
+        """Ext.SubscribeThread"""
+    async def status(
+        self,
+        request: ext_pb2.GetThreadStatusRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.GetThreadStatusResponse:
+        """Ext.GetThreadStatus"""
+    async def add_member(
+        self,
+        request: ext_pb2.AddThreadMemberRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.AddThreadMemberResponse:
+        """Ext.AddThreadMember"""
+    async def remove_member(
+        self,
+        request: ext_pb2.RemoveThreadMemberRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.RemoveThreadMemberResponse:
+        """Ext.RemoveThreadMember"""
+    async def export(
+        self,
+        request: ext_pb2.ExportThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.ExportThreadResponse:
+        """Ext.ExportThread"""
+    async def verify(
+        self,
+        request: ext_pb2.VerifyThreadRequest | Mapping[str, Any] | None = ...,
+        /,
+        *,
+        timeout: float | None = ...,
+        **fields: Any,
+    ) -> ext_pb2.VerifyThreadResponse:
+        """Ext.VerifyThread"""
+
 class AsyncWebhooksGroup:
     async def create(
         self,
@@ -1495,6 +1715,7 @@ class Groups:
     node: NodeGroup
     topics: TopicsGroup
     networks: NetworksGroup
+    ordered: OrderedGroup
     webhooks: WebhooksGroup
     events: EventsGroup
 
@@ -1513,5 +1734,6 @@ class AsyncGroups:
     node: AsyncNodeGroup
     topics: AsyncTopicsGroup
     networks: AsyncNetworksGroup
+    ordered: AsyncOrderedGroup
     webhooks: AsyncWebhooksGroup
     events: AsyncEventsGroup

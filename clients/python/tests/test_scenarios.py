@@ -100,6 +100,12 @@ def test_message_is_received_by_an_inbox_subscription_and_acked(
     assert provider.inbox.mark_read(ids=[msg.id], unread=True).updated == 1
     assert msg.id in [m.id for m in provider.inbox.list(unread_only=True).messages]
     assert sent.id in [m.id for m in requester.messages.outbox(to=pair.b.did).messages]
+    # The daemon counts it in its per-minute activity (what the workspace's Overview charts show).
+    activity = provider.node.activity(minutes=5)
+    assert [s.name for s in activity.series] == ["messages", "tasks", "errors"]
+    assert len(activity.series[0].counts) == 5 and sum(activity.series[0].counts) >= 1
+    with pytest.raises(moltmesh.InvalidArgumentError):
+        provider.node.activity(minutes=61)
 
 
 def test_a_queued_message_is_canceled_and_an_unknown_ack_is_not_found(requester: moltmesh.Client) -> None:
@@ -503,3 +509,69 @@ def test_async_worker_offers_its_skill_on_the_card_and_leaves_the_rest(pair: Any
         time.sleep(0.1)
     assert "py-sdk-offered" not in card_skills()
     assert provider.cards.get().card.name == "py-sdk-provider"
+
+
+# ---------------------------------------------------------------------------- ordered threads
+
+
+def test_an_ordered_thread_between_the_two_daemons(
+    pair: Any, provider: moltmesh.Client, requester: moltmesh.Client
+) -> None:
+    created = requester.ordered.create(members=[pair.b.did], title="py-sdk plan")
+    thread_id = created.thread.id
+    assert thread_id.startswith("othr_")
+    assert [i.member for i in created.invitations] == [pair.b.did]
+    # The invitation travels over durable messaging; b accepts it explicitly.
+    deadline = time.monotonic() + 30
+    while not any(i.thread_id == thread_id for i in provider.ordered.invitations().invitations):
+        assert time.monotonic() < deadline, "the invitation did not arrive"
+        time.sleep(0.1)
+    assert provider.ordered.accept(thread_id=thread_id).thread.title == "py-sdk plan"
+
+    first = requester.ordered.append(
+        thread_id=thread_id, parts=[moltmesh.text("step 1")], client_id="py", seq=1, timeout_ms=30000
+    )
+    second = provider.ordered.append(thread_id=thread_id, parts=[moltmesh.data({"step": 2})], timeout_ms=30000)
+    assert second.index > first.index
+    again = requester.ordered.append(
+        thread_id=thread_id, parts=[moltmesh.text("step 1")], client_id="py", seq=1, timeout_ms=30000
+    )
+    assert again.duplicate and again.index == first.index
+
+    # Both members read the same log (linearizable reads).
+    log_a = list(requester.ordered.read(thread_id=thread_id, timeout_ms=30000).entries)
+    log_b = list(provider.ordered.read(thread_id=thread_id, timeout_ms=30000).entries)
+    assert log_a == log_b
+    data = [e for e in log_a if e.kind == "data"]
+    assert [e.index for e in data] == [first.index, second.index]
+    assert moltmesh.parts_text(data[0].parts) == "step 1" and data[0].proposer == pair.a.did
+    assert moltmesh.parts_data(data[1].parts) == {"step": 2} and data[1].proposer == pair.b.did
+
+    # A subscription after the first entry starts with the second.
+    with provider.ordered.subscribe(thread_id=thread_id, after_index=first.index, timeout=30) as stream:
+        entry = next(r.entry for r in stream if r.entry.kind == "data")
+    assert entry.index == second.index
+
+    status = requester.ordered.status(thread_id=thread_id)
+    assert status.leader in (pair.a.did, pair.b.did) and status.commit_index >= second.index
+    assert sorted(m.did for m in status.members) == sorted([pair.a.did, pair.b.did])
+
+    # A member that never starts joins as a learner (no vote needed), then is removed.
+    stranger = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    added = requester.ordered.add_member(thread_id=thread_id, member=stranger, timeout_ms=30000)
+    assert added.index > second.index and added.invitation.member == stranger
+    assert requester.ordered.remove_member(thread_id=thread_id, member=stranger, timeout_ms=30000).index > added.index
+
+    # b's export verifies anywhere; one altered entry does not.
+    exported = provider.ordered.export(thread_id=thread_id)
+    assert provider.ordered.verify(thread_id=thread_id).ok
+    assert requester.ordered.verify(jsonl=exported.jsonl).ok
+    lines = exported.jsonl.strip().split("\n")
+    altered = json.loads(lines[-1])
+    altered["seq"] += 1
+    verdict = requester.ordered.verify(jsonl="\n".join([*lines[:-1], json.dumps(altered)]))
+    assert not verdict.ok and verdict.bad_index == altered["index"]
+
+    with pytest.raises(moltmesh.NotFoundError) as missing:
+        requester.ordered.status(thread_id="othr_" + "0" * 32)
+    assert missing.value.reason == "THREAD_NOT_FOUND"

@@ -2,7 +2,7 @@
 
 import htm from 'htm'
 import { h } from 'preact'
-import { useCallback, useEffect, useState } from 'preact/hooks'
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks'
 import { rpc } from './api.js'
 import { useEvents } from './live.js'
 
@@ -14,17 +14,24 @@ export const html = htm.bind(h)
  */
 export function useQuery(load, deps, { live = [], pollMs = 0 } = {}) {
   const [state, setState] = useState({ data: undefined, error: undefined, loading: true })
+  // Only the latest load may set the state. Reloads come from deps changes, live events and the poll;
+  // an older one (say page 1, asked by an event just before "Next") can answer after a newer one
+  // (page 2) and would otherwise overwrite it.
+  const latest = useRef(0)
   const reload = useCallback(() => {
-    let current = true
+    const id = ++latest.current
     load().then(
-      (data) => current && setState({ data, error: undefined, loading: false }),
-      (error) => current && setState((s) => ({ data: s.data, error, loading: false })),
+      (data) => id === latest.current && setState({ data, error: undefined, loading: false }),
+      (error) => id === latest.current && setState((s) => ({ data: s.data, error, loading: false })),
     )
-    return () => {
-      current = false
-    }
   }, deps)
-  useEffect(() => reload(), [reload])
+  useEffect(() => {
+    reload()
+    // Unmounted or deps changed: whatever is still in flight is stale.
+    return () => {
+      latest.current++
+    }
+  }, [reload])
   useEffect(() => {
     if (pollMs <= 0) return
     const t = setInterval(reload, pollMs)

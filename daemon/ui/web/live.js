@@ -6,21 +6,13 @@ import { stream } from './api.js'
 
 const subscribers = new Set()
 let close
-const recent = []
 
 export function startEvents() {
   close?.()
   close = stream('Ext/WatchEvents', {}, (item) => {
     const event = item.event ?? {}
-    recent.push({ at: Date.now(), type: event.type ?? '' })
-    while (recent.length > 0 && recent[0].at < Date.now() - 30 * 60_000) recent.shift()
     for (const fn of subscribers) fn(event)
   })
-}
-
-/** Events seen since the page opened (last 30 minutes), for the Overview's sparklines. */
-export function recentEvents() {
-  return recent
 }
 
 const matches = (prefixes, type) => prefixes.some((p) => type === p || type.startsWith(`${p}.`))

@@ -14,6 +14,7 @@
 //   members need snapshots.
 
 import type { EngineOutput, ReadResult } from '../../../daemon/raft/engine.ts'
+import { leaderSends } from '../../../daemon/raft/leader-sends.ts'
 import { RaftNode, type RaftOptions, type RaftRestart } from '../../../daemon/raft/raft-node.ts'
 import { MemoryRaftStorage, type RaftPersist } from '../../../daemon/raft/storage.ts'
 import type { Entry, ProposalOutcome, RaftMessage } from '../../../daemon/raft/types.ts'
@@ -44,6 +45,12 @@ export interface SimConfig {
   localReads?: boolean
   /** A deliberately broken shell: sends messages before the state they depend on is on disk. */
   sendBeforePersist?: boolean
+  /** false: a leader's appends wait for its write like every other message (the shell's rule
+   *  before leader-sends.ts; kept to compare). */
+  leaderSendsEarly?: boolean
+  /** A deliberately broken shell: a leader's early appends carry its commit index unchecked, though
+   *  it may rest on entries only in the leader's memory. */
+  leaderCommitUnchecked?: boolean
 }
 
 export interface SimStats {
@@ -149,6 +156,8 @@ class Simulation {
     committed: 0,
   }
   private readonly problems: string[] = []
+  /** Entries applied somewhere while fewer than a majority of members had them on disk. */
+  private readonly undurable: Violation[] = []
 
   constructor(cfg: SimConfig) {
     this.cfg = cfg
@@ -214,7 +223,7 @@ class Simulation {
     }
     return {
       seed: this.cfg.seed,
-      violations: checkHistory(this.history, logs),
+      violations: [...this.undurable, ...checkHistory(this.history, logs)],
       liveness,
       stats: this.stats,
       history: this.history,
@@ -286,6 +295,19 @@ class Simulation {
     if (this.cfg.sendBeforePersist) {
       for (const msg of out.messages) this.send(msg)
       out = { ...out, messages: [] }
+    } else if (out.persist != null && this.cfg.leaderSendsEarly !== false && m.engine != null) {
+      // As the daemon's shell does: a leader's appends leave now, with the commit index held to its
+      // durable log (leader-sends.ts). Here writes overlap, so unlike in the daemon the core may
+      // count answers for entries still being written: the durable log is what storage holds now.
+      const status = m.engine.status()
+      const durable = m.storage.durable()
+      const sends = leaderSends(out.messages, {
+        leader: status.role === 'leader',
+        durableTerm: durable.term,
+        durableLast: this.cfg.leaderCommitUnchecked ? Number.MAX_SAFE_INTEGER : durable.lastIndex,
+      })
+      for (const msg of sends.now) this.send(msg)
+      out = { ...out, messages: sends.afterWrite }
     }
     if (out.persist == null && m.diskDoneAt <= this.now) {
       this.finish(m, out)
@@ -296,7 +318,9 @@ class Simulation {
     const epoch = m.epoch
     if (out.persist != null && m.crashOnNextWrite) {
       m.crashOnNextWrite = false
-      this.at(0, () => {
+      // At any moment before the write completes: messages that left early (a leader's appends)
+      // may have been answered by then.
+      this.at(this.rng.int(0, Math.max(0, m.diskDoneAt - this.now - 1)), () => {
         if (m.epoch === epoch) this.crashAndRestart(m)
       })
     }
@@ -336,6 +360,17 @@ class Simulation {
     if (e.index !== m.app.length + 1) {
       this.problems.push(`${m.id} applied ${e.index} after ${m.app.length}`)
       return
+    }
+    // Committed means durable on a majority: whoever applies an entry, that many members must hold it
+    // in storage right now (a crash keeps it). Voters never drop below 3 when membership changes.
+    const minVoters = this.cfg.membershipChanges ? 3 : this.cfg.voters
+    let copies = 0
+    for (const x of this.members.values()) if (x.storage.holds(e.index, e.term)) copies++
+    if (copies < Math.floor(minVoters / 2) + 1 && this.undurable.length < 10) {
+      this.undurable.push({
+        rule: 'durability',
+        detail: `${m.id} applied entry ${e.index} (term ${e.term}) at ${this.now} ms while ${copies} member(s) had it on disk`,
+      })
     }
     const key = e.client === '' ? '' : `${e.client}:${e.seq}`
     m.app.push({ index: e.index, key, hash: Buffer.from(e.hash).toString('hex') })
@@ -429,7 +464,9 @@ class Simulation {
       // Or one crashes in the middle of its next write.
       const up = [...this.members.values()].filter((m) => m.engine != null)
       if (up.length > 0 && this.rng.chance(0.3)) {
-        this.rng.pick(up).crashOnNextWrite = true
+        // Half the time the leader: its writes overlap with its followers' (leader-sends.ts).
+        const leader = up.find((m) => m.engine?.status().role === 'leader')
+        ;(leader != null && this.rng.chance(0.5) ? leader : this.rng.pick(up)).crashOnNextWrite = true
       } else {
         const count = this.rng.chance(0.3) ? Math.min(up.length, this.rng.int(2, 3)) : Math.min(up.length, 1)
         for (let i = 0; i < count; i++)
@@ -549,8 +586,10 @@ class Simulation {
   }
 
   private onProposal(m: Member, requestId: string, outcome: ProposalOutcome): void {
-    if (outcome.ok && outcome.duplicate) this.stats.dedupedRetries++
     const found = this.clientOf(requestId, m)
+    // A client's retry that found its first attempt already committed (the engine answers a duplicated
+    // forward once: the member that forwarded takes only the first answer of the leader it asked).
+    if (outcome.ok && outcome.duplicate && found != null) this.stats.dedupedRetries++
     if (found != null && !outcome.ok) this.retrySoon(found.c, found.attempt)
   }
 

@@ -46,6 +46,7 @@ describe('SDK surface', () => {
       expectTypeOf(client.inbox.subscribe).toEqualTypeOf(client.a2a.subscribeInbox)
       expectTypeOf(client.node.health).toEqualTypeOf(client.diag.health)
       expectTypeOf(client.networks.broadcast).toEqualTypeOf(client.ext.broadcastNetwork)
+      expectTypeOf(client.ordered.append).toEqualTypeOf(client.ext.appendToThread)
     } finally {
       client.close()
     }

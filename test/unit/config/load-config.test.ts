@@ -119,6 +119,16 @@ describe('defaults', () => {
         syncIntervalMs: 60_000,
         maxNetworks: 100,
       },
+      threads: {
+        tickMs: 50,
+        electionTicks: 10,
+        heartbeatTicks: 2,
+        maxFrameBytes: 4 * 1024 * 1024,
+        ratePerSecond: 5_000,
+        burst: 10_000,
+        maxMembers: 15,
+        verifyWorkers: 0,
+      },
       a2a: { listen: '', tokens: '', maxBodyBytes: 4 * 1024 * 1024, remote: [] },
       mcp: { servers: [] },
     }

@@ -193,7 +193,9 @@ describe('task lifecycle between a requester and an assignee', () => {
     const { task } = await a.tasks.service.create(input(b.identity.did))
     const [record] = await a.outbox.queued(b.identity.did, 1)
     if (record == null) throw new Error('no offer queued')
-    a.frameFailed(await a.outbox.finish(record, 'failed', { lastError: 'PAYLOAD_TOO_LARGE' }))
+    const refused = await a.outbox.finish(record, 'failed', { lastError: 'PAYLOAD_TOO_LARGE' })
+    if (refused == null) throw new Error('the offer was no longer queued')
+    a.frameFailed(refused)
     await failed
     const mine = await a.tasks.service.get(task.id)
     expect(mine.state).toBe(S.TASK_STATE_FAILED)

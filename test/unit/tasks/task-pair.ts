@@ -145,7 +145,7 @@ export async function pump(from: Side, to: Side) {
     outcomes.push(outcome)
     if (outcome.status === 'rejected') {
       const done = await from.outbox.finish(record, 'failed', { lastError: outcome.reason })
-      from.frameFailed(done)
+      if (done != null) from.frameFailed(done)
     } else await from.outbox.finish(record, 'delivered', { deliveredAtMs: Date.now() })
   }
   return outcomes

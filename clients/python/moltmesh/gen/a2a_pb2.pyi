@@ -667,16 +667,20 @@ class ListThreadsRequest(_message.Message):
     def __init__(self, peer: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class ThreadSummary(_message.Message):
-    __slots__ = ("thread_id", "participants", "message_count", "last_message_at_ms")
+    __slots__ = ("thread_id", "participants", "message_count", "last_message_at_ms", "ordered", "title")
     THREAD_ID_FIELD_NUMBER: _ClassVar[int]
     PARTICIPANTS_FIELD_NUMBER: _ClassVar[int]
     MESSAGE_COUNT_FIELD_NUMBER: _ClassVar[int]
     LAST_MESSAGE_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
     thread_id: str
     participants: _containers.RepeatedScalarFieldContainer[str]
     message_count: int
     last_message_at_ms: int
-    def __init__(self, thread_id: _Optional[str] = ..., participants: _Optional[_Iterable[str]] = ..., message_count: _Optional[int] = ..., last_message_at_ms: _Optional[int] = ...) -> None: ...
+    ordered: bool
+    title: str
+    def __init__(self, thread_id: _Optional[str] = ..., participants: _Optional[_Iterable[str]] = ..., message_count: _Optional[int] = ..., last_message_at_ms: _Optional[int] = ..., ordered: _Optional[bool] = ..., title: _Optional[str] = ...) -> None: ...
 
 class ListThreadsResponse(_message.Message):
     __slots__ = ("threads", "next_page_token")
@@ -697,12 +701,14 @@ class GetThreadRequest(_message.Message):
     def __init__(self, thread_id: _Optional[str] = ..., page_size: _Optional[int] = ..., page_token: _Optional[str] = ...) -> None: ...
 
 class GetThreadResponse(_message.Message):
-    __slots__ = ("messages", "next_page_token")
+    __slots__ = ("messages", "next_page_token", "ordered_entries")
     MESSAGES_FIELD_NUMBER: _ClassVar[int]
     NEXT_PAGE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    ORDERED_ENTRIES_FIELD_NUMBER: _ClassVar[int]
     messages: _containers.RepeatedCompositeFieldContainer[_types_pb2.Message]
     next_page_token: str
-    def __init__(self, messages: _Optional[_Iterable[_Union[_types_pb2.Message, _Mapping]]] = ..., next_page_token: _Optional[str] = ...) -> None: ...
+    ordered_entries: _containers.RepeatedCompositeFieldContainer[_types_pb2.ThreadEntry]
+    def __init__(self, messages: _Optional[_Iterable[_Union[_types_pb2.Message, _Mapping]]] = ..., next_page_token: _Optional[str] = ..., ordered_entries: _Optional[_Iterable[_Union[_types_pb2.ThreadEntry, _Mapping]]] = ...) -> None: ...
 
 class GetBalanceRequest(_message.Message):
     __slots__ = ("peer",)

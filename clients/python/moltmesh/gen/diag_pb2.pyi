@@ -207,6 +207,30 @@ class GetMetricsResponse(_message.Message):
     prometheus_text: str
     def __init__(self, metrics: _Optional[_Iterable[_Union[Metric, _Mapping]]] = ..., prometheus_text: _Optional[str] = ...) -> None: ...
 
+class GetActivityRequest(_message.Message):
+    __slots__ = ("minutes",)
+    MINUTES_FIELD_NUMBER: _ClassVar[int]
+    minutes: int
+    def __init__(self, minutes: _Optional[int] = ...) -> None: ...
+
+class ActivitySeries(_message.Message):
+    __slots__ = ("name", "counts")
+    NAME_FIELD_NUMBER: _ClassVar[int]
+    COUNTS_FIELD_NUMBER: _ClassVar[int]
+    name: str
+    counts: _containers.RepeatedScalarFieldContainer[int]
+    def __init__(self, name: _Optional[str] = ..., counts: _Optional[_Iterable[int]] = ...) -> None: ...
+
+class GetActivityResponse(_message.Message):
+    __slots__ = ("start_ms", "since_ms", "series")
+    START_MS_FIELD_NUMBER: _ClassVar[int]
+    SINCE_MS_FIELD_NUMBER: _ClassVar[int]
+    SERIES_FIELD_NUMBER: _ClassVar[int]
+    start_ms: int
+    since_ms: int
+    series: _containers.RepeatedCompositeFieldContainer[ActivitySeries]
+    def __init__(self, start_ms: _Optional[int] = ..., since_ms: _Optional[int] = ..., series: _Optional[_Iterable[_Union[ActivitySeries, _Mapping]]] = ...) -> None: ...
+
 class ShutdownRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...

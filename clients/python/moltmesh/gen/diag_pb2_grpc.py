@@ -71,6 +71,11 @@ class DiagStub:
                 request_serializer=moltmesh_dot_v1_dot_diag__pb2.GetMetricsRequest.SerializeToString,
                 response_deserializer=moltmesh_dot_v1_dot_diag__pb2.GetMetricsResponse.FromString,
                 _registered_method=True)
+        self.GetActivity = channel.unary_unary(
+                '/moltmesh.v1.Diag/GetActivity',
+                request_serializer=moltmesh_dot_v1_dot_diag__pb2.GetActivityRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_diag__pb2.GetActivityResponse.FromString,
+                _registered_method=True)
         self.Shutdown = channel.unary_unary(
                 '/moltmesh.v1.Diag/Shutdown',
                 request_serializer=moltmesh_dot_v1_dot_diag__pb2.ShutdownRequest.SerializeToString,
@@ -137,6 +142,13 @@ class DiagServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetActivity(self, request, context):
+        """Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def Shutdown(self, request, context):
         """Asks the daemon to shut down gracefully. Returns before the shutdown completes.
         """
@@ -189,6 +201,11 @@ def add_DiagServicer_to_server(servicer, server):
                     servicer.GetMetrics,
                     request_deserializer=moltmesh_dot_v1_dot_diag__pb2.GetMetricsRequest.FromString,
                     response_serializer=moltmesh_dot_v1_dot_diag__pb2.GetMetricsResponse.SerializeToString,
+            ),
+            'GetActivity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetActivity,
+                    request_deserializer=moltmesh_dot_v1_dot_diag__pb2.GetActivityRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_diag__pb2.GetActivityResponse.SerializeToString,
             ),
             'Shutdown': grpc.unary_unary_rpc_method_handler(
                     servicer.Shutdown,
@@ -391,6 +408,33 @@ class Diag:
             '/moltmesh.v1.Diag/GetMetrics',
             moltmesh_dot_v1_dot_diag__pb2.GetMetricsRequest.SerializeToString,
             moltmesh_dot_v1_dot_diag__pb2.GetMetricsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetActivity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Diag/GetActivity',
+            moltmesh_dot_v1_dot_diag__pb2.GetActivityRequest.SerializeToString,
+            moltmesh_dot_v1_dot_diag__pb2.GetActivityResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -276,6 +276,222 @@ class TestWebhookResponse(_message.Message):
     latency_ms: float
     def __init__(self, ok: _Optional[bool] = ..., status_code: _Optional[int] = ..., error: _Optional[str] = ..., latency_ms: _Optional[float] = ...) -> None: ...
 
+class CreateOrderedThreadRequest(_message.Message):
+    __slots__ = ("members", "title")
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    members: _containers.RepeatedScalarFieldContainer[str]
+    title: str
+    def __init__(self, members: _Optional[_Iterable[str]] = ..., title: _Optional[str] = ...) -> None: ...
+
+class SentThreadInvitation(_message.Message):
+    __slots__ = ("member", "message_id")
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_ID_FIELD_NUMBER: _ClassVar[int]
+    member: str
+    message_id: str
+    def __init__(self, member: _Optional[str] = ..., message_id: _Optional[str] = ...) -> None: ...
+
+class CreateOrderedThreadResponse(_message.Message):
+    __slots__ = ("thread", "invitations")
+    THREAD_FIELD_NUMBER: _ClassVar[int]
+    INVITATIONS_FIELD_NUMBER: _ClassVar[int]
+    thread: _types_pb2.OrderedThread
+    invitations: _containers.RepeatedCompositeFieldContainer[SentThreadInvitation]
+    def __init__(self, thread: _Optional[_Union[_types_pb2.OrderedThread, _Mapping]] = ..., invitations: _Optional[_Iterable[_Union[SentThreadInvitation, _Mapping]]] = ...) -> None: ...
+
+class ListThreadInvitationsRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class ThreadInvitation(_message.Message):
+    __slots__ = ("thread_id", "title", "inviter", "genesis_voters", "added_later", "received_at_ms")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    INVITER_FIELD_NUMBER: _ClassVar[int]
+    GENESIS_VOTERS_FIELD_NUMBER: _ClassVar[int]
+    ADDED_LATER_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    title: str
+    inviter: str
+    genesis_voters: _containers.RepeatedScalarFieldContainer[str]
+    added_later: bool
+    received_at_ms: int
+    def __init__(self, thread_id: _Optional[str] = ..., title: _Optional[str] = ..., inviter: _Optional[str] = ..., genesis_voters: _Optional[_Iterable[str]] = ..., added_later: _Optional[bool] = ..., received_at_ms: _Optional[int] = ...) -> None: ...
+
+class ListThreadInvitationsResponse(_message.Message):
+    __slots__ = ("invitations",)
+    INVITATIONS_FIELD_NUMBER: _ClassVar[int]
+    invitations: _containers.RepeatedCompositeFieldContainer[ThreadInvitation]
+    def __init__(self, invitations: _Optional[_Iterable[_Union[ThreadInvitation, _Mapping]]] = ...) -> None: ...
+
+class AcceptThreadInvitationRequest(_message.Message):
+    __slots__ = ("thread_id",)
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    def __init__(self, thread_id: _Optional[str] = ...) -> None: ...
+
+class AcceptThreadInvitationResponse(_message.Message):
+    __slots__ = ("thread",)
+    THREAD_FIELD_NUMBER: _ClassVar[int]
+    thread: _types_pb2.OrderedThread
+    def __init__(self, thread: _Optional[_Union[_types_pb2.OrderedThread, _Mapping]] = ...) -> None: ...
+
+class AppendToThreadRequest(_message.Message):
+    __slots__ = ("thread_id", "parts", "client_id", "seq", "timeout_ms")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    parts: _containers.RepeatedCompositeFieldContainer[_types_pb2.Part]
+    client_id: str
+    seq: int
+    timeout_ms: int
+    def __init__(self, thread_id: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[_types_pb2.Part, _Mapping]]] = ..., client_id: _Optional[str] = ..., seq: _Optional[int] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class AppendToThreadResponse(_message.Message):
+    __slots__ = ("index", "term", "duplicate")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    DUPLICATE_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    term: int
+    duplicate: bool
+    def __init__(self, index: _Optional[int] = ..., term: _Optional[int] = ..., duplicate: _Optional[bool] = ...) -> None: ...
+
+class ReadThreadRequest(_message.Message):
+    __slots__ = ("thread_id", "after_index", "limit", "timeout_ms")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_INDEX_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    after_index: int
+    limit: int
+    timeout_ms: int
+    def __init__(self, thread_id: _Optional[str] = ..., after_index: _Optional[int] = ..., limit: _Optional[int] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class ReadThreadResponse(_message.Message):
+    __slots__ = ("entries", "read_index")
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    READ_INDEX_FIELD_NUMBER: _ClassVar[int]
+    entries: _containers.RepeatedCompositeFieldContainer[_types_pb2.ThreadEntry]
+    read_index: int
+    def __init__(self, entries: _Optional[_Iterable[_Union[_types_pb2.ThreadEntry, _Mapping]]] = ..., read_index: _Optional[int] = ...) -> None: ...
+
+class SubscribeThreadRequest(_message.Message):
+    __slots__ = ("thread_id", "after_index")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    AFTER_INDEX_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    after_index: int
+    def __init__(self, thread_id: _Optional[str] = ..., after_index: _Optional[int] = ...) -> None: ...
+
+class SubscribeThreadResponse(_message.Message):
+    __slots__ = ("entry",)
+    ENTRY_FIELD_NUMBER: _ClassVar[int]
+    entry: _types_pb2.ThreadEntry
+    def __init__(self, entry: _Optional[_Union[_types_pb2.ThreadEntry, _Mapping]] = ...) -> None: ...
+
+class GetThreadStatusRequest(_message.Message):
+    __slots__ = ("thread_id",)
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    def __init__(self, thread_id: _Optional[str] = ...) -> None: ...
+
+class GetThreadStatusResponse(_message.Message):
+    __slots__ = ("thread", "role", "term", "leader", "commit_index", "applied_index", "last_index", "members")
+    THREAD_FIELD_NUMBER: _ClassVar[int]
+    ROLE_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    LEADER_FIELD_NUMBER: _ClassVar[int]
+    COMMIT_INDEX_FIELD_NUMBER: _ClassVar[int]
+    APPLIED_INDEX_FIELD_NUMBER: _ClassVar[int]
+    LAST_INDEX_FIELD_NUMBER: _ClassVar[int]
+    MEMBERS_FIELD_NUMBER: _ClassVar[int]
+    thread: _types_pb2.OrderedThread
+    role: str
+    term: int
+    leader: str
+    commit_index: int
+    applied_index: int
+    last_index: int
+    members: _containers.RepeatedCompositeFieldContainer[_types_pb2.OrderedThreadMember]
+    def __init__(self, thread: _Optional[_Union[_types_pb2.OrderedThread, _Mapping]] = ..., role: _Optional[str] = ..., term: _Optional[int] = ..., leader: _Optional[str] = ..., commit_index: _Optional[int] = ..., applied_index: _Optional[int] = ..., last_index: _Optional[int] = ..., members: _Optional[_Iterable[_Union[_types_pb2.OrderedThreadMember, _Mapping]]] = ...) -> None: ...
+
+class AddThreadMemberRequest(_message.Message):
+    __slots__ = ("thread_id", "member", "timeout_ms")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    member: str
+    timeout_ms: int
+    def __init__(self, thread_id: _Optional[str] = ..., member: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class AddThreadMemberResponse(_message.Message):
+    __slots__ = ("index", "invitation")
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    INVITATION_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    invitation: SentThreadInvitation
+    def __init__(self, index: _Optional[int] = ..., invitation: _Optional[_Union[SentThreadInvitation, _Mapping]] = ...) -> None: ...
+
+class RemoveThreadMemberRequest(_message.Message):
+    __slots__ = ("thread_id", "member", "timeout_ms")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    MEMBER_FIELD_NUMBER: _ClassVar[int]
+    TIMEOUT_MS_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    member: str
+    timeout_ms: int
+    def __init__(self, thread_id: _Optional[str] = ..., member: _Optional[str] = ..., timeout_ms: _Optional[int] = ...) -> None: ...
+
+class RemoveThreadMemberResponse(_message.Message):
+    __slots__ = ("index",)
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    index: int
+    def __init__(self, index: _Optional[int] = ...) -> None: ...
+
+class ExportThreadRequest(_message.Message):
+    __slots__ = ("thread_id",)
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    def __init__(self, thread_id: _Optional[str] = ...) -> None: ...
+
+class ExportThreadResponse(_message.Message):
+    __slots__ = ("jsonl", "entries")
+    JSONL_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    jsonl: str
+    entries: int
+    def __init__(self, jsonl: _Optional[str] = ..., entries: _Optional[int] = ...) -> None: ...
+
+class VerifyThreadRequest(_message.Message):
+    __slots__ = ("thread_id", "jsonl")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    JSONL_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    jsonl: str
+    def __init__(self, thread_id: _Optional[str] = ..., jsonl: _Optional[str] = ...) -> None: ...
+
+class VerifyThreadResponse(_message.Message):
+    __slots__ = ("ok", "entries", "bad_index", "reason", "last_hash")
+    OK_FIELD_NUMBER: _ClassVar[int]
+    ENTRIES_FIELD_NUMBER: _ClassVar[int]
+    BAD_INDEX_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    LAST_HASH_FIELD_NUMBER: _ClassVar[int]
+    ok: bool
+    entries: int
+    bad_index: int
+    reason: str
+    last_hash: str
+    def __init__(self, ok: _Optional[bool] = ..., entries: _Optional[int] = ..., bad_index: _Optional[int] = ..., reason: _Optional[str] = ..., last_hash: _Optional[str] = ...) -> None: ...
+
 class WatchEventsRequest(_message.Message):
     __slots__ = ("types",)
     TYPES_FIELD_NUMBER: _ClassVar[int]

@@ -132,6 +132,61 @@ class ExtStub:
                 request_serializer=moltmesh_dot_v1_dot_ext__pb2.TestWebhookRequest.SerializeToString,
                 response_deserializer=moltmesh_dot_v1_dot_ext__pb2.TestWebhookResponse.FromString,
                 _registered_method=True)
+        self.CreateOrderedThread = channel.unary_unary(
+                '/moltmesh.v1.Ext/CreateOrderedThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadResponse.FromString,
+                _registered_method=True)
+        self.ListThreadInvitations = channel.unary_unary(
+                '/moltmesh.v1.Ext/ListThreadInvitations',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsResponse.FromString,
+                _registered_method=True)
+        self.AcceptThreadInvitation = channel.unary_unary(
+                '/moltmesh.v1.Ext/AcceptThreadInvitation',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationResponse.FromString,
+                _registered_method=True)
+        self.AppendToThread = channel.unary_unary(
+                '/moltmesh.v1.Ext/AppendToThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.AppendToThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.AppendToThreadResponse.FromString,
+                _registered_method=True)
+        self.ReadThread = channel.unary_unary(
+                '/moltmesh.v1.Ext/ReadThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.ReadThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.ReadThreadResponse.FromString,
+                _registered_method=True)
+        self.SubscribeThread = channel.unary_stream(
+                '/moltmesh.v1.Ext/SubscribeThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadResponse.FromString,
+                _registered_method=True)
+        self.GetThreadStatus = channel.unary_unary(
+                '/moltmesh.v1.Ext/GetThreadStatus',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusResponse.FromString,
+                _registered_method=True)
+        self.AddThreadMember = channel.unary_unary(
+                '/moltmesh.v1.Ext/AddThreadMember',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberResponse.FromString,
+                _registered_method=True)
+        self.RemoveThreadMember = channel.unary_unary(
+                '/moltmesh.v1.Ext/RemoveThreadMember',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberResponse.FromString,
+                _registered_method=True)
+        self.ExportThread = channel.unary_unary(
+                '/moltmesh.v1.Ext/ExportThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.ExportThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.ExportThreadResponse.FromString,
+                _registered_method=True)
+        self.VerifyThread = channel.unary_unary(
+                '/moltmesh.v1.Ext/VerifyThread',
+                request_serializer=moltmesh_dot_v1_dot_ext__pb2.VerifyThreadRequest.SerializeToString,
+                response_deserializer=moltmesh_dot_v1_dot_ext__pb2.VerifyThreadResponse.FromString,
+                _registered_method=True)
         self.WatchEvents = channel.unary_stream(
                 '/moltmesh.v1.Ext/WatchEvents',
                 request_serializer=moltmesh_dot_v1_dot_ext__pb2.WatchEventsRequest.SerializeToString,
@@ -282,6 +337,88 @@ class ExtServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def CreateOrderedThread(self, request, context):
+        """---------------------------------------------------------------- ordered threads (docs/threads.md)
+
+        Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+        invites every other member over durable messaging. Commits need a majority of the members, so
+        appends wait until enough invitees accepted.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ListThreadInvitations(self, request, context):
+        """Ordered-thread invitations received and not accepted yet.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AcceptThreadInvitation(self, request, context):
+        """Accepts an invitation: this daemon joins the thread's Raft group.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AppendToThread(self, request, context):
+        """Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+        client_id + seq.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ReadThread(self, request, context):
+        """Committed entries after an index; linearizable (read-index through the leader).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def SubscribeThread(self, request, context):
+        """Streams committed entries after an index, in order, stored ones first then live; resumable.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetThreadStatus(self, request, context):
+        """Leader, term, commit index and members (with their match index) of an ordered thread.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def AddThreadMember(self, request, context):
+        """Adds a member (joins as a learner, promoted once caught up) and invites it.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def RemoveThreadMember(self, request, context):
+        """Removes a member.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def ExportThread(self, request, context):
+        """This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def VerifyThread(self, request, context):
+        """Verifies this member's copy of a thread (or a given export): every signature and the hash chain.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
     def WatchEvents(self, request, context):
         """---------------------------------------------------------------- events
 
@@ -388,6 +525,61 @@ def add_ExtServicer_to_server(servicer, server):
                     servicer.TestWebhook,
                     request_deserializer=moltmesh_dot_v1_dot_ext__pb2.TestWebhookRequest.FromString,
                     response_serializer=moltmesh_dot_v1_dot_ext__pb2.TestWebhookResponse.SerializeToString,
+            ),
+            'CreateOrderedThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.CreateOrderedThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadResponse.SerializeToString,
+            ),
+            'ListThreadInvitations': grpc.unary_unary_rpc_method_handler(
+                    servicer.ListThreadInvitations,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsResponse.SerializeToString,
+            ),
+            'AcceptThreadInvitation': grpc.unary_unary_rpc_method_handler(
+                    servicer.AcceptThreadInvitation,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationResponse.SerializeToString,
+            ),
+            'AppendToThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.AppendToThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.AppendToThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.AppendToThreadResponse.SerializeToString,
+            ),
+            'ReadThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.ReadThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.ReadThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.ReadThreadResponse.SerializeToString,
+            ),
+            'SubscribeThread': grpc.unary_stream_rpc_method_handler(
+                    servicer.SubscribeThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadResponse.SerializeToString,
+            ),
+            'GetThreadStatus': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetThreadStatus,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusResponse.SerializeToString,
+            ),
+            'AddThreadMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.AddThreadMember,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberResponse.SerializeToString,
+            ),
+            'RemoveThreadMember': grpc.unary_unary_rpc_method_handler(
+                    servicer.RemoveThreadMember,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberResponse.SerializeToString,
+            ),
+            'ExportThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.ExportThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.ExportThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.ExportThreadResponse.SerializeToString,
+            ),
+            'VerifyThread': grpc.unary_unary_rpc_method_handler(
+                    servicer.VerifyThread,
+                    request_deserializer=moltmesh_dot_v1_dot_ext__pb2.VerifyThreadRequest.FromString,
+                    response_serializer=moltmesh_dot_v1_dot_ext__pb2.VerifyThreadResponse.SerializeToString,
             ),
             'WatchEvents': grpc.unary_stream_rpc_method_handler(
                     servicer.WatchEvents,
@@ -910,6 +1102,303 @@ class Ext:
             '/moltmesh.v1.Ext/TestWebhook',
             moltmesh_dot_v1_dot_ext__pb2.TestWebhookRequest.SerializeToString,
             moltmesh_dot_v1_dot_ext__pb2.TestWebhookResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def CreateOrderedThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/CreateOrderedThread',
+            moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.CreateOrderedThreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ListThreadInvitations(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/ListThreadInvitations',
+            moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.ListThreadInvitationsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AcceptThreadInvitation(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/AcceptThreadInvitation',
+            moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.AcceptThreadInvitationResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AppendToThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/AppendToThread',
+            moltmesh_dot_v1_dot_ext__pb2.AppendToThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.AppendToThreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ReadThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/ReadThread',
+            moltmesh_dot_v1_dot_ext__pb2.ReadThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.ReadThreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SubscribeThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/moltmesh.v1.Ext/SubscribeThread',
+            moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.SubscribeThreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetThreadStatus(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/GetThreadStatus',
+            moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.GetThreadStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def AddThreadMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/AddThreadMember',
+            moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.AddThreadMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RemoveThreadMember(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/RemoveThreadMember',
+            moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.RemoveThreadMemberResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ExportThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/ExportThread',
+            moltmesh_dot_v1_dot_ext__pb2.ExportThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.ExportThreadResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def VerifyThread(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/moltmesh.v1.Ext/VerifyThread',
+            moltmesh_dot_v1_dot_ext__pb2.VerifyThreadRequest.SerializeToString,
+            moltmesh_dot_v1_dot_ext__pb2.VerifyThreadResponse.FromString,
             options,
             channel_credentials,
             insecure,

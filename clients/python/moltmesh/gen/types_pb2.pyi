@@ -525,7 +525,7 @@ class WebhookDelivery(_message.Message):
     def __init__(self, id: _Optional[str] = ..., webhook_id: _Optional[str] = ..., event_type: _Optional[str] = ..., status: _Optional[str] = ..., attempts: _Optional[int] = ..., last_status_code: _Optional[int] = ..., last_error: _Optional[str] = ..., next_attempt_at_ms: _Optional[int] = ..., created_at_ms: _Optional[int] = ...) -> None: ...
 
 class DaemonEvent(_message.Message):
-    __slots__ = ("id", "type", "created_at_ms", "message", "task", "broadcast", "member", "peer", "receipt", "settlement", "network_id")
+    __slots__ = ("id", "type", "created_at_ms", "message", "task", "broadcast", "member", "peer", "receipt", "settlement", "thread_entry", "network_id")
     ID_FIELD_NUMBER: _ClassVar[int]
     TYPE_FIELD_NUMBER: _ClassVar[int]
     CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
@@ -536,6 +536,7 @@ class DaemonEvent(_message.Message):
     PEER_FIELD_NUMBER: _ClassVar[int]
     RECEIPT_FIELD_NUMBER: _ClassVar[int]
     SETTLEMENT_FIELD_NUMBER: _ClassVar[int]
+    THREAD_ENTRY_FIELD_NUMBER: _ClassVar[int]
     NETWORK_ID_FIELD_NUMBER: _ClassVar[int]
     id: str
     type: str
@@ -547,5 +548,56 @@ class DaemonEvent(_message.Message):
     peer: PeerInfo
     receipt: Receipt
     settlement: Settlement
+    thread_entry: ThreadEntry
     network_id: str
-    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., created_at_ms: _Optional[int] = ..., message: _Optional[_Union[Message, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., broadcast: _Optional[_Union[BroadcastMessage, _Mapping]] = ..., member: _Optional[_Union[NetworkMember, _Mapping]] = ..., peer: _Optional[_Union[PeerInfo, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ..., settlement: _Optional[_Union[Settlement, _Mapping]] = ..., network_id: _Optional[str] = ...) -> None: ...
+    def __init__(self, id: _Optional[str] = ..., type: _Optional[str] = ..., created_at_ms: _Optional[int] = ..., message: _Optional[_Union[Message, _Mapping]] = ..., task: _Optional[_Union[Task, _Mapping]] = ..., broadcast: _Optional[_Union[BroadcastMessage, _Mapping]] = ..., member: _Optional[_Union[NetworkMember, _Mapping]] = ..., peer: _Optional[_Union[PeerInfo, _Mapping]] = ..., receipt: _Optional[_Union[Receipt, _Mapping]] = ..., settlement: _Optional[_Union[Settlement, _Mapping]] = ..., thread_entry: _Optional[_Union[ThreadEntry, _Mapping]] = ..., network_id: _Optional[str] = ...) -> None: ...
+
+class OrderedThread(_message.Message):
+    __slots__ = ("id", "title", "genesis_voters", "created_at_ms")
+    ID_FIELD_NUMBER: _ClassVar[int]
+    TITLE_FIELD_NUMBER: _ClassVar[int]
+    GENESIS_VOTERS_FIELD_NUMBER: _ClassVar[int]
+    CREATED_AT_MS_FIELD_NUMBER: _ClassVar[int]
+    id: str
+    title: str
+    genesis_voters: _containers.RepeatedScalarFieldContainer[str]
+    created_at_ms: int
+    def __init__(self, id: _Optional[str] = ..., title: _Optional[str] = ..., genesis_voters: _Optional[_Iterable[str]] = ..., created_at_ms: _Optional[int] = ...) -> None: ...
+
+class OrderedThreadMember(_message.Message):
+    __slots__ = ("did", "voter", "match_index")
+    DID_FIELD_NUMBER: _ClassVar[int]
+    VOTER_FIELD_NUMBER: _ClassVar[int]
+    MATCH_INDEX_FIELD_NUMBER: _ClassVar[int]
+    did: str
+    voter: bool
+    match_index: int
+    def __init__(self, did: _Optional[str] = ..., voter: _Optional[bool] = ..., match_index: _Optional[int] = ...) -> None: ...
+
+class ThreadEntry(_message.Message):
+    __slots__ = ("thread_id", "index", "term", "kind", "proposer", "client_id", "seq", "parts", "change", "prev_hash", "hash", "signature")
+    THREAD_ID_FIELD_NUMBER: _ClassVar[int]
+    INDEX_FIELD_NUMBER: _ClassVar[int]
+    TERM_FIELD_NUMBER: _ClassVar[int]
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    PROPOSER_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ID_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    PARTS_FIELD_NUMBER: _ClassVar[int]
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    PREV_HASH_FIELD_NUMBER: _ClassVar[int]
+    HASH_FIELD_NUMBER: _ClassVar[int]
+    SIGNATURE_FIELD_NUMBER: _ClassVar[int]
+    thread_id: str
+    index: int
+    term: int
+    kind: str
+    proposer: str
+    client_id: str
+    seq: int
+    parts: _containers.RepeatedCompositeFieldContainer[Part]
+    change: str
+    prev_hash: str
+    hash: str
+    signature: str
+    def __init__(self, thread_id: _Optional[str] = ..., index: _Optional[int] = ..., term: _Optional[int] = ..., kind: _Optional[str] = ..., proposer: _Optional[str] = ..., client_id: _Optional[str] = ..., seq: _Optional[int] = ..., parts: _Optional[_Iterable[_Union[Part, _Mapping]]] = ..., change: _Optional[str] = ..., prev_hash: _Optional[str] = ..., hash: _Optional[str] = ..., signature: _Optional[str] = ...) -> None: ...

@@ -4,7 +4,8 @@
 // first class: a count for the whole inbox and per thread, acknowledge, mark read / unread. Nothing is
 // marked read by merely opening it: an agent's own code may be working through the unread messages,
 // and the operator looking must not take them away from it. Live on message events; read state that
-// the agent's code changes is polled.
+// the agent's code changes is polled. Ordered threads (Raft-replicated logs, ordered-thread.js) are
+// listed with the others and open in their own view.
 
 import { useState } from 'preact/hooks'
 import { rpc } from '../api.js'
@@ -24,6 +25,12 @@ import {
   useSelfDid,
 } from '../kit.js'
 import { MessageForm } from './agents.js'
+import {
+  CreateOrderedThreadForm,
+  isOrderedThreadId,
+  OrderedThreadView,
+  ThreadInvitations,
+} from './ordered-thread.js'
 
 const PAGE_SIZE = 50
 /** Unread messages fetched to count them per thread (the daemon's page limit). */
@@ -42,6 +49,9 @@ const SINCE = [
 const READ_POLL_MS = 10_000
 
 const threadHref = (threadId) => `#/inbox/threads/${encodeURIComponent(threadId)}`
+const openThread = (threadId) => {
+  location.hash = threadHref(threadId)
+}
 
 export function Inbox({ arg }) {
   const tab = arg === 'threads' || arg.startsWith('threads/') ? 'threads' : 'messages'
@@ -70,8 +80,18 @@ export function Inbox({ arg }) {
       tab === 'messages'
         ? html`<${Messages} version=${version} onChanged=${changed} />`
         : html`<div class=${threadId ? 'split' : ''}>
-          <div><${ThreadList} selected=${threadId} unreadByThread=${unreadByThread} version=${version} /></div>
-          ${threadId ? html`<${ThreadView} key=${threadId} threadId=${threadId} version=${version} onChanged=${changed} />` : null}
+          <div>
+            <${ThreadInvitations} onAccepted=${openThread} />
+            <${CreateOrderedThreadForm} onCreated=${openThread} />
+            <${ThreadList} selected=${threadId} unreadByThread=${unreadByThread} version=${version} />
+          </div>
+          ${
+            threadId && isOrderedThreadId(threadId)
+              ? html`<${OrderedThreadView} key=${threadId} threadId=${threadId} />`
+              : threadId
+                ? html`<${ThreadView} key=${threadId} threadId=${threadId} version=${version} onChanged=${changed} />`
+                : null
+          }
         </div>`
     }
   </section>`
@@ -123,7 +143,7 @@ function ThreadList({ selected, unreadByThread, version }) {
   const list = useQuery(
     () => rpc('A2ANode/ListThreads', { peer: peer.trim(), pageSize: PAGE_SIZE, pageToken: pages.token }),
     [peer, pages.token, version],
-    { live: ['message'] },
+    { live: ['message', 'thread'] },
   )
   const threads = list.data?.threads ?? []
   return html`<form class="inline filters" aria-label="Thread filters" onSubmit=${(e) => e.preventDefault()}>
@@ -142,7 +162,7 @@ function ThreadList({ selected, unreadByThread, version }) {
         <tbody>${threads.map((t) => {
           const unread = unreadByThread.get(t.threadId) ?? 0
           return html`<tr aria-selected=${t.threadId === selected} class=${unread > 0 ? 'unread' : ''} data-thread-id=${t.threadId}>
-            <td><a href=${threadHref(t.threadId)}><code title=${t.threadId}>${short(t.threadId)}</code></a></td>
+            <td><a href=${threadHref(t.threadId)}>${t.ordered ? html`<span class="badge">ordered</span> ${t.title ? html`${t.title} ` : null}` : null}<code title=${t.threadId}>${short(t.threadId)}</code></a></td>
             <td>${(t.participants ?? []).filter((p) => p !== self).map((p) => html`<${Did} did=${p} /> `)}</td>
             <td>${t.messageCount}</td>
             <td>${unread > 0 ? html`<strong class="unread-count">${unread >= UNREAD_SCAN ? `${UNREAD_SCAN}+` : unread}</strong>` : html`<span class="muted">0</span>`}</td>

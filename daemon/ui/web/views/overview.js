@@ -1,25 +1,12 @@
 // Overview: who this agent is, whether the daemon is healthy, who it is connected to, and how busy
-// it has been (event counts per minute since the page opened).
+// it has been (event counts per minute, kept by the daemon since it started: Diag/GetActivity).
 
-import { useEffect, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { rpc } from '../api.js'
 import { Did, Empty, ErrorBox, html, Loading, Sparkline, useQuery } from '../kit.js'
-import { recentEvents } from '../live.js'
 
 const MINUTES = 15
-
-function perMinute(prefixes, suffixes = []) {
-  const now = Date.now()
-  const buckets = new Array(MINUTES).fill(0)
-  for (const e of recentEvents()) {
-    const age = Math.floor((now - e.at) / 60_000)
-    if (age >= MINUTES) continue
-    if (prefixes.some((p) => e.type.startsWith(p)) || suffixes.some((s) => e.type.endsWith(s))) {
-      buckets[MINUTES - 1 - age]++
-    }
-  }
-  return buckets
-}
+const LABELS = { messages: 'Messages', tasks: 'Tasks', errors: 'Errors' }
 
 export function Overview() {
   // Reachability and relays change while the daemon runs (the verdict is re-made every 5 s): polled.
@@ -36,18 +23,11 @@ export function Overview() {
     { live: ['peer'], pollMs: 10_000 },
   )
   const peers = useQuery(() => rpc('Diag/ListPeers', {}), [], { live: ['peer'], pollMs: 10_000 })
-  const [, tick] = useState(0)
-  useEffect(() => {
-    const t = setInterval(() => tick((n) => n + 1), 5_000)
-    return () => clearInterval(t)
-  }, [])
+  // Counted by the daemon, so the charts include the time before the page was opened.
+  const activity = useQuery(() => rpc('Diag/GetActivity', { minutes: MINUTES }), [], { pollMs: 5_000 })
 
   const d = info.data
-  const series = [
-    ['Messages', perMinute(['message.'])],
-    ['Tasks', perMinute(['task.'])],
-    ['Errors', perMinute([], ['.failed', '.expired', '.rejected'])],
-  ]
+  const series = (activity.data?.series ?? []).map((s) => [LABELS[s.name] ?? s.name, s.counts ?? []])
   return html`<section>
     <h1>Overview</h1>
     <${ErrorBox} error=${info.error} />
@@ -67,6 +47,7 @@ export function Overview() {
       </dl>`
     }
     <h2>Activity (events per minute, last ${MINUTES} min)</h2>
+    <${ErrorBox} error=${activity.error} />
     <div class="sparks">
       ${series.map(
         ([label, values]) =>

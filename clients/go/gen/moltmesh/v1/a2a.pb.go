@@ -4485,8 +4485,14 @@ type ThreadSummary struct {
 	MessageCount int32 `protobuf:"varint,3,opt,name=message_count,json=messageCount,proto3" json:"message_count,omitempty"`
 	// Time of the last message, by this daemon's clock: when it was sent or received here.
 	LastMessageAtMs int64 `protobuf:"varint,4,opt,name=last_message_at_ms,json=lastMessageAtMs,proto3" json:"last_message_at_ms,omitempty"`
-	unknownFields   protoimpl.UnknownFields
-	sizeCache       protoimpl.SizeCache
+	// True for an ordered thread (docs/threads.md): participants are its members, message_count its
+	// committed data entries here, last_message_at_ms when this daemon created or joined it. Read it
+	// with ReadThread (GetThread answers with its entries too).
+	Ordered bool `protobuf:"varint,5,opt,name=ordered,proto3" json:"ordered,omitempty"`
+	// Title of an ordered thread.
+	Title         string `protobuf:"bytes,6,opt,name=title,proto3" json:"title,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
 }
 
 func (x *ThreadSummary) Reset() {
@@ -4545,6 +4551,20 @@ func (x *ThreadSummary) GetLastMessageAtMs() int64 {
 		return x.LastMessageAtMs
 	}
 	return 0
+}
+
+func (x *ThreadSummary) GetOrdered() bool {
+	if x != nil {
+		return x.Ordered
+	}
+	return false
+}
+
+func (x *ThreadSummary) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
 }
 
 // Threads, most recent first. A thread that gets a new message while a client pages moves to the
@@ -4675,8 +4695,10 @@ type GetThreadResponse struct {
 	Messages []*Message `protobuf:"bytes,1,rep,name=messages,proto3" json:"messages,omitempty"`
 	// Token for the next page (empty on the last page).
 	NextPageToken string `protobuf:"bytes,2,opt,name=next_page_token,json=nextPageToken,proto3" json:"next_page_token,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// For an ordered thread: its committed entries (a linearizable read, as ReadThread) and no messages.
+	OrderedEntries []*ThreadEntry `protobuf:"bytes,3,rep,name=ordered_entries,json=orderedEntries,proto3" json:"ordered_entries,omitempty"`
+	unknownFields  protoimpl.UnknownFields
+	sizeCache      protoimpl.SizeCache
 }
 
 func (x *GetThreadResponse) Reset() {
@@ -4721,6 +4743,13 @@ func (x *GetThreadResponse) GetNextPageToken() string {
 		return x.NextPageToken
 	}
 	return ""
+}
+
+func (x *GetThreadResponse) GetOrderedEntries() []*ThreadEntry {
+	if x != nil {
+		return x.OrderedEntries
+	}
+	return nil
 }
 
 // A counterparty.
@@ -6073,12 +6102,14 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"\xa2\x01\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xd2\x01\n" +
 	"\rThreadSummary\x12\x1b\n" +
 	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\"\n" +
 	"\fparticipants\x18\x02 \x03(\tR\fparticipants\x12#\n" +
 	"\rmessage_count\x18\x03 \x01(\x05R\fmessageCount\x12+\n" +
-	"\x12last_message_at_ms\x18\x04 \x01(\x03R\x0flastMessageAtMs\"s\n" +
+	"\x12last_message_at_ms\x18\x04 \x01(\x03R\x0flastMessageAtMs\x12\x18\n" +
+	"\aordered\x18\x05 \x01(\bR\aordered\x12\x14\n" +
+	"\x05title\x18\x06 \x01(\tR\x05title\"s\n" +
 	"\x13ListThreadsResponse\x124\n" +
 	"\athreads\x18\x01 \x03(\v2\x1a.moltmesh.v1.ThreadSummaryR\athreads\x12&\n" +
 	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"k\n" +
@@ -6086,10 +6117,11 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x1b\n" +
 	"\tpage_size\x18\x02 \x01(\x05R\bpageSize\x12\x1d\n" +
 	"\n" +
-	"page_token\x18\x03 \x01(\tR\tpageToken\"m\n" +
+	"page_token\x18\x03 \x01(\tR\tpageToken\"\xb0\x01\n" +
 	"\x11GetThreadResponse\x120\n" +
 	"\bmessages\x18\x01 \x03(\v2\x14.moltmesh.v1.MessageR\bmessages\x12&\n" +
-	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\"'\n" +
+	"\x0fnext_page_token\x18\x02 \x01(\tR\rnextPageToken\x12A\n" +
+	"\x0fordered_entries\x18\x03 \x03(\v2\x18.moltmesh.v1.ThreadEntryR\x0eorderedEntries\"'\n" +
 	"\x11GetBalanceRequest\x12\x12\n" +
 	"\x04peer\x18\x01 \x01(\tR\x04peer\"D\n" +
 	"\x12GetBalanceResponse\x12.\n" +
@@ -6343,10 +6375,11 @@ var file_moltmesh_v1_a2a_proto_goTypes = []any{
 	(TaskEventKind)(0),                  // 112: moltmesh.v1.TaskEventKind
 	(*TaskError)(nil),                   // 113: moltmesh.v1.TaskError
 	(*Artifact)(nil),                    // 114: moltmesh.v1.Artifact
-	(*Balance)(nil),                     // 115: moltmesh.v1.Balance
-	(*LedgerEntry)(nil),                 // 116: moltmesh.v1.LedgerEntry
-	(*Receipt)(nil),                     // 117: moltmesh.v1.Receipt
-	(*Settlement)(nil),                  // 118: moltmesh.v1.Settlement
+	(*ThreadEntry)(nil),                 // 115: moltmesh.v1.ThreadEntry
+	(*Balance)(nil),                     // 116: moltmesh.v1.Balance
+	(*LedgerEntry)(nil),                 // 117: moltmesh.v1.LedgerEntry
+	(*Receipt)(nil),                     // 118: moltmesh.v1.Receipt
+	(*Settlement)(nil),                  // 119: moltmesh.v1.Settlement
 }
 var file_moltmesh_v1_a2a_proto_depIdxs = []int32{
 	102, // 0: moltmesh.v1.PublishAgentCardRequest.card:type_name -> moltmesh.v1.AgentCard
@@ -6396,118 +6429,119 @@ var file_moltmesh_v1_a2a_proto_depIdxs = []int32{
 	114, // 44: moltmesh.v1.StatBlobResponse.artifact:type_name -> moltmesh.v1.Artifact
 	77,  // 45: moltmesh.v1.ListThreadsResponse.threads:type_name -> moltmesh.v1.ThreadSummary
 	105, // 46: moltmesh.v1.GetThreadResponse.messages:type_name -> moltmesh.v1.Message
-	115, // 47: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
-	115, // 48: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
-	116, // 49: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
-	117, // 50: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
-	117, // 51: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
-	115, // 52: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
-	118, // 53: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
-	118, // 54: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
-	118, // 55: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
-	0,   // 56: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
-	2,   // 57: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
-	4,   // 58: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
-	6,   // 59: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
-	8,   // 60: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
-	10,  // 61: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
-	13,  // 62: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
-	15,  // 63: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
-	17,  // 64: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
-	19,  // 65: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
-	21,  // 66: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
-	23,  // 67: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
-	25,  // 68: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
-	27,  // 69: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
-	29,  // 70: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
-	31,  // 71: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
-	33,  // 72: moltmesh.v1.A2ANode.CancelMessage:input_type -> moltmesh.v1.CancelMessageRequest
-	35,  // 73: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
-	37,  // 74: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
-	39,  // 75: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
-	41,  // 76: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
-	43,  // 77: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
-	45,  // 78: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
-	47,  // 79: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
-	49,  // 80: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
-	51,  // 81: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
-	53,  // 82: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
-	55,  // 83: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
-	57,  // 84: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
-	59,  // 85: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
-	61,  // 86: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
-	63,  // 87: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
-	65,  // 88: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
-	68,  // 89: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
-	70,  // 90: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
-	72,  // 91: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
-	74,  // 92: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
-	76,  // 93: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
-	79,  // 94: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
-	81,  // 95: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
-	83,  // 96: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
-	85,  // 97: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
-	87,  // 98: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
-	89,  // 99: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
-	91,  // 100: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
-	93,  // 101: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
-	95,  // 102: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
-	97,  // 103: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
-	99,  // 104: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
-	1,   // 105: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
-	3,   // 106: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
-	5,   // 107: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
-	7,   // 108: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
-	9,   // 109: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
-	12,  // 110: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
-	14,  // 111: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
-	16,  // 112: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
-	18,  // 113: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
-	20,  // 114: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
-	22,  // 115: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
-	24,  // 116: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
-	26,  // 117: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
-	28,  // 118: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
-	30,  // 119: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
-	32,  // 120: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
-	34,  // 121: moltmesh.v1.A2ANode.CancelMessage:output_type -> moltmesh.v1.CancelMessageResponse
-	36,  // 122: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
-	38,  // 123: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
-	40,  // 124: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
-	42,  // 125: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
-	44,  // 126: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
-	46,  // 127: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
-	48,  // 128: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
-	50,  // 129: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
-	52,  // 130: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
-	54,  // 131: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
-	56,  // 132: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
-	58,  // 133: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
-	60,  // 134: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
-	62,  // 135: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
-	64,  // 136: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
-	66,  // 137: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
-	69,  // 138: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
-	71,  // 139: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
-	73,  // 140: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
-	75,  // 141: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
-	78,  // 142: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
-	80,  // 143: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
-	82,  // 144: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
-	84,  // 145: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
-	86,  // 146: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
-	88,  // 147: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
-	90,  // 148: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
-	92,  // 149: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
-	94,  // 150: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
-	96,  // 151: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
-	98,  // 152: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
-	100, // 153: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
-	105, // [105:154] is the sub-list for method output_type
-	56,  // [56:105] is the sub-list for method input_type
-	56,  // [56:56] is the sub-list for extension type_name
-	56,  // [56:56] is the sub-list for extension extendee
-	0,   // [0:56] is the sub-list for field type_name
+	115, // 47: moltmesh.v1.GetThreadResponse.ordered_entries:type_name -> moltmesh.v1.ThreadEntry
+	116, // 48: moltmesh.v1.GetBalanceResponse.balance:type_name -> moltmesh.v1.Balance
+	116, // 49: moltmesh.v1.ListBalancesResponse.balances:type_name -> moltmesh.v1.Balance
+	117, // 50: moltmesh.v1.ListLedgerEntriesResponse.entries:type_name -> moltmesh.v1.LedgerEntry
+	118, // 51: moltmesh.v1.GetReceiptResponse.receipt:type_name -> moltmesh.v1.Receipt
+	118, // 52: moltmesh.v1.ListReceiptsResponse.receipts:type_name -> moltmesh.v1.Receipt
+	116, // 53: moltmesh.v1.SetCreditLimitResponse.balance:type_name -> moltmesh.v1.Balance
+	119, // 54: moltmesh.v1.SettleBalanceResponse.settlement:type_name -> moltmesh.v1.Settlement
+	119, // 55: moltmesh.v1.RespondSettlementResponse.settlement:type_name -> moltmesh.v1.Settlement
+	119, // 56: moltmesh.v1.ListSettlementsResponse.settlements:type_name -> moltmesh.v1.Settlement
+	0,   // 57: moltmesh.v1.A2ANode.GetIdentity:input_type -> moltmesh.v1.GetIdentityRequest
+	2,   // 58: moltmesh.v1.A2ANode.ConvertId:input_type -> moltmesh.v1.ConvertIdRequest
+	4,   // 59: moltmesh.v1.A2ANode.PublishAgentCard:input_type -> moltmesh.v1.PublishAgentCardRequest
+	6,   // 60: moltmesh.v1.A2ANode.GetAgentCard:input_type -> moltmesh.v1.GetAgentCardRequest
+	8,   // 61: moltmesh.v1.A2ANode.FindAgents:input_type -> moltmesh.v1.FindAgentsRequest
+	10,  // 62: moltmesh.v1.A2ANode.ListDemand:input_type -> moltmesh.v1.ListDemandRequest
+	13,  // 63: moltmesh.v1.A2ANode.ClaimName:input_type -> moltmesh.v1.ClaimNameRequest
+	15,  // 64: moltmesh.v1.A2ANode.ResolveName:input_type -> moltmesh.v1.ResolveNameRequest
+	17,  // 65: moltmesh.v1.A2ANode.ReleaseName:input_type -> moltmesh.v1.ReleaseNameRequest
+	19,  // 66: moltmesh.v1.A2ANode.ListNames:input_type -> moltmesh.v1.ListNamesRequest
+	21,  // 67: moltmesh.v1.A2ANode.SendMessage:input_type -> moltmesh.v1.SendMessageRequest
+	23,  // 68: moltmesh.v1.A2ANode.GetInbox:input_type -> moltmesh.v1.GetInboxRequest
+	25,  // 69: moltmesh.v1.A2ANode.GetMessage:input_type -> moltmesh.v1.GetMessageRequest
+	27,  // 70: moltmesh.v1.A2ANode.AckMessage:input_type -> moltmesh.v1.AckMessageRequest
+	29,  // 71: moltmesh.v1.A2ANode.MarkRead:input_type -> moltmesh.v1.MarkReadRequest
+	31,  // 72: moltmesh.v1.A2ANode.GetOutbox:input_type -> moltmesh.v1.GetOutboxRequest
+	33,  // 73: moltmesh.v1.A2ANode.CancelMessage:input_type -> moltmesh.v1.CancelMessageRequest
+	35,  // 74: moltmesh.v1.A2ANode.SubscribeInbox:input_type -> moltmesh.v1.SubscribeInboxRequest
+	37,  // 75: moltmesh.v1.A2ANode.CreateTask:input_type -> moltmesh.v1.CreateTaskRequest
+	39,  // 76: moltmesh.v1.A2ANode.GetTask:input_type -> moltmesh.v1.GetTaskRequest
+	41,  // 77: moltmesh.v1.A2ANode.ListTasks:input_type -> moltmesh.v1.ListTasksRequest
+	43,  // 78: moltmesh.v1.A2ANode.CancelTask:input_type -> moltmesh.v1.CancelTaskRequest
+	45,  // 79: moltmesh.v1.A2ANode.WaitTask:input_type -> moltmesh.v1.WaitTaskRequest
+	47,  // 80: moltmesh.v1.A2ANode.SendTaskInput:input_type -> moltmesh.v1.SendTaskInputRequest
+	49,  // 81: moltmesh.v1.A2ANode.SubscribeTaskEvents:input_type -> moltmesh.v1.SubscribeTaskEventsRequest
+	51,  // 82: moltmesh.v1.A2ANode.SubscribeTasks:input_type -> moltmesh.v1.SubscribeTasksRequest
+	53,  // 83: moltmesh.v1.A2ANode.ClaimTask:input_type -> moltmesh.v1.ClaimTaskRequest
+	55,  // 84: moltmesh.v1.A2ANode.RenewLease:input_type -> moltmesh.v1.RenewLeaseRequest
+	57,  // 85: moltmesh.v1.A2ANode.UpdateTask:input_type -> moltmesh.v1.UpdateTaskRequest
+	59,  // 86: moltmesh.v1.A2ANode.PublishTaskEvent:input_type -> moltmesh.v1.PublishTaskEventRequest
+	61,  // 87: moltmesh.v1.A2ANode.CompleteTask:input_type -> moltmesh.v1.CompleteTaskRequest
+	63,  // 88: moltmesh.v1.A2ANode.FailTask:input_type -> moltmesh.v1.FailTaskRequest
+	65,  // 89: moltmesh.v1.A2ANode.RejectTask:input_type -> moltmesh.v1.RejectTaskRequest
+	68,  // 90: moltmesh.v1.A2ANode.PutBlob:input_type -> moltmesh.v1.PutBlobRequest
+	70,  // 91: moltmesh.v1.A2ANode.GetBlob:input_type -> moltmesh.v1.GetBlobRequest
+	72,  // 92: moltmesh.v1.A2ANode.StatBlob:input_type -> moltmesh.v1.StatBlobRequest
+	74,  // 93: moltmesh.v1.A2ANode.CollectBlobs:input_type -> moltmesh.v1.CollectBlobsRequest
+	76,  // 94: moltmesh.v1.A2ANode.ListThreads:input_type -> moltmesh.v1.ListThreadsRequest
+	79,  // 95: moltmesh.v1.A2ANode.GetThread:input_type -> moltmesh.v1.GetThreadRequest
+	81,  // 96: moltmesh.v1.A2ANode.GetBalance:input_type -> moltmesh.v1.GetBalanceRequest
+	83,  // 97: moltmesh.v1.A2ANode.ListBalances:input_type -> moltmesh.v1.ListBalancesRequest
+	85,  // 98: moltmesh.v1.A2ANode.ListLedgerEntries:input_type -> moltmesh.v1.ListLedgerEntriesRequest
+	87,  // 99: moltmesh.v1.A2ANode.GetReceipt:input_type -> moltmesh.v1.GetReceiptRequest
+	89,  // 100: moltmesh.v1.A2ANode.ListReceipts:input_type -> moltmesh.v1.ListReceiptsRequest
+	91,  // 101: moltmesh.v1.A2ANode.SetCreditLimit:input_type -> moltmesh.v1.SetCreditLimitRequest
+	93,  // 102: moltmesh.v1.A2ANode.SettleBalance:input_type -> moltmesh.v1.SettleBalanceRequest
+	95,  // 103: moltmesh.v1.A2ANode.RespondSettlement:input_type -> moltmesh.v1.RespondSettlementRequest
+	97,  // 104: moltmesh.v1.A2ANode.ListSettlements:input_type -> moltmesh.v1.ListSettlementsRequest
+	99,  // 105: moltmesh.v1.A2ANode.VerifyLedger:input_type -> moltmesh.v1.VerifyLedgerRequest
+	1,   // 106: moltmesh.v1.A2ANode.GetIdentity:output_type -> moltmesh.v1.GetIdentityResponse
+	3,   // 107: moltmesh.v1.A2ANode.ConvertId:output_type -> moltmesh.v1.ConvertIdResponse
+	5,   // 108: moltmesh.v1.A2ANode.PublishAgentCard:output_type -> moltmesh.v1.PublishAgentCardResponse
+	7,   // 109: moltmesh.v1.A2ANode.GetAgentCard:output_type -> moltmesh.v1.GetAgentCardResponse
+	9,   // 110: moltmesh.v1.A2ANode.FindAgents:output_type -> moltmesh.v1.FindAgentsResponse
+	12,  // 111: moltmesh.v1.A2ANode.ListDemand:output_type -> moltmesh.v1.ListDemandResponse
+	14,  // 112: moltmesh.v1.A2ANode.ClaimName:output_type -> moltmesh.v1.ClaimNameResponse
+	16,  // 113: moltmesh.v1.A2ANode.ResolveName:output_type -> moltmesh.v1.ResolveNameResponse
+	18,  // 114: moltmesh.v1.A2ANode.ReleaseName:output_type -> moltmesh.v1.ReleaseNameResponse
+	20,  // 115: moltmesh.v1.A2ANode.ListNames:output_type -> moltmesh.v1.ListNamesResponse
+	22,  // 116: moltmesh.v1.A2ANode.SendMessage:output_type -> moltmesh.v1.SendMessageResponse
+	24,  // 117: moltmesh.v1.A2ANode.GetInbox:output_type -> moltmesh.v1.GetInboxResponse
+	26,  // 118: moltmesh.v1.A2ANode.GetMessage:output_type -> moltmesh.v1.GetMessageResponse
+	28,  // 119: moltmesh.v1.A2ANode.AckMessage:output_type -> moltmesh.v1.AckMessageResponse
+	30,  // 120: moltmesh.v1.A2ANode.MarkRead:output_type -> moltmesh.v1.MarkReadResponse
+	32,  // 121: moltmesh.v1.A2ANode.GetOutbox:output_type -> moltmesh.v1.GetOutboxResponse
+	34,  // 122: moltmesh.v1.A2ANode.CancelMessage:output_type -> moltmesh.v1.CancelMessageResponse
+	36,  // 123: moltmesh.v1.A2ANode.SubscribeInbox:output_type -> moltmesh.v1.SubscribeInboxResponse
+	38,  // 124: moltmesh.v1.A2ANode.CreateTask:output_type -> moltmesh.v1.CreateTaskResponse
+	40,  // 125: moltmesh.v1.A2ANode.GetTask:output_type -> moltmesh.v1.GetTaskResponse
+	42,  // 126: moltmesh.v1.A2ANode.ListTasks:output_type -> moltmesh.v1.ListTasksResponse
+	44,  // 127: moltmesh.v1.A2ANode.CancelTask:output_type -> moltmesh.v1.CancelTaskResponse
+	46,  // 128: moltmesh.v1.A2ANode.WaitTask:output_type -> moltmesh.v1.WaitTaskResponse
+	48,  // 129: moltmesh.v1.A2ANode.SendTaskInput:output_type -> moltmesh.v1.SendTaskInputResponse
+	50,  // 130: moltmesh.v1.A2ANode.SubscribeTaskEvents:output_type -> moltmesh.v1.SubscribeTaskEventsResponse
+	52,  // 131: moltmesh.v1.A2ANode.SubscribeTasks:output_type -> moltmesh.v1.SubscribeTasksResponse
+	54,  // 132: moltmesh.v1.A2ANode.ClaimTask:output_type -> moltmesh.v1.ClaimTaskResponse
+	56,  // 133: moltmesh.v1.A2ANode.RenewLease:output_type -> moltmesh.v1.RenewLeaseResponse
+	58,  // 134: moltmesh.v1.A2ANode.UpdateTask:output_type -> moltmesh.v1.UpdateTaskResponse
+	60,  // 135: moltmesh.v1.A2ANode.PublishTaskEvent:output_type -> moltmesh.v1.PublishTaskEventResponse
+	62,  // 136: moltmesh.v1.A2ANode.CompleteTask:output_type -> moltmesh.v1.CompleteTaskResponse
+	64,  // 137: moltmesh.v1.A2ANode.FailTask:output_type -> moltmesh.v1.FailTaskResponse
+	66,  // 138: moltmesh.v1.A2ANode.RejectTask:output_type -> moltmesh.v1.RejectTaskResponse
+	69,  // 139: moltmesh.v1.A2ANode.PutBlob:output_type -> moltmesh.v1.PutBlobResponse
+	71,  // 140: moltmesh.v1.A2ANode.GetBlob:output_type -> moltmesh.v1.GetBlobResponse
+	73,  // 141: moltmesh.v1.A2ANode.StatBlob:output_type -> moltmesh.v1.StatBlobResponse
+	75,  // 142: moltmesh.v1.A2ANode.CollectBlobs:output_type -> moltmesh.v1.CollectBlobsResponse
+	78,  // 143: moltmesh.v1.A2ANode.ListThreads:output_type -> moltmesh.v1.ListThreadsResponse
+	80,  // 144: moltmesh.v1.A2ANode.GetThread:output_type -> moltmesh.v1.GetThreadResponse
+	82,  // 145: moltmesh.v1.A2ANode.GetBalance:output_type -> moltmesh.v1.GetBalanceResponse
+	84,  // 146: moltmesh.v1.A2ANode.ListBalances:output_type -> moltmesh.v1.ListBalancesResponse
+	86,  // 147: moltmesh.v1.A2ANode.ListLedgerEntries:output_type -> moltmesh.v1.ListLedgerEntriesResponse
+	88,  // 148: moltmesh.v1.A2ANode.GetReceipt:output_type -> moltmesh.v1.GetReceiptResponse
+	90,  // 149: moltmesh.v1.A2ANode.ListReceipts:output_type -> moltmesh.v1.ListReceiptsResponse
+	92,  // 150: moltmesh.v1.A2ANode.SetCreditLimit:output_type -> moltmesh.v1.SetCreditLimitResponse
+	94,  // 151: moltmesh.v1.A2ANode.SettleBalance:output_type -> moltmesh.v1.SettleBalanceResponse
+	96,  // 152: moltmesh.v1.A2ANode.RespondSettlement:output_type -> moltmesh.v1.RespondSettlementResponse
+	98,  // 153: moltmesh.v1.A2ANode.ListSettlements:output_type -> moltmesh.v1.ListSettlementsResponse
+	100, // 154: moltmesh.v1.A2ANode.VerifyLedger:output_type -> moltmesh.v1.VerifyLedgerResponse
+	106, // [106:155] is the sub-list for method output_type
+	57,  // [57:106] is the sub-list for method input_type
+	57,  // [57:57] is the sub-list for extension type_name
+	57,  // [57:57] is the sub-list for extension extendee
+	0,   // [0:57] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_a2a_proto_init() }

@@ -1210,6 +1210,173 @@ func (x *GetMetricsResponse) GetPrometheusText() string {
 	return ""
 }
 
+// Which minutes of activity to read.
+type GetActivityRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Minutes to return, ending with the current one: 1-60 (0 means 15). INVALID_ARGUMENT /
+	// INVALID_ARGUMENT above 60 or below 0.
+	Minutes       int32 `protobuf:"varint,1,opt,name=minutes,proto3" json:"minutes,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetActivityRequest) Reset() {
+	*x = GetActivityRequest{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetActivityRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetActivityRequest) ProtoMessage() {}
+
+func (x *GetActivityRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetActivityRequest.ProtoReflect.Descriptor instead.
+func (*GetActivityRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{17}
+}
+
+func (x *GetActivityRequest) GetMinutes() int32 {
+	if x != nil {
+		return x.Minutes
+	}
+	return 0
+}
+
+// One counted kind of event, one count per minute.
+type ActivitySeries struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// "messages" (message.* events), "tasks" (task.* events) or "errors" (*.failed, *.expired and
+	// *.rejected events of any subsystem).
+	Name string `protobuf:"bytes,1,opt,name=name,proto3" json:"name,omitempty"`
+	// Oldest first; the last count is the current, partial minute.
+	Counts        []int32 `protobuf:"varint,2,rep,packed,name=counts,proto3" json:"counts,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ActivitySeries) Reset() {
+	*x = ActivitySeries{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ActivitySeries) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ActivitySeries) ProtoMessage() {}
+
+func (x *ActivitySeries) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ActivitySeries.ProtoReflect.Descriptor instead.
+func (*ActivitySeries) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{18}
+}
+
+func (x *ActivitySeries) GetName() string {
+	if x != nil {
+		return x.Name
+	}
+	return ""
+}
+
+func (x *ActivitySeries) GetCounts() []int32 {
+	if x != nil {
+		return x.Counts
+	}
+	return nil
+}
+
+// Event counts per minute.
+type GetActivityResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Start of the first minute returned (Unix ms, a whole minute).
+	StartMs int64 `protobuf:"varint,1,opt,name=start_ms,json=startMs,proto3" json:"start_ms,omitempty"`
+	// When the daemon started counting (its start, Unix ms): earlier minutes read 0.
+	SinceMs int64 `protobuf:"varint,2,opt,name=since_ms,json=sinceMs,proto3" json:"since_ms,omitempty"`
+	// messages, tasks and errors, in that order.
+	Series        []*ActivitySeries `protobuf:"bytes,3,rep,name=series,proto3" json:"series,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetActivityResponse) Reset() {
+	*x = GetActivityResponse{}
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetActivityResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetActivityResponse) ProtoMessage() {}
+
+func (x *GetActivityResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetActivityResponse.ProtoReflect.Descriptor instead.
+func (*GetActivityResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{19}
+}
+
+func (x *GetActivityResponse) GetStartMs() int64 {
+	if x != nil {
+		return x.StartMs
+	}
+	return 0
+}
+
+func (x *GetActivityResponse) GetSinceMs() int64 {
+	if x != nil {
+		return x.SinceMs
+	}
+	return 0
+}
+
+func (x *GetActivityResponse) GetSeries() []*ActivitySeries {
+	if x != nil {
+		return x.Series
+	}
+	return nil
+}
+
 // Shutdown takes no arguments.
 type ShutdownRequest struct {
 	state         protoimpl.MessageState `protogen:"open.v1"`
@@ -1219,7 +1386,7 @@ type ShutdownRequest struct {
 
 func (x *ShutdownRequest) Reset() {
 	*x = ShutdownRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1231,7 +1398,7 @@ func (x *ShutdownRequest) String() string {
 func (*ShutdownRequest) ProtoMessage() {}
 
 func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[17]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1244,7 +1411,7 @@ func (x *ShutdownRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownRequest.ProtoReflect.Descriptor instead.
 func (*ShutdownRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{17}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{20}
 }
 
 // Shutdown accepted.
@@ -1256,7 +1423,7 @@ type ShutdownResponse struct {
 
 func (x *ShutdownResponse) Reset() {
 	*x = ShutdownResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[21]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1268,7 +1435,7 @@ func (x *ShutdownResponse) String() string {
 func (*ShutdownResponse) ProtoMessage() {}
 
 func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[18]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[21]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1281,7 +1448,7 @@ func (x *ShutdownResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ShutdownResponse.ProtoReflect.Descriptor instead.
 func (*ShutdownResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{18}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{21}
 }
 
 // Where to serve the web workspace when it is not running yet.
@@ -1296,7 +1463,7 @@ type OpenUiRequest struct {
 
 func (x *OpenUiRequest) Reset() {
 	*x = OpenUiRequest{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[22]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1308,7 +1475,7 @@ func (x *OpenUiRequest) String() string {
 func (*OpenUiRequest) ProtoMessage() {}
 
 func (x *OpenUiRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[19]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[22]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1321,7 +1488,7 @@ func (x *OpenUiRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenUiRequest.ProtoReflect.Descriptor instead.
 func (*OpenUiRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{19}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{22}
 }
 
 func (x *OpenUiRequest) GetListen() string {
@@ -1346,7 +1513,7 @@ type OpenUiResponse struct {
 
 func (x *OpenUiResponse) Reset() {
 	*x = OpenUiResponse{}
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[23]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1358,7 +1525,7 @@ func (x *OpenUiResponse) String() string {
 func (*OpenUiResponse) ProtoMessage() {}
 
 func (x *OpenUiResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_diag_proto_msgTypes[20]
+	mi := &file_moltmesh_v1_diag_proto_msgTypes[23]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -1371,7 +1538,7 @@ func (x *OpenUiResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use OpenUiResponse.ProtoReflect.Descriptor instead.
 func (*OpenUiResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{20}
+	return file_moltmesh_v1_diag_proto_rawDescGZIP(), []int{23}
 }
 
 func (x *OpenUiResponse) GetUrl() string {
@@ -1492,7 +1659,16 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\x05value\x18\x02 \x01(\tR\x05value:\x028\x01\"l\n" +
 	"\x12GetMetricsResponse\x12-\n" +
 	"\ametrics\x18\x01 \x03(\v2\x13.moltmesh.v1.MetricR\ametrics\x12'\n" +
-	"\x0fprometheus_text\x18\x02 \x01(\tR\x0eprometheusText\"\x11\n" +
+	"\x0fprometheus_text\x18\x02 \x01(\tR\x0eprometheusText\".\n" +
+	"\x12GetActivityRequest\x12\x18\n" +
+	"\aminutes\x18\x01 \x01(\x05R\aminutes\"<\n" +
+	"\x0eActivitySeries\x12\x12\n" +
+	"\x04name\x18\x01 \x01(\tR\x04name\x12\x16\n" +
+	"\x06counts\x18\x02 \x03(\x05R\x06counts\"\x80\x01\n" +
+	"\x13GetActivityResponse\x12\x19\n" +
+	"\bstart_ms\x18\x01 \x01(\x03R\astartMs\x12\x19\n" +
+	"\bsince_ms\x18\x02 \x01(\x03R\asinceMs\x123\n" +
+	"\x06series\x18\x03 \x03(\v2\x1b.moltmesh.v1.ActivitySeriesR\x06series\"\x11\n" +
 	"\x0fShutdownRequest\"\x12\n" +
 	"\x10ShutdownResponse\"'\n" +
 	"\rOpenUiRequest\x12\x16\n" +
@@ -1501,7 +1677,7 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\x03url\x18\x01 \x01(\tR\x03url\x12\x1f\n" +
 	"\vlogin_token\x18\x02 \x01(\tR\n" +
 	"loginToken\x12\x1b\n" +
-	"\tlogin_url\x18\x03 \x01(\tR\bloginUrl2\xa0\x05\n" +
+	"\tlogin_url\x18\x03 \x01(\tR\bloginUrl2\xf2\x05\n" +
 	"\x04Diag\x12A\n" +
 	"\x06Health\x12\x1a.moltmesh.v1.HealthRequest\x1a\x1b.moltmesh.v1.HealthResponse\x12D\n" +
 	"\aGetInfo\x12\x1b.moltmesh.v1.GetInfoRequest\x1a\x1c.moltmesh.v1.GetInfoResponse\x12J\n" +
@@ -1510,7 +1686,8 @@ const file_moltmesh_v1_diag_proto_rawDesc = "" +
 	"\vConnectPeer\x12\x1f.moltmesh.v1.ConnectPeerRequest\x1a .moltmesh.v1.ConnectPeerResponse\x12Y\n" +
 	"\x0eDisconnectPeer\x12\".moltmesh.v1.DisconnectPeerRequest\x1a#.moltmesh.v1.DisconnectPeerResponse\x12M\n" +
 	"\n" +
-	"GetMetrics\x12\x1e.moltmesh.v1.GetMetricsRequest\x1a\x1f.moltmesh.v1.GetMetricsResponse\x12G\n" +
+	"GetMetrics\x12\x1e.moltmesh.v1.GetMetricsRequest\x1a\x1f.moltmesh.v1.GetMetricsResponse\x12P\n" +
+	"\vGetActivity\x12\x1f.moltmesh.v1.GetActivityRequest\x1a .moltmesh.v1.GetActivityResponse\x12G\n" +
 	"\bShutdown\x12\x1c.moltmesh.v1.ShutdownRequest\x1a\x1d.moltmesh.v1.ShutdownResponse\x12A\n" +
 	"\x06OpenUi\x12\x1a.moltmesh.v1.OpenUiRequest\x1a\x1b.moltmesh.v1.OpenUiResponseB\x93\x01\n" +
 	"\x0fdev.moltmesh.v1B\tDiagProtoP\x01ZBgithub.com/moltmesh/moltmesh/clients/go/gen/moltmesh/v1;moltmeshv1\xa2\x02\x03MMX\xaa\x02\vMoltmesh.V1\xca\x02\vMoltmesh\\V1\xea\x02\fMoltmesh::V1b\x06proto3"
@@ -1527,7 +1704,7 @@ func file_moltmesh_v1_diag_proto_rawDescGZIP() []byte {
 	return file_moltmesh_v1_diag_proto_rawDescData
 }
 
-var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 22)
+var file_moltmesh_v1_diag_proto_msgTypes = make([]protoimpl.MessageInfo, 25)
 var file_moltmesh_v1_diag_proto_goTypes = []any{
 	(*HealthRequest)(nil),          // 0: moltmesh.v1.HealthRequest
 	(*HealthResponse)(nil),         // 1: moltmesh.v1.HealthResponse
@@ -1546,43 +1723,49 @@ var file_moltmesh_v1_diag_proto_goTypes = []any{
 	(*GetMetricsRequest)(nil),      // 14: moltmesh.v1.GetMetricsRequest
 	(*Metric)(nil),                 // 15: moltmesh.v1.Metric
 	(*GetMetricsResponse)(nil),     // 16: moltmesh.v1.GetMetricsResponse
-	(*ShutdownRequest)(nil),        // 17: moltmesh.v1.ShutdownRequest
-	(*ShutdownResponse)(nil),       // 18: moltmesh.v1.ShutdownResponse
-	(*OpenUiRequest)(nil),          // 19: moltmesh.v1.OpenUiRequest
-	(*OpenUiResponse)(nil),         // 20: moltmesh.v1.OpenUiResponse
-	nil,                            // 21: moltmesh.v1.Metric.LabelsEntry
-	(*PeerInfo)(nil),               // 22: moltmesh.v1.PeerInfo
+	(*GetActivityRequest)(nil),     // 17: moltmesh.v1.GetActivityRequest
+	(*ActivitySeries)(nil),         // 18: moltmesh.v1.ActivitySeries
+	(*GetActivityResponse)(nil),    // 19: moltmesh.v1.GetActivityResponse
+	(*ShutdownRequest)(nil),        // 20: moltmesh.v1.ShutdownRequest
+	(*ShutdownResponse)(nil),       // 21: moltmesh.v1.ShutdownResponse
+	(*OpenUiRequest)(nil),          // 22: moltmesh.v1.OpenUiRequest
+	(*OpenUiResponse)(nil),         // 23: moltmesh.v1.OpenUiResponse
+	nil,                            // 24: moltmesh.v1.Metric.LabelsEntry
+	(*PeerInfo)(nil),               // 25: moltmesh.v1.PeerInfo
 }
 var file_moltmesh_v1_diag_proto_depIdxs = []int32{
 	4,  // 0: moltmesh.v1.GetInfoResponse.public_network:type_name -> moltmesh.v1.PublicNetworkStatus
-	22, // 1: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
+	25, // 1: moltmesh.v1.ListPeersResponse.peers:type_name -> moltmesh.v1.PeerInfo
 	8,  // 2: moltmesh.v1.PingResponse.attempts:type_name -> moltmesh.v1.PingAttempt
-	22, // 3: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
-	21, // 4: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
+	25, // 3: moltmesh.v1.ConnectPeerResponse.peer:type_name -> moltmesh.v1.PeerInfo
+	24, // 4: moltmesh.v1.Metric.labels:type_name -> moltmesh.v1.Metric.LabelsEntry
 	15, // 5: moltmesh.v1.GetMetricsResponse.metrics:type_name -> moltmesh.v1.Metric
-	0,  // 6: moltmesh.v1.Diag.Health:input_type -> moltmesh.v1.HealthRequest
-	2,  // 7: moltmesh.v1.Diag.GetInfo:input_type -> moltmesh.v1.GetInfoRequest
-	5,  // 8: moltmesh.v1.Diag.ListPeers:input_type -> moltmesh.v1.ListPeersRequest
-	7,  // 9: moltmesh.v1.Diag.Ping:input_type -> moltmesh.v1.PingRequest
-	10, // 10: moltmesh.v1.Diag.ConnectPeer:input_type -> moltmesh.v1.ConnectPeerRequest
-	12, // 11: moltmesh.v1.Diag.DisconnectPeer:input_type -> moltmesh.v1.DisconnectPeerRequest
-	14, // 12: moltmesh.v1.Diag.GetMetrics:input_type -> moltmesh.v1.GetMetricsRequest
-	17, // 13: moltmesh.v1.Diag.Shutdown:input_type -> moltmesh.v1.ShutdownRequest
-	19, // 14: moltmesh.v1.Diag.OpenUi:input_type -> moltmesh.v1.OpenUiRequest
-	1,  // 15: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
-	3,  // 16: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
-	6,  // 17: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
-	9,  // 18: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
-	11, // 19: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
-	13, // 20: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
-	16, // 21: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
-	18, // 22: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
-	20, // 23: moltmesh.v1.Diag.OpenUi:output_type -> moltmesh.v1.OpenUiResponse
-	15, // [15:24] is the sub-list for method output_type
-	6,  // [6:15] is the sub-list for method input_type
-	6,  // [6:6] is the sub-list for extension type_name
-	6,  // [6:6] is the sub-list for extension extendee
-	0,  // [0:6] is the sub-list for field type_name
+	18, // 6: moltmesh.v1.GetActivityResponse.series:type_name -> moltmesh.v1.ActivitySeries
+	0,  // 7: moltmesh.v1.Diag.Health:input_type -> moltmesh.v1.HealthRequest
+	2,  // 8: moltmesh.v1.Diag.GetInfo:input_type -> moltmesh.v1.GetInfoRequest
+	5,  // 9: moltmesh.v1.Diag.ListPeers:input_type -> moltmesh.v1.ListPeersRequest
+	7,  // 10: moltmesh.v1.Diag.Ping:input_type -> moltmesh.v1.PingRequest
+	10, // 11: moltmesh.v1.Diag.ConnectPeer:input_type -> moltmesh.v1.ConnectPeerRequest
+	12, // 12: moltmesh.v1.Diag.DisconnectPeer:input_type -> moltmesh.v1.DisconnectPeerRequest
+	14, // 13: moltmesh.v1.Diag.GetMetrics:input_type -> moltmesh.v1.GetMetricsRequest
+	17, // 14: moltmesh.v1.Diag.GetActivity:input_type -> moltmesh.v1.GetActivityRequest
+	20, // 15: moltmesh.v1.Diag.Shutdown:input_type -> moltmesh.v1.ShutdownRequest
+	22, // 16: moltmesh.v1.Diag.OpenUi:input_type -> moltmesh.v1.OpenUiRequest
+	1,  // 17: moltmesh.v1.Diag.Health:output_type -> moltmesh.v1.HealthResponse
+	3,  // 18: moltmesh.v1.Diag.GetInfo:output_type -> moltmesh.v1.GetInfoResponse
+	6,  // 19: moltmesh.v1.Diag.ListPeers:output_type -> moltmesh.v1.ListPeersResponse
+	9,  // 20: moltmesh.v1.Diag.Ping:output_type -> moltmesh.v1.PingResponse
+	11, // 21: moltmesh.v1.Diag.ConnectPeer:output_type -> moltmesh.v1.ConnectPeerResponse
+	13, // 22: moltmesh.v1.Diag.DisconnectPeer:output_type -> moltmesh.v1.DisconnectPeerResponse
+	16, // 23: moltmesh.v1.Diag.GetMetrics:output_type -> moltmesh.v1.GetMetricsResponse
+	19, // 24: moltmesh.v1.Diag.GetActivity:output_type -> moltmesh.v1.GetActivityResponse
+	21, // 25: moltmesh.v1.Diag.Shutdown:output_type -> moltmesh.v1.ShutdownResponse
+	23, // 26: moltmesh.v1.Diag.OpenUi:output_type -> moltmesh.v1.OpenUiResponse
+	17, // [17:27] is the sub-list for method output_type
+	7,  // [7:17] is the sub-list for method input_type
+	7,  // [7:7] is the sub-list for extension type_name
+	7,  // [7:7] is the sub-list for extension extendee
+	0,  // [0:7] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_diag_proto_init() }
@@ -1597,7 +1780,7 @@ func file_moltmesh_v1_diag_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_diag_proto_rawDesc), len(file_moltmesh_v1_diag_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   22,
+			NumMessages:   25,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

@@ -28,6 +28,7 @@ const (
 	Diag_ConnectPeer_FullMethodName    = "/moltmesh.v1.Diag/ConnectPeer"
 	Diag_DisconnectPeer_FullMethodName = "/moltmesh.v1.Diag/DisconnectPeer"
 	Diag_GetMetrics_FullMethodName     = "/moltmesh.v1.Diag/GetMetrics"
+	Diag_GetActivity_FullMethodName    = "/moltmesh.v1.Diag/GetActivity"
 	Diag_Shutdown_FullMethodName       = "/moltmesh.v1.Diag/Shutdown"
 	Diag_OpenUi_FullMethodName         = "/moltmesh.v1.Diag/OpenUi"
 )
@@ -53,6 +54,8 @@ type DiagClient interface {
 	DisconnectPeer(ctx context.Context, in *DisconnectPeerRequest, opts ...grpc.CallOption) (*DisconnectPeerResponse, error)
 	// Counters and gauges, structured and in Prometheus text format.
 	GetMetrics(ctx context.Context, in *GetMetricsRequest, opts ...grpc.CallOption) (*GetMetricsResponse, error)
+	// Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started.
+	GetActivity(ctx context.Context, in *GetActivityRequest, opts ...grpc.CallOption) (*GetActivityResponse, error)
 	// Asks the daemon to shut down gracefully. Returns before the shutdown completes.
 	Shutdown(ctx context.Context, in *ShutdownRequest, opts ...grpc.CallOption) (*ShutdownResponse, error)
 	// Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
@@ -138,6 +141,16 @@ func (c *diagClient) GetMetrics(ctx context.Context, in *GetMetricsRequest, opts
 	return out, nil
 }
 
+func (c *diagClient) GetActivity(ctx context.Context, in *GetActivityRequest, opts ...grpc.CallOption) (*GetActivityResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetActivityResponse)
+	err := c.cc.Invoke(ctx, Diag_GetActivity_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *diagClient) Shutdown(ctx context.Context, in *ShutdownRequest, opts ...grpc.CallOption) (*ShutdownResponse, error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
 	out := new(ShutdownResponse)
@@ -179,6 +192,8 @@ type DiagServer interface {
 	DisconnectPeer(context.Context, *DisconnectPeerRequest) (*DisconnectPeerResponse, error)
 	// Counters and gauges, structured and in Prometheus text format.
 	GetMetrics(context.Context, *GetMetricsRequest) (*GetMetricsResponse, error)
+	// Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started.
+	GetActivity(context.Context, *GetActivityRequest) (*GetActivityResponse, error)
 	// Asks the daemon to shut down gracefully. Returns before the shutdown completes.
 	Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error)
 	// Turns on the web workspace (docs/ui.md) if it is off and issues a one-time login token for it.
@@ -214,6 +229,9 @@ func (UnimplementedDiagServer) DisconnectPeer(context.Context, *DisconnectPeerRe
 }
 func (UnimplementedDiagServer) GetMetrics(context.Context, *GetMetricsRequest) (*GetMetricsResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method GetMetrics not implemented")
+}
+func (UnimplementedDiagServer) GetActivity(context.Context, *GetActivityRequest) (*GetActivityResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetActivity not implemented")
 }
 func (UnimplementedDiagServer) Shutdown(context.Context, *ShutdownRequest) (*ShutdownResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method Shutdown not implemented")
@@ -368,6 +386,24 @@ func _Diag_GetMetrics_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Diag_GetActivity_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetActivityRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(DiagServer).GetActivity(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Diag_GetActivity_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(DiagServer).GetActivity(ctx, req.(*GetActivityRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Diag_Shutdown_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
 	in := new(ShutdownRequest)
 	if err := dec(in); err != nil {
@@ -438,6 +474,10 @@ var Diag_ServiceDesc = grpc.ServiceDesc{
 		{
 			MethodName: "GetMetrics",
 			Handler:    _Diag_GetMetrics_Handler,
+		},
+		{
+			MethodName: "GetActivity",
+			Handler:    _Diag_GetActivity_Handler,
 		},
 		{
 			MethodName: "Shutdown",

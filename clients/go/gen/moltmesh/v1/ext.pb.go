@@ -1970,6 +1970,1435 @@ func (x *TestWebhookResponse) GetLatencyMs() float64 {
 	return 0
 }
 
+// A thread to create.
+type CreateOrderedThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Members besides this agent: DIDs or claimed names (at most 14; this agent is added).
+	Members []string `protobuf:"bytes,1,rep,name=members,proto3" json:"members,omitempty"`
+	// Title (at most 200 characters).
+	Title         string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateOrderedThreadRequest) Reset() {
+	*x = CreateOrderedThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrderedThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrderedThreadRequest) ProtoMessage() {}
+
+func (x *CreateOrderedThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrderedThreadRequest.ProtoReflect.Descriptor instead.
+func (*CreateOrderedThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *CreateOrderedThreadRequest) GetMembers() []string {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+func (x *CreateOrderedThreadRequest) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+// An invitation sent to one member.
+type SentThreadInvitation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Invitee DID.
+	Member string `protobuf:"bytes,1,opt,name=member,proto3" json:"member,omitempty"`
+	// Id of the durable message that carries the invitation.
+	MessageId     string `protobuf:"bytes,2,opt,name=message_id,json=messageId,proto3" json:"message_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SentThreadInvitation) Reset() {
+	*x = SentThreadInvitation{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SentThreadInvitation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SentThreadInvitation) ProtoMessage() {}
+
+func (x *SentThreadInvitation) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SentThreadInvitation.ProtoReflect.Descriptor instead.
+func (*SentThreadInvitation) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *SentThreadInvitation) GetMember() string {
+	if x != nil {
+		return x.Member
+	}
+	return ""
+}
+
+func (x *SentThreadInvitation) GetMessageId() string {
+	if x != nil {
+		return x.MessageId
+	}
+	return ""
+}
+
+// The created thread.
+type CreateOrderedThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread.
+	Thread *OrderedThread `protobuf:"bytes,1,opt,name=thread,proto3" json:"thread,omitempty"`
+	// Invitations sent, one per other member.
+	Invitations   []*SentThreadInvitation `protobuf:"bytes,2,rep,name=invitations,proto3" json:"invitations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *CreateOrderedThreadResponse) Reset() {
+	*x = CreateOrderedThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *CreateOrderedThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*CreateOrderedThreadResponse) ProtoMessage() {}
+
+func (x *CreateOrderedThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use CreateOrderedThreadResponse.ProtoReflect.Descriptor instead.
+func (*CreateOrderedThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *CreateOrderedThreadResponse) GetThread() *OrderedThread {
+	if x != nil {
+		return x.Thread
+	}
+	return nil
+}
+
+func (x *CreateOrderedThreadResponse) GetInvitations() []*SentThreadInvitation {
+	if x != nil {
+		return x.Invitations
+	}
+	return nil
+}
+
+// ListThreadInvitations takes no arguments.
+type ListThreadInvitationsRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListThreadInvitationsRequest) Reset() {
+	*x = ListThreadInvitationsRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[42]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListThreadInvitationsRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListThreadInvitationsRequest) ProtoMessage() {}
+
+func (x *ListThreadInvitationsRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[42]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListThreadInvitationsRequest.ProtoReflect.Descriptor instead.
+func (*ListThreadInvitationsRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{42}
+}
+
+// A received invitation to an ordered thread.
+type ThreadInvitation struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Title.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// Who invited (a member).
+	Inviter string `protobuf:"bytes,3,opt,name=inviter,proto3" json:"inviter,omitempty"`
+	// The genesis voters.
+	GenesisVoters []string `protobuf:"bytes,4,rep,name=genesis_voters,json=genesisVoters,proto3" json:"genesis_voters,omitempty"`
+	// This agent was added after the thread began (it joins as a learner).
+	AddedLater bool `protobuf:"varint,5,opt,name=added_later,json=addedLater,proto3" json:"added_later,omitempty"`
+	// When it arrived.
+	ReceivedAtMs  int64 `protobuf:"varint,6,opt,name=received_at_ms,json=receivedAtMs,proto3" json:"received_at_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ThreadInvitation) Reset() {
+	*x = ThreadInvitation{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[43]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThreadInvitation) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThreadInvitation) ProtoMessage() {}
+
+func (x *ThreadInvitation) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[43]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThreadInvitation.ProtoReflect.Descriptor instead.
+func (*ThreadInvitation) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{43}
+}
+
+func (x *ThreadInvitation) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *ThreadInvitation) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *ThreadInvitation) GetInviter() string {
+	if x != nil {
+		return x.Inviter
+	}
+	return ""
+}
+
+func (x *ThreadInvitation) GetGenesisVoters() []string {
+	if x != nil {
+		return x.GenesisVoters
+	}
+	return nil
+}
+
+func (x *ThreadInvitation) GetAddedLater() bool {
+	if x != nil {
+		return x.AddedLater
+	}
+	return false
+}
+
+func (x *ThreadInvitation) GetReceivedAtMs() int64 {
+	if x != nil {
+		return x.ReceivedAtMs
+	}
+	return 0
+}
+
+// Pending invitations, newest first.
+type ListThreadInvitationsResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Invitations.
+	Invitations   []*ThreadInvitation `protobuf:"bytes,1,rep,name=invitations,proto3" json:"invitations,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ListThreadInvitationsResponse) Reset() {
+	*x = ListThreadInvitationsResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[44]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ListThreadInvitationsResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ListThreadInvitationsResponse) ProtoMessage() {}
+
+func (x *ListThreadInvitationsResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[44]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ListThreadInvitationsResponse.ProtoReflect.Descriptor instead.
+func (*ListThreadInvitationsResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{44}
+}
+
+func (x *ListThreadInvitationsResponse) GetInvitations() []*ThreadInvitation {
+	if x != nil {
+		return x.Invitations
+	}
+	return nil
+}
+
+// An invitation to accept.
+type AcceptThreadInvitationRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id of a received invitation.
+	ThreadId      string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptThreadInvitationRequest) Reset() {
+	*x = AcceptThreadInvitationRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[45]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptThreadInvitationRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptThreadInvitationRequest) ProtoMessage() {}
+
+func (x *AcceptThreadInvitationRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[45]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptThreadInvitationRequest.ProtoReflect.Descriptor instead.
+func (*AcceptThreadInvitationRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{45}
+}
+
+func (x *AcceptThreadInvitationRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+// Joined.
+type AcceptThreadInvitationResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread.
+	Thread        *OrderedThread `protobuf:"bytes,1,opt,name=thread,proto3" json:"thread,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AcceptThreadInvitationResponse) Reset() {
+	*x = AcceptThreadInvitationResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[46]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AcceptThreadInvitationResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AcceptThreadInvitationResponse) ProtoMessage() {}
+
+func (x *AcceptThreadInvitationResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[46]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AcceptThreadInvitationResponse.ProtoReflect.Descriptor instead.
+func (*AcceptThreadInvitationResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{46}
+}
+
+func (x *AcceptThreadInvitationResponse) GetThread() *OrderedThread {
+	if x != nil {
+		return x.Thread
+	}
+	return nil
+}
+
+// An append.
+type AppendToThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Content (at least one part).
+	Parts []*Part `protobuf:"bytes,2,rep,name=parts,proto3" json:"parts,omitempty"`
+	// Client id (1-64 characters of [A-Za-z0-9._-]); with seq it makes a retry safe: the same pair
+	// commits once and a retry returns the first index. Empty: the daemon picks a fresh one (no retry).
+	ClientId string `protobuf:"bytes,3,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// Sequence number (>= 1) of this append for client_id; required with client_id.
+	Seq int64 `protobuf:"varint,4,opt,name=seq,proto3" json:"seq,omitempty"`
+	// How long to wait for the commit, in milliseconds (default 10000, at most 300000).
+	TimeoutMs     int64 `protobuf:"varint,5,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppendToThreadRequest) Reset() {
+	*x = AppendToThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[47]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppendToThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppendToThreadRequest) ProtoMessage() {}
+
+func (x *AppendToThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[47]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppendToThreadRequest.ProtoReflect.Descriptor instead.
+func (*AppendToThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{47}
+}
+
+func (x *AppendToThreadRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *AppendToThreadRequest) GetParts() []*Part {
+	if x != nil {
+		return x.Parts
+	}
+	return nil
+}
+
+func (x *AppendToThreadRequest) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+func (x *AppendToThreadRequest) GetSeq() int64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *AppendToThreadRequest) GetTimeoutMs() int64 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
+// Committed.
+type AppendToThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Index of the entry in the log.
+	Index int64 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// Term it was committed in.
+	Term int64 `protobuf:"varint,2,opt,name=term,proto3" json:"term,omitempty"`
+	// True when this was a retry of an append already committed (index is the first attempt's).
+	Duplicate     bool `protobuf:"varint,3,opt,name=duplicate,proto3" json:"duplicate,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AppendToThreadResponse) Reset() {
+	*x = AppendToThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[48]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AppendToThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AppendToThreadResponse) ProtoMessage() {}
+
+func (x *AppendToThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[48]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AppendToThreadResponse.ProtoReflect.Descriptor instead.
+func (*AppendToThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{48}
+}
+
+func (x *AppendToThreadResponse) GetIndex() int64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *AppendToThreadResponse) GetTerm() int64 {
+	if x != nil {
+		return x.Term
+	}
+	return 0
+}
+
+func (x *AppendToThreadResponse) GetDuplicate() bool {
+	if x != nil {
+		return x.Duplicate
+	}
+	return false
+}
+
+// A read.
+type ReadThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Entries after this index (0 = from the start).
+	AfterIndex int64 `protobuf:"varint,2,opt,name=after_index,json=afterIndex,proto3" json:"after_index,omitempty"`
+	// At most this many entries (default 100, at most 1000).
+	Limit int32 `protobuf:"varint,3,opt,name=limit,proto3" json:"limit,omitempty"`
+	// How long to wait for the read-index round, in milliseconds (default 10000, at most 300000).
+	TimeoutMs     int64 `protobuf:"varint,4,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadThreadRequest) Reset() {
+	*x = ReadThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[49]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadThreadRequest) ProtoMessage() {}
+
+func (x *ReadThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[49]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadThreadRequest.ProtoReflect.Descriptor instead.
+func (*ReadThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{49}
+}
+
+func (x *ReadThreadRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *ReadThreadRequest) GetAfterIndex() int64 {
+	if x != nil {
+		return x.AfterIndex
+	}
+	return 0
+}
+
+func (x *ReadThreadRequest) GetLimit() int32 {
+	if x != nil {
+		return x.Limit
+	}
+	return 0
+}
+
+func (x *ReadThreadRequest) GetTimeoutMs() int64 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
+// Committed entries, in order.
+type ReadThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Entries.
+	Entries []*ThreadEntry `protobuf:"bytes,1,rep,name=entries,proto3" json:"entries,omitempty"`
+	// The commit index the read was served at: everything up to it is committed.
+	ReadIndex     int64 `protobuf:"varint,2,opt,name=read_index,json=readIndex,proto3" json:"read_index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ReadThreadResponse) Reset() {
+	*x = ReadThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[50]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ReadThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ReadThreadResponse) ProtoMessage() {}
+
+func (x *ReadThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[50]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ReadThreadResponse.ProtoReflect.Descriptor instead.
+func (*ReadThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{50}
+}
+
+func (x *ReadThreadResponse) GetEntries() []*ThreadEntry {
+	if x != nil {
+		return x.Entries
+	}
+	return nil
+}
+
+func (x *ReadThreadResponse) GetReadIndex() int64 {
+	if x != nil {
+		return x.ReadIndex
+	}
+	return 0
+}
+
+// A subscription.
+type SubscribeThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Entries after this index (0 = from the start; resume with the last index seen).
+	AfterIndex    int64 `protobuf:"varint,2,opt,name=after_index,json=afterIndex,proto3" json:"after_index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeThreadRequest) Reset() {
+	*x = SubscribeThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[51]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeThreadRequest) ProtoMessage() {}
+
+func (x *SubscribeThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[51]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeThreadRequest.ProtoReflect.Descriptor instead.
+func (*SubscribeThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{51}
+}
+
+func (x *SubscribeThreadRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *SubscribeThreadRequest) GetAfterIndex() int64 {
+	if x != nil {
+		return x.AfterIndex
+	}
+	return 0
+}
+
+// One committed entry.
+type SubscribeThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The entry.
+	Entry         *ThreadEntry `protobuf:"bytes,1,opt,name=entry,proto3" json:"entry,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SubscribeThreadResponse) Reset() {
+	*x = SubscribeThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[52]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SubscribeThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SubscribeThreadResponse) ProtoMessage() {}
+
+func (x *SubscribeThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[52]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SubscribeThreadResponse.ProtoReflect.Descriptor instead.
+func (*SubscribeThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{52}
+}
+
+func (x *SubscribeThreadResponse) GetEntry() *ThreadEntry {
+	if x != nil {
+		return x.Entry
+	}
+	return nil
+}
+
+// A thread whose status to show.
+type GetThreadStatusRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId      string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetThreadStatusRequest) Reset() {
+	*x = GetThreadStatusRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[53]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetThreadStatusRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetThreadStatusRequest) ProtoMessage() {}
+
+func (x *GetThreadStatusRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[53]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetThreadStatusRequest.ProtoReflect.Descriptor instead.
+func (*GetThreadStatusRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{53}
+}
+
+func (x *GetThreadStatusRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+// Raft status as this member sees it.
+type GetThreadStatusResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread.
+	Thread *OrderedThread `protobuf:"bytes,1,opt,name=thread,proto3" json:"thread,omitempty"`
+	// This member's role: "leader", "follower", "candidate", "pre-candidate" or "learner".
+	Role string `protobuf:"bytes,2,opt,name=role,proto3" json:"role,omitempty"`
+	// Current term.
+	Term int64 `protobuf:"varint,3,opt,name=term,proto3" json:"term,omitempty"`
+	// Leader DID (empty while unknown).
+	Leader string `protobuf:"bytes,4,opt,name=leader,proto3" json:"leader,omitempty"`
+	// Highest index known committed.
+	CommitIndex int64 `protobuf:"varint,5,opt,name=commit_index,json=commitIndex,proto3" json:"commit_index,omitempty"`
+	// Highest index applied here.
+	AppliedIndex int64 `protobuf:"varint,6,opt,name=applied_index,json=appliedIndex,proto3" json:"applied_index,omitempty"`
+	// Last index in this member's log.
+	LastIndex int64 `protobuf:"varint,7,opt,name=last_index,json=lastIndex,proto3" json:"last_index,omitempty"`
+	// Members: voters and learners, with match indexes when this member leads.
+	Members       []*OrderedThreadMember `protobuf:"bytes,8,rep,name=members,proto3" json:"members,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *GetThreadStatusResponse) Reset() {
+	*x = GetThreadStatusResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[54]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *GetThreadStatusResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*GetThreadStatusResponse) ProtoMessage() {}
+
+func (x *GetThreadStatusResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[54]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use GetThreadStatusResponse.ProtoReflect.Descriptor instead.
+func (*GetThreadStatusResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{54}
+}
+
+func (x *GetThreadStatusResponse) GetThread() *OrderedThread {
+	if x != nil {
+		return x.Thread
+	}
+	return nil
+}
+
+func (x *GetThreadStatusResponse) GetRole() string {
+	if x != nil {
+		return x.Role
+	}
+	return ""
+}
+
+func (x *GetThreadStatusResponse) GetTerm() int64 {
+	if x != nil {
+		return x.Term
+	}
+	return 0
+}
+
+func (x *GetThreadStatusResponse) GetLeader() string {
+	if x != nil {
+		return x.Leader
+	}
+	return ""
+}
+
+func (x *GetThreadStatusResponse) GetCommitIndex() int64 {
+	if x != nil {
+		return x.CommitIndex
+	}
+	return 0
+}
+
+func (x *GetThreadStatusResponse) GetAppliedIndex() int64 {
+	if x != nil {
+		return x.AppliedIndex
+	}
+	return 0
+}
+
+func (x *GetThreadStatusResponse) GetLastIndex() int64 {
+	if x != nil {
+		return x.LastIndex
+	}
+	return 0
+}
+
+func (x *GetThreadStatusResponse) GetMembers() []*OrderedThreadMember {
+	if x != nil {
+		return x.Members
+	}
+	return nil
+}
+
+// A member to add.
+type AddThreadMemberRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// DID or claimed name.
+	Member string `protobuf:"bytes,2,opt,name=member,proto3" json:"member,omitempty"`
+	// How long to wait for the change to commit, in milliseconds (default 10000, at most 300000).
+	TimeoutMs     int64 `protobuf:"varint,3,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddThreadMemberRequest) Reset() {
+	*x = AddThreadMemberRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[55]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddThreadMemberRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddThreadMemberRequest) ProtoMessage() {}
+
+func (x *AddThreadMemberRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[55]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddThreadMemberRequest.ProtoReflect.Descriptor instead.
+func (*AddThreadMemberRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{55}
+}
+
+func (x *AddThreadMemberRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *AddThreadMemberRequest) GetMember() string {
+	if x != nil {
+		return x.Member
+	}
+	return ""
+}
+
+func (x *AddThreadMemberRequest) GetTimeoutMs() int64 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
+// Added (as a learner; the leader promotes it once it caught up) and invited.
+type AddThreadMemberResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Index of the membership change in the log.
+	Index int64 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	// The invitation sent to the new member.
+	Invitation    *SentThreadInvitation `protobuf:"bytes,2,opt,name=invitation,proto3" json:"invitation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *AddThreadMemberResponse) Reset() {
+	*x = AddThreadMemberResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[56]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *AddThreadMemberResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*AddThreadMemberResponse) ProtoMessage() {}
+
+func (x *AddThreadMemberResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[56]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use AddThreadMemberResponse.ProtoReflect.Descriptor instead.
+func (*AddThreadMemberResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{56}
+}
+
+func (x *AddThreadMemberResponse) GetIndex() int64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *AddThreadMemberResponse) GetInvitation() *SentThreadInvitation {
+	if x != nil {
+		return x.Invitation
+	}
+	return nil
+}
+
+// A member to remove.
+type RemoveThreadMemberRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// DID or claimed name.
+	Member string `protobuf:"bytes,2,opt,name=member,proto3" json:"member,omitempty"`
+	// How long to wait for the change to commit, in milliseconds (default 10000, at most 300000).
+	TimeoutMs     int64 `protobuf:"varint,3,opt,name=timeout_ms,json=timeoutMs,proto3" json:"timeout_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveThreadMemberRequest) Reset() {
+	*x = RemoveThreadMemberRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[57]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveThreadMemberRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveThreadMemberRequest) ProtoMessage() {}
+
+func (x *RemoveThreadMemberRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[57]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveThreadMemberRequest.ProtoReflect.Descriptor instead.
+func (*RemoveThreadMemberRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{57}
+}
+
+func (x *RemoveThreadMemberRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *RemoveThreadMemberRequest) GetMember() string {
+	if x != nil {
+		return x.Member
+	}
+	return ""
+}
+
+func (x *RemoveThreadMemberRequest) GetTimeoutMs() int64 {
+	if x != nil {
+		return x.TimeoutMs
+	}
+	return 0
+}
+
+// Removed.
+type RemoveThreadMemberResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Index of the membership change in the log.
+	Index         int64 `protobuf:"varint,1,opt,name=index,proto3" json:"index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RemoveThreadMemberResponse) Reset() {
+	*x = RemoveThreadMemberResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[58]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RemoveThreadMemberResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RemoveThreadMemberResponse) ProtoMessage() {}
+
+func (x *RemoveThreadMemberResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[58]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RemoveThreadMemberResponse.ProtoReflect.Descriptor instead.
+func (*RemoveThreadMemberResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{58}
+}
+
+func (x *RemoveThreadMemberResponse) GetIndex() int64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+// A thread to export.
+type ExportThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id.
+	ThreadId      string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportThreadRequest) Reset() {
+	*x = ExportThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[59]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportThreadRequest) ProtoMessage() {}
+
+func (x *ExportThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[59]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportThreadRequest.ProtoReflect.Descriptor instead.
+func (*ExportThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{59}
+}
+
+func (x *ExportThreadRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+// The export.
+type ExportThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// JSON lines: the genesis first, then one committed entry per line (docs/threads.md).
+	Jsonl string `protobuf:"bytes,1,opt,name=jsonl,proto3" json:"jsonl,omitempty"`
+	// Number of entries.
+	Entries       int64 `protobuf:"varint,2,opt,name=entries,proto3" json:"entries,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ExportThreadResponse) Reset() {
+	*x = ExportThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[60]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ExportThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ExportThreadResponse) ProtoMessage() {}
+
+func (x *ExportThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[60]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ExportThreadResponse.ProtoReflect.Descriptor instead.
+func (*ExportThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{60}
+}
+
+func (x *ExportThreadResponse) GetJsonl() string {
+	if x != nil {
+		return x.Jsonl
+	}
+	return ""
+}
+
+func (x *ExportThreadResponse) GetEntries() int64 {
+	if x != nil {
+		return x.Entries
+	}
+	return 0
+}
+
+// What to verify: this member's copy of a thread, or an export.
+type VerifyThreadRequest struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id (this member's committed copy). Exactly one of thread_id and jsonl.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// An export (ExportThread's jsonl) to verify instead; needs no membership.
+	Jsonl         string `protobuf:"bytes,2,opt,name=jsonl,proto3" json:"jsonl,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyThreadRequest) Reset() {
+	*x = VerifyThreadRequest{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[61]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyThreadRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyThreadRequest) ProtoMessage() {}
+
+func (x *VerifyThreadRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[61]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyThreadRequest.ProtoReflect.Descriptor instead.
+func (*VerifyThreadRequest) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{61}
+}
+
+func (x *VerifyThreadRequest) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *VerifyThreadRequest) GetJsonl() string {
+	if x != nil {
+		return x.Jsonl
+	}
+	return ""
+}
+
+// The verdict.
+type VerifyThreadResponse struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// True when every signature, membership change and hash link checks out.
+	Ok bool `protobuf:"varint,1,opt,name=ok,proto3" json:"ok,omitempty"`
+	// Entries checked.
+	Entries int64 `protobuf:"varint,2,opt,name=entries,proto3" json:"entries,omitempty"`
+	// When not ok: the first bad entry's index and why.
+	BadIndex int64 `protobuf:"varint,3,opt,name=bad_index,json=badIndex,proto3" json:"bad_index,omitempty"`
+	// Reason.
+	Reason string `protobuf:"bytes,4,opt,name=reason,proto3" json:"reason,omitempty"`
+	// Hash of the last entry (hex), when ok.
+	LastHash      string `protobuf:"bytes,5,opt,name=last_hash,json=lastHash,proto3" json:"last_hash,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *VerifyThreadResponse) Reset() {
+	*x = VerifyThreadResponse{}
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[62]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *VerifyThreadResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*VerifyThreadResponse) ProtoMessage() {}
+
+func (x *VerifyThreadResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[62]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use VerifyThreadResponse.ProtoReflect.Descriptor instead.
+func (*VerifyThreadResponse) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{62}
+}
+
+func (x *VerifyThreadResponse) GetOk() bool {
+	if x != nil {
+		return x.Ok
+	}
+	return false
+}
+
+func (x *VerifyThreadResponse) GetEntries() int64 {
+	if x != nil {
+		return x.Entries
+	}
+	return 0
+}
+
+func (x *VerifyThreadResponse) GetBadIndex() int64 {
+	if x != nil {
+		return x.BadIndex
+	}
+	return 0
+}
+
+func (x *VerifyThreadResponse) GetReason() string {
+	if x != nil {
+		return x.Reason
+	}
+	return ""
+}
+
+func (x *VerifyThreadResponse) GetLastHash() string {
+	if x != nil {
+		return x.LastHash
+	}
+	return ""
+}
+
 // Event filters.
 type WatchEventsRequest struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
@@ -1981,7 +3410,7 @@ type WatchEventsRequest struct {
 
 func (x *WatchEventsRequest) Reset() {
 	*x = WatchEventsRequest{}
-	mi := &file_moltmesh_v1_ext_proto_msgTypes[39]
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[63]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -1993,7 +3422,7 @@ func (x *WatchEventsRequest) String() string {
 func (*WatchEventsRequest) ProtoMessage() {}
 
 func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_ext_proto_msgTypes[39]
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[63]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2006,7 +3435,7 @@ func (x *WatchEventsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsRequest.ProtoReflect.Descriptor instead.
 func (*WatchEventsRequest) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{39}
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{63}
 }
 
 func (x *WatchEventsRequest) GetTypes() []string {
@@ -2027,7 +3456,7 @@ type WatchEventsResponse struct {
 
 func (x *WatchEventsResponse) Reset() {
 	*x = WatchEventsResponse{}
-	mi := &file_moltmesh_v1_ext_proto_msgTypes[40]
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[64]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2039,7 +3468,7 @@ func (x *WatchEventsResponse) String() string {
 func (*WatchEventsResponse) ProtoMessage() {}
 
 func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_moltmesh_v1_ext_proto_msgTypes[40]
+	mi := &file_moltmesh_v1_ext_proto_msgTypes[64]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2052,7 +3481,7 @@ func (x *WatchEventsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use WatchEventsResponse.ProtoReflect.Descriptor instead.
 func (*WatchEventsResponse) Descriptor() ([]byte, []int) {
-	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{40}
+	return file_moltmesh_v1_ext_proto_rawDescGZIP(), []int{64}
 }
 
 func (x *WatchEventsResponse) GetEvent() *DaemonEvent {
@@ -2185,11 +3614,107 @@ const file_moltmesh_v1_ext_proto_rawDesc = "" +
 	"statusCode\x12\x14\n" +
 	"\x05error\x18\x03 \x01(\tR\x05error\x12\x1d\n" +
 	"\n" +
-	"latency_ms\x18\x04 \x01(\x01R\tlatencyMs\"*\n" +
+	"latency_ms\x18\x04 \x01(\x01R\tlatencyMs\"L\n" +
+	"\x1aCreateOrderedThreadRequest\x12\x18\n" +
+	"\amembers\x18\x01 \x03(\tR\amembers\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\"M\n" +
+	"\x14SentThreadInvitation\x12\x16\n" +
+	"\x06member\x18\x01 \x01(\tR\x06member\x12\x1d\n" +
+	"\n" +
+	"message_id\x18\x02 \x01(\tR\tmessageId\"\x96\x01\n" +
+	"\x1bCreateOrderedThreadResponse\x122\n" +
+	"\x06thread\x18\x01 \x01(\v2\x1a.moltmesh.v1.OrderedThreadR\x06thread\x12C\n" +
+	"\vinvitations\x18\x02 \x03(\v2!.moltmesh.v1.SentThreadInvitationR\vinvitations\"\x1e\n" +
+	"\x1cListThreadInvitationsRequest\"\xcd\x01\n" +
+	"\x10ThreadInvitation\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12\x18\n" +
+	"\ainviter\x18\x03 \x01(\tR\ainviter\x12%\n" +
+	"\x0egenesis_voters\x18\x04 \x03(\tR\rgenesisVoters\x12\x1f\n" +
+	"\vadded_later\x18\x05 \x01(\bR\n" +
+	"addedLater\x12$\n" +
+	"\x0ereceived_at_ms\x18\x06 \x01(\x03R\freceivedAtMs\"`\n" +
+	"\x1dListThreadInvitationsResponse\x12?\n" +
+	"\vinvitations\x18\x01 \x03(\v2\x1d.moltmesh.v1.ThreadInvitationR\vinvitations\"<\n" +
+	"\x1dAcceptThreadInvitationRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\"T\n" +
+	"\x1eAcceptThreadInvitationResponse\x122\n" +
+	"\x06thread\x18\x01 \x01(\v2\x1a.moltmesh.v1.OrderedThreadR\x06thread\"\xab\x01\n" +
+	"\x15AppendToThreadRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12'\n" +
+	"\x05parts\x18\x02 \x03(\v2\x11.moltmesh.v1.PartR\x05parts\x12\x1b\n" +
+	"\tclient_id\x18\x03 \x01(\tR\bclientId\x12\x10\n" +
+	"\x03seq\x18\x04 \x01(\x03R\x03seq\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x05 \x01(\x03R\ttimeoutMs\"`\n" +
+	"\x16AppendToThreadResponse\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x03R\x05index\x12\x12\n" +
+	"\x04term\x18\x02 \x01(\x03R\x04term\x12\x1c\n" +
+	"\tduplicate\x18\x03 \x01(\bR\tduplicate\"\x86\x01\n" +
+	"\x11ReadThreadRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x1f\n" +
+	"\vafter_index\x18\x02 \x01(\x03R\n" +
+	"afterIndex\x12\x14\n" +
+	"\x05limit\x18\x03 \x01(\x05R\x05limit\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x04 \x01(\x03R\ttimeoutMs\"g\n" +
+	"\x12ReadThreadResponse\x122\n" +
+	"\aentries\x18\x01 \x03(\v2\x18.moltmesh.v1.ThreadEntryR\aentries\x12\x1d\n" +
+	"\n" +
+	"read_index\x18\x02 \x01(\x03R\treadIndex\"V\n" +
+	"\x16SubscribeThreadRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x1f\n" +
+	"\vafter_index\x18\x02 \x01(\x03R\n" +
+	"afterIndex\"I\n" +
+	"\x17SubscribeThreadResponse\x12.\n" +
+	"\x05entry\x18\x01 \x01(\v2\x18.moltmesh.v1.ThreadEntryR\x05entry\"5\n" +
+	"\x16GetThreadStatusRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\"\xb0\x02\n" +
+	"\x17GetThreadStatusResponse\x122\n" +
+	"\x06thread\x18\x01 \x01(\v2\x1a.moltmesh.v1.OrderedThreadR\x06thread\x12\x12\n" +
+	"\x04role\x18\x02 \x01(\tR\x04role\x12\x12\n" +
+	"\x04term\x18\x03 \x01(\x03R\x04term\x12\x16\n" +
+	"\x06leader\x18\x04 \x01(\tR\x06leader\x12!\n" +
+	"\fcommit_index\x18\x05 \x01(\x03R\vcommitIndex\x12#\n" +
+	"\rapplied_index\x18\x06 \x01(\x03R\fappliedIndex\x12\x1d\n" +
+	"\n" +
+	"last_index\x18\a \x01(\x03R\tlastIndex\x12:\n" +
+	"\amembers\x18\b \x03(\v2 .moltmesh.v1.OrderedThreadMemberR\amembers\"l\n" +
+	"\x16AddThreadMemberRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x16\n" +
+	"\x06member\x18\x02 \x01(\tR\x06member\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x03 \x01(\x03R\ttimeoutMs\"r\n" +
+	"\x17AddThreadMemberResponse\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x03R\x05index\x12A\n" +
+	"\n" +
+	"invitation\x18\x02 \x01(\v2!.moltmesh.v1.SentThreadInvitationR\n" +
+	"invitation\"o\n" +
+	"\x19RemoveThreadMemberRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x16\n" +
+	"\x06member\x18\x02 \x01(\tR\x06member\x12\x1d\n" +
+	"\n" +
+	"timeout_ms\x18\x03 \x01(\x03R\ttimeoutMs\"2\n" +
+	"\x1aRemoveThreadMemberResponse\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\x03R\x05index\"2\n" +
+	"\x13ExportThreadRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\"F\n" +
+	"\x14ExportThreadResponse\x12\x14\n" +
+	"\x05jsonl\x18\x01 \x01(\tR\x05jsonl\x12\x18\n" +
+	"\aentries\x18\x02 \x01(\x03R\aentries\"H\n" +
+	"\x13VerifyThreadRequest\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x14\n" +
+	"\x05jsonl\x18\x02 \x01(\tR\x05jsonl\"\x92\x01\n" +
+	"\x14VerifyThreadResponse\x12\x0e\n" +
+	"\x02ok\x18\x01 \x01(\bR\x02ok\x12\x18\n" +
+	"\aentries\x18\x02 \x01(\x03R\aentries\x12\x1b\n" +
+	"\tbad_index\x18\x03 \x01(\x03R\bbadIndex\x12\x16\n" +
+	"\x06reason\x18\x04 \x01(\tR\x06reason\x12\x1b\n" +
+	"\tlast_hash\x18\x05 \x01(\tR\blastHash\"*\n" +
 	"\x12WatchEventsRequest\x12\x14\n" +
 	"\x05types\x18\x01 \x03(\tR\x05types\"E\n" +
 	"\x13WatchEventsResponse\x12.\n" +
-	"\x05event\x18\x01 \x01(\v2\x18.moltmesh.v1.DaemonEventR\x05event2\x83\x0e\n" +
+	"\x05event\x18\x01 \x01(\v2\x18.moltmesh.v1.DaemonEventR\x05event2\xa7\x16\n" +
 	"\x03Ext\x12D\n" +
 	"\aPublish\x12\x1b.moltmesh.v1.PublishRequest\x1a\x1c.moltmesh.v1.PublishResponse\x12[\n" +
 	"\x0eSubscribeTopic\x12\".moltmesh.v1.SubscribeTopicRequest\x1a#.moltmesh.v1.SubscribeTopicResponse0\x01\x12M\n" +
@@ -2210,7 +3735,19 @@ const file_moltmesh_v1_ext_proto_rawDesc = "" +
 	"\rDeleteWebhook\x12!.moltmesh.v1.DeleteWebhookRequest\x1a\".moltmesh.v1.DeleteWebhookResponse\x12n\n" +
 	"\x15ListWebhookDeliveries\x12).moltmesh.v1.ListWebhookDeliveriesRequest\x1a*.moltmesh.v1.ListWebhookDeliveriesResponse\x12_\n" +
 	"\x10RedeliverWebhook\x12$.moltmesh.v1.RedeliverWebhookRequest\x1a%.moltmesh.v1.RedeliverWebhookResponse\x12P\n" +
-	"\vTestWebhook\x12\x1f.moltmesh.v1.TestWebhookRequest\x1a .moltmesh.v1.TestWebhookResponse\x12R\n" +
+	"\vTestWebhook\x12\x1f.moltmesh.v1.TestWebhookRequest\x1a .moltmesh.v1.TestWebhookResponse\x12h\n" +
+	"\x13CreateOrderedThread\x12'.moltmesh.v1.CreateOrderedThreadRequest\x1a(.moltmesh.v1.CreateOrderedThreadResponse\x12n\n" +
+	"\x15ListThreadInvitations\x12).moltmesh.v1.ListThreadInvitationsRequest\x1a*.moltmesh.v1.ListThreadInvitationsResponse\x12q\n" +
+	"\x16AcceptThreadInvitation\x12*.moltmesh.v1.AcceptThreadInvitationRequest\x1a+.moltmesh.v1.AcceptThreadInvitationResponse\x12Y\n" +
+	"\x0eAppendToThread\x12\".moltmesh.v1.AppendToThreadRequest\x1a#.moltmesh.v1.AppendToThreadResponse\x12M\n" +
+	"\n" +
+	"ReadThread\x12\x1e.moltmesh.v1.ReadThreadRequest\x1a\x1f.moltmesh.v1.ReadThreadResponse\x12^\n" +
+	"\x0fSubscribeThread\x12#.moltmesh.v1.SubscribeThreadRequest\x1a$.moltmesh.v1.SubscribeThreadResponse0\x01\x12\\\n" +
+	"\x0fGetThreadStatus\x12#.moltmesh.v1.GetThreadStatusRequest\x1a$.moltmesh.v1.GetThreadStatusResponse\x12\\\n" +
+	"\x0fAddThreadMember\x12#.moltmesh.v1.AddThreadMemberRequest\x1a$.moltmesh.v1.AddThreadMemberResponse\x12e\n" +
+	"\x12RemoveThreadMember\x12&.moltmesh.v1.RemoveThreadMemberRequest\x1a'.moltmesh.v1.RemoveThreadMemberResponse\x12S\n" +
+	"\fExportThread\x12 .moltmesh.v1.ExportThreadRequest\x1a!.moltmesh.v1.ExportThreadResponse\x12S\n" +
+	"\fVerifyThread\x12 .moltmesh.v1.VerifyThreadRequest\x1a!.moltmesh.v1.VerifyThreadResponse\x12R\n" +
 	"\vWatchEvents\x12\x1f.moltmesh.v1.WatchEventsRequest\x1a .moltmesh.v1.WatchEventsResponse0\x01B\x92\x01\n" +
 	"\x0fdev.moltmesh.v1B\bExtProtoP\x01ZBgithub.com/moltmesh/moltmesh/clients/go/gen/moltmesh/v1;moltmeshv1\xa2\x02\x03MMX\xaa\x02\vMoltmesh.V1\xca\x02\vMoltmesh\\V1\xea\x02\fMoltmesh::V1b\x06proto3"
 
@@ -2226,120 +3763,180 @@ func file_moltmesh_v1_ext_proto_rawDescGZIP() []byte {
 	return file_moltmesh_v1_ext_proto_rawDescData
 }
 
-var file_moltmesh_v1_ext_proto_msgTypes = make([]protoimpl.MessageInfo, 41)
+var file_moltmesh_v1_ext_proto_msgTypes = make([]protoimpl.MessageInfo, 65)
 var file_moltmesh_v1_ext_proto_goTypes = []any{
-	(*PublishRequest)(nil),                // 0: moltmesh.v1.PublishRequest
-	(*PublishResponse)(nil),               // 1: moltmesh.v1.PublishResponse
-	(*SubscribeTopicRequest)(nil),         // 2: moltmesh.v1.SubscribeTopicRequest
-	(*SubscribeTopicResponse)(nil),        // 3: moltmesh.v1.SubscribeTopicResponse
-	(*ListTopicsRequest)(nil),             // 4: moltmesh.v1.ListTopicsRequest
-	(*TopicInfo)(nil),                     // 5: moltmesh.v1.TopicInfo
-	(*ListTopicsResponse)(nil),            // 6: moltmesh.v1.ListTopicsResponse
-	(*CreateNetworkRequest)(nil),          // 7: moltmesh.v1.CreateNetworkRequest
-	(*CreateNetworkResponse)(nil),         // 8: moltmesh.v1.CreateNetworkResponse
-	(*InviteToNetworkRequest)(nil),        // 9: moltmesh.v1.InviteToNetworkRequest
-	(*InviteToNetworkResponse)(nil),       // 10: moltmesh.v1.InviteToNetworkResponse
-	(*ListInvitationsRequest)(nil),        // 11: moltmesh.v1.ListInvitationsRequest
-	(*ListInvitationsResponse)(nil),       // 12: moltmesh.v1.ListInvitationsResponse
-	(*JoinNetworkRequest)(nil),            // 13: moltmesh.v1.JoinNetworkRequest
-	(*JoinNetworkResponse)(nil),           // 14: moltmesh.v1.JoinNetworkResponse
-	(*LeaveNetworkRequest)(nil),           // 15: moltmesh.v1.LeaveNetworkRequest
-	(*LeaveNetworkResponse)(nil),          // 16: moltmesh.v1.LeaveNetworkResponse
-	(*RemoveMemberRequest)(nil),           // 17: moltmesh.v1.RemoveMemberRequest
-	(*RemoveMemberResponse)(nil),          // 18: moltmesh.v1.RemoveMemberResponse
-	(*ListNetworksRequest)(nil),           // 19: moltmesh.v1.ListNetworksRequest
-	(*ListNetworksResponse)(nil),          // 20: moltmesh.v1.ListNetworksResponse
-	(*ListNetworkMembersRequest)(nil),     // 21: moltmesh.v1.ListNetworkMembersRequest
-	(*ListNetworkMembersResponse)(nil),    // 22: moltmesh.v1.ListNetworkMembersResponse
-	(*BroadcastNetworkRequest)(nil),       // 23: moltmesh.v1.BroadcastNetworkRequest
-	(*BroadcastNetworkResponse)(nil),      // 24: moltmesh.v1.BroadcastNetworkResponse
-	(*SubscribeNetworkRequest)(nil),       // 25: moltmesh.v1.SubscribeNetworkRequest
-	(*SubscribeNetworkResponse)(nil),      // 26: moltmesh.v1.SubscribeNetworkResponse
-	(*CreateWebhookRequest)(nil),          // 27: moltmesh.v1.CreateWebhookRequest
-	(*CreateWebhookResponse)(nil),         // 28: moltmesh.v1.CreateWebhookResponse
-	(*ListWebhooksRequest)(nil),           // 29: moltmesh.v1.ListWebhooksRequest
-	(*ListWebhooksResponse)(nil),          // 30: moltmesh.v1.ListWebhooksResponse
-	(*DeleteWebhookRequest)(nil),          // 31: moltmesh.v1.DeleteWebhookRequest
-	(*DeleteWebhookResponse)(nil),         // 32: moltmesh.v1.DeleteWebhookResponse
-	(*ListWebhookDeliveriesRequest)(nil),  // 33: moltmesh.v1.ListWebhookDeliveriesRequest
-	(*ListWebhookDeliveriesResponse)(nil), // 34: moltmesh.v1.ListWebhookDeliveriesResponse
-	(*RedeliverWebhookRequest)(nil),       // 35: moltmesh.v1.RedeliverWebhookRequest
-	(*RedeliverWebhookResponse)(nil),      // 36: moltmesh.v1.RedeliverWebhookResponse
-	(*TestWebhookRequest)(nil),            // 37: moltmesh.v1.TestWebhookRequest
-	(*TestWebhookResponse)(nil),           // 38: moltmesh.v1.TestWebhookResponse
-	(*WatchEventsRequest)(nil),            // 39: moltmesh.v1.WatchEventsRequest
-	(*WatchEventsResponse)(nil),           // 40: moltmesh.v1.WatchEventsResponse
-	(*BroadcastMessage)(nil),              // 41: moltmesh.v1.BroadcastMessage
-	(NetworkPolicy)(0),                    // 42: moltmesh.v1.NetworkPolicy
-	(*Network)(nil),                       // 43: moltmesh.v1.Network
-	(*NetworkInvitation)(nil),             // 44: moltmesh.v1.NetworkInvitation
-	(*NetworkMember)(nil),                 // 45: moltmesh.v1.NetworkMember
-	(*Webhook)(nil),                       // 46: moltmesh.v1.Webhook
-	(*WebhookDelivery)(nil),               // 47: moltmesh.v1.WebhookDelivery
-	(*DaemonEvent)(nil),                   // 48: moltmesh.v1.DaemonEvent
+	(*PublishRequest)(nil),                 // 0: moltmesh.v1.PublishRequest
+	(*PublishResponse)(nil),                // 1: moltmesh.v1.PublishResponse
+	(*SubscribeTopicRequest)(nil),          // 2: moltmesh.v1.SubscribeTopicRequest
+	(*SubscribeTopicResponse)(nil),         // 3: moltmesh.v1.SubscribeTopicResponse
+	(*ListTopicsRequest)(nil),              // 4: moltmesh.v1.ListTopicsRequest
+	(*TopicInfo)(nil),                      // 5: moltmesh.v1.TopicInfo
+	(*ListTopicsResponse)(nil),             // 6: moltmesh.v1.ListTopicsResponse
+	(*CreateNetworkRequest)(nil),           // 7: moltmesh.v1.CreateNetworkRequest
+	(*CreateNetworkResponse)(nil),          // 8: moltmesh.v1.CreateNetworkResponse
+	(*InviteToNetworkRequest)(nil),         // 9: moltmesh.v1.InviteToNetworkRequest
+	(*InviteToNetworkResponse)(nil),        // 10: moltmesh.v1.InviteToNetworkResponse
+	(*ListInvitationsRequest)(nil),         // 11: moltmesh.v1.ListInvitationsRequest
+	(*ListInvitationsResponse)(nil),        // 12: moltmesh.v1.ListInvitationsResponse
+	(*JoinNetworkRequest)(nil),             // 13: moltmesh.v1.JoinNetworkRequest
+	(*JoinNetworkResponse)(nil),            // 14: moltmesh.v1.JoinNetworkResponse
+	(*LeaveNetworkRequest)(nil),            // 15: moltmesh.v1.LeaveNetworkRequest
+	(*LeaveNetworkResponse)(nil),           // 16: moltmesh.v1.LeaveNetworkResponse
+	(*RemoveMemberRequest)(nil),            // 17: moltmesh.v1.RemoveMemberRequest
+	(*RemoveMemberResponse)(nil),           // 18: moltmesh.v1.RemoveMemberResponse
+	(*ListNetworksRequest)(nil),            // 19: moltmesh.v1.ListNetworksRequest
+	(*ListNetworksResponse)(nil),           // 20: moltmesh.v1.ListNetworksResponse
+	(*ListNetworkMembersRequest)(nil),      // 21: moltmesh.v1.ListNetworkMembersRequest
+	(*ListNetworkMembersResponse)(nil),     // 22: moltmesh.v1.ListNetworkMembersResponse
+	(*BroadcastNetworkRequest)(nil),        // 23: moltmesh.v1.BroadcastNetworkRequest
+	(*BroadcastNetworkResponse)(nil),       // 24: moltmesh.v1.BroadcastNetworkResponse
+	(*SubscribeNetworkRequest)(nil),        // 25: moltmesh.v1.SubscribeNetworkRequest
+	(*SubscribeNetworkResponse)(nil),       // 26: moltmesh.v1.SubscribeNetworkResponse
+	(*CreateWebhookRequest)(nil),           // 27: moltmesh.v1.CreateWebhookRequest
+	(*CreateWebhookResponse)(nil),          // 28: moltmesh.v1.CreateWebhookResponse
+	(*ListWebhooksRequest)(nil),            // 29: moltmesh.v1.ListWebhooksRequest
+	(*ListWebhooksResponse)(nil),           // 30: moltmesh.v1.ListWebhooksResponse
+	(*DeleteWebhookRequest)(nil),           // 31: moltmesh.v1.DeleteWebhookRequest
+	(*DeleteWebhookResponse)(nil),          // 32: moltmesh.v1.DeleteWebhookResponse
+	(*ListWebhookDeliveriesRequest)(nil),   // 33: moltmesh.v1.ListWebhookDeliveriesRequest
+	(*ListWebhookDeliveriesResponse)(nil),  // 34: moltmesh.v1.ListWebhookDeliveriesResponse
+	(*RedeliverWebhookRequest)(nil),        // 35: moltmesh.v1.RedeliverWebhookRequest
+	(*RedeliverWebhookResponse)(nil),       // 36: moltmesh.v1.RedeliverWebhookResponse
+	(*TestWebhookRequest)(nil),             // 37: moltmesh.v1.TestWebhookRequest
+	(*TestWebhookResponse)(nil),            // 38: moltmesh.v1.TestWebhookResponse
+	(*CreateOrderedThreadRequest)(nil),     // 39: moltmesh.v1.CreateOrderedThreadRequest
+	(*SentThreadInvitation)(nil),           // 40: moltmesh.v1.SentThreadInvitation
+	(*CreateOrderedThreadResponse)(nil),    // 41: moltmesh.v1.CreateOrderedThreadResponse
+	(*ListThreadInvitationsRequest)(nil),   // 42: moltmesh.v1.ListThreadInvitationsRequest
+	(*ThreadInvitation)(nil),               // 43: moltmesh.v1.ThreadInvitation
+	(*ListThreadInvitationsResponse)(nil),  // 44: moltmesh.v1.ListThreadInvitationsResponse
+	(*AcceptThreadInvitationRequest)(nil),  // 45: moltmesh.v1.AcceptThreadInvitationRequest
+	(*AcceptThreadInvitationResponse)(nil), // 46: moltmesh.v1.AcceptThreadInvitationResponse
+	(*AppendToThreadRequest)(nil),          // 47: moltmesh.v1.AppendToThreadRequest
+	(*AppendToThreadResponse)(nil),         // 48: moltmesh.v1.AppendToThreadResponse
+	(*ReadThreadRequest)(nil),              // 49: moltmesh.v1.ReadThreadRequest
+	(*ReadThreadResponse)(nil),             // 50: moltmesh.v1.ReadThreadResponse
+	(*SubscribeThreadRequest)(nil),         // 51: moltmesh.v1.SubscribeThreadRequest
+	(*SubscribeThreadResponse)(nil),        // 52: moltmesh.v1.SubscribeThreadResponse
+	(*GetThreadStatusRequest)(nil),         // 53: moltmesh.v1.GetThreadStatusRequest
+	(*GetThreadStatusResponse)(nil),        // 54: moltmesh.v1.GetThreadStatusResponse
+	(*AddThreadMemberRequest)(nil),         // 55: moltmesh.v1.AddThreadMemberRequest
+	(*AddThreadMemberResponse)(nil),        // 56: moltmesh.v1.AddThreadMemberResponse
+	(*RemoveThreadMemberRequest)(nil),      // 57: moltmesh.v1.RemoveThreadMemberRequest
+	(*RemoveThreadMemberResponse)(nil),     // 58: moltmesh.v1.RemoveThreadMemberResponse
+	(*ExportThreadRequest)(nil),            // 59: moltmesh.v1.ExportThreadRequest
+	(*ExportThreadResponse)(nil),           // 60: moltmesh.v1.ExportThreadResponse
+	(*VerifyThreadRequest)(nil),            // 61: moltmesh.v1.VerifyThreadRequest
+	(*VerifyThreadResponse)(nil),           // 62: moltmesh.v1.VerifyThreadResponse
+	(*WatchEventsRequest)(nil),             // 63: moltmesh.v1.WatchEventsRequest
+	(*WatchEventsResponse)(nil),            // 64: moltmesh.v1.WatchEventsResponse
+	(*BroadcastMessage)(nil),               // 65: moltmesh.v1.BroadcastMessage
+	(NetworkPolicy)(0),                     // 66: moltmesh.v1.NetworkPolicy
+	(*Network)(nil),                        // 67: moltmesh.v1.Network
+	(*NetworkInvitation)(nil),              // 68: moltmesh.v1.NetworkInvitation
+	(*NetworkMember)(nil),                  // 69: moltmesh.v1.NetworkMember
+	(*Webhook)(nil),                        // 70: moltmesh.v1.Webhook
+	(*WebhookDelivery)(nil),                // 71: moltmesh.v1.WebhookDelivery
+	(*OrderedThread)(nil),                  // 72: moltmesh.v1.OrderedThread
+	(*Part)(nil),                           // 73: moltmesh.v1.Part
+	(*ThreadEntry)(nil),                    // 74: moltmesh.v1.ThreadEntry
+	(*OrderedThreadMember)(nil),            // 75: moltmesh.v1.OrderedThreadMember
+	(*DaemonEvent)(nil),                    // 76: moltmesh.v1.DaemonEvent
 }
 var file_moltmesh_v1_ext_proto_depIdxs = []int32{
-	41, // 0: moltmesh.v1.SubscribeTopicResponse.message:type_name -> moltmesh.v1.BroadcastMessage
+	65, // 0: moltmesh.v1.SubscribeTopicResponse.message:type_name -> moltmesh.v1.BroadcastMessage
 	5,  // 1: moltmesh.v1.ListTopicsResponse.topics:type_name -> moltmesh.v1.TopicInfo
-	42, // 2: moltmesh.v1.CreateNetworkRequest.policy:type_name -> moltmesh.v1.NetworkPolicy
-	43, // 3: moltmesh.v1.CreateNetworkResponse.network:type_name -> moltmesh.v1.Network
-	44, // 4: moltmesh.v1.InviteToNetworkResponse.invitation:type_name -> moltmesh.v1.NetworkInvitation
-	44, // 5: moltmesh.v1.ListInvitationsResponse.invitations:type_name -> moltmesh.v1.NetworkInvitation
-	44, // 6: moltmesh.v1.JoinNetworkRequest.invitation:type_name -> moltmesh.v1.NetworkInvitation
-	43, // 7: moltmesh.v1.JoinNetworkResponse.network:type_name -> moltmesh.v1.Network
-	43, // 8: moltmesh.v1.ListNetworksResponse.networks:type_name -> moltmesh.v1.Network
-	45, // 9: moltmesh.v1.ListNetworkMembersResponse.members:type_name -> moltmesh.v1.NetworkMember
-	41, // 10: moltmesh.v1.SubscribeNetworkResponse.message:type_name -> moltmesh.v1.BroadcastMessage
-	46, // 11: moltmesh.v1.CreateWebhookResponse.webhook:type_name -> moltmesh.v1.Webhook
-	46, // 12: moltmesh.v1.ListWebhooksResponse.webhooks:type_name -> moltmesh.v1.Webhook
-	47, // 13: moltmesh.v1.ListWebhookDeliveriesResponse.deliveries:type_name -> moltmesh.v1.WebhookDelivery
-	47, // 14: moltmesh.v1.RedeliverWebhookResponse.delivery:type_name -> moltmesh.v1.WebhookDelivery
-	48, // 15: moltmesh.v1.WatchEventsResponse.event:type_name -> moltmesh.v1.DaemonEvent
-	0,  // 16: moltmesh.v1.Ext.Publish:input_type -> moltmesh.v1.PublishRequest
-	2,  // 17: moltmesh.v1.Ext.SubscribeTopic:input_type -> moltmesh.v1.SubscribeTopicRequest
-	4,  // 18: moltmesh.v1.Ext.ListTopics:input_type -> moltmesh.v1.ListTopicsRequest
-	7,  // 19: moltmesh.v1.Ext.CreateNetwork:input_type -> moltmesh.v1.CreateNetworkRequest
-	9,  // 20: moltmesh.v1.Ext.InviteToNetwork:input_type -> moltmesh.v1.InviteToNetworkRequest
-	11, // 21: moltmesh.v1.Ext.ListInvitations:input_type -> moltmesh.v1.ListInvitationsRequest
-	13, // 22: moltmesh.v1.Ext.JoinNetwork:input_type -> moltmesh.v1.JoinNetworkRequest
-	15, // 23: moltmesh.v1.Ext.LeaveNetwork:input_type -> moltmesh.v1.LeaveNetworkRequest
-	17, // 24: moltmesh.v1.Ext.RemoveMember:input_type -> moltmesh.v1.RemoveMemberRequest
-	19, // 25: moltmesh.v1.Ext.ListNetworks:input_type -> moltmesh.v1.ListNetworksRequest
-	21, // 26: moltmesh.v1.Ext.ListNetworkMembers:input_type -> moltmesh.v1.ListNetworkMembersRequest
-	23, // 27: moltmesh.v1.Ext.BroadcastNetwork:input_type -> moltmesh.v1.BroadcastNetworkRequest
-	25, // 28: moltmesh.v1.Ext.SubscribeNetwork:input_type -> moltmesh.v1.SubscribeNetworkRequest
-	27, // 29: moltmesh.v1.Ext.CreateWebhook:input_type -> moltmesh.v1.CreateWebhookRequest
-	29, // 30: moltmesh.v1.Ext.ListWebhooks:input_type -> moltmesh.v1.ListWebhooksRequest
-	31, // 31: moltmesh.v1.Ext.DeleteWebhook:input_type -> moltmesh.v1.DeleteWebhookRequest
-	33, // 32: moltmesh.v1.Ext.ListWebhookDeliveries:input_type -> moltmesh.v1.ListWebhookDeliveriesRequest
-	35, // 33: moltmesh.v1.Ext.RedeliverWebhook:input_type -> moltmesh.v1.RedeliverWebhookRequest
-	37, // 34: moltmesh.v1.Ext.TestWebhook:input_type -> moltmesh.v1.TestWebhookRequest
-	39, // 35: moltmesh.v1.Ext.WatchEvents:input_type -> moltmesh.v1.WatchEventsRequest
-	1,  // 36: moltmesh.v1.Ext.Publish:output_type -> moltmesh.v1.PublishResponse
-	3,  // 37: moltmesh.v1.Ext.SubscribeTopic:output_type -> moltmesh.v1.SubscribeTopicResponse
-	6,  // 38: moltmesh.v1.Ext.ListTopics:output_type -> moltmesh.v1.ListTopicsResponse
-	8,  // 39: moltmesh.v1.Ext.CreateNetwork:output_type -> moltmesh.v1.CreateNetworkResponse
-	10, // 40: moltmesh.v1.Ext.InviteToNetwork:output_type -> moltmesh.v1.InviteToNetworkResponse
-	12, // 41: moltmesh.v1.Ext.ListInvitations:output_type -> moltmesh.v1.ListInvitationsResponse
-	14, // 42: moltmesh.v1.Ext.JoinNetwork:output_type -> moltmesh.v1.JoinNetworkResponse
-	16, // 43: moltmesh.v1.Ext.LeaveNetwork:output_type -> moltmesh.v1.LeaveNetworkResponse
-	18, // 44: moltmesh.v1.Ext.RemoveMember:output_type -> moltmesh.v1.RemoveMemberResponse
-	20, // 45: moltmesh.v1.Ext.ListNetworks:output_type -> moltmesh.v1.ListNetworksResponse
-	22, // 46: moltmesh.v1.Ext.ListNetworkMembers:output_type -> moltmesh.v1.ListNetworkMembersResponse
-	24, // 47: moltmesh.v1.Ext.BroadcastNetwork:output_type -> moltmesh.v1.BroadcastNetworkResponse
-	26, // 48: moltmesh.v1.Ext.SubscribeNetwork:output_type -> moltmesh.v1.SubscribeNetworkResponse
-	28, // 49: moltmesh.v1.Ext.CreateWebhook:output_type -> moltmesh.v1.CreateWebhookResponse
-	30, // 50: moltmesh.v1.Ext.ListWebhooks:output_type -> moltmesh.v1.ListWebhooksResponse
-	32, // 51: moltmesh.v1.Ext.DeleteWebhook:output_type -> moltmesh.v1.DeleteWebhookResponse
-	34, // 52: moltmesh.v1.Ext.ListWebhookDeliveries:output_type -> moltmesh.v1.ListWebhookDeliveriesResponse
-	36, // 53: moltmesh.v1.Ext.RedeliverWebhook:output_type -> moltmesh.v1.RedeliverWebhookResponse
-	38, // 54: moltmesh.v1.Ext.TestWebhook:output_type -> moltmesh.v1.TestWebhookResponse
-	40, // 55: moltmesh.v1.Ext.WatchEvents:output_type -> moltmesh.v1.WatchEventsResponse
-	36, // [36:56] is the sub-list for method output_type
-	16, // [16:36] is the sub-list for method input_type
-	16, // [16:16] is the sub-list for extension type_name
-	16, // [16:16] is the sub-list for extension extendee
-	0,  // [0:16] is the sub-list for field type_name
+	66, // 2: moltmesh.v1.CreateNetworkRequest.policy:type_name -> moltmesh.v1.NetworkPolicy
+	67, // 3: moltmesh.v1.CreateNetworkResponse.network:type_name -> moltmesh.v1.Network
+	68, // 4: moltmesh.v1.InviteToNetworkResponse.invitation:type_name -> moltmesh.v1.NetworkInvitation
+	68, // 5: moltmesh.v1.ListInvitationsResponse.invitations:type_name -> moltmesh.v1.NetworkInvitation
+	68, // 6: moltmesh.v1.JoinNetworkRequest.invitation:type_name -> moltmesh.v1.NetworkInvitation
+	67, // 7: moltmesh.v1.JoinNetworkResponse.network:type_name -> moltmesh.v1.Network
+	67, // 8: moltmesh.v1.ListNetworksResponse.networks:type_name -> moltmesh.v1.Network
+	69, // 9: moltmesh.v1.ListNetworkMembersResponse.members:type_name -> moltmesh.v1.NetworkMember
+	65, // 10: moltmesh.v1.SubscribeNetworkResponse.message:type_name -> moltmesh.v1.BroadcastMessage
+	70, // 11: moltmesh.v1.CreateWebhookResponse.webhook:type_name -> moltmesh.v1.Webhook
+	70, // 12: moltmesh.v1.ListWebhooksResponse.webhooks:type_name -> moltmesh.v1.Webhook
+	71, // 13: moltmesh.v1.ListWebhookDeliveriesResponse.deliveries:type_name -> moltmesh.v1.WebhookDelivery
+	71, // 14: moltmesh.v1.RedeliverWebhookResponse.delivery:type_name -> moltmesh.v1.WebhookDelivery
+	72, // 15: moltmesh.v1.CreateOrderedThreadResponse.thread:type_name -> moltmesh.v1.OrderedThread
+	40, // 16: moltmesh.v1.CreateOrderedThreadResponse.invitations:type_name -> moltmesh.v1.SentThreadInvitation
+	43, // 17: moltmesh.v1.ListThreadInvitationsResponse.invitations:type_name -> moltmesh.v1.ThreadInvitation
+	72, // 18: moltmesh.v1.AcceptThreadInvitationResponse.thread:type_name -> moltmesh.v1.OrderedThread
+	73, // 19: moltmesh.v1.AppendToThreadRequest.parts:type_name -> moltmesh.v1.Part
+	74, // 20: moltmesh.v1.ReadThreadResponse.entries:type_name -> moltmesh.v1.ThreadEntry
+	74, // 21: moltmesh.v1.SubscribeThreadResponse.entry:type_name -> moltmesh.v1.ThreadEntry
+	72, // 22: moltmesh.v1.GetThreadStatusResponse.thread:type_name -> moltmesh.v1.OrderedThread
+	75, // 23: moltmesh.v1.GetThreadStatusResponse.members:type_name -> moltmesh.v1.OrderedThreadMember
+	40, // 24: moltmesh.v1.AddThreadMemberResponse.invitation:type_name -> moltmesh.v1.SentThreadInvitation
+	76, // 25: moltmesh.v1.WatchEventsResponse.event:type_name -> moltmesh.v1.DaemonEvent
+	0,  // 26: moltmesh.v1.Ext.Publish:input_type -> moltmesh.v1.PublishRequest
+	2,  // 27: moltmesh.v1.Ext.SubscribeTopic:input_type -> moltmesh.v1.SubscribeTopicRequest
+	4,  // 28: moltmesh.v1.Ext.ListTopics:input_type -> moltmesh.v1.ListTopicsRequest
+	7,  // 29: moltmesh.v1.Ext.CreateNetwork:input_type -> moltmesh.v1.CreateNetworkRequest
+	9,  // 30: moltmesh.v1.Ext.InviteToNetwork:input_type -> moltmesh.v1.InviteToNetworkRequest
+	11, // 31: moltmesh.v1.Ext.ListInvitations:input_type -> moltmesh.v1.ListInvitationsRequest
+	13, // 32: moltmesh.v1.Ext.JoinNetwork:input_type -> moltmesh.v1.JoinNetworkRequest
+	15, // 33: moltmesh.v1.Ext.LeaveNetwork:input_type -> moltmesh.v1.LeaveNetworkRequest
+	17, // 34: moltmesh.v1.Ext.RemoveMember:input_type -> moltmesh.v1.RemoveMemberRequest
+	19, // 35: moltmesh.v1.Ext.ListNetworks:input_type -> moltmesh.v1.ListNetworksRequest
+	21, // 36: moltmesh.v1.Ext.ListNetworkMembers:input_type -> moltmesh.v1.ListNetworkMembersRequest
+	23, // 37: moltmesh.v1.Ext.BroadcastNetwork:input_type -> moltmesh.v1.BroadcastNetworkRequest
+	25, // 38: moltmesh.v1.Ext.SubscribeNetwork:input_type -> moltmesh.v1.SubscribeNetworkRequest
+	27, // 39: moltmesh.v1.Ext.CreateWebhook:input_type -> moltmesh.v1.CreateWebhookRequest
+	29, // 40: moltmesh.v1.Ext.ListWebhooks:input_type -> moltmesh.v1.ListWebhooksRequest
+	31, // 41: moltmesh.v1.Ext.DeleteWebhook:input_type -> moltmesh.v1.DeleteWebhookRequest
+	33, // 42: moltmesh.v1.Ext.ListWebhookDeliveries:input_type -> moltmesh.v1.ListWebhookDeliveriesRequest
+	35, // 43: moltmesh.v1.Ext.RedeliverWebhook:input_type -> moltmesh.v1.RedeliverWebhookRequest
+	37, // 44: moltmesh.v1.Ext.TestWebhook:input_type -> moltmesh.v1.TestWebhookRequest
+	39, // 45: moltmesh.v1.Ext.CreateOrderedThread:input_type -> moltmesh.v1.CreateOrderedThreadRequest
+	42, // 46: moltmesh.v1.Ext.ListThreadInvitations:input_type -> moltmesh.v1.ListThreadInvitationsRequest
+	45, // 47: moltmesh.v1.Ext.AcceptThreadInvitation:input_type -> moltmesh.v1.AcceptThreadInvitationRequest
+	47, // 48: moltmesh.v1.Ext.AppendToThread:input_type -> moltmesh.v1.AppendToThreadRequest
+	49, // 49: moltmesh.v1.Ext.ReadThread:input_type -> moltmesh.v1.ReadThreadRequest
+	51, // 50: moltmesh.v1.Ext.SubscribeThread:input_type -> moltmesh.v1.SubscribeThreadRequest
+	53, // 51: moltmesh.v1.Ext.GetThreadStatus:input_type -> moltmesh.v1.GetThreadStatusRequest
+	55, // 52: moltmesh.v1.Ext.AddThreadMember:input_type -> moltmesh.v1.AddThreadMemberRequest
+	57, // 53: moltmesh.v1.Ext.RemoveThreadMember:input_type -> moltmesh.v1.RemoveThreadMemberRequest
+	59, // 54: moltmesh.v1.Ext.ExportThread:input_type -> moltmesh.v1.ExportThreadRequest
+	61, // 55: moltmesh.v1.Ext.VerifyThread:input_type -> moltmesh.v1.VerifyThreadRequest
+	63, // 56: moltmesh.v1.Ext.WatchEvents:input_type -> moltmesh.v1.WatchEventsRequest
+	1,  // 57: moltmesh.v1.Ext.Publish:output_type -> moltmesh.v1.PublishResponse
+	3,  // 58: moltmesh.v1.Ext.SubscribeTopic:output_type -> moltmesh.v1.SubscribeTopicResponse
+	6,  // 59: moltmesh.v1.Ext.ListTopics:output_type -> moltmesh.v1.ListTopicsResponse
+	8,  // 60: moltmesh.v1.Ext.CreateNetwork:output_type -> moltmesh.v1.CreateNetworkResponse
+	10, // 61: moltmesh.v1.Ext.InviteToNetwork:output_type -> moltmesh.v1.InviteToNetworkResponse
+	12, // 62: moltmesh.v1.Ext.ListInvitations:output_type -> moltmesh.v1.ListInvitationsResponse
+	14, // 63: moltmesh.v1.Ext.JoinNetwork:output_type -> moltmesh.v1.JoinNetworkResponse
+	16, // 64: moltmesh.v1.Ext.LeaveNetwork:output_type -> moltmesh.v1.LeaveNetworkResponse
+	18, // 65: moltmesh.v1.Ext.RemoveMember:output_type -> moltmesh.v1.RemoveMemberResponse
+	20, // 66: moltmesh.v1.Ext.ListNetworks:output_type -> moltmesh.v1.ListNetworksResponse
+	22, // 67: moltmesh.v1.Ext.ListNetworkMembers:output_type -> moltmesh.v1.ListNetworkMembersResponse
+	24, // 68: moltmesh.v1.Ext.BroadcastNetwork:output_type -> moltmesh.v1.BroadcastNetworkResponse
+	26, // 69: moltmesh.v1.Ext.SubscribeNetwork:output_type -> moltmesh.v1.SubscribeNetworkResponse
+	28, // 70: moltmesh.v1.Ext.CreateWebhook:output_type -> moltmesh.v1.CreateWebhookResponse
+	30, // 71: moltmesh.v1.Ext.ListWebhooks:output_type -> moltmesh.v1.ListWebhooksResponse
+	32, // 72: moltmesh.v1.Ext.DeleteWebhook:output_type -> moltmesh.v1.DeleteWebhookResponse
+	34, // 73: moltmesh.v1.Ext.ListWebhookDeliveries:output_type -> moltmesh.v1.ListWebhookDeliveriesResponse
+	36, // 74: moltmesh.v1.Ext.RedeliverWebhook:output_type -> moltmesh.v1.RedeliverWebhookResponse
+	38, // 75: moltmesh.v1.Ext.TestWebhook:output_type -> moltmesh.v1.TestWebhookResponse
+	41, // 76: moltmesh.v1.Ext.CreateOrderedThread:output_type -> moltmesh.v1.CreateOrderedThreadResponse
+	44, // 77: moltmesh.v1.Ext.ListThreadInvitations:output_type -> moltmesh.v1.ListThreadInvitationsResponse
+	46, // 78: moltmesh.v1.Ext.AcceptThreadInvitation:output_type -> moltmesh.v1.AcceptThreadInvitationResponse
+	48, // 79: moltmesh.v1.Ext.AppendToThread:output_type -> moltmesh.v1.AppendToThreadResponse
+	50, // 80: moltmesh.v1.Ext.ReadThread:output_type -> moltmesh.v1.ReadThreadResponse
+	52, // 81: moltmesh.v1.Ext.SubscribeThread:output_type -> moltmesh.v1.SubscribeThreadResponse
+	54, // 82: moltmesh.v1.Ext.GetThreadStatus:output_type -> moltmesh.v1.GetThreadStatusResponse
+	56, // 83: moltmesh.v1.Ext.AddThreadMember:output_type -> moltmesh.v1.AddThreadMemberResponse
+	58, // 84: moltmesh.v1.Ext.RemoveThreadMember:output_type -> moltmesh.v1.RemoveThreadMemberResponse
+	60, // 85: moltmesh.v1.Ext.ExportThread:output_type -> moltmesh.v1.ExportThreadResponse
+	62, // 86: moltmesh.v1.Ext.VerifyThread:output_type -> moltmesh.v1.VerifyThreadResponse
+	64, // 87: moltmesh.v1.Ext.WatchEvents:output_type -> moltmesh.v1.WatchEventsResponse
+	57, // [57:88] is the sub-list for method output_type
+	26, // [26:57] is the sub-list for method input_type
+	26, // [26:26] is the sub-list for extension type_name
+	26, // [26:26] is the sub-list for extension extendee
+	0,  // [0:26] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_ext_proto_init() }
@@ -2354,7 +3951,7 @@ func file_moltmesh_v1_ext_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_ext_proto_rawDesc), len(file_moltmesh_v1_ext_proto_rawDesc)),
 			NumEnums:      0,
-			NumMessages:   41,
+			NumMessages:   65,
 			NumExtensions: 0,
 			NumServices:   1,
 		},

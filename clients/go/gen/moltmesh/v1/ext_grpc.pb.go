@@ -21,26 +21,37 @@ import (
 const _ = grpc.SupportPackageIsVersion9
 
 const (
-	Ext_Publish_FullMethodName               = "/moltmesh.v1.Ext/Publish"
-	Ext_SubscribeTopic_FullMethodName        = "/moltmesh.v1.Ext/SubscribeTopic"
-	Ext_ListTopics_FullMethodName            = "/moltmesh.v1.Ext/ListTopics"
-	Ext_CreateNetwork_FullMethodName         = "/moltmesh.v1.Ext/CreateNetwork"
-	Ext_InviteToNetwork_FullMethodName       = "/moltmesh.v1.Ext/InviteToNetwork"
-	Ext_ListInvitations_FullMethodName       = "/moltmesh.v1.Ext/ListInvitations"
-	Ext_JoinNetwork_FullMethodName           = "/moltmesh.v1.Ext/JoinNetwork"
-	Ext_LeaveNetwork_FullMethodName          = "/moltmesh.v1.Ext/LeaveNetwork"
-	Ext_RemoveMember_FullMethodName          = "/moltmesh.v1.Ext/RemoveMember"
-	Ext_ListNetworks_FullMethodName          = "/moltmesh.v1.Ext/ListNetworks"
-	Ext_ListNetworkMembers_FullMethodName    = "/moltmesh.v1.Ext/ListNetworkMembers"
-	Ext_BroadcastNetwork_FullMethodName      = "/moltmesh.v1.Ext/BroadcastNetwork"
-	Ext_SubscribeNetwork_FullMethodName      = "/moltmesh.v1.Ext/SubscribeNetwork"
-	Ext_CreateWebhook_FullMethodName         = "/moltmesh.v1.Ext/CreateWebhook"
-	Ext_ListWebhooks_FullMethodName          = "/moltmesh.v1.Ext/ListWebhooks"
-	Ext_DeleteWebhook_FullMethodName         = "/moltmesh.v1.Ext/DeleteWebhook"
-	Ext_ListWebhookDeliveries_FullMethodName = "/moltmesh.v1.Ext/ListWebhookDeliveries"
-	Ext_RedeliverWebhook_FullMethodName      = "/moltmesh.v1.Ext/RedeliverWebhook"
-	Ext_TestWebhook_FullMethodName           = "/moltmesh.v1.Ext/TestWebhook"
-	Ext_WatchEvents_FullMethodName           = "/moltmesh.v1.Ext/WatchEvents"
+	Ext_Publish_FullMethodName                = "/moltmesh.v1.Ext/Publish"
+	Ext_SubscribeTopic_FullMethodName         = "/moltmesh.v1.Ext/SubscribeTopic"
+	Ext_ListTopics_FullMethodName             = "/moltmesh.v1.Ext/ListTopics"
+	Ext_CreateNetwork_FullMethodName          = "/moltmesh.v1.Ext/CreateNetwork"
+	Ext_InviteToNetwork_FullMethodName        = "/moltmesh.v1.Ext/InviteToNetwork"
+	Ext_ListInvitations_FullMethodName        = "/moltmesh.v1.Ext/ListInvitations"
+	Ext_JoinNetwork_FullMethodName            = "/moltmesh.v1.Ext/JoinNetwork"
+	Ext_LeaveNetwork_FullMethodName           = "/moltmesh.v1.Ext/LeaveNetwork"
+	Ext_RemoveMember_FullMethodName           = "/moltmesh.v1.Ext/RemoveMember"
+	Ext_ListNetworks_FullMethodName           = "/moltmesh.v1.Ext/ListNetworks"
+	Ext_ListNetworkMembers_FullMethodName     = "/moltmesh.v1.Ext/ListNetworkMembers"
+	Ext_BroadcastNetwork_FullMethodName       = "/moltmesh.v1.Ext/BroadcastNetwork"
+	Ext_SubscribeNetwork_FullMethodName       = "/moltmesh.v1.Ext/SubscribeNetwork"
+	Ext_CreateWebhook_FullMethodName          = "/moltmesh.v1.Ext/CreateWebhook"
+	Ext_ListWebhooks_FullMethodName           = "/moltmesh.v1.Ext/ListWebhooks"
+	Ext_DeleteWebhook_FullMethodName          = "/moltmesh.v1.Ext/DeleteWebhook"
+	Ext_ListWebhookDeliveries_FullMethodName  = "/moltmesh.v1.Ext/ListWebhookDeliveries"
+	Ext_RedeliverWebhook_FullMethodName       = "/moltmesh.v1.Ext/RedeliverWebhook"
+	Ext_TestWebhook_FullMethodName            = "/moltmesh.v1.Ext/TestWebhook"
+	Ext_CreateOrderedThread_FullMethodName    = "/moltmesh.v1.Ext/CreateOrderedThread"
+	Ext_ListThreadInvitations_FullMethodName  = "/moltmesh.v1.Ext/ListThreadInvitations"
+	Ext_AcceptThreadInvitation_FullMethodName = "/moltmesh.v1.Ext/AcceptThreadInvitation"
+	Ext_AppendToThread_FullMethodName         = "/moltmesh.v1.Ext/AppendToThread"
+	Ext_ReadThread_FullMethodName             = "/moltmesh.v1.Ext/ReadThread"
+	Ext_SubscribeThread_FullMethodName        = "/moltmesh.v1.Ext/SubscribeThread"
+	Ext_GetThreadStatus_FullMethodName        = "/moltmesh.v1.Ext/GetThreadStatus"
+	Ext_AddThreadMember_FullMethodName        = "/moltmesh.v1.Ext/AddThreadMember"
+	Ext_RemoveThreadMember_FullMethodName     = "/moltmesh.v1.Ext/RemoveThreadMember"
+	Ext_ExportThread_FullMethodName           = "/moltmesh.v1.Ext/ExportThread"
+	Ext_VerifyThread_FullMethodName           = "/moltmesh.v1.Ext/VerifyThread"
+	Ext_WatchEvents_FullMethodName            = "/moltmesh.v1.Ext/WatchEvents"
 )
 
 // ExtClient is the client API for Ext service.
@@ -88,6 +99,31 @@ type ExtClient interface {
 	RedeliverWebhook(ctx context.Context, in *RedeliverWebhookRequest, opts ...grpc.CallOption) (*RedeliverWebhookResponse, error)
 	// Sends a `webhook.test` event to a webhook now and reports the outcome.
 	TestWebhook(ctx context.Context, in *TestWebhookRequest, opts ...grpc.CallOption) (*TestWebhookResponse, error)
+	// Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+	// invites every other member over durable messaging. Commits need a majority of the members, so
+	// appends wait until enough invitees accepted.
+	CreateOrderedThread(ctx context.Context, in *CreateOrderedThreadRequest, opts ...grpc.CallOption) (*CreateOrderedThreadResponse, error)
+	// Ordered-thread invitations received and not accepted yet.
+	ListThreadInvitations(ctx context.Context, in *ListThreadInvitationsRequest, opts ...grpc.CallOption) (*ListThreadInvitationsResponse, error)
+	// Accepts an invitation: this daemon joins the thread's Raft group.
+	AcceptThreadInvitation(ctx context.Context, in *AcceptThreadInvitationRequest, opts ...grpc.CallOption) (*AcceptThreadInvitationResponse, error)
+	// Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+	// client_id + seq.
+	AppendToThread(ctx context.Context, in *AppendToThreadRequest, opts ...grpc.CallOption) (*AppendToThreadResponse, error)
+	// Committed entries after an index; linearizable (read-index through the leader).
+	ReadThread(ctx context.Context, in *ReadThreadRequest, opts ...grpc.CallOption) (*ReadThreadResponse, error)
+	// Streams committed entries after an index, in order, stored ones first then live; resumable.
+	SubscribeThread(ctx context.Context, in *SubscribeThreadRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeThreadResponse], error)
+	// Leader, term, commit index and members (with their match index) of an ordered thread.
+	GetThreadStatus(ctx context.Context, in *GetThreadStatusRequest, opts ...grpc.CallOption) (*GetThreadStatusResponse, error)
+	// Adds a member (joins as a learner, promoted once caught up) and invites it.
+	AddThreadMember(ctx context.Context, in *AddThreadMemberRequest, opts ...grpc.CallOption) (*AddThreadMemberResponse, error)
+	// Removes a member.
+	RemoveThreadMember(ctx context.Context, in *RemoveThreadMemberRequest, opts ...grpc.CallOption) (*RemoveThreadMemberResponse, error)
+	// This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs).
+	ExportThread(ctx context.Context, in *ExportThreadRequest, opts ...grpc.CallOption) (*ExportThreadResponse, error)
+	// Verifies this member's copy of a thread (or a given export): every signature and the hash chain.
+	VerifyThread(ctx context.Context, in *VerifyThreadRequest, opts ...grpc.CallOption) (*VerifyThreadResponse, error)
 	// Streams daemon events (the same bus that feeds webhooks).
 	WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchEventsResponse], error)
 }
@@ -308,9 +344,128 @@ func (c *extClient) TestWebhook(ctx context.Context, in *TestWebhookRequest, opt
 	return out, nil
 }
 
+func (c *extClient) CreateOrderedThread(ctx context.Context, in *CreateOrderedThreadRequest, opts ...grpc.CallOption) (*CreateOrderedThreadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(CreateOrderedThreadResponse)
+	err := c.cc.Invoke(ctx, Ext_CreateOrderedThread_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) ListThreadInvitations(ctx context.Context, in *ListThreadInvitationsRequest, opts ...grpc.CallOption) (*ListThreadInvitationsResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ListThreadInvitationsResponse)
+	err := c.cc.Invoke(ctx, Ext_ListThreadInvitations_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) AcceptThreadInvitation(ctx context.Context, in *AcceptThreadInvitationRequest, opts ...grpc.CallOption) (*AcceptThreadInvitationResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AcceptThreadInvitationResponse)
+	err := c.cc.Invoke(ctx, Ext_AcceptThreadInvitation_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) AppendToThread(ctx context.Context, in *AppendToThreadRequest, opts ...grpc.CallOption) (*AppendToThreadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AppendToThreadResponse)
+	err := c.cc.Invoke(ctx, Ext_AppendToThread_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) ReadThread(ctx context.Context, in *ReadThreadRequest, opts ...grpc.CallOption) (*ReadThreadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ReadThreadResponse)
+	err := c.cc.Invoke(ctx, Ext_ReadThread_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) SubscribeThread(ctx context.Context, in *SubscribeThreadRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeThreadResponse], error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	stream, err := c.cc.NewStream(ctx, &Ext_ServiceDesc.Streams[2], Ext_SubscribeThread_FullMethodName, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	x := &grpc.GenericClientStream[SubscribeThreadRequest, SubscribeThreadResponse]{ClientStream: stream}
+	if err := x.ClientStream.SendMsg(in); err != nil {
+		return nil, err
+	}
+	if err := x.ClientStream.CloseSend(); err != nil {
+		return nil, err
+	}
+	return x, nil
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Ext_SubscribeThreadClient = grpc.ServerStreamingClient[SubscribeThreadResponse]
+
+func (c *extClient) GetThreadStatus(ctx context.Context, in *GetThreadStatusRequest, opts ...grpc.CallOption) (*GetThreadStatusResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(GetThreadStatusResponse)
+	err := c.cc.Invoke(ctx, Ext_GetThreadStatus_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) AddThreadMember(ctx context.Context, in *AddThreadMemberRequest, opts ...grpc.CallOption) (*AddThreadMemberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(AddThreadMemberResponse)
+	err := c.cc.Invoke(ctx, Ext_AddThreadMember_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) RemoveThreadMember(ctx context.Context, in *RemoveThreadMemberRequest, opts ...grpc.CallOption) (*RemoveThreadMemberResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(RemoveThreadMemberResponse)
+	err := c.cc.Invoke(ctx, Ext_RemoveThreadMember_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) ExportThread(ctx context.Context, in *ExportThreadRequest, opts ...grpc.CallOption) (*ExportThreadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(ExportThreadResponse)
+	err := c.cc.Invoke(ctx, Ext_ExportThread_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func (c *extClient) VerifyThread(ctx context.Context, in *VerifyThreadRequest, opts ...grpc.CallOption) (*VerifyThreadResponse, error) {
+	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
+	out := new(VerifyThreadResponse)
+	err := c.cc.Invoke(ctx, Ext_VerifyThread_FullMethodName, in, out, cOpts...)
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 func (c *extClient) WatchEvents(ctx context.Context, in *WatchEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[WatchEventsResponse], error) {
 	cOpts := append([]grpc.CallOption{grpc.StaticMethod()}, opts...)
-	stream, err := c.cc.NewStream(ctx, &Ext_ServiceDesc.Streams[2], Ext_WatchEvents_FullMethodName, cOpts...)
+	stream, err := c.cc.NewStream(ctx, &Ext_ServiceDesc.Streams[3], Ext_WatchEvents_FullMethodName, cOpts...)
 	if err != nil {
 		return nil, err
 	}
@@ -372,6 +527,31 @@ type ExtServer interface {
 	RedeliverWebhook(context.Context, *RedeliverWebhookRequest) (*RedeliverWebhookResponse, error)
 	// Sends a `webhook.test` event to a webhook now and reports the outcome.
 	TestWebhook(context.Context, *TestWebhookRequest) (*TestWebhookResponse, error)
+	// Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+	// invites every other member over durable messaging. Commits need a majority of the members, so
+	// appends wait until enough invitees accepted.
+	CreateOrderedThread(context.Context, *CreateOrderedThreadRequest) (*CreateOrderedThreadResponse, error)
+	// Ordered-thread invitations received and not accepted yet.
+	ListThreadInvitations(context.Context, *ListThreadInvitationsRequest) (*ListThreadInvitationsResponse, error)
+	// Accepts an invitation: this daemon joins the thread's Raft group.
+	AcceptThreadInvitation(context.Context, *AcceptThreadInvitationRequest) (*AcceptThreadInvitationResponse, error)
+	// Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+	// client_id + seq.
+	AppendToThread(context.Context, *AppendToThreadRequest) (*AppendToThreadResponse, error)
+	// Committed entries after an index; linearizable (read-index through the leader).
+	ReadThread(context.Context, *ReadThreadRequest) (*ReadThreadResponse, error)
+	// Streams committed entries after an index, in order, stored ones first then live; resumable.
+	SubscribeThread(*SubscribeThreadRequest, grpc.ServerStreamingServer[SubscribeThreadResponse]) error
+	// Leader, term, commit index and members (with their match index) of an ordered thread.
+	GetThreadStatus(context.Context, *GetThreadStatusRequest) (*GetThreadStatusResponse, error)
+	// Adds a member (joins as a learner, promoted once caught up) and invites it.
+	AddThreadMember(context.Context, *AddThreadMemberRequest) (*AddThreadMemberResponse, error)
+	// Removes a member.
+	RemoveThreadMember(context.Context, *RemoveThreadMemberRequest) (*RemoveThreadMemberResponse, error)
+	// This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs).
+	ExportThread(context.Context, *ExportThreadRequest) (*ExportThreadResponse, error)
+	// Verifies this member's copy of a thread (or a given export): every signature and the hash chain.
+	VerifyThread(context.Context, *VerifyThreadRequest) (*VerifyThreadResponse, error)
 	// Streams daemon events (the same bus that feeds webhooks).
 	WatchEvents(*WatchEventsRequest, grpc.ServerStreamingServer[WatchEventsResponse]) error
 	mustEmbedUnimplementedExtServer()
@@ -440,6 +620,39 @@ func (UnimplementedExtServer) RedeliverWebhook(context.Context, *RedeliverWebhoo
 }
 func (UnimplementedExtServer) TestWebhook(context.Context, *TestWebhookRequest) (*TestWebhookResponse, error) {
 	return nil, status.Error(codes.Unimplemented, "method TestWebhook not implemented")
+}
+func (UnimplementedExtServer) CreateOrderedThread(context.Context, *CreateOrderedThreadRequest) (*CreateOrderedThreadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method CreateOrderedThread not implemented")
+}
+func (UnimplementedExtServer) ListThreadInvitations(context.Context, *ListThreadInvitationsRequest) (*ListThreadInvitationsResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ListThreadInvitations not implemented")
+}
+func (UnimplementedExtServer) AcceptThreadInvitation(context.Context, *AcceptThreadInvitationRequest) (*AcceptThreadInvitationResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AcceptThreadInvitation not implemented")
+}
+func (UnimplementedExtServer) AppendToThread(context.Context, *AppendToThreadRequest) (*AppendToThreadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AppendToThread not implemented")
+}
+func (UnimplementedExtServer) ReadThread(context.Context, *ReadThreadRequest) (*ReadThreadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ReadThread not implemented")
+}
+func (UnimplementedExtServer) SubscribeThread(*SubscribeThreadRequest, grpc.ServerStreamingServer[SubscribeThreadResponse]) error {
+	return status.Error(codes.Unimplemented, "method SubscribeThread not implemented")
+}
+func (UnimplementedExtServer) GetThreadStatus(context.Context, *GetThreadStatusRequest) (*GetThreadStatusResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method GetThreadStatus not implemented")
+}
+func (UnimplementedExtServer) AddThreadMember(context.Context, *AddThreadMemberRequest) (*AddThreadMemberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method AddThreadMember not implemented")
+}
+func (UnimplementedExtServer) RemoveThreadMember(context.Context, *RemoveThreadMemberRequest) (*RemoveThreadMemberResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method RemoveThreadMember not implemented")
+}
+func (UnimplementedExtServer) ExportThread(context.Context, *ExportThreadRequest) (*ExportThreadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method ExportThread not implemented")
+}
+func (UnimplementedExtServer) VerifyThread(context.Context, *VerifyThreadRequest) (*VerifyThreadResponse, error) {
+	return nil, status.Error(codes.Unimplemented, "method VerifyThread not implemented")
 }
 func (UnimplementedExtServer) WatchEvents(*WatchEventsRequest, grpc.ServerStreamingServer[WatchEventsResponse]) error {
 	return status.Error(codes.Unimplemented, "method WatchEvents not implemented")
@@ -793,6 +1006,197 @@ func _Ext_TestWebhook_Handler(srv interface{}, ctx context.Context, dec func(int
 	return interceptor(ctx, in, info, handler)
 }
 
+func _Ext_CreateOrderedThread_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(CreateOrderedThreadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).CreateOrderedThread(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_CreateOrderedThread_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).CreateOrderedThread(ctx, req.(*CreateOrderedThreadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_ListThreadInvitations_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ListThreadInvitationsRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).ListThreadInvitations(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_ListThreadInvitations_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).ListThreadInvitations(ctx, req.(*ListThreadInvitationsRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_AcceptThreadInvitation_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AcceptThreadInvitationRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).AcceptThreadInvitation(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_AcceptThreadInvitation_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).AcceptThreadInvitation(ctx, req.(*AcceptThreadInvitationRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_AppendToThread_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AppendToThreadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).AppendToThread(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_AppendToThread_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).AppendToThread(ctx, req.(*AppendToThreadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_ReadThread_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ReadThreadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).ReadThread(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_ReadThread_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).ReadThread(ctx, req.(*ReadThreadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_SubscribeThread_Handler(srv interface{}, stream grpc.ServerStream) error {
+	m := new(SubscribeThreadRequest)
+	if err := stream.RecvMsg(m); err != nil {
+		return err
+	}
+	return srv.(ExtServer).SubscribeThread(m, &grpc.GenericServerStream[SubscribeThreadRequest, SubscribeThreadResponse]{ServerStream: stream})
+}
+
+// This type alias is provided for backwards compatibility with existing code that references the prior non-generic stream type by name.
+type Ext_SubscribeThreadServer = grpc.ServerStreamingServer[SubscribeThreadResponse]
+
+func _Ext_GetThreadStatus_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(GetThreadStatusRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).GetThreadStatus(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_GetThreadStatus_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).GetThreadStatus(ctx, req.(*GetThreadStatusRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_AddThreadMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(AddThreadMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).AddThreadMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_AddThreadMember_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).AddThreadMember(ctx, req.(*AddThreadMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_RemoveThreadMember_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(RemoveThreadMemberRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).RemoveThreadMember(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_RemoveThreadMember_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).RemoveThreadMember(ctx, req.(*RemoveThreadMemberRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_ExportThread_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(ExportThreadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).ExportThread(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_ExportThread_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).ExportThread(ctx, req.(*ExportThreadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
+func _Ext_VerifyThread_Handler(srv interface{}, ctx context.Context, dec func(interface{}) error, interceptor grpc.UnaryServerInterceptor) (interface{}, error) {
+	in := new(VerifyThreadRequest)
+	if err := dec(in); err != nil {
+		return nil, err
+	}
+	if interceptor == nil {
+		return srv.(ExtServer).VerifyThread(ctx, in)
+	}
+	info := &grpc.UnaryServerInfo{
+		Server:     srv,
+		FullMethod: Ext_VerifyThread_FullMethodName,
+	}
+	handler := func(ctx context.Context, req interface{}) (interface{}, error) {
+		return srv.(ExtServer).VerifyThread(ctx, req.(*VerifyThreadRequest))
+	}
+	return interceptor(ctx, in, info, handler)
+}
+
 func _Ext_WatchEvents_Handler(srv interface{}, stream grpc.ServerStream) error {
 	m := new(WatchEventsRequest)
 	if err := stream.RecvMsg(m); err != nil {
@@ -879,6 +1283,46 @@ var Ext_ServiceDesc = grpc.ServiceDesc{
 			MethodName: "TestWebhook",
 			Handler:    _Ext_TestWebhook_Handler,
 		},
+		{
+			MethodName: "CreateOrderedThread",
+			Handler:    _Ext_CreateOrderedThread_Handler,
+		},
+		{
+			MethodName: "ListThreadInvitations",
+			Handler:    _Ext_ListThreadInvitations_Handler,
+		},
+		{
+			MethodName: "AcceptThreadInvitation",
+			Handler:    _Ext_AcceptThreadInvitation_Handler,
+		},
+		{
+			MethodName: "AppendToThread",
+			Handler:    _Ext_AppendToThread_Handler,
+		},
+		{
+			MethodName: "ReadThread",
+			Handler:    _Ext_ReadThread_Handler,
+		},
+		{
+			MethodName: "GetThreadStatus",
+			Handler:    _Ext_GetThreadStatus_Handler,
+		},
+		{
+			MethodName: "AddThreadMember",
+			Handler:    _Ext_AddThreadMember_Handler,
+		},
+		{
+			MethodName: "RemoveThreadMember",
+			Handler:    _Ext_RemoveThreadMember_Handler,
+		},
+		{
+			MethodName: "ExportThread",
+			Handler:    _Ext_ExportThread_Handler,
+		},
+		{
+			MethodName: "VerifyThread",
+			Handler:    _Ext_VerifyThread_Handler,
+		},
 	},
 	Streams: []grpc.StreamDesc{
 		{
@@ -889,6 +1333,11 @@ var Ext_ServiceDesc = grpc.ServiceDesc{
 		{
 			StreamName:    "SubscribeNetwork",
 			Handler:       _Ext_SubscribeNetwork_Handler,
+			ServerStreams: true,
+		},
+		{
+			StreamName:    "SubscribeThread",
+			Handler:       _Ext_SubscribeThread_Handler,
 			ServerStreams: true,
 		},
 		{

@@ -2771,6 +2771,7 @@ type DaemonEvent struct {
 	//	*DaemonEvent_Peer
 	//	*DaemonEvent_Receipt
 	//	*DaemonEvent_Settlement
+	//	*DaemonEvent_ThreadEntry
 	Payload isDaemonEvent_Payload `protobuf_oneof:"payload"`
 	// For network.* events: the network id.
 	NetworkId     string `protobuf:"bytes,20,opt,name=network_id,json=networkId,proto3" json:"network_id,omitempty"`
@@ -2899,6 +2900,15 @@ func (x *DaemonEvent) GetSettlement() *Settlement {
 	return nil
 }
 
+func (x *DaemonEvent) GetThreadEntry() *ThreadEntry {
+	if x != nil {
+		if x, ok := x.Payload.(*DaemonEvent_ThreadEntry); ok {
+			return x.ThreadEntry
+		}
+	}
+	return nil
+}
+
 func (x *DaemonEvent) GetNetworkId() string {
 	if x != nil {
 		return x.NetworkId
@@ -2945,6 +2955,11 @@ type DaemonEvent_Settlement struct {
 	Settlement *Settlement `protobuf:"bytes,16,opt,name=settlement,proto3,oneof"`
 }
 
+type DaemonEvent_ThreadEntry struct {
+	// thread.entry.committed events: the committed entry of an ordered thread.
+	ThreadEntry *ThreadEntry `protobuf:"bytes,17,opt,name=thread_entry,json=threadEntry,proto3,oneof"`
+}
+
 func (*DaemonEvent_Message) isDaemonEvent_Payload() {}
 
 func (*DaemonEvent_Task) isDaemonEvent_Payload() {}
@@ -2958,6 +2973,291 @@ func (*DaemonEvent_Peer) isDaemonEvent_Payload() {}
 func (*DaemonEvent_Receipt) isDaemonEvent_Payload() {}
 
 func (*DaemonEvent_Settlement) isDaemonEvent_Payload() {}
+
+func (*DaemonEvent_ThreadEntry) isDaemonEvent_Payload() {}
+
+// An ordered thread this daemon's agent is a member of (docs/threads.md): a log committed through Raft
+// among the members' daemons, the same entries in the same order on every member.
+type OrderedThread struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Thread id ("othr_" + 32 hex digits).
+	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
+	// Title given at creation.
+	Title string `protobuf:"bytes,2,opt,name=title,proto3" json:"title,omitempty"`
+	// The first voters (DIDs, sorted): the thread's genesis, needed to verify an export.
+	GenesisVoters []string `protobuf:"bytes,3,rep,name=genesis_voters,json=genesisVoters,proto3" json:"genesis_voters,omitempty"`
+	// When this daemon created or joined it.
+	CreatedAtMs   int64 `protobuf:"varint,4,opt,name=created_at_ms,json=createdAtMs,proto3" json:"created_at_ms,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OrderedThread) Reset() {
+	*x = OrderedThread{}
+	mi := &file_moltmesh_v1_types_proto_msgTypes[22]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OrderedThread) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OrderedThread) ProtoMessage() {}
+
+func (x *OrderedThread) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_types_proto_msgTypes[22]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OrderedThread.ProtoReflect.Descriptor instead.
+func (*OrderedThread) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_types_proto_rawDescGZIP(), []int{22}
+}
+
+func (x *OrderedThread) GetId() string {
+	if x != nil {
+		return x.Id
+	}
+	return ""
+}
+
+func (x *OrderedThread) GetTitle() string {
+	if x != nil {
+		return x.Title
+	}
+	return ""
+}
+
+func (x *OrderedThread) GetGenesisVoters() []string {
+	if x != nil {
+		return x.GenesisVoters
+	}
+	return nil
+}
+
+func (x *OrderedThread) GetCreatedAtMs() int64 {
+	if x != nil {
+		return x.CreatedAtMs
+	}
+	return 0
+}
+
+// One member of an ordered thread, as its Raft group sees it.
+type OrderedThreadMember struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// Member DID.
+	Did string `protobuf:"bytes,1,opt,name=did,proto3" json:"did,omitempty"`
+	// True for a voter; false for a learner (added, still catching up before the leader promotes it).
+	Voter bool `protobuf:"varint,2,opt,name=voter,proto3" json:"voter,omitempty"`
+	// Highest log index known to be stored at this member (leader only; 0 elsewhere).
+	MatchIndex    int64 `protobuf:"varint,3,opt,name=match_index,json=matchIndex,proto3" json:"match_index,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *OrderedThreadMember) Reset() {
+	*x = OrderedThreadMember{}
+	mi := &file_moltmesh_v1_types_proto_msgTypes[23]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *OrderedThreadMember) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*OrderedThreadMember) ProtoMessage() {}
+
+func (x *OrderedThreadMember) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_types_proto_msgTypes[23]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use OrderedThreadMember.ProtoReflect.Descriptor instead.
+func (*OrderedThreadMember) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_types_proto_rawDescGZIP(), []int{23}
+}
+
+func (x *OrderedThreadMember) GetDid() string {
+	if x != nil {
+		return x.Did
+	}
+	return ""
+}
+
+func (x *OrderedThreadMember) GetVoter() bool {
+	if x != nil {
+		return x.Voter
+	}
+	return false
+}
+
+func (x *OrderedThreadMember) GetMatchIndex() int64 {
+	if x != nil {
+		return x.MatchIndex
+	}
+	return 0
+}
+
+// A committed entry of an ordered thread.
+type ThreadEntry struct {
+	state protoimpl.MessageState `protogen:"open.v1"`
+	// The thread.
+	ThreadId string `protobuf:"bytes,1,opt,name=thread_id,json=threadId,proto3" json:"thread_id,omitempty"`
+	// Position in the log (1, 2, ...); the same on every member.
+	Index int64 `protobuf:"varint,2,opt,name=index,proto3" json:"index,omitempty"`
+	// Raft term in which it was committed.
+	Term int64 `protobuf:"varint,3,opt,name=term,proto3" json:"term,omitempty"`
+	// "data" (appended parts), "config" (a membership change) or "noop" (a new leader's first entry).
+	Kind string `protobuf:"bytes,4,opt,name=kind,proto3" json:"kind,omitempty"`
+	// DID of the member that proposed and signed it.
+	Proposer string `protobuf:"bytes,5,opt,name=proposer,proto3" json:"proposer,omitempty"`
+	// Client id and sequence number the append was made with ("<did>/<client>").
+	ClientId string `protobuf:"bytes,6,opt,name=client_id,json=clientId,proto3" json:"client_id,omitempty"`
+	// Sequence number.
+	Seq int64 `protobuf:"varint,7,opt,name=seq,proto3" json:"seq,omitempty"`
+	// Content of a data entry.
+	Parts []*Part `protobuf:"bytes,8,rep,name=parts,proto3" json:"parts,omitempty"`
+	// For config entries: "add <did>", "remove <did>" or "promote <did>".
+	Change string `protobuf:"bytes,9,opt,name=change,proto3" json:"change,omitempty"`
+	// Hash of the previous entry (hex SHA-256); the first entry chains to the genesis hash.
+	PrevHash string `protobuf:"bytes,10,opt,name=prev_hash,json=prevHash,proto3" json:"prev_hash,omitempty"`
+	// Hash of this entry (hex).
+	Hash string `protobuf:"bytes,11,opt,name=hash,proto3" json:"hash,omitempty"`
+	// The proposer's Ed25519 signature (base64).
+	Signature     string `protobuf:"bytes,12,opt,name=signature,proto3" json:"signature,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ThreadEntry) Reset() {
+	*x = ThreadEntry{}
+	mi := &file_moltmesh_v1_types_proto_msgTypes[24]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ThreadEntry) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ThreadEntry) ProtoMessage() {}
+
+func (x *ThreadEntry) ProtoReflect() protoreflect.Message {
+	mi := &file_moltmesh_v1_types_proto_msgTypes[24]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ThreadEntry.ProtoReflect.Descriptor instead.
+func (*ThreadEntry) Descriptor() ([]byte, []int) {
+	return file_moltmesh_v1_types_proto_rawDescGZIP(), []int{24}
+}
+
+func (x *ThreadEntry) GetThreadId() string {
+	if x != nil {
+		return x.ThreadId
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetIndex() int64 {
+	if x != nil {
+		return x.Index
+	}
+	return 0
+}
+
+func (x *ThreadEntry) GetTerm() int64 {
+	if x != nil {
+		return x.Term
+	}
+	return 0
+}
+
+func (x *ThreadEntry) GetKind() string {
+	if x != nil {
+		return x.Kind
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetProposer() string {
+	if x != nil {
+		return x.Proposer
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetClientId() string {
+	if x != nil {
+		return x.ClientId
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetSeq() int64 {
+	if x != nil {
+		return x.Seq
+	}
+	return 0
+}
+
+func (x *ThreadEntry) GetParts() []*Part {
+	if x != nil {
+		return x.Parts
+	}
+	return nil
+}
+
+func (x *ThreadEntry) GetChange() string {
+	if x != nil {
+		return x.Change
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetPrevHash() string {
+	if x != nil {
+		return x.PrevHash
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetHash() string {
+	if x != nil {
+		return x.Hash
+	}
+	return ""
+}
+
+func (x *ThreadEntry) GetSignature() string {
+	if x != nil {
+		return x.Signature
+	}
+	return ""
+}
 
 var File_moltmesh_v1_types_proto protoreflect.FileDescriptor
 
@@ -3184,7 +3484,7 @@ const file_moltmesh_v1_types_proto_rawDesc = "" +
 	"\n" +
 	"last_error\x18\a \x01(\tR\tlastError\x12+\n" +
 	"\x12next_attempt_at_ms\x18\b \x01(\x03R\x0fnextAttemptAtMs\x12\"\n" +
-	"\rcreated_at_ms\x18\t \x01(\x03R\vcreatedAtMs\"\xe9\x03\n" +
+	"\rcreated_at_ms\x18\t \x01(\x03R\vcreatedAtMs\"\xa8\x04\n" +
 	"\vDaemonEvent\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x12\n" +
 	"\x04type\x18\x02 \x01(\tR\x04type\x12\"\n" +
@@ -3198,10 +3498,35 @@ const file_moltmesh_v1_types_proto_rawDesc = "" +
 	"\areceipt\x18\x0f \x01(\v2\x14.moltmesh.v1.ReceiptH\x00R\areceipt\x129\n" +
 	"\n" +
 	"settlement\x18\x10 \x01(\v2\x17.moltmesh.v1.SettlementH\x00R\n" +
-	"settlement\x12\x1d\n" +
+	"settlement\x12=\n" +
+	"\fthread_entry\x18\x11 \x01(\v2\x18.moltmesh.v1.ThreadEntryH\x00R\vthreadEntry\x12\x1d\n" +
 	"\n" +
 	"network_id\x18\x14 \x01(\tR\tnetworkIdB\t\n" +
-	"\apayload*q\n" +
+	"\apayload\"\x80\x01\n" +
+	"\rOrderedThread\x12\x0e\n" +
+	"\x02id\x18\x01 \x01(\tR\x02id\x12\x14\n" +
+	"\x05title\x18\x02 \x01(\tR\x05title\x12%\n" +
+	"\x0egenesis_voters\x18\x03 \x03(\tR\rgenesisVoters\x12\"\n" +
+	"\rcreated_at_ms\x18\x04 \x01(\x03R\vcreatedAtMs\"^\n" +
+	"\x13OrderedThreadMember\x12\x10\n" +
+	"\x03did\x18\x01 \x01(\tR\x03did\x12\x14\n" +
+	"\x05voter\x18\x02 \x01(\bR\x05voter\x12\x1f\n" +
+	"\vmatch_index\x18\x03 \x01(\x03R\n" +
+	"matchIndex\"\xc3\x02\n" +
+	"\vThreadEntry\x12\x1b\n" +
+	"\tthread_id\x18\x01 \x01(\tR\bthreadId\x12\x14\n" +
+	"\x05index\x18\x02 \x01(\x03R\x05index\x12\x12\n" +
+	"\x04term\x18\x03 \x01(\x03R\x04term\x12\x12\n" +
+	"\x04kind\x18\x04 \x01(\tR\x04kind\x12\x1a\n" +
+	"\bproposer\x18\x05 \x01(\tR\bproposer\x12\x1b\n" +
+	"\tclient_id\x18\x06 \x01(\tR\bclientId\x12\x10\n" +
+	"\x03seq\x18\a \x01(\x03R\x03seq\x12'\n" +
+	"\x05parts\x18\b \x03(\v2\x11.moltmesh.v1.PartR\x05parts\x12\x16\n" +
+	"\x06change\x18\t \x01(\tR\x06change\x12\x1b\n" +
+	"\tprev_hash\x18\n" +
+	" \x01(\tR\bprevHash\x12\x12\n" +
+	"\x04hash\x18\v \x01(\tR\x04hash\x12\x1c\n" +
+	"\tsignature\x18\f \x01(\tR\tsignature*q\n" +
 	"\n" +
 	"Visibility\x12\x1a\n" +
 	"\x16VISIBILITY_UNSPECIFIED\x10\x00\x12\x15\n" +
@@ -3258,7 +3583,7 @@ func file_moltmesh_v1_types_proto_rawDescGZIP() []byte {
 }
 
 var file_moltmesh_v1_types_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_moltmesh_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 24)
+var file_moltmesh_v1_types_proto_msgTypes = make([]protoimpl.MessageInfo, 27)
 var file_moltmesh_v1_types_proto_goTypes = []any{
 	(Visibility)(0),              // 0: moltmesh.v1.Visibility
 	(MessageStatus)(0),           // 1: moltmesh.v1.MessageStatus
@@ -3288,12 +3613,15 @@ var file_moltmesh_v1_types_proto_goTypes = []any{
 	(*Webhook)(nil),              // 25: moltmesh.v1.Webhook
 	(*WebhookDelivery)(nil),      // 26: moltmesh.v1.WebhookDelivery
 	(*DaemonEvent)(nil),          // 27: moltmesh.v1.DaemonEvent
-	nil,                          // 28: moltmesh.v1.Part.MetadataEntry
-	nil,                          // 29: moltmesh.v1.Task.MetadataEntry
+	(*OrderedThread)(nil),        // 28: moltmesh.v1.OrderedThread
+	(*OrderedThreadMember)(nil),  // 29: moltmesh.v1.OrderedThreadMember
+	(*ThreadEntry)(nil),          // 30: moltmesh.v1.ThreadEntry
+	nil,                          // 31: moltmesh.v1.Part.MetadataEntry
+	nil,                          // 32: moltmesh.v1.Task.MetadataEntry
 }
 var file_moltmesh_v1_types_proto_depIdxs = []int32{
 	7,  // 0: moltmesh.v1.Part.artifact:type_name -> moltmesh.v1.Artifact
-	28, // 1: moltmesh.v1.Part.metadata:type_name -> moltmesh.v1.Part.MetadataEntry
+	31, // 1: moltmesh.v1.Part.metadata:type_name -> moltmesh.v1.Part.MetadataEntry
 	0,  // 2: moltmesh.v1.Skill.visibility:type_name -> moltmesh.v1.Visibility
 	8,  // 3: moltmesh.v1.AgentCard.skills:type_name -> moltmesh.v1.Skill
 	6,  // 4: moltmesh.v1.Message.parts:type_name -> moltmesh.v1.Part
@@ -3304,7 +3632,7 @@ var file_moltmesh_v1_types_proto_depIdxs = []int32{
 	6,  // 9: moltmesh.v1.Task.output:type_name -> moltmesh.v1.Part
 	2,  // 10: moltmesh.v1.Task.state:type_name -> moltmesh.v1.TaskState
 	3,  // 11: moltmesh.v1.Task.role:type_name -> moltmesh.v1.TaskRole
-	29, // 12: moltmesh.v1.Task.metadata:type_name -> moltmesh.v1.Task.MetadataEntry
+	32, // 12: moltmesh.v1.Task.metadata:type_name -> moltmesh.v1.Task.MetadataEntry
 	6,  // 13: moltmesh.v1.Task.status_message:type_name -> moltmesh.v1.Part
 	14, // 14: moltmesh.v1.Task.error:type_name -> moltmesh.v1.TaskError
 	4,  // 15: moltmesh.v1.TaskEvent.kind:type_name -> moltmesh.v1.TaskEventKind
@@ -3318,11 +3646,13 @@ var file_moltmesh_v1_types_proto_depIdxs = []int32{
 	10, // 23: moltmesh.v1.DaemonEvent.peer:type_name -> moltmesh.v1.PeerInfo
 	17, // 24: moltmesh.v1.DaemonEvent.receipt:type_name -> moltmesh.v1.Receipt
 	20, // 25: moltmesh.v1.DaemonEvent.settlement:type_name -> moltmesh.v1.Settlement
-	26, // [26:26] is the sub-list for method output_type
-	26, // [26:26] is the sub-list for method input_type
-	26, // [26:26] is the sub-list for extension type_name
-	26, // [26:26] is the sub-list for extension extendee
-	0,  // [0:26] is the sub-list for field type_name
+	30, // 26: moltmesh.v1.DaemonEvent.thread_entry:type_name -> moltmesh.v1.ThreadEntry
+	6,  // 27: moltmesh.v1.ThreadEntry.parts:type_name -> moltmesh.v1.Part
+	28, // [28:28] is the sub-list for method output_type
+	28, // [28:28] is the sub-list for method input_type
+	28, // [28:28] is the sub-list for extension type_name
+	28, // [28:28] is the sub-list for extension extendee
+	0,  // [0:28] is the sub-list for field type_name
 }
 
 func init() { file_moltmesh_v1_types_proto_init() }
@@ -3344,6 +3674,7 @@ func file_moltmesh_v1_types_proto_init() {
 		(*DaemonEvent_Peer)(nil),
 		(*DaemonEvent_Receipt)(nil),
 		(*DaemonEvent_Settlement)(nil),
+		(*DaemonEvent_ThreadEntry)(nil),
 	}
 	type x struct{}
 	out := protoimpl.TypeBuilder{
@@ -3351,7 +3682,7 @@ func file_moltmesh_v1_types_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_moltmesh_v1_types_proto_rawDesc), len(file_moltmesh_v1_types_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   24,
+			NumMessages:   27,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

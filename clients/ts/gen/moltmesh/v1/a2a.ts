@@ -48,6 +48,7 @@ import {
   TaskState,
   taskStateFromJSON,
   taskStateToJSON,
+  ThreadEntry,
 } from "./types.ts";
 
 /** A2ANode: the core agent-to-agent API of a moltmesh daemon. */
@@ -766,6 +767,14 @@ export interface ThreadSummary {
   messageCount: number;
   /** Time of the last message, by this daemon's clock: when it was sent or received here. */
   lastMessageAtMs: number;
+  /**
+   * True for an ordered thread (docs/threads.md): participants are its members, message_count its
+   * committed data entries here, last_message_at_ms when this daemon created or joined it. Read it
+   * with ReadThread (GetThread answers with its entries too).
+   */
+  ordered: boolean;
+  /** Title of an ordered thread. */
+  title: string;
 }
 
 /**
@@ -798,6 +807,8 @@ export interface GetThreadResponse {
   messages: Message[];
   /** Token for the next page (empty on the last page). */
   nextPageToken: string;
+  /** For an ordered thread: its committed entries (a linearizable read, as ReadThread) and no messages. */
+  orderedEntries: ThreadEntry[];
 }
 
 /** A counterparty. */
@@ -8155,7 +8166,7 @@ export const ListThreadsRequest: MessageFns<ListThreadsRequest> = {
 };
 
 function createBaseThreadSummary(): ThreadSummary {
-  return { threadId: "", participants: [], messageCount: 0, lastMessageAtMs: 0 };
+  return { threadId: "", participants: [], messageCount: 0, lastMessageAtMs: 0, ordered: false, title: "" };
 }
 
 export const ThreadSummary: MessageFns<ThreadSummary> = {
@@ -8171,6 +8182,12 @@ export const ThreadSummary: MessageFns<ThreadSummary> = {
     }
     if (message.lastMessageAtMs !== 0) {
       writer.uint32(32).int64(message.lastMessageAtMs);
+    }
+    if (message.ordered !== false) {
+      writer.uint32(40).bool(message.ordered);
+    }
+    if (message.title !== "") {
+      writer.uint32(50).string(message.title);
     }
     return writer;
   },
@@ -8220,6 +8237,22 @@ export const ThreadSummary: MessageFns<ThreadSummary> = {
             message.lastMessageAtMs = longToNumber(reader.int64());
             continue;
           }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.ordered = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8252,6 +8285,8 @@ export const ThreadSummary: MessageFns<ThreadSummary> = {
         : isSet(object.last_message_at_ms)
         ? globalThis.Number(object.last_message_at_ms)
         : 0,
+      ordered: isSet(object.ordered) ? globalThis.Boolean(object.ordered) : false,
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
     };
   },
 
@@ -8269,6 +8304,12 @@ export const ThreadSummary: MessageFns<ThreadSummary> = {
     if (message.lastMessageAtMs !== 0) {
       obj.lastMessageAtMs = Math.round(message.lastMessageAtMs);
     }
+    if (message.ordered !== false) {
+      obj.ordered = message.ordered;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
     return obj;
   },
 
@@ -8281,6 +8322,8 @@ export const ThreadSummary: MessageFns<ThreadSummary> = {
     message.participants = object.participants?.map((e) => e) || [];
     message.messageCount = object.messageCount ?? 0;
     message.lastMessageAtMs = object.lastMessageAtMs ?? 0;
+    message.ordered = object.ordered ?? false;
+    message.title = object.title ?? "";
     return message;
   },
 };
@@ -8490,7 +8533,7 @@ export const GetThreadRequest: MessageFns<GetThreadRequest> = {
 };
 
 function createBaseGetThreadResponse(): GetThreadResponse {
-  return { messages: [], nextPageToken: "" };
+  return { messages: [], nextPageToken: "", orderedEntries: [] };
 }
 
 export const GetThreadResponse: MessageFns<GetThreadResponse> = {
@@ -8500,6 +8543,9 @@ export const GetThreadResponse: MessageFns<GetThreadResponse> = {
     }
     if (message.nextPageToken !== "") {
       writer.uint32(18).string(message.nextPageToken);
+    }
+    for (const v of message.orderedEntries) {
+      ThreadEntry.encode(v!, writer.uint32(26).fork()).join();
     }
     return writer;
   },
@@ -8533,6 +8579,14 @@ export const GetThreadResponse: MessageFns<GetThreadResponse> = {
             message.nextPageToken = reader.string();
             continue;
           }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.orderedEntries.push(ThreadEntry.decode(reader, reader.uint32()));
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -8553,6 +8607,11 @@ export const GetThreadResponse: MessageFns<GetThreadResponse> = {
         : isSet(object.next_page_token)
         ? globalThis.String(object.next_page_token)
         : "",
+      orderedEntries: globalThis.Array.isArray(object?.orderedEntries)
+        ? object.orderedEntries.map((e: any) => ThreadEntry.fromJSON(e))
+        : globalThis.Array.isArray(object?.ordered_entries)
+        ? object.ordered_entries.map((e: any) => ThreadEntry.fromJSON(e))
+        : [],
     };
   },
 
@@ -8564,6 +8623,9 @@ export const GetThreadResponse: MessageFns<GetThreadResponse> = {
     if (message.nextPageToken !== "") {
       obj.nextPageToken = message.nextPageToken;
     }
+    if (message.orderedEntries?.length) {
+      obj.orderedEntries = message.orderedEntries.map((e) => ThreadEntry.toJSON(e));
+    }
     return obj;
   },
 
@@ -8574,6 +8636,7 @@ export const GetThreadResponse: MessageFns<GetThreadResponse> = {
     const message = createBaseGetThreadResponse();
     message.messages = object.messages?.map((e) => Message.fromPartial(e)) || [];
     message.nextPageToken = object.nextPageToken ?? "";
+    message.orderedEntries = object.orderedEntries?.map((e) => ThreadEntry.fromPartial(e)) || [];
     return message;
   },
 };

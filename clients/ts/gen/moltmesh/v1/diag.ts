@@ -219,6 +219,36 @@ export interface GetMetricsResponse {
   prometheusText: string;
 }
 
+/** Which minutes of activity to read. */
+export interface GetActivityRequest {
+  /**
+   * Minutes to return, ending with the current one: 1-60 (0 means 15). INVALID_ARGUMENT /
+   * INVALID_ARGUMENT above 60 or below 0.
+   */
+  minutes: number;
+}
+
+/** One counted kind of event, one count per minute. */
+export interface ActivitySeries {
+  /**
+   * "messages" (message.* events), "tasks" (task.* events) or "errors" (*.failed, *.expired and
+   * *.rejected events of any subsystem).
+   */
+  name: string;
+  /** Oldest first; the last count is the current, partial minute. */
+  counts: number[];
+}
+
+/** Event counts per minute. */
+export interface GetActivityResponse {
+  /** Start of the first minute returned (Unix ms, a whole minute). */
+  startMs: number;
+  /** When the daemon started counting (its start, Unix ms): earlier minutes read 0. */
+  sinceMs: number;
+  /** messages, tasks and errors, in that order. */
+  series: ActivitySeries[];
+}
+
 /** Shutdown takes no arguments. */
 export interface ShutdownRequest {
 }
@@ -2411,6 +2441,281 @@ export const GetMetricsResponse: MessageFns<GetMetricsResponse> = {
   },
 };
 
+function createBaseGetActivityRequest(): GetActivityRequest {
+  return { minutes: 0 };
+}
+
+export const GetActivityRequest: MessageFns<GetActivityRequest> = {
+  encode(message: GetActivityRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.minutes !== 0) {
+      writer.uint32(8).int32(message.minutes);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetActivityRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetActivityRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.minutes = reader.int32();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetActivityRequest {
+    return { minutes: isSet(object.minutes) ? globalThis.Number(object.minutes) : 0 };
+  },
+
+  toJSON(message: GetActivityRequest): unknown {
+    const obj: any = {};
+    if (message.minutes !== 0) {
+      obj.minutes = Math.round(message.minutes);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetActivityRequest>, I>>(base?: I): GetActivityRequest {
+    return GetActivityRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetActivityRequest>, I>>(object: I): GetActivityRequest {
+    const message = createBaseGetActivityRequest();
+    message.minutes = object.minutes ?? 0;
+    return message;
+  },
+};
+
+function createBaseActivitySeries(): ActivitySeries {
+  return { name: "", counts: [] };
+}
+
+export const ActivitySeries: MessageFns<ActivitySeries> = {
+  encode(message: ActivitySeries, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.name !== "") {
+      writer.uint32(10).string(message.name);
+    }
+    if (message.counts.length !== 0) {
+      writer.uint32(18).fork();
+      for (const v of message.counts) {
+        writer.int32(v);
+      }
+      writer.join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ActivitySeries {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseActivitySeries();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.name = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag === 16) {
+              message.counts.push(reader.int32());
+
+              continue;
+            }
+
+            if (tag === 18) {
+              const end2 = reader.uint32() + reader.pos;
+              while (reader.pos < end2) {
+                message.counts.push(reader.int32());
+              }
+
+              continue;
+            }
+
+            break;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ActivitySeries {
+    return {
+      name: isSet(object.name) ? globalThis.String(object.name) : "",
+      counts: globalThis.Array.isArray(object?.counts) ? object.counts.map((e: any) => globalThis.Number(e)) : [],
+    };
+  },
+
+  toJSON(message: ActivitySeries): unknown {
+    const obj: any = {};
+    if (message.name !== "") {
+      obj.name = message.name;
+    }
+    if (message.counts?.length) {
+      obj.counts = message.counts.map((e) => Math.round(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ActivitySeries>, I>>(base?: I): ActivitySeries {
+    return ActivitySeries.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ActivitySeries>, I>>(object: I): ActivitySeries {
+    const message = createBaseActivitySeries();
+    message.name = object.name ?? "";
+    message.counts = object.counts?.map((e) => e) || [];
+    return message;
+  },
+};
+
+function createBaseGetActivityResponse(): GetActivityResponse {
+  return { startMs: 0, sinceMs: 0, series: [] };
+}
+
+export const GetActivityResponse: MessageFns<GetActivityResponse> = {
+  encode(message: GetActivityResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.startMs !== 0) {
+      writer.uint32(8).int64(message.startMs);
+    }
+    if (message.sinceMs !== 0) {
+      writer.uint32(16).int64(message.sinceMs);
+    }
+    for (const v of message.series) {
+      ActivitySeries.encode(v!, writer.uint32(26).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetActivityResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetActivityResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.startMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.sinceMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.series.push(ActivitySeries.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetActivityResponse {
+    return {
+      startMs: isSet(object.startMs)
+        ? globalThis.Number(object.startMs)
+        : isSet(object.start_ms)
+        ? globalThis.Number(object.start_ms)
+        : 0,
+      sinceMs: isSet(object.sinceMs)
+        ? globalThis.Number(object.sinceMs)
+        : isSet(object.since_ms)
+        ? globalThis.Number(object.since_ms)
+        : 0,
+      series: globalThis.Array.isArray(object?.series) ? object.series.map((e: any) => ActivitySeries.fromJSON(e)) : [],
+    };
+  },
+
+  toJSON(message: GetActivityResponse): unknown {
+    const obj: any = {};
+    if (message.startMs !== 0) {
+      obj.startMs = Math.round(message.startMs);
+    }
+    if (message.sinceMs !== 0) {
+      obj.sinceMs = Math.round(message.sinceMs);
+    }
+    if (message.series?.length) {
+      obj.series = message.series.map((e) => ActivitySeries.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetActivityResponse>, I>>(base?: I): GetActivityResponse {
+    return GetActivityResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetActivityResponse>, I>>(object: I): GetActivityResponse {
+    const message = createBaseGetActivityResponse();
+    message.startMs = object.startMs ?? 0;
+    message.sinceMs = object.sinceMs ?? 0;
+    message.series = object.series?.map((e) => ActivitySeries.fromPartial(e)) || [];
+    return message;
+  },
+};
+
 function createBaseShutdownRequest(): ShutdownRequest {
   return {};
 }
@@ -2769,6 +3074,16 @@ export const DiagService = {
     responseSerialize: (value: GetMetricsResponse): Buffer => Buffer.from(GetMetricsResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): GetMetricsResponse => GetMetricsResponse.decode(value),
   },
+  /** Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started. */
+  getActivity: {
+    path: "/moltmesh.v1.Diag/GetActivity" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetActivityRequest): Buffer => Buffer.from(GetActivityRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetActivityRequest => GetActivityRequest.decode(value),
+    responseSerialize: (value: GetActivityResponse): Buffer => Buffer.from(GetActivityResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetActivityResponse => GetActivityResponse.decode(value),
+  },
   /** Asks the daemon to shut down gracefully. Returns before the shutdown completes. */
   shutdown: {
     path: "/moltmesh.v1.Diag/Shutdown" as const,
@@ -2812,6 +3127,8 @@ export interface DiagServer extends UntypedServiceImplementation {
   disconnectPeer: handleUnaryCall<DisconnectPeerRequest, DisconnectPeerResponse>;
   /** Counters and gauges, structured and in Prometheus text format. */
   getMetrics: handleUnaryCall<GetMetricsRequest, GetMetricsResponse>;
+  /** Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started. */
+  getActivity: handleUnaryCall<GetActivityRequest, GetActivityResponse>;
   /** Asks the daemon to shut down gracefully. Returns before the shutdown completes. */
   shutdown: handleUnaryCall<ShutdownRequest, ShutdownResponse>;
   /**
@@ -2933,6 +3250,22 @@ export interface DiagClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: GetMetricsResponse) => void,
+  ): ClientUnaryCall;
+  /** Event counts per minute (messages, tasks, errors) over the last hour, kept since the daemon started. */
+  getActivity(
+    request: GetActivityRequest,
+    callback: (error: ServiceError | null, response: GetActivityResponse) => void,
+  ): ClientUnaryCall;
+  getActivity(
+    request: GetActivityRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetActivityResponse) => void,
+  ): ClientUnaryCall;
+  getActivity(
+    request: GetActivityRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetActivityResponse) => void,
   ): ClientUnaryCall;
   /** Asks the daemon to shut down gracefully. Returns before the shutdown completes. */
   shutdown(

@@ -29,6 +29,10 @@ import {
   NetworkPolicy,
   networkPolicyFromJSON,
   networkPolicyToJSON,
+  OrderedThread,
+  OrderedThreadMember,
+  Part,
+  ThreadEntry,
   Webhook,
   WebhookDelivery,
 } from "./types.ts";
@@ -305,6 +309,229 @@ export interface TestWebhookResponse {
   error: string;
   /** Round-trip time in milliseconds. */
   latencyMs: number;
+}
+
+/** A thread to create. */
+export interface CreateOrderedThreadRequest {
+  /** Members besides this agent: DIDs or claimed names (at most 14; this agent is added). */
+  members: string[];
+  /** Title (at most 200 characters). */
+  title: string;
+}
+
+/** An invitation sent to one member. */
+export interface SentThreadInvitation {
+  /** Invitee DID. */
+  member: string;
+  /** Id of the durable message that carries the invitation. */
+  messageId: string;
+}
+
+/** The created thread. */
+export interface CreateOrderedThreadResponse {
+  /** The thread. */
+  thread?:
+    | OrderedThread
+    | undefined;
+  /** Invitations sent, one per other member. */
+  invitations: SentThreadInvitation[];
+}
+
+/** ListThreadInvitations takes no arguments. */
+export interface ListThreadInvitationsRequest {
+}
+
+/** A received invitation to an ordered thread. */
+export interface ThreadInvitation {
+  /** Thread id. */
+  threadId: string;
+  /** Title. */
+  title: string;
+  /** Who invited (a member). */
+  inviter: string;
+  /** The genesis voters. */
+  genesisVoters: string[];
+  /** This agent was added after the thread began (it joins as a learner). */
+  addedLater: boolean;
+  /** When it arrived. */
+  receivedAtMs: number;
+}
+
+/** Pending invitations, newest first. */
+export interface ListThreadInvitationsResponse {
+  /** Invitations. */
+  invitations: ThreadInvitation[];
+}
+
+/** An invitation to accept. */
+export interface AcceptThreadInvitationRequest {
+  /** Thread id of a received invitation. */
+  threadId: string;
+}
+
+/** Joined. */
+export interface AcceptThreadInvitationResponse {
+  /** The thread. */
+  thread?: OrderedThread | undefined;
+}
+
+/** An append. */
+export interface AppendToThreadRequest {
+  /** Thread id. */
+  threadId: string;
+  /** Content (at least one part). */
+  parts: Part[];
+  /**
+   * Client id (1-64 characters of [A-Za-z0-9._-]); with seq it makes a retry safe: the same pair
+   * commits once and a retry returns the first index. Empty: the daemon picks a fresh one (no retry).
+   */
+  clientId: string;
+  /** Sequence number (>= 1) of this append for client_id; required with client_id. */
+  seq: number;
+  /** How long to wait for the commit, in milliseconds (default 10000, at most 300000). */
+  timeoutMs: number;
+}
+
+/** Committed. */
+export interface AppendToThreadResponse {
+  /** Index of the entry in the log. */
+  index: number;
+  /** Term it was committed in. */
+  term: number;
+  /** True when this was a retry of an append already committed (index is the first attempt's). */
+  duplicate: boolean;
+}
+
+/** A read. */
+export interface ReadThreadRequest {
+  /** Thread id. */
+  threadId: string;
+  /** Entries after this index (0 = from the start). */
+  afterIndex: number;
+  /** At most this many entries (default 100, at most 1000). */
+  limit: number;
+  /** How long to wait for the read-index round, in milliseconds (default 10000, at most 300000). */
+  timeoutMs: number;
+}
+
+/** Committed entries, in order. */
+export interface ReadThreadResponse {
+  /** Entries. */
+  entries: ThreadEntry[];
+  /** The commit index the read was served at: everything up to it is committed. */
+  readIndex: number;
+}
+
+/** A subscription. */
+export interface SubscribeThreadRequest {
+  /** Thread id. */
+  threadId: string;
+  /** Entries after this index (0 = from the start; resume with the last index seen). */
+  afterIndex: number;
+}
+
+/** One committed entry. */
+export interface SubscribeThreadResponse {
+  /** The entry. */
+  entry?: ThreadEntry | undefined;
+}
+
+/** A thread whose status to show. */
+export interface GetThreadStatusRequest {
+  /** Thread id. */
+  threadId: string;
+}
+
+/** Raft status as this member sees it. */
+export interface GetThreadStatusResponse {
+  /** The thread. */
+  thread?:
+    | OrderedThread
+    | undefined;
+  /** This member's role: "leader", "follower", "candidate", "pre-candidate" or "learner". */
+  role: string;
+  /** Current term. */
+  term: number;
+  /** Leader DID (empty while unknown). */
+  leader: string;
+  /** Highest index known committed. */
+  commitIndex: number;
+  /** Highest index applied here. */
+  appliedIndex: number;
+  /** Last index in this member's log. */
+  lastIndex: number;
+  /** Members: voters and learners, with match indexes when this member leads. */
+  members: OrderedThreadMember[];
+}
+
+/** A member to add. */
+export interface AddThreadMemberRequest {
+  /** Thread id. */
+  threadId: string;
+  /** DID or claimed name. */
+  member: string;
+  /** How long to wait for the change to commit, in milliseconds (default 10000, at most 300000). */
+  timeoutMs: number;
+}
+
+/** Added (as a learner; the leader promotes it once it caught up) and invited. */
+export interface AddThreadMemberResponse {
+  /** Index of the membership change in the log. */
+  index: number;
+  /** The invitation sent to the new member. */
+  invitation?: SentThreadInvitation | undefined;
+}
+
+/** A member to remove. */
+export interface RemoveThreadMemberRequest {
+  /** Thread id. */
+  threadId: string;
+  /** DID or claimed name. */
+  member: string;
+  /** How long to wait for the change to commit, in milliseconds (default 10000, at most 300000). */
+  timeoutMs: number;
+}
+
+/** Removed. */
+export interface RemoveThreadMemberResponse {
+  /** Index of the membership change in the log. */
+  index: number;
+}
+
+/** A thread to export. */
+export interface ExportThreadRequest {
+  /** Thread id. */
+  threadId: string;
+}
+
+/** The export. */
+export interface ExportThreadResponse {
+  /** JSON lines: the genesis first, then one committed entry per line (docs/threads.md). */
+  jsonl: string;
+  /** Number of entries. */
+  entries: number;
+}
+
+/** What to verify: this member's copy of a thread, or an export. */
+export interface VerifyThreadRequest {
+  /** Thread id (this member's committed copy). Exactly one of thread_id and jsonl. */
+  threadId: string;
+  /** An export (ExportThread's jsonl) to verify instead; needs no membership. */
+  jsonl: string;
+}
+
+/** The verdict. */
+export interface VerifyThreadResponse {
+  /** True when every signature, membership change and hash link checks out. */
+  ok: boolean;
+  /** Entries checked. */
+  entries: number;
+  /** When not ok: the first bad entry's index and why. */
+  badIndex: number;
+  /** Reason. */
+  reason: string;
+  /** Hash of the last entry (hex), when ok. */
+  lastHash: string;
 }
 
 /** Event filters. */
@@ -3359,6 +3586,2370 @@ export const TestWebhookResponse: MessageFns<TestWebhookResponse> = {
   },
 };
 
+function createBaseCreateOrderedThreadRequest(): CreateOrderedThreadRequest {
+  return { members: [], title: "" };
+}
+
+export const CreateOrderedThreadRequest: MessageFns<CreateOrderedThreadRequest> = {
+  encode(message: CreateOrderedThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.members) {
+      writer.uint32(10).string(v!);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrderedThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrderedThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.members.push(reader.string());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrderedThreadRequest {
+    return {
+      members: globalThis.Array.isArray(object?.members) ? object.members.map((e: any) => globalThis.String(e)) : [],
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+    };
+  },
+
+  toJSON(message: CreateOrderedThreadRequest): unknown {
+    const obj: any = {};
+    if (message.members?.length) {
+      obj.members = message.members;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrderedThreadRequest>, I>>(base?: I): CreateOrderedThreadRequest {
+    return CreateOrderedThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrderedThreadRequest>, I>>(object: I): CreateOrderedThreadRequest {
+    const message = createBaseCreateOrderedThreadRequest();
+    message.members = object.members?.map((e) => e) || [];
+    message.title = object.title ?? "";
+    return message;
+  },
+};
+
+function createBaseSentThreadInvitation(): SentThreadInvitation {
+  return { member: "", messageId: "" };
+}
+
+export const SentThreadInvitation: MessageFns<SentThreadInvitation> = {
+  encode(message: SentThreadInvitation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.member !== "") {
+      writer.uint32(10).string(message.member);
+    }
+    if (message.messageId !== "") {
+      writer.uint32(18).string(message.messageId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SentThreadInvitation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSentThreadInvitation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.member = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.messageId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SentThreadInvitation {
+    return {
+      member: isSet(object.member) ? globalThis.String(object.member) : "",
+      messageId: isSet(object.messageId)
+        ? globalThis.String(object.messageId)
+        : isSet(object.message_id)
+        ? globalThis.String(object.message_id)
+        : "",
+    };
+  },
+
+  toJSON(message: SentThreadInvitation): unknown {
+    const obj: any = {};
+    if (message.member !== "") {
+      obj.member = message.member;
+    }
+    if (message.messageId !== "") {
+      obj.messageId = message.messageId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SentThreadInvitation>, I>>(base?: I): SentThreadInvitation {
+    return SentThreadInvitation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SentThreadInvitation>, I>>(object: I): SentThreadInvitation {
+    const message = createBaseSentThreadInvitation();
+    message.member = object.member ?? "";
+    message.messageId = object.messageId ?? "";
+    return message;
+  },
+};
+
+function createBaseCreateOrderedThreadResponse(): CreateOrderedThreadResponse {
+  return { thread: undefined, invitations: [] };
+}
+
+export const CreateOrderedThreadResponse: MessageFns<CreateOrderedThreadResponse> = {
+  encode(message: CreateOrderedThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.thread !== undefined) {
+      OrderedThread.encode(message.thread, writer.uint32(10).fork()).join();
+    }
+    for (const v of message.invitations) {
+      SentThreadInvitation.encode(v!, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): CreateOrderedThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseCreateOrderedThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.thread = OrderedThread.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.invitations.push(SentThreadInvitation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): CreateOrderedThreadResponse {
+    return {
+      thread: isSet(object.thread) ? OrderedThread.fromJSON(object.thread) : undefined,
+      invitations: globalThis.Array.isArray(object?.invitations)
+        ? object.invitations.map((e: any) => SentThreadInvitation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: CreateOrderedThreadResponse): unknown {
+    const obj: any = {};
+    if (message.thread !== undefined) {
+      obj.thread = OrderedThread.toJSON(message.thread);
+    }
+    if (message.invitations?.length) {
+      obj.invitations = message.invitations.map((e) => SentThreadInvitation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<CreateOrderedThreadResponse>, I>>(base?: I): CreateOrderedThreadResponse {
+    return CreateOrderedThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<CreateOrderedThreadResponse>, I>>(object: I): CreateOrderedThreadResponse {
+    const message = createBaseCreateOrderedThreadResponse();
+    message.thread = (object.thread !== undefined && object.thread !== null)
+      ? OrderedThread.fromPartial(object.thread)
+      : undefined;
+    message.invitations = object.invitations?.map((e) => SentThreadInvitation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseListThreadInvitationsRequest(): ListThreadInvitationsRequest {
+  return {};
+}
+
+export const ListThreadInvitationsRequest: MessageFns<ListThreadInvitationsRequest> = {
+  encode(_: ListThreadInvitationsRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListThreadInvitationsRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListThreadInvitationsRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(_: any): ListThreadInvitationsRequest {
+    return {};
+  },
+
+  toJSON(_: ListThreadInvitationsRequest): unknown {
+    const obj: any = {};
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListThreadInvitationsRequest>, I>>(base?: I): ListThreadInvitationsRequest {
+    return ListThreadInvitationsRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListThreadInvitationsRequest>, I>>(_: I): ListThreadInvitationsRequest {
+    const message = createBaseListThreadInvitationsRequest();
+    return message;
+  },
+};
+
+function createBaseThreadInvitation(): ThreadInvitation {
+  return { threadId: "", title: "", inviter: "", genesisVoters: [], addedLater: false, receivedAtMs: 0 };
+}
+
+export const ThreadInvitation: MessageFns<ThreadInvitation> = {
+  encode(message: ThreadInvitation, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    if (message.inviter !== "") {
+      writer.uint32(26).string(message.inviter);
+    }
+    for (const v of message.genesisVoters) {
+      writer.uint32(34).string(v!);
+    }
+    if (message.addedLater !== false) {
+      writer.uint32(40).bool(message.addedLater);
+    }
+    if (message.receivedAtMs !== 0) {
+      writer.uint32(48).int64(message.receivedAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThreadInvitation {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThreadInvitation();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.inviter = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.genesisVoters.push(reader.string());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.addedLater = reader.bool();
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.receivedAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThreadInvitation {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      inviter: isSet(object.inviter) ? globalThis.String(object.inviter) : "",
+      genesisVoters: globalThis.Array.isArray(object?.genesisVoters)
+        ? object.genesisVoters.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.genesis_voters)
+        ? object.genesis_voters.map((e: any) => globalThis.String(e))
+        : [],
+      addedLater: isSet(object.addedLater)
+        ? globalThis.Boolean(object.addedLater)
+        : isSet(object.added_later)
+        ? globalThis.Boolean(object.added_later)
+        : false,
+      receivedAtMs: isSet(object.receivedAtMs)
+        ? globalThis.Number(object.receivedAtMs)
+        : isSet(object.received_at_ms)
+        ? globalThis.Number(object.received_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: ThreadInvitation): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.inviter !== "") {
+      obj.inviter = message.inviter;
+    }
+    if (message.genesisVoters?.length) {
+      obj.genesisVoters = message.genesisVoters;
+    }
+    if (message.addedLater !== false) {
+      obj.addedLater = message.addedLater;
+    }
+    if (message.receivedAtMs !== 0) {
+      obj.receivedAtMs = Math.round(message.receivedAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThreadInvitation>, I>>(base?: I): ThreadInvitation {
+    return ThreadInvitation.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThreadInvitation>, I>>(object: I): ThreadInvitation {
+    const message = createBaseThreadInvitation();
+    message.threadId = object.threadId ?? "";
+    message.title = object.title ?? "";
+    message.inviter = object.inviter ?? "";
+    message.genesisVoters = object.genesisVoters?.map((e) => e) || [];
+    message.addedLater = object.addedLater ?? false;
+    message.receivedAtMs = object.receivedAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseListThreadInvitationsResponse(): ListThreadInvitationsResponse {
+  return { invitations: [] };
+}
+
+export const ListThreadInvitationsResponse: MessageFns<ListThreadInvitationsResponse> = {
+  encode(message: ListThreadInvitationsResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.invitations) {
+      ThreadInvitation.encode(v!, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ListThreadInvitationsResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseListThreadInvitationsResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.invitations.push(ThreadInvitation.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ListThreadInvitationsResponse {
+    return {
+      invitations: globalThis.Array.isArray(object?.invitations)
+        ? object.invitations.map((e: any) => ThreadInvitation.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: ListThreadInvitationsResponse): unknown {
+    const obj: any = {};
+    if (message.invitations?.length) {
+      obj.invitations = message.invitations.map((e) => ThreadInvitation.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ListThreadInvitationsResponse>, I>>(base?: I): ListThreadInvitationsResponse {
+    return ListThreadInvitationsResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ListThreadInvitationsResponse>, I>>(
+    object: I,
+  ): ListThreadInvitationsResponse {
+    const message = createBaseListThreadInvitationsResponse();
+    message.invitations = object.invitations?.map((e) => ThreadInvitation.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAcceptThreadInvitationRequest(): AcceptThreadInvitationRequest {
+  return { threadId: "" };
+}
+
+export const AcceptThreadInvitationRequest: MessageFns<AcceptThreadInvitationRequest> = {
+  encode(message: AcceptThreadInvitationRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptThreadInvitationRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptThreadInvitationRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptThreadInvitationRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+    };
+  },
+
+  toJSON(message: AcceptThreadInvitationRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AcceptThreadInvitationRequest>, I>>(base?: I): AcceptThreadInvitationRequest {
+    return AcceptThreadInvitationRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AcceptThreadInvitationRequest>, I>>(
+    object: I,
+  ): AcceptThreadInvitationRequest {
+    const message = createBaseAcceptThreadInvitationRequest();
+    message.threadId = object.threadId ?? "";
+    return message;
+  },
+};
+
+function createBaseAcceptThreadInvitationResponse(): AcceptThreadInvitationResponse {
+  return { thread: undefined };
+}
+
+export const AcceptThreadInvitationResponse: MessageFns<AcceptThreadInvitationResponse> = {
+  encode(message: AcceptThreadInvitationResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.thread !== undefined) {
+      OrderedThread.encode(message.thread, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AcceptThreadInvitationResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAcceptThreadInvitationResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.thread = OrderedThread.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AcceptThreadInvitationResponse {
+    return { thread: isSet(object.thread) ? OrderedThread.fromJSON(object.thread) : undefined };
+  },
+
+  toJSON(message: AcceptThreadInvitationResponse): unknown {
+    const obj: any = {};
+    if (message.thread !== undefined) {
+      obj.thread = OrderedThread.toJSON(message.thread);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AcceptThreadInvitationResponse>, I>>(base?: I): AcceptThreadInvitationResponse {
+    return AcceptThreadInvitationResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AcceptThreadInvitationResponse>, I>>(
+    object: I,
+  ): AcceptThreadInvitationResponse {
+    const message = createBaseAcceptThreadInvitationResponse();
+    message.thread = (object.thread !== undefined && object.thread !== null)
+      ? OrderedThread.fromPartial(object.thread)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseAppendToThreadRequest(): AppendToThreadRequest {
+  return { threadId: "", parts: [], clientId: "", seq: 0, timeoutMs: 0 };
+}
+
+export const AppendToThreadRequest: MessageFns<AppendToThreadRequest> = {
+  encode(message: AppendToThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    for (const v of message.parts) {
+      Part.encode(v!, writer.uint32(18).fork()).join();
+    }
+    if (message.clientId !== "") {
+      writer.uint32(26).string(message.clientId);
+    }
+    if (message.seq !== 0) {
+      writer.uint32(32).int64(message.seq);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(40).int64(message.timeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendToThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendToThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.parts.push(Part.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.seq = longToNumber(reader.int64());
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.timeoutMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendToThreadRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      parts: globalThis.Array.isArray(object?.parts) ? object.parts.map((e: any) => Part.fromJSON(e)) : [],
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: AppendToThreadRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.parts?.length) {
+      obj.parts = message.parts.map((e) => Part.toJSON(e));
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendToThreadRequest>, I>>(base?: I): AppendToThreadRequest {
+    return AppendToThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendToThreadRequest>, I>>(object: I): AppendToThreadRequest {
+    const message = createBaseAppendToThreadRequest();
+    message.threadId = object.threadId ?? "";
+    message.parts = object.parts?.map((e) => Part.fromPartial(e)) || [];
+    message.clientId = object.clientId ?? "";
+    message.seq = object.seq ?? 0;
+    message.timeoutMs = object.timeoutMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseAppendToThreadResponse(): AppendToThreadResponse {
+  return { index: 0, term: 0, duplicate: false };
+}
+
+export const AppendToThreadResponse: MessageFns<AppendToThreadResponse> = {
+  encode(message: AppendToThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int64(message.index);
+    }
+    if (message.term !== 0) {
+      writer.uint32(16).int64(message.term);
+    }
+    if (message.duplicate !== false) {
+      writer.uint32(24).bool(message.duplicate);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AppendToThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAppendToThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.term = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.duplicate = reader.bool();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AppendToThreadResponse {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      term: isSet(object.term) ? globalThis.Number(object.term) : 0,
+      duplicate: isSet(object.duplicate) ? globalThis.Boolean(object.duplicate) : false,
+    };
+  },
+
+  toJSON(message: AppendToThreadResponse): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.term !== 0) {
+      obj.term = Math.round(message.term);
+    }
+    if (message.duplicate !== false) {
+      obj.duplicate = message.duplicate;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AppendToThreadResponse>, I>>(base?: I): AppendToThreadResponse {
+    return AppendToThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AppendToThreadResponse>, I>>(object: I): AppendToThreadResponse {
+    const message = createBaseAppendToThreadResponse();
+    message.index = object.index ?? 0;
+    message.term = object.term ?? 0;
+    message.duplicate = object.duplicate ?? false;
+    return message;
+  },
+};
+
+function createBaseReadThreadRequest(): ReadThreadRequest {
+  return { threadId: "", afterIndex: 0, limit: 0, timeoutMs: 0 };
+}
+
+export const ReadThreadRequest: MessageFns<ReadThreadRequest> = {
+  encode(message: ReadThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.afterIndex !== 0) {
+      writer.uint32(16).int64(message.afterIndex);
+    }
+    if (message.limit !== 0) {
+      writer.uint32(24).int32(message.limit);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(32).int64(message.timeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReadThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReadThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.afterIndex = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.limit = reader.int32();
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.timeoutMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReadThreadRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      afterIndex: isSet(object.afterIndex)
+        ? globalThis.Number(object.afterIndex)
+        : isSet(object.after_index)
+        ? globalThis.Number(object.after_index)
+        : 0,
+      limit: isSet(object.limit) ? globalThis.Number(object.limit) : 0,
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: ReadThreadRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.afterIndex !== 0) {
+      obj.afterIndex = Math.round(message.afterIndex);
+    }
+    if (message.limit !== 0) {
+      obj.limit = Math.round(message.limit);
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReadThreadRequest>, I>>(base?: I): ReadThreadRequest {
+    return ReadThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReadThreadRequest>, I>>(object: I): ReadThreadRequest {
+    const message = createBaseReadThreadRequest();
+    message.threadId = object.threadId ?? "";
+    message.afterIndex = object.afterIndex ?? 0;
+    message.limit = object.limit ?? 0;
+    message.timeoutMs = object.timeoutMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseReadThreadResponse(): ReadThreadResponse {
+  return { entries: [], readIndex: 0 };
+}
+
+export const ReadThreadResponse: MessageFns<ReadThreadResponse> = {
+  encode(message: ReadThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    for (const v of message.entries) {
+      ThreadEntry.encode(v!, writer.uint32(10).fork()).join();
+    }
+    if (message.readIndex !== 0) {
+      writer.uint32(16).int64(message.readIndex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ReadThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseReadThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entries.push(ThreadEntry.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.readIndex = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ReadThreadResponse {
+    return {
+      entries: globalThis.Array.isArray(object?.entries) ? object.entries.map((e: any) => ThreadEntry.fromJSON(e)) : [],
+      readIndex: isSet(object.readIndex)
+        ? globalThis.Number(object.readIndex)
+        : isSet(object.read_index)
+        ? globalThis.Number(object.read_index)
+        : 0,
+    };
+  },
+
+  toJSON(message: ReadThreadResponse): unknown {
+    const obj: any = {};
+    if (message.entries?.length) {
+      obj.entries = message.entries.map((e) => ThreadEntry.toJSON(e));
+    }
+    if (message.readIndex !== 0) {
+      obj.readIndex = Math.round(message.readIndex);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ReadThreadResponse>, I>>(base?: I): ReadThreadResponse {
+    return ReadThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ReadThreadResponse>, I>>(object: I): ReadThreadResponse {
+    const message = createBaseReadThreadResponse();
+    message.entries = object.entries?.map((e) => ThreadEntry.fromPartial(e)) || [];
+    message.readIndex = object.readIndex ?? 0;
+    return message;
+  },
+};
+
+function createBaseSubscribeThreadRequest(): SubscribeThreadRequest {
+  return { threadId: "", afterIndex: 0 };
+}
+
+export const SubscribeThreadRequest: MessageFns<SubscribeThreadRequest> = {
+  encode(message: SubscribeThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.afterIndex !== 0) {
+      writer.uint32(16).int64(message.afterIndex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscribeThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscribeThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.afterIndex = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubscribeThreadRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      afterIndex: isSet(object.afterIndex)
+        ? globalThis.Number(object.afterIndex)
+        : isSet(object.after_index)
+        ? globalThis.Number(object.after_index)
+        : 0,
+    };
+  },
+
+  toJSON(message: SubscribeThreadRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.afterIndex !== 0) {
+      obj.afterIndex = Math.round(message.afterIndex);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubscribeThreadRequest>, I>>(base?: I): SubscribeThreadRequest {
+    return SubscribeThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubscribeThreadRequest>, I>>(object: I): SubscribeThreadRequest {
+    const message = createBaseSubscribeThreadRequest();
+    message.threadId = object.threadId ?? "";
+    message.afterIndex = object.afterIndex ?? 0;
+    return message;
+  },
+};
+
+function createBaseSubscribeThreadResponse(): SubscribeThreadResponse {
+  return { entry: undefined };
+}
+
+export const SubscribeThreadResponse: MessageFns<SubscribeThreadResponse> = {
+  encode(message: SubscribeThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.entry !== undefined) {
+      ThreadEntry.encode(message.entry, writer.uint32(10).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): SubscribeThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseSubscribeThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.entry = ThreadEntry.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): SubscribeThreadResponse {
+    return { entry: isSet(object.entry) ? ThreadEntry.fromJSON(object.entry) : undefined };
+  },
+
+  toJSON(message: SubscribeThreadResponse): unknown {
+    const obj: any = {};
+    if (message.entry !== undefined) {
+      obj.entry = ThreadEntry.toJSON(message.entry);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<SubscribeThreadResponse>, I>>(base?: I): SubscribeThreadResponse {
+    return SubscribeThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<SubscribeThreadResponse>, I>>(object: I): SubscribeThreadResponse {
+    const message = createBaseSubscribeThreadResponse();
+    message.entry = (object.entry !== undefined && object.entry !== null)
+      ? ThreadEntry.fromPartial(object.entry)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseGetThreadStatusRequest(): GetThreadStatusRequest {
+  return { threadId: "" };
+}
+
+export const GetThreadStatusRequest: MessageFns<GetThreadStatusRequest> = {
+  encode(message: GetThreadStatusRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetThreadStatusRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetThreadStatusRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetThreadStatusRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+    };
+  },
+
+  toJSON(message: GetThreadStatusRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetThreadStatusRequest>, I>>(base?: I): GetThreadStatusRequest {
+    return GetThreadStatusRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetThreadStatusRequest>, I>>(object: I): GetThreadStatusRequest {
+    const message = createBaseGetThreadStatusRequest();
+    message.threadId = object.threadId ?? "";
+    return message;
+  },
+};
+
+function createBaseGetThreadStatusResponse(): GetThreadStatusResponse {
+  return {
+    thread: undefined,
+    role: "",
+    term: 0,
+    leader: "",
+    commitIndex: 0,
+    appliedIndex: 0,
+    lastIndex: 0,
+    members: [],
+  };
+}
+
+export const GetThreadStatusResponse: MessageFns<GetThreadStatusResponse> = {
+  encode(message: GetThreadStatusResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.thread !== undefined) {
+      OrderedThread.encode(message.thread, writer.uint32(10).fork()).join();
+    }
+    if (message.role !== "") {
+      writer.uint32(18).string(message.role);
+    }
+    if (message.term !== 0) {
+      writer.uint32(24).int64(message.term);
+    }
+    if (message.leader !== "") {
+      writer.uint32(34).string(message.leader);
+    }
+    if (message.commitIndex !== 0) {
+      writer.uint32(40).int64(message.commitIndex);
+    }
+    if (message.appliedIndex !== 0) {
+      writer.uint32(48).int64(message.appliedIndex);
+    }
+    if (message.lastIndex !== 0) {
+      writer.uint32(56).int64(message.lastIndex);
+    }
+    for (const v of message.members) {
+      OrderedThreadMember.encode(v!, writer.uint32(66).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): GetThreadStatusResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseGetThreadStatusResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.thread = OrderedThread.decode(reader, reader.uint32());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.role = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.term = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.leader = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.commitIndex = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.appliedIndex = longToNumber(reader.int64());
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.lastIndex = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.members.push(OrderedThreadMember.decode(reader, reader.uint32()));
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): GetThreadStatusResponse {
+    return {
+      thread: isSet(object.thread) ? OrderedThread.fromJSON(object.thread) : undefined,
+      role: isSet(object.role) ? globalThis.String(object.role) : "",
+      term: isSet(object.term) ? globalThis.Number(object.term) : 0,
+      leader: isSet(object.leader) ? globalThis.String(object.leader) : "",
+      commitIndex: isSet(object.commitIndex)
+        ? globalThis.Number(object.commitIndex)
+        : isSet(object.commit_index)
+        ? globalThis.Number(object.commit_index)
+        : 0,
+      appliedIndex: isSet(object.appliedIndex)
+        ? globalThis.Number(object.appliedIndex)
+        : isSet(object.applied_index)
+        ? globalThis.Number(object.applied_index)
+        : 0,
+      lastIndex: isSet(object.lastIndex)
+        ? globalThis.Number(object.lastIndex)
+        : isSet(object.last_index)
+        ? globalThis.Number(object.last_index)
+        : 0,
+      members: globalThis.Array.isArray(object?.members)
+        ? object.members.map((e: any) => OrderedThreadMember.fromJSON(e))
+        : [],
+    };
+  },
+
+  toJSON(message: GetThreadStatusResponse): unknown {
+    const obj: any = {};
+    if (message.thread !== undefined) {
+      obj.thread = OrderedThread.toJSON(message.thread);
+    }
+    if (message.role !== "") {
+      obj.role = message.role;
+    }
+    if (message.term !== 0) {
+      obj.term = Math.round(message.term);
+    }
+    if (message.leader !== "") {
+      obj.leader = message.leader;
+    }
+    if (message.commitIndex !== 0) {
+      obj.commitIndex = Math.round(message.commitIndex);
+    }
+    if (message.appliedIndex !== 0) {
+      obj.appliedIndex = Math.round(message.appliedIndex);
+    }
+    if (message.lastIndex !== 0) {
+      obj.lastIndex = Math.round(message.lastIndex);
+    }
+    if (message.members?.length) {
+      obj.members = message.members.map((e) => OrderedThreadMember.toJSON(e));
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<GetThreadStatusResponse>, I>>(base?: I): GetThreadStatusResponse {
+    return GetThreadStatusResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<GetThreadStatusResponse>, I>>(object: I): GetThreadStatusResponse {
+    const message = createBaseGetThreadStatusResponse();
+    message.thread = (object.thread !== undefined && object.thread !== null)
+      ? OrderedThread.fromPartial(object.thread)
+      : undefined;
+    message.role = object.role ?? "";
+    message.term = object.term ?? 0;
+    message.leader = object.leader ?? "";
+    message.commitIndex = object.commitIndex ?? 0;
+    message.appliedIndex = object.appliedIndex ?? 0;
+    message.lastIndex = object.lastIndex ?? 0;
+    message.members = object.members?.map((e) => OrderedThreadMember.fromPartial(e)) || [];
+    return message;
+  },
+};
+
+function createBaseAddThreadMemberRequest(): AddThreadMemberRequest {
+  return { threadId: "", member: "", timeoutMs: 0 };
+}
+
+export const AddThreadMemberRequest: MessageFns<AddThreadMemberRequest> = {
+  encode(message: AddThreadMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.member !== "") {
+      writer.uint32(18).string(message.member);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(24).int64(message.timeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddThreadMemberRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddThreadMemberRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.member = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeoutMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddThreadMemberRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      member: isSet(object.member) ? globalThis.String(object.member) : "",
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: AddThreadMemberRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.member !== "") {
+      obj.member = message.member;
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddThreadMemberRequest>, I>>(base?: I): AddThreadMemberRequest {
+    return AddThreadMemberRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddThreadMemberRequest>, I>>(object: I): AddThreadMemberRequest {
+    const message = createBaseAddThreadMemberRequest();
+    message.threadId = object.threadId ?? "";
+    message.member = object.member ?? "";
+    message.timeoutMs = object.timeoutMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseAddThreadMemberResponse(): AddThreadMemberResponse {
+  return { index: 0, invitation: undefined };
+}
+
+export const AddThreadMemberResponse: MessageFns<AddThreadMemberResponse> = {
+  encode(message: AddThreadMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int64(message.index);
+    }
+    if (message.invitation !== undefined) {
+      SentThreadInvitation.encode(message.invitation, writer.uint32(18).fork()).join();
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): AddThreadMemberResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseAddThreadMemberResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = longToNumber(reader.int64());
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.invitation = SentThreadInvitation.decode(reader, reader.uint32());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): AddThreadMemberResponse {
+    return {
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      invitation: isSet(object.invitation) ? SentThreadInvitation.fromJSON(object.invitation) : undefined,
+    };
+  },
+
+  toJSON(message: AddThreadMemberResponse): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.invitation !== undefined) {
+      obj.invitation = SentThreadInvitation.toJSON(message.invitation);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<AddThreadMemberResponse>, I>>(base?: I): AddThreadMemberResponse {
+    return AddThreadMemberResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<AddThreadMemberResponse>, I>>(object: I): AddThreadMemberResponse {
+    const message = createBaseAddThreadMemberResponse();
+    message.index = object.index ?? 0;
+    message.invitation = (object.invitation !== undefined && object.invitation !== null)
+      ? SentThreadInvitation.fromPartial(object.invitation)
+      : undefined;
+    return message;
+  },
+};
+
+function createBaseRemoveThreadMemberRequest(): RemoveThreadMemberRequest {
+  return { threadId: "", member: "", timeoutMs: 0 };
+}
+
+export const RemoveThreadMemberRequest: MessageFns<RemoveThreadMemberRequest> = {
+  encode(message: RemoveThreadMemberRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.member !== "") {
+      writer.uint32(18).string(message.member);
+    }
+    if (message.timeoutMs !== 0) {
+      writer.uint32(24).int64(message.timeoutMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveThreadMemberRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveThreadMemberRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.member = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.timeoutMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveThreadMemberRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      member: isSet(object.member) ? globalThis.String(object.member) : "",
+      timeoutMs: isSet(object.timeoutMs)
+        ? globalThis.Number(object.timeoutMs)
+        : isSet(object.timeout_ms)
+        ? globalThis.Number(object.timeout_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: RemoveThreadMemberRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.member !== "") {
+      obj.member = message.member;
+    }
+    if (message.timeoutMs !== 0) {
+      obj.timeoutMs = Math.round(message.timeoutMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveThreadMemberRequest>, I>>(base?: I): RemoveThreadMemberRequest {
+    return RemoveThreadMemberRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveThreadMemberRequest>, I>>(object: I): RemoveThreadMemberRequest {
+    const message = createBaseRemoveThreadMemberRequest();
+    message.threadId = object.threadId ?? "";
+    message.member = object.member ?? "";
+    message.timeoutMs = object.timeoutMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseRemoveThreadMemberResponse(): RemoveThreadMemberResponse {
+  return { index: 0 };
+}
+
+export const RemoveThreadMemberResponse: MessageFns<RemoveThreadMemberResponse> = {
+  encode(message: RemoveThreadMemberResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.index !== 0) {
+      writer.uint32(8).int64(message.index);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): RemoveThreadMemberResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseRemoveThreadMemberResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.index = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): RemoveThreadMemberResponse {
+    return { index: isSet(object.index) ? globalThis.Number(object.index) : 0 };
+  },
+
+  toJSON(message: RemoveThreadMemberResponse): unknown {
+    const obj: any = {};
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<RemoveThreadMemberResponse>, I>>(base?: I): RemoveThreadMemberResponse {
+    return RemoveThreadMemberResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<RemoveThreadMemberResponse>, I>>(object: I): RemoveThreadMemberResponse {
+    const message = createBaseRemoveThreadMemberResponse();
+    message.index = object.index ?? 0;
+    return message;
+  },
+};
+
+function createBaseExportThreadRequest(): ExportThreadRequest {
+  return { threadId: "" };
+}
+
+export const ExportThreadRequest: MessageFns<ExportThreadRequest> = {
+  encode(message: ExportThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportThreadRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+    };
+  },
+
+  toJSON(message: ExportThreadRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportThreadRequest>, I>>(base?: I): ExportThreadRequest {
+    return ExportThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportThreadRequest>, I>>(object: I): ExportThreadRequest {
+    const message = createBaseExportThreadRequest();
+    message.threadId = object.threadId ?? "";
+    return message;
+  },
+};
+
+function createBaseExportThreadResponse(): ExportThreadResponse {
+  return { jsonl: "", entries: 0 };
+}
+
+export const ExportThreadResponse: MessageFns<ExportThreadResponse> = {
+  encode(message: ExportThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.jsonl !== "") {
+      writer.uint32(10).string(message.jsonl);
+    }
+    if (message.entries !== 0) {
+      writer.uint32(16).int64(message.entries);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ExportThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseExportThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.jsonl = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entries = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ExportThreadResponse {
+    return {
+      jsonl: isSet(object.jsonl) ? globalThis.String(object.jsonl) : "",
+      entries: isSet(object.entries) ? globalThis.Number(object.entries) : 0,
+    };
+  },
+
+  toJSON(message: ExportThreadResponse): unknown {
+    const obj: any = {};
+    if (message.jsonl !== "") {
+      obj.jsonl = message.jsonl;
+    }
+    if (message.entries !== 0) {
+      obj.entries = Math.round(message.entries);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ExportThreadResponse>, I>>(base?: I): ExportThreadResponse {
+    return ExportThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ExportThreadResponse>, I>>(object: I): ExportThreadResponse {
+    const message = createBaseExportThreadResponse();
+    message.jsonl = object.jsonl ?? "";
+    message.entries = object.entries ?? 0;
+    return message;
+  },
+};
+
+function createBaseVerifyThreadRequest(): VerifyThreadRequest {
+  return { threadId: "", jsonl: "" };
+}
+
+export const VerifyThreadRequest: MessageFns<VerifyThreadRequest> = {
+  encode(message: VerifyThreadRequest, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.jsonl !== "") {
+      writer.uint32(18).string(message.jsonl);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyThreadRequest {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyThreadRequest();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.jsonl = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyThreadRequest {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      jsonl: isSet(object.jsonl) ? globalThis.String(object.jsonl) : "",
+    };
+  },
+
+  toJSON(message: VerifyThreadRequest): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.jsonl !== "") {
+      obj.jsonl = message.jsonl;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyThreadRequest>, I>>(base?: I): VerifyThreadRequest {
+    return VerifyThreadRequest.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyThreadRequest>, I>>(object: I): VerifyThreadRequest {
+    const message = createBaseVerifyThreadRequest();
+    message.threadId = object.threadId ?? "";
+    message.jsonl = object.jsonl ?? "";
+    return message;
+  },
+};
+
+function createBaseVerifyThreadResponse(): VerifyThreadResponse {
+  return { ok: false, entries: 0, badIndex: 0, reason: "", lastHash: "" };
+}
+
+export const VerifyThreadResponse: MessageFns<VerifyThreadResponse> = {
+  encode(message: VerifyThreadResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.ok !== false) {
+      writer.uint32(8).bool(message.ok);
+    }
+    if (message.entries !== 0) {
+      writer.uint32(16).int64(message.entries);
+    }
+    if (message.badIndex !== 0) {
+      writer.uint32(24).int64(message.badIndex);
+    }
+    if (message.reason !== "") {
+      writer.uint32(34).string(message.reason);
+    }
+    if (message.lastHash !== "") {
+      writer.uint32(42).string(message.lastHash);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): VerifyThreadResponse {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseVerifyThreadResponse();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 8) {
+              break;
+            }
+
+            message.ok = reader.bool();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.entries = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.badIndex = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.reason = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.lastHash = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): VerifyThreadResponse {
+    return {
+      ok: isSet(object.ok) ? globalThis.Boolean(object.ok) : false,
+      entries: isSet(object.entries) ? globalThis.Number(object.entries) : 0,
+      badIndex: isSet(object.badIndex)
+        ? globalThis.Number(object.badIndex)
+        : isSet(object.bad_index)
+        ? globalThis.Number(object.bad_index)
+        : 0,
+      reason: isSet(object.reason) ? globalThis.String(object.reason) : "",
+      lastHash: isSet(object.lastHash)
+        ? globalThis.String(object.lastHash)
+        : isSet(object.last_hash)
+        ? globalThis.String(object.last_hash)
+        : "",
+    };
+  },
+
+  toJSON(message: VerifyThreadResponse): unknown {
+    const obj: any = {};
+    if (message.ok !== false) {
+      obj.ok = message.ok;
+    }
+    if (message.entries !== 0) {
+      obj.entries = Math.round(message.entries);
+    }
+    if (message.badIndex !== 0) {
+      obj.badIndex = Math.round(message.badIndex);
+    }
+    if (message.reason !== "") {
+      obj.reason = message.reason;
+    }
+    if (message.lastHash !== "") {
+      obj.lastHash = message.lastHash;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<VerifyThreadResponse>, I>>(base?: I): VerifyThreadResponse {
+    return VerifyThreadResponse.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<VerifyThreadResponse>, I>>(object: I): VerifyThreadResponse {
+    const message = createBaseVerifyThreadResponse();
+    message.ok = object.ok ?? false;
+    message.entries = object.entries ?? 0;
+    message.badIndex = object.badIndex ?? 0;
+    message.reason = object.reason ?? "";
+    message.lastHash = object.lastHash ?? "";
+    return message;
+  },
+};
+
 function createBaseWatchEventsRequest(): WatchEventsRequest {
   return { types: [] };
 }
@@ -3714,6 +6305,142 @@ export const ExtService = {
     responseSerialize: (value: TestWebhookResponse): Buffer => Buffer.from(TestWebhookResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): TestWebhookResponse => TestWebhookResponse.decode(value),
   },
+  /**
+   * Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+   * invites every other member over durable messaging. Commits need a majority of the members, so
+   * appends wait until enough invitees accepted.
+   */
+  createOrderedThread: {
+    path: "/moltmesh.v1.Ext/CreateOrderedThread" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: CreateOrderedThreadRequest): Buffer =>
+      Buffer.from(CreateOrderedThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): CreateOrderedThreadRequest => CreateOrderedThreadRequest.decode(value),
+    responseSerialize: (value: CreateOrderedThreadResponse): Buffer =>
+      Buffer.from(CreateOrderedThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): CreateOrderedThreadResponse => CreateOrderedThreadResponse.decode(value),
+  },
+  /** Ordered-thread invitations received and not accepted yet. */
+  listThreadInvitations: {
+    path: "/moltmesh.v1.Ext/ListThreadInvitations" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ListThreadInvitationsRequest): Buffer =>
+      Buffer.from(ListThreadInvitationsRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ListThreadInvitationsRequest => ListThreadInvitationsRequest.decode(value),
+    responseSerialize: (value: ListThreadInvitationsResponse): Buffer =>
+      Buffer.from(ListThreadInvitationsResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ListThreadInvitationsResponse => ListThreadInvitationsResponse.decode(value),
+  },
+  /** Accepts an invitation: this daemon joins the thread's Raft group. */
+  acceptThreadInvitation: {
+    path: "/moltmesh.v1.Ext/AcceptThreadInvitation" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AcceptThreadInvitationRequest): Buffer =>
+      Buffer.from(AcceptThreadInvitationRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AcceptThreadInvitationRequest => AcceptThreadInvitationRequest.decode(value),
+    responseSerialize: (value: AcceptThreadInvitationResponse): Buffer =>
+      Buffer.from(AcceptThreadInvitationResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AcceptThreadInvitationResponse =>
+      AcceptThreadInvitationResponse.decode(value),
+  },
+  /**
+   * Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+   * client_id + seq.
+   */
+  appendToThread: {
+    path: "/moltmesh.v1.Ext/AppendToThread" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AppendToThreadRequest): Buffer =>
+      Buffer.from(AppendToThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AppendToThreadRequest => AppendToThreadRequest.decode(value),
+    responseSerialize: (value: AppendToThreadResponse): Buffer =>
+      Buffer.from(AppendToThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AppendToThreadResponse => AppendToThreadResponse.decode(value),
+  },
+  /** Committed entries after an index; linearizable (read-index through the leader). */
+  readThread: {
+    path: "/moltmesh.v1.Ext/ReadThread" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ReadThreadRequest): Buffer => Buffer.from(ReadThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ReadThreadRequest => ReadThreadRequest.decode(value),
+    responseSerialize: (value: ReadThreadResponse): Buffer => Buffer.from(ReadThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ReadThreadResponse => ReadThreadResponse.decode(value),
+  },
+  /** Streams committed entries after an index, in order, stored ones first then live; resumable. */
+  subscribeThread: {
+    path: "/moltmesh.v1.Ext/SubscribeThread" as const,
+    requestStream: false as const,
+    responseStream: true as const,
+    requestSerialize: (value: SubscribeThreadRequest): Buffer =>
+      Buffer.from(SubscribeThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): SubscribeThreadRequest => SubscribeThreadRequest.decode(value),
+    responseSerialize: (value: SubscribeThreadResponse): Buffer =>
+      Buffer.from(SubscribeThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): SubscribeThreadResponse => SubscribeThreadResponse.decode(value),
+  },
+  /** Leader, term, commit index and members (with their match index) of an ordered thread. */
+  getThreadStatus: {
+    path: "/moltmesh.v1.Ext/GetThreadStatus" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: GetThreadStatusRequest): Buffer =>
+      Buffer.from(GetThreadStatusRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): GetThreadStatusRequest => GetThreadStatusRequest.decode(value),
+    responseSerialize: (value: GetThreadStatusResponse): Buffer =>
+      Buffer.from(GetThreadStatusResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): GetThreadStatusResponse => GetThreadStatusResponse.decode(value),
+  },
+  /** Adds a member (joins as a learner, promoted once caught up) and invites it. */
+  addThreadMember: {
+    path: "/moltmesh.v1.Ext/AddThreadMember" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: AddThreadMemberRequest): Buffer =>
+      Buffer.from(AddThreadMemberRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): AddThreadMemberRequest => AddThreadMemberRequest.decode(value),
+    responseSerialize: (value: AddThreadMemberResponse): Buffer =>
+      Buffer.from(AddThreadMemberResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): AddThreadMemberResponse => AddThreadMemberResponse.decode(value),
+  },
+  /** Removes a member. */
+  removeThreadMember: {
+    path: "/moltmesh.v1.Ext/RemoveThreadMember" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: RemoveThreadMemberRequest): Buffer =>
+      Buffer.from(RemoveThreadMemberRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): RemoveThreadMemberRequest => RemoveThreadMemberRequest.decode(value),
+    responseSerialize: (value: RemoveThreadMemberResponse): Buffer =>
+      Buffer.from(RemoveThreadMemberResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): RemoveThreadMemberResponse => RemoveThreadMemberResponse.decode(value),
+  },
+  /** This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs). */
+  exportThread: {
+    path: "/moltmesh.v1.Ext/ExportThread" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: ExportThreadRequest): Buffer => Buffer.from(ExportThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): ExportThreadRequest => ExportThreadRequest.decode(value),
+    responseSerialize: (value: ExportThreadResponse): Buffer =>
+      Buffer.from(ExportThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): ExportThreadResponse => ExportThreadResponse.decode(value),
+  },
+  /** Verifies this member's copy of a thread (or a given export): every signature and the hash chain. */
+  verifyThread: {
+    path: "/moltmesh.v1.Ext/VerifyThread" as const,
+    requestStream: false as const,
+    responseStream: false as const,
+    requestSerialize: (value: VerifyThreadRequest): Buffer => Buffer.from(VerifyThreadRequest.encode(value).finish()),
+    requestDeserialize: (value: Buffer): VerifyThreadRequest => VerifyThreadRequest.decode(value),
+    responseSerialize: (value: VerifyThreadResponse): Buffer =>
+      Buffer.from(VerifyThreadResponse.encode(value).finish()),
+    responseDeserialize: (value: Buffer): VerifyThreadResponse => VerifyThreadResponse.decode(value),
+  },
   /** Streams daemon events (the same bus that feeds webhooks). */
   watchEvents: {
     path: "/moltmesh.v1.Ext/WatchEvents" as const,
@@ -3768,6 +6495,35 @@ export interface ExtServer extends UntypedServiceImplementation {
   redeliverWebhook: handleUnaryCall<RedeliverWebhookRequest, RedeliverWebhookResponse>;
   /** Sends a `webhook.test` event to a webhook now and reports the outcome. */
   testWebhook: handleUnaryCall<TestWebhookRequest, TestWebhookResponse>;
+  /**
+   * Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+   * invites every other member over durable messaging. Commits need a majority of the members, so
+   * appends wait until enough invitees accepted.
+   */
+  createOrderedThread: handleUnaryCall<CreateOrderedThreadRequest, CreateOrderedThreadResponse>;
+  /** Ordered-thread invitations received and not accepted yet. */
+  listThreadInvitations: handleUnaryCall<ListThreadInvitationsRequest, ListThreadInvitationsResponse>;
+  /** Accepts an invitation: this daemon joins the thread's Raft group. */
+  acceptThreadInvitation: handleUnaryCall<AcceptThreadInvitationRequest, AcceptThreadInvitationResponse>;
+  /**
+   * Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+   * client_id + seq.
+   */
+  appendToThread: handleUnaryCall<AppendToThreadRequest, AppendToThreadResponse>;
+  /** Committed entries after an index; linearizable (read-index through the leader). */
+  readThread: handleUnaryCall<ReadThreadRequest, ReadThreadResponse>;
+  /** Streams committed entries after an index, in order, stored ones first then live; resumable. */
+  subscribeThread: handleServerStreamingCall<SubscribeThreadRequest, SubscribeThreadResponse>;
+  /** Leader, term, commit index and members (with their match index) of an ordered thread. */
+  getThreadStatus: handleUnaryCall<GetThreadStatusRequest, GetThreadStatusResponse>;
+  /** Adds a member (joins as a learner, promoted once caught up) and invites it. */
+  addThreadMember: handleUnaryCall<AddThreadMemberRequest, AddThreadMemberResponse>;
+  /** Removes a member. */
+  removeThreadMember: handleUnaryCall<RemoveThreadMemberRequest, RemoveThreadMemberResponse>;
+  /** This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs). */
+  exportThread: handleUnaryCall<ExportThreadRequest, ExportThreadResponse>;
+  /** Verifies this member's copy of a thread (or a given export): every signature and the hash chain. */
+  verifyThread: handleUnaryCall<VerifyThreadRequest, VerifyThreadResponse>;
   /** Streams daemon events (the same bus that feeds webhooks). */
   watchEvents: handleServerStreamingCall<WatchEventsRequest, WatchEventsResponse>;
 }
@@ -4067,6 +6823,183 @@ export interface ExtClient extends Client {
     metadata: Metadata,
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: TestWebhookResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Creates an ordered thread with these members (DIDs or names; this agent is always one) and
+   * invites every other member over durable messaging. Commits need a majority of the members, so
+   * appends wait until enough invitees accepted.
+   */
+  createOrderedThread(
+    request: CreateOrderedThreadRequest,
+    callback: (error: ServiceError | null, response: CreateOrderedThreadResponse) => void,
+  ): ClientUnaryCall;
+  createOrderedThread(
+    request: CreateOrderedThreadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: CreateOrderedThreadResponse) => void,
+  ): ClientUnaryCall;
+  createOrderedThread(
+    request: CreateOrderedThreadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: CreateOrderedThreadResponse) => void,
+  ): ClientUnaryCall;
+  /** Ordered-thread invitations received and not accepted yet. */
+  listThreadInvitations(
+    request: ListThreadInvitationsRequest,
+    callback: (error: ServiceError | null, response: ListThreadInvitationsResponse) => void,
+  ): ClientUnaryCall;
+  listThreadInvitations(
+    request: ListThreadInvitationsRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ListThreadInvitationsResponse) => void,
+  ): ClientUnaryCall;
+  listThreadInvitations(
+    request: ListThreadInvitationsRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ListThreadInvitationsResponse) => void,
+  ): ClientUnaryCall;
+  /** Accepts an invitation: this daemon joins the thread's Raft group. */
+  acceptThreadInvitation(
+    request: AcceptThreadInvitationRequest,
+    callback: (error: ServiceError | null, response: AcceptThreadInvitationResponse) => void,
+  ): ClientUnaryCall;
+  acceptThreadInvitation(
+    request: AcceptThreadInvitationRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AcceptThreadInvitationResponse) => void,
+  ): ClientUnaryCall;
+  acceptThreadInvitation(
+    request: AcceptThreadInvitationRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AcceptThreadInvitationResponse) => void,
+  ): ClientUnaryCall;
+  /**
+   * Appends parts; returns once committed (a follower forwards to the leader). Retry-safe with
+   * client_id + seq.
+   */
+  appendToThread(
+    request: AppendToThreadRequest,
+    callback: (error: ServiceError | null, response: AppendToThreadResponse) => void,
+  ): ClientUnaryCall;
+  appendToThread(
+    request: AppendToThreadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AppendToThreadResponse) => void,
+  ): ClientUnaryCall;
+  appendToThread(
+    request: AppendToThreadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AppendToThreadResponse) => void,
+  ): ClientUnaryCall;
+  /** Committed entries after an index; linearizable (read-index through the leader). */
+  readThread(
+    request: ReadThreadRequest,
+    callback: (error: ServiceError | null, response: ReadThreadResponse) => void,
+  ): ClientUnaryCall;
+  readThread(
+    request: ReadThreadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ReadThreadResponse) => void,
+  ): ClientUnaryCall;
+  readThread(
+    request: ReadThreadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ReadThreadResponse) => void,
+  ): ClientUnaryCall;
+  /** Streams committed entries after an index, in order, stored ones first then live; resumable. */
+  subscribeThread(
+    request: SubscribeThreadRequest,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<SubscribeThreadResponse>;
+  subscribeThread(
+    request: SubscribeThreadRequest,
+    metadata?: Metadata,
+    options?: Partial<CallOptions>,
+  ): ClientReadableStream<SubscribeThreadResponse>;
+  /** Leader, term, commit index and members (with their match index) of an ordered thread. */
+  getThreadStatus(
+    request: GetThreadStatusRequest,
+    callback: (error: ServiceError | null, response: GetThreadStatusResponse) => void,
+  ): ClientUnaryCall;
+  getThreadStatus(
+    request: GetThreadStatusRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: GetThreadStatusResponse) => void,
+  ): ClientUnaryCall;
+  getThreadStatus(
+    request: GetThreadStatusRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: GetThreadStatusResponse) => void,
+  ): ClientUnaryCall;
+  /** Adds a member (joins as a learner, promoted once caught up) and invites it. */
+  addThreadMember(
+    request: AddThreadMemberRequest,
+    callback: (error: ServiceError | null, response: AddThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  addThreadMember(
+    request: AddThreadMemberRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: AddThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  addThreadMember(
+    request: AddThreadMemberRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: AddThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  /** Removes a member. */
+  removeThreadMember(
+    request: RemoveThreadMemberRequest,
+    callback: (error: ServiceError | null, response: RemoveThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  removeThreadMember(
+    request: RemoveThreadMemberRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: RemoveThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  removeThreadMember(
+    request: RemoveThreadMemberRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: RemoveThreadMemberResponse) => void,
+  ): ClientUnaryCall;
+  /** This member's committed copy of a thread as JSON lines (verifiable offline with the members' DIDs). */
+  exportThread(
+    request: ExportThreadRequest,
+    callback: (error: ServiceError | null, response: ExportThreadResponse) => void,
+  ): ClientUnaryCall;
+  exportThread(
+    request: ExportThreadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: ExportThreadResponse) => void,
+  ): ClientUnaryCall;
+  exportThread(
+    request: ExportThreadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: ExportThreadResponse) => void,
+  ): ClientUnaryCall;
+  /** Verifies this member's copy of a thread (or a given export): every signature and the hash chain. */
+  verifyThread(
+    request: VerifyThreadRequest,
+    callback: (error: ServiceError | null, response: VerifyThreadResponse) => void,
+  ): ClientUnaryCall;
+  verifyThread(
+    request: VerifyThreadRequest,
+    metadata: Metadata,
+    callback: (error: ServiceError | null, response: VerifyThreadResponse) => void,
+  ): ClientUnaryCall;
+  verifyThread(
+    request: VerifyThreadRequest,
+    metadata: Metadata,
+    options: Partial<CallOptions>,
+    callback: (error: ServiceError | null, response: VerifyThreadResponse) => void,
   ): ClientUnaryCall;
   /** Streams daemon events (the same bus that feeds webhooks). */
   watchEvents(request: WatchEventsRequest, options?: Partial<CallOptions>): ClientReadableStream<WatchEventsResponse>;

@@ -938,8 +938,65 @@ export interface DaemonEvent {
   settlement?:
     | Settlement
     | undefined;
+  /** thread.entry.committed events: the committed entry of an ordered thread. */
+  threadEntry?:
+    | ThreadEntry
+    | undefined;
   /** For network.* events: the network id. */
   networkId: string;
+}
+
+/**
+ * An ordered thread this daemon's agent is a member of (docs/threads.md): a log committed through Raft
+ * among the members' daemons, the same entries in the same order on every member.
+ */
+export interface OrderedThread {
+  /** Thread id ("othr_" + 32 hex digits). */
+  id: string;
+  /** Title given at creation. */
+  title: string;
+  /** The first voters (DIDs, sorted): the thread's genesis, needed to verify an export. */
+  genesisVoters: string[];
+  /** When this daemon created or joined it. */
+  createdAtMs: number;
+}
+
+/** One member of an ordered thread, as its Raft group sees it. */
+export interface OrderedThreadMember {
+  /** Member DID. */
+  did: string;
+  /** True for a voter; false for a learner (added, still catching up before the leader promotes it). */
+  voter: boolean;
+  /** Highest log index known to be stored at this member (leader only; 0 elsewhere). */
+  matchIndex: number;
+}
+
+/** A committed entry of an ordered thread. */
+export interface ThreadEntry {
+  /** The thread. */
+  threadId: string;
+  /** Position in the log (1, 2, ...); the same on every member. */
+  index: number;
+  /** Raft term in which it was committed. */
+  term: number;
+  /** "data" (appended parts), "config" (a membership change) or "noop" (a new leader's first entry). */
+  kind: string;
+  /** DID of the member that proposed and signed it. */
+  proposer: string;
+  /** Client id and sequence number the append was made with ("<did>/<client>"). */
+  clientId: string;
+  /** Sequence number. */
+  seq: number;
+  /** Content of a data entry. */
+  parts: Part[];
+  /** For config entries: "add <did>", "remove <did>" or "promote <did>". */
+  change: string;
+  /** Hash of the previous entry (hex SHA-256); the first entry chains to the genesis hash. */
+  prevHash: string;
+  /** Hash of this entry (hex). */
+  hash: string;
+  /** The proposer's Ed25519 signature (base64). */
+  signature: string;
 }
 
 function createBasePart(): Part {
@@ -5366,6 +5423,7 @@ function createBaseDaemonEvent(): DaemonEvent {
     peer: undefined,
     receipt: undefined,
     settlement: undefined,
+    threadEntry: undefined,
     networkId: "",
   };
 }
@@ -5401,6 +5459,9 @@ export const DaemonEvent: MessageFns<DaemonEvent> = {
     }
     if (message.settlement !== undefined) {
       Settlement.encode(message.settlement, writer.uint32(130).fork()).join();
+    }
+    if (message.threadEntry !== undefined) {
+      ThreadEntry.encode(message.threadEntry, writer.uint32(138).fork()).join();
     }
     if (message.networkId !== "") {
       writer.uint32(162).string(message.networkId);
@@ -5501,6 +5562,14 @@ export const DaemonEvent: MessageFns<DaemonEvent> = {
             message.settlement = Settlement.decode(reader, reader.uint32());
             continue;
           }
+          case 17: {
+            if (tag !== 138) {
+              break;
+            }
+
+            message.threadEntry = ThreadEntry.decode(reader, reader.uint32());
+            continue;
+          }
           case 20: {
             if (tag !== 162) {
               break;
@@ -5537,6 +5606,11 @@ export const DaemonEvent: MessageFns<DaemonEvent> = {
       peer: isSet(object.peer) ? PeerInfo.fromJSON(object.peer) : undefined,
       receipt: isSet(object.receipt) ? Receipt.fromJSON(object.receipt) : undefined,
       settlement: isSet(object.settlement) ? Settlement.fromJSON(object.settlement) : undefined,
+      threadEntry: isSet(object.threadEntry)
+        ? ThreadEntry.fromJSON(object.threadEntry)
+        : isSet(object.thread_entry)
+        ? ThreadEntry.fromJSON(object.thread_entry)
+        : undefined,
       networkId: isSet(object.networkId)
         ? globalThis.String(object.networkId)
         : isSet(object.network_id)
@@ -5577,6 +5651,9 @@ export const DaemonEvent: MessageFns<DaemonEvent> = {
     if (message.settlement !== undefined) {
       obj.settlement = Settlement.toJSON(message.settlement);
     }
+    if (message.threadEntry !== undefined) {
+      obj.threadEntry = ThreadEntry.toJSON(message.threadEntry);
+    }
     if (message.networkId !== "") {
       obj.networkId = message.networkId;
     }
@@ -5608,7 +5685,510 @@ export const DaemonEvent: MessageFns<DaemonEvent> = {
     message.settlement = (object.settlement !== undefined && object.settlement !== null)
       ? Settlement.fromPartial(object.settlement)
       : undefined;
+    message.threadEntry = (object.threadEntry !== undefined && object.threadEntry !== null)
+      ? ThreadEntry.fromPartial(object.threadEntry)
+      : undefined;
     message.networkId = object.networkId ?? "";
+    return message;
+  },
+};
+
+function createBaseOrderedThread(): OrderedThread {
+  return { id: "", title: "", genesisVoters: [], createdAtMs: 0 };
+}
+
+export const OrderedThread: MessageFns<OrderedThread> = {
+  encode(message: OrderedThread, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.id !== "") {
+      writer.uint32(10).string(message.id);
+    }
+    if (message.title !== "") {
+      writer.uint32(18).string(message.title);
+    }
+    for (const v of message.genesisVoters) {
+      writer.uint32(26).string(v!);
+    }
+    if (message.createdAtMs !== 0) {
+      writer.uint32(32).int64(message.createdAtMs);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderedThread {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderedThread();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.id = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.title = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 26) {
+              break;
+            }
+
+            message.genesisVoters.push(reader.string());
+            continue;
+          }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.createdAtMs = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderedThread {
+    return {
+      id: isSet(object.id) ? globalThis.String(object.id) : "",
+      title: isSet(object.title) ? globalThis.String(object.title) : "",
+      genesisVoters: globalThis.Array.isArray(object?.genesisVoters)
+        ? object.genesisVoters.map((e: any) => globalThis.String(e))
+        : globalThis.Array.isArray(object?.genesis_voters)
+        ? object.genesis_voters.map((e: any) => globalThis.String(e))
+        : [],
+      createdAtMs: isSet(object.createdAtMs)
+        ? globalThis.Number(object.createdAtMs)
+        : isSet(object.created_at_ms)
+        ? globalThis.Number(object.created_at_ms)
+        : 0,
+    };
+  },
+
+  toJSON(message: OrderedThread): unknown {
+    const obj: any = {};
+    if (message.id !== "") {
+      obj.id = message.id;
+    }
+    if (message.title !== "") {
+      obj.title = message.title;
+    }
+    if (message.genesisVoters?.length) {
+      obj.genesisVoters = message.genesisVoters;
+    }
+    if (message.createdAtMs !== 0) {
+      obj.createdAtMs = Math.round(message.createdAtMs);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderedThread>, I>>(base?: I): OrderedThread {
+    return OrderedThread.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderedThread>, I>>(object: I): OrderedThread {
+    const message = createBaseOrderedThread();
+    message.id = object.id ?? "";
+    message.title = object.title ?? "";
+    message.genesisVoters = object.genesisVoters?.map((e) => e) || [];
+    message.createdAtMs = object.createdAtMs ?? 0;
+    return message;
+  },
+};
+
+function createBaseOrderedThreadMember(): OrderedThreadMember {
+  return { did: "", voter: false, matchIndex: 0 };
+}
+
+export const OrderedThreadMember: MessageFns<OrderedThreadMember> = {
+  encode(message: OrderedThreadMember, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.did !== "") {
+      writer.uint32(10).string(message.did);
+    }
+    if (message.voter !== false) {
+      writer.uint32(16).bool(message.voter);
+    }
+    if (message.matchIndex !== 0) {
+      writer.uint32(24).int64(message.matchIndex);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): OrderedThreadMember {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseOrderedThreadMember();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.did = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.voter = reader.bool();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.matchIndex = longToNumber(reader.int64());
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): OrderedThreadMember {
+    return {
+      did: isSet(object.did) ? globalThis.String(object.did) : "",
+      voter: isSet(object.voter) ? globalThis.Boolean(object.voter) : false,
+      matchIndex: isSet(object.matchIndex)
+        ? globalThis.Number(object.matchIndex)
+        : isSet(object.match_index)
+        ? globalThis.Number(object.match_index)
+        : 0,
+    };
+  },
+
+  toJSON(message: OrderedThreadMember): unknown {
+    const obj: any = {};
+    if (message.did !== "") {
+      obj.did = message.did;
+    }
+    if (message.voter !== false) {
+      obj.voter = message.voter;
+    }
+    if (message.matchIndex !== 0) {
+      obj.matchIndex = Math.round(message.matchIndex);
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<OrderedThreadMember>, I>>(base?: I): OrderedThreadMember {
+    return OrderedThreadMember.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<OrderedThreadMember>, I>>(object: I): OrderedThreadMember {
+    const message = createBaseOrderedThreadMember();
+    message.did = object.did ?? "";
+    message.voter = object.voter ?? false;
+    message.matchIndex = object.matchIndex ?? 0;
+    return message;
+  },
+};
+
+function createBaseThreadEntry(): ThreadEntry {
+  return {
+    threadId: "",
+    index: 0,
+    term: 0,
+    kind: "",
+    proposer: "",
+    clientId: "",
+    seq: 0,
+    parts: [],
+    change: "",
+    prevHash: "",
+    hash: "",
+    signature: "",
+  };
+}
+
+export const ThreadEntry: MessageFns<ThreadEntry> = {
+  encode(message: ThreadEntry, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
+    if (message.threadId !== "") {
+      writer.uint32(10).string(message.threadId);
+    }
+    if (message.index !== 0) {
+      writer.uint32(16).int64(message.index);
+    }
+    if (message.term !== 0) {
+      writer.uint32(24).int64(message.term);
+    }
+    if (message.kind !== "") {
+      writer.uint32(34).string(message.kind);
+    }
+    if (message.proposer !== "") {
+      writer.uint32(42).string(message.proposer);
+    }
+    if (message.clientId !== "") {
+      writer.uint32(50).string(message.clientId);
+    }
+    if (message.seq !== 0) {
+      writer.uint32(56).int64(message.seq);
+    }
+    for (const v of message.parts) {
+      Part.encode(v!, writer.uint32(66).fork()).join();
+    }
+    if (message.change !== "") {
+      writer.uint32(74).string(message.change);
+    }
+    if (message.prevHash !== "") {
+      writer.uint32(82).string(message.prevHash);
+    }
+    if (message.hash !== "") {
+      writer.uint32(90).string(message.hash);
+    }
+    if (message.signature !== "") {
+      writer.uint32(98).string(message.signature);
+    }
+    return writer;
+  },
+
+  decode(input: BinaryReader | Uint8Array, length?: number): ThreadEntry {
+    const reader = input instanceof BinaryReader ? input : new BinaryReader(input);
+    const previousRecursionDepth = (reader as any).__tsProtoDecodeDepth ?? 0;
+    if (previousRecursionDepth >= 100) {
+      throw new globalThis.Error("protobuf decode recursion limit exceeded");
+    }
+    (reader as any).__tsProtoDecodeDepth = previousRecursionDepth + 1;
+    try {
+      const end = length === undefined ? reader.len : reader.pos + length;
+      const message = createBaseThreadEntry();
+      while (reader.pos < end) {
+        const tag = reader.uint32();
+        switch (tag >>> 3) {
+          case 1: {
+            if (tag !== 10) {
+              break;
+            }
+
+            message.threadId = reader.string();
+            continue;
+          }
+          case 2: {
+            if (tag !== 16) {
+              break;
+            }
+
+            message.index = longToNumber(reader.int64());
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.term = longToNumber(reader.int64());
+            continue;
+          }
+          case 4: {
+            if (tag !== 34) {
+              break;
+            }
+
+            message.kind = reader.string();
+            continue;
+          }
+          case 5: {
+            if (tag !== 42) {
+              break;
+            }
+
+            message.proposer = reader.string();
+            continue;
+          }
+          case 6: {
+            if (tag !== 50) {
+              break;
+            }
+
+            message.clientId = reader.string();
+            continue;
+          }
+          case 7: {
+            if (tag !== 56) {
+              break;
+            }
+
+            message.seq = longToNumber(reader.int64());
+            continue;
+          }
+          case 8: {
+            if (tag !== 66) {
+              break;
+            }
+
+            message.parts.push(Part.decode(reader, reader.uint32()));
+            continue;
+          }
+          case 9: {
+            if (tag !== 74) {
+              break;
+            }
+
+            message.change = reader.string();
+            continue;
+          }
+          case 10: {
+            if (tag !== 82) {
+              break;
+            }
+
+            message.prevHash = reader.string();
+            continue;
+          }
+          case 11: {
+            if (tag !== 90) {
+              break;
+            }
+
+            message.hash = reader.string();
+            continue;
+          }
+          case 12: {
+            if (tag !== 98) {
+              break;
+            }
+
+            message.signature = reader.string();
+            continue;
+          }
+        }
+        if ((tag & 7) === 4 || tag === 0) {
+          break;
+        }
+        reader.skip(tag & 7);
+      }
+      return message;
+    } finally {
+      (reader as any).__tsProtoDecodeDepth = previousRecursionDepth;
+    }
+  },
+
+  fromJSON(object: any): ThreadEntry {
+    return {
+      threadId: isSet(object.threadId)
+        ? globalThis.String(object.threadId)
+        : isSet(object.thread_id)
+        ? globalThis.String(object.thread_id)
+        : "",
+      index: isSet(object.index) ? globalThis.Number(object.index) : 0,
+      term: isSet(object.term) ? globalThis.Number(object.term) : 0,
+      kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+      proposer: isSet(object.proposer) ? globalThis.String(object.proposer) : "",
+      clientId: isSet(object.clientId)
+        ? globalThis.String(object.clientId)
+        : isSet(object.client_id)
+        ? globalThis.String(object.client_id)
+        : "",
+      seq: isSet(object.seq) ? globalThis.Number(object.seq) : 0,
+      parts: globalThis.Array.isArray(object?.parts) ? object.parts.map((e: any) => Part.fromJSON(e)) : [],
+      change: isSet(object.change) ? globalThis.String(object.change) : "",
+      prevHash: isSet(object.prevHash)
+        ? globalThis.String(object.prevHash)
+        : isSet(object.prev_hash)
+        ? globalThis.String(object.prev_hash)
+        : "",
+      hash: isSet(object.hash) ? globalThis.String(object.hash) : "",
+      signature: isSet(object.signature) ? globalThis.String(object.signature) : "",
+    };
+  },
+
+  toJSON(message: ThreadEntry): unknown {
+    const obj: any = {};
+    if (message.threadId !== "") {
+      obj.threadId = message.threadId;
+    }
+    if (message.index !== 0) {
+      obj.index = Math.round(message.index);
+    }
+    if (message.term !== 0) {
+      obj.term = Math.round(message.term);
+    }
+    if (message.kind !== "") {
+      obj.kind = message.kind;
+    }
+    if (message.proposer !== "") {
+      obj.proposer = message.proposer;
+    }
+    if (message.clientId !== "") {
+      obj.clientId = message.clientId;
+    }
+    if (message.seq !== 0) {
+      obj.seq = Math.round(message.seq);
+    }
+    if (message.parts?.length) {
+      obj.parts = message.parts.map((e) => Part.toJSON(e));
+    }
+    if (message.change !== "") {
+      obj.change = message.change;
+    }
+    if (message.prevHash !== "") {
+      obj.prevHash = message.prevHash;
+    }
+    if (message.hash !== "") {
+      obj.hash = message.hash;
+    }
+    if (message.signature !== "") {
+      obj.signature = message.signature;
+    }
+    return obj;
+  },
+
+  create<I extends Exact<DeepPartial<ThreadEntry>, I>>(base?: I): ThreadEntry {
+    return ThreadEntry.fromPartial(base ?? ({} as any));
+  },
+  fromPartial<I extends Exact<DeepPartial<ThreadEntry>, I>>(object: I): ThreadEntry {
+    const message = createBaseThreadEntry();
+    message.threadId = object.threadId ?? "";
+    message.index = object.index ?? 0;
+    message.term = object.term ?? 0;
+    message.kind = object.kind ?? "";
+    message.proposer = object.proposer ?? "";
+    message.clientId = object.clientId ?? "";
+    message.seq = object.seq ?? 0;
+    message.parts = object.parts?.map((e) => Part.fromPartial(e)) || [];
+    message.change = object.change ?? "";
+    message.prevHash = object.prevHash ?? "";
+    message.hash = object.hash ?? "";
+    message.signature = object.signature ?? "";
     return message;
   },
 };

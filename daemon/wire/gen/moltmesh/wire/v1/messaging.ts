@@ -7,6 +7,7 @@
 /* eslint-disable */
 import { BinaryReader, BinaryWriter } from "@bufbuild/protobuf/wire";
 import { NetworkDirect } from "./networks.ts";
+import { OrderedThreadDirect } from "./ordered_threads.ts";
 import { Part } from "./parts.ts";
 import { TaskFrame } from "./tasks.ts";
 
@@ -100,7 +101,11 @@ export interface MessageBody {
     | TaskFrame
     | undefined;
   /** Set for network traffic (invitations): goes to the network subsystem, never to the inbox. */
-  network?: NetworkDirect | undefined;
+  network?:
+    | NetworkDirect
+    | undefined;
+  /** Set for ordered-thread traffic (invitations): goes to the ordered-threads subsystem, never to the inbox. */
+  orderedThread?: OrderedThreadDirect | undefined;
 }
 
 /** A signed message envelope. */
@@ -147,7 +152,15 @@ export interface MessagingFrame {
 }
 
 function createBaseMessageBody(): MessageBody {
-  return { parts: [], contextId: "", threadId: "", replyTo: "", task: undefined, network: undefined };
+  return {
+    parts: [],
+    contextId: "",
+    threadId: "",
+    replyTo: "",
+    task: undefined,
+    network: undefined,
+    orderedThread: undefined,
+  };
 }
 
 export const MessageBody: MessageFns<MessageBody> = {
@@ -169,6 +182,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     }
     if (message.network !== undefined) {
       NetworkDirect.encode(message.network, writer.uint32(50).fork()).join();
+    }
+    if (message.orderedThread !== undefined) {
+      OrderedThreadDirect.encode(message.orderedThread, writer.uint32(58).fork()).join();
     }
     return writer;
   },
@@ -234,6 +250,14 @@ export const MessageBody: MessageFns<MessageBody> = {
             message.network = NetworkDirect.decode(reader, reader.uint32());
             continue;
           }
+          case 7: {
+            if (tag !== 58) {
+              break;
+            }
+
+            message.orderedThread = OrderedThreadDirect.decode(reader, reader.uint32());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -266,6 +290,11 @@ export const MessageBody: MessageFns<MessageBody> = {
         : "",
       task: isSet(object.task) ? TaskFrame.fromJSON(object.task) : undefined,
       network: isSet(object.network) ? NetworkDirect.fromJSON(object.network) : undefined,
+      orderedThread: isSet(object.orderedThread)
+        ? OrderedThreadDirect.fromJSON(object.orderedThread)
+        : isSet(object.ordered_thread)
+        ? OrderedThreadDirect.fromJSON(object.ordered_thread)
+        : undefined,
     };
   },
 
@@ -289,6 +318,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     if (message.network !== undefined) {
       obj.network = NetworkDirect.toJSON(message.network);
     }
+    if (message.orderedThread !== undefined) {
+      obj.orderedThread = OrderedThreadDirect.toJSON(message.orderedThread);
+    }
     return obj;
   },
 
@@ -304,6 +336,9 @@ export const MessageBody: MessageFns<MessageBody> = {
     message.task = (object.task !== undefined && object.task !== null) ? TaskFrame.fromPartial(object.task) : undefined;
     message.network = (object.network !== undefined && object.network !== null)
       ? NetworkDirect.fromPartial(object.network)
+      : undefined;
+    message.orderedThread = (object.orderedThread !== undefined && object.orderedThread !== null)
+      ? OrderedThreadDirect.fromPartial(object.orderedThread)
       : undefined;
     return message;
   },
