@@ -3,6 +3,7 @@
 // other agents' cards (directly from a connected peer, else from the DHT), verified every time.
 
 import type { PeerId } from '@libp2p/interface'
+import { waitAtMost } from '../common/wait-at-most.ts'
 import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
@@ -78,14 +79,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   const defaultName = () => `agent-${c.identity.did.slice(-6).toLowerCase()}`
 
   /** Waits for `work` at most the lookup timeout (retries go on in the background). */
-  async function atMostLookupTimeout(work: Promise<unknown>): Promise<void> {
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      work,
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lookupTimeoutMs))),
-    ])
-    clearTimeout(timer)
-  }
+  const atMostLookupTimeout = (work: Promise<unknown>) => waitAtMost(work, options.lookupTimeoutMs)
 
   const putCard = (card: SignedCard) =>
     atMostLookupTimeout(announcer.put(cardKey(card.did), encodeCard(card)))

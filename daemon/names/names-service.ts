@@ -2,6 +2,7 @@
 // daemon), resolve (verified), release (signed tombstone), and renewal at half the TTL while the
 // daemon runs. Held names are persisted so a restarted daemon renews them.
 
+import { waitAtMost } from '../common/wait-at-most.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
@@ -90,12 +91,7 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
   async function publish(claim: SignedNameClaim): Promise<void> {
     c.cache.observe(claim)
     // Waits at most the lookup timeout; the announcement goes on in the background with its retries.
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([
-      announcer.put(nameKey(claim.name), encodeClaim(claim)),
-      new Promise<void>((resolve) => (timer = setTimeout(resolve, options.lookupTimeoutMs))),
-    ])
-    clearTimeout(timer)
+    await waitAtMost(announcer.put(nameKey(claim.name), encodeClaim(claim)), options.lookupTimeoutMs)
   }
 
   function scheduleRenewal(name: string, ttlMs: number): void {

@@ -3,6 +3,7 @@
 // every `networks.sync_interval_ms`. Members that are not connected are dialled, found through the
 // DHT when needed (dht-presence.ts); an unknown network is fetched from the first peer serving it.
 
+import { waitAtMost } from '../common/wait-at-most.ts'
 import { peerIdFromDid, tryDidFromPeerId } from '../identity/did.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Counter } from '../metrics/metrics.ts'
@@ -172,14 +173,7 @@ export function createAntiEntropy(c: AntiEntropyComponents) {
         targets.add(did)
       }
       if (targets.size === 0) return
-      let timeout: NodeJS.Timeout | undefined
-      await Promise.race([
-        Promise.allSettled([...targets].map((did) => syncNow(did, state.id))),
-        new Promise((resolve) => {
-          timeout = setTimeout(resolve, PUSH_WAIT_MS)
-        }),
-      ])
-      clearTimeout(timeout)
+      await waitAtMost(Promise.allSettled([...targets].map((did) => syncNow(did, state.id))), PUSH_WAIT_MS)
     },
 
     /** The descriptor and operations of an unknown network, from the first peer that serves it. */
