@@ -2,7 +2,6 @@
 // delivery workers go through it. Stubbed components only (no host, no store): runs in milliseconds.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity, type Identity } from '../../../daemon/identity/identity.ts'
 import { type Logger, silentLogger } from '../../../daemon/log/logger.ts'
 import {
@@ -10,14 +9,12 @@ import {
   type ChannelSpec,
   createChannelRegistry,
 } from '../../../daemon/messaging/channels.ts'
-import type { InboxStore } from '../../../daemon/messaging/inbox-store.ts'
 import { signOutbound } from '../../../daemon/messaging/outbound.ts'
-import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
-import { createReceiver } from '../../../daemon/messaging/receiver.ts'
-import type { InboxRecord, OutboxRecord } from '../../../daemon/messaging/records.ts'
+import type { OutboxRecord } from '../../../daemon/messaging/records.ts'
 import { createMetrics, type Metrics } from '../../../daemon/metrics/metrics.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
-import { AckStatus, type ChannelName, signEnvelope } from '../../../daemon/wire/messaging-codec.ts'
+import { AckStatus, type ChannelName } from '../../../daemon/wire/messaging-codec.ts'
+import { signedEnvelope, stubReceiver } from './stub-receiver.ts'
 
 const TASK_ID = 'task_00000000000000000000000000'
 
@@ -158,47 +155,11 @@ describe('receiver dispatch through the registry', () => {
     peer = createIdentity(await generateKeyPair('Ed25519'))
   })
 
-  /** A receiver over stub stores: the inbox only records what would be stored. */
-  function receiverWith(registry: ReturnType<typeof createChannelRegistry>, metrics: Metrics) {
-    const stored: string[] = []
-    const inbox = {
-      size: 0,
-      isDuplicate: async () => false,
-      idTaken: async () => false,
-      add: async (r: Omit<InboxRecord, 'seq'>) => {
-        stored.push(r.id)
-        return { ...r, seq: stored.length }
-      },
-    } as unknown as InboxStore
-    const receiver = createReceiver({
-      did: me.did,
-      inbox,
-      ownIdTaken: async () => false,
-      quota: { check: () => undefined, stored: () => undefined },
-      events: createEventBus(),
-      logger: silentLogger(),
-      metrics,
-      limiter: createRateLimiter({
-        ratePerSecond: 1000,
-        burst: 1000,
-        blockAfterRefusals: 1000,
-        blockMs: 1000,
-      }),
-      maxPayloadBytes: 1 << 20,
-      inboxMaxMessages: 10,
-      channels: registry,
-    })
-    return { receiver, stored }
-  }
+  const receiverWith = (registry: ReturnType<typeof createChannelRegistry>, metrics: Metrics) =>
+    stubReceiver({ did: me.did, channels: registry, metrics })
 
   const envelope = (id: string, body: Partial<MessageBody>) =>
-    signEnvelope(peer, {
-      id,
-      to: me.did,
-      createdAtMs: Date.now(),
-      expiresAtMs: Date.now() + 60_000,
-      body: Buffer.from(MessageBody.encode(MessageBody.fromPartial(body)).finish()),
-    })
+    signedEnvelope(peer, me.did, id, MessageBody.encode(MessageBody.fromPartial(body)).finish())
   const taskBody = { task: { cancel: { taskId: TASK_ID, reason: 'no' } } }
   const networkBody = { network: { invite: { descriptor: 'd', invitation: 'i' } } }
 

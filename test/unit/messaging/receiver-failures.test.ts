@@ -2,16 +2,13 @@
 // that frame, REJECTED with PROCESSING_FAILED, count it, and leave the receiver serving the next one.
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { describe, expect, it } from 'vitest'
-import { createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity } from '../../../daemon/identity/identity.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
 import { createChannelRegistry } from '../../../daemon/messaging/channels.ts'
-import type { InboxStore } from '../../../daemon/messaging/inbox-store.ts'
-import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
-import { createReceiver } from '../../../daemon/messaging/receiver.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
-import { AckStatus, signEnvelope } from '../../../daemon/wire/messaging-codec.ts'
+import { AckStatus } from '../../../daemon/wire/messaging-codec.ts'
+import { signedEnvelope, stubReceiver } from './stub-receiver.ts'
 
 describe('receiver failures', () => {
   it('answers a frame whose handling throws with PROCESSING_FAILED and keeps going', async () => {
@@ -30,31 +27,16 @@ describe('receiver failures', () => {
       },
       failed: () => undefined,
     })
-    const receiver = createReceiver({
-      did: me.did,
-      inbox: {} as InboxStore,
-      ownIdTaken: async () => false,
-      quota: { check: () => undefined, stored: () => undefined },
-      events: createEventBus(),
-      logger: silentLogger(),
-      metrics,
-      limiter: createRateLimiter({ ratePerSecond: 100, burst: 100, blockAfterRefusals: 10, blockMs: 1000 }),
-      maxPayloadBytes: 1 << 20,
-      inboxMaxMessages: 10,
-      channels,
-    })
+    const { receiver } = stubReceiver({ did: me.did, metrics, channels })
     const frame = (id: string) =>
-      signEnvelope(peer, {
+      signedEnvelope(
+        peer,
+        me.did,
         id,
-        to: me.did,
-        createdAtMs: Date.now(),
-        expiresAtMs: Date.now() + 60_000,
-        body: Buffer.from(
-          MessageBody.encode(
-            MessageBody.fromPartial({ task: { cancel: { taskId: 'task_00000000000000000000000000' } } }),
-          ).finish(),
-        ),
-      })
+        MessageBody.encode(
+          MessageBody.fromPartial({ task: { cancel: { taskId: 'task_00000000000000000000000000' } } }),
+        ).finish(),
+      )
     expect(await receiver.accept(await frame('tfr_1'), peer.did)).toMatchObject({
       id: 'tfr_1',
       status: AckStatus.ACK_STATUS_REJECTED,

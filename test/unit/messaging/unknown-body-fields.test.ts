@@ -6,21 +6,11 @@ import { readFileSync } from 'node:fs'
 import { BinaryWriter } from '@bufbuild/protobuf/wire'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { describe, expect, it } from 'vitest'
-import { createEventBus } from '../../../daemon/events/event-bus.ts'
 import { createIdentity } from '../../../daemon/identity/identity.ts'
-import { silentLogger } from '../../../daemon/log/logger.ts'
-import { createChannelRegistry } from '../../../daemon/messaging/channels.ts'
-import type { InboxStore } from '../../../daemon/messaging/inbox-store.ts'
-import { createRateLimiter } from '../../../daemon/messaging/rate-limiter.ts'
-import { createReceiver } from '../../../daemon/messaging/receiver.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
-import {
-  AckStatus,
-  KNOWN_BODY_FIELDS,
-  signEnvelope,
-  unknownBodyFields,
-} from '../../../daemon/wire/messaging-codec.ts'
+import { AckStatus, KNOWN_BODY_FIELDS, unknownBodyFields } from '../../../daemon/wire/messaging-codec.ts'
+import { signedEnvelope, stubReceiver } from './stub-receiver.ts'
 
 /** A body as a newer sender would encode it: the known fields, then field `extra` (a sub-message). */
 function newerBody(known: MessageBody, extra: number): Uint8Array {
@@ -54,51 +44,22 @@ describe('MessageBody fields unknown to this version', () => {
     const me = createIdentity(await generateKeyPair('Ed25519'))
     const peer = createIdentity(await generateKeyPair('Ed25519'))
     const metrics = createMetrics()
-    const added: unknown[] = []
-    const inbox = {
-      size: 0,
-      isDuplicate: async () => false,
-      idTaken: async () => false,
-      add: async (r: Record<string, unknown>) => {
-        added.push(r)
-        return r
-      },
-    } as unknown as InboxStore
-    const receiver = createReceiver({
-      did: me.did,
-      inbox,
-      ownIdTaken: async () => false,
-      quota: { check: () => undefined, stored: () => undefined },
-      events: createEventBus(),
-      logger: silentLogger(),
-      metrics,
-      limiter: createRateLimiter({ ratePerSecond: 100, burst: 100, blockAfterRefusals: 10, blockMs: 1000 }),
-      maxPayloadBytes: 1 << 20,
-      inboxMaxMessages: 10,
-      channels: createChannelRegistry({ logger: silentLogger() }),
-    })
-    const envelope = (id: string, body: Uint8Array) =>
-      signEnvelope(peer, {
-        id,
-        to: me.did,
-        createdAtMs: Date.now(),
-        expiresAtMs: Date.now() + 60_000,
-        body: Buffer.from(body),
-      })
+    const { receiver, stored } = stubReceiver({ did: me.did, metrics })
+    const envelope = (id: string, body: Uint8Array) => signedEnvelope(peer, me.did, id, body)
     expect(
       await receiver.accept(
         await envelope('xyz_1', newerBody(MessageBody.fromPartial({ threadId: 't' }), 9)),
         peer.did,
       ),
     ).toMatchObject({ status: AckStatus.ACK_STATUS_REJECTED, reason: 'UNKNOWN_CHANNEL' })
-    expect(added).toHaveLength(0)
+    expect(stored).toHaveLength(0)
     expect(
       await receiver.accept(
         await envelope('msg_1', newerBody(MessageBody.fromPartial({ parts: [{ text: 'hi' }] }), 12)),
         peer.did,
       ),
     ).toMatchObject({ status: AckStatus.ACK_STATUS_STORED })
-    expect(added).toHaveLength(1)
+    expect(stored).toEqual(['msg_1'])
     expect(metrics.prometheusText()).toContain(
       'moltmesh_hostile_input_total{protocol="msg",reason="UNKNOWN_CHANNEL"} 1',
     )
