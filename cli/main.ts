@@ -7,11 +7,14 @@
 // startup). Entries are keyed by the file's content, so an edited file is never served stale. A cache
 // that cannot be written (read-only tmp, another user's directory) only means slower starts;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. The imports below are dynamic so they come after it.
+// The command tree itself comes from the bundle when it is fresh (cli/bundle/bundle-stamp.ts).
 import { enableCompileCache } from 'node:module'
 import { applyDaemonRuntime } from './daemon-runtime.ts'
 
 // `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts).
 applyDaemonRuntime()
 enableCompileCache()
-const { buildProgram } = await import('./program.ts')
-await buildProgram().parseAsync(process.argv)
+const { loadProgram } = await import('./bundle/load-program.ts')
+const { program, from } = await loadProgram()
+process.env.MOLTMESH_CODE_FROM = from
+await program.buildProgram().parseAsync(process.argv)

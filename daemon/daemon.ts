@@ -79,6 +79,8 @@ export function createDaemon(options: DaemonOptions): Daemon {
         peers: host.getPeers().length,
         loadMs,
         startMs: Math.round(performance.now()) - loadMs,
+        // 'bundle' or 'sources (why)', set by cli/main.ts (cli/bundle); unset when embedded.
+        code: process.env.MOLTMESH_CODE_FROM,
       },
       'daemon started',
     )

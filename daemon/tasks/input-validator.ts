@@ -26,6 +26,16 @@ export type InputValidator = ReturnType<typeof createInputValidator>
 const WORKER_URL = new URL('./schema-worker.ts', import.meta.url)
 /** How long an idle worker is kept for the next check. */
 const WORKER_IDLE_MS = 30_000
+/**
+ * Compiling the skill's schema comes before the budget (schema-worker.ts); this many budgets bound it
+ * all the same, so a worker that never answers cannot hold the queue.
+ */
+const COMPILE_BUDGETS = 5
+
+type WorkerMessage =
+  | { ready: true }
+  | { seq: number; checking: true }
+  | { seq: number; result: ValidationResult }
 
 export function createInputValidator(options: InputValidatorOptions) {
   let worker: { w: Worker; online: Promise<void> } | undefined
@@ -51,9 +61,16 @@ export function createInputValidator(options: InputValidatorOptions) {
   function spawnWorker() {
     const w = new Worker(WORKER_URL)
     w.unref() // never keeps the daemon alive on its own
-    // Start-up time (tens of ms, more on a busy machine) is not part of any job's budget.
+    // Start-up time (loading ajv: tens of ms, seconds on a busy machine) is not part of any job's
+    // budget: the worker says when it is ready ('online' comes before its modules are loaded).
     const online = new Promise<void>((resolve) => {
-      w.once('online', resolve)
+      const onReady = (m: WorkerMessage) => {
+        if ('ready' in m) {
+          w.off('message', onReady)
+          resolve()
+        }
+      }
+      w.on('message', onReady)
       w.once('exit', resolve)
       w.once('error', () => resolve())
     })
@@ -79,8 +96,13 @@ export function createInputValidator(options: InputValidatorOptions) {
         if (worker === current) worker = undefined
         void w.terminate()
       }
-      const onMessage = (m: { seq: number; result: ValidationResult }) => {
-        if (m.seq === mySeq) done(m.result)
+      const onMessage = (m: WorkerMessage) => {
+        if (!('seq' in m) || m.seq !== mySeq) return
+        if ('result' in m) done(m.result)
+        else {
+          clearTimeout(timer)
+          timer = setTimeout(overBudget, options.budgetMs)
+        }
       }
       const onError = (err: Error) => {
         retire()
@@ -90,14 +112,15 @@ export function createInputValidator(options: InputValidatorOptions) {
         if (worker === current) worker = undefined
         done({ ok: false, message: 'input could not be checked' })
       }
-      const timer = setTimeout(() => {
+      const overBudget = () => {
         retire()
         done({
           ok: false,
           tooComplex: true,
           message: `checking the input against the skill's schema took over ${options.budgetMs} ms`,
         })
-      }, options.budgetMs)
+      }
+      let timer = setTimeout(overBudget, options.budgetMs * COMPILE_BUDGETS)
       w.on('message', onMessage)
       w.on('error', onError)
       w.on('exit', onExit)

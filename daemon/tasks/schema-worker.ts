@@ -26,8 +26,7 @@ function validatorFor(schema: string): ValidateFunction | Error {
   return v
 }
 
-function check(job: ValidationJob): ValidationResult {
-  const validate = validatorFor(job.schema)
+function check(job: ValidationJob, validate: ValidateFunction | Error): ValidationResult {
   if (validate instanceof Error) return { ok: false, message: `unusable input schema: ${validate.message}` }
   let value: unknown = job.text
   if (job.json) {
@@ -52,5 +51,12 @@ function check(job: ValidationJob): ValidationResult {
 }
 
 parentPort?.on('message', (job: ValidationJob & { seq: number }) => {
-  parentPort?.postMessage({ seq: job.seq, result: check(job) })
+  // Compiling a skill's schema (once per worker) is not part of the check's budget: the schema is the
+  // local skill's own, not a peer's input. The budget starts when the input is checked.
+  const compiled = validatorFor(job.schema)
+  parentPort?.postMessage({ seq: job.seq, checking: true })
+  parentPort?.postMessage({ seq: job.seq, result: check(job, compiled) })
 })
+
+// Loaded (ajv and the schema helpers imported): the main thread starts no budget before this.
+parentPort?.postMessage({ ready: true })

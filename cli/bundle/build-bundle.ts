@@ -1,0 +1,103 @@
+// Builds the CLI-and-daemon bundle (bundle-stamp.ts says what it is for and when it is used) with
+// rolldown.
+// Kept outside the bundle, loaded from node_modules as before:
+// - native addons (classic-level's LevelDB, the QUIC transport);
+// - packages that read their own files relative to __dirname (gRPC's health .proto files, the proto
+//   loader and reflection): inside a bundle __dirname would be the bundle's folder.
+// Every `import.meta.url` (and .dirname/.filename) in a bundled module is replaced by its original
+// file's, so the daemon's own relative paths (the web workspace's files, the schema and Raft verify
+// workers, which run from the sources) still point into the source tree.
+
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { BUNDLE_DIR, type BundleStamp, fileState, REPO_ROOT, STAMP_FORMAT } from './bundle-stamp.ts'
+
+const EXTERNAL = [
+  'classic-level',
+  '@chainsafe/libp2p-quic',
+  'grpc-health-check',
+  'pino',
+  'thread-stream',
+  '@grpc/grpc-js',
+  '@grpc/proto-loader',
+  '@grpc/reflection',
+]
+
+/** Lockfiles: an `npm install` that changed node_modules changes one of them, and the bundle is stale. */
+const LOCKFILES = ['package-lock.json', 'node_modules/.package-lock.json']
+
+// CommonJS modules in the bundle refer to these; the chunk defines them once (ESM has none).
+const CJS_GLOBALS = [
+  "import { createRequire as __moltmeshRequire } from 'node:module';",
+  "import { fileURLToPath as __moltmeshPath } from 'node:url';",
+  "import { dirname as __moltmeshDirname } from 'node:path';",
+  'const require = __moltmeshRequire(import.meta.url);',
+  'const __filename = __moltmeshPath(import.meta.url);',
+  'const __dirname = __moltmeshDirname(__filename);',
+].join(' ')
+
+const isExternal = (id: string) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`))
+
+/** import.meta.url/dirname/filename of a bundled module, fixed to its original file. */
+function originalImportMeta() {
+  return {
+    name: 'moltmesh-original-import-meta',
+    transform(code: string, id: string) {
+      if (!isAbsolute(id) || !code.includes('import.meta.')) return null
+      return code
+        .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(id).href))
+        .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(id)))
+        .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(id))
+    },
+  }
+}
+
+export interface BuiltBundle {
+  dir: string
+  modules: number
+  files: number
+  ms: number
+}
+
+/** Builds into a temporary folder, then swaps it in, so a start never sees half a bundle. */
+export async function buildDaemonBundle(): Promise<BuiltBundle> {
+  const started = performance.now()
+  const { build } = await import('rolldown')
+  const tmp = `${BUNDLE_DIR}.tmp-${process.pid}`
+  rmSync(tmp, { recursive: true, force: true })
+  mkdirSync(dirname(tmp), { recursive: true })
+  const output = await build({
+    input: join(REPO_ROOT, 'cli', 'program.ts'),
+    platform: 'node',
+    external: isExternal,
+    plugins: [originalImportMeta()],
+    logLevel: 'warn',
+    output: { dir: tmp, format: 'esm', banner: CJS_GLOBALS },
+  })
+  const modules = new Set<string>()
+  for (const item of output.output)
+    if (item.type === 'chunk')
+      for (const id of item.moduleIds) if (isAbsolute(id) && !id.includes('/node_modules/')) modules.add(id)
+  const files: BundleStamp['files'] = []
+  for (const path of [...[...modules].map((m) => relative(REPO_ROOT, m)), ...LOCKFILES]) {
+    const state = fileState(path)
+    if (state != null) files.push([path, ...state])
+  }
+  const stamp: BundleStamp = { format: STAMP_FORMAT, builtAtMs: Date.now(), node: process.version, files }
+  writeFileSync(join(tmp, 'stamp.json'), `${JSON.stringify(stamp)}\n`)
+  const old = `${BUNDLE_DIR}.old-${process.pid}`
+  try {
+    renameSync(BUNDLE_DIR, old)
+  } catch {
+    // no earlier bundle
+  }
+  renameSync(tmp, BUNDLE_DIR)
+  rmSync(old, { recursive: true, force: true })
+  return {
+    dir: BUNDLE_DIR,
+    modules: modules.size,
+    files: output.output.length,
+    ms: Math.round(performance.now() - started),
+  }
+}
