@@ -5,7 +5,8 @@
 // A subscription holds at most `maxClaimed` tasks at a time (claimed, not yet finished or handed
 // back): a worker that is busy is not sent more, and those wait for, or go to, other workers. The
 // claim is made under the task's lock (worker.claim), so no task goes to two subscriptions. When the
-// subscription ends, whatever it still holds is handed back as if its lease had run out (timers.ts).
+// subscription ends, whatever it still holds is handed back as if its lease had run out (timers.ts),
+// unless the daemon is stopping (the worker may finish its task after the restart).
 
 import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
@@ -22,6 +23,12 @@ export interface ClaimedOfferComponents {
   /** Hands a claim back as if its lease had run out (timers.ts). */
   release: (id: string, token: string) => Promise<void>
   defaultLeaseMs: number
+  /**
+   * True once the daemon is stopping: subscriptions then end because of the daemon, not the worker,
+   * so their claims are kept (a worker that reconnects after the restart finishes its task with its
+   * lease; one that does not is handed back when the lease runs out).
+   */
+  daemonStopping: () => boolean
   logger: Logger
 }
 
@@ -107,9 +114,10 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
       c.engine.changes.off('task', onChange)
       const left = [...held]
       held.clear()
-      if (left.length > 0)
+      if (left.length > 0 && !c.daemonStopping()) {
         c.logger.info({ tasks: left.length }, 'task subscription ended holding claims; handing them back')
-      await Promise.all(left.map(([id, token]) => c.release(id, token)))
+        await Promise.all(left.map(([id, token]) => c.release(id, token)))
+      }
     }
   }
 

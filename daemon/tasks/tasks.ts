@@ -108,7 +108,12 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     localSkillIds: () => c.localSkills().map((s) => s.id),
     tierOf: (task) => (task.role === 'assignee' ? debtTier(c.ledger.balance(task.requester)) : 0),
   })
+  let daemonStopping = false
+  c.events.on('daemon.stopping', () => {
+    daemonStopping = true
+  })
   const { claimedOffers } = createClaimedOffers({
+    daemonStopping: () => daemonStopping,
     engine,
     waiting: streams.waiting,
     claim: worker.claim,

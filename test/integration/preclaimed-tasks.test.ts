@@ -3,7 +3,7 @@
 // hands a task back for the next worker the moment the subscription that held it ends. Driven through
 // the TypeScript SDK (raw SubscribeTasks and runWorker, which uses it by default) and the CLI worker.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type Client, createClient, types } from '../../clients/ts/index.ts'
+import { type Client, createClient, types, type WorkerStatus } from '../../clients/ts/index.ts'
 import { startCli } from '../harness/cli-process.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
@@ -181,6 +181,48 @@ describe('pre-claimed task offers', () => {
     } finally {
       if (slow.child.exitCode == null) await slow.stop('SIGKILL')
       await quick?.stop()
+    }
+  }, 90_000)
+
+  // Last: it restarts B.
+  it('a daemon restart keeps the claim: the worker finishes its task after reconnecting', async () => {
+    let started!: () => void
+    const running = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    let finish!: () => void
+    const gate = new Promise<void>((resolve) => {
+      finish = resolve
+    })
+    const statuses: WorkerStatus[] = []
+    const stop = new AbortController()
+    const own = createClient({ socket: b.socket })
+    const worker = own.runWorker(
+      'survivor',
+      async () => {
+        started()
+        await gate
+        return 'after the restart'
+      },
+      { signal: stop.signal, onStatus: (s) => statuses.push(s) },
+    )
+    try {
+      await waitFor(() => statuses.some((s) => s.kind === 'ready'), 15_000, 'the worker serving')
+      const id = await create('survivor', 'x')
+      await running
+      await b.stop()
+      await b.start()
+      await waitFor(() => statuses.some((s) => s.kind === 'reconnected'), 30_000, 'the worker back')
+      finish()
+      await waitFor(async () => (await stateAtA(id)) === TaskState.TASK_STATE_COMPLETED, 30_000, 'COMPLETED')
+      const done = (await a.client.a2a.getTask({ id })).task
+      expect(done?.output[0]?.text).toBe('after the restart')
+      expect(done?.attempts).toBe(1) // never handed back, never run twice
+    } finally {
+      finish()
+      stop.abort()
+      await worker.catch(() => undefined)
+      own.close()
     }
   }, 90_000)
 })
