@@ -1,6 +1,7 @@
 // Pre-claimed offers (SubscribeTasks with `claim`): the daemon claims each waiting task for the
 // subscription before sending it, so a worker starts at once instead of answering an offer with a
-// ClaimTask call (one gRPC round trip and one store write less per task on the worker's path).
+// ClaimTask call (one gRPC round trip less per task on the worker's path). Claims of one subscription
+// run concurrently, as separate ClaimTask calls would.
 //
 // A subscription holds at most `maxClaimed` tasks at a time (claimed, not yet finished or handed
 // back): a worker that is busy is not sent more, and those wait for, or go to, other workers. The
@@ -67,50 +68,89 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
     skills: string[],
     leaseMs: number,
     maxClaimed: number,
-    signal: AbortSignal,
+    outer: AbortSignal,
   ): AsyncGenerator<TaskRecord> {
-    // Task id -> lease token of the tasks this subscription holds.
+    // Ends the stream of waiting tasks however this generator ends (not only when the call does).
+    const stop = new AbortController()
+    const signal = AbortSignal.any([outer, stop.signal])
+    // Task id -> lease token of the tasks this subscription holds (claimed, sent or about to be).
     const held = new Map<string, string>()
-    let roomMade: (() => void) | undefined
+    // Claims under way, and those made but not yet sent, in the order they were made.
+    const claiming = new Set<Promise<void>>()
+    const claimed: TaskRecord[] = []
+    let failure: unknown
+    // Wakes the loop below when anything it waits for happened: room made, a claim settled, abort.
+    let wake: () => void = () => undefined
+    let woken = new Promise<void>((resolve) => {
+      wake = resolve
+    })
+    const poke = () => {
+      const resolve = wake
+      woken = new Promise<void>((r) => {
+        wake = r
+      })
+      resolve()
+    }
     // A held task is let go once it is finished or its lease is no longer this claim's.
     const onChange = (task: TaskRecord) => {
       const token = held.get(task.id)
       if (token == null || (!isTerminal(task.state) && task.lease?.token === token)) return
       held.delete(task.id)
-      roomMade?.()
+      poke()
     }
     c.engine.changes.on('task', onChange)
-    const room = async (): Promise<void> => {
-      while (held.size >= maxClaimed && !signal.aborted) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            signal.removeEventListener('abort', done)
-            roomMade = undefined
-            resolve()
-          }
-          roomMade = done
-          signal.addEventListener('abort', done, { once: true })
+    signal.addEventListener('abort', poke, { once: true })
+    // Claims run concurrently (their store writes can share a commit), up to the room left.
+    const claim = (id: string) => {
+      const done: Promise<void> = c
+        .claim(id, leaseMs, (task) => held.set(task.id, task.lease?.token ?? ''))
+        .then(
+          (task) => {
+            claimed.push(task)
+          },
+          (err: unknown) => {
+            // Someone else was faster (another worker, a cancel): not this subscription's task.
+            if (!(err instanceof MoltmeshError && TAKEN.has(err.reason))) failure ??= err
+          },
+        )
+        .finally(() => {
+          claiming.delete(done)
+          poke()
         })
-      }
+      claiming.add(done)
     }
+    const offers = c.waiting(skills, signal)[Symbol.asyncIterator]()
+    let next: Promise<IteratorResult<TaskRecord>> | undefined
+    let offersEnded = false
     try {
-      // Room is made before the next offer is taken, so offers not taken yet stay with the stream of
-      // waiting tasks, which sees them claimed by other workers or handed back meanwhile.
-      for await (const offer of c.waiting(skills, signal)) {
-        if (signal.aborted) return
-        let task: TaskRecord
-        try {
-          task = await c.claim(offer.id, leaseMs, (claimed) =>
-            held.set(claimed.id, claimed.lease?.token ?? ''),
-          )
-        } catch (err) {
-          if (err instanceof MoltmeshError && TAKEN.has(err.reason)) continue
-          throw err
+      while (!signal.aborted) {
+        if (failure != null) throw failure
+        const ready = claimed.shift()
+        if (ready != null) {
+          yield ready
+          continue
         }
-        yield task
-        await room()
+        if (offersEnded) {
+          if (claiming.size === 0) return
+          await woken
+          continue
+        }
+        // The next offer is taken only with room for it, so the ones not taken stay with the stream
+        // of waiting tasks, which sees them claimed by other workers or handed back meanwhile.
+        if (next == null && held.size + claiming.size < maxClaimed) next = offers.next()
+        const wait = woken
+        const offer = await (next == null ? wait : Promise.race([next, wait]))
+        if (offer == null) continue // woken: look again
+        next = undefined
+        if (offer.done === true) offersEnded = true
+        else claim(offer.value.id)
       }
     } finally {
+      stop.abort()
+      signal.removeEventListener('abort', poke)
+      void offers.return(undefined).catch(() => undefined)
+      // Claims still under way land in `held` before it is handed back.
+      await Promise.allSettled([...claiming])
       c.engine.changes.off('task', onChange)
       const left = [...held]
       held.clear()
