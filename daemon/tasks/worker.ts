@@ -24,6 +24,12 @@ export interface WorkerComponents {
   ledger: Pick<Ledger, 'hasReservation' | 'issueReceipt' | 'parsePrice'>
 }
 
+/**
+ * The WORKING update of a claim goes to the requester with the worker's next frame (a short task's
+ * COMPLETED: one delivery round trip for both instead of the COMPLETED waiting behind the WORKING's
+ * ack), or after this long at the latest. It is stored with the claim either way.
+ */
+export const CLAIM_FRAME_DELAY_MS = 25
 const MAX_LEASE_MS = 3600_000
 const MIN_LEASE_MS = 1_000
 const EVENT_KINDS = new Set<number>([
@@ -86,7 +92,7 @@ export function createWorker(c: WorkerComponents) {
         }
         const lease = { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + ms }
         const change = transition(task, TaskState.TASK_STATE_WORKING, { lease, attempts: task.attempts + 1 })
-        const claimed = (await c.engine.commit(change)).task
+        const claimed = (await c.engine.commit({ ...change, deliverWithinMs: CLAIM_FRAME_DELAY_MS })).task
         onClaimed?.(claimed)
         return claimed
       })

@@ -210,11 +210,20 @@ describe('pre-claimed task offers', () => {
       await waitFor(() => statuses.some((s) => s.kind === 'ready'), 15_000, 'the worker serving')
       const id = await create('survivor', 'x')
       await running
+      // The claim's WORKING update has reached A: nothing of this task is in flight at the stop.
+      await waitFor(async () => (await stateAtA(id)) === TaskState.TASK_STATE_WORKING, 20_000, 'WORKING at A')
       await b.stop()
       await b.start()
       await waitFor(() => statuses.some((s) => s.kind === 'reconnected'), 30_000, 'the worker back')
       finish()
-      await waitFor(async () => (await stateAtA(id)) === TaskState.TASK_STATE_COMPLETED, 30_000, 'COMPLETED')
+      await waitFor(
+        async () => (await stateAtA(id)) === TaskState.TASK_STATE_COMPLETED,
+        30_000,
+        'COMPLETED',
+      ).catch(async (err: Error) => {
+        const atB = (await b.client.a2a.getTask({ id })).task
+        throw new Error(`${err.message}; at B: state ${atB?.state}, attempts ${atB?.attempts}`)
+      })
       const done = (await a.client.a2a.getTask({ id })).task
       expect(done?.output[0]?.text).toBe('after the restart')
       expect(done?.attempts).toBe(1) // never handed back, never run twice
