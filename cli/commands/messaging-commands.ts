@@ -81,8 +81,12 @@ export function registerMessagingCommands(program: Command): void {
     .option('--reply-to <id>', 'id of the message this answers', '')
     .option('--ttl <ms>', 'time to live in milliseconds (default 72 h)', '0')
     .option('--idempotency-key <key>', 'same key = same message, never sent twice', '')
+    .option(
+      '--no-wait',
+      'return once the message is stored, without waiting for its live delivery (see `moltmesh outbox`)',
+    )
     .action(
-      action(async (opts: Record<string, string | undefined>, cmd: Command) =>
+      action(async (opts: Record<string, string | undefined> & { wait?: boolean }, cmd: Command) =>
         withClient(cmd, async (client, { json }) => {
           const parts: types.Part[] = []
           const text = await messageText(opts)
@@ -112,21 +116,25 @@ export function registerMessagingCommands(program: Command): void {
               replyTo: opts.replyTo,
               ttlMs: Number(opts.ttl),
               idempotencyKey: opts.idempotencyKey,
+              noWait: opts.wait === false,
             })
             .catch((err) => {
               if (err instanceof MoltmeshError && err.reason === 'PAYLOAD_TOO_LARGE')
                 err.message = `${err.message}; ${ARTIFACT_HINT}`
               throw err
             })
-          await warnIfUnknown(client, res)
+          // --no-wait asks not to wait: no recipient lookup either.
+          if (opts.wait !== false) await warnIfUnknown(client, res)
           if (json) return printMessage(a2a.SendMessageResponse, res)
           printFields([
             ['Message ID', res.id],
             [
               'Queued',
-              res.queued
-                ? 'true (will be delivered when the recipient is reachable)'
-                : 'false (delivered live)',
+              opts.wait === false
+                ? 'true (stored; delivery goes on in the background: see `moltmesh outbox`)'
+                : res.queued
+                  ? 'true (will be delivered when the recipient is reachable)'
+                  : 'false (delivered live)',
             ],
           ])
         }),

@@ -16,6 +16,7 @@ interface WorkerOptions {
   exec: string
   lease: number
   concurrency: number
+  preclaim: boolean
   timeout: number
   reconnect: number
   description?: string
@@ -76,6 +77,10 @@ export function registerWorkerCommand(program: Command): void {
         .default(60_000, '60s'),
     )
     .option('--concurrency <n>', 'tasks run at the same time', intOption(1, 256), 1)
+    .option(
+      '--no-preclaim',
+      'claim each offered task with ClaimTask instead of getting it already claimed by the daemon',
+    )
     .addOption(
       new Option('--timeout <duration>', 'kill a command running longer and fail its task')
         .argParser(parseDuration)
@@ -108,6 +113,7 @@ export function registerWorkerCommand(program: Command): void {
             command: opts.exec,
             leaseMs: opts.lease,
             concurrency: opts.concurrency,
+            preclaim: opts.preclaim,
             timeoutMs: opts.timeout,
             signal: abort.signal,
             killSignal: kill.signal,

@@ -1,5 +1,6 @@
-// A worker that runs a command per task (handler-process.ts has the contract): it claims each task
-// offered for its skills, fetches the input artifacts as files, runs the command while renewing the
+// A worker that runs a command per task (handler-process.ts has the contract): it gets each task
+// offered for its skills already claimed for it by the daemon (or claims each offer itself, with
+// `preclaim: false`), fetches the input artifacts as files, runs the command while renewing the
 // lease and streaming stdout as CHUNK events, then completes the task with stdout (a JSON part when
 // it parses, else text) plus the files left in the output directory, or fails it: the exit code and
 // the end of stderr, or HANDLER_TIMEOUT. A task that ends elsewhere (canceled) kills the command.
@@ -18,7 +19,7 @@ import {
   taskStateName,
   types,
   type WorkerStatus,
-  workerTasks,
+  workerOffers,
 } from '../../clients/ts/index.ts'
 import { runHandler } from './handler-process.ts'
 import { collectOutputFiles, fetchInputFiles } from './task-files.ts'
@@ -30,6 +31,8 @@ export interface ExecWorkerOptions {
   command: string
   leaseMs: number
   concurrency: number
+  /** Tasks arrive claimed by the daemon (SubscribeTasks `claim`; default true); false: ClaimTask each. */
+  preclaim?: boolean
   /** Per task; 0 = no limit. */
   timeoutMs: number
   /** Working directory of the command (default: this process's). */
@@ -84,28 +87,61 @@ export function outputFor(stdout: string): types.Part[] {
 /** Serves the skills until `signal` aborts; rejects when the daemon is gone for good. */
 export async function runExecWorker(client: Client, opts: ExecWorkerOptions): Promise<void> {
   const running = new Set<Promise<void>>()
+  const preclaim = opts.preclaim !== false
+  // With pre-claimed tasks, closing the subscription hands back the tasks it delivered: while running
+  // commands are allowed to finish (a killSignal of their own), it stays open until they have.
+  const subscription = preclaim && opts.killSignal != null ? closeWhenIdle(opts.signal, running) : undefined
   try {
-    const request = { ...describeSkills(opts.skills), declaredOnly: opts.declaredOnly === true }
-    for await (const task of workerTasks(client, request, {
-      signal: opts.signal,
+    const skills = { ...describeSkills(opts.skills), declaredOnly: opts.declaredOnly === true }
+    const request = preclaim
+      ? { ...skills, claim: true, leaseMs: opts.leaseMs, maxClaimed: opts.concurrency }
+      : skills
+    for await (const offer of workerOffers(client, request, {
+      signal: subscription?.signal ?? opts.signal,
       reconnect: opts.reconnect,
       onStatus: opts.onStatus,
     })) {
+      // Stopping: a task sent meanwhile is not started; it goes back as the subscription closes.
+      if (opts.signal.aborted) continue
       while (running.size >= opts.concurrency) await Promise.race(running)
-      let claim: Awaited<ReturnType<Client['worker']['claim']>>
-      try {
-        claim = await client.worker.claim({ id: task.id, leaseMs: opts.leaseMs })
-      } catch {
-        continue // claimed by another worker meanwhile, or ended
+      let { task, leaseToken } = offer
+      if (leaseToken === '') {
+        try {
+          const claim = await client.worker.claim({ id: task.id, leaseMs: opts.leaseMs })
+          task = claim.task ?? task
+          leaseToken = claim.leaseToken
+        } catch {
+          continue // claimed by another worker meanwhile, or ended
+        }
       }
-      const run = runOne(client, claim.task ?? task, claim.leaseToken, opts)
+      const run = runOne(client, task, leaseToken, opts)
         .then((done) => opts.onTaskDone?.(done))
-        .finally(() => running.delete(run))
+        .finally(() => {
+          running.delete(run)
+          subscription?.settled()
+        })
       running.add(run)
     }
   } finally {
     await Promise.allSettled(running)
   }
+}
+
+/**
+ * A signal that aborts once `stop` has aborted and no task of `running` is left (checked at the stop
+ * and whenever `settled()` is called after a task finished).
+ */
+function closeWhenIdle(
+  stop: AbortSignal,
+  running: { readonly size: number },
+): { signal: AbortSignal; settled: () => void } {
+  const close = new AbortController()
+  const settled = () => {
+    if (stop.aborted && running.size === 0) close.abort()
+  }
+  if (stop.aborted) settled()
+  else stop.addEventListener('abort', settled, { once: true })
+  return { signal: close.signal, settled }
 }
 
 async function runOne(

@@ -42,6 +42,8 @@ export interface SendInput {
   replyTo: string
   idempotencyKey: string
   ttlMs: number
+  /** Answer once stored, without waiting for the live delivery (which goes on in the background). */
+  noWait?: boolean
 }
 
 /** A thread as ListThreads shows it; participants start with the local agent. */
@@ -116,6 +118,12 @@ export function createMessagingService(c: MessagingComponents) {
       }),
     )
     // Persisted: from here on the message survives a crash. Deliver now if the peer is reachable.
+    // With noWait the caller learns the outcome from the message's status and events instead: the
+    // answer does not wait for a round trip to the peer (and a send pipelines with the next one).
+    if (input.noWait === true) {
+      c.delivery.kick(to)
+      return { record, queued: true, existing: false }
+    }
     const outcome = c.isConnected(to) ? waitForOutcome(record.id, LIVE_DELIVERY_WAIT_MS) : undefined
     c.delivery.kick(to)
     // The settled record comes with the event; otherwise read what is stored now.

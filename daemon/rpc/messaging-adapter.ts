@@ -93,6 +93,7 @@ export function messagingAdapter(m: MessagingService, ordered?: OrderedThreadLis
         replyTo: req.replyTo,
         idempotencyKey: req.idempotencyKey,
         ttlMs: req.ttlMs,
+        noWait: req.noWait,
       })
       return { id: record.id, queued, message: outboxMessage(record) }
     },

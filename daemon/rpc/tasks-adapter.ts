@@ -1,6 +1,6 @@
 // Task RPCs of A2ANode (requester and worker sides): proto <-> task records, nothing else.
 
-import type { A2ANodeService } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
+import type { A2ANodeService, SubscribeTasksResponse } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { type Task, type TaskEvent, TaskEventKind, TaskRole } from '../../clients/ts/gen/moltmesh/v1/types.ts'
 import { normalizeCapability } from '../cards/capability.ts'
 import type { LocalSkill } from '../cards/local-card.ts'
@@ -149,7 +149,8 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills) {
       for await (const item of tasks.events(req.id, req.afterSequence, ctx.signal))
         yield { event: streamItemProto(item) }
     },
-    async *subscribeTasks(req, ctx) {
+    async *subscribeTasks(req, ctx): AsyncGenerator<SubscribeTasksResponse> {
+      const unclaimed = { leaseToken: '', leaseExpiresAtMs: 0 }
       // Every skill the worker names is served: described by its offer, else bare (public, free).
       // Offering checks the skills (INVALID_CARD) before anything is served.
       const offers = new Map(req.offers.map((o) => [o.id, localSkillOf(o)]))
@@ -167,9 +168,28 @@ export function tasksAdapter(tasks: TasksService, serve: ServeSkills) {
             throw invalidArgument('INVALID_ARGUMENT', `skill "${id}": ${(err as Error).message}`)
           }
         })
-        yield {} // the subscription is active and its skills are on the card
-        for await (const task of tasks.waiting(req.skills.length === 0 ? [] : skills, ctx.signal))
-          yield { task: taskProto(task) }
+        const wanted = req.skills.length === 0 ? [] : skills
+        if (!req.claim) {
+          if (req.leaseMs !== 0 || req.maxClaimed !== 0)
+            throw invalidArgument('INVALID_ARGUMENT', 'lease_ms and max_claimed apply only with claim')
+          yield unclaimed // the subscription is active and its skills are on the card
+          for await (const task of tasks.waiting(wanted, ctx.signal))
+            yield { task: taskProto(task), ...unclaimed }
+          return
+        }
+        // Checks the options before the subscription is confirmed.
+        const claimed = tasks.claimedOffers(
+          wanted,
+          { leaseMs: req.leaseMs, maxClaimed: req.maxClaimed },
+          ctx.signal,
+        )
+        yield unclaimed
+        for await (const task of claimed)
+          yield {
+            task: taskProto(task),
+            leaseToken: task.lease?.token ?? '',
+            leaseExpiresAtMs: task.lease?.expiresAtMs ?? 0,
+          }
       } finally {
         await withdraw?.()
       }

@@ -53,6 +53,11 @@ export interface Change {
   extraOps?: StoreOp[]
   /** For a priced COMPLETED: the provider-signed receipt, sent with the COMPLETED update. */
   receipt?: Receipt
+  /**
+   * Start the delivery of this change's frames only with the peer's next frame, or after this many
+   * ms at the latest (see CLAIM_FRAME_DELAY_MS in worker.ts). They are stored with the change either way.
+   */
+  deliverWithinMs?: number
 }
 
 /** Settlement documents wait for the peer as long as messages do by default. */
@@ -67,6 +72,19 @@ export function createTaskEngine(c: EngineComponents) {
 
   /** Runs `fn` after every earlier call for the same key has finished (per-task serialisation). */
   const lock = createKeyedLock()
+
+  // Peers with stored frames waiting for a delivery that starts at the latest when the timer fires;
+  // any earlier kick for the peer (its next frame) takes them along, in order, in the same window.
+  const pendingKicks = new Map<string, NodeJS.Timeout>()
+  function kickWithin(to: string, ms: number): void {
+    if (pendingKicks.has(to)) return
+    const timer = setTimeout(() => {
+      pendingKicks.delete(to)
+      c.kick(to)
+    }, ms)
+    timer.unref()
+    pendingKicks.set(to, timer)
+  }
 
   function counterparty(task: TaskRecord): string {
     return task.role === 'requester' ? task.assignee : task.requester
@@ -146,7 +164,14 @@ export function createTaskEngine(c: EngineComponents) {
       ops.push(...c.outbox.prepare(record).ops)
     }
     await c.store.commit(ops)
-    if (frames.length > 0) c.kick(to)
+    if (frames.length > 0) {
+      if (change.deliverWithinMs != null) kickWithin(to, change.deliverWithinMs)
+      else {
+        clearTimeout(pendingKicks.get(to))
+        pendingKicks.delete(to)
+        c.kick(to)
+      }
+    }
     changes.emit(`task:${task.id}`, task, events)
     changes.emit('task', task)
     announce(change, task)

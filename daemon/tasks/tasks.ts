@@ -18,6 +18,7 @@ import type { Store } from '../store/store.ts'
 import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import { createClaimedOffers } from './claimed-offers.ts'
 import { createInbound } from './inbound.ts'
 import { createInputValidator } from './input-validator.ts'
 import { createOpenTaskQuota } from './open-task-quota.ts'
@@ -107,6 +108,19 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     localSkillIds: () => c.localSkills().map((s) => s.id),
     tierOf: (task) => (task.role === 'assignee' ? debtTier(c.ledger.balance(task.requester)) : 0),
   })
+  let daemonStopping = false
+  c.events.on('daemon.stopping', () => {
+    daemonStopping = true
+  })
+  const { claimedOffers } = createClaimedOffers({
+    daemonStopping: () => daemonStopping,
+    engine,
+    waiting: streams.waiting,
+    claim: worker.claim,
+    release: timers.release,
+    defaultLeaseMs: options.defaultLeaseMs,
+    logger,
+  })
   const quota = createOpenTaskQuota(options.maxOpenPerRequester, engine.changes)
   const validator = createInputValidator({ budgetMs: INPUT_CHECK_BUDGET_MS })
   const inbound = createInbound({
@@ -131,6 +145,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     ...requester,
     ...worker,
     ...streams,
+    claimedOffers,
     get: (id: string): Promise<TaskRecord> => mustGet(tasks, id),
 
     /** Proposes a settlement (we paid `peer`); stored and sent in one write. */

@@ -24,6 +24,12 @@ export interface WorkerComponents {
   ledger: Pick<Ledger, 'hasReservation' | 'issueReceipt' | 'parsePrice'>
 }
 
+/**
+ * The WORKING update of a claim goes to the requester with the worker's next frame (a short task's
+ * COMPLETED: one delivery round trip for both instead of the COMPLETED waiting behind the WORKING's
+ * ack), or after this long at the latest. It is stored with the claim either way.
+ */
+export const CLAIM_FRAME_DELAY_MS = 25
 const MAX_LEASE_MS = 3600_000
 const MIN_LEASE_MS = 1_000
 const EVENT_KINDS = new Set<number>([
@@ -38,7 +44,7 @@ const UPDATE_STATES = new Set<number>([
   TaskState.TASK_STATE_AUTH_REQUIRED,
 ])
 
-function leaseLength(requested: number, fallback: number): number {
+export function leaseLength(requested: number, fallback: number): number {
   if (requested < 0) throw invalidArgument('INVALID_ARGUMENT', 'lease_ms must not be negative')
   const ms = requested === 0 ? fallback : requested
   if (ms < MIN_LEASE_MS || ms > MAX_LEASE_MS)
@@ -71,7 +77,11 @@ export function createWorker(c: WorkerComponents) {
   }
 
   return {
-    async claim(id: string, leaseMs: number): Promise<TaskRecord> {
+    /**
+     * `onClaimed` runs under the task's lock right after the claim is stored, before any other change
+     * of the task can apply (a subscription that claims for its worker records its hold there).
+     */
+    async claim(id: string, leaseMs: number, onClaimed?: (task: TaskRecord) => void): Promise<TaskRecord> {
       const ms = leaseLength(leaseMs, c.defaultLeaseMs)
       return c.engine.lock(id, async () => {
         const task = await mustGet(c.tasks, id, 'assignee')
@@ -82,7 +92,9 @@ export function createWorker(c: WorkerComponents) {
         }
         const lease = { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + ms }
         const change = transition(task, TaskState.TASK_STATE_WORKING, { lease, attempts: task.attempts + 1 })
-        return (await c.engine.commit(change)).task
+        const claimed = (await c.engine.commit({ ...change, deliverWithinMs: CLAIM_FRAME_DELAY_MS })).task
+        onClaimed?.(claimed)
+        return claimed
       })
     },
 

@@ -161,6 +161,11 @@ class Reconnect:
             return None
         return res.task
 
+    def offer_of(self, res: Any) -> tuple[types_pb2.Task, str] | None:
+        """task_of with the lease token of a task the daemon claimed for the worker ('' if it did not)."""
+        task = self.task_of(res)
+        return None if task is None else (task, res.lease_token)
+
     def lost(self, failure: MoltmeshError | None) -> float:
         if failure is None:  # a daemon that ends the stream cleanly is stopping
             failure = UnavailableError(
@@ -189,6 +194,7 @@ class WorkerKeywords(TypedDict, total=False):
 
     lease: float
     concurrency: int
+    preclaim: bool
     max_tasks: int | None
     on_error: Callable[[BaseException, Any], None] | None
     description: str | None
@@ -214,6 +220,7 @@ class WorkerOptions(Generic[C, X]):
         *,
         lease: float = 60.0,
         concurrency: int = 1,
+        preclaim: bool = True,
         max_tasks: int | None = None,
         on_error: Callable[[BaseException, X], None] | None = None,
         description: str | None = None,
@@ -233,6 +240,7 @@ class WorkerOptions(Generic[C, X]):
         self.on_status = on_status
         self.lease = lease
         self.concurrency = concurrency
+        self.preclaim = preclaim
         self.max_tasks = max_tasks
         self.on_error = on_error
         #: Tasks handled so far (completed, failed, rejected or canceled while running).
@@ -241,6 +249,13 @@ class WorkerOptions(Generic[C, X]):
     @property
     def lease_ms(self) -> int:
         return max(1000, int(self.lease * 1000))
+
+    def _subscribe_request(self) -> dict[str, Any]:
+        """The SubscribeTasks request: with ``preclaim``, tasks arrive claimed for this worker."""
+        request: dict[str, Any] = {"skills": self.skills, "offers": self.offers}
+        if self.preclaim:
+            request.update(claim=True, lease_ms=self.lease_ms, max_claimed=self.concurrency)
+        return request
 
     def _reconnect_state(self) -> Reconnect:
         """The reconnection state of one run of the task subscription."""

@@ -424,11 +424,15 @@ class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
         self.handler = handler
         self._stream: AsyncStream[Any] | None = None
         self._stopping = False
+        # Tasks running now: with pre-claimed tasks the subscription stays open until they are done,
+        # since closing it hands them back.
+        self._active = 0
 
     def stop(self) -> None:
         """Stops taking tasks; ``run()`` returns once the running ones are done."""
         self._stopping = True
-        if self._stream is not None:
+        # With pre-claimed tasks the last running task closes the subscription (_run_one).
+        if (self._active == 0 or not self.preclaim) and self._stream is not None:
             self._stream.cancel()
 
     async def run(self) -> int:
@@ -437,17 +441,21 @@ class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
         claimed = 0
         tasks = self._tasks()
         try:
-            async for task in tasks:
+            async for task, lease_token in tasks:
                 if self._stopping:
                     break
                 await slots.acquire()
-                try:
-                    claim = await self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
-                except MoltmeshError as err:
-                    slots.release()
-                    log.debug("task %s not claimed: %s", task.id, err)
-                    continue
+                if lease_token:
+                    claim: Any = a2a_pb2.ClaimTaskResponse(task=task, lease_token=lease_token)
+                else:
+                    try:
+                        claim = await self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
+                    except MoltmeshError as err:
+                        slots.release()
+                        log.debug("task %s not claimed: %s", task.id, err)
+                        continue
                 claimed += 1
+                self._active += 1
                 job = asyncio.create_task(self._run_one(claim, slots))
                 running.add(job)
                 job.add_done_callback(running.discard)
@@ -459,22 +467,25 @@ class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
             raise
         finally:
             await tasks.aclose()
+            if self.preclaim and running:  # closing the subscription hands back what it holds
+                await asyncio.gather(*running, return_exceptions=True)
             if self._stream is not None:
                 self._stream.cancel()
             if running:
                 await asyncio.gather(*running, return_exceptions=True)
         return self.handled
 
-    async def _tasks(self) -> AsyncIterator[types_pb2.Task]:
-        """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
+    async def _tasks(self) -> AsyncIterator[tuple[types_pb2.Task, str]]:
+        """Tasks offered for the skills with their lease token when pre-claimed, across daemon
+        restarts (see moltmesh._serving)."""
         state = self._reconnect_state()
         while not self._stopping:
             failure: MoltmeshError | None = None
-            self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
+            self._stream = self.client.worker.subscribe(**self._subscribe_request())
             try:
                 async for res in self._stream:
-                    if (task := state.task_of(res)) is not None:
-                        yield task
+                    if (offer := state.offer_of(res)) is not None:
+                        yield offer
             except MoltmeshError as err:
                 failure = err
             if self._stopping:
@@ -495,7 +506,10 @@ class AsyncWorker(WorkerOptions["AsyncClient", "AsyncTaskContext"]):
             watcher.cancel()
             await asyncio.gather(watcher, renewer, return_exceptions=True)
             self.handled += 1
+            self._active -= 1
             slots.release()
+            if self._active == 0 and self._stopping and self._stream is not None:
+                self._stream.cancel()
 
     async def _call_handler(self, ctx: AsyncTaskContext) -> Any:
         result = self.handler(ctx)

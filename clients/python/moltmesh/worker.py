@@ -19,7 +19,8 @@ skill); the agent's other skills and a skill it declares itself are left as they
 daemon restarts, the worker says so on stderr and subscribes again; it raises once the daemon has
 been away for ``reconnect`` seconds (default 60).
 
-For each task offered for the skill the worker claims a lease, renews it while the handler runs,
+Each task offered for the skill arrives claimed for the worker by the daemon (``preclaim=False``:
+the worker claims each offer itself with ClaimTask); the worker renews the lease while the handler runs,
 watches the task so a cancel reaches the handler (``task.canceled``), and completes the task with the
 handler's return value, or fails it with the exception the handler raised. A handler that is a
 generator streams what it yields as chunks.
@@ -47,7 +48,7 @@ from ._serving import (
     error_message,
 )
 from .errors import MoltmeshError
-from .gen import types_pb2
+from .gen import a2a_pb2, types_pb2
 from .parts import PartLike, to_parts
 
 if TYPE_CHECKING:
@@ -192,7 +193,11 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
     """Serves the tasks of one or more skills with a handler.
 
     Options: ``lease`` (seconds per claim, renewed every third of it while the handler runs; default
-    60), ``concurrency`` (tasks run at once, each in its own thread; default 1), ``max_tasks`` (stop
+    60), ``concurrency`` (tasks run at once, each in its own thread; default 1), ``preclaim`` (default
+    True: the daemon claims each task for this worker before sending it, which saves a ClaimTask call
+    per task, and hands a task back at once when the worker's subscription ends before it is finished;
+    a task sent while the worker is stopping is handed back that way, counting as an attempt like an
+    expired lease; False: each offer is claimed with ClaimTask), ``max_tasks`` (stop
     after handling that many; default: run until stopped), ``on_error(exc, ctx)`` (called when a
     handler raised, after the task was failed; default: log it).
 
@@ -220,6 +225,9 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
         self._thread: threading.Thread | None = None
         self._error: BaseException | None = None
         self._lock = threading.Lock()
+        # Tasks running now: with pre-claimed tasks the subscription stays open until they are done,
+        # since closing it hands them back.
+        self._active = 0
 
     # ---------------------------------------------------------------- lifecycle
 
@@ -230,20 +238,25 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
         claimed = 0
         tasks = self._tasks()
         try:
-            for task in tasks:
+            for task, lease_token in tasks:
                 if self._stopping.is_set():
                     break
                 slots.acquire()
                 if self._stopping.is_set():
                     slots.release()
                     break
-                try:
-                    claim = self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
-                except MoltmeshError as err:
-                    slots.release()  # claimed by another worker meanwhile, or already ended
-                    log.debug("task %s not claimed: %s", task.id, err)
-                    continue
+                if lease_token:
+                    claim: Any = a2a_pb2.ClaimTaskResponse(task=task, lease_token=lease_token)
+                else:
+                    try:
+                        claim = self.client.worker.claim(id=task.id, lease_ms=self.lease_ms)
+                    except MoltmeshError as err:
+                        slots.release()  # claimed by another worker meanwhile, or already ended
+                        log.debug("task %s not claimed: %s", task.id, err)
+                        continue
                 claimed += 1
+                with self._lock:
+                    self._active += 1
                 thread = threading.Thread(
                     target=self._run_one, args=(claim, slots), name=f"moltmesh-task-{task.id}", daemon=True
                 )
@@ -254,24 +267,28 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
                     break
         finally:
             tasks.close()
+            if self.preclaim:  # closing the subscription hands back what it holds: finish first
+                for thread in running:
+                    thread.join()
             if self._stream is not None:
                 self._stream.cancel()
             for thread in running:
                 thread.join()
         return self.handled
 
-    def _tasks(self) -> Iterator[types_pb2.Task]:
-        """Tasks offered for the skills, across daemon restarts (see moltmesh._serving)."""
+    def _tasks(self) -> Iterator[tuple[types_pb2.Task, str]]:
+        """Tasks offered for the skills with their lease token when pre-claimed, across daemon
+        restarts (see moltmesh._serving)."""
         state = self._reconnect_state()
         while not self._stopping.is_set():
             failure: MoltmeshError | None = None
-            self._stream = self.client.worker.subscribe(skills=self.skills, offers=self.offers)
+            self._stream = self.client.worker.subscribe(**self._subscribe_request())
             if self._stopping.is_set():
                 self._stream.cancel()
             try:
                 for res in self._stream:
-                    if (task := state.task_of(res)) is not None:
-                        yield task
+                    if (offer := state.offer_of(res)) is not None:
+                        yield offer
             except MoltmeshError as err:
                 failure = err
             if self._stopping.is_set():
@@ -295,7 +312,10 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
     def stop(self, timeout: float | None = None) -> None:
         """Stops taking tasks; with a background thread, waits for it (and the tasks running)."""
         self._stopping.set()
-        if self._stream is not None:
+        with self._lock:
+            idle = self._active == 0
+        # With pre-claimed tasks the last running task closes the subscription (_run_one).
+        if (idle or not self.preclaim) and self._stream is not None:
             self._stream.cancel()
         if self._thread is not None:
             self.join(timeout)
@@ -332,7 +352,11 @@ class Worker(WorkerOptions["WorkerClient", "TaskContext"]):
             watcher.join()
             with self._lock:
                 self.handled += 1
+                self._active -= 1
+                last = self._active == 0
             slots.release()
+            if last and self._stopping.is_set() and self._stream is not None:
+                self._stream.cancel()
 
     def _handle(self, ctx: TaskContext) -> None:
         w = self.client.worker

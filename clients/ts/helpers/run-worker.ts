@@ -1,6 +1,7 @@
 // runWorker(client, skill, handler): a worker in ten lines. It subscribes to tasks offered for a
-// skill (which puts the skill on the agent's card while it runs, if the card lacks it), claims each
-// (a lease), renews the lease while the handler runs, lets the handler stream chunks and progress,
+// skill (which puts the skill on the agent's card while it runs, if the card lacks it), gets each one
+// already claimed by the daemon for it (a lease; `preclaim: false` claims each offer with ClaimTask
+// instead), renews the lease while the handler runs, lets the handler stream chunks and progress,
 // and completes with what the handler returns or fails with what it throws. A task canceled
 // elsewhere, or a lost lease, aborts the handler's signal. A daemon restart is survived: the worker
 // says so on stderr and subscribes again (see worker-subscription.ts).
@@ -15,7 +16,7 @@ import {
   type ReconnectOptions,
   type SkillOffer,
   type WorkerStatus,
-  workerTasks,
+  workerOffers,
 } from './worker-subscription.ts'
 
 export interface WorkerContext {
@@ -56,6 +57,12 @@ export interface RunWorkerOptions {
   leaseMs?: number
   /** Tasks handled at the same time (default 1). */
   concurrency?: number
+  /**
+   * Pre-claimed offers (default true): the daemon claims each task for this worker before sending it
+   * (SubscribeTasks `claim`), which saves a ClaimTask round trip per task, and hands back at once the
+   * tasks of a worker that stopped or lost the daemon. false: each offer is claimed with ClaimTask.
+   */
+  preclaim?: boolean
   /** Stops the worker: no new claims; running handlers see their signal abort. */
   signal?: AbortSignal
   /** Called after each task with how it ended (for logging). */
@@ -100,20 +107,28 @@ export async function runWorker(
   const concurrency = Math.max(1, options.concurrency ?? 1)
   const running = new Set<Promise<void>>()
   const stop = options.signal ?? new AbortController().signal
+  const skills = describeSkills(Array.isArray(skill) ? skill : [skill])
+  // Stopping aborts the handlers, so the tasks they held may be handed back as the stream closes.
+  const request =
+    options.preclaim === false ? skills : { ...skills, claim: true, leaseMs, maxClaimed: concurrency }
   try {
-    for await (const task of workerTasks(client, describeSkills(Array.isArray(skill) ? skill : [skill]), {
+    for await (const offer of workerOffers(client, request, {
       signal: stop,
       reconnect: options.reconnect,
       onStatus: options.onStatus ?? printStatus,
     })) {
       while (running.size >= concurrency) await Promise.race(running)
-      let claim: Awaited<ReturnType<WorkerClient['worker']['claim']>>
-      try {
-        claim = await client.worker.claim({ id: task.id, leaseMs })
-      } catch {
-        continue // another worker claimed it first, or it ended meanwhile
+      let { task, leaseToken } = offer
+      if (leaseToken === '') {
+        try {
+          const claim = await client.worker.claim({ id: task.id, leaseMs })
+          task = claim.task ?? task
+          leaseToken = claim.leaseToken
+        } catch {
+          continue // another worker claimed it first, or it ended meanwhile
+        }
       }
-      const run = handleOne(client, claim.task ?? task, claim.leaseToken, handler, leaseMs, stop, options)
+      const run = handleOne(client, task, leaseToken, handler, leaseMs, stop, options)
       const tracked = run.finally(() => running.delete(tracked))
       running.add(tracked)
     }

@@ -83,12 +83,41 @@ export function isConnectionLoss(err: unknown): boolean {
   )
 }
 
+/** A task sent to a worker; `leaseToken` is set when the daemon claimed it for the worker (`claim`). */
+export interface WorkerOffer {
+  task: Task
+  leaseToken: string
+}
+
+export interface WorkerSubscribeRequest {
+  skills: string[]
+  offers: DeepPartial<Skill>[]
+  declaredOnly?: boolean
+  /** Pre-claimed offers: each task arrives claimed for this worker, with its lease token. */
+  claim?: boolean
+  leaseMs?: number
+  maxClaimed?: number
+}
+
 /** Tasks offered for the worker's skills, across reconnections, until `signal` aborts. */
 export async function* workerTasks(
   client: Pick<Groups, 'worker'>,
-  request: { skills: string[]; offers: DeepPartial<Skill>[]; declaredOnly?: boolean },
+  request: WorkerSubscribeRequest,
   options: SubscriptionOptions,
 ): AsyncGenerator<Task> {
+  for await (const offer of workerOffers(client, request, options)) yield offer.task
+}
+
+/**
+ * workerTasks with the lease of each task the daemon claimed for the worker. With `claim`, closing
+ * the subscription (aborting `signal`) hands back every task it delivered that is not finished yet:
+ * keep it open until they are.
+ */
+export async function* workerOffers(
+  client: Pick<Groups, 'worker'>,
+  request: WorkerSubscribeRequest,
+  options: SubscriptionOptions,
+): AsyncGenerator<WorkerOffer> {
   const { signal } = options
   const giveUpAfterMs =
     options.reconnect === false ? 0 : (options.reconnect?.giveUpAfterMs ?? DEFAULT_GIVE_UP_MS)
@@ -98,9 +127,9 @@ export async function* workerTasks(
   while (!signal.aborted) {
     let failure: unknown
     try {
-      for await (const { task } of client.worker.subscribe(request, { signal })) {
+      for await (const { task, leaseToken } of client.worker.subscribe(request, { signal })) {
         if (task != null) {
-          yield task
+          yield { task, leaseToken }
           continue
         }
         if (lostAt == null) options.onStatus?.({ kind: 'ready', skills: request.skills })

@@ -173,7 +173,7 @@ class ListNamesResponse(_message.Message):
     def __init__(self, names: _Optional[_Iterable[_Union[ClaimNameResponse, _Mapping]]] = ...) -> None: ...
 
 class SendMessageRequest(_message.Message):
-    __slots__ = ("to", "parts", "context_id", "thread_id", "reply_to", "idempotency_key", "ttl_ms")
+    __slots__ = ("to", "parts", "context_id", "thread_id", "reply_to", "idempotency_key", "ttl_ms", "no_wait")
     TO_FIELD_NUMBER: _ClassVar[int]
     PARTS_FIELD_NUMBER: _ClassVar[int]
     CONTEXT_ID_FIELD_NUMBER: _ClassVar[int]
@@ -181,6 +181,7 @@ class SendMessageRequest(_message.Message):
     REPLY_TO_FIELD_NUMBER: _ClassVar[int]
     IDEMPOTENCY_KEY_FIELD_NUMBER: _ClassVar[int]
     TTL_MS_FIELD_NUMBER: _ClassVar[int]
+    NO_WAIT_FIELD_NUMBER: _ClassVar[int]
     to: str
     parts: _containers.RepeatedCompositeFieldContainer[_types_pb2.Part]
     context_id: str
@@ -188,7 +189,8 @@ class SendMessageRequest(_message.Message):
     reply_to: str
     idempotency_key: str
     ttl_ms: int
-    def __init__(self, to: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[_types_pb2.Part, _Mapping]]] = ..., context_id: _Optional[str] = ..., thread_id: _Optional[str] = ..., reply_to: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., ttl_ms: _Optional[int] = ...) -> None: ...
+    no_wait: bool
+    def __init__(self, to: _Optional[str] = ..., parts: _Optional[_Iterable[_Union[_types_pb2.Part, _Mapping]]] = ..., context_id: _Optional[str] = ..., thread_id: _Optional[str] = ..., reply_to: _Optional[str] = ..., idempotency_key: _Optional[str] = ..., ttl_ms: _Optional[int] = ..., no_wait: _Optional[bool] = ...) -> None: ...
 
 class SendMessageResponse(_message.Message):
     __slots__ = ("id", "queued", "message")
@@ -448,20 +450,30 @@ class SubscribeTaskEventsResponse(_message.Message):
     def __init__(self, event: _Optional[_Union[_types_pb2.TaskEvent, _Mapping]] = ...) -> None: ...
 
 class SubscribeTasksRequest(_message.Message):
-    __slots__ = ("skills", "offers", "declared_only")
+    __slots__ = ("skills", "offers", "declared_only", "claim", "lease_ms", "max_claimed")
     SKILLS_FIELD_NUMBER: _ClassVar[int]
     OFFERS_FIELD_NUMBER: _ClassVar[int]
     DECLARED_ONLY_FIELD_NUMBER: _ClassVar[int]
+    CLAIM_FIELD_NUMBER: _ClassVar[int]
+    LEASE_MS_FIELD_NUMBER: _ClassVar[int]
+    MAX_CLAIMED_FIELD_NUMBER: _ClassVar[int]
     skills: _containers.RepeatedScalarFieldContainer[str]
     offers: _containers.RepeatedCompositeFieldContainer[_types_pb2.Skill]
     declared_only: bool
-    def __init__(self, skills: _Optional[_Iterable[str]] = ..., offers: _Optional[_Iterable[_Union[_types_pb2.Skill, _Mapping]]] = ..., declared_only: _Optional[bool] = ...) -> None: ...
+    claim: bool
+    lease_ms: int
+    max_claimed: int
+    def __init__(self, skills: _Optional[_Iterable[str]] = ..., offers: _Optional[_Iterable[_Union[_types_pb2.Skill, _Mapping]]] = ..., declared_only: _Optional[bool] = ..., claim: _Optional[bool] = ..., lease_ms: _Optional[int] = ..., max_claimed: _Optional[int] = ...) -> None: ...
 
 class SubscribeTasksResponse(_message.Message):
-    __slots__ = ("task",)
+    __slots__ = ("task", "lease_token", "lease_expires_at_ms")
     TASK_FIELD_NUMBER: _ClassVar[int]
+    LEASE_TOKEN_FIELD_NUMBER: _ClassVar[int]
+    LEASE_EXPIRES_AT_MS_FIELD_NUMBER: _ClassVar[int]
     task: _types_pb2.Task
-    def __init__(self, task: _Optional[_Union[_types_pb2.Task, _Mapping]] = ...) -> None: ...
+    lease_token: str
+    lease_expires_at_ms: int
+    def __init__(self, task: _Optional[_Union[_types_pb2.Task, _Mapping]] = ..., lease_token: _Optional[str] = ..., lease_expires_at_ms: _Optional[int] = ...) -> None: ...
 
 class ClaimTaskRequest(_message.Message):
     __slots__ = ("id", "lease_ms")

@@ -482,7 +482,8 @@ class A2ANodeServicer:
         """---------------------------------------------------------------- tasks: worker side
 
         Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-        stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+        stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+        `claim` each task arrives already claimed for this subscription (no ClaimTask call).
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -1180,7 +1180,14 @@ type SendMessageRequest struct {
 	// Same key = same message (the first one's id is returned; nothing is sent twice).
 	IdempotencyKey string `protobuf:"bytes,6,opt,name=idempotency_key,json=idempotencyKey,proto3" json:"idempotency_key,omitempty"`
 	// Time to live in milliseconds (default 72 h): retried until then, then EXPIRED.
-	TtlMs         int64 `protobuf:"varint,7,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"`
+	TtlMs int64 `protobuf:"varint,7,opt,name=ttl_ms,json=ttlMs,proto3" json:"ttl_ms,omitempty"`
+	// Answer as soon as the message is stored in the outbox (durable: it survives a crash), without
+	// waiting for the live delivery. By default (false) SendMessage, when the recipient is connected,
+	// also waits up to 3 s for its daemon to acknowledge, and answers `queued` false once it did. With
+	// `no_wait` the answer is always `queued` true (status QUEUED) and delivery goes on in the
+	// background: its outcome is the message's status (GetMessage, GetOutbox) and the events
+	// `message.delivered` / `message.failed` / `message.expired` (SubscribeEvents, webhooks).
+	NoWait        bool `protobuf:"varint,8,opt,name=no_wait,json=noWait,proto3" json:"no_wait,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -1264,12 +1271,19 @@ func (x *SendMessageRequest) GetTtlMs() int64 {
 	return 0
 }
 
+func (x *SendMessageRequest) GetNoWait() bool {
+	if x != nil {
+		return x.NoWait
+	}
+	return false
+}
+
 // The message accepted for delivery.
 type SendMessageResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
 	// Message id.
 	Id string `protobuf:"bytes,1,opt,name=id,proto3" json:"id,omitempty"`
-	// True when it was not delivered live and waits in the outbox.
+	// True when it was not delivered live and waits in the outbox (always true with `no_wait`).
 	Queued bool `protobuf:"varint,2,opt,name=queued,proto3" json:"queued,omitempty"`
 	// The message as stored in the outbox.
 	Message       *Message `protobuf:"bytes,3,opt,name=message,proto3" json:"message,omitempty"`
@@ -2962,7 +2976,23 @@ type SubscribeTasksRequest struct {
 	Offers []*Skill `protobuf:"bytes,2,rep,name=offers,proto3" json:"offers,omitempty"`
 	// Serve the skills without offering them: the card stays as declared (the handlers of
 	// moltbook.toml use it, since the file declares their skills).
-	DeclaredOnly  bool `protobuf:"varint,3,opt,name=declared_only,json=declaredOnly,proto3" json:"declared_only,omitempty"`
+	DeclaredOnly bool `protobuf:"varint,3,opt,name=declared_only,json=declaredOnly,proto3" json:"declared_only,omitempty"`
+	// Pre-claimed offers: the daemon claims each task for this subscription before sending it, so the
+	// worker starts at once, without a ClaimTask call. The task arrives WORKING with `lease_token` and
+	// `lease_expires_at_ms` set, exactly as ClaimTask would have returned it; a task is sent to one
+	// subscription only. Renew, update and finish it with the lease token as after ClaimTask. When the
+	// subscription ends (cancelled, the worker's connection lost) every task it holds that is not
+	// finished is handed back at once, as if its lease had run out: back to SUBMITTED for the next
+	// worker (the claim counted as an attempt), or FAILED `LEASE_EXPIRED` once the attempts are used
+	// up. So keep the subscription open until the tasks it delivered are finished.
+	Claim bool `protobuf:"varint,4,opt,name=claim,proto3" json:"claim,omitempty"`
+	// With `claim`: lease length in milliseconds (default 60000, between 1000 and 3600000).
+	LeaseMs int64 `protobuf:"varint,5,opt,name=lease_ms,json=leaseMs,proto3" json:"lease_ms,omitempty"`
+	// With `claim`: how many tasks this subscription holds at most at a time (claimed and not yet
+	// completed, failed, rejected or handed back); further tasks wait in line, or go to other workers,
+	// until one of them is finished. Default 1; at most 1000. Set it to the number of tasks the worker
+	// runs at once.
+	MaxClaimed    int32 `protobuf:"varint,6,opt,name=max_claimed,json=maxClaimed,proto3" json:"max_claimed,omitempty"`
 	unknownFields protoimpl.UnknownFields
 	sizeCache     protoimpl.SizeCache
 }
@@ -3018,14 +3048,40 @@ func (x *SubscribeTasksRequest) GetDeclaredOnly() bool {
 	return false
 }
 
+func (x *SubscribeTasksRequest) GetClaim() bool {
+	if x != nil {
+		return x.Claim
+	}
+	return false
+}
+
+func (x *SubscribeTasksRequest) GetLeaseMs() int64 {
+	if x != nil {
+		return x.LeaseMs
+	}
+	return 0
+}
+
+func (x *SubscribeTasksRequest) GetMaxClaimed() int32 {
+	if x != nil {
+		return x.MaxClaimed
+	}
+	return 0
+}
+
 // A task waiting for a worker.
 type SubscribeTasksResponse struct {
 	state protoimpl.MessageState `protogen:"open.v1"`
-	// The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
-	// subscription is active and that every skill in `skills` is on the local card.
-	Task          *Task `protobuf:"bytes,1,opt,name=task,proto3" json:"task,omitempty"`
-	unknownFields protoimpl.UnknownFields
-	sizeCache     protoimpl.SizeCache
+	// The task (SUBMITTED; WORKING and claimed with `claim`). Unset in the first response of every
+	// subscription, which confirms that the subscription is active and that every skill in `skills` is
+	// on the local card.
+	Task *Task `protobuf:"bytes,1,opt,name=task,proto3" json:"task,omitempty"`
+	// With `claim`: the lease token for the worker calls on `task`.
+	LeaseToken string `protobuf:"bytes,2,opt,name=lease_token,json=leaseToken,proto3" json:"lease_token,omitempty"`
+	// With `claim`: when the lease runs out (renew it with RenewLease).
+	LeaseExpiresAtMs int64 `protobuf:"varint,3,opt,name=lease_expires_at_ms,json=leaseExpiresAtMs,proto3" json:"lease_expires_at_ms,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
 }
 
 func (x *SubscribeTasksResponse) Reset() {
@@ -3063,6 +3119,20 @@ func (x *SubscribeTasksResponse) GetTask() *Task {
 		return x.Task
 	}
 	return nil
+}
+
+func (x *SubscribeTasksResponse) GetLeaseToken() string {
+	if x != nil {
+		return x.LeaseToken
+	}
+	return ""
+}
+
+func (x *SubscribeTasksResponse) GetLeaseExpiresAtMs() int64 {
+	if x != nil {
+		return x.LeaseExpiresAtMs
+	}
+	return 0
 }
 
 // A task to claim.
@@ -5884,7 +5954,7 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x13ReleaseNameResponse\"\x12\n" +
 	"\x10ListNamesRequest\"I\n" +
 	"\x11ListNamesResponse\x124\n" +
-	"\x05names\x18\x01 \x03(\v2\x1e.moltmesh.v1.ClaimNameResponseR\x05names\"\xe4\x01\n" +
+	"\x05names\x18\x01 \x03(\v2\x1e.moltmesh.v1.ClaimNameResponseR\x05names\"\xfd\x01\n" +
 	"\x12SendMessageRequest\x12\x0e\n" +
 	"\x02to\x18\x01 \x01(\tR\x02to\x12'\n" +
 	"\x05parts\x18\x02 \x03(\v2\x11.moltmesh.v1.PartR\x05parts\x12\x1d\n" +
@@ -5893,7 +5963,8 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\tthread_id\x18\x04 \x01(\tR\bthreadId\x12\x19\n" +
 	"\breply_to\x18\x05 \x01(\tR\areplyTo\x12'\n" +
 	"\x0fidempotency_key\x18\x06 \x01(\tR\x0eidempotencyKey\x12\x15\n" +
-	"\x06ttl_ms\x18\a \x01(\x03R\x05ttlMs\"m\n" +
+	"\x06ttl_ms\x18\a \x01(\x03R\x05ttlMs\x12\x17\n" +
+	"\ano_wait\x18\b \x01(\bR\x06noWait\"m\n" +
 	"\x13SendMessageResponse\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x16\n" +
 	"\x06queued\x18\x02 \x01(\bR\x06queued\x12.\n" +
@@ -6005,13 +6076,20 @@ const file_moltmesh_v1_a2a_proto_rawDesc = "" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12%\n" +
 	"\x0eafter_sequence\x18\x02 \x01(\x03R\rafterSequence\"K\n" +
 	"\x1bSubscribeTaskEventsResponse\x12,\n" +
-	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"\x80\x01\n" +
+	"\x05event\x18\x01 \x01(\v2\x16.moltmesh.v1.TaskEventR\x05event\"\xd2\x01\n" +
 	"\x15SubscribeTasksRequest\x12\x16\n" +
 	"\x06skills\x18\x01 \x03(\tR\x06skills\x12*\n" +
 	"\x06offers\x18\x02 \x03(\v2\x12.moltmesh.v1.SkillR\x06offers\x12#\n" +
-	"\rdeclared_only\x18\x03 \x01(\bR\fdeclaredOnly\"?\n" +
+	"\rdeclared_only\x18\x03 \x01(\bR\fdeclaredOnly\x12\x14\n" +
+	"\x05claim\x18\x04 \x01(\bR\x05claim\x12\x19\n" +
+	"\blease_ms\x18\x05 \x01(\x03R\aleaseMs\x12\x1f\n" +
+	"\vmax_claimed\x18\x06 \x01(\x05R\n" +
+	"maxClaimed\"\x8f\x01\n" +
 	"\x16SubscribeTasksResponse\x12%\n" +
-	"\x04task\x18\x01 \x01(\v2\x11.moltmesh.v1.TaskR\x04task\"=\n" +
+	"\x04task\x18\x01 \x01(\v2\x11.moltmesh.v1.TaskR\x04task\x12\x1f\n" +
+	"\vlease_token\x18\x02 \x01(\tR\n" +
+	"leaseToken\x12-\n" +
+	"\x13lease_expires_at_ms\x18\x03 \x01(\x03R\x10leaseExpiresAtMs\"=\n" +
 	"\x10ClaimTaskRequest\x12\x0e\n" +
 	"\x02id\x18\x01 \x01(\tR\x02id\x12\x19\n" +
 	"\blease_ms\x18\x02 \x01(\x03R\aleaseMs\"\x8a\x01\n" +

@@ -135,7 +135,8 @@ type A2ANodeClient interface {
 	// closes at a terminal state.
 	SubscribeTaskEvents(ctx context.Context, in *SubscribeTaskEventsRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTaskEventsResponse], error)
 	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+	// `claim` each task arrives already claimed for this subscription (no ClaimTask call).
 	SubscribeTasks(ctx context.Context, in *SubscribeTasksRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[SubscribeTasksResponse], error)
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(ctx context.Context, in *ClaimTaskRequest, opts ...grpc.CallOption) (*ClaimTaskResponse, error)
@@ -794,7 +795,8 @@ type A2ANodeServer interface {
 	// closes at a terminal state.
 	SubscribeTaskEvents(*SubscribeTaskEventsRequest, grpc.ServerStreamingServer[SubscribeTaskEventsResponse]) error
 	// Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+	// stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+	// `claim` each task arrives already claimed for this subscription (no ClaimTask call).
 	SubscribeTasks(*SubscribeTasksRequest, grpc.ServerStreamingServer[SubscribeTasksResponse]) error
 	// Claims a task for this worker; returns a lease token to pass to the other worker calls.
 	ClaimTask(context.Context, *ClaimTaskRequest) (*ClaimTaskResponse, error)

@@ -249,13 +249,22 @@ export interface SendMessageRequest {
   idempotencyKey: string;
   /** Time to live in milliseconds (default 72 h): retried until then, then EXPIRED. */
   ttlMs: number;
+  /**
+   * Answer as soon as the message is stored in the outbox (durable: it survives a crash), without
+   * waiting for the live delivery. By default (false) SendMessage, when the recipient is connected,
+   * also waits up to 3 s for its daemon to acknowledge, and answers `queued` false once it did. With
+   * `no_wait` the answer is always `queued` true (status QUEUED) and delivery goes on in the
+   * background: its outcome is the message's status (GetMessage, GetOutbox) and the events
+   * `message.delivered` / `message.failed` / `message.expired` (SubscribeEvents, webhooks).
+   */
+  noWait: boolean;
 }
 
 /** The message accepted for delivery. */
 export interface SendMessageResponse {
   /** Message id. */
   id: string;
-  /** True when it was not delivered live and waits in the outbox. */
+  /** True when it was not delivered live and waits in the outbox (always true with `no_wait`). */
   queued: boolean;
   /** The message as stored in the outbox. */
   message?: Message | undefined;
@@ -531,15 +540,42 @@ export interface SubscribeTasksRequest {
    * moltbook.toml use it, since the file declares their skills).
    */
   declaredOnly: boolean;
+  /**
+   * Pre-claimed offers: the daemon claims each task for this subscription before sending it, so the
+   * worker starts at once, without a ClaimTask call. The task arrives WORKING with `lease_token` and
+   * `lease_expires_at_ms` set, exactly as ClaimTask would have returned it; a task is sent to one
+   * subscription only. Renew, update and finish it with the lease token as after ClaimTask. When the
+   * subscription ends (cancelled, the worker's connection lost) every task it holds that is not
+   * finished is handed back at once, as if its lease had run out: back to SUBMITTED for the next
+   * worker (the claim counted as an attempt), or FAILED `LEASE_EXPIRED` once the attempts are used
+   * up. So keep the subscription open until the tasks it delivered are finished.
+   */
+  claim: boolean;
+  /** With `claim`: lease length in milliseconds (default 60000, between 1000 and 3600000). */
+  leaseMs: number;
+  /**
+   * With `claim`: how many tasks this subscription holds at most at a time (claimed and not yet
+   * completed, failed, rejected or handed back); further tasks wait in line, or go to other workers,
+   * until one of them is finished. Default 1; at most 1000. Set it to the number of tasks the worker
+   * runs at once.
+   */
+  maxClaimed: number;
 }
 
 /** A task waiting for a worker. */
 export interface SubscribeTasksResponse {
   /**
-   * The task (SUBMITTED). Unset in the first response of every subscription, which confirms that the
-   * subscription is active and that every skill in `skills` is on the local card.
+   * The task (SUBMITTED; WORKING and claimed with `claim`). Unset in the first response of every
+   * subscription, which confirms that the subscription is active and that every skill in `skills` is
+   * on the local card.
    */
-  task?: Task | undefined;
+  task?:
+    | Task
+    | undefined;
+  /** With `claim`: the lease token for the worker calls on `task`. */
+  leaseToken: string;
+  /** With `claim`: when the lease runs out (renew it with RenewLease). */
+  leaseExpiresAtMs: number;
 }
 
 /** A task to claim. */
@@ -2764,7 +2800,7 @@ export const ListNamesResponse: MessageFns<ListNamesResponse> = {
 };
 
 function createBaseSendMessageRequest(): SendMessageRequest {
-  return { to: "", parts: [], contextId: "", threadId: "", replyTo: "", idempotencyKey: "", ttlMs: 0 };
+  return { to: "", parts: [], contextId: "", threadId: "", replyTo: "", idempotencyKey: "", ttlMs: 0, noWait: false };
 }
 
 export const SendMessageRequest: MessageFns<SendMessageRequest> = {
@@ -2789,6 +2825,9 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
     }
     if (message.ttlMs !== 0) {
       writer.uint32(56).int64(message.ttlMs);
+    }
+    if (message.noWait !== false) {
+      writer.uint32(64).bool(message.noWait);
     }
     return writer;
   },
@@ -2862,6 +2901,14 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
             message.ttlMs = longToNumber(reader.int64());
             continue;
           }
+          case 8: {
+            if (tag !== 64) {
+              break;
+            }
+
+            message.noWait = reader.bool();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -2903,6 +2950,11 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
         : isSet(object.ttl_ms)
         ? globalThis.Number(object.ttl_ms)
         : 0,
+      noWait: isSet(object.noWait)
+        ? globalThis.Boolean(object.noWait)
+        : isSet(object.no_wait)
+        ? globalThis.Boolean(object.no_wait)
+        : false,
     };
   },
 
@@ -2929,6 +2981,9 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
     if (message.ttlMs !== 0) {
       obj.ttlMs = Math.round(message.ttlMs);
     }
+    if (message.noWait !== false) {
+      obj.noWait = message.noWait;
+    }
     return obj;
   },
 
@@ -2944,6 +2999,7 @@ export const SendMessageRequest: MessageFns<SendMessageRequest> = {
     message.replyTo = object.replyTo ?? "";
     message.idempotencyKey = object.idempotencyKey ?? "";
     message.ttlMs = object.ttlMs ?? 0;
+    message.noWait = object.noWait ?? false;
     return message;
   },
 };
@@ -5798,7 +5854,7 @@ export const SubscribeTaskEventsResponse: MessageFns<SubscribeTaskEventsResponse
 };
 
 function createBaseSubscribeTasksRequest(): SubscribeTasksRequest {
-  return { skills: [], offers: [], declaredOnly: false };
+  return { skills: [], offers: [], declaredOnly: false, claim: false, leaseMs: 0, maxClaimed: 0 };
 }
 
 export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
@@ -5811,6 +5867,15 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     }
     if (message.declaredOnly !== false) {
       writer.uint32(24).bool(message.declaredOnly);
+    }
+    if (message.claim !== false) {
+      writer.uint32(32).bool(message.claim);
+    }
+    if (message.leaseMs !== 0) {
+      writer.uint32(40).int64(message.leaseMs);
+    }
+    if (message.maxClaimed !== 0) {
+      writer.uint32(48).int32(message.maxClaimed);
     }
     return writer;
   },
@@ -5852,6 +5917,30 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
             message.declaredOnly = reader.bool();
             continue;
           }
+          case 4: {
+            if (tag !== 32) {
+              break;
+            }
+
+            message.claim = reader.bool();
+            continue;
+          }
+          case 5: {
+            if (tag !== 40) {
+              break;
+            }
+
+            message.leaseMs = longToNumber(reader.int64());
+            continue;
+          }
+          case 6: {
+            if (tag !== 48) {
+              break;
+            }
+
+            message.maxClaimed = reader.int32();
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5873,6 +5962,17 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
         : isSet(object.declared_only)
         ? globalThis.Boolean(object.declared_only)
         : false,
+      claim: isSet(object.claim) ? globalThis.Boolean(object.claim) : false,
+      leaseMs: isSet(object.leaseMs)
+        ? globalThis.Number(object.leaseMs)
+        : isSet(object.lease_ms)
+        ? globalThis.Number(object.lease_ms)
+        : 0,
+      maxClaimed: isSet(object.maxClaimed)
+        ? globalThis.Number(object.maxClaimed)
+        : isSet(object.max_claimed)
+        ? globalThis.Number(object.max_claimed)
+        : 0,
     };
   },
 
@@ -5887,6 +5987,15 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     if (message.declaredOnly !== false) {
       obj.declaredOnly = message.declaredOnly;
     }
+    if (message.claim !== false) {
+      obj.claim = message.claim;
+    }
+    if (message.leaseMs !== 0) {
+      obj.leaseMs = Math.round(message.leaseMs);
+    }
+    if (message.maxClaimed !== 0) {
+      obj.maxClaimed = Math.round(message.maxClaimed);
+    }
     return obj;
   },
 
@@ -5898,18 +6007,27 @@ export const SubscribeTasksRequest: MessageFns<SubscribeTasksRequest> = {
     message.skills = object.skills?.map((e) => e) || [];
     message.offers = object.offers?.map((e) => Skill.fromPartial(e)) || [];
     message.declaredOnly = object.declaredOnly ?? false;
+    message.claim = object.claim ?? false;
+    message.leaseMs = object.leaseMs ?? 0;
+    message.maxClaimed = object.maxClaimed ?? 0;
     return message;
   },
 };
 
 function createBaseSubscribeTasksResponse(): SubscribeTasksResponse {
-  return { task: undefined };
+  return { task: undefined, leaseToken: "", leaseExpiresAtMs: 0 };
 }
 
 export const SubscribeTasksResponse: MessageFns<SubscribeTasksResponse> = {
   encode(message: SubscribeTasksResponse, writer: BinaryWriter = new BinaryWriter()): BinaryWriter {
     if (message.task !== undefined) {
       Task.encode(message.task, writer.uint32(10).fork()).join();
+    }
+    if (message.leaseToken !== "") {
+      writer.uint32(18).string(message.leaseToken);
+    }
+    if (message.leaseExpiresAtMs !== 0) {
+      writer.uint32(24).int64(message.leaseExpiresAtMs);
     }
     return writer;
   },
@@ -5935,6 +6053,22 @@ export const SubscribeTasksResponse: MessageFns<SubscribeTasksResponse> = {
             message.task = Task.decode(reader, reader.uint32());
             continue;
           }
+          case 2: {
+            if (tag !== 18) {
+              break;
+            }
+
+            message.leaseToken = reader.string();
+            continue;
+          }
+          case 3: {
+            if (tag !== 24) {
+              break;
+            }
+
+            message.leaseExpiresAtMs = longToNumber(reader.int64());
+            continue;
+          }
         }
         if ((tag & 7) === 4 || tag === 0) {
           break;
@@ -5948,13 +6082,31 @@ export const SubscribeTasksResponse: MessageFns<SubscribeTasksResponse> = {
   },
 
   fromJSON(object: any): SubscribeTasksResponse {
-    return { task: isSet(object.task) ? Task.fromJSON(object.task) : undefined };
+    return {
+      task: isSet(object.task) ? Task.fromJSON(object.task) : undefined,
+      leaseToken: isSet(object.leaseToken)
+        ? globalThis.String(object.leaseToken)
+        : isSet(object.lease_token)
+        ? globalThis.String(object.lease_token)
+        : "",
+      leaseExpiresAtMs: isSet(object.leaseExpiresAtMs)
+        ? globalThis.Number(object.leaseExpiresAtMs)
+        : isSet(object.lease_expires_at_ms)
+        ? globalThis.Number(object.lease_expires_at_ms)
+        : 0,
+    };
   },
 
   toJSON(message: SubscribeTasksResponse): unknown {
     const obj: any = {};
     if (message.task !== undefined) {
       obj.task = Task.toJSON(message.task);
+    }
+    if (message.leaseToken !== "") {
+      obj.leaseToken = message.leaseToken;
+    }
+    if (message.leaseExpiresAtMs !== 0) {
+      obj.leaseExpiresAtMs = Math.round(message.leaseExpiresAtMs);
     }
     return obj;
   },
@@ -5965,6 +6117,8 @@ export const SubscribeTasksResponse: MessageFns<SubscribeTasksResponse> = {
   fromPartial<I extends Exact<DeepPartial<SubscribeTasksResponse>, I>>(object: I): SubscribeTasksResponse {
     const message = createBaseSubscribeTasksResponse();
     message.task = (object.task !== undefined && object.task !== null) ? Task.fromPartial(object.task) : undefined;
+    message.leaseToken = object.leaseToken ?? "";
+    message.leaseExpiresAtMs = object.leaseExpiresAtMs ?? 0;
     return message;
   },
 };
@@ -10583,7 +10737,8 @@ export const A2ANodeService = {
   },
   /**
    * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+   * `claim` each task arrives already claimed for this subscription (no ClaimTask call).
    */
   subscribeTasks: {
     path: "/moltmesh.v1.A2ANode/SubscribeTasks" as const,
@@ -10913,7 +11068,8 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
   subscribeTaskEvents: handleServerStreamingCall<SubscribeTaskEventsRequest, SubscribeTaskEventsResponse>;
   /**
    * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+   * `claim` each task arrives already claimed for this subscription (no ClaimTask call).
    */
   subscribeTasks: handleServerStreamingCall<SubscribeTasksRequest, SubscribeTasksResponse>;
   /** Claims a task for this worker; returns a lease token to pass to the other worker calls. */
@@ -11362,7 +11518,8 @@ export interface A2ANodeClient extends Client {
   ): ClientReadableStream<SubscribeTaskEventsResponse>;
   /**
    * Streams tasks arriving for the given skills (tasks already waiting are sent first). While the
-   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest).
+   * stream is open the local card offers every skill it serves (see SubscribeTasksRequest). With
+   * `claim` each task arrives already claimed for this subscription (no ClaimTask call).
    */
   subscribeTasks(
     request: SubscribeTasksRequest,
