@@ -1,7 +1,8 @@
 // What clients and other subsystems can do with artifacts: store an upload, read a blob (fetching it
 // from a peer first when it is not held here), describe it, collect garbage, and keep blobs alive with
-// references. Blobs fetched from peers are always verified against their CID before anyone reads
-// them, so GetBlob never streams unverified bytes.
+// references. Blobs fetched from peers are verified against their CID before they are stored; GetBlob
+// of a blob being fetched streams it while it arrives and ends with an error if it does not verify
+// (follow-download.ts).
 
 import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
 import { isDid } from '../identity/did.ts'
@@ -12,9 +13,17 @@ import type { Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 import { artifactPart } from './artifact-part.ts'
 import type { BlobFetcher } from './blob-fetcher.ts'
 import type { BlobFiles } from './blob-files.ts'
+import { READ_CHUNK_BYTES } from './blob-files.ts'
 import type { BlobIndex } from './blob-index.ts'
 import type { BlobStore } from './blob-store.ts'
 import { parseBlobCid } from './cid.ts'
+import {
+  createDownloadProgress,
+  type DownloadHeader,
+  type DownloadProgress,
+  type FetchObserver,
+} from './download-progress.ts'
+import { followDownload } from './follow-download.ts'
 import type { KeyedLock } from './keyed-lock.ts'
 import type { BlobRecord, CollectResult, PutMetadata } from './records.ts'
 
@@ -39,60 +48,104 @@ const MAX_REF_LENGTH = 512
 interface Fetch {
   promise: Promise<BlobRecord>
   controller: AbortController
+  progress: DownloadProgress
   waiters: number
+}
+
+/** One caller's share of a download: `leave()` when done with it (idempotent). */
+interface Share {
+  fetch: Fetch
+  leave(): void
 }
 
 const notFound = (cid: string, why: string) =>
   new MoltmeshError('not_found', 'BLOB_NOT_FOUND', `blob ${cid} ${why}`)
 
+/** `promise`, or the abort reason of `signal` if that comes first. */
+async function abortable<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (signal == null) return promise
+  signal.throwIfAborted()
+  let onAbort: (() => void) | undefined
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason)
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    if (onAbort != null) signal.removeEventListener('abort', onAbort)
+  }
+}
+
 export function createArtifactsService(c: ArtifactsServiceComponents) {
   const fetches = new Map<string, Fetch>()
 
   /**
-   * Fetches `cid` from the first candidate that has it. One download per CID runs at a time: callers
-   * asking for the same blob share it, and it is cancelled only when all of them have gone.
+   * Joins the download of `cid` from the first candidate that has it, starting it if none runs. One
+   * download per CID runs at a time: callers asking for the same blob share it, and it is cancelled
+   * only when all of them have left (by `leave()` or by their signal aborting).
    */
-  async function fetchShared(cid: string, candidates: string[], signal?: AbortSignal): Promise<BlobRecord> {
+  async function join(cid: string, candidates: string[], signal?: AbortSignal): Promise<Share> {
     let f = fetches.get(cid)
     while (f?.controller.signal.aborted) {
       // Everyone left that download and it is winding down: let it flush, then start afresh.
       await f.promise.catch(() => undefined)
       f = fetches.get(cid)
     }
+    signal?.throwIfAborted()
     if (f == null) {
       const controller = new AbortController()
-      const promise = tryHolders(cid, candidates, controller.signal).finally(() => fetches.delete(cid))
+      const progress = createDownloadProgress()
+      const promise = tryHolders(cid, candidates, controller.signal, progress.observer).finally(() => {
+        fetches.delete(cid)
+        progress.finish()
+      })
       promise.catch(() => undefined)
-      f = { promise, controller, waiters: 0 }
+      f = { promise, controller, progress, waiters: 0 }
       fetches.set(cid, f)
     }
-    const shared = f
-    shared.waiters++
+    const fetch = f
+    fetch.waiters++
     let left = false
     const leave = () => {
       if (left) return
       left = true
-      if (--shared.waiters === 0) shared.controller.abort(signal?.reason)
+      signal?.removeEventListener('abort', leave)
+      if (--fetch.waiters === 0) fetch.controller.abort(signal?.reason)
     }
-    if (signal == null) return shared.promise.finally(leave)
-    signal.throwIfAborted()
-    const aborted = new Promise<never>((_, reject) => {
-      signal.addEventListener('abort', () => reject(signal.reason), { once: true })
-    })
-    aborted.catch(() => undefined)
+    signal?.addEventListener('abort', leave, { once: true })
+    return { fetch, leave }
+  }
+
+  /** Waits for the download to be complete, verified and stored. */
+  async function fetchShared(cid: string, candidates: string[], signal?: AbortSignal): Promise<BlobRecord> {
+    const share = await join(cid, candidates, signal)
     try {
-      return await Promise.race([shared.promise, aborted])
+      return await abortable(share.fetch.promise, signal)
     } finally {
-      leave()
+      share.leave()
     }
   }
 
-  async function tryHolders(cid: string, candidates: string[], signal: AbortSignal): Promise<BlobRecord> {
+  /** Resolves once the holder's header arrived (or the download settled, in which case `undefined`). */
+  async function headerOf(f: Fetch, signal?: AbortSignal): Promise<DownloadHeader | undefined> {
+    while (f.progress.header == null && !f.progress.finished) await f.progress.changed(signal)
+    // A download that failed before any header fails the call as a whole (not found, unreachable …).
+    if (f.progress.header == null) await f.promise
+    return f.progress.header
+  }
+
+  async function tryHolders(
+    cid: string,
+    candidates: string[],
+    signal: AbortSignal,
+    observer: FetchObserver,
+  ): Promise<BlobRecord> {
     const errors: unknown[] = []
     for (const did of candidates) {
       signal.throwIfAborted()
       try {
-        const record = await c.fetcher.fetch(cid, did, signal)
+        const record = await c.fetcher.fetch(cid, did, signal, observer)
         await c.index.noteHolder(cid, did)
         return record
       } catch (err) {
@@ -111,21 +164,82 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
       throw invalidArgument('INVALID_ARGUMENT', `a blob reference is 1-${MAX_REF_LENGTH} characters`)
   }
 
+  /** Who to fetch `cid` from: the agent in `from` (DID or claimed name), else the known holders. */
+  async function candidatesFor(cid: string, from: string, signal?: AbortSignal): Promise<string[]> {
+    if (from.trim() !== '') {
+      const did = await resolveAgent(from, c.resolveName, { signal })
+      if (did === c.selfDid) throw notFound(cid, 'is not in the local store')
+      return [did]
+    }
+    const candidates = (await c.index.holders(cid)).filter((d) => d !== c.selfDid)
+    if (candidates.length === 0)
+      throw notFound(cid, 'is not in the local store and no holder is known (give `from`)')
+    return candidates
+  }
+
   /** The local record of `cid`, fetched from `from` or from a known holder when not held here. */
   async function obtain(cid: string, from: string, signal?: AbortSignal): Promise<BlobRecord> {
     const local = await c.store.get(cid)
     if (local != null) return local
-    let candidates: string[]
-    if (from.trim() !== '') {
-      const did = await resolveAgent(from, c.resolveName, { signal })
-      if (did === c.selfDid) throw notFound(cid, 'is not in the local store')
-      candidates = [did]
-    } else {
-      candidates = (await c.index.holders(cid)).filter((d) => d !== c.selfDid)
-      if (candidates.length === 0)
-        throw notFound(cid, 'is not in the local store and no holder is known (give `from`)')
+    return fetchShared(cid, await candidatesFor(cid, from, signal), signal)
+  }
+
+  const pastTheEnd = (offset: number, size: number) =>
+    invalidArgument('INVALID_ARGUMENT', `offset ${offset} is past the end (${size} bytes)`)
+
+  /**
+   * GetBlob of a blob being fetched: the record the holder announced, and chunks read behind the
+   * download as they are written (follow-download.ts has the contract).
+   */
+  async function streamWhileFetching(
+    cid: string,
+    offset: number,
+    candidates: string[],
+    signal?: AbortSignal,
+  ): Promise<{ record: BlobRecord; chunks: AsyncIterable<Uint8Array> }> {
+    const share = await join(cid, candidates, signal)
+    let header: DownloadHeader | undefined
+    try {
+      header = await headerOf(share.fetch, signal)
+    } catch (err) {
+      share.leave()
+      throw err
     }
-    return fetchShared(cid, candidates, signal)
+    if (header == null || share.fetch.progress.finished) {
+      // Done before we looked (a small blob): read it from the store like any local blob.
+      share.leave()
+      const record = await abortable(share.fetch.promise, signal)
+      if (offset > record.size) throw pastTheEnd(offset, record.size)
+      return { record, chunks: c.store.read(cid, offset, { signal }) }
+    }
+    if (offset > header.size) {
+      share.leave()
+      throw pastTheEnd(offset, header.size)
+    }
+    const now = Date.now()
+    // What the record will be once the content verifies; the client sees it in the first message.
+    const record: BlobRecord = {
+      cid,
+      size: header.size,
+      name: header.name,
+      mediaType: header.mediaType,
+      createdAtMs: now,
+      pinnedUntilMs: now + c.store.gcGraceMs,
+      origin: 'fetch',
+      fetchedFrom: header.from,
+    }
+    const chunks = followDownload({
+      cid,
+      partialPath: c.files.partialPath(cid),
+      offset,
+      size: header.size,
+      progress: share.fetch.progress,
+      outcome: share.fetch.promise,
+      readStored: (from) => c.store.read(cid, from, { signal }),
+      chunkBytes: READ_CHUNK_BYTES,
+      signal,
+    })
+    return { record, chunks: leaveAfter(chunks, share) }
   }
 
   return {
@@ -164,13 +278,16 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
       const cid = parseBlobCid(cidInput)
       if (!Number.isSafeInteger(options.offset) || options.offset < 0)
         throw invalidArgument('INVALID_ARGUMENT', 'offset must be a non-negative integer')
-      const record = await obtain(cid, options.from, signal)
-      if (options.offset > record.size)
-        throw invalidArgument(
-          'INVALID_ARGUMENT',
-          `offset ${options.offset} is past the end (${record.size} bytes)`,
+      const local = await c.store.get(cid)
+      if (local == null)
+        return streamWhileFetching(
+          cid,
+          options.offset,
+          await candidatesFor(cid, options.from, signal),
+          signal,
         )
-      return { record, chunks: c.store.read(cid, options.offset, { signal }) }
+      if (options.offset > local.size) throw pastTheEnd(options.offset, local.size)
+      return { record: local, chunks: c.store.read(cid, options.offset, { signal }) }
     },
 
     async stat(cidInput: string): Promise<{ record: BlobRecord; references: string[] }> {
@@ -223,6 +340,15 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
     abortFetches(): void {
       for (const f of fetches.values()) f.controller.abort(new Error('the daemon is stopping'))
     },
+  }
+}
+
+/** Streams `chunks`, then leaves the download (also when the consumer stops early or it fails). */
+async function* leaveAfter(chunks: AsyncIterable<Uint8Array>, share: Share): AsyncGenerator<Uint8Array> {
+  try {
+    yield* chunks
+  } finally {
+    share.leave()
   }
 }
 

@@ -27,6 +27,7 @@ import type { BlobFiles } from './blob-files.ts'
 import { tooLarge } from './blob-files.ts'
 import type { BlobStore } from './blob-store.ts'
 import { cidOfDigest } from './cid.ts'
+import type { FetchObserver } from './download-progress.ts'
 import type { BlobRecord } from './records.ts'
 
 export interface BlobFetcherComponents {
@@ -50,6 +51,17 @@ const IDLE_TIMEOUT_MS = 30_000
 const unavailable = (did: string, why: string, cause?: unknown) =>
   new MoltmeshError('unavailable', 'BLOB_UNAVAILABLE', `cannot fetch the blob from ${did}: ${why}`, { cause })
 
+/**
+ * The holder broke the protocol (an oversized or malformed frame, a chunk out of sequence or past the
+ * size it announced). Unlike a stall, what it sent so far is not kept for a resume: it would only
+ * make the next holder's download fail its hash check.
+ */
+class HolderViolation extends MoltmeshError {
+  constructor(did: string, why: string, cause?: unknown) {
+    super('unavailable', 'BLOB_UNAVAILABLE', `cannot fetch the blob from ${did}: ${why}`, { cause })
+  }
+}
+
 export function createBlobFetcher(c: BlobFetcherComponents) {
   /** One attempt from `offset`; resolves with the header once every byte is in the partial file. */
   async function download(
@@ -57,6 +69,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
     did: string,
     partial: { fh: FileHandle; size: number; hash: Hash },
     signal: AbortSignal,
+    observer: FetchObserver | undefined,
   ): Promise<BlobHeader> {
     let stream: Awaited<ReturnType<Host['dialProtocol']>>
     try {
@@ -80,7 +93,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
         const name = (err as Error).name
         if (name === 'InvalidDataLengthError' || name === 'StreamBufferError') {
           c.hostile.inc({ protocol: 'blob', reason: 'FRAME_TOO_LARGE' })
-          throw unavailable(did, 'the holder broke the frame or credit limit', err)
+          throw new HolderViolation(did, 'the holder broke the frame or credit limit', err)
         }
         throw unavailable(
           did,
@@ -94,7 +107,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
         return decodeBlobFrame(frame.subarray())
       } catch (err) {
         c.hostile.inc({ protocol: 'blob', reason: 'MALFORMED_FRAME' })
-        throw unavailable(did, 'the holder sent a malformed frame', err)
+        throw new HolderViolation(did, 'the holder sent a malformed frame', err)
       }
     }
     /** The next chunk, its content as the buffers it arrived in. */
@@ -105,7 +118,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
       const chunk = decode(frame).chunk
       if (chunk == null) {
         c.hostile.inc({ protocol: 'blob', reason: 'MALFORMED_FRAME' })
-        throw unavailable(did, 'the holder sent a frame that is not a chunk')
+        throw new HolderViolation(did, 'the holder sent a frame that is not a chunk')
       }
       return { offset: chunk.offset, data: [chunk.data], length: chunk.data.length }
     }
@@ -123,19 +136,28 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
       if (header.status !== BlobStatus.BLOB_STATUS_OK)
         throw unavailable(did, `refused (${header.reason || header.status})`)
       if (header.size > c.store.maxBlobBytes) throw tooLarge(header.size, c.store.maxBlobBytes)
+      observer?.header({ size: header.size, ...describe(header), from: did })
       let unacked = 0
       while (partial.size < header.size) {
         // Buffered frames are returned without looking at the signal: check it here.
         signal.throwIfAborted()
         const chunk = await readChunk()
-        if (chunk.offset !== partial.size || partial.size + chunk.length > header.size) {
+        if (chunk.offset !== partial.size) {
           c.hostile.inc({ protocol: 'blob', reason: 'MALFORMED_FRAME' })
-          throw unavailable(did, 'the holder sent a chunk out of sequence')
+          throw new HolderViolation(
+            did,
+            `the holder sent a chunk at ${chunk.offset}, expected ${partial.size}`,
+          )
+        }
+        if (partial.size + chunk.length > header.size) {
+          c.hostile.inc({ protocol: 'blob', reason: 'SIZE_EXCEEDED' })
+          throw new HolderViolation(did, `the holder sent more than the ${header.size} bytes it announced`)
         }
         const buffers = [...chunk.data]
         for (const b of buffers) partial.hash.update(b)
         await writeAll(partial.fh, buffers, chunk.length)
         partial.size += chunk.length
+        observer?.wrote(partial.size)
         unacked += chunk.length
         c.fetched.inc({}, chunk.length)
         if (unacked >= CREDIT_STEP_BYTES && partial.size < header.size) {
@@ -155,41 +177,70 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
    * Fetches `cid` from `did` into the local store (resuming a partial download) and returns the
    * record. The caller makes sure one fetch per CID runs at a time.
    */
-  async function fetch(cid: string, did: string, signal: AbortSignal): Promise<BlobRecord> {
+  async function fetch(
+    cid: string,
+    did: string,
+    signal: AbortSignal,
+    observer?: FetchObserver,
+  ): Promise<BlobRecord> {
     for (let attempt = 0; ; attempt++) {
       const partial = await c.files.openPartial(cid)
       const resumedFrom = partial.size
+      // A prefix kept from an earlier attempt is readable at once (it is verified with the rest).
+      observer?.wrote(partial.size)
       let header: BlobHeader
       try {
-        header = await download(cid, did, partial, signal)
-        await partial.fh.sync()
+        header = await download(cid, did, partial, signal, observer)
       } catch (err) {
+        if (err instanceof HolderViolation) {
+          // A hostile holder's bytes are not worth resuming from: drop them with the stream.
+          await partial.fh.close().catch(() => undefined)
+          await c.files.removePartial(cid)
+          observer?.discarded(err)
+          c.logger.warn({ cid, from: did, resumedFrom, err: err.message }, 'holder broke the blob protocol')
+          throw err
+        }
         // Keep what arrived for the next attempt: flushed, so a restart resumes from it too.
         await partial.fh.sync().catch(() => undefined)
         await partial.fh.close().catch(() => undefined)
         if (err instanceof OffsetOutOfRange && attempt === 0) {
           // Our partial is longer than the holder's blob: it cannot be a prefix of it. Start over.
           await c.files.removePartial(cid)
+          observer?.discarded(
+            new MoltmeshError(
+              'unavailable',
+              'BLOB_HASH_MISMATCH',
+              `the partial download of ${cid} is longer than the blob ${did} holds`,
+            ),
+          )
           continue
         }
         throw err
       }
-      await partial.fh.close()
+      // Verified before anything is made durable: content that does not match is never synced.
       const actual = cidOfDigest(partial.hash.digest())
       if (actual !== cid) {
+        await partial.fh.close().catch(() => undefined)
         await c.files.removePartial(cid)
         c.hostile.inc({ protocol: 'blob', reason: 'HASH_MISMATCH' })
         c.logger.warn({ cid, from: did, actual, resumedFrom }, 'fetched content does not match its CID')
         // UNAVAILABLE: intact content could not be had from this agent; another holder may do.
-        throw new MoltmeshError(
+        const mismatch = new MoltmeshError(
           'unavailable',
           'BLOB_HASH_MISMATCH',
           `the content ${did} sent for ${cid} hashes to ${actual}; nothing was stored`,
         )
+        // After the file is gone: a reader that opens the path from now on cannot get its bytes.
+        observer?.discarded(mismatch)
+        throw mismatch
+      }
+      try {
+        await partial.fh.sync()
+      } finally {
+        await partial.fh.close()
       }
       const record = await c.store.commit(c.files.partialPath(cid), cid, header.size, {
-        name: header.name.slice(0, 1024),
-        mediaType: header.mediaType.slice(0, 256),
+        ...describe(header),
         origin: 'fetch',
         fetchedFrom: did,
       })
@@ -199,6 +250,11 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
   }
 
   return { fetch }
+}
+
+/** The name and media type a holder gives, capped as uploads are. */
+function describe(header: BlobHeader): { name: string; mediaType: string } {
+  return { name: header.name.slice(0, 1024), mediaType: header.mediaType.slice(0, 256) }
 }
 
 /** writev until every byte is on disk (a vectored write may be short). */

@@ -1,10 +1,12 @@
 // Artifacts between real daemons: streamed uploads, local reads with the hash checked, fetches from a
-// peer by DID (verified, resumable from an offset), error reasons, hostile blob requests, a 100 MiB
+// peer by DID (verified, resumable from an offset), streaming while fetching from a holder whose
+// content then fails its hash, error reasons, hostile blob requests, a 100 MiB
 // transfer in bounded memory, the CLI round trip and garbage collection.
 import { createHash, randomFillSync } from 'node:crypto'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { status } from '@grpc/grpc-js'
+import { lpStream } from '@libp2p/utils'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { type a2a, MoltmeshError, type types } from '../../clients/ts/index.ts'
 import { cidOfDigest } from '../../daemon/artifacts/cid.ts'
@@ -174,6 +176,72 @@ describe('artifacts', () => {
       await metric(a, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'FRAME_TOO_LARGE' }),
     ).toBe(1)
     expect((await a.client.diag.health({})).ok).toBe(true)
+  })
+
+  it('streams a blob while B fetches it; content that then fails its hash ends the stream in BLOB_HASH_MISMATCH and B keeps nothing', async () => {
+    const upload = generatedUpload(3 * MiB + 17)
+    const { artifact } = await a.client.a2a.putBlob(upload.requests)
+    const cid = artifact!.cid
+    const original = (await download(a, { cid }, true)).data
+    // A holder that claims the CID and serves its bytes with the last one flipped: only the hash of
+    // the whole can tell. It holds back everything after the first 1 MiB until the client has bytes.
+    const forged = Buffer.from(original)
+    forged[forged.length - 1]! ^= 1
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const liar = await createRawPeer()
+    try {
+      await liar.node.handle(BLOB_PROTOCOL, async (stream) => {
+        const lp = lpStream(stream, { maxDataLength: 2 * MiB })
+        await lp.read()
+        await lp.write(
+          encodeBlobFrame({
+            header: {
+              status: BlobStatus.BLOB_STATUS_OK,
+              size: forged.length,
+              mediaType: '',
+              name: 'forged',
+              reason: '',
+            },
+          }),
+        )
+        for (let offset = 0; offset < forged.length; offset += MiB) {
+          if (offset > 0) await gate
+          await lp.write(encodeBlobFrame({ chunk: { offset, data: forged.subarray(offset, offset + MiB) } }))
+        }
+        await stream.close().catch(() => undefined)
+      })
+      await b.client.diag.connectPeer({ target: liar.node.getMultiaddrs()[0]!.toString() })
+
+      let received = 0
+      const streamed = (async () => {
+        for await (const res of b.client.a2a.getBlob({ cid, from: liar.identity.did })) {
+          expect(res.offset).toBe(received)
+          received += res.chunk.length
+          // Bytes arrive while the holder is still holding back the rest: B streams as it fetches.
+          if (received > 0) release()
+        }
+      })()
+      const err = await failure(streamed)
+      expect([err.code, err.reason]).toEqual([status.UNAVAILABLE, 'BLOB_HASH_MISMATCH'])
+      expect(received).toBeGreaterThan(0)
+    } finally {
+      release()
+      await liar.stop()
+    }
+    // Nothing of it kept: no record, no partial download; counted as hostile.
+    const missing = await failure(b.client.a2a.statBlob({ cid }))
+    expect(missing.reason).toBe('BLOB_NOT_FOUND')
+    expect(existsSync(join(b.dataDir, 'blobs', 'partial', cid))).toBe(false)
+    expect(
+      await metric(b, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'HASH_MISMATCH' }),
+    ).toBe(1)
+    // A good holder serves it next, whole and verified, and B keeps that.
+    const good = await download(b, { cid, from: a.did }, true)
+    expect(good.data.equals(original)).toBe(true)
+    expect((await b.client.a2a.statBlob({ cid })).artifact?.size).toBe(original.length)
   })
 
   it('moves a 100 MiB artifact from A to B with the hash verified, in bounded memory', async () => {

@@ -1,10 +1,13 @@
 // /moltmesh/blob/1.0.0 between real libp2p hosts: fetch with verification, known holders, resume after
-// an interruption, corrupt holders, hostile requesters, credit-based flow control and stream limits.
+// an interruption, streaming while fetching (and failing when the content then does not verify),
+// corrupt and oversending holders, shared downloads, hostile requesters, credit-based flow control
+// and stream limits.
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Libp2p, Stream } from '@libp2p/interface'
 import { lpStream } from '@libp2p/utils'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createBlobFiles } from '../../../daemon/artifacts/blob-files.ts'
 import { didFromPeerId } from '../../../daemon/identity/did.ts'
 import {
   BLOB_PROTOCOL,
@@ -51,6 +54,39 @@ async function connect(from: Libp2p, to: Libp2p): Promise<void> {
   await from.dial(to.getMultiaddrs()[0]!)
 }
 
+const MiB = 1024 * 1024
+
+/**
+ * A holder that answers any request with an OK header announcing `size` bytes, then sends `chunks`
+ * in sequence, holding back everything after the first until `gate` resolves.
+ */
+async function scriptedHolder(size: number, chunks: Buffer[], gate: Promise<void>): Promise<Libp2p> {
+  const holder = await bare()
+  await holder.handle(BLOB_PROTOCOL, async (stream: Stream) => {
+    const lp = lpStream(stream)
+    await lp.read()
+    await lp.write(
+      encodeBlobFrame({
+        header: { status: BlobStatus.BLOB_STATUS_OK, size, mediaType: '', name: 'scripted', reason: '' },
+      }),
+    )
+    let offset = 0
+    for (const [i, data] of chunks.entries()) {
+      if (i === 1) await gate
+      await lp.write(encodeBlobFrame({ chunk: { offset, data } }))
+      offset += data.length
+    }
+    await stream.close().catch(() => undefined)
+  })
+  return holder
+}
+
+/** GetBlob as a client sees it: the whole content, or the error the stream ends with. */
+async function getAll(n: Node, cid: string, from: string, signal?: AbortSignal, offset = 0): Promise<Buffer> {
+  const { chunks } = await n.artifacts.service.get(cid, { offset, from }, signal)
+  return collect(chunks)
+}
+
 describe('blob protocol', () => {
   it('fetches a blob from its holder, verified, and remembers the holder for later fetches', async () => {
     const [a, b, c] = [await node(), await node(), await node()]
@@ -94,7 +130,7 @@ describe('blob protocol', () => {
     const fetched = () => metricValue(b.metrics, 'moltmesh_blob_bytes_total', { direction: 'fetched' })
 
     const abort = new AbortController()
-    const first = b.artifacts.service.get(stored.cid, { offset: 0, from: a.did }, abort.signal)
+    const first = getAll(b, stored.cid, a.did, abort.signal)
     first.catch(() => undefined)
     while (fetched() < 2 * 1024 * 1024) await new Promise((r) => setImmediate(r))
     abort.abort(new Error('caller went away'))
@@ -122,9 +158,7 @@ describe('blob protocol', () => {
     // A corrupt partial download (e.g. written before a crash): the resumed whole does not verify.
     const partial = join(b.dataDir, 'blobs', 'partial', stored.cid)
     writeFileSync(partial, Buffer.alloc(1000, 0xee))
-    await expect(b.artifacts.service.get(stored.cid, { offset: 0, from: a.did })).rejects.toMatchObject({
-      reason: 'BLOB_HASH_MISMATCH',
-    })
+    await expect(getAll(b, stored.cid, a.did)).rejects.toMatchObject({ reason: 'BLOB_HASH_MISMATCH' })
     expect(existsSync(partial)).toBe(false)
     await expect(b.artifacts.service.stat(stored.cid)).rejects.toMatchObject({ reason: 'BLOB_NOT_FOUND' })
     expect(hostileCount(b, 'HASH_MISMATCH')).toBe(1)
@@ -154,11 +188,104 @@ describe('blob protocol', () => {
       await stream.close()
     })
     await connect(b.host, liar)
-    await expect(
-      b.artifacts.service.get(wanted, { offset: 0, from: didFromPeerId(liar.peerId) }),
-    ).rejects.toMatchObject({ reason: 'BLOB_HASH_MISMATCH', kind: 'unavailable' })
+    await expect(getAll(b, wanted, didFromPeerId(liar.peerId))).rejects.toMatchObject({
+      reason: 'BLOB_HASH_MISMATCH',
+      kind: 'unavailable',
+    })
     await expect(b.artifacts.service.stat(wanted)).rejects.toMatchObject({ reason: 'BLOB_NOT_FOUND' })
     expect(existsSync(join(b.dataDir, 'blobs', 'partial', wanted))).toBe(false)
+  })
+
+  it('streams while fetching; content that then fails its hash ends the stream in an error and is not kept', async () => {
+    const [a, b] = [await node(), await node()]
+    const bytes = content(3 * MiB, 6)
+    const stored = await a.artifacts.service.put(meta, asAsync([bytes]))
+    // Right but for the very last byte: only the hash of the whole can tell.
+    const forged = Buffer.from(bytes)
+    forged[forged.length - 1]! ^= 1
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const liar = await scriptedHolder(
+      forged.length,
+      [forged.subarray(0, MiB), forged.subarray(MiB, 2 * MiB), forged.subarray(2 * MiB)],
+      gate,
+    )
+    await connect(b.host, liar)
+
+    const { record, chunks } = await b.artifacts.service.get(stored.cid, {
+      offset: 0,
+      from: didFromPeerId(liar.peerId),
+    })
+    expect(record).toMatchObject({ cid: stored.cid, size: bytes.length, name: 'scripted' })
+    const iterator = chunks[Symbol.asyncIterator]()
+    const received: Uint8Array[] = []
+    // The first bytes reach the client while the holder still holds back the rest.
+    const first = await iterator.next()
+    expect(first.done).toBe(false)
+    received.push(first.value as Uint8Array)
+    expect(b.artifacts.service.fetching().has(stored.cid)).toBe(true)
+    release()
+    const rest = (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next())
+        received.push(next.value)
+    })()
+    await expect(rest).rejects.toMatchObject({ reason: 'BLOB_HASH_MISMATCH', kind: 'unavailable' })
+    expect(Buffer.concat(received).equals(forged.subarray(0, Buffer.concat(received).length))).toBe(true)
+
+    // Nothing of it kept: no partial file, no stored file, no record.
+    expect(existsSync(join(b.dataDir, 'blobs', 'partial', stored.cid))).toBe(false)
+    expect(existsSync(createBlobFiles(b.dataDir).finalPath(stored.cid))).toBe(false)
+    await expect(b.artifacts.service.stat(stored.cid)).rejects.toMatchObject({ reason: 'BLOB_NOT_FOUND' })
+    expect(hostileCount(b, 'HASH_MISMATCH')).toBe(1)
+    // A good holder serves it next, whole.
+    await connect(b.host, a.host)
+    expect((await getAll(b, stored.cid, a.did)).equals(bytes)).toBe(true)
+    expect((await b.artifacts.service.stat(stored.cid)).record.fetchedFrom).toBe(a.did)
+  })
+
+  it('drops what a holder sent past the size it announced, and counts it as hostile', async () => {
+    const b = await node()
+    const bytes = content(2 * MiB, 7)
+    const cid = cidOf(bytes)
+    let release!: () => void
+    const gate = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    // Announces one byte less than it sends.
+    const liar = await scriptedHolder(bytes.length - 1, [bytes.subarray(0, MiB), bytes.subarray(MiB)], gate)
+    await connect(b.host, liar)
+    const { chunks } = await b.artifacts.service.get(cid, { offset: 0, from: didFromPeerId(liar.peerId) })
+    const iterator = chunks[Symbol.asyncIterator]()
+    expect((await iterator.next()).done).toBe(false)
+    release()
+    const rest = (async () => {
+      for (let next = await iterator.next(); !next.done; next = await iterator.next());
+    })()
+    await expect(rest).rejects.toMatchObject({ reason: 'BLOB_UNAVAILABLE' })
+    expect(hostileCount(b, 'SIZE_EXCEEDED')).toBe(1)
+    // Not kept for a resume either: a hostile holder's prefix would only poison the next download.
+    expect(existsSync(join(b.dataDir, 'blobs', 'partial', cid))).toBe(false)
+    await expect(b.artifacts.service.stat(cid)).rejects.toMatchObject({ reason: 'BLOB_NOT_FOUND' })
+  })
+
+  it('shares one download between concurrent GetBlobs of the same blob, at any offset', async () => {
+    const [a, b] = [await node(), await node()]
+    const bytes = content(12 * MiB + 5, 8)
+    const stored = await a.artifacts.service.put(meta, asAsync([bytes]))
+    await connect(b.host, a.host)
+    const [whole, again, tail] = await Promise.all([
+      getAll(b, stored.cid, a.did),
+      getAll(b, stored.cid, a.did),
+      getAll(b, stored.cid, a.did, undefined, 5 * MiB + 3),
+    ])
+    expect(whole.equals(bytes)).toBe(true)
+    expect(again.equals(bytes)).toBe(true)
+    expect(tail.equals(bytes.subarray(5 * MiB + 3))).toBe(true)
+    // One download crossed the wire.
+    expect(metricValue(b.metrics, 'moltmesh_blob_bytes_total', { direction: 'fetched' })).toBe(bytes.length)
+    expect((await b.artifacts.service.stat(stored.cid)).record.size).toBe(bytes.length)
   })
 
   it('reports an unreachable holder as BLOB_UNAVAILABLE and a holder without the blob as not found', async () => {

@@ -548,7 +548,13 @@ class A2ANodeServicer:
         raise NotImplementedError('Method not implemented!')
 
     def GetBlob(self, request, context):
-        """Downloads a blob in chunks, from the local store or from a peer that holds it; resumable.
+        """Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+        not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+        content has been verified against the CID (and stored). If it does not verify, the stream ends
+        with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+        protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+        in any error are unverified; a client that resumes from them with `offset` should check the
+        sha256 of the whole against the CID.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')

@@ -154,7 +154,13 @@ type A2ANodeClient interface {
 	RejectTask(ctx context.Context, in *RejectTaskRequest, opts ...grpc.CallOption) (*RejectTaskResponse, error)
 	// Uploads a blob: the first message carries metadata, the following ones chunks.
 	PutBlob(ctx context.Context, opts ...grpc.CallOption) (grpc.ClientStreamingClient[PutBlobRequest, PutBlobResponse], error)
-	// Downloads a blob in chunks, from the local store or from a peer that holds it; resumable.
+	// Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+	// not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+	// content has been verified against the CID (and stored). If it does not verify, the stream ends
+	// with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+	// protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+	// in any error are unverified; a client that resumes from them with `offset` should check the
+	// sha256 of the whole against the CID.
 	GetBlob(ctx context.Context, in *GetBlobRequest, opts ...grpc.CallOption) (grpc.ServerStreamingClient[GetBlobResponse], error)
 	// Metadata of a blob in the local store.
 	StatBlob(ctx context.Context, in *StatBlobRequest, opts ...grpc.CallOption) (*StatBlobResponse, error)
@@ -814,7 +820,13 @@ type A2ANodeServer interface {
 	RejectTask(context.Context, *RejectTaskRequest) (*RejectTaskResponse, error)
 	// Uploads a blob: the first message carries metadata, the following ones chunks.
 	PutBlob(grpc.ClientStreamingServer[PutBlobRequest, PutBlobResponse]) error
-	// Downloads a blob in chunks, from the local store or from a peer that holds it; resumable.
+	// Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+	// not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+	// content has been verified against the CID (and stored). If it does not verify, the stream ends
+	// with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+	// protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+	// in any error are unverified; a client that resumes from them with `offset` should check the
+	// sha256 of the whole against the CID.
 	GetBlob(*GetBlobRequest, grpc.ServerStreamingServer[GetBlobResponse]) error
 	// Metadata of a blob in the local store.
 	StatBlob(context.Context, *StatBlobRequest) (*StatBlobResponse, error)

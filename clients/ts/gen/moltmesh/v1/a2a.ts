@@ -10834,7 +10834,15 @@ export const A2ANodeService = {
     responseSerialize: (value: PutBlobResponse): Buffer => Buffer.from(PutBlobResponse.encode(value).finish()),
     responseDeserialize: (value: Buffer): PutBlobResponse => PutBlobResponse.decode(value),
   },
-  /** Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. */
+  /**
+   * Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+   * not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+   * content has been verified against the CID (and stored). If it does not verify, the stream ends
+   * with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+   * protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+   * in any error are unverified; a client that resumes from them with `offset` should check the
+   * sha256 of the whole against the CID.
+   */
   getBlob: {
     path: "/moltmesh.v1.A2ANode/GetBlob" as const,
     requestStream: false as const,
@@ -11088,7 +11096,15 @@ export interface A2ANodeServer extends UntypedServiceImplementation {
   rejectTask: handleUnaryCall<RejectTaskRequest, RejectTaskResponse>;
   /** Uploads a blob: the first message carries metadata, the following ones chunks. */
   putBlob: handleClientStreamingCall<PutBlobRequest, PutBlobResponse>;
-  /** Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. */
+  /**
+   * Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+   * not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+   * content has been verified against the CID (and stored). If it does not verify, the stream ends
+   * with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+   * protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+   * in any error are unverified; a client that resumes from them with `offset` should check the
+   * sha256 of the whole against the CID.
+   */
   getBlob: handleServerStreamingCall<GetBlobRequest, GetBlobResponse>;
   /** Metadata of a blob in the local store. */
   statBlob: handleUnaryCall<StatBlobRequest, StatBlobResponse>;
@@ -11659,7 +11675,15 @@ export interface A2ANodeClient extends Client {
     options: Partial<CallOptions>,
     callback: (error: ServiceError | null, response: PutBlobResponse) => void,
   ): ClientWritableStream<PutBlobRequest>;
-  /** Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. */
+  /**
+   * Downloads a blob in chunks, from the local store or from a peer that holds it; resumable. A blob
+   * not held locally is streamed while the daemon fetches it: the stream ends OK only once the whole
+   * content has been verified against the CID (and stored). If it does not verify, the stream ends
+   * with an error (reason BLOB_HASH_MISMATCH, or BLOB_UNAVAILABLE for a holder that broke the
+   * protocol) and the bytes it carried are not the blob: discard them. Bytes of a stream that ended
+   * in any error are unverified; a client that resumes from them with `offset` should check the
+   * sha256 of the whole against the CID.
+   */
   getBlob(request: GetBlobRequest, options?: Partial<CallOptions>): ClientReadableStream<GetBlobResponse>;
   getBlob(
     request: GetBlobRequest,
