@@ -3,7 +3,8 @@
 // content then fails its hash, error reasons, hostile blob requests, a 100 MiB
 // transfer in bounded memory, the CLI round trip and garbage collection.
 import { createHash, randomFillSync } from 'node:crypto'
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { status } from '@grpc/grpc-js'
 import { lpStream } from '@libp2p/utils'
@@ -227,6 +228,16 @@ describe('artifacts', () => {
       const err = await failure(streamed)
       expect([err.code, err.reason]).toEqual([status.UNAVAILABLE, 'BLOB_HASH_MISMATCH'])
       expect(received).toBeGreaterThan(0)
+      // The SDK's downloadFile only replaces its file with a stream that ended well: the file keeps
+      // what it held, and no temporary file is left beside it.
+      const dir = mkdtempSync(join(tmpdir(), 'moltmesh-download-'))
+      const target = join(dir, 'blob.bin')
+      writeFileSync(target, 'before')
+      const fileErr = await failure(b.client.downloadFile(cid, target, { from: liar.identity.did }))
+      expect(fileErr.reason).toBe('BLOB_HASH_MISMATCH')
+      expect(readFileSync(target, 'utf8')).toBe('before')
+      expect(readdirSync(dir)).toEqual(['blob.bin'])
+      rmSync(dir, { recursive: true })
     } finally {
       release()
       await liar.stop()
@@ -237,7 +248,7 @@ describe('artifacts', () => {
     expect(existsSync(join(b.dataDir, 'blobs', 'partial', cid))).toBe(false)
     expect(
       await metric(b, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'HASH_MISMATCH' }),
-    ).toBe(1)
+    ).toBe(2) // the streamed GetBlob and the downloadFile
     // A good holder serves it next, whole and verified, and B keeps that.
     const good = await download(b, { cid, from: a.did }, true)
     expect(good.data.equals(original)).toBe(true)

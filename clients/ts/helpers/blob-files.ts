@@ -3,8 +3,8 @@
 // daemon or fetched from the agent that holds it.
 
 import { createReadStream } from 'node:fs'
-import { open, stat } from 'node:fs/promises'
-import { basename } from 'node:path'
+import { open, rename, rm, stat } from 'node:fs/promises'
+import { basename, dirname, join } from 'node:path'
 import type { DeepPartial } from '../deep-partial.ts'
 import type { PutBlobRequest } from '../gen/moltmesh/v1/a2a.ts'
 import type { Artifact } from '../gen/moltmesh/v1/types.ts'
@@ -73,7 +73,11 @@ export interface DownloadOptions extends RpcOptions {
   offset?: number
 }
 
-/** The blob's bytes, chunk by chunk (the daemon verifies content against the CID). */
+/**
+ * The blob's bytes, chunk by chunk. The daemon verifies the content against the CID; a blob it fetches
+ * from a peer is streamed while fetched, so only a stream that ends without an error is verified
+ * content (one that ends in BLOB_HASH_MISMATCH has sent bytes that must be thrown away).
+ */
 export async function* downloadStream(
   client: BlobClient,
   cid: string,
@@ -86,16 +90,22 @@ export async function* downloadStream(
     if (res.chunk.length > 0) yield res.chunk
 }
 
-/** Writes the blob to `path` (replacing it); resolves with the artifact and the bytes written. */
+/**
+ * Writes the blob to `path` (replacing it); resolves with the artifact and the bytes written. The
+ * bytes go to a temporary file beside `path`, renamed over it only once the stream ended without an
+ * error: `path` never holds a partial or unverified download.
+ */
 export async function downloadFile(
   client: BlobClient,
   cid: string,
   path: string,
   options: DownloadOptions = {},
 ): Promise<{ artifact: Artifact | undefined; bytes: number }> {
-  const fh = await open(path, 'w')
+  const tmp = join(dirname(path), `.${basename(path)}.moltmesh-${process.pid}-${Date.now()}.partial`)
+  const fh = await open(tmp, 'w')
   let artifact: Artifact | undefined
   let bytes = 0
+  let complete = false
   try {
     for await (const res of client.blobs.get(
       { cid, offset: options.offset ?? 0, from: options.from ?? '' },
@@ -107,8 +117,11 @@ export async function downloadFile(
       bytes += res.chunk.length
     }
     await fh.sync()
+    complete = true
   } finally {
     await fh.close()
+    if (complete) await rename(tmp, path)
+    else await rm(tmp, { force: true })
   }
   return { artifact, bytes }
 }
