@@ -137,7 +137,10 @@ describe('group commit in the store (real LevelDB)', () => {
     const batch = vi.spyOn(store.db, 'batch')
     await Promise.all([r.put('a', '1'), store.commit([r.putOp('b', '2')], { sync: true })])
     await r.put('c', '3')
-    expect(batch.mock.calls.map((call) => ((call as unknown[])[1] as WriteOptions).sync)).toEqual([true, false])
+    expect(batch.mock.calls.map((call) => ((call as unknown[])[1] as WriteOptions).sync)).toEqual([
+      true,
+      false,
+    ])
   })
 
   it('close writes the commits already made', async () => {
