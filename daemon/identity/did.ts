@@ -9,6 +9,7 @@ import type { Ed25519PublicKey, PeerId } from '@libp2p/interface'
 import { peerIdFromPublicKey, peerIdFromString } from '@libp2p/peer-id'
 import { base58btc } from 'multiformats/bases/base58'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
+import { verifyWithCachedKey } from './key-objects.ts'
 
 const DID_KEY_PREFIX = 'did:key:'
 // multicodec ed25519-pub (0xed) as an unsigned varint: 0xed 0x01.
@@ -114,15 +115,14 @@ function truncate(value: unknown): string {
   return s.length > 80 ? `${s.slice(0, 77)}...` : s
 }
 
-/** True when `signature` is the Ed25519 signature of `did`'s key over `data`; false on any malformed input. */
+/**
+ * True when `signature` is the Ed25519 signature of `did`'s key over `data`; false on any malformed
+ * input. The parsed key is cached (key-objects.ts).
+ */
 export async function verifyDidSignature(
   did: string,
   data: Uint8Array,
   signature: Uint8Array,
 ): Promise<boolean> {
-  try {
-    return (await publicKeyFromRaw(publicKeyBytesFromDid(did)).verify(data, signature)) === true
-  } catch {
-    return false
-  }
+  return verifyWithCachedKey(did, publicKeyBytesFromDid, data, signature)
 }

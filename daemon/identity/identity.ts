@@ -3,6 +3,7 @@
 import type { Ed25519PrivateKey, PeerId } from '@libp2p/interface'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { didFromPublicKeyBytes, publicKeyHex } from './did.ts'
+import { ed25519Sign } from './key-objects.ts'
 
 export interface Identity {
   readonly did: string
@@ -16,11 +17,13 @@ export interface Identity {
 
 export function createIdentity(privateKey: Ed25519PrivateKey): Identity {
   const raw = privateKey.publicKey.raw
+  // The private key object is built once, not per signature (as privateKey.sign does).
+  const signRaw = ed25519Sign(privateKey.raw.subarray(0, 32), raw)
   return {
     did: didFromPublicKeyBytes(raw),
     peerId: peerIdFromPrivateKey(privateKey),
     privateKey,
     publicKeyHex: publicKeyHex(raw),
-    sign: async (data) => privateKey.sign(data),
+    sign: async (data) => signRaw(data),
   }
 }

@@ -50,6 +50,8 @@ const ENVELOPE_OVERHEAD_BYTES = 4096
 const MAX_ID_LENGTH = 128
 const CLOCK_SKEW_MS = 5 * 60 * 1000
 const READ_IDLE_TIMEOUT_MS = 5 * 60 * 1000
+/** Frames of one stream handled at once; the sender's window (delivery.ts) is the same. */
+const RECEIVE_WINDOW = 64
 
 export function createReceiver(c: ReceiverComponents) {
   /** Message ids between their duplicate check and their write (the check and write are not atomic). */
@@ -72,9 +74,13 @@ export function createReceiver(c: ReceiverComponents) {
    * throws) refuses that frame with PROCESSING_FAILED and counts it, so the sender drops it and its
    * later frames are not stuck behind it. Storage errors ask for a retry instead.
    */
-  async function accept(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
+  async function guarded(
+    e: Envelope,
+    remoteDid: string,
+    fn: () => Promise<Partial<DeliveryAck>>,
+  ): Promise<Partial<DeliveryAck>> {
     try {
-      return await check(e, remoteDid)
+      return await fn()
     } catch (err) {
       // Storage trouble (closed while stopping, disk full, I/O error) is ours and may pass: the sender
       // keeps the frame and retries. Anything else would fail the same way again: refuse it.
@@ -92,74 +98,150 @@ export function createReceiver(c: ReceiverComponents) {
     }
   }
 
-  async function check(e: Envelope, remoteDid: string): Promise<Partial<DeliveryAck>> {
-    const decision = c.limiter.take(remoteDid)
-    if (!decision.allowed) {
-      received.inc({ result: 'rate_limited' })
-      hostile.inc({ protocol: 'msg', reason: decision.blocked ? 'BLOCKED' : 'RATE_LIMITED' })
-      return {
-        id: e.id,
-        status: AckStatus.ACK_STATUS_RETRY_LATER,
-        reason: 'RATE_LIMITED',
-        retryAfterMs: decision.retryAfterMs,
+  /** An answer that is decided but not yet counted: counted only if the frame is not paused. */
+  type Settle = () => Partial<DeliveryAck>
+  type Checked =
+    | { settle: Settle }
+    | {
+        body: ReturnType<typeof decodeReceivedBody>
+        channel: Exclude<ReturnType<typeof channelOf>, 'several'>
       }
-    }
+
+  /**
+   * The checks that need nothing but the envelope (rate, fields, expiry, size, signature, body): they
+   * run as soon as a frame arrives, side by side with the frames before it.
+   */
+  async function precheck(e: Envelope, remoteDid: string, now: number): Promise<Checked> {
+    const decision = c.limiter.take(remoteDid)
+    if (!decision.allowed)
+      return {
+        settle: () => {
+          received.inc({ result: 'rate_limited' })
+          hostile.inc({ protocol: 'msg', reason: decision.blocked ? 'BLOCKED' : 'RATE_LIMITED' })
+          return {
+            id: e.id,
+            status: AckStatus.ACK_STATUS_RETRY_LATER,
+            reason: 'RATE_LIMITED',
+            retryAfterMs: decision.retryAfterMs,
+          }
+        },
+      }
+    const refuse = (id: string, reason: string, detail?: string): Checked => ({
+      settle: () => reject(id, reason, remoteDid, detail),
+    })
     if (e.id === '' || e.id.length > MAX_ID_LENGTH)
-      return reject(e.id.slice(0, MAX_ID_LENGTH), 'MALFORMED', remoteDid, 'bad id')
-    if (e.from !== remoteDid) return reject(e.id, 'SENDER_MISMATCH', remoteDid, `envelope claims ${e.from}`)
-    if (e.to !== c.did) return reject(e.id, 'WRONG_RECIPIENT', remoteDid, e.to)
-    const now = Date.now()
-    if (e.expiresAtMs <= now) return reject(e.id, 'EXPIRED', remoteDid)
-    if (e.createdAtMs > now + CLOCK_SKEW_MS)
-      return reject(e.id, 'MALFORMED', remoteDid, 'created in the future')
-    if (e.body.length > c.maxPayloadBytes)
-      return reject(e.id, 'PAYLOAD_TOO_LARGE', remoteDid, `${e.body.length} bytes`)
-    if (!(await verifyEnvelope(e))) return reject(e.id, 'SIGNATURE_INVALID', remoteDid)
+      return refuse(e.id.slice(0, MAX_ID_LENGTH), 'MALFORMED', 'bad id')
+    if (e.from !== remoteDid) return refuse(e.id, 'SENDER_MISMATCH', `envelope claims ${e.from}`)
+    if (e.to !== c.did) return refuse(e.id, 'WRONG_RECIPIENT', e.to)
+    if (e.expiresAtMs <= now) return refuse(e.id, 'EXPIRED')
+    if (e.createdAtMs > now + CLOCK_SKEW_MS) return refuse(e.id, 'MALFORMED', 'created in the future')
+    if (e.body.length > c.maxPayloadBytes) return refuse(e.id, 'PAYLOAD_TOO_LARGE', `${e.body.length} bytes`)
+    if (!(await verifyEnvelope(e))) return refuse(e.id, 'SIGNATURE_INVALID')
     let body: ReturnType<typeof decodeReceivedBody>
     try {
       body = decodeReceivedBody(e.body)
     } catch (err) {
       // Refused rather than stored with U+FFFD in place of the sender's bytes.
       if (err instanceof InvalidUtf8Error)
-        return reject(e.id, 'INVALID_UTF8', remoteDid, 'a text field of the body is not valid UTF-8')
-      return reject(e.id, 'MALFORMED', remoteDid, 'body does not decode')
+        return refuse(e.id, 'INVALID_UTF8', 'a text field of the body is not valid UTF-8')
+      return refuse(e.id, 'MALFORMED', 'body does not decode')
     }
     const channel = channelOf(body)
-    if (channel === 'several') return reject(e.id, 'MALFORMED', remoteDid, 'body sets more than one channel')
-    if (channel != null) return acceptFrame(e, channel.name, channel.frame, remoteDid)
+    if (channel === 'several') return refuse(e.id, 'MALFORMED', 'body sets more than one channel')
     // No parts and a field this daemon does not know: a frame of a channel added by a newer version,
     // not an empty message. Refused for good, so the sender's subsystem learns it cannot reach us.
-    if (body.parts.length === 0) {
+    if (channel == null && body.parts.length === 0) {
       const unknown = unknownBodyFields(e.body)
       if (unknown.length > 0)
-        return reject(e.id, 'UNKNOWN_CHANNEL', remoteDid, `body field(s) ${unknown.join(', ')} unknown here`)
+        return refuse(e.id, 'UNKNOWN_CHANNEL', `body field(s) ${unknown.join(', ')} unknown here`)
     }
+    return { body, channel }
+  }
+
+  /** The answer to a frame behind a RETRY_LATER on its stream: retry too, with the same reason. */
+  function pause(e: Envelope, first: Partial<DeliveryAck>): Partial<DeliveryAck> {
+    received.inc({ result: 'paused' })
+    return {
+      id: e.id,
+      status: AckStatus.ACK_STATUS_RETRY_LATER,
+      reason: first.reason,
+      retryAfterMs: first.retryAfterMs,
+    }
+  }
+
+  /**
+   * Handles one frame of a stream. `before` is the answer to the frame before it on the same stream:
+   * after one RETRY_LATER every later frame of the stream is paused (refused for a retry, and not
+   * stored), so frames the sender pipelined behind a refused one never overtake it (per-sender order).
+   * The checks run at once; anything that writes waits for `before`, so a frame is stored only after
+   * the frames before it were, and channel frames are handled one at a time, in order.
+   */
+  async function process(
+    e: Envelope,
+    remoteDid: string,
+    before: Promise<Partial<DeliveryAck>>,
+  ): Promise<Partial<DeliveryAck>> {
+    const now = Date.now()
+    const inTurn = async (): Promise<Partial<DeliveryAck> | undefined> => {
+      const previous = await before
+      return previous.status === AckStatus.ACK_STATUS_RETRY_LATER ? pause(e, previous) : undefined
+    }
+    let checked: Checked
+    try {
+      checked = await precheck(e, remoteDid, now)
+    } catch (err) {
+      const failed = guarded(e, remoteDid, () => Promise.reject(err))
+      return (await inTurn()) ?? failed
+    }
+    if ('settle' in checked) return (await inTurn()) ?? checked.settle()
+    const { body, channel } = checked
+    if (channel != null)
+      return (
+        (await inTurn()) ??
+        guarded(e, remoteDid, () => acceptFrame(e, channel.name, channel.frame, remoteDid))
+      )
     // Another stream of this sender is storing the same id right now: let the sender retry it.
-    if (storing.has(e.id))
+    if (storing.has(e.id)) {
+      const paused = await inTurn()
+      if (paused != null) return paused
       return { id: e.id, status: AckStatus.ACK_STATUS_RETRY_LATER, reason: 'NOT_READY', retryAfterMs: 1_000 }
+    }
     storing.add(e.id)
     try {
-      return await store(e, body, remoteDid, now)
+      return await guarded(e, remoteDid, () => store(e, body, remoteDid, now, inTurn))
     } finally {
       storing.delete(e.id)
     }
   }
+
+  /** One frame alone (tests, and the first frame of a stream). */
+  const accept = (e: Envelope, remoteDid: string) =>
+    process(e, remoteDid, Promise.resolve({ status: AckStatus.ACK_STATUS_STORED }))
 
   async function store(
     e: Envelope,
     body: ReturnType<typeof decodeReceivedBody>,
     remoteDid: string,
     now: number,
+    inTurn: () => Promise<Partial<DeliveryAck> | undefined>,
   ): Promise<Partial<DeliveryAck>> {
-    if (await c.inbox.isDuplicate(e.from, e.id)) {
+    // The lookups run while earlier frames of the stream are still being written (their ids differ:
+    // `storing` holds an id from its lookups to its write).
+    const [duplicate, taken] = await Promise.all([
+      c.inbox.isDuplicate(e.from, e.id),
+      (async () => (await c.inbox.idTaken(e.id)) || (e.from !== c.did && (await c.ownIdTaken(e.id))))(),
+    ])
+    const paused = await inTurn()
+    if (paused != null) return paused
+    if (duplicate) {
       received.inc({ result: 'duplicate' })
       return { id: e.id, status: AckStatus.ACK_STATUS_DUPLICATE }
     }
     // Message ids are chosen by senders, and GetMessage/AckMessage look them up by id alone: an id
     // that another sender's message (or one of our own sent messages) already has is refused, so a
     // peer cannot shadow or ack-hijack someone else's message by reusing its id.
-    if ((await c.inbox.idTaken(e.id)) || (e.from !== c.did && (await c.ownIdTaken(e.id))))
-      return reject(e.id, 'MESSAGE_ID_CONFLICT', remoteDid, 'id already used by another sender')
+    if (taken) return reject(e.id, 'MESSAGE_ID_CONFLICT', remoteDid, 'id already used by another sender')
+    // The quotas are checked in turn, after the frames before this one were counted.
     const over = c.quota.check(e.from, e.body.length, now)
     if (over != null) {
       received.inc({ result: 'over_quota' })
@@ -224,7 +306,11 @@ export function createReceiver(c: ReceiverComponents) {
     }
   }
 
-  /** The protocol handler: one stream carries any number of envelope/ack exchanges. */
+  /**
+   * The protocol handler: one stream carries any number of envelope/ack exchanges. Up to
+   * RECEIVE_WINDOW frames are handled at once (see process()); their acks go back in frame order, each
+   * only once its own frame is stored.
+   */
   async function handle(stream: Stream, connection: Connection): Promise<void> {
     const remoteDid = tryDidFromPeerId(connection.remotePeer)
     if (remoteDid == null || c.limiter.isBlocked(remoteDid)) {
@@ -233,19 +319,54 @@ export function createReceiver(c: ReceiverComponents) {
       return
     }
     const lp = lpStream(stream, { maxDataLength: c.maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES })
-    let pausedAck: Partial<DeliveryAck> | undefined
-    const pause = (e: Envelope, first: Partial<DeliveryAck>): Partial<DeliveryAck> => {
-      c.limiter.take(remoteDid) // still counts toward blocking a peer that keeps pushing
-      received.inc({ result: 'paused' })
-      return {
-        id: e.id,
-        status: AckStatus.ACK_STATUS_RETRY_LATER,
-        reason: first.reason,
-        retryAfterMs: first.retryAfterMs,
+    /** Answers of the frames read and not yet acknowledged, in frame order. */
+    const pending: Array<Promise<Partial<DeliveryAck>>> = []
+    let last: Promise<Partial<DeliveryAck>> = Promise.resolve({ status: AckStatus.ACK_STATUS_STORED })
+    let reading = true
+    let writing = true
+    let wakeWriter: (() => void) | undefined
+    let wakeReader: (() => void) | undefined
+    const wake = (waker: (() => void) | undefined) => waker?.()
+
+    const writer = (async () => {
+      try {
+        while (true) {
+          const next = pending[0]
+          if (next == null) {
+            if (!reading) return
+            await new Promise<void>((resolve) => {
+              wakeWriter = resolve
+            })
+            continue
+          }
+          const ack = await next
+          pending.shift()
+          wake(wakeReader)
+          if (c.limiter.isBlocked(remoteDid)) {
+            c.logger.warn({ peer: remoteDid }, 'peer ignores back-pressure: blocked for a while')
+            stream.abort(new Error('blocked'))
+            return
+          }
+          await lp.write(encodeFrame({ ack: ack as DeliveryAck }))
+        }
+      } catch (err) {
+        c.logger.debug({ peer: remoteDid, err }, 'messaging stream ended with an error')
+        stream.abort(err as Error)
+      } finally {
+        writing = false
+        wake(wakeReader)
       }
-    }
+    })()
+
     try {
-      while (true) {
+      while (writing) {
+        if (pending.length >= RECEIVE_WINDOW) {
+          // Back-pressure: the sender's next frames wait in the stream until acks make room.
+          await new Promise<void>((resolve) => {
+            wakeReader = resolve
+          })
+          continue
+        }
         let bytes: Uint8Array
         try {
           bytes = (await lp.read({ signal: AbortSignal.timeout(READ_IDLE_TIMEOUT_MS) })).subarray()
@@ -269,20 +390,15 @@ export function createReceiver(c: ReceiverComponents) {
           stream.abort(new Error('malformed frame'))
           return
         }
-        // After one RETRY_LATER on a stream, every later frame on it is refused too: frames the
-        // sender pipelined behind a refused one must not overtake it (per-sender order).
-        const ack = pausedAck != null ? pause(envelope, pausedAck) : await accept(envelope, remoteDid)
-        if (ack.status === AckStatus.ACK_STATUS_RETRY_LATER) pausedAck ??= ack
-        if (c.limiter.isBlocked(remoteDid)) {
-          c.logger.warn({ peer: remoteDid }, 'peer ignores back-pressure: blocked for a while')
-          stream.abort(new Error('blocked'))
-          return
-        }
-        await lp.write(encodeFrame({ ack: ack as DeliveryAck }))
+        last = process(envelope, remoteDid, last)
+        pending.push(last)
+        wake(wakeWriter)
       }
-    } catch (err) {
-      c.logger.debug({ peer: remoteDid, err }, 'messaging stream ended with an error')
-      stream.abort(err as Error)
+    } finally {
+      // The acks of frames already read still go out (the stream may be half-closed by the sender).
+      reading = false
+      wake(wakeWriter)
+      await writer
     }
   }
 

@@ -11,6 +11,7 @@ import { ClassicLevel } from 'classic-level'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import { BUCKETS, type BucketName } from './buckets.ts'
 import { type KeyCodec, unit, type ValueCodec } from './codecs.ts'
+import { createGroupCommit } from './group-commit.ts'
 import {
   createRepository,
   type Repository,
@@ -39,7 +40,10 @@ export interface Store {
     values: ValueCodec<V>,
     writeOptions?: WriteOptions,
   ): Repository<K, V, G>
-  /** Writes ops from any repositories in one atomic batch. */
+  /**
+   * Writes ops from any repositories in one atomic batch; resolves once they are written. Commits made
+   * in the same event-loop turn, or while a write is in flight, share one batch (group-commit.ts).
+   */
   commit(ops: StoreOp[], options?: WriteOptions): Promise<void>
   close(): Promise<void>
 }
@@ -82,7 +86,8 @@ export async function openStore(dataDir: string): Promise<Store> {
     return sublevel
   }
   // Each op carries its sublevel, which adds the prefix; the root database only makes the batch atomic.
-  const commit = (ops: StoreOp[], options: WriteOptions = {}) => db.batch(ops, options)
+  const group = createGroupCommit((ops, options) => db.batch(ops, options))
+  const commit = group.commit
   const repository = <K, V, G>(
     bucket: BucketName,
     keys: KeyCodec<K, G>,
@@ -105,5 +110,10 @@ export async function openStore(dataDir: string): Promise<Store> {
       `database ${path} has schema version ${stored}; this daemon supports ${SCHEMA_VERSION}`,
     )
   }
-  return { db, path, repository, commit, close: () => db.close() }
+  // Commits already made are written before the database closes (they would fail on a closed one).
+  const close = async () => {
+    await group.drain()
+    await db.close()
+  }
+  return { db, path, repository, commit, close }
 }
