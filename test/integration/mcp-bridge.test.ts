@@ -165,7 +165,18 @@ describe('MCP bridge', () => {
     writeFileSync(config, original.replace('name = "ev"', 'name = "ev2"'))
     await reload()
     await waitFor(async () => (await skills()).includes('ev2-get-sum'), 30_000, 'ev2 skills on the card')
-    const sum = await call('ev2-get-sum', { a: 4, b: 5 })
+    // The new capability reaches r through discovery, a moment after m's own card has it.
+    const sum = await waitFor(
+      async () => {
+        const t = await call('ev2-get-sum', { a: 4, b: 5 }).catch((err: { reason?: string }) => {
+          if (err.reason === 'NO_AGENT_FOUND') return undefined
+          throw err
+        })
+        return t
+      },
+      30_000,
+      'r to find and run ev2-get-sum',
+    )
     expect(sum.state).toBe(TaskState.TASK_STATE_COMPLETED)
     expect(sum.output.map((p) => p.text).join('')).toContain('9')
   }, 120_000)
