@@ -248,6 +248,20 @@ describe('pub/sub and networks', () => {
       await b.client.ext.broadcastNetwork({ networkId: network, payload: Buffer.from('while D was away 1') }),
       await c.client.ext.broadcastNetwork({ networkId: network, payload: Buffer.from('while D was away 2') }),
     ]
+    // Both reached every online member before D returns, so whichever D syncs with first serves both
+    // (in send order). C's gossip mesh is new, so B's broadcast can reach it only by anti-entropy;
+    // broadcasts a later sync brings are stored after the ones already held (arrival order).
+    for (const x of [a, b, c]) {
+      const held = collect((signal) =>
+        x.client.ext.subscribeNetwork({ networkId: network, afterCursor: '0' }, { signal }),
+      )
+      await waitFor(
+        () => missed.every((m) => held.items.some((h) => h.id === m.id)),
+        20_000,
+        `${x.name} holds both missed broadcasts`,
+      )
+      await held.stop()
+    }
 
     await d.start()
     const all = [a.did, b.did, c.did, d.did].sort()
