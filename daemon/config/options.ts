@@ -13,6 +13,7 @@ export interface ConnectionOptions {
   maxParallelDials: number
   dialTimeoutMs: number
   inboundConnectionThreshold: number
+  keepaliveIntervalMs: number
 }
 
 export interface P2pOptions {

@@ -358,6 +358,11 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     'Timeout of one dial, in milliseconds.',
   ),
   int(
+    'p2p.connections.keepalive_interval_ms',
+    { min: 1000, max: 3_600_000, default: 60_000 },
+    'How often the end that dialed a TCP or relayed connection pings it; the other end pings when it has heard nothing for 2.5 intervals, and QUIC keeps its connections alive by itself. A connection whose ping fails or takes longer than min(10 s, this) is closed, so a peer that vanished without closing is not reported as connected for long.',
+  ),
+  int(
     'p2p.connections.inbound_connection_threshold',
     { min: 1, max: 10_000, default: 5 },
     'Inbound connections accepted per second from one host before it is refused.',

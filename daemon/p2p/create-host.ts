@@ -26,9 +26,6 @@ import { publicDht } from './public-dht.ts'
 /** The DHT protocol id: a private prefix keeps moltmesh records out of the public IPFS DHT. */
 export const DHT_PROTOCOL = '/moltmesh/kad/1.0.0'
 
-/** How often libp2p's connection monitor pings each open connection (libp2p default: 10 s). */
-export const CONNECTION_PING_INTERVAL_MS = 60_000
-
 export interface HostInit {
   privateKey: Ed25519PrivateKey
   p2p: P2pOptions
@@ -74,6 +71,8 @@ export async function createHost(init: HostInit): Promise<Host> {
   const services: Record<string, unknown> = {
     identify: identify(),
     identifyPush: identifyPush(),
+    // kad-dht pings with it; the answering side of /ipfs/ping is taken over by connection-keeper.ts
+    // once the host runs (it needs to see the pings it is sent).
     ping: ping({ maxInboundStreams: 64, maxOutboundStreams: 64 }),
     dht: kadDHT({
       protocol: DHT_PROTOCOL,
@@ -132,11 +131,8 @@ export async function createHost(init: HostInit): Promise<Host> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     peerDiscovery: peerDiscovery as never,
-    // libp2p pings every connection every 10 s by default (a new stream each time). In an idle mesh
-    // that was most of each daemon's traffic, growing with its connection count (~25 KB/s at 30 peers,
-    // bench/mesh). A killed peer's connections close at once (the kernel resets them); 60 s bounds how
-    // long a silently vanished peer (a cut cable) still looks connected.
-    connectionMonitor: { pingInterval: CONNECTION_PING_INTERVAL_MS },
+    // Replaced by connection-keeper.ts, which finds dead connections with a fraction of the pings.
+    connectionMonitor: { enabled: false },
     connectionManager: {
       maxConnections: p2p.connections.maxConnections,
       maxParallelDials: p2p.connections.maxParallelDials,

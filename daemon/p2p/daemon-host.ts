@@ -1,6 +1,7 @@
 // The daemon's libp2p host as a subsystem: created with the DHT record hooks of the subsystems that
 // publish records (cards, names), its peer events forwarded to the event bus, its connection gauges
-// registered, discovered peers dialled; started with a clear P2P_LISTEN_FAILED when it cannot listen.
+// registered, discovered peers dialled, dead connections found (connection-keeper.ts); started with a
+// clear P2P_LISTEN_FAILED when it cannot listen.
 
 import type { Ed25519PrivateKey } from '@libp2p/interface'
 import type { Selectors, Validators } from '@libp2p/kad-dht'
@@ -12,6 +13,7 @@ import type { Startable } from '../lifecycle/startable.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import { transportOf } from './connection-info.ts'
+import { createConnectionKeeper } from './connection-keeper.ts'
 import { createHost, type Host, startHost } from './create-host.ts'
 import { dialDiscoveredPeers } from './dial-discovered.ts'
 import { describeListenFailure } from './listen-error.ts'
@@ -45,12 +47,22 @@ export async function createDaemonHost(c: DaemonHostComponents, init: DaemonHost
   })
   forwardPeerEvents(host, c.events, c.logger)
   registerConnectionMetrics(host, c.metrics)
-  dialDiscoveredPeers(host, c.logger.child({ component: 'p2p' }), init.p2p.connections.maxConnections)
+  const p2pLogger = c.logger.child({ component: 'p2p' })
+  dialDiscoveredPeers(host, p2pLogger, init.p2p.connections.maxConnections)
+  const keepalive = init.p2p.connections.keepaliveIntervalMs
+  const keeper = createConnectionKeeper(
+    { host, logger: p2pLogger, metrics: c.metrics },
+    {
+      intervalMs: keepalive,
+      timeoutMs: Math.min(10_000, keepalive),
+    },
+  )
   return {
     host,
     async start() {
       try {
         await startHost(host, init.p2p)
+        keeper.start()
       } catch (err) {
         throw new MoltmeshError(
           'unavailable',
@@ -60,7 +72,10 @@ export async function createDaemonHost(c: DaemonHostComponents, init: DaemonHost
         )
       }
     },
-    stop: () => host.stop(),
+    async stop() {
+      keeper.stop()
+      await host.stop()
+    },
   }
 }
 

@@ -143,4 +143,32 @@ describe('two daemons over TCP and QUIC', () => {
     expect(bad.stderr).toContain('INVALID_DID')
     expect((await a.client.diag.health({})).ok).toBe(true)
   })
+
+  it('a peer that freezes without closing its connection is dropped by the keep-alive ping', async () => {
+    // TCP only: QUIC would time the frozen peer out by itself (its own keep-alive, 10 s).
+    const env = {
+      MOLTMESH_P2P_TRANSPORTS: 'tcp',
+      MOLTMESH_P2P_CONNECTIONS_KEEPALIVE_INTERVAL_MS: '1000',
+    }
+    const b = await mesh.spawn('b-frozen', { env })
+    const a = await mesh.spawn('a-keeper', { env, bootstrap: [b.info!.tcpAddress] })
+    await waitFor(async () => (await a.client.diag.health({})).peerCount === 1, 20_000, 'A to connect to B')
+    const pings = async (result: string) => {
+      const { metrics } = await a.client.diag.getMetrics({})
+      return metrics
+        .filter((m) => m.name === 'moltmesh_connection_pings_total' && m.labels.result === result)
+        .reduce((n, m) => n + m.value, 0)
+    }
+    await waitFor(async () => (await pings('ok')) >= 2, 10_000, 'keep-alive pings answered')
+    expect(await pings('failed')).toBe(0)
+
+    // B stops answering anything; its sockets stay open, so only a ping can tell.
+    b.child!.kill('SIGSTOP')
+    try {
+      await waitFor(async () => (await a.client.diag.health({})).peerCount === 0, 15_000, 'A to drop B')
+      expect(await pings('failed')).toBeGreaterThanOrEqual(1)
+    } finally {
+      b.child!.kill('SIGCONT')
+    }
+  })
 })

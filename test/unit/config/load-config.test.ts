@@ -64,6 +64,7 @@ describe('defaults', () => {
           maxParallelDials: 50,
           dialTimeoutMs: 10_000,
           inboundConnectionThreshold: 5,
+          keepaliveIntervalMs: 60_000,
         },
       },
       network: {

@@ -1,0 +1,176 @@
+// Finds connections whose peer vanished without closing them, at a fraction of the cost of libp2p's
+// connection monitor (which this replaces). That monitor has both ends ping every connection, QUIC
+// ones included, all at once each interval; each ping is a new stream (multistream-select, a peer
+// store merge, yamux window updates). In an idle 100-host mesh those pings were most of each daemon's
+// CPU, growing with its connection count (docs/benchmarks.md, "idle"). Here:
+//   - QUIC connections are pinged once, for their round-trip time: the QUIC transport keeps them
+//     alive and closes them after 10 s without an answer by itself;
+//   - a TCP or relayed connection is pinged by the end that dialed it, each at its own moment of the
+//     interval (no burst);
+//   - the end that accepted it pings only when it has heard no ping on it for 2.5 intervals (a dialer
+//     that vanished, or an older peer that does not ping).
+// A ping that fails aborts the connection, so a dead peer is not reported as connected for long.
+
+import type { Connection, Stream } from '@libp2p/interface'
+import { PING_PROTOCOL } from '@libp2p/ping'
+import type { Logger } from '../log/logger.ts'
+import type { Metrics } from '../metrics/metrics.ts'
+import { transportOf } from './connection-info.ts'
+import type { Host } from './create-host.ts'
+import { pingOverConnection } from './ping-connection.ts'
+
+export interface KeeperOptions {
+  /** How often the dialing end pings a TCP or relayed connection. */
+  intervalMs: number
+  /** How long a ping may take before the connection counts as dead. */
+  timeoutMs: number
+}
+
+export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = { intervalMs: 60_000, timeoutMs: 10_000 }
+
+/** Silence (no ping either way) after which the accepting end checks a connection itself. */
+const INBOUND_SILENCE_FACTOR = 2.5
+
+/** Pings are 32 bytes; libp2p's ping service answers any number on one stream, this a few. */
+const MAX_PING_BYTES = 32 * 16
+
+interface Tracked {
+  /** When this end pings next. */
+  dueAt: number
+  /** The last ping sent or received on the connection. */
+  lastPing: number
+  inFlight: boolean
+}
+
+export interface ConnectionKeeper {
+  start(): void
+  stop(): void
+}
+
+export interface KeeperComponents {
+  host: Pick<Host, 'getConnections' | 'handle' | 'unhandle'>
+  logger: Logger
+  metrics: Metrics
+  /** One ping over one connection, resolving to the round trip in ms (unit tests pass their own). */
+  ping?: (conn: Connection, signal: AbortSignal) => Promise<number>
+}
+
+export function createConnectionKeeper(
+  c: KeeperComponents,
+  options: KeeperOptions = DEFAULT_KEEPER_OPTIONS,
+): ConnectionKeeper {
+  const { host, logger, metrics } = c
+  const pingOnce = c.ping ?? pingOverConnection
+  const tracked = new Map<string, Tracked>()
+  const pings = metrics.counter(
+    'moltmesh_connection_pings_total',
+    'Keep-alive pings sent on connections, by result (a failed one closes the connection)',
+  )
+  let timer: ReturnType<typeof setInterval> | undefined
+  let stopping = new AbortController()
+
+  const state = (conn: Connection, now: number): Tracked => {
+    let t = tracked.get(conn.id)
+    if (t == null) {
+      // The first ping (the round-trip time) at a random moment of the first interval, so connections
+      // opened together are not pinged together.
+      t = { dueAt: now + Math.random() * options.intervalMs, lastPing: now, inFlight: false }
+      tracked.set(conn.id, t)
+    }
+    return t
+  }
+
+  const ping = (conn: Connection, t: Tracked, now: number): void => {
+    t.inFlight = true
+    // Whatever the outcome, the next check is an interval away (a failed ping closes the connection).
+    t.dueAt = now + options.intervalMs
+    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal])
+    pingOnce(conn, signal)
+      .then(
+        (rtt) => {
+          conn.rtt = rtt
+          t.lastPing = Date.now()
+          pings.inc({ result: 'ok' })
+        },
+        (err: Error) => {
+          if (stopping.signal.aborted || conn.status !== 'open') return
+          pings.inc({ result: 'failed' })
+          logger.debug(
+            { peer: conn.remotePeer.toString(), err: err.message },
+            'keep-alive ping failed: closing',
+          )
+          conn.abort(err)
+        },
+      )
+      .finally(() => {
+        t.inFlight = false
+      })
+  }
+
+  /** Echoes what the other end sends (32 bytes per ping; a stream that sends more is cut off). */
+  const answerPing = async (stream: Stream, conn: Connection): Promise<void> => {
+    const t = tracked.get(conn.id)
+    if (t != null) t.lastPing = Date.now()
+    const signal = AbortSignal.timeout(options.timeoutMs)
+    signal.addEventListener('abort', () => stream.abort(new Error('ping timed out')), { once: true })
+    let received = 0
+    for await (const chunk of stream) {
+      received += chunk.byteLength
+      if (received > MAX_PING_BYTES) {
+        stream.abort(new Error('too many ping bytes'))
+        return
+      }
+      if (stream.status !== 'open') break
+      if (!stream.send(chunk)) await stream.onDrain({ signal })
+    }
+    await stream.close({ signal }).catch(() => undefined)
+  }
+
+  const tick = (): void => {
+    const now = Date.now()
+    const open = new Set<string>()
+    for (const conn of host.getConnections()) {
+      if (conn.status !== 'open') continue
+      open.add(conn.id)
+      const t = state(conn, now)
+      if (t.inFlight || now < t.dueAt) continue
+      const firstPing = conn.rtt == null
+      const transport = transportOf(conn.remoteAddr)
+      if (firstPing) ping(conn, t, now)
+      else if (transport === 'quic') t.dueAt = Number.POSITIVE_INFINITY
+      else if (conn.direction === 'outbound') ping(conn, t, now)
+      else if (now - t.lastPing >= options.intervalMs * INBOUND_SILENCE_FACTOR) ping(conn, t, now)
+      else t.dueAt = t.lastPing + options.intervalMs * INBOUND_SILENCE_FACTOR
+    }
+    for (const id of tracked.keys()) if (!open.has(id)) tracked.delete(id)
+  }
+
+  return {
+    start() {
+      stopping = new AbortController()
+      // Answers /ipfs/ping (in place of libp2p's ping service): a ping the other end sends is also
+      // proof of life for this end.
+      // libp2p's ping service (kad-dht needs it) registered its own answer when the host started.
+      void host
+        .unhandle(PING_PROTOCOL)
+        .then(() =>
+          host.handle(PING_PROTOCOL, (stream, conn) => answerPing(stream, conn), {
+            maxInboundStreams: 64,
+            maxOutboundStreams: 64,
+            runOnLimitedConnection: true,
+          }),
+        )
+        .catch((err: unknown) => logger.warn({ err }, 'could not answer pings'))
+      // Checked often enough that each connection is pinged close to its own moment.
+      timer = setInterval(tick, Math.max(250, Math.min(5_000, options.intervalMs / 12)))
+      timer.unref()
+    },
+    stop() {
+      void host.unhandle(PING_PROTOCOL).catch(() => undefined)
+      if (timer != null) clearInterval(timer)
+      timer = undefined
+      stopping.abort()
+      tracked.clear()
+    },
+  }
+}
