@@ -129,7 +129,10 @@ export async function createHost(init: HostInit): Promise<Host> {
     },
     transports: transports as never,
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    // Yamux's keep-alive has both ends ping every connection every 30 s and never acts on a missing
+    // answer; connection-keeper.ts pings each TCP connection once a minute from the dialer (which also
+    // keeps the dialer's NAT mapping open) and closes a dead one. It was the largest idle cost left.
+    streamMuxers: [yamux({ enableKeepAlive: false })],
     peerDiscovery: peerDiscovery as never,
     // Replaced by connection-keeper.ts, which finds dead connections with a fraction of the pings.
     connectionMonitor: { enabled: false },
