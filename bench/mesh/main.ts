@@ -110,6 +110,9 @@ if (main.length > 0) {
     }
   } catch (err) {
     log(`mesh run failed: ${(err as Error).stack}`)
+    // A daemon's socket closes before its exit is reported: give the exit events a moment.
+    await new Promise((r) => setTimeout(r, 3_000))
+    for (const c of cluster.crashed()) log(`${c.name} exited; its last output:\n${c.tail}`)
     process.exitCode = 1
   } finally {
     await cluster.teardown()

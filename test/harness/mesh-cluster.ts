@@ -212,6 +212,16 @@ export class MeshCluster {
     return out
   }
 
+  /** Members still counted alive whose process has exited (a crash), with their last output lines. */
+  crashed(lines = 40): Array<{ name: string; tail: string }> {
+    return this.alive
+      .filter(
+        (m) =>
+          m.daemon.child != null && (m.daemon.child.exitCode != null || m.daemon.child.signalCode != null),
+      )
+      .map((m) => ({ name: m.name, tail: m.daemon.output.slice(-lines).join('\n') }))
+  }
+
   dumpLogs(): string {
     return this.members.map((m) => m.daemon.dumpOutput()).join('\n')
   }
