@@ -105,6 +105,8 @@ export function createConnectionKeeper(
       .finally(() => {
         t.inFlight = false
       })
+      // Nothing above should throw, but a keep-alive must never take the daemon down.
+      .catch((err: unknown) => logger.warn({ err }, 'keep-alive ping bookkeeping failed'))
   }
 
   /** Echoes what the other end sends (32 bytes per ping; a stream that sends more is cut off). */
@@ -112,18 +114,23 @@ export function createConnectionKeeper(
     const t = tracked.get(conn.id)
     if (t != null) t.lastPing = Date.now()
     const signal = AbortSignal.timeout(options.timeoutMs)
-    signal.addEventListener('abort', () => stream.abort(new Error('ping timed out')), { once: true })
-    let received = 0
-    for await (const chunk of stream) {
-      received += chunk.byteLength
-      if (received > MAX_PING_BYTES) {
-        stream.abort(new Error('too many ping bytes'))
-        return
+    const onTimeout = () => stream.abort(new Error('ping timed out'))
+    signal.addEventListener('abort', onTimeout, { once: true })
+    try {
+      let received = 0
+      for await (const chunk of stream) {
+        received += chunk.byteLength
+        if (received > MAX_PING_BYTES) {
+          stream.abort(new Error('too many ping bytes'))
+          return
+        }
+        if (stream.status !== 'open') break
+        if (!stream.send(chunk)) await stream.onDrain({ signal })
       }
-      if (stream.status !== 'open') break
-      if (!stream.send(chunk)) await stream.onDrain({ signal })
+      await stream.close({ signal }).catch(() => undefined)
+    } finally {
+      signal.removeEventListener('abort', onTimeout)
     }
-    await stream.close({ signal }).catch(() => undefined)
   }
 
   const tick = (): void => {

@@ -14,15 +14,16 @@ export async function pingOverConnection(conn: Connection, signal: AbortSignal):
     const received = new Uint8Array(PING_LENGTH)
     let length = 0
     const start = performance.now()
+    let onAbort = () => {}
     const pong = new Promise<number>((resolve, reject) => {
-      const onAbort = () => reject(signal.reason ?? new Error('aborted'))
+      onAbort = () => reject(signal.reason ?? new Error('aborted'))
       signal.addEventListener('abort', onAbort, { once: true })
       stream.addEventListener('message', (evt) => {
         const chunk = evt.data.subarray()
-        received.set(chunk.subarray(0, PING_LENGTH - length), length)
+        // Bytes past the 32 expected (a faulty or hostile peer) only make the reply wrong.
+        if (length < PING_LENGTH) received.set(chunk.subarray(0, PING_LENGTH - length), length)
         length += chunk.byteLength
         if (length >= PING_LENGTH) {
-          signal.removeEventListener('abort', onAbort)
           const rtt = performance.now() - start
           if (length > PING_LENGTH || !received.every((b, i) => b === data[i]))
             reject(new Error('wrong ping reply'))
@@ -33,6 +34,9 @@ export async function pingOverConnection(conn: Connection, signal: AbortSignal):
         if (length < PING_LENGTH) reject(new Error('stream closed before the ping reply'))
       })
     })
+    // If send() throws, nobody awaits the reply: its later rejection (the timeout) must not become an
+    // unhandled rejection, which ends the process (seen in a 100-host mesh, where streams get reset).
+    pong.catch(() => undefined).finally(() => signal.removeEventListener('abort', onAbort))
     stream.send(data)
     const rtt = await pong
     await stream.close({ signal }).catch(() => undefined)
