@@ -20,13 +20,12 @@ import type { Host } from './create-host.ts'
 import { pingOverConnection } from './ping-connection.ts'
 
 export interface KeeperOptions {
-  /** How often the dialing end pings a TCP or relayed connection. */
+  /** How often the dialing end pings a TCP or relayed connection (p2p.connections.keepalive_interval_ms). */
   intervalMs: number
-  /** How long a ping may take before the connection counts as dead. */
-  timeoutMs: number
 }
 
-export const DEFAULT_KEEPER_OPTIONS: KeeperOptions = { intervalMs: 60_000, timeoutMs: 10_000 }
+/** How long a ping may take before the connection counts as dead: this, or the interval if shorter. */
+const MAX_PING_TIMEOUT_MS = 10_000
 
 /** Silence (no ping either way) after which the accepting end checks a connection itself. */
 const INBOUND_SILENCE_FACTOR = 2.5
@@ -55,11 +54,9 @@ export interface KeeperComponents {
   ping?: (conn: Connection, signal: AbortSignal) => Promise<number>
 }
 
-export function createConnectionKeeper(
-  c: KeeperComponents,
-  options: KeeperOptions = DEFAULT_KEEPER_OPTIONS,
-): ConnectionKeeper {
+export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptions): ConnectionKeeper {
   const { host, logger, metrics } = c
+  const timeoutMs = Math.min(MAX_PING_TIMEOUT_MS, options.intervalMs)
   const pingOnce = c.ping ?? pingOverConnection
   const tracked = new Map<string, Tracked>()
   const pings = metrics.counter(
@@ -84,7 +81,7 @@ export function createConnectionKeeper(
     t.inFlight = true
     // Whatever the outcome, the next check is an interval away (a failed ping closes the connection).
     t.dueAt = now + options.intervalMs
-    const signal = AbortSignal.any([AbortSignal.timeout(options.timeoutMs), stopping.signal])
+    const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal])
     pingOnce(conn, signal)
       .then(
         (rtt) => {
@@ -113,7 +110,7 @@ export function createConnectionKeeper(
   const answerPing = async (stream: Stream, conn: Connection): Promise<void> => {
     const t = tracked.get(conn.id)
     if (t != null) t.lastPing = Date.now()
-    const signal = AbortSignal.timeout(options.timeoutMs)
+    const signal = AbortSignal.timeout(timeoutMs)
     const onTimeout = () => stream.abort(new Error('ping timed out'))
     signal.addEventListener('abort', onTimeout, { once: true })
     try {

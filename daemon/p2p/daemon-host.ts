@@ -49,13 +49,9 @@ export async function createDaemonHost(c: DaemonHostComponents, init: DaemonHost
   registerConnectionMetrics(host, c.metrics)
   const p2pLogger = c.logger.child({ component: 'p2p' })
   dialDiscoveredPeers(host, p2pLogger, init.p2p.connections.maxConnections)
-  const keepalive = init.p2p.connections.keepaliveIntervalMs
   const keeper = createConnectionKeeper(
     { host, logger: p2pLogger, metrics: c.metrics },
-    {
-      intervalMs: keepalive,
-      timeoutMs: Math.min(10_000, keepalive),
-    },
+    { intervalMs: init.p2p.connections.keepaliveIntervalMs },
   )
   return {
     host,

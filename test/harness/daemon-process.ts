@@ -173,10 +173,16 @@ export class DaemonProcess {
     return this.signal('SIGKILL')
   }
 
+  /** Whether the process was started and has ended (by itself or by a signal). */
+  get hasExited(): boolean {
+    const child = this.child
+    return child != null && (child.exitCode != null || child.signalCode != null)
+  }
+
   async signal(signal: NodeJS.Signals): Promise<number | null> {
     this.closeClient()
     const child = this.child
-    if (child == null || child.exitCode != null || child.signalCode != null) return child?.exitCode ?? null
+    if (child == null || this.hasExited) return child?.exitCode ?? null
     child.kill(signal)
     const timer = setTimeout(() => child.kill('SIGKILL'), 15_000)
     try {

@@ -215,10 +215,7 @@ export class MeshCluster {
   /** Members still counted alive whose process has exited (a crash), with their last output lines. */
   crashed(lines = 40): Array<{ name: string; tail: string }> {
     return this.alive
-      .filter(
-        (m) =>
-          m.daemon.child != null && (m.daemon.child.exitCode != null || m.daemon.child.signalCode != null),
-      )
+      .filter((m) => m.daemon.hasExited)
       .map((m) => ({ name: m.name, tail: m.daemon.output.slice(-lines).join('\n') }))
   }
 
@@ -229,7 +226,7 @@ export class MeshCluster {
   private destroySync(): void {
     for (const m of this.members) {
       const child = m.daemon.child
-      if (child != null && child.exitCode == null && child.signalCode == null) child.kill('SIGKILL')
+      if (child != null && !m.daemon.hasExited) child.kill('SIGKILL')
     }
     this.topology?.destroy()
     rmSync(this.root, { recursive: true, force: true })

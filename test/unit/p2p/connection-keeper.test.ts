@@ -57,7 +57,7 @@ function setup(connections: FakeConn[], fail = new Set<string>()) {
         return 3
       },
     },
-    { intervalMs: INTERVAL, timeoutMs: 10_000 },
+    { intervalMs: INTERVAL },
   )
   keeper.start()
   /** The other end pings `c`: one 32-byte ping on a new stream, answered by the keeper. */
