@@ -56,7 +56,11 @@ const MAX_LIMIT = 200
 /** Card fetches in flight at once for one search. */
 const FETCH_CONCURRENCY = 8
 /** How long a directly fetched card of a connected peer counts as current for skipping it. */
-const RECENT_CARD_MS = 60_000
+const RECENT_CARD_MS = 10 * 60_000
+/** How long the DHT query goes first before the cards of connected peers not known yet are fetched. */
+const CONNECTED_DELAY_MS = 200
+/** Provider queries run at most this often for one search (a query stopped early runs again). */
+const MAX_QUERY_ROUNDS = 3
 
 /** The skill of `card` that offers `capability` with every one of `tags`, if any. */
 export function matchingSkill(card: SignedCard, capability: string, tags: string[]): CardSkill | undefined {
@@ -99,15 +103,21 @@ export function createFindAgents(c: FindComponents) {
     signal.addEventListener('abort', onAbort)
 
     const seen = new Set<string>([c.selfDid])
+    /** Card fetches holding a slot, and agents offered whose consideration has not finished. */
     let pending = 0
+    let outstanding = 0
     let searching = true
+    /** Matches pushed so far, and provider card fetches not yet finished. */
+    let matched = 0
+    let providersInFlight = 0
+    let providersSettled: Array<() => void> = []
     let push: (item: FoundAgent | null) => void = () => undefined
     const out = eventQueue<FoundAgent | null>((p) => {
       push = p
       return () => undefined
     }, stop.signal)
     const finishIfIdle = () => {
-      if (!searching && pending === 0) push(null)
+      if (!searching && outstanding === 0) push(null)
     }
 
     // Bounded parallel card fetches; a slow or dead provider never holds up the others. Providers of
@@ -120,9 +130,10 @@ export function createFindAgents(c: FindComponents) {
     const release = () => {
       pending--
       ;(waiting.provider.shift() ?? waiting.connected.shift())?.()
-      finishIfIdle()
     }
 
+    const startedAt = performance.now()
+    let rounds = 0
     const consider = async (peer: PeerId, did: string, kind: keyof typeof waiting): Promise<void> => {
       await slot(kind)
       try {
@@ -133,19 +144,28 @@ export function createFindAgents(c: FindComponents) {
           : ((await c.cards.fetchDirect(peer)) ?? (await c.cards.resolve(did, 3_000).catch(() => undefined)))
         const skill = card == null ? undefined : matchingSkill(card, capability, tags)
         if (card == null || skill == null) return
+        matched++
         push({ card, skill, connected, score: scoreOf(card, connected, Date.now(), c.standing?.(card.did)) })
       } finally {
         release()
+        if (kind === 'provider' && --providersInFlight === 0) {
+          for (const settled of providersSettled) settled()
+          providersSettled = []
+        }
+        outstanding--
+        finishIfIdle()
       }
     }
     const offer = (peer: PeerId, kind: keyof typeof waiting, addrs: Multiaddr[] = []) => {
       const did = tryDidFromPeerId(peer)
       if (did == null || seen.has(did)) return
-      // A connected peer whose card (fetched moments ago) lacks the capability is skipped: had it
-      // added the skill since, it would have announced it, and the DHT query would bring it back.
+      // A connected peer whose card (fetched recently) lacks the capability is skipped: had it added
+      // the skill since, it would have announced it, and the DHT query would bring it back.
       const recent = kind === 'connected' ? c.cards.recentDirect(did, RECENT_CARD_MS) : undefined
       if (recent != null && matchingSkill(recent, capability, tags) == null) return
       seen.add(did)
+      outstanding++
+      if (kind === 'provider') providersInFlight++
       // Provider records carry addresses: keep them so the card fetch can dial.
       const known =
         addrs.length > 0
@@ -154,20 +174,45 @@ export function createFindAgents(c: FindComponents) {
       void known.catch(() => undefined).then(() => consider(peer, did, kind))
     }
 
-    // Producers: connected peers, then the DHT provider query. Neither is awaited here, so results
-    // stream out as soon as each card is verified.
+    // Connected peers whose cards are not known yet are asked after the DHT has had CONNECTED_DELAY_MS
+    // (or has finished), and only while matches are still wanted: fetching the cards of every
+    // connected peer at once (dozens in a large mesh) took the CPU that the provider's own card fetch
+    // needed. Peers found only by mDNS with no DHT between them are still found this way.
+    let connectedOffered = false
+    const offerConnected = () => {
+      if (connectedOffered) return
+      connectedOffered = true
+      clearTimeout(connectedTimer)
+      if (matched < limit && !stop.signal.aborted)
+        for (const peer of c.host.getPeers()) offer(peer, 'connected')
+    }
+    const connectedTimer = setTimeout(offerConnected, CONNECTED_DELAY_MS)
+
+    // Producer: the DHT provider query, not awaited here, so results stream out as soon as each card
+    // is verified. Once the provider fetches under way could bring `limit` matches the query is
+    // stopped (its remaining requests cost every daemon they reach CPU, and the fetch competes with
+    // them); if the fetches fall short it runs again, skipping the agents already seen.
     void (async () => {
       try {
-        for (const peer of c.host.getPeers()) offer(peer, 'connected')
         const cid = await capabilityCid(capability)
-        for await (const event of c.host.services.dht.findProviders(cid, { signal: stop.signal })) {
-          if (event.name === 'PROVIDER')
+        for (let round = 0; round < MAX_QUERY_ROUNDS && !stop.signal.aborted; round++) {
+          let enough = false
+          rounds++
+          for await (const event of c.host.services.dht.findProviders(cid, { signal: stop.signal })) {
+            if (event.name !== 'PROVIDER') continue
             for (const p of event.providers) offer(p.id, 'provider', p.multiaddrs)
+            enough = matched + providersInFlight >= limit
+            if (enough) break
+          }
+          if (!enough) break
+          if (providersInFlight > 0) await new Promise<void>((r) => providersSettled.push(r))
+          if (matched >= limit) break
         }
       } catch (err) {
         if (!stop.signal.aborted)
           c.logger.debug({ capability, err: (err as Error).message }, 'provider query ended')
       } finally {
+        offerConnected()
         searching = false
         finishIfIdle()
       }
@@ -185,6 +230,10 @@ export function createFindAgents(c: FindComponents) {
       stop.abort()
       clearTimeout(timeout)
       signal.removeEventListener('abort', onAbort)
+      c.logger.debug(
+        { capability, found, ms: Math.round(performance.now() - startedAt), queryRounds: rounds },
+        'search finished',
+      )
       if (found === 0 && !signal.aborted) await c.demand.record(capability).catch(() => undefined)
     }
   }

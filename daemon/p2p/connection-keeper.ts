@@ -9,7 +9,10 @@
 //     interval (no burst);
 //   - the end that accepted it pings only when it has heard no ping on it for 2.5 intervals (a dialer
 //     that vanished, or an older peer that does not ping).
-// A ping that fails aborts the connection, so a dead peer is not reported as connected for long.
+// Two pings in a row that fail abort the connection, so a dead peer is not reported as connected for
+// long. One failure is not enough: on a starved machine (100 daemons on 2 cores, load average above
+// 100) single pings timed out on live connections, and closing them made every daemon redial, which
+// starved it further; one daemon of a 100-host mesh ended up with no connection at all.
 
 import type { Connection, Stream } from '@libp2p/interface'
 import { PING_PROTOCOL } from '@libp2p/ping'
@@ -39,7 +42,12 @@ interface Tracked {
   /** The last ping sent or received on the connection. */
   lastPing: number
   inFlight: boolean
+  /** Failed pings since the last one that was answered. */
+  failures: number
 }
+
+/** Failed pings in a row that close a connection; after a failure the next ping goes at once. */
+const FAILURES_TO_CLOSE = 2
 
 export interface ConnectionKeeper {
   start(): void
@@ -71,7 +79,7 @@ export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptio
     if (t == null) {
       // The first ping (the round-trip time) at a random moment of the first interval, so connections
       // opened together are not pinged together.
-      t = { dueAt: now + Math.random() * options.intervalMs, lastPing: now, inFlight: false }
+      t = { dueAt: now + Math.random() * options.intervalMs, lastPing: now, inFlight: false, failures: 0 }
       tracked.set(conn.id, t)
     }
     return t
@@ -79,7 +87,7 @@ export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptio
 
   const ping = (conn: Connection, t: Tracked, now: number): void => {
     t.inFlight = true
-    // Whatever the outcome, the next check is an interval away (a failed ping closes the connection).
+    // The next check is an interval away, or at once after a failure (see FAILURES_TO_CLOSE).
     t.dueAt = now + options.intervalMs
     const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), stopping.signal])
     pingOnce(conn, signal)
@@ -87,14 +95,20 @@ export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptio
         (rtt) => {
           conn.rtt = rtt
           t.lastPing = Date.now()
+          t.failures = 0
           pings.inc({ result: 'ok' })
         },
         (err: Error) => {
           if (stopping.signal.aborted || conn.status !== 'open') return
           pings.inc({ result: 'failed' })
+          t.failures++
+          if (t.failures < FAILURES_TO_CLOSE) {
+            t.dueAt = Date.now()
+            return
+          }
           logger.debug(
-            { peer: conn.remotePeer.toString(), err: err.message },
-            'keep-alive ping failed: closing',
+            { peer: conn.remotePeer.toString(), err: err.message, failures: t.failures },
+            'keep-alive pings failed: closing',
           )
           conn.abort(err)
         },
@@ -138,7 +152,7 @@ export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptio
       open.add(conn.id)
       const t = state(conn, now)
       if (t.inFlight || now < t.dueAt) continue
-      const firstPing = conn.rtt == null
+      const firstPing = conn.rtt == null || t.failures > 0
       const transport = transportOf(conn.remoteAddr)
       if (firstPing) ping(conn, t, now)
       else if (transport === 'quic') t.dueAt = Number.POSITIVE_INFINITY

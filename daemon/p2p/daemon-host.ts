@@ -1,6 +1,7 @@
 // The daemon's libp2p host as a subsystem: created with the DHT record hooks of the subsystems that
 // publish records (cards, names), its peer events forwarded to the event bus, its connection gauges
-// registered, discovered peers dialled, dead connections found (connection-keeper.ts); started with a
+// registered, discovered peers dialled, dead connections found (connection-keeper.ts), the bootstrap
+// peers dialled again when every connection is gone (bootstrap-redial.ts); started with a
 // clear P2P_LISTEN_FAILED when it cannot listen.
 
 import type { Ed25519PrivateKey } from '@libp2p/interface'
@@ -12,6 +13,7 @@ import { tryDidFromPeerId } from '../identity/did.ts'
 import type { Startable } from '../lifecycle/startable.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { createBootstrapRedial } from './bootstrap-redial.ts'
 import { transportOf } from './connection-info.ts'
 import { createConnectionKeeper } from './connection-keeper.ts'
 import { createHost, type Host, startHost } from './create-host.ts'
@@ -53,12 +55,17 @@ export async function createDaemonHost(c: DaemonHostComponents, init: DaemonHost
     { host, logger: p2pLogger, metrics: c.metrics },
     { intervalMs: init.p2p.connections.keepaliveIntervalMs },
   )
+  const redial = createBootstrapRedial(
+    { host, logger: p2pLogger, metrics: c.metrics },
+    { bootstrap: init.p2p.bootstrap },
+  )
   return {
     host,
     async start() {
       try {
         await startHost(host, init.p2p)
         keeper.start()
+        redial.start()
       } catch (err) {
         throw new MoltmeshError(
           'unavailable',
@@ -70,6 +77,7 @@ export async function createDaemonHost(c: DaemonHostComponents, init: DaemonHost
     },
     async stop() {
       keeper.stop()
+      redial.stop()
       await host.stop()
     },
   }

@@ -33,7 +33,7 @@ function conn(id: string, direction: FakeConn['direction'], transport: 'tcp' | '
   }
 }
 
-function setup(connections: FakeConn[], fail = new Set<string>()) {
+function setup(connections: FakeConn[], fail = new Set<string>(), failOnce = new Set<string>()) {
   const pinged: string[] = []
   let handler: ((stream: unknown, c: unknown) => Promise<void>) | undefined
   const echoed: Uint8Array[] = []
@@ -53,7 +53,7 @@ function setup(connections: FakeConn[], fail = new Set<string>()) {
       metrics,
       ping: async (c) => {
         pinged.push(c.id)
-        if (fail.has(c.id)) throw new Error('ping timed out')
+        if (fail.has(c.id) || failOnce.delete(c.id)) throw new Error('ping timed out')
         return 3
       },
     },
@@ -123,18 +123,30 @@ describe('connection keeper', () => {
     k.keeper.stop()
   })
 
-  it('a failed ping closes the connection, and a closed one is not pinged again', async () => {
+  it('two failed pings in a row close the connection, and a closed one is not pinged again', async () => {
     const dead = conn('dead', 'outbound', 'tcp')
     const alive = conn('alive', 'outbound', 'tcp')
     const k = setup([dead, alive], new Set(['dead']))
-    await vi.advanceTimersByTimeAsync(INTERVAL + 5_000)
+    await vi.advanceTimersByTimeAsync(INTERVAL + 10_000)
     expect(dead.abort).toHaveBeenCalledTimes(1)
     expect(dead.status).toBe('closed')
     expect(alive.abort).not.toHaveBeenCalled()
-    expect(k.pingsBy('failed')).toBe(1)
+    expect(k.pingsBy('failed')).toBe(2)
     await vi.advanceTimersByTimeAsync(5 * INTERVAL)
-    expect(k.count('dead')).toBe(1)
+    expect(k.count('dead')).toBe(2)
     expect(k.count('alive')).toBeGreaterThanOrEqual(5)
+    k.keeper.stop()
+  })
+
+  it('one failed ping is retried at once and, answered, keeps the connection (a starved peer)', async () => {
+    const slow = conn('slow', 'inbound', 'quic')
+    const k = setup([slow], new Set(), new Set(['slow']))
+    await vi.advanceTimersByTimeAsync(INTERVAL + 10_000)
+    expect(k.pingsBy('failed')).toBe(1)
+    expect(k.pingsBy('ok')).toBe(1)
+    expect(k.count('slow')).toBe(2)
+    expect(slow.abort).not.toHaveBeenCalled()
+    expect(slow.status).toBe('open')
     k.keeper.stop()
   })
 

@@ -1,0 +1,63 @@
+// A daemon whose only peer (its bootstrap host) went away finds its way back when the host returns:
+// it dials its bootstrap list again while it has no connection (daemon/p2p/bootstrap-redial.ts).
+import { createServer } from 'node:net'
+import { describe, expect, it } from 'vitest'
+import { useMesh, waitFor } from '../harness/mesh.ts'
+
+/** A TCP port free on 127.0.0.1 right now (the bootstrap host must come back on the same one). */
+async function freePort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as { port: number }
+  await new Promise((resolve) => server.close(resolve))
+  return port
+}
+
+const metric = async (
+  d: {
+    client: {
+      diag: {
+        getMetrics(
+          r: object,
+        ): Promise<{ metrics: Array<{ name: string; labels: Record<string, string>; value: number }> }>
+      }
+    }
+  },
+  name: string,
+  result: string,
+) =>
+  (await d.client.diag.getMetrics({})).metrics.find((m) => m.name === name && m.labels.result === result)
+    ?.value ?? 0
+
+describe('bootstrap redial', () => {
+  const mesh = useMesh()
+
+  it('reconnects to its bootstrap host after losing every connection', async () => {
+    const port = await freePort()
+    const boot = await mesh.spawn('boot', {
+      args: ['--port', String(port)],
+      env: { MOLTMESH_P2P_TRANSPORTS: 'tcp' },
+    })
+    const leaf = await mesh.spawn('leaf', {
+      bootstrap: [boot.info!.tcpAddress],
+      env: { MOLTMESH_P2P_TRANSPORTS: 'tcp' },
+    })
+    await waitFor(async () => (await leaf.client.diag.health({})).peerCount === 1, 20_000, 'leaf to connect')
+
+    await boot.kill()
+    await waitFor(
+      async () => (await leaf.client.diag.health({})).peerCount === 0,
+      20_000,
+      'leaf to see the host go',
+    )
+    await boot.start()
+    // The first redial is 5 s after the last connection closed; the host is back by then or soon after.
+    await waitFor(
+      async () => (await leaf.client.diag.health({})).peerCount === 1,
+      40_000,
+      'leaf to reconnect',
+    )
+    expect(await metric(leaf, 'moltmesh_bootstrap_redials_total', 'connected')).toBeGreaterThanOrEqual(1)
+    expect(leaf.output.some((l) => l.includes('dialing the bootstrap peers again'))).toBe(true)
+  }, 90_000)
+})
