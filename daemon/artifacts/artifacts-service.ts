@@ -12,7 +12,7 @@ import { type NameResolver, resolveAgent } from '../p2p/target.ts'
 import type { Part } from '../wire/gen/moltmesh/wire/v1/parts.ts'
 import { artifactPart } from './artifact-part.ts'
 import type { BlobFetcher } from './blob-fetcher.ts'
-import type { BlobFiles } from './blob-files.ts'
+import type { BlobFiles, ChunkLayout } from './blob-files.ts'
 import { READ_CHUNK_BYTES } from './blob-files.ts'
 import type { BlobIndex } from './blob-index.ts'
 import type { BlobStore } from './blob-store.ts'
@@ -194,6 +194,7 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
   async function streamWhileFetching(
     cid: string,
     offset: number,
+    layout: ChunkLayout | undefined,
     candidates: string[],
     signal?: AbortSignal,
   ): Promise<{ record: BlobRecord; chunks: AsyncIterable<Uint8Array> }> {
@@ -210,7 +211,7 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
       share.leave()
       const record = await abortable(share.fetch.promise, signal)
       if (offset > record.size) throw pastTheEnd(offset, record.size)
-      return { record, chunks: c.store.read(cid, offset, { signal }) }
+      return { record, chunks: c.store.read(cid, offset, { signal, layout }) }
     }
     if (offset > header.size) {
       share.leave()
@@ -235,8 +236,9 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
       size: header.size,
       progress: share.fetch.progress,
       outcome: share.fetch.promise,
-      readStored: (from) => c.store.read(cid, from, { signal }),
+      readStored: (from) => c.store.read(cid, from, { signal, layout }),
       chunkBytes: READ_CHUNK_BYTES,
+      layout,
       signal,
     })
     return { record, chunks: leaveAfter(chunks, share) }
@@ -268,11 +270,12 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
 
     /**
      * A blob's record and its content from `offset`. A blob not held here is fetched first (from
-     * `from`, a DID or claimed name, else from known holders) and verified.
+     * `from`, a DID or claimed name, else from known holders) and verified. Chunks are laid out as
+     * `options.layout` says (blob-files.ts ChunkLayout).
      */
     async get(
       cidInput: string,
-      options: { offset: number; from: string },
+      options: { offset: number; from: string; layout?: ChunkLayout },
       signal?: AbortSignal,
     ): Promise<{ record: BlobRecord; chunks: AsyncIterable<Uint8Array> }> {
       const cid = parseBlobCid(cidInput)
@@ -283,11 +286,12 @@ export function createArtifactsService(c: ArtifactsServiceComponents) {
         return streamWhileFetching(
           cid,
           options.offset,
+          options.layout,
           await candidatesFor(cid, options.from, signal),
           signal,
         )
       if (options.offset > local.size) throw pastTheEnd(options.offset, local.size)
-      return { record: local, chunks: c.store.read(cid, options.offset, { signal }) }
+      return { record: local, chunks: c.store.read(cid, options.offset, { signal, layout: options.layout }) }
     },
 
     async stat(cidInput: string): Promise<{ record: BlobRecord; references: string[] }> {

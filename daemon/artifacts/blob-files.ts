@@ -22,6 +22,32 @@ import { cidOfDigest } from './cid.ts'
  */
 export const READ_CHUNK_BYTES = 256 * 1024
 
+/** How a reader lays out the chunks it yields, for a caller that frames them without copying. */
+export interface ChunkLayout {
+  /**
+   * Bytes reserved before each chunk, in the same buffer, that belong to the caller: GetBlob writes
+   * its message header there and sends header and chunk as one (rpc/pre-encoded.ts).
+   */
+  headroom: number
+  /**
+   * Where a chunk's buffer (headroom + chunk) comes from, e.g. buffers GetBlob reuses once grpc-js
+   * has copied them (rpc/chunk-buffers.ts). Default: a fresh buffer each.
+   */
+  allocate?: (bytes: number) => Buffer
+}
+
+export interface ReadOptions {
+  signal?: AbortSignal
+  chunkBytes?: number
+  layout?: ChunkLayout
+}
+
+/** A buffer for a chunk of `length` bytes, which starts at `layout.headroom` in it. */
+export function chunkBuffer(layout: ChunkLayout | undefined, length: number): Buffer {
+  const bytes = (layout?.headroom ?? 0) + length
+  return layout?.allocate?.(bytes) ?? Buffer.allocUnsafe(bytes)
+}
+
 export interface WriteLimits {
   /** Largest blob accepted. */
   maxBytes: number
@@ -149,13 +175,13 @@ export function createBlobFiles(dataDir: string) {
       return { path, size, cid: cidOfDigest(hash.digest()) }
     },
 
-    /** Reads `[offset, end)` of a stored blob in chunks; each chunk is a fresh buffer. */
-    async *read(
-      cid: string,
-      offset: number,
-      options: { signal?: AbortSignal; chunkBytes?: number } = {},
-    ): AsyncGenerator<Uint8Array> {
-      const { signal, chunkBytes = READ_CHUNK_BYTES } = options
+    /**
+     * Reads `[offset, end)` of a stored blob in chunks, each in a buffer of its own laid out as
+     * `options.layout` says (by default a fresh buffer each).
+     */
+    async *read(cid: string, offset: number, options: ReadOptions = {}): AsyncGenerator<Uint8Array> {
+      const { signal, chunkBytes = READ_CHUNK_BYTES, layout } = options
+      const headroom = layout?.headroom ?? 0
       let fh: FileHandle
       try {
         fh = await open(finalPath(cid), 'r')
@@ -168,11 +194,11 @@ export function createBlobFiles(dataDir: string) {
         let position = offset
         while (true) {
           signal?.throwIfAborted()
-          const buffer = Buffer.allocUnsafe(chunkBytes)
-          const { bytesRead } = await fh.read(buffer, 0, chunkBytes, position)
+          const buffer = chunkBuffer(layout, chunkBytes)
+          const { bytesRead } = await fh.read(buffer, headroom, chunkBytes, position)
           if (bytesRead === 0) return
           position += bytesRead
-          yield buffer.subarray(0, bytesRead)
+          yield buffer.subarray(headroom, headroom + bytesRead)
         }
       } finally {
         await fh.close()

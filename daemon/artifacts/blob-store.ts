@@ -4,7 +4,7 @@
 // a file without a record was never acknowledged and is deleted; a record without a file is dropped.
 
 import type { Logger } from '../log/logger.ts'
-import type { BlobFiles } from './blob-files.ts'
+import type { BlobFiles, ReadOptions } from './blob-files.ts'
 import { tooLarge } from './blob-files.ts'
 import type { BlobIndex } from './blob-index.ts'
 import { isBlobCid } from './cid.ts'
@@ -129,8 +129,7 @@ export function createBlobStore(c: BlobStoreComponents, options: BlobStoreOption
 
     get: (cid: string) => c.index.get(cid),
 
-    read: (cid: string, offset: number, options?: { signal?: AbortSignal; chunkBytes?: number }) =>
-      c.files.read(cid, offset, options),
+    read: (cid: string, offset: number, options?: ReadOptions) => c.files.read(cid, offset, options),
 
     /** Deletes a blob (caller holds the lock); returns the bytes freed. */
     async removeLocked(record: BlobRecord): Promise<number> {

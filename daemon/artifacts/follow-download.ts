@@ -12,6 +12,7 @@
 
 import { type FileHandle, open } from 'node:fs/promises'
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
+import { type ChunkLayout, chunkBuffer } from './blob-files.ts'
 import { type DownloadProgress, unverifiedBytesSent } from './download-progress.ts'
 import type { BlobRecord } from './records.ts'
 
@@ -29,6 +30,8 @@ export interface FollowOptions {
   /** Reads the stored (verified) blob from an offset, for whatever is left once it is stored. */
   readStored: (offset: number) => AsyncIterable<Uint8Array>
   chunkBytes: number
+  /** How chunks are laid out (blob-files.ts ChunkLayout); readStored must lay them out alike. */
+  layout?: ChunkLayout
   signal?: AbortSignal
 }
 
@@ -65,14 +68,15 @@ export async function* followDownload(o: FollowOptions): AsyncGenerator<Uint8Arr
         }
       }
       const length = Math.min(o.chunkBytes, progress.written - position)
-      const buffer = Buffer.allocUnsafe(length)
-      const { bytesRead } = await fh.read(buffer, 0, length, position)
+      const headroom = o.layout?.headroom ?? 0
+      const buffer = chunkBuffer(o.layout, length)
+      const { bytesRead } = await fh.read(buffer, headroom, length, position)
       // Read while the file was thrown away: the top of the loop decides what that means.
       if (staleGeneration()) continue
       if (bytesRead === 0)
         throw new MoltmeshError('internal', 'INTERNAL', `partial/${o.cid} is shorter than was written to it`)
       position += bytesRead
-      yield bytesRead === length ? buffer : buffer.subarray(0, bytesRead)
+      yield buffer.subarray(headroom, headroom + bytesRead)
     }
     await fh?.close()
     fh = undefined

@@ -3,9 +3,12 @@
 import type { A2ANodeService, PutBlobRequest } from '../../clients/ts/gen/moltmesh/v1/a2a.ts'
 import { artifactOf } from '../artifacts/artifact-part.ts'
 import type { ArtifactsService } from '../artifacts/artifacts-service.ts'
+import { READ_CHUNK_BYTES } from '../artifacts/blob-files.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { BLOB_CHUNK_MAX_BYTES } from '../wire/blob-codec.ts'
+import { createChunkBuffers } from './chunk-buffers.ts'
 import { apiArtifact } from './convert.ts'
+import { BLOB_CHUNK_HEADROOM, encodeBlobChunkInPlace, preEncoded } from './pre-encoded.ts'
 import type { ServiceHandlers } from './service-types.ts'
 
 /** The chunks of an upload after its first (metadata) message, checked one by one as they arrive. */
@@ -42,12 +45,26 @@ export function artifactsAdapter(a: ArtifactsService, selfDid: string) {
       return { artifact: apiArtifact(artifactOf(record, selfDid)) }
     },
     async *getBlob(req, ctx) {
-      const { record, chunks } = await a.get(req.cid, { offset: req.offset, from: req.from }, ctx.signal)
+      const buffers = createChunkBuffers(BLOB_CHUNK_HEADROOM + READ_CHUNK_BYTES)
+      const { record, chunks } = await a.get(
+        req.cid,
+        {
+          offset: req.offset,
+          from: req.from,
+          layout: { headroom: BLOB_CHUNK_HEADROOM, allocate: buffers.allocate },
+        },
+        ctx.signal,
+      )
       const artifact = apiArtifact(artifactOf(record, selfDid))
       let offset = req.offset
       let first = true
       for await (const chunk of chunks) {
-        yield { offset, chunk: chunk as Buffer, artifact: first ? artifact : undefined }
+        const message = { offset, chunk: chunk as Buffer, artifact: first ? artifact : undefined }
+        // The first message (with the artifact) is encoded, and so copied, by ts-proto; every other
+        // one is written around its chunk, whose buffer is reused once grpc-js has sent it.
+        yield first
+          ? message
+          : preEncoded(message, encodeBlobChunkInPlace(offset, chunk), () => buffers.release(chunk))
         first = false
         offset += chunk.length
       }

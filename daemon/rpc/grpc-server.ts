@@ -8,6 +8,7 @@ import { Server, ServerCredentials, type UntypedServiceImplementation } from '@g
 import { MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
 import { prepareSocketPath } from '../runtime/socket-file.ts'
+import { passPreEncoded } from './pre-encoded.ts'
 import { guardDefinition } from './request-checks.ts'
 
 export interface ServiceRegistration {
@@ -46,7 +47,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   }
   const unixServer = new Server(serverOptions)
   for (const s of options.services)
-    unixServer.addService(guardDefinition(s.definition as never) as never, s.handlers(undefined))
+    unixServer.addService(serverDefinition(s.definition), s.handlers(undefined))
   options.registerUnixOnly?.(unixServer)
   await bind(unixServer, `unix:${options.socketPath}`, ServerCredentials.createInsecure())
   // Only the daemon's user may talk to it: the socket grants full control of the agent.
@@ -57,7 +58,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   if (options.tcpListen !== '') {
     tcpServer = new Server(serverOptions)
     for (const s of options.services)
-      tcpServer.addService(guardDefinition(s.definition as never) as never, s.handlers(options.tcpToken))
+      tcpServer.addService(serverDefinition(s.definition), s.handlers(options.tcpToken))
     const port = await bind(tcpServer, options.tcpListen, ServerCredentials.createInsecure())
     tcpAddress = `${options.tcpListen.replace(/:\d+$/, '')}:${port}`
   }
@@ -71,6 +72,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     },
   }
 }
+
+/** Requests checked as they decode; responses the adapter already encoded sent as they are. */
+const serverDefinition = (definition: Record<string, unknown>) =>
+  passPreEncoded(guardDefinition(definition as never)) as never
 
 function bind(server: Server, address: string, credentials: ServerCredentials): Promise<number> {
   return new Promise((resolve, reject) => {

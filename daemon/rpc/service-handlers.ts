@@ -16,6 +16,7 @@ import type {
 import { MoltmeshError, notImplemented } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
+import { onSentOf } from './pre-encoded.ts'
 import { checkRequest, undecodable } from './request-checks.ts'
 import type { CallContext, MethodDefinitionLike, ServiceImpl } from './service-types.ts'
 import { toServiceError } from './status-map.ts'
@@ -124,7 +125,9 @@ export function buildServiceHandlers<S extends Record<string, MethodDefinitionLi
             const stream = implementation(admit(call.request), ctx) as AsyncIterable<unknown>
             for await (const item of stream) {
               if (ctx.signal.aborted) break
-              if (!call.write(item)) await once(call, 'drain', { signal: ctx.signal }).catch(() => undefined)
+              // Wait for room: grpc-js queues what the client has not taken yet in memory.
+              if (!call.write(item, onSentOf(item)))
+                await once(call, 'drain', { signal: ctx.signal }).catch(() => undefined)
             }
             succeed()
             call.end()
