@@ -237,7 +237,8 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await expect
       .poll(() => wb.page.locator('main').textContent(), { timeout: 20_000 })
       .toContain('hello from the A workspace')
-    expect(await wb.page.getByTestId('unread-count').textContent()).toBe('1 unread')
+    // The count is rendered from the same event a moment later than the message itself.
+    await expect.poll(() => wb.page.getByTestId('unread-count').textContent()).toBe('1 unread')
     await shot(wb, 'inbox-message')
     // Answered from the Messages tab (the message has no thread: the reply only answers it).
     const item = wb.page.locator('.message', { hasText: 'hello from the A workspace' })
@@ -618,6 +619,8 @@ describe.skipIf(chromiumPath == null)('MoltBook web workspace in Chromium', () =
     await expect.poll(focused).toBe('#main')
     // Agents: type a capability, Enter searches, Tab to the result, Enter opens the verified card.
     await go(wa, 'agents')
+    // Tab only once the view has rendered its search form (a loaded machine renders it later).
+    await page.getByLabel('Capability').waitFor()
     await page.keyboard.press('Tab')
     expect(await focused()).toBe('Capability')
     await page.keyboard.type('summarize')
