@@ -83,6 +83,33 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
     }
   }
 
+  /**
+   * Stores broadcasts of one or more networks in one write (the caller checked they are new, and
+   * serialises writes per network) and drops what no longer fits. Positions follow the array order.
+   */
+  async function addBroadcasts(records: Array<Omit<BroadcastRecord, 'seq'>>): Promise<BroadcastRecord[]> {
+    if (records.length === 0) return []
+    const full = records.map((record): BroadcastRecord => ({ ...record, seq: ++lastSeq }))
+    await store.commit([
+      ...full.flatMap((r) => [
+        history.putOp([r.networkId, r.seq], r),
+        historyIds.putOp([r.networkId, r.id], r.seq),
+      ]),
+      counter.putOp(null, lastSeq),
+    ])
+    for (const r of full) {
+      newest.set(r.networkId, r.seq)
+      idsOf(r.networkId).add(r.id)
+      counts.set(r.networkId, (counts.get(r.networkId) ?? 0) + 1)
+    }
+    for (const net of new Set(full.map((r) => r.networkId))) {
+      const count = counts.get(net) ?? 0
+      if (count > limits.maxMessages)
+        await deleteHistory(await historyPage(net, 0, count - limits.maxMessages))
+    }
+    return full
+  }
+
   return {
     /**
      * The newest history position of a network whose write has completed. A live stream starts after
@@ -144,25 +171,11 @@ export async function openNetworkStore(store: Store, limits: HistoryLimits) {
 
     hasBroadcast: (net: string, id: string): boolean => ids.get(net)?.has(id) === true,
 
-    /**
-     * Stores a broadcast (the caller checked it is new, and serialises writes per network) and drops what
-     * no longer fits.
-     */
+    addBroadcasts,
+
+    /** One broadcast: addBroadcasts of one. */
     async addBroadcast(record: Omit<BroadcastRecord, 'seq'>): Promise<BroadcastRecord> {
-      const at = ++lastSeq
-      const full: BroadcastRecord = { ...record, seq: at }
-      await store.commit([
-        history.putOp([full.networkId, at], full),
-        historyIds.putOp([full.networkId, full.id], at),
-        counter.putOp(null, at),
-      ])
-      newest.set(full.networkId, at)
-      idsOf(full.networkId).add(full.id)
-      const count = (counts.get(full.networkId) ?? 0) + 1
-      counts.set(full.networkId, count)
-      if (count > limits.maxMessages)
-        await deleteHistory(await historyPage(full.networkId, 0, count - limits.maxMessages))
-      return full
+      return (await addBroadcasts([record]))[0] as BroadcastRecord
     },
 
     historyPage,
