@@ -195,7 +195,7 @@ export function createFindAgents(c: FindComponents) {
     void (async () => {
       try {
         const cid = await capabilityCid(capability)
-        for (let round = 0; round < MAX_QUERY_ROUNDS && !stop.signal.aborted; round++) {
+        while (rounds < MAX_QUERY_ROUNDS && !stop.signal.aborted) {
           let enough = false
           rounds++
           for await (const event of c.host.services.dht.findProviders(cid, { signal: stop.signal })) {

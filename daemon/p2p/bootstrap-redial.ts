@@ -13,6 +13,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import type { Logger } from '../log/logger.ts'
 import type { Metrics } from '../metrics/metrics.ts'
 import type { Host } from './create-host.ts'
+import { peerIdOf } from './rendezvous.ts'
 
 export interface BootstrapRedialOptions {
   /** The bootstrap multiaddrs (p2p.bootstrap). */
@@ -46,8 +47,7 @@ export function createBootstrapRedial(
     try {
       const ma = multiaddr(a)
       // Never ourselves (a bootstrap host may list its own address).
-      if (ma.getComponents().find((p) => p.name === 'p2p')?.value !== c.host.peerId.toString())
-        targets.push(ma)
+      if (peerIdOf(ma) !== c.host.peerId.toString()) targets.push(ma)
     } catch {
       // An invalid address was already reported when the host started.
     }

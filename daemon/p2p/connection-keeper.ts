@@ -152,9 +152,11 @@ export function createConnectionKeeper(c: KeeperComponents, options: KeeperOptio
       open.add(conn.id)
       const t = state(conn, now)
       if (t.inFlight || now < t.dueAt) continue
-      const firstPing = conn.rtt == null || t.failures > 0
+      // Whatever the transport and direction: the first ping (for the round-trip time), and the one
+      // right after a failure (FAILURES_TO_CLOSE).
+      const pingAnyway = conn.rtt == null || t.failures > 0
       const transport = transportOf(conn.remoteAddr)
-      if (firstPing) ping(conn, t, now)
+      if (pingAnyway) ping(conn, t, now)
       else if (transport === 'quic') t.dueAt = Number.POSITIVE_INFINITY
       else if (conn.direction === 'outbound') ping(conn, t, now)
       else if (now - t.lastPing >= options.intervalMs * INBOUND_SILENCE_FACTOR) ping(conn, t, now)

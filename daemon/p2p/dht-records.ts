@@ -2,7 +2,7 @@
 // valid record they see (names, cards). kad-dht's `get` yields values only when its whole query has
 // finished, and a query can stall for a dial timeout on an unreachable peer (a QUIC dial to a dead
 // port). So a lookup runs the query only to feed the validator, and stops once the subsystem's cache
-// has a valid record and `confirmations` peers have answered with a record (replicas that could carry
+// has a valid record and REPLICAS_TO_STOP peers have answered with a record (replicas that could carry
 // a newer one), or a short grace period after the first valid record, or at the deadline; the caller
 // then reads its cache. Waiting for the whole query instead cost every lookup the slowest of the ~20
 // peers it asks (1-2 s in a 100-host mesh on a loaded machine).
@@ -16,8 +16,6 @@ export interface DhtLookup {
   graceMs: number
   /** Whether the cache already holds a valid record for the key. */
   found: () => boolean
-  /** Peers that must have answered with a record (each verified by the validator) to stop early. */
-  confirmations?: number
 }
 
 /**
@@ -26,7 +24,7 @@ export interface DhtLookup {
  * newest version unless most replicas missed it. Skipping the rest of the query also skips kad-dht's
  * correction of stale replicas, which re-announcing (cards, name renewals) does anyway.
  */
-export const DEFAULT_CONFIRMATIONS = 3
+const REPLICAS_TO_STOP = 3
 
 export async function runDhtLookup(
   dht: KadDHT,
@@ -42,13 +40,12 @@ export async function runDhtLookup(
   }
   if (q.found()) settleSoon()
   let replicas = 0
-  const enough = q.confirmations ?? DEFAULT_CONFIRMATIONS
   try {
     for await (const event of dht.get(key, { signal: stop.signal })) {
       // kad-dht verified the record of a PEER_RESPONSE (the subsystem's validator) before yielding it.
       if (event.name === 'PEER_RESPONSE' && event.record != null) replicas++
       if (!q.found()) continue
-      if (replicas >= enough) break
+      if (replicas >= REPLICAS_TO_STOP) break
       settleSoon()
     }
   } catch (err) {
