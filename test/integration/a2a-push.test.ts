@@ -4,25 +4,14 @@
 // config and queued the notification delivers it after its restart, and keeps notifying the task's
 // later changes; every notification carries the A2A token and verifiable webhook signatures.
 
-import { createServer } from 'node:net'
 import { SendMessageRequest, type Task, TaskState } from '@a2a-js/sdk'
 import { type Client, ClientFactory } from '@a2a-js/sdk/client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker, textOf, types } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { freePort } from '../harness/free-port.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 let seq = 0
 function request(text: string, extra: { taskId?: string; push?: object } = {}) {

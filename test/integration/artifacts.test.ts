@@ -14,6 +14,7 @@ import { cidOfDigest } from '../../daemon/artifacts/cid.ts'
 import { BLOB_PROTOCOL, BlobStatus, decodeBlobFrame, encodeBlobFrame } from '../../daemon/wire/blob-codec.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
+import { metricValue } from '../harness/metric-value.ts'
 import { createRawPeer } from '../harness/raw-peer.ts'
 
 const MiB = 1024 * 1024
@@ -52,13 +53,6 @@ async function download(d: DaemonProcess, req: Partial<a2a.GetBlobRequest>, keep
     if (keep) kept.push(res.chunk)
   }
   return { artifact: artifact!, bytes, sha256: hash.digest(), data: Buffer.concat(kept) }
-}
-
-async function metric(d: DaemonProcess, name: string, labels: Record<string, string> = {}): Promise<number> {
-  const { metrics } = await d.client.diag.getMetrics({})
-  return metrics
-    .filter((m) => m.name === name && Object.entries(labels).every(([k, v]) => m.labels[k] === v))
-    .reduce((n, m) => n + m.value, 0)
 }
 
 async function failure(p: Promise<unknown>): Promise<MoltmeshError> {
@@ -131,9 +125,9 @@ describe('artifacts', () => {
       name: 'generated.bin',
       holderDid: b.did,
     })
-    expect(await metric(b, 'moltmesh_blob_bytes_total', { direction: 'fetched' })).toBeGreaterThanOrEqual(
-      artifact!.size,
-    )
+    expect(
+      await metricValue(b, 'moltmesh_blob_bytes_total', { direction: 'fetched' }),
+    ).toBeGreaterThanOrEqual(artifact!.size)
 
     // Held by B now: StatBlob answers, and a download resumed at an offset returns exactly the rest.
     expect((await b.client.a2a.statBlob({ cid })).artifact?.size).toBe(artifact!.size)
@@ -170,11 +164,11 @@ describe('artifacts', () => {
     } finally {
       await attacker.stop()
     }
-    expect(await metric(a, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'INVALID_CID' })).toBe(
-      1,
-    )
     expect(
-      await metric(a, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'FRAME_TOO_LARGE' }),
+      await metricValue(a, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'INVALID_CID' }),
+    ).toBe(1)
+    expect(
+      await metricValue(a, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'FRAME_TOO_LARGE' }),
     ).toBe(1)
     expect((await a.client.diag.health({})).ok).toBe(true)
   })
@@ -247,7 +241,7 @@ describe('artifacts', () => {
     expect(missing.reason).toBe('BLOB_NOT_FOUND')
     expect(existsSync(join(b.dataDir, 'blobs', 'partial', cid))).toBe(false)
     expect(
-      await metric(b, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'HASH_MISMATCH' }),
+      await metricValue(b, 'moltmesh_hostile_input_total', { protocol: 'blob', reason: 'HASH_MISMATCH' }),
     ).toBe(2) // the streamed GetBlob and the downloadFile
     // A good holder serves it next, whole and verified, and B keeps that.
     const good = await download(b, { cid, from: a.did }, true)
@@ -269,7 +263,7 @@ describe('artifacts', () => {
       let sampling = true
       const sampler = (async () => {
         while (sampling) {
-          rssMax = Math.max(rssMax, await metric(b, 'process_resident_memory_bytes'))
+          rssMax = Math.max(rssMax, await metricValue(b, 'process_resident_memory_bytes'))
           await new Promise((r) => setTimeout(r, 100))
         }
       })()
@@ -349,6 +343,6 @@ describe('artifacts', () => {
     expect(real.json()).toEqual({ removed: 1, bytesFreed: 300_000 })
     const err = await failure(g.client.a2a.statBlob({ cid: artifact!.cid }))
     expect(err.reason).toBe('BLOB_NOT_FOUND')
-    expect(await metric(g, 'moltmesh_blobs')).toBe(0)
+    expect(await metricValue(g, 'moltmesh_blobs')).toBe(0)
   })
 })

@@ -1,33 +1,9 @@
 // A daemon whose only peer (its bootstrap host) went away finds its way back when the host returns:
 // it dials its bootstrap list again while it has no connection (daemon/p2p/bootstrap-redial.ts).
-import { createServer } from 'node:net'
 import { describe, expect, it } from 'vitest'
+import { freePort } from '../harness/free-port.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
-
-/** A TCP port free on 127.0.0.1 right now (the bootstrap host must come back on the same one). */
-async function freePort(): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const { port } = server.address() as { port: number }
-  await new Promise((resolve) => server.close(resolve))
-  return port
-}
-
-const metric = async (
-  d: {
-    client: {
-      diag: {
-        getMetrics(
-          r: object,
-        ): Promise<{ metrics: Array<{ name: string; labels: Record<string, string>; value: number }> }>
-      }
-    }
-  },
-  name: string,
-  result: string,
-) =>
-  (await d.client.diag.getMetrics({})).metrics.find((m) => m.name === name && m.labels.result === result)
-    ?.value ?? 0
+import { metricValue } from '../harness/metric-value.ts'
 
 describe('bootstrap redial', () => {
   const mesh = useMesh()
@@ -53,7 +29,7 @@ describe('bootstrap redial', () => {
     // Alone, the leaf dials its bootstrap list again (5 s after the last connection closed): the
     // host is down, so the attempt fails and is counted.
     await waitFor(
-      async () => (await metric(leaf, 'moltmesh_bootstrap_redials_total', 'failed')) >= 1,
+      async () => (await metricValue(leaf, 'moltmesh_bootstrap_redials_total', { result: 'failed' })) >= 1,
       30_000,
       'leaf to redial its bootstrap host',
     )
