@@ -360,7 +360,7 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
   int(
     'p2p.connections.keepalive_interval_ms',
     { min: 1000, max: 3_600_000, default: 60_000 },
-    'How often the end that dialed a TCP or relayed connection pings it; the other end pings when it has heard nothing for 2.5 intervals, and QUIC keeps its connections alive by itself. A connection whose ping fails or takes longer than min(10 s, this) twice in a row (the second ping goes at once) is closed, so a peer that vanished without closing is not reported as connected for long. A daemon left with no connection at all dials its bootstrap peers again (5 s later, then with a doubling pause up to 5 minutes).',
+    'How often the end that dialed a TCP or relayed connection pings it; the other end pings when it has heard nothing for 2.5 intervals, and QUIC keeps its connections alive by itself. A connection whose ping fails or takes longer than min(10 s, this) twice in a row (the second ping goes at once) is closed, so a peer that vanished without closing is not reported as connected for long. A daemon left with no connection at all (also after a start whose bootstrap dial failed) dials its bootstrap peers again (5 s later, then with a doubling pause up to 5 minutes).',
   ),
   int(
     'p2p.connections.inbound_connection_threshold',

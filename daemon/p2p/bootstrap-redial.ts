@@ -5,8 +5,8 @@
 // and nothing dialled. Seen in a 100-host mesh: one daemon ended with no connection and answered every
 // search with nothing.
 //
-// While the node has no connection it dials every bootstrap address, first 5 s after the last
-// connection closed, then with a doubling pause (to 5 minutes) while the dials fail.
+// While the node has no connection it dials every bootstrap address, first 5 s after start or after
+// the last connection closed, then with a doubling pause (to 5 minutes) while the dials fail.
 
 import type { Multiaddr } from '@multiformats/multiaddr'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -110,8 +110,10 @@ export function createBootstrapRedial(
       if (targets.length === 0 || running) return
       running = true
       c.host.addEventListener('peer:disconnect', onDisconnect)
-      // Also covers a start where no bootstrap peer answered (libp2p's own dial is not retried).
-      schedule(Math.max(firstDelay, 30_000))
+      // Also covers a start where no bootstrap peer answered: libp2p dials them once, ~1 s after
+      // start, and never again. This check used to wait 30 s, so a daemon whose one bootstrap dial
+      // failed (a restart on a loaded machine) sat alone for half a minute with its outbox waiting.
+      schedule(firstDelay)
     },
     stop() {
       running = false
