@@ -8,7 +8,12 @@ import { describe, expect, it } from 'vitest'
 import type { SignedCard } from '../../../daemon/cards/card-record.ts'
 import type { CardsService } from '../../../daemon/cards/cards-service.ts'
 import type { DemandStore } from '../../../daemon/discovery/demand-store.ts'
-import { createFindAgents, type FoundAgent } from '../../../daemon/discovery/find-agents.ts'
+import {
+  CONNECTED_FETCH_CONCURRENCY,
+  createFindAgents,
+  FETCH_CONCURRENCY,
+  type FoundAgent,
+} from '../../../daemon/discovery/find-agents.ts'
 import { didFromPeerId } from '../../../daemon/identity/did.ts'
 import type { Logger } from '../../../daemon/log/logger.ts'
 import type { Host } from '../../../daemon/p2p/create-host.ts'
@@ -56,10 +61,17 @@ function setup(w: World) {
       },
     },
   } as unknown as Host
+  const inFlight = { provider: 0, connected: 0, maxProvider: 0, maxConnected: 0, maxAll: 0 }
   const cards = {
     async fetchDirect(id: PeerId) {
-      log.push(`fetch ${w.connected.some((c) => c.equals(id)) ? 'connected' : 'provider'} ${id}`)
+      const kind = w.connected.some((c) => c.equals(id)) ? 'connected' : 'provider'
+      log.push(`fetch ${kind} ${id}`)
+      inFlight[kind]++
+      inFlight.maxProvider = Math.max(inFlight.maxProvider, inFlight.provider)
+      inFlight.maxConnected = Math.max(inFlight.maxConnected, inFlight.connected)
+      inFlight.maxAll = Math.max(inFlight.maxAll, inFlight.provider + inFlight.connected)
       await new Promise((r) => setTimeout(r, w.fetchMs ?? 1))
+      inFlight[kind]--
       return w.cards.get(id.toString())
     },
     resolve: async () => undefined,
@@ -82,7 +94,7 @@ function setup(w: World) {
       out.push(a)
     return out
   }
-  return { run, log, queries }
+  return { run, log, queries, inFlight }
 }
 
 describe('find agents', () => {
@@ -144,5 +156,23 @@ describe('find agents', () => {
     const found = await run(10)
     expect(new Set(found.map((f) => f.card.did))).toEqual(new Set(ps.map((p) => didFromPeerId(p))))
     expect(queries).toEqual({ started: 1, returned: 1, eventsYielded: 3 })
+  })
+
+  it('fetches many providers at once, and connected peers fewer at a time', async () => {
+    const providers = await Promise.all(Array.from({ length: 40 }, peer))
+    const connected = await Promise.all(Array.from({ length: 20 }, peer))
+    const w: World = {
+      connected,
+      rounds: [[providers]],
+      cards: new Map([...providers, ...connected].map((p) => [p.toString(), cardOf(p, ['summarize'])])),
+      fetchMs: 30,
+    }
+    const { run, inFlight } = setup(w)
+    const found = await run(100)
+    expect(found).toHaveLength(60)
+    expect(FETCH_CONCURRENCY).toBeGreaterThan(CONNECTED_FETCH_CONCURRENCY)
+    expect(inFlight.maxProvider).toBe(FETCH_CONCURRENCY)
+    expect(inFlight.maxConnected).toBe(CONNECTED_FETCH_CONCURRENCY)
+    expect(inFlight.maxAll).toBe(FETCH_CONCURRENCY)
   })
 })
