@@ -19,6 +19,7 @@ import { tcp } from '@libp2p/tcp'
 import { createLibp2p, type Libp2p } from 'libp2p'
 import type { NetworkOptions, P2pOptions } from '../config/options.ts'
 import { AGENT_NAME, VERSION } from '../version.ts'
+import { installLengthPrefixFastPath } from './length-prefix-fast-path.ts'
 import { withFreshDialBacks } from './libp2p-internals.ts'
 import { listenAddresses } from './listen-addresses.ts'
 import { publicDht } from './public-dht.ts'
@@ -58,6 +59,8 @@ export function wantsRelayServer(network: NetworkOptions): boolean {
 export type Host = Libp2p<HostServices>
 
 export async function createHost(init: HostInit): Promise<Host> {
+  // Noise's frame decoder built an Error per socket read (length-prefix-fast-path.ts).
+  installLengthPrefixFastPath()
   const { p2p, network } = init
   const transports = []
   if (p2p.transports.includes('tcp')) transports.push(tcp())
