@@ -10,7 +10,7 @@ function headline(r: ScenarioResult): string {
     case 'discovery':
       return `unique ${pct(f.unique.foundFraction)} found, p50 ${ms(f.unique.latencyMs.p50)}, p99 ${ms(f.unique.latencyMs.p99)}; shared ${pct(f.shared.foundFraction)}, last at p50 ${ms(f.shared.timeToLastMs.p50)}`
     case 'names':
-      return `${pct(f.resolvedFraction)} resolved, p50 ${ms(f.latencyMs.p50)}, p99 ${ms(f.latencyMs.p99)}`
+      return `${pct(f.resolvedFraction)} resolved, p50 ${ms(f.latencyMs.p50)}, p99 ${ms(f.latencyMs.p99)}; every host asking: ${pct(f.sweep?.resolvedFraction)}`
     case 'broadcast':
       return `${pct(f.deliveredFraction)} delivered; to all p50 ${ms(f.timeToAllMs.p50)}, p99 ${ms(f.timeToAllMs.p99)}; ${f.sustained.rate}/s: ${pct(f.sustained.deliveredFraction)}`
     case 'messages':
