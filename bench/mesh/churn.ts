@@ -49,7 +49,9 @@ export async function churn(cluster: MeshCluster, ctx: ScenarioContext): Promise
   let recoveredAfterSeconds: number | undefined
   let last = { found: 0, latencies: [] as number[] }
   const roundSize = Math.min(50, ctx.queries)
-  while (performance.now() - t0 < RECOVERY_LIMIT_MS) {
+  // At least one round, even when bringing up the new hosts alone took the 2 minutes (it is CPU on
+  // this machine): the figure then says how far past the limit recovery came.
+  while (rounds.length === 0 || performance.now() - t0 < RECOVERY_LIMIT_MS) {
     // Half of each round targets the new hosts: they must become findable too.
     const live = cluster.alive
     const a = await uniqueQueries(live, Math.ceil(roundSize / 2), ctx.random, added)
@@ -146,6 +148,7 @@ export async function churn(cluster: MeshCluster, ctx: ScenarioContext): Promise
     added: added.length,
     addNewHostsMs: Math.round(addedMs),
     recoveredAfterSeconds: recoveredAfterSeconds ?? null,
+    recoveredWithinLimit: recoveredAfterSeconds != null && recoveredAfterSeconds * 1000 <= RECOVERY_LIMIT_MS,
     rounds,
     discoveryAfter: { foundFraction: round(last.found / roundSize), latencyMs: summarize(last.latencies) },
     deadReturned,
