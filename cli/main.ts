@@ -11,9 +11,10 @@
 import { enableCompileCache } from 'node:module'
 import { applyDaemonRuntime } from './daemon-runtime.ts'
 
-// `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts).
-applyDaemonRuntime()
 enableCompileCache()
+// `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts), and
+// with the compile cache's folder, so the new process finds even this file in it.
+applyDaemonRuntime()
 const { loadProgram } = await import('./bundle/load-program.ts')
 const { program, from } = await loadProgram()
 process.env.MOLTMESH_CODE_FROM = from
