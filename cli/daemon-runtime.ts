@@ -49,7 +49,8 @@ export function daemonRelaunch(
   const addEnv = env.MALLOC_ARENA_MAX == null ? { MALLOC_ARENA_MAX: '2' } : {}
   if (addFlags.length === 0 && Object.keys(addEnv).length === 0) return undefined
   // Not a reason to relaunch on its own, but it comes along when there is one.
-  const cache = compileCacheDir != null && env.NODE_COMPILE_CACHE == null ? { NODE_COMPILE_CACHE: compileCacheDir } : {}
+  const cache =
+    compileCacheDir != null && env.NODE_COMPILE_CACHE == null ? { NODE_COMPILE_CACHE: compileCacheDir } : {}
   return { execArgv: [...execArgv, ...addFlags], env: { ...env, ...addEnv, ...cache, [MARKER]: '1' } }
 }
 

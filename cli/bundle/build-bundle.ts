@@ -11,7 +11,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { BUNDLE_DIR, type BundleStamp, fileState, REPO_ROOT, STAMP_FORMAT } from './bundle-stamp.ts'
+import { BUNDLE_DIR, type BundleStamp, ENTRIES, fileState, REPO_ROOT, STAMP_FORMAT } from './bundle-stamp.ts'
 
 const EXTERNAL = [
   'classic-level',
@@ -53,6 +53,46 @@ function originalImportMeta() {
   }
 }
 
+/**
+ * kad-dht's table of 65,536 key prefixes (routing-table refresh) is a 528 KB array literal: as source
+ * V8 keeps its text, the literal's boilerplate and the array, ~1.5 MB of heap for the daemon's life.
+ * In the bundle it is the same numbers, read into a Uint32Array (256 KB outside the heap) from a file
+ * next to the chunks; `__dirname` is the chunk's folder (CJS_GLOBALS). Left as it is if its shape
+ * ever changes.
+ */
+function compactPrefixList() {
+  const FILE = 'kad-dht-prefixes.bin'
+  return {
+    name: 'moltmesh-compact-prefix-list',
+    transform(
+      this: { emitFile(file: { type: 'asset'; fileName: string; source: Uint8Array }): string },
+      code: string,
+      id: string,
+    ) {
+      if (!id.endsWith('/@libp2p/kad-dht/dist/src/routing-table/generated-prefix-list.js')) return null
+      const body = /^export default \[([\d,\s]*)\];/m.exec(code)?.[1]
+      const numbers =
+        body
+          ?.split(',')
+          .map((n) => n.trim())
+          .filter((n) => n !== '')
+          .map(Number) ?? []
+      if (numbers.length !== 65_536 || numbers.some((n) => !Number.isInteger(n) || n < 0 || n >= 2 ** 32))
+        return null
+      this.emitFile({
+        type: 'asset',
+        fileName: FILE,
+        source: new Uint8Array(Uint32Array.from(numbers).buffer),
+      })
+      return [
+        "import { readFileSync } from 'node:fs'",
+        `const bytes = readFileSync(__dirname + '/${FILE}')`,
+        'export default new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))',
+      ].join('\n')
+    },
+  }
+}
+
 export interface BuiltBundle {
   dir: string
   modules: number
@@ -68,12 +108,22 @@ export async function buildDaemonBundle(): Promise<BuiltBundle> {
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(dirname(tmp), { recursive: true })
   const output = await build({
-    input: join(REPO_ROOT, 'cli', 'program.ts'),
+    input: Object.fromEntries(ENTRIES.map((e) => [e, join(REPO_ROOT, 'cli', `${e}.ts`)])),
     platform: 'node',
     external: isExternal,
-    plugins: [originalImportMeta()],
+    plugins: [originalImportMeta(), compactPrefixList()],
     logLevel: 'warn',
-    output: { dir: tmp, format: 'esm', banner: CJS_GLOBALS },
+    output: {
+      dir: tmp,
+      format: 'esm',
+      banner: CJS_GLOBALS,
+      // V8 holds every module's source for as long as the process runs (lazy compilation,
+      // Function.prototype.toString), and one non-Latin-1 character anywhere (a dash in a comment)
+      // makes a chunk's whole source a two-byte string: ASCII escapes and no comments halve what the
+      // daemon's chunks hold (docs/benchmarks.md, start-up). Names and lines stay for stack traces.
+      charset: 'ascii',
+      comments: { legal: false, annotation: false, jsdoc: false },
+    },
   })
   const modules = new Set<string>()
   for (const item of output.output)
