@@ -93,6 +93,30 @@ function compactPrefixList() {
   }
 }
 
+/**
+ * `import ... from 'node:http'` builds node:http's ESM facade, which reads every export, and its lazy
+ * WebSocket, CloseEvent and MessageEvent load Node's internal undici (a 0.7 MB script, tens of ms at
+ * start; docs/benchmarks.md, start-up). In the bundle node:http is the CommonJS module object
+ * instead, with the same named exports but those three, which nothing here imports.
+ */
+function plainNodeHttp() {
+  const ID = '\0moltmesh-node-http'
+  const LAZY = new Set(['WebSocket', 'CloseEvent', 'MessageEvent'])
+  return {
+    name: 'moltmesh-plain-node-http',
+    resolveId: (source: string) => (source === 'node:http' || source === 'http' ? ID : null),
+    load(id: string) {
+      if (id !== ID) return null
+      const names = Object.keys(process.getBuiltinModule('node:http')).filter((n) => !LAZY.has(n))
+      return [
+        "const http = process.getBuiltinModule('node:http')",
+        'export default http',
+        `export const { ${names.join(', ')} } = http`,
+      ].join('\n')
+    },
+  }
+}
+
 export interface BuiltBundle {
   dir: string
   modules: number
@@ -111,7 +135,7 @@ export async function buildDaemonBundle(): Promise<BuiltBundle> {
     input: Object.fromEntries(ENTRIES.map((e) => [e, join(REPO_ROOT, 'cli', `${e}.ts`)])),
     platform: 'node',
     external: isExternal,
-    plugins: [originalImportMeta(), compactPrefixList()],
+    plugins: [originalImportMeta(), compactPrefixList(), plainNodeHttp()],
     logLevel: 'warn',
     output: {
       dir: tmp,
