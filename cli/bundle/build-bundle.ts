@@ -1,7 +1,10 @@
 // Builds the CLI-and-daemon bundle (bundle-stamp.ts says what it is for and when it is used) with
 // rolldown.
 // Kept outside the bundle, loaded from node_modules as before:
-// - native addons (classic-level's LevelDB, the QUIC transport);
+// - native addons whose loader is CommonJS (classic-level's LevelDB). The QUIC transport is bundled:
+//   its loader (napi.js) finds its binary through createRequire(import.meta.url), which
+//   originalImportMeta points at its own file; left outside, it brought a second copy of
+//   @libp2p/crypto, @noble/curves, multiaddr and more into the daemon.
 // - packages that read their own files relative to __dirname (gRPC's health .proto files, the proto
 //   loader and reflection): inside a bundle __dirname would be the bundle's folder.
 // Every `import.meta.url` (and .dirname/.filename) in a bundled module is replaced by its original
@@ -15,7 +18,6 @@ import { BUNDLE_DIR, type BundleStamp, ENTRIES, fileState, REPO_ROOT, STAMP_FORM
 
 const EXTERNAL = [
   'classic-level',
-  '@chainsafe/libp2p-quic',
   'grpc-health-check',
   'pino',
   'thread-stream',
