@@ -7,14 +7,19 @@
 // startup). Entries are keyed by the file's content, so an edited file is never served stale. A cache
 // that cannot be written (read-only tmp, another user's directory) only means slower starts;
 // NODE_DISABLE_COMPILE_CACHE=1 turns it off. The imports below are dynamic so they come after it.
-// The command tree itself comes from the bundle when it is fresh (cli/bundle/bundle-stamp.ts).
+// The command tree itself comes from the bundle when it is fresh (cli/bundle/bundle-stamp.ts); for
+// `moltmesh start` it is the tree with that command alone (cli/start-program.ts).
 import { enableCompileCache } from 'node:module'
-import { applyDaemonRuntime } from './daemon-runtime.ts'
+import { applyDaemonRuntime, commandOf } from './daemon-runtime.ts'
 
-// `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts).
-applyDaemonRuntime()
 enableCompileCache()
+// `moltmesh start` re-executes itself here with the daemon's memory settings (daemon-runtime.ts), and
+// with the compile cache's folder, so the new process finds even this file in it.
+applyDaemonRuntime()
 const { loadProgram } = await import('./bundle/load-program.ts')
-const { program, from } = await loadProgram()
+// The daemon's process loads `start` alone: none of the other commands' modules (start-program.ts).
+const { program, from } = await loadProgram(
+  commandOf(process.argv.slice(2)) === 'start' ? 'start-program' : 'program',
+)
 process.env.MOLTMESH_CODE_FROM = from
 await program.buildProgram().parseAsync(process.argv)

@@ -1,8 +1,8 @@
 // The `moltmesh` command tree (commander). Every command is one SDK call plus formatting; see
-// docs/cli.md. cli/main.ts runs it; tests walk it in-process.
+// docs/cli.md. cli/main.ts runs it (`moltmesh start` runs start-program.ts instead); tests walk it
+// in-process.
 
-import { Command, Help, type Option } from 'commander'
-import pkg from '../package.json' with { type: 'json' }
+import type { Command } from 'commander'
 import { registerBlobCommands } from './commands/blob-commands.ts'
 import { registerA2aCommands, registerBridgeCommands } from './commands/bridge-commands.ts'
 import { registerCardCommands } from './commands/card-commands.ts'
@@ -28,22 +28,10 @@ import { registerVersion } from './commands/version.ts'
 import { registerWatchEvents } from './commands/watch-events.ts'
 import { registerWebhookCommands } from './commands/webhook-commands.ts'
 import { registerWorkerCommand } from './commands/worker-command.ts'
-import { guardConsole } from './output/terminal-safe.ts'
+import { createRootCommand } from './root-command.ts'
 
 export function buildProgram(): Command {
-  const program = new Command('moltmesh')
-    .description('moltmesh: peer-to-peer network daemon for AI agents')
-    .version(pkg.version, '-v, --version', 'print the CLI version')
-    .option('--socket <path>', 'daemon socket (default $MOLTMESH_SOCKET or ~/.moltmesh/moltmesh.sock)')
-    .option('--json', 'machine-readable output')
-    // A usage error is one line (commander adds "Did you mean ...?" for a near miss) and a pointer to
-    // the help, not the whole help text.
-    .showHelpAfterError('(add --help for usage)')
-    .configureHelp({ optionDescription })
-    .hook('preAction', (_program, command) => {
-      // Text output escapes control characters from peers; --json and the MCP protocol stay exact.
-      if (command.optsWithGlobals().json !== true && command.name() !== 'mcp') guardConsole()
-    })
+  const program = createRootCommand()
   registerStart(program)
   registerStop(program)
   registerReload(program)
@@ -72,10 +60,4 @@ export function buildProgram(): Command {
   // Last: the completion scripts describe every command registered above.
   registerCompletionCommand(program)
   return program
-}
-
-/** An option whose description already states its default does not get commander's "(default: x)" too. */
-function optionDescription(this: Help, option: Option): string {
-  if (/\(default\b/.test(option.description)) return option.description
-  return Help.prototype.optionDescription.call(this, option)
 }

@@ -1,7 +1,10 @@
 // Builds the CLI-and-daemon bundle (bundle-stamp.ts says what it is for and when it is used) with
 // rolldown.
 // Kept outside the bundle, loaded from node_modules as before:
-// - native addons (classic-level's LevelDB, the QUIC transport);
+// - native addons whose loader is CommonJS (classic-level's LevelDB). The QUIC transport is bundled:
+//   its loader (napi.js) finds its binary through createRequire(import.meta.url), which
+//   originalImportMeta points at its own file; left outside, it brought a second copy of
+//   @libp2p/crypto, @noble/curves, multiaddr and more into the daemon.
 // - packages that read their own files relative to __dirname (gRPC's health .proto files, the proto
 //   loader and reflection): inside a bundle __dirname would be the bundle's folder.
 // Every `import.meta.url` (and .dirname/.filename) in a bundled module is replaced by its original
@@ -11,11 +14,10 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { BUNDLE_DIR, type BundleStamp, fileState, REPO_ROOT, STAMP_FORMAT } from './bundle-stamp.ts'
+import { BUNDLE_DIR, type BundleStamp, ENTRIES, fileState, REPO_ROOT, STAMP_FORMAT } from './bundle-stamp.ts'
 
 const EXTERNAL = [
   'classic-level',
-  '@chainsafe/libp2p-quic',
   'grpc-health-check',
   'pino',
   'thread-stream',
@@ -53,6 +55,70 @@ function originalImportMeta() {
   }
 }
 
+/**
+ * kad-dht's table of 65,536 key prefixes (routing-table refresh) is a 528 KB array literal: as source
+ * V8 keeps its text, the literal's boilerplate and the array, ~1.5 MB of heap for the daemon's life.
+ * In the bundle it is the same numbers, read into a Uint32Array (256 KB outside the heap) from a file
+ * next to the chunks; `__dirname` is the chunk's folder (CJS_GLOBALS). Left as it is if its shape
+ * ever changes.
+ */
+function compactPrefixList() {
+  const FILE = 'kad-dht-prefixes.bin'
+  return {
+    name: 'moltmesh-compact-prefix-list',
+    transform(
+      this: { emitFile(file: { type: 'asset'; fileName: string; source: Uint8Array }): string },
+      code: string,
+      id: string,
+    ) {
+      if (!id.endsWith('/@libp2p/kad-dht/dist/src/routing-table/generated-prefix-list.js')) return null
+      const body = /^export default \[([\d,\s]*)\];/m.exec(code)?.[1]
+      const numbers =
+        body
+          ?.split(',')
+          .map((n) => n.trim())
+          .filter((n) => n !== '')
+          .map(Number) ?? []
+      if (numbers.length !== 65_536 || numbers.some((n) => !Number.isInteger(n) || n < 0 || n >= 2 ** 32))
+        return null
+      this.emitFile({
+        type: 'asset',
+        fileName: FILE,
+        source: new Uint8Array(Uint32Array.from(numbers).buffer),
+      })
+      return [
+        "import { readFileSync } from 'node:fs'",
+        `const bytes = readFileSync(__dirname + '/${FILE}')`,
+        'export default new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength))',
+      ].join('\n')
+    },
+  }
+}
+
+/**
+ * `import ... from 'node:http'` builds node:http's ESM facade, which reads every export, and its lazy
+ * WebSocket, CloseEvent and MessageEvent load Node's internal undici (a 0.7 MB script, tens of ms at
+ * start; docs/benchmarks.md, start-up). In the bundle node:http is the CommonJS module object
+ * instead, with the same named exports but those three, which nothing here imports.
+ */
+function plainNodeHttp() {
+  const ID = '\0moltmesh-node-http'
+  const LAZY = new Set(['WebSocket', 'CloseEvent', 'MessageEvent'])
+  return {
+    name: 'moltmesh-plain-node-http',
+    resolveId: (source: string) => (source === 'node:http' || source === 'http' ? ID : null),
+    load(id: string) {
+      if (id !== ID) return null
+      const names = Object.keys(process.getBuiltinModule('node:http')).filter((n) => !LAZY.has(n))
+      return [
+        "const http = process.getBuiltinModule('node:http')",
+        'export default http',
+        `export const { ${names.join(', ')} } = http`,
+      ].join('\n')
+    },
+  }
+}
+
 export interface BuiltBundle {
   dir: string
   modules: number
@@ -68,12 +134,22 @@ export async function buildDaemonBundle(): Promise<BuiltBundle> {
   rmSync(tmp, { recursive: true, force: true })
   mkdirSync(dirname(tmp), { recursive: true })
   const output = await build({
-    input: join(REPO_ROOT, 'cli', 'program.ts'),
+    input: Object.fromEntries(ENTRIES.map((e) => [e, join(REPO_ROOT, 'cli', `${e}.ts`)])),
     platform: 'node',
     external: isExternal,
-    plugins: [originalImportMeta()],
+    plugins: [originalImportMeta(), compactPrefixList(), plainNodeHttp()],
     logLevel: 'warn',
-    output: { dir: tmp, format: 'esm', banner: CJS_GLOBALS },
+    output: {
+      dir: tmp,
+      format: 'esm',
+      banner: CJS_GLOBALS,
+      // V8 holds every module's source for as long as the process runs (lazy compilation,
+      // Function.prototype.toString), and one non-Latin-1 character anywhere (a dash in a comment)
+      // makes a chunk's whole source a two-byte string: ASCII escapes and no comments halve what the
+      // daemon's chunks hold (docs/benchmarks.md, start-up). Names and lines stay for stack traces.
+      charset: 'ascii',
+      comments: { legal: false, annotation: false, jsdoc: false },
+    },
   })
   const modules = new Set<string>()
   for (const item of output.output)

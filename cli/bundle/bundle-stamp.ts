@@ -18,10 +18,13 @@ export const REPO_ROOT = resolve(import.meta.dirname, '..', '..')
  * must be inside the repository: the bundle finds the packages it leaves out in node_modules.
  */
 export const BUNDLE_DIR = process.env.MOLTMESH_BUNDLE_DIR ?? join(REPO_ROOT, '.cache', 'bundle')
-export const BUNDLE_ENTRY = join(BUNDLE_DIR, 'program.js')
+/** The bundle's entries: the whole command tree, and `moltmesh start`'s alone (cli/start-program.ts). */
+export const ENTRIES = ['program', 'start-program'] as const
+export type Entry = (typeof ENTRIES)[number]
+export const bundleEntry = (entry: Entry) => join(BUNDLE_DIR, `${entry}.js`)
 export const STAMP_FILE = join(BUNDLE_DIR, 'stamp.json')
 /** Bumped when the bundle's layout or build options change: an older stamp is then stale. */
-export const STAMP_FORMAT = 1
+export const STAMP_FORMAT = 2
 
 export interface BundleStamp {
   format: number

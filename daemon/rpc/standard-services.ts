@@ -1,5 +1,5 @@
 // The standard gRPC services every gRPC tool expects, next to the moltmesh API on the unix socket:
-// - grpc.health.v1.Health (Check and Watch), for grpc-health-probe, Kubernetes and container health
+// - grpc.health.v1.Health (Check, Watch and List; health-service.ts), for grpc-health-probe, Kubernetes and container health
 //   checks: SERVING while the P2P host is up, NOT_SERVING once it stops or the daemon shuts down.
 //   Service names: "" (the daemon) and each moltmesh service ("moltmesh.v1.A2ANode", ...).
 // - gRPC server reflection (v1 and v1alpha), for grpcurl, Postman, evans: the public API with its
@@ -15,8 +15,8 @@ import {
   type UntypedServiceImplementation,
 } from '@grpc/grpc-js'
 import type { ReflectionService } from '@grpc/reflection'
-import { HealthImplementation, service as healthService } from 'grpc-health-check'
 import { API_DESCRIPTOR_SET_BASE64, ERROR_DETAILS_DESCRIPTOR_SET_BASE64 } from './gen/descriptor-sets.ts'
+import { HealthImplementation } from './health-service.ts'
 
 export interface StandardServices {
   /** Adds Health and reflection to a server (the unix socket's; the TCP listener stays token-only). */
@@ -159,6 +159,8 @@ function createReflection(): ReflectionService {
     type: {},
     fileDescriptorProtos: files,
   })
+  // Health's descriptor comes from grpc-health-check's proto (parsed here, on reflection's first call).
+  const { service: healthService } = requireLazy('grpc-health-check') as typeof import('grpc-health-check')
   const healthRequestType = healthService.Check?.requestType
   return new ReflectionService({
     'moltmesh.v1': entry(filesOf(API_DESCRIPTOR_SET_BASE64)),

@@ -5,7 +5,7 @@ import { type ChildProcess, spawn } from 'node:child_process'
 import { existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { type Client, createClient } from '../../clients/ts/index.ts'
-import { CLI_MAIN } from './paths.ts'
+import { CLI_BIN } from './paths.ts'
 import { type CliResult, runCli } from './run-cli.ts'
 
 export interface DaemonSpawnOptions {
@@ -90,7 +90,9 @@ export class DaemonProcess {
   /** Starts the process and waits until Health answers ok. */
   async start(): Promise<this> {
     const wrap = this.options.wrap ?? []
-    const command = [...wrap, process.execPath, CLI_MAIN, ...this.startArgs()]
+    // The installed launcher, as users start it: plain JavaScript, so the daemon's process never loads
+    // Node's type stripper (cli/bin/moltmesh.js).
+    const command = [...wrap, process.execPath, CLI_BIN, ...this.startArgs()]
     const child = spawn(command[0]!, command.slice(1), {
       cwd: this.home,
       env: { ...process.env, ...this.env() },

@@ -19,6 +19,19 @@ describe('daemon runtime settings', () => {
     expect(r?.env).toMatchObject({ PATH: '/bin', MALLOC_ARENA_MAX: '2', MOLTMESH_RUNTIME_APPLIED: '1' })
   })
 
+  it("passes the compile cache's folder on, so the new process reads even its entry from it", () => {
+    const r = daemonRelaunch(argv('start'), [], {}, '/tmp/node-compile-cache')
+    expect(r?.env.NODE_COMPILE_CACHE).toBe('/tmp/node-compile-cache')
+    // The user's own folder stays; no cache (turned off) sets none.
+    expect(
+      daemonRelaunch(argv('start'), [], { NODE_COMPILE_CACHE: '/c' }, '/c')?.env.NODE_COMPILE_CACHE,
+    ).toBe('/c')
+    expect(daemonRelaunch(argv('start'), [], {})?.env.NODE_COMPILE_CACHE).toBeUndefined()
+    // Not a reason to relaunch on its own.
+    const env = { NODE_OPTIONS: '--max-semi-space-size=8', MALLOC_ARENA_MAX: '4' }
+    expect(daemonRelaunch(argv('start'), [], env, '/tmp/node-compile-cache')).toBeUndefined()
+  })
+
   it('leaves other commands, --detach, the relaunched process and the opt-out alone', () => {
     expect(daemonRelaunch(argv('health'), [], {})).toBeUndefined()
     expect(daemonRelaunch(argv('start', '--detach'), [], {})).toBeUndefined()
