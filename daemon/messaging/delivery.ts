@@ -307,8 +307,8 @@ export function createDelivery(c: DeliveryComponents) {
         const room = PIPELINE_WINDOW - inflight.length
         if ((w.dirty && room > 0) || (more && room >= PIPELINE_WINDOW / 2)) {
           w.dirty = false
-          const batch = await c.outbox.queuedExcept(did, sentIds, room)
-          more = batch.length === room
+          const { records: batch, full } = await c.outbox.queuedExcept(did, sentIds, room)
+          more = full
           const now = Date.now()
           const live = batch.filter((r) => r.expiresAtMs > now)
           if (live.length < batch.length) await expire(did, batch.filter((r) => r.expiresAtMs <= now))

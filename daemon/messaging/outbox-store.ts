@@ -117,15 +117,20 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
      * on a stream and not yet settled), in send order. A message committed after one with a higher
      * seq (two commits racing) is still found, ahead of the ones after it.
      */
-    async queuedExcept(to: string, skip: ReadonlySet<string>, limit: number): Promise<OutboxRecord[]> {
+    async queuedExcept(
+      to: string,
+      skip: ReadonlySet<string>,
+      limit: number,
+    ): Promise<{ records: OutboxRecord[]; full: boolean }> {
       const ids: string[] = []
-      if (limit <= 0) return []
+      if (limit <= 0) return { records: [], full: true }
       for await (const id of queue.values({ group: to })) {
         if (skip.has(id)) continue
         ids.push(id)
         if (ids.length >= limit) break
       }
-      return fromCache(ids)
+      // `full`: the limit was reached, so more may be queued (records settled meanwhile are left out).
+      return { records: await fromCache(ids), full: ids.length >= limit }
     },
 
     /** Recipients that have queued messages (to resume delivery after a restart). */

@@ -167,6 +167,7 @@ export function createTaskEngine(c: EngineComponents) {
     }
     hop?.('commit.start', `${task.id} ${task.role} ${task.state}`)
     await c.store.commit(ops)
+    c.tasks.committed(task)
     hop?.('commit.done', `${task.id} ${task.role} ${task.state}`)
     if (frames.length > 0) {
       if (change.deliverWithinMs != null) kickWithin(to, change.deliverWithinMs)
