@@ -41,6 +41,9 @@ const ACK_TIMEOUT_MS = 15_000
 /** Envelopes in flight (sent, not yet acknowledged) per recipient. */
 const PIPELINE_WINDOW = 64
 const BASE_DELAY_MS = 500
+const IDLE = Symbol('idle')
+/** Resolves after the I/O already received has been handled (one event-loop turn). */
+const nextTurn = (): Promise<typeof IDLE> => new Promise((resolve) => setImmediate(() => resolve(IDLE)))
 
 interface Worker {
   running: boolean
@@ -50,8 +53,6 @@ interface Worker {
   failures: number
   stream: Stream | undefined
   lp: LengthPrefixedStream | undefined
-  /** Set while a session waits for acks: a kick wakes it to send what was just queued. */
-  wake: (() => void) | undefined
 }
 
 type Outcome =
@@ -119,7 +120,6 @@ export function createDelivery(c: DeliveryComponents) {
         failures: 0,
         stream: undefined,
         lp: undefined,
-        wake: undefined,
       }
       workers.set(did, w)
     }
@@ -137,7 +137,6 @@ export function createDelivery(c: DeliveryComponents) {
     if (stopped) return
     const w = worker(did)
     w.dirty = true
-    w.wake?.()
     if (w.timer != null) {
       clearTimeout(w.timer)
       w.timer = undefined
@@ -192,7 +191,6 @@ export function createDelivery(c: DeliveryComponents) {
       c.logger.error({ err, to: did }, 'delivery worker failed')
     } finally {
       w.running = false
-      w.wake = undefined
     }
   }
 
@@ -287,7 +285,8 @@ export function createDelivery(c: DeliveryComponents) {
       } else watchdog.refresh()
     }
     let reading: Promise<Uint8Array | Error> | undefined
-    let kicked: Promise<'kick'> | undefined
+    /** False right after a queue read, until the acks that had arrived by then are handled. */
+    let mayFill = true
     let firstOnStream: OutboxRecord | undefined
     const reused = w.lp != null
 
@@ -303,9 +302,13 @@ export function createDelivery(c: DeliveryComponents) {
 
     try {
       while (!stopped) {
-        // Fill the window: new messages (kicked) at once, more of a long queue when half of it is free.
+        // Fill the window when nothing is in flight, or when the acks that had arrived are handled:
+        // whatever was queued meanwhile (kicked: dirty) goes in one read and one write, and more of a
+        // long queue once half of the window is free. Reading the queue on every kick instead would
+        // cost one queue read and one socket write per message under load.
         const room = PIPELINE_WINDOW - inflight.length
-        if ((w.dirty && room > 0) || (more && room >= PIPELINE_WINDOW / 2)) {
+        if (mayFill && ((w.dirty && room > 0) || (more && room >= PIPELINE_WINDOW / 2))) {
+          mayFill = false
           w.dirty = false
           const { records: batch, full } = await c.outbox.queuedExcept(did, sentIds, room)
           more = full
@@ -337,21 +340,23 @@ export function createDelivery(c: DeliveryComponents) {
           // Anything queued meanwhile was kicked (dirty), and run() looks again.
           return { kind: 'drained' }
         }
-        // Wait for the next ack, or for a kick that queued something to send alongside.
+        // The next ack. When none has arrived yet (all that had are handled), the window may be
+        // filled first with what was queued meanwhile.
         const lp = w.lp
         if (lp == null) return await failed(new Error('stream closed'))
         reading ??= lp.read().then(
           (b) => b.subarray(),
           (err: unknown) => (err instanceof Error ? err : new Error(String(err))),
         )
-        kicked ??= new Promise<'kick'>((resolve) => {
-          w.wake = () => resolve('kick')
-        })
-        const next = await (room > 0 ? Promise.race([reading, kicked]) : reading)
-        if (next === 'kick') {
-          kicked = undefined
-          continue
+        let next = await Promise.race([reading, nextTurn()])
+        if (next === IDLE) {
+          if (!mayFill && room > 0 && (w.dirty || more)) {
+            mayFill = true
+            continue
+          }
+          next = await reading
         }
+        mayFill = true
         reading = undefined
         if (next instanceof Error) return await failed(next)
         const record = inflight[0] as OutboxRecord
@@ -387,7 +392,6 @@ export function createDelivery(c: DeliveryComponents) {
       return { kind: 'progress' }
     } finally {
       clearTimeout(watchdog)
-      w.wake = undefined
     }
   }
 

@@ -33,7 +33,7 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
   const remember = (r: OutboxRecord): void => {
     if (queuedRecords.size < MAX_CACHED || queuedRecords.has(r.id)) queuedRecords.set(r.id, r)
   }
-  async function fromCache(ids: string[]): Promise<OutboxRecord[]> {
+  async function fromCacheAll(ids: string[]): Promise<Array<OutboxRecord | undefined>> {
     const found = ids.map((id) => queuedRecords.get(id))
     const missing = ids.filter((_, i) => found[i] == null)
     if (missing.length > 0) {
@@ -41,8 +41,10 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
       let j = 0
       for (const [i, r] of found.entries()) if (r == null) found[i] = read[j++]
     }
-    return found.filter((r) => r != null && r.status === 'queued') as OutboxRecord[]
+    return found
   }
+  const fromCache = async (ids: string[]): Promise<OutboxRecord[]> =>
+    (await fromCacheAll(ids)).filter((r) => r != null && r.status === 'queued') as OutboxRecord[]
   // A message's state changes from two places: its delivery worker (retry, delivered, refused) and
   // the API (cancel). Each change re-reads the record under this lock, so a retry written after a
   // cancel cannot put the message back in the queue, nor a cancel overwrite a delivery.
@@ -165,7 +167,9 @@ export async function openOutboxStore(store: Store, threads: ThreadIndex) {
     ): Promise<OutboxRecord[]> {
       const ids = [...new Set(items.map((i) => i.record.id))].sort()
       return lockAll(ids, async () => {
-        const current = await messages.getMany(items.map((i) => i.record.id))
+        // Every change of a queued record goes through this store (under the lock): a remembered
+        // record is its current state, and only the others are read.
+        const current = await fromCacheAll(items.map((i) => i.record.id))
         const next = items
           .filter((_, i) => current[i]?.status === 'queued')
           .map(({ record, status, patch }) => ({ ...record, ...patch, status }))
