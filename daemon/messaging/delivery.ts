@@ -302,7 +302,7 @@ export function createDelivery(c: DeliveryComponents) {
 
     try {
       while (!stopped) {
-        // Fill the window when nothing is in flight, or when the acks that had arrived are handled:
+        // Fill the window when nothing is in flight, or once the acks that had arrived are handled:
         // whatever was queued meanwhile (kicked: dirty) goes in one read and one write, and more of a
         // long queue once half of the window is free. Reading the queue on every kick instead would
         // cost one queue read and one socket write per message under load.
@@ -356,7 +356,6 @@ export function createDelivery(c: DeliveryComponents) {
           }
           next = await reading
         }
-        mayFill = true
         reading = undefined
         if (next instanceof Error) return await failed(next)
         const record = inflight[0] as OutboxRecord
@@ -370,6 +369,7 @@ export function createDelivery(c: DeliveryComponents) {
         }
         hop?.('dlv.ack', record.id)
         inflight.shift()
+        if (inflight.length === 0) mayFill = true
         acked++
         armWatchdog()
         if (outcome.kind === 'retry') {
