@@ -31,7 +31,10 @@ await withDaemonPair(async (a, b) => {
       const done = await a.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
       if (trace != null) {
         const t2 = performance.timeOrigin + performance.now()
-        appendFileSync(trace, `${t0.toFixed(3)} bench.start ${task!.id}\n${t1.toFixed(3)} bench.created ${task!.id}\n${t2.toFixed(3)} bench.done ${task!.id}\n`)
+        appendFileSync(
+          trace,
+          `${t0.toFixed(3)} bench.start ${task!.id}\n${t1.toFixed(3)} bench.created ${task!.id}\n${t2.toFixed(3)} bench.done ${task!.id}\n`,
+        )
       }
       if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
         throw new Error(`task ended ${done.task?.state}`)

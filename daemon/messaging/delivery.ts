@@ -314,7 +314,11 @@ export function createDelivery(c: DeliveryComponents) {
           more = full
           const now = Date.now()
           const live = batch.filter((r) => r.expiresAtMs > now)
-          if (live.length < batch.length) await expire(did, batch.filter((r) => r.expiresAtMs <= now))
+          if (live.length < batch.length)
+            await expire(
+              did,
+              batch.filter((r) => r.expiresAtMs <= now),
+            )
           if (live.length === 0) continue
           if (hop != null) for (const r of live) hop('dlv.read', r.id)
           firstOnStream ??= live[0]
@@ -362,7 +366,8 @@ export function createDelivery(c: DeliveryComponents) {
         let outcome: Outcome
         try {
           const ack = decodeFrame(next).ack
-          if (ack == null || ack.id !== record.id) throw new Error('protocol error: missing or mismatched ack')
+          if (ack == null || ack.id !== record.id)
+            throw new Error('protocol error: missing or mismatched ack')
           outcome = outcomeOf(ack.status, ack.reason, ack.retryAfterMs)
         } catch (err) {
           return await failed(err)
