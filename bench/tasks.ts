@@ -4,6 +4,7 @@
 // (SubscribeTasks `claim`, what the SDK workers do by default; the headline figures) and offered,
 // then claimed with a ClaimTask call (`withClaimTask`). The two alternate phase by phase (A B B A) in
 // one daemon pair, so both see the same conditions. Prints one JSON line. (Artifacts: bench/artifacts.ts.)
+import { appendFileSync } from 'node:fs'
 import { types } from '../clients/ts/index.ts'
 import { offerSkills } from '../test/harness/tasks.ts'
 import { type EchoWorker, startEchoWorker, withDaemonPair } from './daemon-pair.ts'
@@ -11,6 +12,8 @@ import { round, summarize } from './stats.ts'
 
 const LATENCY_SAMPLES = Number(process.env.BENCH_SAMPLES ?? 200)
 const THROUGHPUT_TASKS = Number(process.env.BENCH_TASKS ?? 1000)
+/** MOLTMESH_HOP_TRACE=<file>: both daemons and this client append hop timestamps (daemon/messaging/hop-trace.ts). */
+const trace = process.env.MOLTMESH_HOP_TRACE || undefined
 
 const workers: EchoWorker[] = []
 await withDaemonPair(async (a, b) => {
@@ -22,8 +25,17 @@ await withDaemonPair(async (a, b) => {
 
     const input = [types.Part.fromPartial({ text: 'benchmark task' })]
     const roundTrip = async (skill: string) => {
+      const t0 = performance.timeOrigin + performance.now()
       const { task } = await a.client.a2a.createTask({ to: b.did, skill, input })
+      const t1 = performance.timeOrigin + performance.now()
       const done = await a.client.a2a.waitTask({ id: task!.id, timeoutMs: 60_000 })
+      if (trace != null) {
+        const t2 = performance.timeOrigin + performance.now()
+        appendFileSync(
+          trace,
+          `${t0.toFixed(3)} bench.start ${task!.id}\n${t1.toFixed(3)} bench.created ${task!.id}\n${t2.toFixed(3)} bench.done ${task!.id}\n`,
+        )
+      }
       if (done.task?.state !== types.TaskState.TASK_STATE_COMPLETED)
         throw new Error(`task ended ${done.task?.state}`)
     }

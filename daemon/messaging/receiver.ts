@@ -24,6 +24,7 @@ import {
 } from '../wire/messaging-codec.ts'
 import { InvalidUtf8Error } from '../wire/strict-utf8.ts'
 import type { ChannelRegistry } from './channels.ts'
+import { hop } from './hop-trace.ts'
 import type { InboxStore } from './inbox-store.ts'
 import type { PeerQuota } from './peer-quota.ts'
 import type { RateLimiter } from './rate-limiter.ts'
@@ -195,11 +196,15 @@ export function createReceiver(c: ReceiverComponents) {
     }
     if ('settle' in checked) return (await inTurn()) ?? checked.settle()
     const { body, channel } = checked
-    if (channel != null)
-      return (
-        (await inTurn()) ??
-        guarded(e, remoteDid, () => acceptFrame(e, channel.name, channel.frame, remoteDid))
-      )
+    hop?.('rcv.checked', e.id)
+    if (channel != null) {
+      const paused = await inTurn()
+      if (paused != null) return paused
+      hop?.('rcv.dispatch', e.id)
+      const answer = await guarded(e, remoteDid, () => acceptFrame(e, channel.name, channel.frame, remoteDid))
+      hop?.('rcv.handled', e.id)
+      return answer
+    }
     // Another stream of this sender is storing the same id right now: let the sender retry it.
     if (storing.has(e.id)) {
       const paused = await inTurn()
@@ -273,6 +278,7 @@ export function createReceiver(c: ReceiverComponents) {
       acked: false,
     })
     c.quota.stored(e.from)
+    hop?.('rcv.stored', e.id)
     received.inc({ result: 'stored' })
     c.events.emit('message.received', { message: record })
     return { id: e.id, status: AckStatus.ACK_STATUS_STORED }
@@ -320,13 +326,16 @@ export function createReceiver(c: ReceiverComponents) {
     }
     const lp = lpStream(stream, { maxDataLength: c.maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES })
     /** Answers of the frames read and not yet acknowledged, in frame order. */
-    const pending: Array<Promise<Partial<DeliveryAck>>> = []
+    const pending: Array<{ answer: Promise<Partial<DeliveryAck>>; ready?: Partial<DeliveryAck> }> = []
     let last: Promise<Partial<DeliveryAck>> = Promise.resolve({ status: AckStatus.ACK_STATUS_STORED })
     let reading = true
     let writing = true
     let wakeWriter: (() => void) | undefined
     let wakeReader: (() => void) | undefined
     const wake = (waker: (() => void) | undefined) => waker?.()
+    // One idle timer per stream (pushed back by every frame and ack) instead of a timeout per read.
+    const idle = setTimeout(() => stream.abort(new Error('idle')), READ_IDLE_TIMEOUT_MS)
+    idle.unref()
 
     const writer = (async () => {
       try {
@@ -339,15 +348,23 @@ export function createReceiver(c: ReceiverComponents) {
             })
             continue
           }
-          const ack = await next
-          pending.shift()
+          next.ready = await next.answer
+          // Every answer that is ready by now goes out in one write: the acks of frames handled side
+          // by side (a window's plain checks, a group commit) cost one socket write, not one each.
+          const acks: Uint8Array[] = []
+          while (pending[0]?.ready != null) {
+            const ready = (pending.shift() as { ready: Partial<DeliveryAck> }).ready
+            acks.push(encodeFrame({ ack: ready as DeliveryAck }))
+            if (hop != null) hop('rcv.acked', String(ready.id))
+          }
           wake(wakeReader)
           if (c.limiter.isBlocked(remoteDid)) {
             c.logger.warn({ peer: remoteDid }, 'peer ignores back-pressure: blocked for a while')
             stream.abort(new Error('blocked'))
             return
           }
-          await lp.write(encodeFrame({ ack: ack as DeliveryAck }))
+          idle.refresh()
+          await lp.writeV(acks)
         }
       } catch (err) {
         c.logger.debug({ peer: remoteDid, err }, 'messaging stream ended with an error')
@@ -369,7 +386,8 @@ export function createReceiver(c: ReceiverComponents) {
         }
         let bytes: Uint8Array
         try {
-          bytes = (await lp.read({ signal: AbortSignal.timeout(READ_IDLE_TIMEOUT_MS) })).subarray()
+          bytes = (await lp.read()).subarray()
+          idle.refresh()
         } catch (err) {
           if (isFrameTooLarge(err)) {
             hostile.inc({ protocol: 'msg', reason: 'FRAME_TOO_LARGE' })
@@ -390,8 +408,16 @@ export function createReceiver(c: ReceiverComponents) {
           stream.abort(new Error('malformed frame'))
           return
         }
+        hop?.('rcv.frame', envelope.id)
         last = process(envelope, remoteDid, last)
-        pending.push(last)
+        const entry: (typeof pending)[number] = { answer: last }
+        last.then(
+          (ack) => {
+            entry.ready = ack
+          },
+          () => undefined, // the writer sees the failure when it awaits the answer
+        )
+        pending.push(entry)
         wake(wakeWriter)
       }
     } finally {
@@ -399,6 +425,7 @@ export function createReceiver(c: ReceiverComponents) {
       reading = false
       wake(wakeWriter)
       await writer
+      clearTimeout(idle)
     }
   }
 

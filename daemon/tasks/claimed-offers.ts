@@ -11,6 +11,7 @@
 
 import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
+import { hop } from '../messaging/hop-trace.ts'
 import type { TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
 import type { TaskEngine } from './task-engine.ts'
@@ -127,6 +128,7 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
         if (failure != null) throw failure
         const ready = claimed.shift()
         if (ready != null) {
+          hop?.('sub.yield', ready.id)
           yield ready
           continue
         }
@@ -143,7 +145,10 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
         if (offer == null) continue // woken: look again
         next = undefined
         if (offer.done === true) offersEnded = true
-        else claim(offer.value.id)
+        else {
+          hop?.('sub.offer', offer.value.id)
+          claim(offer.value.id)
+        }
       }
     } finally {
       stop.abort()

@@ -13,6 +13,7 @@ import { createKeyedLock } from '../common/keyed-lock.ts'
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import type { EventBus } from '../events/event-bus.ts'
 import type { Logger } from '../log/logger.ts'
+import { hop } from '../messaging/hop-trace.ts'
 import type { FrameSigner } from '../messaging/outbound.ts'
 import type { OutboxStore } from '../messaging/outbox-store.ts'
 import type { Store, StoreOp } from '../store/store.ts'
@@ -162,8 +163,12 @@ export function createTaskEngine(c: EngineComponents) {
         idempotencyKey: '',
       })
       ops.push(...c.outbox.prepare(record).ops)
+      hop?.('frame.queued', `${record.id} ${task.id}`)
     }
+    hop?.('commit.start', `${task.id} ${task.role} ${task.state}`)
     await c.store.commit(ops)
+    c.tasks.committed(task)
+    hop?.('commit.done', `${task.id} ${task.role} ${task.state}`)
     if (frames.length > 0) {
       if (change.deliverWithinMs != null) kickWithin(to, change.deliverWithinMs)
       else {

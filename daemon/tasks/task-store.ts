@@ -22,6 +22,9 @@ export interface TaskListFilter {
   skill?: string
 }
 
+/** Recently committed tasks kept in memory (see `recent`). */
+const RECENT_TASKS = 4096
+
 export async function openTaskStore(store: Store) {
   const records = store.repository('tasks.records', single(text), json(taskRecordShape))
   const events = store.repository('tasks.events', pair(text, seq), json(taskEventShape))
@@ -31,10 +34,22 @@ export async function openTaskStore(store: Store) {
   const counter = store.repository('tasks.last-order', unit, json(num))
   let lastOrder = (await counter.get(null)) ?? 0
 
-  const get = (id: string): Promise<TaskRecord | undefined> => records.get(id)
+  // The latest committed version of recently changed tasks (task-engine.ts calls committed() once a
+  // change is on disk), so the next step of a task in flight (claim, complete, the peer's update,
+  // WaitTask) reads it from memory instead of through the thread pool. Only the engine writes tasks,
+  // so an entry is never older than the stored record.
+  const recent = new Map<string, TaskRecord>()
+  const get = async (id: string): Promise<TaskRecord | undefined> => recent.get(id) ?? records.get(id)
 
   return {
     get,
+
+    /** Called by the engine after a change of `task` was committed. */
+    committed(task: TaskRecord): void {
+      recent.delete(task.id)
+      recent.set(task.id, task)
+      if (recent.size > RECENT_TASKS) recent.delete(recent.keys().next().value as string)
+    },
 
     async byIdempotencyKey(key: string): Promise<TaskRecord | undefined> {
       const id = await idempotency.get(key)
@@ -63,7 +78,8 @@ export async function openTaskStore(store: Store) {
     async open(): Promise<TaskRecord[]> {
       const ids: string[] = []
       for await (const id of unfinished.keys()) ids.push(id)
-      return (await records.getMany(ids)).filter((r) => r != null)
+      const stored = await records.getMany(ids)
+      return stored.map((r, i) => recent.get(ids[i] as string) ?? r).filter((r) => r != null)
     },
 
     /** Events of a task with a sequence above `after`, in order. */

@@ -33,6 +33,8 @@ interface Link {
   recipient: Identity
   outbox: OutboxStore
   inbox: InboxStore
+  /** The sender's store (for a test that commits outbox writes itself). */
+  senderStore: Store
   delivery: Delivery
   senderEvents: BusEvent[]
   receiverEvents: BusEvent[]
@@ -109,6 +111,7 @@ async function link(
     recipient,
     outbox,
     inbox,
+    senderStore,
     delivery: undefined as unknown as Delivery,
     senderEvents,
     receiverEvents,
@@ -220,6 +223,47 @@ describe('delivery and receiver loops', () => {
     expect(inbox.map((r) => textOf(r.body))).toEqual([...Array(10).keys()].map((i) => `m${i}`))
     expect(l.receiverEvents.filter((e) => e.type === 'message.received')).toHaveLength(10)
     expect(l.dials).toBe(1)
+    expect(await l.outbox.queued(l.recipient.did, 100)).toEqual([])
+  })
+
+  it('keeps the window full while acks come back: 300 concurrent sends arrive once each, in queue order', async () => {
+    const l = await link()
+    const sent = await Promise.all([...Array(300).keys()].map((i) => l.send(`c${i}`)))
+    await l.until('message.delivered', 300)
+    const inbox = await l.inbox.list({}, 0, 1_000)
+    const bySeq = [...sent].sort((a, b) => a.seq - b.seq).map((r) => r.id)
+    expect(inbox.map((r) => r.id)).toEqual(bySeq)
+    expect(l.receiverEvents.filter((e) => e.type === 'message.received')).toHaveLength(300)
+    expect(l.dials).toBe(1)
+    expect(await l.outbox.queued(l.recipient.did, 1_000)).toEqual([])
+  })
+
+  it('delivers a message whose commit landed after later ones were already sent', async () => {
+    const l = await link()
+    // Two commits racing: `late` gets its seq first but is written after `b` was sent.
+    const late = l.outbox.prepare(
+      await signOutbound(l.sender, {
+        to: l.recipient.did,
+        body: encodeBody({
+          parts: [{ text: 'late', mediaType: '', metadata: {} }],
+          contextId: '',
+          threadId: '',
+          replyTo: '',
+        }),
+        ttlMs: 60_000,
+        contextId: '',
+        threadId: '',
+        replyTo: '',
+        idempotencyKey: '',
+      }),
+    )
+    await l.send('b')
+    await l.until('message.delivered', 1)
+    await l.senderStore.commit(late.ops)
+    l.delivery.kick(l.recipient.did)
+    await l.until('message.delivered', 2)
+    const inbox = await l.inbox.list({}, 0, 100)
+    expect(inbox.map((r) => textOf(r.body))).toEqual(['b', 'late'])
     expect(await l.outbox.queued(l.recipient.did, 100)).toEqual([])
   })
 

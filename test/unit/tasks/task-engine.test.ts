@@ -34,6 +34,7 @@ async function engineWith(options: { failCommit?: boolean; maxFrameBytes?: numbe
       tag(`task ${task.id} @${task.lastSequence}`),
       ...events.map((e) => tag(`event ${e.sequence}`)),
     ],
+    committed: () => undefined,
   } as unknown as TaskStore
   const outbox = {
     prepare: (record: { to: string; channel?: string }) => {
