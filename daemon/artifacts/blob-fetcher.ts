@@ -28,7 +28,6 @@ import { tooLarge } from './blob-files.ts'
 import type { BlobStore } from './blob-store.ts'
 import { cidOfDigest } from './cid.ts'
 import type { FetchObserver } from './download-progress.ts'
-import { ReceiveRing } from './receive-ring.ts'
 import type { BlobRecord } from './records.ts'
 
 export interface BlobFetcherComponents {
@@ -123,83 +122,6 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
       }
       return { offset: chunk.offset, data: [chunk.data], length: chunk.data.length }
     }
-    /**
-     * Two loops: one copies each chunk out of libp2p's buffers into a ring as soon as it is complete
-     * (receive-ring.ts says why), one hashes and writes what the ring holds and returns credit once
-     * it is on disk. The ring holds the credit window, so an honest holder never finds it full.
-     */
-    const receiveAndStore = async (size: number): Promise<void> => {
-      const ring = new ReceiveRing(Math.min(FETCH_WINDOW_BYTES, size - partial.size))
-      let failure: { err: unknown } | undefined
-      let wake: (() => void) | undefined
-      const notify = () => {
-        const w = wake
-        wake = undefined
-        w?.()
-      }
-      const receive = async () => {
-        for (let received = partial.size; received < size; ) {
-          // Buffered frames are returned without looking at the signal: check it here.
-          signal.throwIfAborted()
-          const chunk = await readChunk()
-          if (failure != null) return
-          if (chunk.offset !== received) {
-            c.hostile.inc({ protocol: 'blob', reason: 'MALFORMED_FRAME' })
-            throw new HolderViolation(did, `the holder sent a chunk at ${chunk.offset}, expected ${received}`)
-          }
-          if (received + chunk.length > size) {
-            c.hostile.inc({ protocol: 'blob', reason: 'SIZE_EXCEEDED' })
-            throw new HolderViolation(did, `the holder sent more than the ${size} bytes it announced`)
-          }
-          // Unwritten bytes never exceed the credit granted and not yet returned.
-          if (chunk.length > ring.free) {
-            c.hostile.inc({ protocol: 'blob', reason: 'FRAME_TOO_LARGE' })
-            throw new HolderViolation(did, 'the holder sent more than the credit it was given')
-          }
-          ring.push(chunk.data)
-          received += chunk.length
-          notify()
-        }
-      }
-      const store = async () => {
-        let unacked = 0
-        while (partial.size < size) {
-          if (ring.pending === 0) {
-            if (failure != null) return
-            await new Promise<void>((resolve) => {
-              wake = resolve
-            })
-            continue
-          }
-          const views = ring.views()
-          const length = ring.pending
-          for (const v of views) partial.hash.update(v)
-          await writeAll(partial.fh, views, length)
-          ring.consume(length)
-          partial.size += length
-          observer?.wrote(partial.size)
-          unacked += length
-          c.fetched.inc({}, length)
-          if (unacked >= CREDIT_STEP_BYTES && partial.size < size) {
-            await lp.write(encodeBlobFrame({ credit: { bytes: unacked } }), { signal })
-            unacked = 0
-          }
-        }
-      }
-      // The first failure wins; the other loop is stopped (the reader by aborting the stream).
-      const fail = (err: unknown) => {
-        failure ??= { err }
-        notify()
-      }
-      await Promise.all([
-        receive().catch(fail),
-        store().catch((err: unknown) => {
-          fail(err)
-          stream.abort(err as Error)
-        }),
-      ])
-      if (failure != null) throw failure.err
-    }
     try {
       await lp.write(
         encodeBlobFrame({ request: { cid, offset: partial.size, window: FETCH_WINDOW_BYTES } }),
@@ -215,7 +137,34 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
         throw unavailable(did, `refused (${header.reason || header.status})`)
       if (header.size > c.store.maxBlobBytes) throw tooLarge(header.size, c.store.maxBlobBytes)
       observer?.header({ size: header.size, ...describe(header), from: did })
-      await receiveAndStore(header.size)
+      let unacked = 0
+      while (partial.size < header.size) {
+        // Buffered frames are returned without looking at the signal: check it here.
+        signal.throwIfAborted()
+        const chunk = await readChunk()
+        if (chunk.offset !== partial.size) {
+          c.hostile.inc({ protocol: 'blob', reason: 'MALFORMED_FRAME' })
+          throw new HolderViolation(
+            did,
+            `the holder sent a chunk at ${chunk.offset}, expected ${partial.size}`,
+          )
+        }
+        if (partial.size + chunk.length > header.size) {
+          c.hostile.inc({ protocol: 'blob', reason: 'SIZE_EXCEEDED' })
+          throw new HolderViolation(did, `the holder sent more than the ${header.size} bytes it announced`)
+        }
+        const buffers = [...chunk.data]
+        for (const b of buffers) partial.hash.update(b)
+        await writeAll(partial.fh, buffers, chunk.length)
+        partial.size += chunk.length
+        observer?.wrote(partial.size)
+        unacked += chunk.length
+        c.fetched.inc({}, chunk.length)
+        if (unacked >= CREDIT_STEP_BYTES && partial.size < header.size) {
+          await lp.write(encodeBlobFrame({ credit: { bytes: unacked } }), { signal })
+          unacked = 0
+        }
+      }
       await stream.close().catch(() => undefined)
       return header
     } catch (err) {
