@@ -3,7 +3,8 @@
 // the process begins:
 // - `--max-semi-space-size=1`: V8's young generation capped at 1 MiB per semi-space instead of 16;
 //   an idle daemon holds ~20-25 MiB less (docs/benchmarks.md, startup). A daemon's allocations are
-//   small and short-lived, so the extra scavenges are cheap.
+//   small and short-lived, so the extra scavenges are cheap. With it `--expose-gc`: blob fetches ask
+//   for a collection now and then (daemon/artifacts/fetch-collector.ts).
 // - MALLOC_ARENA_MAX=2: glibc's malloc keeps two arenas instead of up to 8 per core, each holding on
 //   to freed memory; this bounds what the threads of libuv's pool and LevelDB keep after a burst.
 // - NODE_COMPILE_CACHE (the folder cli/main.ts's compile cache is in, when it is on): the relaunched
@@ -45,7 +46,9 @@ export function daemonRelaunch(
   if (commandOf(argv.slice(2)) !== 'start' || argv.includes('--detach')) return undefined
   const named = (flag: string) =>
     execArgv.some((a) => a.startsWith(flag)) || (env.NODE_OPTIONS ?? '').includes(flag)
-  const addFlags = named(SEMI_SPACE) ? [] : [`${SEMI_SPACE}=1`]
+  // --expose-gc goes with the small young generation: with it, buffers that a blob fetch leaves
+  // behind are promoted and would wait for a Mark-Compact (daemon/artifacts/fetch-collector.ts).
+  const addFlags = named(SEMI_SPACE) ? [] : [`${SEMI_SPACE}=1`, '--expose-gc']
   const addEnv = env.MALLOC_ARENA_MAX == null ? { MALLOC_ARENA_MAX: '2' } : {}
   if (addFlags.length === 0 && Object.keys(addEnv).length === 0) return undefined
   // Not a reason to relaunch on its own, but it comes along when there is one.

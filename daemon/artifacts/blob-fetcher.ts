@@ -28,6 +28,7 @@ import { tooLarge } from './blob-files.ts'
 import type { BlobStore } from './blob-store.ts'
 import { cidOfDigest } from './cid.ts'
 import type { FetchObserver } from './download-progress.ts'
+import { createFetchCollector, type FetchCollector } from './fetch-collector.ts'
 import type { BlobRecord } from './records.ts'
 
 export interface BlobFetcherComponents {
@@ -39,6 +40,8 @@ export interface BlobFetcherComponents {
   /** Bytes received from peers. */
   fetched: Counter
   dialTimeoutMs: number
+  /** Collections of the buffers a fetch leaves behind (fetch-collector.ts); one per process by default. */
+  collector?: FetchCollector
 }
 
 /** Credit granted up front: the most chunk bytes that can be in flight towards this daemon. */
@@ -62,7 +65,10 @@ class HolderViolation extends MoltmeshError {
   }
 }
 
+const processCollector = createFetchCollector()
+
 export function createBlobFetcher(c: BlobFetcherComponents) {
+  const collector = c.collector ?? processCollector
   /** One attempt from `offset`; resolves with the header once every byte is in the partial file. */
   async function download(
     cid: string,
@@ -160,6 +166,7 @@ export function createBlobFetcher(c: BlobFetcherComponents) {
         observer?.wrote(partial.size)
         unacked += chunk.length
         c.fetched.inc({}, chunk.length)
+        collector.received(chunk.length)
         if (unacked >= CREDIT_STEP_BYTES && partial.size < header.size) {
           await lp.write(encodeBlobFrame({ credit: { bytes: unacked } }), { signal })
           unacked = 0

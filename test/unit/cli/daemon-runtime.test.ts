@@ -15,7 +15,7 @@ describe('daemon runtime settings', () => {
 
   it('relaunches a foreground start with a 1 MiB semi-space and two malloc arenas', () => {
     const r = daemonRelaunch(argv('start', '--port', '0'), ['--enable-source-maps'], { PATH: '/bin' })
-    expect(r?.execArgv).toEqual(['--enable-source-maps', '--max-semi-space-size=1'])
+    expect(r?.execArgv).toEqual(['--enable-source-maps', '--max-semi-space-size=1', '--expose-gc'])
     expect(r?.env).toMatchObject({ PATH: '/bin', MALLOC_ARENA_MAX: '2', MOLTMESH_RUNTIME_APPLIED: '1' })
   })
 
