@@ -4,7 +4,6 @@
 
 import { execFile } from 'node:child_process'
 import { readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import {
@@ -25,22 +24,12 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { runWorker, textOf } from '../../clients/ts/index.ts'
 import type { DaemonProcess } from '../harness/daemon-process.ts'
+import { freePort } from '../harness/free-port.ts'
 import { useMesh, waitFor } from '../harness/mesh.ts'
 import { REPO_ROOT } from '../harness/paths.ts'
 import { WebhookReceiver } from '../harness/webhook-receiver.ts'
 
 const TOKEN = 'a2a-test-token-0123456789'
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer()
-    srv.once('error', reject)
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number }
-      srv.close(() => resolve(port))
-    })
-  })
-}
 
 /** A response body as loosely typed JSON (the assertions check its shape). */
 // biome-ignore lint/suspicious/noExplicitAny: test assertions read arbitrary JSON

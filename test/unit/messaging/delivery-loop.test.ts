@@ -43,6 +43,8 @@ interface Link {
   unreachable: boolean
   failedFrames: OutboxRecord[]
   taskFrames: string[]
+  /** A text message to the recipient, signed by the sender (not stored). */
+  sign(text: string, patch?: Partial<OutboundInput>): ReturnType<typeof signOutbound>
   send(text: string, patch?: Partial<OutboundInput>): Promise<OutboxRecord>
   /** Resolves once `n` sender events of `type` have been seen. */
   until(type: string, n: number): Promise<void>
@@ -119,8 +121,8 @@ async function link(
     unreachable: false,
     failedFrames: [],
     taskFrames,
-    async send(text, patch = {}) {
-      const record = await signOutbound(sender, {
+    sign(text, patch = {}) {
+      return signOutbound(sender, {
         to: recipient.did,
         body: encodeBody({
           parts: [{ text, mediaType: '', metadata: {} }],
@@ -135,7 +137,9 @@ async function link(
         idempotencyKey: '',
         ...patch,
       })
-      const stored = await outbox.add(record)
+    },
+    async send(text, patch = {}) {
+      const stored = await outbox.add(await self.sign(text, patch))
       self.delivery.kick(recipient.did)
       return stored
     },
@@ -241,22 +245,7 @@ describe('delivery and receiver loops', () => {
   it('delivers a message whose commit landed after later ones were already sent', async () => {
     const l = await link()
     // Two commits racing: `late` gets its seq first but is written after `b` was sent.
-    const late = l.outbox.prepare(
-      await signOutbound(l.sender, {
-        to: l.recipient.did,
-        body: encodeBody({
-          parts: [{ text: 'late', mediaType: '', metadata: {} }],
-          contextId: '',
-          threadId: '',
-          replyTo: '',
-        }),
-        ttlMs: 60_000,
-        contextId: '',
-        threadId: '',
-        replyTo: '',
-        idempotencyKey: '',
-      }),
-    )
+    const late = l.outbox.prepare(await l.sign('late'))
     await l.send('b')
     await l.until('message.delivered', 1)
     await l.senderStore.commit(late.ops)
