@@ -34,6 +34,7 @@ import { nameDhtHooks } from './names/name-dht.ts'
 import { createNamesService } from './names/names-service.ts'
 import { createNetworks } from './networks/networks.ts'
 import { createOrderedThreadsSubsystem } from './ordered-threads/subsystem.ts'
+import { registerAnnouncementGauge } from './p2p/announcement-gauge.ts'
 import type { Host } from './p2p/create-host.ts'
 import { createDaemonHost } from './p2p/daemon-host.ts'
 import { createPeerStorePruner } from './p2p/peer-store-pruner.ts'
@@ -128,11 +129,19 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
     pruner.pruned(),
   )
 
+  const announcements = registerAnnouncementGauge(metrics)
   // Names first: everywhere a DID is accepted, a claimed name is too.
   const names = await lifecycle.start(
     'names',
     createNamesService(
-      { host, identity, store, cache: nameCache, logger: logger.child({ component: 'names' }) },
+      {
+        host,
+        identity,
+        store,
+        cache: nameCache,
+        logger: logger.child({ component: 'names' }),
+        announcements,
+      },
       config.names,
     ),
   )
@@ -148,6 +157,7 @@ export async function assembleDaemon(ctx: DaemonContext, lifecycle: Lifecycle): 
         store,
         cache: cardCache,
         logger: logger.child({ component: 'cards' }),
+        announcements,
         configured: config.agent,
       },
       {

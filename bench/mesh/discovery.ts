@@ -5,6 +5,7 @@
 // until the last one arrived.
 import { find, publishCard } from '../../test/harness/cards.ts'
 import type { Member, MeshCluster } from '../../test/harness/mesh-cluster.ts'
+import { metricValue } from '../../test/harness/metric-value.ts'
 import { round, summarize } from '../stats.ts'
 import { pick, pool, type ScenarioContext, type ScenarioResult, sleep } from './common.ts'
 
@@ -22,6 +23,30 @@ export async function publishCards(cluster: MeshCluster): Promise<void> {
       published.add(m)
     },
   )
+}
+
+/** How long to wait for every daemon's announcements to be stored before searching anyway. */
+const SETTLE_LIMIT_MS = 10 * 60_000
+
+/**
+ * Waits until no daemon has a DHT announcement in flight (the moltmesh_dht_announcements gauge):
+ * a search for a record still being stored would count as a miss of the search. Returns how long
+ * that took and what was left when the limit came first.
+ */
+export async function announcementsSettled(members: Member[], limitMs = SETTLE_LIMIT_MS) {
+  const t0 = performance.now()
+  const count = async (state: string) => {
+    const values = await pool(members, 16, (m) =>
+      metricValue(m.daemon, 'moltmesh_dht_announcements', { state }).catch(() => 0),
+    )
+    return values.reduce((a, b) => a + b, 0)
+  }
+  let inFlight = await count('in_flight')
+  while (inFlight > 0 && performance.now() - t0 < limitMs) {
+    await sleep(2_000)
+    inFlight = await count('in_flight')
+  }
+  return { settledMs: Math.round(performance.now() - t0), inFlight, unstored: await count('unstored') }
 }
 
 export interface UniqueQueries {
@@ -88,8 +113,13 @@ export async function discovery(cluster: MeshCluster, ctx: ScenarioContext): Pro
   const t0 = performance.now()
   await publishCards(cluster)
   const publishMs = performance.now() - t0
-  await sleep(3_000) // re-announcements after the publish settle
   const members = cluster.alive
+  // Publishing returns once each card is signed and its announcements had the lookup timeout; the
+  // rest are stored (or retried) in the background. Searching before that measures the publish.
+  const settled = await announcementsSettled(members)
+  ctx.log(
+    `discovery: announcements settled ${settled.settledMs} ms after publishing (${settled.inFlight} in flight, ${settled.unstored} unstored)`,
+  )
   const u = await uniqueQueries(members, ctx.queries, ctx.random)
   for (const miss of u.misses.slice(0, 10)) ctx.log(`discovery miss: ${miss}`)
   const askers = Array.from({ length: Math.min(5, members.length) }, () => pick(members, ctx.random))
@@ -101,6 +131,10 @@ export async function discovery(cluster: MeshCluster, ctx: ScenarioContext): Pro
     hosts: members.length,
     mode: cluster.mode,
     publishAllMs: Math.round(publishMs),
+    // After publishing: until no daemon had an announcement in flight (searches start then).
+    announcementsSettledMs: settled.settledMs,
+    announcementsInFlightAtSearch: settled.inFlight,
+    announcementsUnstored: settled.unstored,
     // Announcements whose first attempt reached no DHT peer (daemon warnings), and recovered ones.
     announcementsRetried: logged(/DHT announcement reached no peer; retrying/),
     announcementsRecovered: logged(/DHT announcement stored after retrying/),

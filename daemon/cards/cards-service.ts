@@ -8,6 +8,7 @@ import { invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import { peerIdFromDid } from '../identity/did.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
+import type { AnnouncementRegistry } from '../p2p/announcement-gauge.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { dhtPeerCount } from '../p2p/dht-announce.ts'
 import { createDhtAnnouncer } from '../p2p/dht-announcer.ts'
@@ -42,6 +43,8 @@ export interface CardsComponents {
   store: Store
   cache: CardCache
   logger: Logger
+  /** Where the announcer's counts are reported (the moltmesh_dht_announcements gauge). */
+  announcements?: AnnouncementRegistry
   /** Card content from moltbook.toml. */
   configured: LocalCardContent
 }
@@ -64,6 +67,7 @@ export function createCardsService(c: CardsComponents, options: CardsOptions) {
   // Supersedes older announcements of the card, and announces again what reached nobody once the
   // DHT has a peer (dht-announcer.ts).
   const announcer = createDhtAnnouncer({ dht, logger: c.logger })
+  c.announcements?.add(announcer)
 
   // Normalised like runtime content (full capability keys to short ones, tags de-duplicated).
   let configured = checkCardContent(c.configured)

@@ -25,6 +25,8 @@ export interface P2pOptions {
   bootstrap: string[]
   mdns: boolean
   dhtMode: DhtMode
+  dhtQueryPaths: number
+  dhtQueryConcurrency: number
   relay: boolean
   autonat: boolean
   dcutr: boolean

@@ -325,6 +325,16 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
     default: 'auto',
     doc: 'Kademlia DHT mode: "auto" (server once the node is publicly reachable), "server" or "client".',
   },
+  int(
+    'p2p.dht_query_paths',
+    { min: 1, max: 20, default: 3 },
+    'Disjoint paths of each Kademlia lookup (kad-dht\'s default is 20). Each path asks the closest peers it knows; more paths resist a poisoned routing table better but send more requests at once, and a search that stops at its first answer wastes them.',
+  ),
+  int(
+    'p2p.dht_query_concurrency',
+    { min: 1, max: 20, default: 3 },
+    'Requests in flight per lookup path (Kademlia\'s alpha; kad-dht\'s default is 10).',
+  ),
   bool(
     'p2p.relay',
     true,

@@ -6,6 +6,7 @@ import { waitAtMost } from '../common/wait-at-most.ts'
 import { failedPrecondition, invalidArgument, notFound } from '../errors/moltmesh-error.ts'
 import type { Identity } from '../identity/identity.ts'
 import type { Logger } from '../log/logger.ts'
+import type { AnnouncementRegistry } from '../p2p/announcement-gauge.ts'
 import type { Host } from '../p2p/create-host.ts'
 import { createDhtAnnouncer } from '../p2p/dht-announcer.ts'
 import { runDhtLookup } from '../p2p/dht-records.ts'
@@ -29,6 +30,8 @@ export interface NamesComponents {
   store: Store
   cache: NameCache
   logger: Logger
+  /** Where the announcer's counts are reported (the moltmesh_dht_announcements gauge). */
+  announcements?: AnnouncementRegistry
 }
 
 interface HeldName {
@@ -79,6 +82,7 @@ export function createNamesService(c: NamesComponents, options: NamesOptions) {
   // retries of an older one (peers would refuse it as a replay), and a record that reached nobody is
   // announced again once the DHT routing table gains a peer (dht-announcer.ts).
   const announcer = createDhtAnnouncer({ dht, logger: c.logger })
+  c.announcements?.add(announcer)
   let stopped = false
 
   /** The winning valid claim for a name across the DHT (and this node), if any. */

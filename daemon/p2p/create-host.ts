@@ -83,6 +83,13 @@ export async function createHost(init: HostInit): Promise<Host> {
       // join_public it means client until this daemon is known to be publicly reachable
       // (public-network.ts switches it): NATed peers cannot be dialed back, so they must not serve.
       clientMode: p2p.dhtMode === 'client' || (p2p.dhtMode === 'auto' && network.joinPublic),
+      // kad-dht's defaults (20 paths of 10 requests) send every lookup to the 20 closest peers known
+      // in the same instant. In a 100-host mesh a search then processed 20 answers one after another
+      // (most of them useless once the first named the provider), and 300 announcements at once kept
+      // the two cores saturated for minutes; 3 paths of 3 measured p50 297 vs 583 ms there
+      // (docs/discovery.md). Announcements still reach the 20 closest: a lookup only takes more turns.
+      disjointPaths: p2p.dhtQueryPaths,
+      alpha: p2p.dhtQueryConcurrency,
       // moltmesh meshes often live on LANs and loopback: keep private addresses in routing.
       peerInfoMapper: passthroughMapper,
       validators: init.dhtValidators ?? {},

@@ -120,6 +120,13 @@ export function createDhtAnnouncer(c: DhtAnnouncerComponents) {
     /** Keys and CIDs whose last announcement reached nobody. */
     pending: (): string[] => [...entries].filter(([, e]) => e.pending).map(([id]) => id),
 
+    /** Announcements being stored now, or waiting between retries. */
+    inFlight: (): number => {
+      let n = 0
+      for (const e of entries.values()) if (e.running != null) n++
+      return n
+    },
+
     /** Called (debounced) whenever the routing table gained peers. */
     onPeerAdded(listener: () => void): void {
       peerAddedListeners.add(listener)

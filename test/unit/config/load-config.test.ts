@@ -54,6 +54,8 @@ describe('defaults', () => {
         bootstrap: [],
         mdns: true,
         dhtMode: 'auto',
+        dhtQueryPaths: 3,
+        dhtQueryConcurrency: 3,
         relay: true,
         autonat: true,
         dcutr: true,

@@ -7,6 +7,8 @@ import * as raw from 'multiformats/codecs/raw'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 import { silentLogger } from '../../../daemon/log/logger.ts'
+import { createMetrics } from '../../../daemon/metrics/metrics.ts'
+import { registerAnnouncementGauge } from '../../../daemon/p2p/announcement-gauge.ts'
 import { ANNOUNCE_RETRY_DELAYS_MS } from '../../../daemon/p2p/dht-announce.ts'
 import { createDhtAnnouncer } from '../../../daemon/p2p/dht-announcer.ts'
 
@@ -121,5 +123,41 @@ describe('DHT announcer', () => {
     stub.addPeer()
     await vi.advanceTimersByTimeAsync(5_000)
     expect(stub.calls).toEqual([cid.toString(), 'v1'])
+  })
+
+  it('counts announcements in flight (retries included) and unstored ones in the daemon gauge', async () => {
+    vi.useFakeTimers()
+    // The first two attempts reach nobody (peers present, so they are retried); the third is taken.
+    let attempts = 0
+    const stub = stubDht(async () => (++attempts >= 3 ? 1 : 0))
+    stub.routingTable.size = 2
+    const metrics = createMetrics()
+    const registry = registerAnnouncementGauge(metrics)
+    const announcer = createDhtAnnouncer({ dht: () => stub.dht, logger: silentLogger() })
+    registry.add(announcer)
+    announcer.start()
+    const gauge = () =>
+      Object.fromEntries(
+        metrics
+          .collect()
+          .filter((m) => m.name === 'moltmesh_dht_announcements')
+          .map((m) => [m.labels.state, m.value]),
+      )
+    const stored = announcer.put(bytes('/mm-card/x'), bytes('v1'))
+    await vi.advanceTimersByTimeAsync(0)
+    expect(gauge()).toEqual({ in_flight: 1, unstored: 0 })
+    // Waiting between retries still counts as in flight: the record is not findable yet.
+    await vi.advanceTimersByTimeAsync(ANNOUNCE_RETRY_DELAYS_MS[0] ?? 0)
+    expect(attempts).toBe(2)
+    expect(gauge()).toEqual({ in_flight: 1, unstored: 0 })
+    await vi.advanceTimersByTimeAsync(ANNOUNCE_RETRY_DELAYS_MS[1] ?? 0)
+    expect(await stored).toBe(1)
+    expect(gauge()).toEqual({ in_flight: 0, unstored: 0 })
+    // With no DHT peer at all, an announcement gives up at once and is counted as unstored.
+    stub.routingTable.size = 0
+    attempts = -10
+    expect(await announcer.put(bytes('/mm-name/y'), bytes('v1'))).toBe(0)
+    expect(gauge()).toEqual({ in_flight: 0, unstored: 1 })
+    announcer.stop()
   })
 })
