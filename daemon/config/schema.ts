@@ -328,12 +328,12 @@ export const CONFIG_SCHEMA: readonly KeySpec[] = [
   int(
     'p2p.dht_query_paths',
     { min: 1, max: 20, default: 3 },
-    'Disjoint paths of each Kademlia lookup (kad-dht\'s default is 20). Each path asks the closest peers it knows; more paths resist a poisoned routing table better but send more requests at once, and a search that stops at its first answer wastes them.',
+    "Disjoint paths of each Kademlia lookup (kad-dht's default is 20). Each path asks the closest peers it knows; more paths resist a poisoned routing table better but send more requests at once, and a search that stops at its first answer wastes them.",
   ),
   int(
     'p2p.dht_query_concurrency',
     { min: 1, max: 20, default: 3 },
-    'Requests in flight per lookup path (Kademlia\'s alpha; kad-dht\'s default is 10).',
+    "Requests in flight per lookup path (Kademlia's alpha; kad-dht's default is 10).",
   ),
   bool(
     'p2p.relay',
