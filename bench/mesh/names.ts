@@ -3,7 +3,8 @@
 // a random offset after it (so every host resolves and every name is resolved once).
 import type { MeshCluster } from '../../test/harness/mesh-cluster.ts'
 import { round, summarize } from '../stats.ts'
-import { pick, pool, type ScenarioContext, type ScenarioResult, sleep } from './common.ts'
+import { pick, pool, type ScenarioContext, type ScenarioResult } from './common.ts'
+import { announcementsSettled } from './discovery.ts'
 
 export async function names(cluster: MeshCluster, ctx: ScenarioContext): Promise<ScenarioResult> {
   const members = cluster.alive
@@ -14,7 +15,11 @@ export async function names(cluster: MeshCluster, ctx: ScenarioContext): Promise
     await m.daemon.client.a2a.claimName({ name: nameOf(m.index), ttlMs: 0 })
     claimMs.push(performance.now() - t0)
   })
-  await sleep(2_000)
+  // As in discovery: resolving a name whose claim is still being stored measures the claim.
+  const settled = await announcementsSettled(members)
+  ctx.log(
+    `names: announcements settled ${settled.settledMs} ms after the claims (${settled.inFlight} in flight)`,
+  )
   const latencies: number[] = []
   let resolved = 0
   const failures: string[] = []
@@ -51,6 +56,8 @@ export async function names(cluster: MeshCluster, ctx: ScenarioContext): Promise
     hosts: members.length,
     mode: cluster.mode,
     claimMs: summarize(claimMs),
+    announcementsSettledMs: settled.settledMs,
+    announcementsInFlightAtResolve: settled.inFlight,
     queries: ctx.queries,
     resolvedFraction: round(resolved / ctx.queries),
     latencyMs: summarize(latencies),
