@@ -98,6 +98,8 @@ export async function createHost(init: HostInit): Promise<Host> {
     pubsub: gossipsub({
       globalSignaturePolicy: StrictSign,
       allowPublishToZeroTopicPeers: true,
+      // Publishers send through their mesh; small topics flood (pubsub/topic-router.ts).
+      floodPublish: false,
       emitSelf: false,
       // Messages from one peer are validated and delivered in the order they were sent, so a
       // network member's join is applied before the broadcast it sends right after joining.
