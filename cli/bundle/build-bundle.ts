@@ -11,7 +11,9 @@
 //   every start when it was outside): its own __dirname (the channelz and ORCA .proto folders, read
 //   only when those services are set up, which moltmesh never does) is fixed to its original file's
 //   like import.meta below. The lazily loaded reflection and health-check packages bring their own
-//   copy from node_modules when they are first used.
+//   copy from node_modules when they are first used. pino is bundled the same way (its __dirname
+//   names its transport worker, which moltmesh does not use); thread-stream, which it requires,
+//   stays outside.
 // Every `import.meta.url` (and .dirname/.filename) in a bundled module is replaced by its original
 // file's, so the daemon's own relative paths (the web workspace's files, the schema and Raft verify
 // workers, which run from the sources) still point into the source tree.
@@ -24,7 +26,6 @@ import { BUNDLE_DIR, type BundleStamp, ENTRIES, fileState, REPO_ROOT, STAMP_FORM
 const EXTERNAL = [
   'classic-level',
   'grpc-health-check',
-  'pino',
   'thread-stream',
   '@grpc/proto-loader',
   '@grpc/reflection',
@@ -46,7 +47,7 @@ const CJS_GLOBALS = [
 const isExternal = (id: string) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`))
 
 /** CommonJS packages in the bundle whose `__dirname`/`__filename` must stay their own file's. */
-const OWN_DIRNAME = ['/node_modules/@grpc/grpc-js/']
+const OWN_DIRNAME = ['/node_modules/@grpc/grpc-js/', '/node_modules/pino/']
 
 /**
  * import.meta.url/dirname/filename of a bundled module, and __dirname/__filename in OWN_DIRNAME's
