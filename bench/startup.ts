@@ -4,8 +4,11 @@
 // Each start is split by the daemon's own 'daemon started' log line: `loadMs` is the process's boot
 // and module loading (since the process began; after the in-place re-exec of cli/daemon-runtime.ts),
 // `startMs` the subsystems' start; the rest of the time to healthy is spawning, the re-exec and the
-// health poll (every 100 ms, test/harness/daemon-process.ts). The first start of the whole run also
-// fills Node's compile cache when it is empty (cli/main.ts).
+// health poll (every 20 ms, test/harness/daemon-process.ts). The first start of the whole run also
+// fills Node's compile cache when it is empty (cli/main.ts). `restartCpuMs` is the CPU time (user +
+// system, all threads, 10 ms ticks) the daemon's process had used when it was healthy (and had
+// answered GetInfo): the re-exec's first boot included, as execve keeps the process's times. On a
+// shared machine it varies far less with load than the wall time does.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,6 +17,14 @@ import { round, summarize } from './stats.ts'
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5)
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 5000)
+
+/** User + system CPU time of a process so far, in ms (/proc/<pid>/stat, clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+  // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+  return (Number(fields[11]) + Number(fields[12])) * 10
+}
 
 function rssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -33,6 +44,7 @@ const cold: number[] = []
 const warm: number[] = []
 const load: number[] = []
 const start: number[] = []
+const cpu: number[] = []
 let idleRss = Number.NaN
 const loadAverage = [loadavg()[0] ?? 0]
 try {
@@ -45,6 +57,7 @@ try {
     t0 = performance.now()
     await d.start()
     warm.push(performance.now() - t0)
+    cpu.push(cpuMs(d.child!.pid!))
     const p = phases(d)
     load.push(p.loadMs)
     start.push(p.startMs)
@@ -62,6 +75,7 @@ try {
       firstStartMs: summarize(cold),
       restartMs: summarize(warm),
       restartPhasesMs: { load: summarize(load), start: summarize(start) },
+      restartCpuMs: summarize(cpu),
       idleRssMb: idleRss,
       idleAfterMs: IDLE_MS,
       loadAverage: loadAverage.map((x) => round(x, 2)).join('-'),

@@ -13,7 +13,8 @@
 //   for the daemon's lifetime and 0.1-0.3 s); with the variable set from the start it never loads.
 // A value the user already set (NODE_OPTIONS or the command line naming the flag, MALLOC_ARENA_MAX)
 // is kept; MOLTMESH_NODE_DEFAULTS=0 turns this off. Only `start` in the foreground is affected: other
-// commands are short-lived clients, and `start --detach` re-runs `start` (which then does this).
+// commands are short-lived clients, and `start --detach` spawns the background `start` with these
+// settings already applied (cli/commands/start.ts), so that process boots once.
 
 import { flushCompileCache, getCompileCacheDir } from 'node:module'
 

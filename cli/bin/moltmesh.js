@@ -5,7 +5,7 @@
 // a devDependency), with the same arguments and stdio, and exits the way that child exits.
 import { spawn } from 'node:child_process'
 import { existsSync, realpathSync } from 'node:fs'
-import { enableCompileCache } from 'node:module'
+import nodeModule from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 
@@ -29,7 +29,9 @@ if (stripsTypes) {
   // Node never loads its type stripper (amaro: a 3.6 MB script and a WebAssembly module, ~17 MB of
   // resident memory and 0.1-0.3 s per process; docs/benchmarks.md, start-up). A .ts entry is
   // stripped before any of its code runs, so only a JavaScript entry can do this.
-  enableCompileCache()
+  // (From the module object: a named import of enableCompileCache, which Node 20 lacks, would keep
+  // this file from loading at all there, before it could re-run the CLI with Node 24.)
+  nodeModule.enableCompileCache()
   await import(pathToFileURL(main).href)
 } else {
   const bundled = findBundledNode()

@@ -6,7 +6,14 @@
 //   originalImportMeta points at its own file; left outside, it brought a second copy of
 //   @libp2p/crypto, @noble/curves, multiaddr and more into the daemon.
 // - packages that read their own files relative to __dirname (gRPC's health .proto files, the proto
-//   loader and reflection): inside a bundle __dirname would be the bundle's folder.
+//   loader and reflection), loaded lazily anyway: inside a bundle __dirname would be the bundle's
+//   folder. @grpc/grpc-js itself is bundled (~50 CommonJS modules, each resolved, read and wrapped on
+//   every start when it was outside): its own __dirname (the channelz and ORCA .proto folders, read
+//   only when those services are set up, which moltmesh never does) is fixed to its original file's
+//   like import.meta below. The lazily loaded reflection and health-check packages bring their own
+//   copy from node_modules when they are first used. pino is bundled the same way (its __dirname
+//   names its transport worker, which moltmesh does not use); thread-stream, which it requires,
+//   stays outside.
 // Every `import.meta.url` (and .dirname/.filename) in a bundled module is replaced by its original
 // file's, so the daemon's own relative paths (the web workspace's files, the schema and Raft verify
 // workers, which run from the sources) still point into the source tree.
@@ -19,9 +26,7 @@ import { BUNDLE_DIR, type BundleStamp, ENTRIES, fileState, REPO_ROOT, STAMP_FORM
 const EXTERNAL = [
   'classic-level',
   'grpc-health-check',
-  'pino',
   'thread-stream',
-  '@grpc/grpc-js',
   '@grpc/proto-loader',
   '@grpc/reflection',
 ]
@@ -41,13 +46,26 @@ const CJS_GLOBALS = [
 
 const isExternal = (id: string) => EXTERNAL.some((e) => id === e || id.startsWith(`${e}/`))
 
-/** import.meta.url/dirname/filename of a bundled module, fixed to its original file. */
+/** CommonJS packages in the bundle whose `__dirname`/`__filename` must stay their own file's. */
+const OWN_DIRNAME = ['/node_modules/@grpc/grpc-js/', '/node_modules/pino/']
+
+/**
+ * import.meta.url/dirname/filename of a bundled module, and __dirname/__filename in OWN_DIRNAME's
+ * CommonJS modules, fixed to its original file.
+ */
 function originalImportMeta() {
   return {
     name: 'moltmesh-original-import-meta',
     transform(code: string, id: string) {
-      if (!isAbsolute(id) || !code.includes('import.meta.')) return null
-      return code
+      if (!isAbsolute(id)) return null
+      const ownDirname = OWN_DIRNAME.some((p) => id.includes(p)) && /\b__(dirname|filename)\b/.test(code)
+      if (!ownDirname && !code.includes('import.meta.')) return null
+      const fixed = ownDirname
+        ? code
+            .replace(/\b__dirname\b/g, JSON.stringify(dirname(id)))
+            .replace(/\b__filename\b/g, JSON.stringify(id))
+        : code
+      return fixed
         .replace(/\bimport\.meta\.url\b/g, JSON.stringify(pathToFileURL(id).href))
         .replace(/\bimport\.meta\.dirname\b/g, JSON.stringify(dirname(id)))
         .replace(/\bimport\.meta\.filename\b/g, JSON.stringify(id))

@@ -24,7 +24,7 @@ export type Entry = (typeof ENTRIES)[number]
 export const bundleEntry = (entry: Entry) => join(BUNDLE_DIR, `${entry}.js`)
 export const STAMP_FILE = join(BUNDLE_DIR, 'stamp.json')
 /** Bumped when the bundle's layout or build options change: an older stamp is then stale. */
-export const STAMP_FORMAT = 2
+export const STAMP_FORMAT = 3
 
 export interface BundleStamp {
   format: number

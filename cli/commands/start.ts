@@ -5,11 +5,13 @@
 
 import { spawn } from 'node:child_process'
 import { closeSync, existsSync, fstatSync, mkdirSync, openSync, readFileSync } from 'node:fs'
+import { flushCompileCache, getCompileCacheDir } from 'node:module'
 import { dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { type Client, createClient } from '../../clients/ts/index.ts'
 import type { ConfigFlags, LoadedConfig } from '../../daemon/config/load-config.ts'
 import { action, EXIT_FAILED, globals, reportError } from '../context.ts'
+import { daemonRelaunch } from '../daemon-runtime.ts'
 import { intOption } from '../int-option.ts'
 import { printFields, printJson } from '../output/format.ts'
 import { createHandlerSupervisor } from '../worker/handler-supervisor.ts'
@@ -150,9 +152,20 @@ async function detachWith(client: Client, config: { dataDir: string; socket: str
   // Only this start's lines matter if it fails; the log keeps earlier runs.
   const logStart = fstatSync(log).size
   const args = process.argv.slice(2).filter((a) => a !== '--detach')
-  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] as string, ...args], {
+  const entry = process.argv[1] as string
+  // The background `start` gets the daemon's runtime settings on this exec (cli/daemon-runtime.ts),
+  // so it does not boot a second time to re-execute itself with them.
+  const runtime = daemonRelaunch(
+    [process.execPath, entry, ...args],
+    process.execArgv,
+    process.env,
+    getCompileCacheDir(),
+  )
+  if (runtime?.env.NODE_COMPILE_CACHE != null) flushCompileCache()
+  const child = spawn(process.execPath, [...(runtime?.execArgv ?? process.execArgv), entry, ...args], {
     detached: true,
     stdio: ['ignore', log, log],
+    env: runtime?.env ?? process.env,
   })
   closeSync(log) // the child has its own copy
   let exited: number | null = null

@@ -90,7 +90,31 @@ describe('moltmesh --help', () => {
     expect(res.status).toBe(0)
     expect(res.stdout).toContain('Usage: moltmesh')
   })
+
+  // The launcher re-runs the CLI with the package's Node 24 on a Node without type stripping; it must
+  // load there first (a named import Node 20 lacks kept it from loading at all).
+  const oldNode = systemNodeWithoutTypeStripping()
+  it.skipIf(oldNode == null)('the bin launcher runs the CLI from a Node without type stripping', () => {
+    const res = spawnSync(
+      oldNode as string,
+      [CLI_MAIN.replace(/main\.ts$/, 'bin/moltmesh.js'), '--version'],
+      {
+        encoding: 'utf8',
+      },
+    )
+    expect(res.stderr).toBe('')
+    expect(res.status).toBe(0)
+    expect(res.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/)
+  })
 })
+
+/** /usr/bin/node when it is older than 22.18 (Debian's Node 20 on these machines), else undefined. */
+function systemNodeWithoutTypeStripping(): string | undefined {
+  const res = spawnSync('/usr/bin/node', ['-p', 'process.versions.node'], { encoding: 'utf8' })
+  if (res.status !== 0) return undefined
+  const [major = 0, minor = 0] = res.stdout.trim().split('.').map(Number)
+  return major < 22 || (major === 22 && minor < 18) ? '/usr/bin/node' : undefined
+}
 
 describe('output formatting', () => {
   it('formats durations like the product examples', () => {
