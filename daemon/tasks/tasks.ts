@@ -112,7 +112,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
   c.events.on('daemon.stopping', () => {
     daemonStopping = true
   })
-  const { claimedOffers } = createClaimedOffers({
+  const { claimedOffers, takeAtAdmission } = createClaimedOffers({
     daemonStopping: () => daemonStopping,
     engine,
     waiting: streams.waiting,
@@ -130,6 +130,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     quota,
     maxOpenPerRequester: options.maxOpenPerRequester,
     validator,
+    takeAtAdmission,
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
     artifacts: c.artifacts,
