@@ -10,7 +10,13 @@ import type { Logger } from '../log/logger.ts'
 import type { ChannelSpec, FrameOutcome } from '../messaging/channels.ts'
 import type { StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
-import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type {
+  TaskCancel,
+  TaskFrame,
+  TaskInput,
+  TaskOffer,
+  TaskUpdate,
+} from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import type { AdmissionClaim } from './claimed-offers.ts'
 import type { InputValidator } from './input-validator.ts'
@@ -47,6 +53,21 @@ const TASK_ID = /^task_[0-9a-z]{26}$/
 const STORED: Outcome = { status: 'stored' }
 const DUPLICATE: Outcome = { status: 'duplicate' }
 const MAX_METADATA_ENTRIES = 64
+
+/**
+ * The ordering key of a task frame (channels.ts): its task. Frames of different tasks are handled side
+ * by side; a settlement (about several tasks' receipts) has none and keeps the stream's order.
+ */
+export function taskFrameKey(frame: TaskFrame): string | undefined {
+  if (frame.settlement != null) return undefined
+  return (
+    frame.offer?.taskId ??
+    frame.update?.taskId ??
+    frame.cancel?.taskId ??
+    frame.input?.taskId ??
+    frame.receipt?.taskId
+  )
+}
 
 export function createInbound(c: InboundComponents) {
   async function offer(from: string, o: TaskOffer): Promise<Outcome> {
