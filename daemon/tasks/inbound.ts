@@ -55,18 +55,18 @@ const DUPLICATE: Outcome = { status: 'duplicate' }
 const MAX_METADATA_ENTRIES = 64
 
 /**
- * The ordering key of a task frame (channels.ts): its task. Frames of different tasks are handled side
- * by side; a settlement (about several tasks' receipts) has none and keeps the stream's order.
+ * The ordering key of a task frame (channels.ts): its task, for the frames that write nothing but
+ * their task. Frames of different tasks are then handled side by side. Frames that may move a credit
+ * account have none and keep the stream's order, as before: an account's stored state is written
+ * whole with each change (ledger/book.ts), so two such changes must reach the disk in the order they
+ * were made. Those are settlements and receipt answers, a COMPLETED update with a receipt, a priced
+ * offer (it reserves) and a cancel (it may give a reservation back).
  */
 export function taskFrameKey(frame: TaskFrame): string | undefined {
-  if (frame.settlement != null) return undefined
-  return (
-    frame.offer?.taskId ??
-    frame.update?.taskId ??
-    frame.cancel?.taskId ??
-    frame.input?.taskId ??
-    frame.receipt?.taskId
-  )
+  if (frame.offer != null) return frame.offer.maxPrice === '' ? frame.offer.taskId : undefined
+  if (frame.update != null) return frame.update.receipt == null ? frame.update.taskId : undefined
+  if (frame.input != null) return frame.input.taskId
+  return undefined
 }
 
 export function createInbound(c: InboundComponents) {

@@ -278,7 +278,7 @@ describe('delivery and receiver loops', () => {
     const gates = new Map<string, () => void>()
     let storageErrors = 1
     const sink: TaskFrameSink = async (_from, frame) => {
-      const name = frame.cancel?.reason ?? '?'
+      const name = frame.update?.note ?? '?'
       log.push(`start ${name}`)
       // a1 waits until the test lets it go; b-frames go through; c1 fails with a storage error once.
       if (name === 'a1') await new Promise<void>((resolve) => gates.set(name, resolve))
@@ -293,7 +293,7 @@ describe('delivery and receiver loops', () => {
     const frame = (task: string, name: string) =>
       l.send('', {
         body: MessageBody.encode(
-          MessageBody.fromPartial({ task: { cancel: { taskId: task, reason: name } } }),
+          MessageBody.fromPartial({ task: { update: { taskId: task, note: name } } }),
         ).finish(),
         channel: { name: 'task', idPrefix: 'tfr' },
       })
