@@ -202,11 +202,12 @@ export function createReceiver(c: ReceiverComponents) {
   }
 
   /**
-   * Handles one frame of a stream. `before` is the answer to the frame before it on the same stream:
-   * after one RETRY_LATER every later frame of the stream is paused (refused for a retry, and not
-   * stored), so frames the sender pipelined behind a refused one never overtake it (per-sender order).
-   * The checks run at once; anything that writes waits for `before`, so a frame is stored only after
-   * the frames before it were, and channel frames are handled one at a time, in order.
+   * Handles one frame of a stream. `before` is what the frame waits for (StreamOrder): the frames
+   * before it on the stream, or for a channel frame with a key only those of its key and the last one
+   * without a key. After a RETRY_LATER among them the frame is paused (refused for a retry, and not
+   * stored), so frames the sender pipelined behind a refused one never overtake it (per-sender order,
+   * per key for keyed frames). The checks run at once; anything that writes waits for `before`, so a
+   * frame is stored only after the frames it waits for were; frames of different keys side by side.
    */
   function process(e: Envelope, remoteDid: string, order: StreamOrder): Answer {
     const placedBefore = order.placed
