@@ -35,6 +35,13 @@ export interface ChannelSpec<K extends ChannelName = ChannelName> {
    * PROCESSING_FAILED (or RETRY_LATER for storage errors), see receiver.ts.
    */
   handle: (from: string, frame: ChannelFrame<K>) => Promise<FrameOutcome>
+  /**
+   * The ordering key of a frame (e.g. its task): frames of one stream with different keys are
+   * handled side by side, those with the same key one after the other, in stream order. A frame
+   * without a key (or a channel without this function) waits for every frame before it, and every
+   * frame after it waits for it, as plain messages do (receiver.ts).
+   */
+  key?: (frame: ChannelFrame<K>) => string | undefined
   /** A frame of this channel that the recipient refused for good, or that expired undelivered. */
   failed: (record: OutboxRecord) => void
 }
@@ -106,6 +113,11 @@ export function createChannelRegistry(c: { logger: Logger }) {
       return spec.idPrefix
     },
 
+    /** The ordering key of a frame (see ChannelSpec.key); undefined: ordered with every frame. */
+    keyOf(name: ChannelName, frame: ChannelFrame): string | undefined {
+      const key = channels.get(name)?.key?.(frame)
+      return key == null || key === '' ? undefined : `${name}:${key}`
+    },
     /** Hands a frame to its channel's handler. */
     async dispatch(from: string, name: ChannelName, frame: ChannelFrame): Promise<Dispatched> {
       const spec = channels.get(name)

@@ -43,7 +43,38 @@ export interface ReceiverComponents {
   maxPayloadBytes: number
   inboxMaxMessages: number
   /** Frames of other subsystems (a body with a channel field set) are handed to their channel. */
-  channels: Pick<ChannelRegistry, 'dispatch'>
+  channels: Pick<ChannelRegistry, 'dispatch' | 'keyOf'>
+}
+
+type Answer = Promise<Partial<DeliveryAck>>
+
+/**
+ * The order of one stream's frames. Each frame takes its place once its checks are done, in stream
+ * order (`placed` of the frame before it): a channel frame with a key waits for the last frame of
+ * its key and the last frame without one; a frame without a key waits for every frame before it.
+ */
+interface StreamOrder {
+  /** Every answer so far, combined: the first RETRY_LATER among them, else STORED. */
+  all: Answer
+  /** `all` as it was up to and with the last frame without a key. */
+  barrier: Answer
+  /** The last answer of each key since the barrier (dropped once answered, unless RETRY_LATER). */
+  keys: Map<string, Answer>
+  /** Resolves once the frame read last has taken its place. */
+  placed: Promise<void>
+}
+
+const STORED_ANSWER: Answer = Promise.resolve({ status: AckStatus.ACK_STATUS_STORED })
+
+function newOrder(): StreamOrder {
+  return { all: STORED_ANSWER, barrier: STORED_ANSWER, keys: new Map(), placed: Promise.resolve() }
+}
+
+/** The first RETRY_LATER of two answers, else the later one (STORED, REJECTED or DUPLICATE). */
+async function combine(first: Answer, second: Answer): Answer {
+  const a = await first
+  if (a.status === AckStatus.ACK_STATUS_RETRY_LATER) return a
+  return second
 }
 
 /** Envelope overhead on top of the body: ids, DIDs, signature, framing. */
@@ -171,27 +202,78 @@ export function createReceiver(c: ReceiverComponents) {
   }
 
   /**
-   * Handles one frame of a stream. `before` is the answer to the frame before it on the same stream:
-   * after one RETRY_LATER every later frame of the stream is paused (refused for a retry, and not
-   * stored), so frames the sender pipelined behind a refused one never overtake it (per-sender order).
-   * The checks run at once; anything that writes waits for `before`, so a frame is stored only after
-   * the frames before it were, and channel frames are handled one at a time, in order.
+   * Handles one frame of a stream. `before` is what the frame waits for (StreamOrder): the frames
+   * before it on the stream, or for a channel frame with a key only those of its key and the last one
+   * without a key. After a RETRY_LATER among them the frame is paused (refused for a retry, and not
+   * stored), so frames the sender pipelined behind a refused one never overtake it (per-sender order,
+   * per key for keyed frames). The checks run at once; anything that writes waits for `before`, so a
+   * frame is stored only after the frames it waits for were; frames of different keys side by side.
    */
-  async function process(
+  function process(e: Envelope, remoteDid: string, order: StreamOrder): Answer {
+    const placedBefore = order.placed
+    let place: () => void = () => undefined
+    order.placed = new Promise<void>((resolve) => {
+      place = resolve
+    })
+    let answered: (ack: Partial<DeliveryAck> | Answer) => void = () => undefined
+    const answer: Answer = new Promise<Partial<DeliveryAck>>((resolve) => {
+      answered = resolve
+    })
+    let before: Answer = STORED_ANSWER
+    /** Takes this frame's place in the stream's order (after the frame before it took its own). */
+    const takePlace = async (key: string | undefined) => {
+      await placedBefore
+      if (key == null) {
+        before = order.all
+        order.keys.clear()
+        order.all = combine(order.all, answer)
+        order.barrier = order.all
+      } else {
+        const last = order.keys.get(key)
+        before = last == null ? order.barrier : combine(order.barrier, last)
+        order.keys.set(key, answer)
+        order.all = combine(order.all, answer)
+        void answer.then((a) => {
+          if (order.keys.get(key) === answer && a.status !== AckStatus.ACK_STATUS_RETRY_LATER)
+            order.keys.delete(key)
+        })
+      }
+      place()
+    }
+    const run = async (): Answer => {
+      let key: string | undefined
+      let checked: Checked | undefined
+      let failure: unknown
+      try {
+        checked = await precheck(e, remoteDid, Date.now())
+        if (!('settle' in checked) && checked.channel != null)
+          key = c.channels.keyOf(checked.channel.name, checked.channel.frame)
+      } catch (err) {
+        failure = err
+      } finally {
+        await takePlace(key)
+      }
+      return handleChecked(e, remoteDid, checked, failure, () => before)
+    }
+    // The answer never rejects (the frames after it wait for it): a failure refuses the frame.
+    run().then(answered, (err: unknown) => answered(guarded(e, remoteDid, () => Promise.reject(err))))
+    return answer
+  }
+
+  async function handleChecked(
     e: Envelope,
     remoteDid: string,
-    before: Promise<Partial<DeliveryAck>>,
+    checked: Checked | undefined,
+    failure: unknown,
+    beforeOf: () => Answer,
   ): Promise<Partial<DeliveryAck>> {
     const now = Date.now()
     const inTurn = async (): Promise<Partial<DeliveryAck> | undefined> => {
-      const previous = await before
+      const previous = await beforeOf()
       return previous.status === AckStatus.ACK_STATUS_RETRY_LATER ? pause(e, previous) : undefined
     }
-    let checked: Checked
-    try {
-      checked = await precheck(e, remoteDid, now)
-    } catch (err) {
-      const failed = guarded(e, remoteDid, () => Promise.reject(err))
+    if (checked == null) {
+      const failed = guarded(e, remoteDid, () => Promise.reject(failure))
       return (await inTurn()) ?? failed
     }
     if ('settle' in checked) return (await inTurn()) ?? checked.settle()
@@ -219,9 +301,8 @@ export function createReceiver(c: ReceiverComponents) {
     }
   }
 
-  /** One frame alone (tests, and the first frame of a stream). */
-  const accept = (e: Envelope, remoteDid: string) =>
-    process(e, remoteDid, Promise.resolve({ status: AckStatus.ACK_STATUS_STORED }))
+  /** One frame alone (tests). */
+  const accept = (e: Envelope, remoteDid: string) => process(e, remoteDid, newOrder())
 
   async function store(
     e: Envelope,
@@ -327,7 +408,7 @@ export function createReceiver(c: ReceiverComponents) {
     const lp = lpStream(stream, { maxDataLength: c.maxPayloadBytes + ENVELOPE_OVERHEAD_BYTES })
     /** Answers of the frames read and not yet acknowledged, in frame order. */
     const pending: Array<{ answer: Promise<Partial<DeliveryAck>>; ready?: Partial<DeliveryAck> }> = []
-    let last: Promise<Partial<DeliveryAck>> = Promise.resolve({ status: AckStatus.ACK_STATUS_STORED })
+    const order = newOrder()
     let reading = true
     let writing = true
     let wakeWriter: (() => void) | undefined
@@ -409,9 +490,9 @@ export function createReceiver(c: ReceiverComponents) {
           return
         }
         hop?.('rcv.frame', envelope.id)
-        last = process(envelope, remoteDid, last)
-        const entry: (typeof pending)[number] = { answer: last }
-        last.then(
+        const answer = process(envelope, remoteDid, order)
+        const entry: (typeof pending)[number] = { answer }
+        answer.then(
           (ack) => {
             entry.ready = ack
           },

@@ -8,6 +8,12 @@
 // claim is made under the task's lock (worker.claim), so no task goes to two subscriptions. When the
 // subscription ends, whatever it still holds is handed back as if its lease had run out (timers.ts),
 // unless the daemon is stopping (the worker may finish its task after the restart).
+//
+// Claim at admission: a subscription with room that has caught up with the waiting tasks (nothing
+// queued for it that it has not seen) offers itself as a taker. An offer admitted for one of its
+// skills is then stored already claimed for it (SUBMITTED and WORKING with the lease, one commit;
+// inbound.ts) instead of being stored, seen here and claimed in a second commit. The task is handed
+// to the subscription under the task's lock, right after that commit, as a claim of its own would be.
 
 import { invalidArgument, MoltmeshError } from '../errors/moltmesh-error.ts'
 import type { Logger } from '../log/logger.ts'
@@ -19,8 +25,11 @@ import { leaseLength, type Worker } from './worker.ts'
 
 export interface ClaimedOfferComponents {
   engine: Pick<TaskEngine, 'changes'>
-  /** Tasks waiting for a worker with one of the skills (streams.ts). */
-  waiting: (skills: string[], signal: AbortSignal) => AsyncGenerator<TaskRecord>
+  /**
+   * Tasks waiting for a worker with one of the skills (streams.ts); it sets `probe.caughtUp` to tell
+   * whether it has nothing buffered that it has not yielded yet.
+   */
+  waiting: (skills: string[], signal: AbortSignal, probe?: WaitingProbe) => AsyncGenerator<TaskRecord>
   claim: Worker['claim']
   /** Hands a claim back as if its lease had run out (timers.ts). */
   release: (id: string, token: string) => Promise<void>
@@ -43,10 +52,50 @@ export interface ClaimOptions {
 
 const MAX_CLAIMED = 1000
 
+export interface WaitingProbe {
+  caughtUp: () => boolean
+}
+
+/** A subscription's promise to take the task being admitted (see takeAtAdmission). */
+export interface AdmissionClaim {
+  leaseMs: number
+  /** The task was stored claimed with this claim's lease: the subscription holds it now. */
+  claimed: (task: TaskRecord) => void
+  /** The task was not stored claimed (refused, or the commit failed): the room is free again. */
+  dropped: () => void
+}
+
+interface Taker {
+  /** Skills asked for; empty: every local skill. */
+  skills: Set<string>
+  take: () => AdmissionClaim | undefined
+}
+
 /** Reasons for which a waiting task could not be claimed because someone else was faster. */
 const TAKEN = new Set(['TASK_ALREADY_CLAIMED', 'TASK_TERMINAL', 'TASK_NOT_FOUND'])
 
 export function createClaimedOffers(c: ClaimedOfferComponents) {
+  // Subscriptions that may take a task at its admission (each one checks its room when asked).
+  const takers = new Set<Taker>()
+
+  /**
+   * A subscription for `skill` that has room and nothing else waiting for it, reserved for the task
+   * being admitted; undefined if there is none. The caller stores the task claimed with the claim's
+   * lease and then calls `claimed`, under the task's lock, or `dropped`.
+   */
+  function takeAtAdmission(skill: string): AdmissionClaim | undefined {
+    for (const taker of takers) {
+      if (taker.skills.size > 0 && !taker.skills.has(skill)) continue
+      const claim = taker.take()
+      if (claim == null) continue
+      // The next task goes to the next subscription first.
+      takers.delete(taker)
+      takers.add(taker)
+      return claim
+    }
+    return undefined
+  }
+
   /**
    * Checks the options at once (INVALID_ARGUMENT before the subscription is confirmed) and returns
    * the claimed tasks, in the order the plain subscription would offer them.
@@ -120,9 +169,50 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
         })
       claiming.add(done)
     }
-    const offers = c.waiting(skills, signal)[Symbol.asyncIterator]()
+    const probe: WaitingProbe = { caughtUp: () => false }
+    const offers = c.waiting(skills, signal, probe)[Symbol.asyncIterator]()
     let next: Promise<IteratorResult<TaskRecord>> | undefined
+    // An offer that came while the room was taken by a claim at admission: claimed once there is room.
+    let deferred: TaskRecord | undefined
     let offersEnded = false
+    const room = () => held.size + claiming.size < maxClaimed
+    const taker: Taker = {
+      skills: new Set(skills),
+      // Only while this loop waits for the next offer with room for it, and the stream of waiting
+      // tasks has nothing buffered (an older waiting task goes first).
+      take: () => {
+        if (
+          signal.aborted ||
+          failure != null ||
+          offersEnded ||
+          next == null ||
+          deferred != null ||
+          !room() ||
+          !probe.caughtUp()
+        )
+          return undefined
+        let settle: () => void = () => undefined
+        const done = new Promise<void>((resolve) => {
+          settle = () => {
+            claiming.delete(done)
+            resolve()
+            poke()
+          }
+        })
+        claiming.add(done)
+        return {
+          leaseMs,
+          claimed: (task) => {
+            held.set(task.id, task.lease?.token ?? '')
+            claimed.push(task)
+            hop?.('sub.admitted', task.id)
+            settle()
+          },
+          dropped: settle,
+        }
+      },
+    }
+    takers.add(taker)
     try {
       while (!signal.aborted) {
         if (failure != null) throw failure
@@ -132,6 +222,11 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
           yield ready
           continue
         }
+        if (deferred != null && room()) {
+          claim(deferred.id)
+          deferred = undefined
+          continue
+        }
         if (offersEnded) {
           if (claiming.size === 0) return
           await woken
@@ -139,7 +234,7 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
         }
         // The next offer is taken only with room for it, so the ones not taken stay with the stream
         // of waiting tasks, which sees them claimed by other workers or handed back meanwhile.
-        if (next == null && held.size + claiming.size < maxClaimed) next = offers.next()
+        if (next == null && deferred == null && room()) next = offers.next()
         const wait = woken
         const offer = await (next == null ? wait : Promise.race([next, wait]))
         if (offer == null) continue // woken: look again
@@ -147,10 +242,13 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
         if (offer.done === true) offersEnded = true
         else {
           hop?.('sub.offer', offer.value.id)
-          claim(offer.value.id)
+          // A claim at admission may have taken the room while this offer was asked for.
+          if (room()) claim(offer.value.id)
+          else deferred = offer.value
         }
       }
     } finally {
+      takers.delete(taker)
       stop.abort()
       signal.removeEventListener('abort', poke)
       void offers.return(undefined).catch(() => undefined)
@@ -166,5 +264,5 @@ export function createClaimedOffers(c: ClaimedOfferComponents) {
     }
   }
 
-  return { claimedOffers }
+  return { claimedOffers, takeAtAdmission }
 }

@@ -3,14 +3,22 @@
 // assignee's order, repeats dropped; cancels and answers are applied to assignee tasks. Every frame
 // is checked against the task's parties, so a peer can only touch tasks it is part of.
 
+import { randomBytes } from 'node:crypto'
 import type { LocalSkill } from '../cards/local-card.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
 import type { ChannelSpec, FrameOutcome } from '../messaging/channels.ts'
 import type { StoreOp } from '../store/store.ts'
 import type { Receipt, Settlement } from '../wire/gen/moltmesh/wire/v1/ledger.ts'
-import type { TaskCancel, TaskInput, TaskOffer, TaskUpdate } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type {
+  TaskCancel,
+  TaskFrame,
+  TaskInput,
+  TaskOffer,
+  TaskUpdate,
+} from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { TaskEventKind, TaskState, taskStateToJSON } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type { AdmissionClaim } from './claimed-offers.ts'
 import type { InputValidator } from './input-validator.ts'
 import type { OpenTaskQuota } from './open-task-quota.ts'
 import { encodeParts } from './parts-codec.ts'
@@ -21,6 +29,7 @@ import type { TaskArtifacts } from './task-artifacts.ts'
 import { statusEvent } from './task-changes.ts'
 import type { NewEvent, TaskEngine } from './task-engine.ts'
 import type { TaskStore } from './task-store.ts'
+import { CLAIM_FRAME_DELAY_MS } from './worker.ts'
 
 export interface InboundComponents {
   selfDid: string
@@ -34,6 +43,8 @@ export interface InboundComponents {
   maxOpenPerRequester: number
   /** Checks inputs against skill schemas off the event loop, within a time budget. */
   validator: InputValidator
+  /** A pre-claiming subscription waiting for a task of this skill, if any (claimed-offers.ts). */
+  takeAtAdmission?: (skill: string) => AdmissionClaim | undefined
 }
 
 type Outcome = FrameOutcome
@@ -42,6 +53,21 @@ const TASK_ID = /^task_[0-9a-z]{26}$/
 const STORED: Outcome = { status: 'stored' }
 const DUPLICATE: Outcome = { status: 'duplicate' }
 const MAX_METADATA_ENTRIES = 64
+
+/**
+ * The ordering key of a task frame (channels.ts): its task, for the frames that write nothing but
+ * their task. Frames of different tasks are then handled side by side. Frames that may move a credit
+ * account have none and keep the stream's order, as before: an account's stored state is written
+ * whole with each change (ledger/book.ts), so two such changes must reach the disk in the order they
+ * were made. Those are settlements and receipt answers, a COMPLETED update with a receipt, a priced
+ * offer (it reserves) and a cancel (it may give a reservation back).
+ */
+export function taskFrameKey(frame: TaskFrame): string | undefined {
+  if (frame.offer != null) return frame.offer.maxPrice === '' ? frame.offer.taskId : undefined
+  if (frame.update != null) return frame.update.receipt == null ? frame.update.taskId : undefined
+  if (frame.input != null) return frame.input.taskId
+  return undefined
+}
 
 export function createInbound(c: InboundComponents) {
   async function offer(from: string, o: TaskOffer): Promise<Outcome> {
@@ -116,8 +142,34 @@ export function createInbound(c: InboundComponents) {
     }
     if (error != null) c.logger.info({ task: task.id, from, reason: error.reason }, 'refused task')
     else await c.artifacts.incoming(o.input, from, `task:${o.taskId}`)
-    await c.engine.commit({ task, isNew: true, events: [statusEvent(state, { error })], extraOps: ledgerOps })
+    const events = [statusEvent(state, { error })]
+    // A worker subscription waiting for this skill: stored already claimed for it, in the same commit.
+    const taker = state === TaskState.TASK_STATE_SUBMITTED ? c.takeAtAdmission?.(o.skill) : undefined
+    if (taker == null) {
+      await c.engine.commit({ task, isNew: true, events, extraOps: ledgerOps })
+      return STORED
+    }
+    try {
+      const claimed = claimedAtAdmission(task, taker.leaseMs)
+      const stored = await c.engine.commit({
+        task: claimed,
+        isNew: true,
+        events: [...events, statusEvent(TaskState.TASK_STATE_WORKING)],
+        extraOps: ledgerOps,
+        deliverWithinMs: CLAIM_FRAME_DELAY_MS,
+      })
+      taker.claimed(stored.task)
+    } catch (err) {
+      taker.dropped()
+      throw err
+    }
     return STORED
+  }
+
+  /** The admitted task as a claim (worker.ts claim) would leave it: WORKING with a lease. */
+  function claimedAtAdmission(task: TaskRecord, leaseMs: number): TaskRecord {
+    const lease = { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + leaseMs }
+    return { ...task, state: TaskState.TASK_STATE_WORKING, lease, attempts: task.attempts + 1 }
   }
 
   async function update(from: string, u: TaskUpdate): Promise<Outcome> {

@@ -5,6 +5,7 @@
 import { invalidArgument } from '../errors/moltmesh-error.ts'
 import { eventQueue } from '../events/event-queue.ts'
 import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
+import type { WaitingProbe } from './claimed-offers.ts'
 import type { TaskEventRecord, TaskRecord } from './records.ts'
 import { isTerminal } from './state-machine.ts'
 import { mustGet } from './task-changes.ts'
@@ -91,15 +92,25 @@ export function createTaskStreams(c: StreamComponents) {
 
   /**
    * Tasks waiting for a worker with one of `skills` (empty = every local skill): queued ones first, by
-   * tier then arrival, then new ones as they come.
+   * tier then arrival, then new ones as they come. `probe.caughtUp()` tells whether the stored ones
+   * were all yielded and no live one is buffered (claimed-offers.ts claims at admission only then).
    */
-  async function* waiting(skills: string[], signal: AbortSignal): AsyncGenerator<TaskRecord> {
+  async function* waiting(
+    skills: string[],
+    signal: AbortSignal,
+    probe?: WaitingProbe,
+  ): AsyncGenerator<TaskRecord> {
     const wanted = () => new Set(skills.length > 0 ? skills : c.localSkillIds())
     const keys = skills.length > 0 ? [...new Set(skills)] : ['*']
     countWorker(keys, 1)
+    // Live tasks pushed and taken out of the queue: equal when nothing is buffered.
+    let pushed = 0
+    let taken = 0
     const live = eventQueue<TaskRecord>((push) => {
       const fn = (task: TaskRecord) => {
-        if (waitingForWorker(task)) push(task)
+        if (!waitingForWorker(task)) return
+        pushed++
+        push(task)
       }
       c.engine.changes.on('task', fn)
       return () => c.engine.changes.off('task', fn)
@@ -117,7 +128,9 @@ export function createTaskStreams(c: StreamComponents) {
         seen.set(task.id, task.lastSequence)
         yield task
       }
+      if (probe != null) probe.caughtUp = () => !signal.aborted && pushed === taken
       for await (const task of live) {
+        taken++
         // The same change can be both in the replay and live: send each version once.
         if ((seen.get(task.id) ?? -1) >= task.lastSequence || !wanted().has(task.skill)) continue
         seen.set(task.id, task.lastSequence)

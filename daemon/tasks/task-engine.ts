@@ -188,7 +188,8 @@ export function createTaskEngine(c: EngineComponents) {
     const stateChanged =
       change.isNew || change.events.some((e) => e.kind === TaskEventKind.TASK_EVENT_KIND_STATUS)
     if (!stateChanged) return
-    if (!change.isNew) c.events.emit('task.updated', { task })
+    // A task stored already claimed at its admission (SUBMITTED, then WORKING) was also updated.
+    if (!change.isNew || change.events.length > 1) c.events.emit('task.updated', { task })
     if (isTerminal(task.state)) {
       const type = `task.${stateName(task.state).toLowerCase()}` as
         | 'task.completed'

@@ -19,7 +19,7 @@ import { MessageBody } from '../wire/gen/moltmesh/wire/v1/messaging.ts'
 import type { TaskFrame } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { TaskState } from '../wire/gen/moltmesh/wire/v1/tasks.ts'
 import { createClaimedOffers } from './claimed-offers.ts'
-import { createInbound } from './inbound.ts'
+import { createInbound, taskFrameKey } from './inbound.ts'
 import { createInputValidator } from './input-validator.ts'
 import { createOpenTaskQuota } from './open-task-quota.ts'
 import type { TaskRecord, TaskRole } from './records.ts'
@@ -112,7 +112,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
   c.events.on('daemon.stopping', () => {
     daemonStopping = true
   })
-  const { claimedOffers } = createClaimedOffers({
+  const { claimedOffers, takeAtAdmission } = createClaimedOffers({
     daemonStopping: () => daemonStopping,
     engine,
     waiting: streams.waiting,
@@ -130,6 +130,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
     quota,
     maxOpenPerRequester: options.maxOpenPerRequester,
     validator,
+    takeAtAdmission,
     localSkill: (id) => c.localSkills().find((s) => s.id === id),
     logger,
     artifacts: c.artifacts,
@@ -226,6 +227,7 @@ export async function createTasks(c: TasksComponents, options: TasksOptions) {
         name: 'task',
         idPrefix: 'tfr',
         handle: inbound.sink,
+        key: taskFrameKey,
         failed: (record) => void undeliverable(record),
       })
       const open = await timers.start()

@@ -24,6 +24,7 @@ import { openThreadIndex } from '../../../daemon/messaging/thread-index.ts'
 import { createMetrics } from '../../../daemon/metrics/metrics.ts'
 import type { Host } from '../../../daemon/p2p/create-host.ts'
 import { openStore, type Store } from '../../../daemon/store/store.ts'
+import { taskFrameKey } from '../../../daemon/tasks/inbound.ts'
 import { MessageBody } from '../../../daemon/wire/gen/moltmesh/wire/v1/messaging.ts'
 import { AckStatus, encodeBody, signEnvelope } from '../../../daemon/wire/messaging-codec.ts'
 import { waitFor } from '../../harness/wait-for.ts'
@@ -69,6 +70,8 @@ async function link(
     /** Which takes of the rate limiter (1-based, counted over the whole test) are refused. */
     refuseTakes?: number[]
     taskSink?: TaskFrameSink
+    /** Task frames keyed by their task (as the task channel registers), else all in stream order. */
+    keyed?: boolean
   } = {},
 ): Promise<Link> {
   const sender = createIdentity(await generateKeyPair('Ed25519'))
@@ -100,6 +103,10 @@ async function link(
     maxPayloadBytes: options.receiverMaxPayload ?? 64 * 1024,
     inboxMaxMessages: 1_000,
     channels: {
+      keyOf: (name, frame) =>
+        options.keyed === true && name === 'task'
+          ? taskFrameKey(frame as Parameters<TaskFrameSink>[1])
+          : undefined,
       dispatch: async (from, name, frame) => {
         if (name !== 'task') return { status: 'unknown' }
         if (options.taskSink != null) return options.taskSink(from, frame as Parameters<TaskFrameSink>[1])
@@ -264,6 +271,57 @@ describe('delivery and receiver loops', () => {
     expect(inbox.map((r) => textOf(r.body))).toEqual(['r0', 'r1', 'r2', 'r3', 'r4', 'r5'])
     // The refused window was re-sent on a new stream.
     expect(l.dials).toBeGreaterThan(1)
+  })
+
+  it('handles task frames of different tasks side by side, one task in order, a retried task paused', async () => {
+    const log: string[] = []
+    const gates = new Map<string, () => void>()
+    let storageErrors = 1
+    const sink: TaskFrameSink = async (_from, frame) => {
+      const name = frame.update?.note ?? '?'
+      log.push(`start ${name}`)
+      // a1 waits until the test lets it go; b-frames go through; c1 fails with a storage error once.
+      if (name === 'a1') await new Promise<void>((resolve) => gates.set(name, resolve))
+      if (name === 'c1' && storageErrors-- > 0) {
+        log.push('retry c1')
+        throw Object.assign(new Error('io'), { code: 'LEVEL_IO_ERROR' })
+      }
+      log.push(`end ${name}`)
+      return { status: 'stored' }
+    }
+    const l = await link({ taskSink: sink, keyed: true })
+    const frame = (task: string, name: string) =>
+      l.send('', {
+        body: MessageBody.encode(
+          MessageBody.fromPartial({ task: { update: { taskId: task, note: name } } }),
+        ).finish(),
+        channel: { name: 'task', idPrefix: 'tfr' },
+      })
+    for (const [task, name] of [
+      ['task_a', 'a1'],
+      ['task_b', 'b1'],
+      ['task_a', 'a2'],
+      ['task_c', 'c1'],
+      ['task_c', 'c2'],
+      ['task_b', 'b2'],
+    ])
+      await frame(task as string, name as string)
+    await waitFor(() => log.includes('end b2') && gates.has('a1'), 5_000, 'frames of b while a1 waits', 5)
+    // a2 waits for a1; c2 was paused behind c1's RETRY_LATER (not handled on that stream).
+    expect(log).not.toContain('start a2')
+    expect(log.indexOf('retry c1')).toBeGreaterThan(-1)
+    expect(log.slice(log.indexOf('retry c1')).filter((e) => e === 'start c2')).toHaveLength(0)
+    gates.get('a1')?.()
+    await waitFor(
+      () => ['end a2', 'end c2'].every((e) => log.includes(e)),
+      10_000,
+      'a2 and the retried c frames',
+      5,
+    )
+    expect(log.indexOf('start a2')).toBeGreaterThan(log.indexOf('end a1'))
+    // After the retry: c1 stored before c2, each once.
+    expect(log.filter((e) => e === 'end c1')).toHaveLength(1)
+    expect(log.indexOf('end c2')).toBeGreaterThan(log.indexOf('end c1'))
   })
 
   it('marks a message the recipient refuses for good as failed, and reports a refused task frame', async () => {

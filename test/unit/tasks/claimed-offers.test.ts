@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events'
 import { describe, expect, it } from 'vitest'
 import { failedPrecondition } from '../../../daemon/errors/moltmesh-error.ts'
 import { silentLogger } from '../../../daemon/log/logger.ts'
-import { createClaimedOffers } from '../../../daemon/tasks/claimed-offers.ts'
+import { createClaimedOffers, type WaitingProbe } from '../../../daemon/tasks/claimed-offers.ts'
 import type { TaskRecord } from '../../../daemon/tasks/records.ts'
 import { TaskState } from '../../../daemon/wire/gen/moltmesh/wire/v1/tasks.ts'
 
@@ -20,7 +20,9 @@ function fixture(options: { taken?: string[]; broken?: string[]; stopping?: bool
   const inFlight = { now: 0, most: 0 }
   const released: string[] = []
   const pending: Array<() => void> = []
-  const offers$ = async function* (_skills: string[], signal: AbortSignal) {
+  // Caught up while nothing offered is waiting to be yielded (as streams.ts tells it).
+  const offers$ = async function* (_skills: string[], signal: AbortSignal, probe?: WaitingProbe) {
+    if (probe != null) probe.caughtUp = () => offers.length === 0
     while (!signal.aborted) {
       const next = offers.shift()
       if (next != null) {
@@ -32,8 +34,8 @@ function fixture(options: { taken?: string[]; broken?: string[]; stopping?: bool
         signal.addEventListener('abort', () => resolve(), { once: true })
       })
     }
-  } as (skills: string[], signal: AbortSignal) => AsyncGenerator<TaskRecord>
-  const { claimedOffers } = createClaimedOffers({
+  } as (skills: string[], signal: AbortSignal, probe?: WaitingProbe) => AsyncGenerator<TaskRecord>
+  const { claimedOffers, takeAtAdmission } = createClaimedOffers({
     engine: { changes },
     waiting: offers$,
     // A claim finishes when the test lets it (claims under way are counted).
@@ -76,8 +78,12 @@ function fixture(options: { taken?: string[]; broken?: string[]; stopping?: bool
       for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
     },
     claimedOffers,
+    takeAtAdmission,
   }
 }
+
+const admitted = (id: string) =>
+  task(id, { state: TaskState.TASK_STATE_WORKING, lease: { token: `adm-${id}`, expiresAtMs: 1 } })
 
 describe('claimed offers', () => {
   it('claims concurrently up to max_claimed, and a finished task makes room for the next', async () => {
@@ -137,5 +143,69 @@ describe('claimed offers', () => {
     expect(f.released).toEqual([])
     expect(() => f.claimedOffers([], { leaseMs: 10, maxClaimed: 1 }, abort.signal)).toThrow(/lease_ms/)
     expect(() => f.claimedOffers([], { leaseMs: 0, maxClaimed: 1001 }, abort.signal)).toThrow(/max_claimed/)
+  })
+
+  it('takes a task at its admission only while waiting with room and caught up, for its skills', async () => {
+    const f = fixture()
+    expect(f.takeAtAdmission('echo')).toBeUndefined() // no subscription
+    const abort = new AbortController()
+    const stream = f.claimedOffers(['echo'], { leaseMs: 0, maxClaimed: 1 }, abort.signal)
+    const first = stream.next()
+    await f.settle()
+    expect(f.takeAtAdmission('other')).toBeUndefined() // not its skill
+    const claim = f.takeAtAdmission('echo')
+    expect(claim?.leaseMs).toBe(60_000)
+    expect(f.takeAtAdmission('echo')).toBeUndefined() // its one place is reserved
+    claim?.claimed(admitted('a1'))
+    expect((await first).value?.lease?.token).toBe('adm-a1')
+    expect(f.inFlight.most).toBe(0) // no claim of its own was made
+    // Busy with a1: a waiting task is not claimed (nor taken at admission) until a1 is finished.
+    f.offer('t1')
+    const second = stream.next()
+    await f.settle()
+    expect(f.inFlight.most).toBe(0)
+    expect(f.takeAtAdmission('echo')).toBeUndefined()
+    f.changes.emit('task', task('a1', { state: TaskState.TASK_STATE_COMPLETED }))
+    await f.settle()
+    expect((await second).value?.id).toBe('t1')
+    await stream.return(undefined)
+    abort.abort()
+    expect(f.released).toEqual(['t1:lease-t1'])
+  })
+
+  it('is not taken while an older task waits for it; a dropped claim frees the room; an offer asked for meanwhile waits for room', async () => {
+    const f = fixture()
+    const abort = new AbortController()
+    const stream = f.claimedOffers([], { leaseMs: 0, maxClaimed: 1 }, abort.signal)
+    const first = stream.next()
+    await f.settle()
+    f.offer('t1') // buffered in the stream of waiting tasks, not yet seen by the subscription
+    expect(f.takeAtAdmission('any')).toBeUndefined()
+    await f.settle()
+    expect((await first).value?.id).toBe('t1')
+    f.changes.emit('task', task('t1', { state: TaskState.TASK_STATE_COMPLETED }))
+    const second = stream.next()
+    await f.settle()
+    const dropped = f.takeAtAdmission('any')
+    expect(dropped).toBeDefined()
+    dropped?.dropped()
+    await f.settle()
+    // The admission took the place while the subscription was asking for an offer: t2 waits for it.
+    const claim = f.takeAtAdmission('any')
+    f.offer('t2')
+    await f.settle()
+    claim?.claimed(admitted('a2'))
+    expect((await second).value?.id).toBe('a2')
+    expect(f.inFlight.most).toBe(1) // only t1's claim so far
+    const third = stream.next()
+    await f.settle()
+    const early = await Promise.race([third.then(() => 'sent'), Promise.resolve('waiting')])
+    expect(early).toBe('waiting') // not beyond max_claimed while a2 is held
+    f.changes.emit('task', task('a2', { state: TaskState.TASK_STATE_COMPLETED }))
+    await f.settle()
+    expect((await third).value?.id).toBe('t2')
+    abort.abort()
+    await stream.return(undefined)
+    expect(f.released).toEqual(['t2:lease-t2'])
   })
 })

@@ -84,6 +84,48 @@ describe('task lifecycle between a requester and an assignee', () => {
     expect(events.at(-1)?.state).toBe(S.TASK_STATE_COMPLETED)
   })
 
+  it('stores an offer already claimed for a waiting pre-claiming worker, in one commit', async () => {
+    const { a, b } = await pair()
+    const abort = new AbortController()
+    const sub = b.tasks.service.claimedOffers(['echo'], { leaseMs: 5_000, maxClaimed: 1 }, abort.signal)
+    const first = sub.next()
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r)) // the subscription waits
+    const created: number[] = []
+    const updated: number[] = []
+    b.events.on('task.created', ({ task }) => created.push(task.state))
+    b.events.on('task.updated', ({ task }) => updated.push(task.state))
+
+    const { task } = await a.tasks.service.create(input(b.identity.did))
+    expect(await pump(a, b)).toEqual([{ status: 'stored' }])
+    // Stored WORKING with the subscription's lease (no SUBMITTED version was ever stored alone).
+    expect(created).toEqual([S.TASK_STATE_WORKING])
+    expect(updated).toEqual([S.TASK_STATE_WORKING])
+    const claimed = (await first).value
+    expect(claimed).toMatchObject({ id: task.id, state: S.TASK_STATE_WORKING, attempts: 1 })
+    expect(await b.tasks.service.get(task.id)).toMatchObject({ lease: claimed?.lease })
+    expect((await storedEvents(b, task.id)).map((e) => [e.sequence, e.state])).toEqual([
+      [1, S.TASK_STATE_SUBMITTED],
+      [2, S.TASK_STATE_WORKING],
+    ])
+    // Busy with it (max_claimed 1): the next offer is stored SUBMITTED and claimed once it is done.
+    const { task: second } = await a.tasks.service.create(input(b.identity.did))
+    await pump(a, b)
+    expect(created).toEqual([S.TASK_STATE_WORKING, S.TASK_STATE_SUBMITTED])
+    const next = sub.next()
+    await b.tasks.service.complete(task.id, claimed?.lease?.token as string, [text('HELLO')])
+    expect((await next).value).toMatchObject({ id: second.id, state: S.TASK_STATE_WORKING })
+    await settle(a, b)
+    const done = await a.tasks.service.get(task.id)
+    expect(done.state).toBe(S.TASK_STATE_COMPLETED)
+    expect((await storedEvents(a, task.id)).map((e) => e.state)).toEqual([
+      S.TASK_STATE_SUBMITTED,
+      S.TASK_STATE_WORKING,
+      S.TASK_STATE_COMPLETED,
+    ])
+    abort.abort()
+    await sub.return(undefined)
+  })
+
   it('gives concurrent creates with one idempotency key one task', async () => {
     const { a, b } = await pair()
     const results = await Promise.all(
