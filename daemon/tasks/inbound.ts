@@ -3,7 +3,6 @@
 // assignee's order, repeats dropped; cancels and answers are applied to assignee tasks. Every frame
 // is checked against the task's parties, so a peer can only touch tasks it is part of.
 
-import { randomBytes } from 'node:crypto'
 import type { LocalSkill } from '../cards/local-card.ts'
 import type { Ledger } from '../ledger/ledger.ts'
 import type { Logger } from '../log/logger.ts'
@@ -29,7 +28,7 @@ import type { TaskArtifacts } from './task-artifacts.ts'
 import { statusEvent } from './task-changes.ts'
 import type { NewEvent, TaskEngine } from './task-engine.ts'
 import type { TaskStore } from './task-store.ts'
-import { CLAIM_FRAME_DELAY_MS } from './worker.ts'
+import { CLAIM_FRAME_DELAY_MS, claimPatch } from './worker.ts'
 
 export interface InboundComponents {
   selfDid: string
@@ -168,8 +167,7 @@ export function createInbound(c: InboundComponents) {
 
   /** The admitted task as a claim (worker.ts claim) would leave it: WORKING with a lease. */
   function claimedAtAdmission(task: TaskRecord, leaseMs: number): TaskRecord {
-    const lease = { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + leaseMs }
-    return { ...task, state: TaskState.TASK_STATE_WORKING, lease, attempts: task.attempts + 1 }
+    return { ...task, state: TaskState.TASK_STATE_WORKING, ...claimPatch(task, leaseMs) }
   }
 
   async function update(from: string, u: TaskUpdate): Promise<Outcome> {

@@ -62,6 +62,14 @@ function checkLease(task: TaskRecord, token: string): void {
     throw failedPrecondition('LEASE_EXPIRED', `the lease on task ${task.id} has run out; claim it again`)
 }
 
+/** What a claim changes on a task: a new lease of `ms` and one more attempt (also claim at admission). */
+export function claimPatch(task: TaskRecord, ms: number): Pick<TaskRecord, 'lease' | 'attempts'> {
+  return {
+    lease: { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + ms },
+    attempts: task.attempts + 1,
+  }
+}
+
 export function createWorker(c: WorkerComponents) {
   /** Loads an assignee task, checks the lease, applies `fn` under the task's lock. */
   function leased<T>(id: string, token: string, fn: (task: TaskRecord) => Promise<T>): Promise<T> {
@@ -90,8 +98,7 @@ export function createWorker(c: WorkerComponents) {
             throw failedPrecondition('TASK_TERMINAL', `task ${id} is already ${stateName(task.state)}`)
           throw failedPrecondition('TASK_ALREADY_CLAIMED', `task ${id} is claimed by another worker`)
         }
-        const lease = { token: randomBytes(18).toString('base64url'), expiresAtMs: Date.now() + ms }
-        const change = transition(task, TaskState.TASK_STATE_WORKING, { lease, attempts: task.attempts + 1 })
+        const change = transition(task, TaskState.TASK_STATE_WORKING, claimPatch(task, ms))
         const claimed = (await c.engine.commit({ ...change, deliverWithinMs: CLAIM_FRAME_DELAY_MS })).task
         onClaimed?.(claimed)
         return claimed
